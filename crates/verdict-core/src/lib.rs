@@ -1,0 +1,50 @@
+//! Pure kernels of Verdict: metrics, statistics and the bootstrap.
+//!
+//! This crate never touches a file, a socket or a clock, and it knows no wire format. It takes plain
+//! slices (`&[f64]` scores, `&[bool]` or `&[u32]` labels, row-major probability matrices) and returns
+//! plain structs, so that every number Verdict prints can be checked against scikit-learn in a unit test.
+//!
+//! * [`ranking`]: the one sort every threshold-free metric needs, and weighted AUC / AP over it.
+//! * [`binary`]: binary classification metrics, curves and optimal thresholds.
+//! * [`multiclass`]: multi-class metrics (per class and averaged), top-k, OvR/OvO AUC.
+//! * [`calibration`]: reliability bins, ECE and MCE.
+//! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
+//! * [`stats`]: quantiles, the binomial test, normal quantiles.
+//! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
+//!
+//! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
+//!
+//! # Weights
+//! Every metric accepts optional **count weights** (`u32` per sample): a bootstrap replicate is the
+//! vector of how often each sample was drawn, so the data are sorted once and each replicate costs
+//! O(n). Counts are accumulated in `u64` and only cast to `f64` when dividing.
+#![warn(missing_docs)]
+
+pub mod binary;
+pub mod bootstrap;
+pub mod calibration;
+pub mod eval;
+pub mod multiclass;
+pub mod ranking;
+pub mod rng;
+pub mod stats;
+
+/// How samples are weighted in a metric computation.
+#[derive(Debug, Clone, Copy)]
+pub enum Weights<'a> {
+    /// Every sample counts once (the point estimate).
+    Unit,
+    /// `counts[i]` is how often sample `i` was drawn (a bootstrap replicate).
+    Counts(&'a [u32]),
+}
+
+impl Weights<'_> {
+    /// The weight of sample `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> u64 {
+        match self {
+            Weights::Unit => 1,
+            Weights::Counts(c) => u64::from(c[i]),
+        }
+    }
+}

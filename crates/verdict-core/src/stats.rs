@@ -1,0 +1,70 @@
+//! Small statistics helpers: quantiles, the exact binomial test, normal quantiles.
+
+use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
+
+/// Linear-interpolation quantile of **sorted** finite data (numpy's default, Hyndman & Fan type 7):
+/// `h = (n−1)·q`, `x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`. NaN for empty data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    let frac = h - lo as f64;
+    sorted[lo] + frac * (sorted[hi] - sorted[lo])
+}
+
+/// Percentile interval `[q_{α/2}, q_{1−α/2}]` (type-7 quantiles) of the finite values in `values`;
+/// NaN values (undefined replicates) are left out and counted. Returns `(low, high, n_undefined)`.
+pub fn percentile_interval(values: &[f64], level: f64) -> (f64, f64, usize) {
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let undefined = values.len() - finite.len();
+    finite.sort_by(f64::total_cmp);
+    let alpha = 1.0 - level;
+    (
+        quantile_sorted(&finite, alpha / 2.0),
+        quantile_sorted(&finite, 1.0 - alpha / 2.0),
+        undefined,
+    )
+}
+
+/// One-sided exact binomial test, `P(X ≥ k)` for `X ~ Binomial(n, p)`: scipy's
+/// `binomtest(k, n, p, alternative='greater').pvalue`.
+pub fn binomial_sf_ge(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    match Binomial::new(p, n) {
+        // P(X ≥ k) = 1 − P(X ≤ k−1) = sf(k−1)
+        Ok(b) => b.sf(k - 1).clamp(0.0, 1.0),
+        Err(_) => f64::NAN,
+    }
+}
+
+/// The standard normal quantile `Φ⁻¹(q)`.
+pub fn normal_quantile(q: f64) -> f64 {
+    Normal::standard().inverse_cdf(q)
+}
+
+/// The standard normal CDF `Φ(x)`.
+pub fn normal_cdf(x: f64) -> f64 {
+    Normal::standard().cdf(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_quantiles_match_numpy() {
+        // numpy.quantile([1, 2, 3, 4], [0.025, 0.5, 0.975]) = [1.075, 2.5, 3.925]
+        let x = [1.0, 2.0, 3.0, 4.0];
+        assert!((quantile_sorted(&x, 0.025) - 1.075).abs() < 1e-12);
+        assert!((quantile_sorted(&x, 0.5) - 2.5).abs() < 1e-12);
+        assert!((quantile_sorted(&x, 0.975) - 3.925).abs() < 1e-12);
+    }
+}

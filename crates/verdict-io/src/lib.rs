@@ -1,0 +1,1 @@
+//! Prediction-file readers (in progress).
