@@ -36,6 +36,15 @@ pub enum Weights<'a> {
     Unit,
     /// `counts[i]` is how often sample `i` was drawn (a bootstrap replicate).
     Counts(&'a [u32]),
+    /// `counts[order[i]]`: per-sample counts seen through a reordering, so that a metric over a
+    /// sorted layout (`order` = [`ranking::Ranked::original_indices`]) can use counts drawn per sample
+    /// without copying them.
+    Permuted {
+        /// Per-sample counts.
+        counts: &'a [u32],
+        /// Position → sample index.
+        order: &'a [u32],
+    },
 }
 
 impl Weights<'_> {
@@ -45,6 +54,7 @@ impl Weights<'_> {
         match self {
             Weights::Unit => 1,
             Weights::Counts(c) => u64::from(c[i]),
+            Weights::Permuted { counts, order } => u64::from(counts[order[i] as usize]),
         }
     }
 }
