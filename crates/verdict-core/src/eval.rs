@@ -1,1 +1,774 @@
-//! (in progress)
+//! The whole evaluation of one prediction set, as `verdict eval` reports it.
+//!
+//! [`evaluate`] takes validated, owned data ([`EvalData`]) and a [`EvalConfig`], and returns an
+//! [`EvalResult`]: every scalar metric with its bootstrap interval, per-class scores, the confusion
+//! matrix, curves, optimal thresholds, calibration and structured [`Warning`]s. Rendering (text,
+//! JSON, Markdown, languages) happens in `verdict-report`; this module only computes.
+//!
+//! # Layout and the bootstrap
+//! * Binary with scores: the data are sorted once ([`Ranked`]); every metric of a replicate is
+//!   computed over the sorted layout with count weights, so a replicate costs O(n).
+//! * Multi-class: confusion-matrix metrics need no order; the OvR/OvO AUCs are prepared once
+//!   ([`AucPrep`]).
+//! * A replicate that leaves a metric undefined (a class vanished) yields NaN for that metric; the
+//!   interval is taken over the defined replicates and the count of undefined ones is reported.
+//!
+//! # Conventions
+//! * Binary predictions: positive iff `score >= threshold`.
+//! * Calibration is **top-label**: confidence = max(p, 1−p) (binary, predicted positive iff p ≥ 0.5)
+//!   or the largest class probability (multi-class, ties to the lowest class index); it is computed
+//!   only when the scores are probabilities.
+//! * `log_loss` and `brier_score` likewise need probabilities; they are left out for raw scores.
+
+use crate::Weights;
+use crate::binary::{self, Confusion, PrCurve, RocCurve, ThresholdChoice};
+use crate::bootstrap::Resampler;
+use crate::calibration::{self, Calibration, CalibrationConfig};
+use crate::multiclass::{self, AucPrep, ClassScores, ConfusedPair, ConfusionMatrix};
+use crate::ranking::Ranked;
+use crate::stats;
+
+/// The model's outputs for each sample.
+#[derive(Debug, Clone)]
+pub enum ScoreData {
+    /// Binary: one score per sample for the positive class.
+    Binary(Vec<f64>),
+    /// Multi-class: row-major n×k probabilities (rows sum to 1).
+    Probabilities(Vec<f64>),
+    /// Hard predictions only (class indices), e.g. from a model that gives no scores.
+    Predictions(Vec<u32>),
+}
+
+/// Validated input of one evaluation. Classes are in scikit-learn's order.
+#[derive(Debug, Clone)]
+pub struct EvalData {
+    /// Class names, in order; `labels` index into this.
+    pub classes: Vec<String>,
+    /// The positive class (binary tasks only).
+    pub positive: Option<usize>,
+    /// True class of each sample.
+    pub labels: Vec<u32>,
+    /// The model's outputs.
+    pub scores: ScoreData,
+    /// True when binary scores are probabilities in [0, 1] (log loss, Brier and calibration apply).
+    pub probabilistic: bool,
+    /// Optional cluster of each sample (indices into `0..n_groups`) and the number of clusters.
+    pub groups: Option<(Vec<u32>, usize)>,
+}
+
+impl EvalData {
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Number of classes.
+    pub fn k(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// True for a binary task (a positive class is set).
+    pub fn is_binary(&self) -> bool {
+        self.positive.is_some()
+    }
+
+    /// The rows `rows` only (for slices). Groups are renumbered densely.
+    pub fn subset(&self, rows: &[usize]) -> EvalData {
+        let k = self.k();
+        let scores = match &self.scores {
+            ScoreData::Binary(s) => ScoreData::Binary(rows.iter().map(|&i| s[i]).collect()),
+            ScoreData::Probabilities(p) => ScoreData::Probabilities(
+                rows.iter()
+                    .flat_map(|&i| p[i * k..(i + 1) * k].iter().copied())
+                    .collect(),
+            ),
+            ScoreData::Predictions(p) => {
+                ScoreData::Predictions(rows.iter().map(|&i| p[i]).collect())
+            }
+        };
+        let groups = self.groups.as_ref().map(|(g, n)| {
+            let mut map = vec![u32::MAX; *n];
+            let mut next = 0u32;
+            let sub: Vec<u32> = rows
+                .iter()
+                .map(|&i| {
+                    let slot = &mut map[g[i] as usize];
+                    if *slot == u32::MAX {
+                        *slot = next;
+                        next += 1;
+                    }
+                    *slot
+                })
+                .collect();
+            (sub, next as usize)
+        });
+        EvalData {
+            classes: self.classes.clone(),
+            positive: self.positive,
+            labels: rows.iter().map(|&i| self.labels[i]).collect(),
+            scores,
+            probabilistic: self.probabilistic,
+            groups,
+        }
+    }
+
+    /// The collapsed binary problem "label in `members`" vs the rest, named `name`; the score is
+    /// the summed probability of the members (multi-class probabilities), or the prediction
+    /// collapses likewise for hard predictions. Binary scores cannot be regrouped (None).
+    pub fn collapse(&self, name: &str, members: &[usize]) -> Option<EvalData> {
+        let k = self.k();
+        let mut is_member = vec![false; k];
+        for &m in members {
+            if m < k {
+                is_member[m] = true;
+            }
+        }
+        let rest = format!("not {name}");
+        let classes = vec![rest, name.to_string()];
+        let labels = self
+            .labels
+            .iter()
+            .map(|&l| u32::from(is_member[l as usize]))
+            .collect();
+        let scores = match &self.scores {
+            ScoreData::Binary(_) => return None,
+            ScoreData::Probabilities(p) => ScoreData::Binary(
+                p.chunks_exact(k)
+                    .map(|row| {
+                        row.iter()
+                            .zip(&is_member)
+                            .filter(|(_, m)| **m)
+                            .map(|(v, _)| *v)
+                            .sum()
+                    })
+                    .collect(),
+            ),
+            ScoreData::Predictions(p) => ScoreData::Predictions(
+                p.iter()
+                    .map(|&c| u32::from(is_member[c as usize]))
+                    .collect(),
+            ),
+        };
+        Some(EvalData {
+            classes,
+            positive: Some(1),
+            labels,
+            scores,
+            probabilistic: true,
+            groups: self.groups.clone(),
+        })
+    }
+}
+
+/// How to evaluate.
+#[derive(Debug, Clone)]
+pub struct EvalConfig {
+    /// Binary decision threshold (positive iff score ≥ threshold).
+    pub threshold: f64,
+    /// Bootstrap replicates (0 = no intervals).
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// Confidence level of the intervals, e.g. 0.95.
+    pub level: f64,
+    /// Calibration binning.
+    pub calibration: CalibrationConfig,
+    /// Find the threshold that reaches this recall.
+    pub target_recall: Option<f64>,
+    /// Find the threshold that reaches this precision.
+    pub target_precision: Option<f64>,
+}
+
+/// A scalar metric with its interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// scikit-learn's function name without `_score`, with an averaging suffix where needed.
+    pub name: String,
+    /// Point estimate (NaN when undefined).
+    pub value: f64,
+    /// Percentile bootstrap interval, when a bootstrap ran.
+    pub ci: Option<(f64, f64)>,
+    /// Replicates in which the metric was undefined.
+    pub undefined: usize,
+}
+
+/// What the bootstrap did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootstrapInfo {
+    /// Replicates drawn.
+    pub replicates: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Confidence level.
+    pub level: f64,
+    /// True when whole groups were resampled.
+    pub clustered: bool,
+    /// Independent units per replicate (samples, or groups when clustered).
+    pub units: usize,
+}
+
+/// A named optimal threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedThreshold {
+    /// `youden`, `max_f1`, `target_recall` or `target_precision`.
+    pub name: &'static str,
+    /// The target, for the target rules.
+    pub target: Option<f64>,
+    /// The choice.
+    pub choice: ThresholdChoice,
+}
+
+/// Something a reader of the report must know. Rendered in each language by `verdict-report`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// Fewer than 100 samples.
+    SmallEvalSet {
+        /// Samples.
+        n: usize,
+    },
+    /// A class has fewer than 30 samples.
+    SmallClass {
+        /// Class index.
+        class: usize,
+        /// Its support.
+        n: u64,
+    },
+    /// A class is never predicted.
+    ClassNeverPredicted {
+        /// Class index.
+        class: usize,
+    },
+    /// Predictions collapse onto one class: it receives ≥ 90% of the predictions while making up
+    /// at least 20 percentage points less of the true labels.
+    PredictionCollapse {
+        /// Class index.
+        class: usize,
+        /// Predictions of that class.
+        predicted: u64,
+        /// Samples.
+        n: u64,
+        /// True share of that class.
+        true_share: f64,
+    },
+    /// Accuracy is not significantly above always predicting the majority class (one-sided exact
+    /// binomial test, α = 0.05).
+    NotAboveMajority {
+        /// Accuracy.
+        accuracy: f64,
+        /// Majority-class rate.
+        majority_rate: f64,
+        /// p-value of `P(X ≥ correct)`, `X ~ Binomial(n, majority_rate)`.
+        p_value: f64,
+    },
+    /// An optimal threshold sits at the extreme of the score range: at the smallest or largest
+    /// observed score, or with more than 95% of the samples on one side of it.
+    ExtremeThreshold {
+        /// Which rule chose it.
+        rule: &'static str,
+        /// The threshold.
+        threshold: f64,
+        /// Share of samples predicted positive at it.
+        positive_share: f64,
+    },
+    /// The cluster bootstrap has few groups, so its intervals are rough.
+    FewGroups {
+        /// Groups.
+        groups: usize,
+    },
+}
+
+impl Warning {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::SmallEvalSet { .. } => "small_eval_set",
+            Warning::SmallClass { .. } => "small_class",
+            Warning::ClassNeverPredicted { .. } => "class_never_predicted",
+            Warning::PredictionCollapse { .. } => "prediction_collapse",
+            Warning::NotAboveMajority { .. } => "not_above_majority",
+            Warning::ExtremeThreshold { .. } => "extreme_threshold",
+            Warning::FewGroups { .. } => "few_groups",
+        }
+    }
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone)]
+pub struct EvalResult {
+    /// Samples.
+    pub n: usize,
+    /// Class names.
+    pub classes: Vec<String>,
+    /// Positive class (binary).
+    pub positive: Option<usize>,
+    /// Decision threshold (binary with scores).
+    pub threshold: Option<f64>,
+    /// Scalar metrics, in report order.
+    pub metrics: Vec<Metric>,
+    /// Per-class precision, recall, F1 and support, in class order.
+    pub per_class: Vec<ClassScores>,
+    /// Confusion matrix (rows = true).
+    pub confusion: ConfusionMatrix,
+    /// Most-confused class pairs.
+    pub most_confused: Vec<ConfusedPair>,
+    /// ROC curve (binary with scores).
+    pub roc: Option<RocCurve>,
+    /// Precision-recall curve (binary with scores).
+    pub pr: Option<PrCurve>,
+    /// Optimal thresholds (binary with scores).
+    pub thresholds: Vec<NamedThreshold>,
+    /// Calibration (probabilities only).
+    pub calibration: Option<Calibration>,
+    /// Bootstrap settings, when one ran.
+    pub bootstrap: Option<BootstrapInfo>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+}
+
+impl EvalResult {
+    /// The metric named `name`.
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+}
+
+/// Evaluates `data`. `on_replicate` is called after each bootstrap replicate (progress).
+pub fn evaluate(data: &EvalData, cfg: &EvalConfig, on_replicate: &(dyn Fn() + Sync)) -> EvalResult {
+    if data.is_binary() {
+        evaluate_binary(data, cfg, on_replicate)
+    } else {
+        evaluate_multiclass(data, cfg, on_replicate)
+    }
+}
+
+/// Runs the bootstrap for `stat` (count weights in the layout of `resampler`) and attaches the
+/// intervals to `metrics`.
+fn attach_intervals<F>(
+    metrics: &mut [Metric],
+    resampler: &Resampler,
+    cfg: &EvalConfig,
+    stat: F,
+    on_replicate: &(dyn Fn() + Sync),
+) -> Option<BootstrapInfo>
+where
+    F: Fn(&[u32]) -> Vec<f64> + Sync,
+{
+    if cfg.bootstrap == 0 || resampler.is_empty() {
+        return None;
+    }
+    let reps = resampler.run(cfg.bootstrap, cfg.seed, stat, on_replicate);
+    for (j, m) in metrics.iter_mut().enumerate() {
+        let values: Vec<f64> = reps.iter().map(|r| r[j]).collect();
+        let (lo, hi, undefined) = stats::percentile_interval(&values, cfg.level);
+        m.ci = Some((lo, hi));
+        m.undefined = undefined;
+    }
+    Some(BootstrapInfo {
+        replicates: cfg.bootstrap,
+        seed: cfg.seed,
+        level: cfg.level,
+        clustered: data_is_clustered(resampler),
+        units: resampler.units(),
+    })
+}
+
+fn data_is_clustered(r: &Resampler) -> bool {
+    r.units() != r.len()
+}
+
+fn resampler_for(data: &EvalData) -> Resampler {
+    match &data.groups {
+        Some((g, k)) => Resampler::clustered(g.clone(), *k),
+        None => Resampler::plain(data.len()),
+    }
+}
+
+fn named(names: &[&str], values: Vec<f64>) -> Vec<Metric> {
+    names
+        .iter()
+        .zip(values)
+        .map(|(n, v)| Metric {
+            name: (*n).to_string(),
+            value: v,
+            ci: None,
+            undefined: 0,
+        })
+        .collect()
+}
+
+const CONFUSION_NAMES: [&str; 7] = [
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "specificity",
+    "f1",
+    "matthews_corrcoef",
+];
+
+fn confusion_values(c: &Confusion) -> Vec<f64> {
+    vec![
+        c.accuracy(),
+        c.balanced_accuracy(),
+        c.precision(),
+        c.recall(),
+        c.specificity(),
+        c.f1(),
+        c.matthews_corrcoef(),
+    ]
+}
+
+/// A 2×2 [`ConfusionMatrix`] in class order from binary counts.
+fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
+    // Class order: index `positive` is the positive class.
+    let (neg_row, pos_row) = ([c.tn, c.fp], [c.fn_, c.tp]);
+    let counts = if positive == 1 {
+        vec![neg_row[0], neg_row[1], pos_row[0], pos_row[1]]
+    } else {
+        vec![pos_row[1], pos_row[0], neg_row[1], neg_row[0]]
+    };
+    ConfusionMatrix { k: 2, counts }
+}
+
+fn evaluate_binary(
+    data: &EvalData,
+    cfg: &EvalConfig,
+    on_replicate: &(dyn Fn() + Sync),
+) -> EvalResult {
+    let positive = data.positive.unwrap_or(1);
+    let y: Vec<bool> = data
+        .labels
+        .iter()
+        .map(|&l| l as usize == positive)
+        .collect();
+    match &data.scores {
+        ScoreData::Binary(scores) => {
+            let ranked = Ranked::new(scores, &y);
+            let thr = cfg.threshold;
+            let prob = data.probabilistic;
+            let cal_cfg = &cfg.calibration;
+            // Top-label confidence and correctness in the sorted layout (used for calibration).
+            let (conf, correct): (Vec<f64>, Vec<bool>) = ranked
+                .scores()
+                .iter()
+                .zip(ranked.positives())
+                .map(|(&p, &pos)| (p.max(1.0 - p), (p >= 0.5) == pos))
+                .unzip();
+            let edges = prob.then(|| calibration::bin_edges(&conf, cal_cfg));
+            let mut names: Vec<&str> = CONFUSION_NAMES.to_vec();
+            names.extend(["roc_auc", "average_precision"]);
+            if prob {
+                names.extend(["log_loss", "brier_score", "ece", "mce"]);
+            }
+            let stat = |w: Weights<'_>| -> Vec<f64> {
+                let c = Confusion::at_threshold(&ranked, thr, w);
+                let mut v = confusion_values(&c);
+                v.push(ranked.auc(w));
+                v.push(ranked.average_precision(w));
+                if let Some(edges) = &edges {
+                    v.push(binary::log_loss(ranked.positives(), ranked.scores(), w));
+                    v.push(binary::brier_score(ranked.positives(), ranked.scores(), w));
+                    let cal = calibration::calibrate(&conf, &correct, edges, cal_cfg, w);
+                    v.push(cal.ece);
+                    v.push(cal.mce);
+                }
+                v
+            };
+            let mut metrics = named(&names, stat(Weights::Unit));
+            let resampler = resampler_for(data).permuted(ranked.original_indices());
+            let bootstrap = attach_intervals(
+                &mut metrics,
+                &resampler,
+                cfg,
+                |c| stat(Weights::Counts(c)),
+                on_replicate,
+            );
+            let c = Confusion::at_threshold(&ranked, thr, Weights::Unit);
+            let confusion = binary_matrix(&c, positive);
+            let mut thresholds = Vec::new();
+            let mut push = |name, target, choice: Option<ThresholdChoice>| {
+                if let Some(choice) = choice {
+                    thresholds.push(NamedThreshold {
+                        name,
+                        target,
+                        choice,
+                    });
+                }
+            };
+            push("youden", None, binary::youden(&ranked));
+            push("max_f1", None, binary::max_f1(&ranked));
+            if let Some(t) = cfg.target_recall {
+                push(
+                    "target_recall",
+                    Some(t),
+                    binary::for_target_recall(&ranked, t),
+                );
+            }
+            if let Some(t) = cfg.target_precision {
+                push(
+                    "target_precision",
+                    Some(t),
+                    binary::for_target_precision(&ranked, t),
+                );
+            }
+            let calibration =
+                edges.map(|e| calibration::calibrate(&conf, &correct, &e, cal_cfg, Weights::Unit));
+            let mut result = EvalResult {
+                n: data.len(),
+                classes: data.classes.clone(),
+                positive: Some(positive),
+                threshold: Some(thr),
+                metrics,
+                per_class: confusion.per_class(),
+                most_confused: confusion.most_confused(10),
+                confusion,
+                roc: Some(binary::roc_curve(&ranked, true)),
+                pr: Some(binary::precision_recall_curve(&ranked)),
+                thresholds,
+                calibration,
+                bootstrap,
+                warnings: Vec::new(),
+            };
+            result.warnings = warnings(data, &result, Some(&ranked));
+            result
+        }
+        ScoreData::Predictions(pred) => {
+            let pb: Vec<bool> = pred.iter().map(|&p| p as usize == positive).collect();
+            let stat = |w: Weights<'_>| confusion_values(&Confusion::from_predictions(&y, &pb, w));
+            let mut metrics = named(&CONFUSION_NAMES, stat(Weights::Unit));
+            let bootstrap = attach_intervals(
+                &mut metrics,
+                &resampler_for(data),
+                cfg,
+                |c| stat(Weights::Counts(c)),
+                on_replicate,
+            );
+            let confusion = binary_matrix(
+                &Confusion::from_predictions(&y, &pb, Weights::Unit),
+                positive,
+            );
+            let mut result = EvalResult {
+                n: data.len(),
+                classes: data.classes.clone(),
+                positive: Some(positive),
+                threshold: None,
+                metrics,
+                per_class: confusion.per_class(),
+                most_confused: confusion.most_confused(10),
+                confusion,
+                roc: None,
+                pr: None,
+                thresholds: Vec::new(),
+                calibration: None,
+                bootstrap,
+                warnings: Vec::new(),
+            };
+            result.warnings = warnings(data, &result, None);
+            result
+        }
+        ScoreData::Probabilities(_) => {
+            // A binary task always carries one score column; the loader converts two probability
+            // columns into the positive-class score. Treat this defensively as multi-class.
+            evaluate_multiclass(data, cfg, on_replicate)
+        }
+    }
+}
+
+fn evaluate_multiclass(
+    data: &EvalData,
+    cfg: &EvalConfig,
+    on_replicate: &(dyn Fn() + Sync),
+) -> EvalResult {
+    let k = data.k();
+    let labels = &data.labels;
+    let (pred, probs) = match &data.scores {
+        ScoreData::Probabilities(p) => (multiclass::argmax_predictions(p, k), Some(p.as_slice())),
+        ScoreData::Predictions(p) => (p.clone(), None),
+        ScoreData::Binary(_) => (Vec::new(), None),
+    };
+    let mut names: Vec<String> = ["accuracy", "balanced_accuracy"].map(String::from).to_vec();
+    let tops: Vec<usize> = if probs.is_some() {
+        (2..=3).filter(|&t| t < k).collect()
+    } else {
+        Vec::new()
+    };
+    names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
+    for m in ["precision", "recall", "f1"] {
+        for avg in ["macro", "weighted", "micro"] {
+            names.push(format!("{m}_{avg}"));
+        }
+    }
+    let prep = probs.map(|p| AucPrep::new(labels, p, k));
+    let conf: Vec<f64>;
+    let correct: Vec<bool>;
+    let edges = if let Some(p) = probs {
+        names.extend(
+            [
+                "roc_auc_ovr_macro",
+                "roc_auc_ovr_weighted",
+                "roc_auc_ovo_macro",
+                "log_loss",
+                "ece",
+                "mce",
+            ]
+            .map(String::from),
+        );
+        conf = p
+            .chunks_exact(k)
+            .map(|row| row.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            .collect();
+        correct = labels.iter().zip(&pred).map(|(l, p)| l == p).collect();
+        Some(calibration::bin_edges(&conf, &cfg.calibration))
+    } else {
+        conf = Vec::new();
+        correct = Vec::new();
+        None
+    };
+    let stat = |w: Weights<'_>| -> Vec<f64> {
+        let cm = ConfusionMatrix::new(labels, &pred, k, w);
+        let a = cm.averages();
+        let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
+        if let Some(p) = probs {
+            v.extend(
+                tops.iter()
+                    .map(|&t| multiclass::top_k_accuracy(labels, p, k, t, w)),
+            );
+        }
+        v.extend([
+            a.precision_macro,
+            a.precision_weighted,
+            a.precision_micro,
+            a.recall_macro,
+            a.recall_weighted,
+            a.recall_micro,
+            a.f1_macro,
+            a.f1_weighted,
+            a.f1_micro,
+        ]);
+        if let (Some(p), Some(prep), Some(edges)) = (probs, &prep, &edges) {
+            let ovr = prep.ovr(w);
+            let ovo = prep.ovo(w);
+            v.extend([
+                ovr.macro_avg,
+                ovr.weighted,
+                ovo.macro_avg,
+                multiclass::log_loss(labels, p, k, w),
+            ]);
+            let cal = calibration::calibrate(&conf, &correct, edges, &cfg.calibration, w);
+            v.extend([cal.ece, cal.mce]);
+        }
+        v
+    };
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut metrics = named(&name_refs, stat(Weights::Unit));
+    let bootstrap = attach_intervals(
+        &mut metrics,
+        &resampler_for(data),
+        cfg,
+        |c| stat(Weights::Counts(c)),
+        on_replicate,
+    );
+    let confusion = ConfusionMatrix::new(labels, &pred, k, Weights::Unit);
+    let calibration =
+        edges.map(|e| calibration::calibrate(&conf, &correct, &e, &cfg.calibration, Weights::Unit));
+    let mut result = EvalResult {
+        n: data.len(),
+        classes: data.classes.clone(),
+        positive: None,
+        threshold: None,
+        metrics,
+        per_class: confusion.per_class(),
+        most_confused: confusion.most_confused(10),
+        confusion,
+        roc: None,
+        pr: None,
+        thresholds: Vec::new(),
+        calibration,
+        bootstrap,
+        warnings: Vec::new(),
+    };
+    result.warnings = warnings(data, &result, None);
+    result
+}
+
+/// The warnings of the module docs, from the finished result.
+fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let n = data.len();
+    if n < 100 {
+        out.push(Warning::SmallEvalSet { n });
+    }
+    let cm = &result.confusion;
+    let k = cm.k;
+    let support: Vec<u64> = (0..k).map(|t| (0..k).map(|p| cm.get(t, p)).sum()).collect();
+    let predicted: Vec<u64> = (0..k).map(|p| (0..k).map(|t| cm.get(t, p)).sum()).collect();
+    for (class, &s) in support.iter().enumerate() {
+        if s < 30 {
+            out.push(Warning::SmallClass { class, n: s });
+        }
+    }
+    for (class, &p) in predicted.iter().enumerate() {
+        if p == 0 && support[class] > 0 {
+            out.push(Warning::ClassNeverPredicted { class });
+        }
+    }
+    let total: u64 = support.iter().sum();
+    if total > 0 {
+        if let Some((class, &top)) = predicted
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, p)| (**p, std::cmp::Reverse(*i)))
+        {
+            let share = top as f64 / total as f64;
+            let true_share = support[class] as f64 / total as f64;
+            if share >= 0.9 && share - true_share >= 0.2 {
+                out.push(Warning::PredictionCollapse {
+                    class,
+                    predicted: top,
+                    n: total,
+                    true_share,
+                });
+            }
+        }
+        let correct: u64 = (0..k).map(|i| cm.get(i, i)).sum();
+        let majority = support.iter().copied().max().unwrap_or(0);
+        let majority_rate = majority as f64 / total as f64;
+        let p_value = stats::binomial_sf_ge(correct, total, majority_rate);
+        if majority_rate < 1.0 && p_value >= 0.05 {
+            out.push(Warning::NotAboveMajority {
+                accuracy: correct as f64 / total as f64,
+                majority_rate,
+                p_value,
+            });
+        }
+    }
+    if let Some(r) = ranked {
+        let (lo, hi) = (r.scores().last().copied(), r.scores().first().copied());
+        for t in &result.thresholds {
+            if t.target.is_some() {
+                continue;
+            }
+            let thr = t.choice.threshold;
+            let pos = r.scores().partition_point(|&s| s >= thr);
+            let share = pos as f64 / r.len().max(1) as f64;
+            if Some(thr) == lo || Some(thr) == hi || !(0.05..=0.95).contains(&share) {
+                out.push(Warning::ExtremeThreshold {
+                    rule: t.name,
+                    threshold: thr,
+                    positive_share: share,
+                });
+            }
+        }
+    }
+    if let Some((_, groups)) = &data.groups {
+        if *groups < 30 {
+            out.push(Warning::FewGroups { groups: *groups });
+        }
+    }
+    out
+}

@@ -1,1 +1,83 @@
-//! Report rendering (in progress).
+//! Renders Verdict results: terminal text, the JSON document and Markdown reports, in English and
+//! Korean.
+//!
+//! Results come in as plain `verdict-core` structs wrapped in an [`EvalReport`] (which adds what
+//! the reader knows: file, fingerprint, columns) and go out as `String`s; this crate does no I/O.
+//! Every number is formatted deterministically (fixed decimals in text, shortest round-trip f64 in
+//! JSON), so reports can be snapshot-tested byte for byte.
+//!
+//! * [`json`]: the stable document described in `docs/eval-json.md`.
+//! * [`text`]: aligned tables for the terminal, optionally coloured.
+//! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
+//! * [`i18n`]: every user-facing phrase in each [`Lang`].
+
+pub mod i18n;
+pub mod json;
+pub mod markdown;
+mod sections;
+mod table;
+pub mod text;
+
+pub use i18n::Lang;
+use verdict_core::eval::EvalResult;
+
+/// One evaluation with everything a report says about it.
+#[derive(Debug, Clone)]
+pub struct EvalReport {
+    /// The input file as given.
+    pub source: String,
+    /// What the model gave: `scores`, `probabilities`, `logits` or `predictions`.
+    pub inputs: &'static str,
+    /// Fingerprint of the eval set (see `verdict-io`).
+    pub fingerprint: String,
+    /// The group column, when the bootstrap resampled groups.
+    pub group_column: Option<String>,
+    /// Number of distinct groups.
+    pub group_count: Option<usize>,
+    /// The evaluation itself.
+    pub result: EvalResult,
+    /// Collapsed binary problems from `--group-classes`.
+    pub grouped: Vec<GroupedClasses>,
+    /// Per-slice evaluations from `--by`.
+    pub slices: Option<Slices>,
+}
+
+/// A collapsed binary problem ("defect" = several classes).
+#[derive(Debug, Clone)]
+pub struct GroupedClasses {
+    /// The name of the positive side.
+    pub name: String,
+    /// The classes it collects.
+    pub members: Vec<String>,
+    /// Its evaluation.
+    pub result: EvalResult,
+}
+
+/// Evaluations repeated for each value of a metadata column.
+#[derive(Debug, Clone)]
+pub struct Slices {
+    /// The column.
+    pub column: String,
+    /// (value, evaluation) in value order.
+    pub values: Vec<(String, EvalResult)>,
+}
+
+impl EvalReport {
+    /// `binary` or `multiclass`.
+    pub fn task(&self) -> &'static str {
+        if self.result.positive.is_some() {
+            "binary"
+        } else {
+            "multiclass"
+        }
+    }
+}
+
+/// Formats a metric value with 4 decimals; `—` when undefined.
+pub(crate) fn fmt4(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        "—".to_string()
+    }
+}

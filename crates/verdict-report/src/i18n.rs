@@ -1,0 +1,325 @@
+//! Every user-facing phrase, per language. Metric names stay scikit-learn's in every language (as
+//! the teams' own Korean reports keep "Accuracy", "ROC AUC"); headings, labels and warnings are
+//! translated.
+
+use verdict_core::eval::Warning;
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Korean.
+    Ko,
+}
+
+impl Lang {
+    /// Parses `en` / `ko`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+}
+
+/// Fixed phrases.
+#[derive(Debug, Clone, Copy)]
+pub enum Phrase {
+    /// Report title.
+    Title,
+    /// "Evaluation set".
+    EvalSet,
+    /// "File".
+    File,
+    /// "Task".
+    Task,
+    /// "Samples".
+    Samples,
+    /// "Classes".
+    Classes,
+    /// "Positive class".
+    PositiveClass,
+    /// "Threshold".
+    Threshold,
+    /// "Fingerprint".
+    Fingerprint,
+    /// "Groups".
+    Groups,
+    /// "Metrics".
+    Metrics,
+    /// "Metric".
+    Metric,
+    /// "Value".
+    Value,
+    /// "CI".
+    Interval,
+    /// "Per class".
+    PerClass,
+    /// "Class".
+    Class,
+    /// "Support".
+    Support,
+    /// "Confusion matrix".
+    ConfusionMatrix,
+    /// "Actual".
+    Actual,
+    /// "Predicted".
+    Predicted,
+    /// "Most confused".
+    MostConfused,
+    /// "Count".
+    Count,
+    /// "Share of errors".
+    ShareOfErrors,
+    /// "Optimal thresholds".
+    Thresholds,
+    /// "Rule".
+    Rule,
+    /// "Calibration".
+    Calibration,
+    /// "Bin".
+    Bin,
+    /// "Mean confidence".
+    MeanConfidence,
+    /// "Accuracy".
+    Accuracy,
+    /// "Warnings".
+    Warnings,
+    /// "No warnings."
+    NoWarnings,
+    /// "Grouped classes".
+    Grouped,
+    /// "Slices by".
+    SlicesBy,
+    /// Bootstrap description prefix.
+    Bootstrap,
+    /// "No intervals (bootstrap off)".
+    NoBootstrap,
+}
+
+/// The phrase in `lang`.
+pub fn t(lang: Lang, p: Phrase) -> &'static str {
+    use Phrase::*;
+    match (lang, p) {
+        (Lang::En, Title) => "Evaluation report",
+        (Lang::Ko, Title) => "평가 보고서",
+        (Lang::En, EvalSet) => "Evaluation set",
+        (Lang::Ko, EvalSet) => "평가 데이터",
+        (Lang::En, File) => "File",
+        (Lang::Ko, File) => "파일",
+        (Lang::En, Task) => "Task",
+        (Lang::Ko, Task) => "과제",
+        (Lang::En, Samples) => "Samples",
+        (Lang::Ko, Samples) => "샘플 수",
+        (Lang::En, Classes) => "Classes",
+        (Lang::Ko, Classes) => "클래스",
+        (Lang::En, PositiveClass) => "Positive class",
+        (Lang::Ko, PositiveClass) => "양성 클래스",
+        (Lang::En, Threshold) => "Threshold",
+        (Lang::Ko, Threshold) => "임계값",
+        (Lang::En, Fingerprint) => "Fingerprint",
+        (Lang::Ko, Fingerprint) => "지문(fingerprint)",
+        (Lang::En, Groups) => "Groups",
+        (Lang::Ko, Groups) => "그룹",
+        (Lang::En, Metrics) => "Metrics",
+        (Lang::Ko, Metrics) => "지표",
+        (Lang::En, Metric) => "Metric",
+        (Lang::Ko, Metric) => "지표",
+        (Lang::En, Value) => "Value",
+        (Lang::Ko, Value) => "값",
+        (Lang::En, Interval) => "CI",
+        (Lang::Ko, Interval) => "신뢰구간",
+        (Lang::En, PerClass) => "Per class",
+        (Lang::Ko, PerClass) => "클래스별 성능",
+        (Lang::En, Class) => "Class",
+        (Lang::Ko, Class) => "클래스",
+        (Lang::En, Support) => "Support",
+        (Lang::Ko, Support) => "샘플 수",
+        (Lang::En, ConfusionMatrix) => "Confusion matrix",
+        (Lang::Ko, ConfusionMatrix) => "혼동 행렬",
+        (Lang::En, Actual) => "Actual",
+        (Lang::Ko, Actual) => "실제",
+        (Lang::En, Predicted) => "Predicted",
+        (Lang::Ko, Predicted) => "예측",
+        (Lang::En, MostConfused) => "Most confused class pairs",
+        (Lang::Ko, MostConfused) => "가장 많이 혼동된 클래스 쌍",
+        (Lang::En, Count) => "Count",
+        (Lang::Ko, Count) => "건수",
+        (Lang::En, ShareOfErrors) => "Share of errors",
+        (Lang::Ko, ShareOfErrors) => "오류 중 비율",
+        (Lang::En, Thresholds) => "Optimal thresholds",
+        (Lang::Ko, Thresholds) => "최적 임계값",
+        (Lang::En, Rule) => "Rule",
+        (Lang::Ko, Rule) => "기준",
+        (Lang::En, Calibration) => "Calibration",
+        (Lang::Ko, Calibration) => "보정(calibration)",
+        (Lang::En, Bin) => "Bin",
+        (Lang::Ko, Bin) => "구간",
+        (Lang::En, MeanConfidence) => "Mean confidence",
+        (Lang::Ko, MeanConfidence) => "평균 신뢰도",
+        (Lang::En, Accuracy) => "Accuracy",
+        (Lang::Ko, Accuracy) => "정확도",
+        (Lang::En, Warnings) => "Warnings",
+        (Lang::Ko, Warnings) => "경고",
+        (Lang::En, NoWarnings) => "No warnings.",
+        (Lang::Ko, NoWarnings) => "경고 없음.",
+        (Lang::En, Grouped) => "Grouped classes",
+        (Lang::Ko, Grouped) => "클래스 묶음 (이진 평가)",
+        (Lang::En, SlicesBy) => "Slices by",
+        (Lang::Ko, SlicesBy) => "슬라이스 기준",
+        (Lang::En, Bootstrap) => "Intervals",
+        (Lang::Ko, Bootstrap) => "신뢰구간",
+        (Lang::En, NoBootstrap) => "no intervals (bootstrap off)",
+        (Lang::Ko, NoBootstrap) => "신뢰구간 없음 (bootstrap 꺼짐)",
+    }
+}
+
+/// Describes the bootstrap in one line.
+pub fn bootstrap_line(
+    lang: Lang,
+    b: &verdict_core::eval::BootstrapInfo,
+    group_column: Option<&str>,
+) -> String {
+    let pct = b.level * 100.0;
+    match (lang, b.clustered) {
+        (Lang::En, false) => format!(
+            "{pct:.0}% percentile bootstrap, {} resamples of {} samples, seed {}",
+            b.replicates, b.units, b.seed
+        ),
+        (Lang::En, true) => format!(
+            "{pct:.0}% percentile cluster bootstrap, {} resamples of {} groups (column `{}`), seed {}: samples in one group are not independent, so the group is the unit",
+            b.replicates,
+            b.units,
+            group_column.unwrap_or("group"),
+            b.seed
+        ),
+        (Lang::Ko, false) => format!(
+            "{pct:.0}% 백분위 부트스트랩, 샘플 {}개에서 {}회 재추출, seed {}",
+            b.units, b.replicates, b.seed
+        ),
+        (Lang::Ko, true) => format!(
+            "{pct:.0}% 백분위 클러스터 부트스트랩, 그룹 {}개(열 `{}`)에서 {}회 재추출, seed {}: 같은 그룹의 샘플은 독립이 아니므로 그룹 단위로 재추출",
+            b.units,
+            group_column.unwrap_or("group"),
+            b.replicates,
+            b.seed
+        ),
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// A warning as a sentence. `classes` names the class indices.
+pub fn warning(lang: Lang, w: &Warning, classes: &[String]) -> String {
+    let name = |i: &usize| classes.get(*i).cloned().unwrap_or_else(|| i.to_string());
+    match (lang, w) {
+        (Lang::En, Warning::SmallEvalSet { n }) => format!(
+            "The eval set is small (n = {n} < 100): differences of several points are within noise; read the intervals, not the point estimates."
+        ),
+        (Lang::Ko, Warning::SmallEvalSet { n }) => format!(
+            "평가 데이터가 작습니다 (n = {n} < 100): 수 %p 차이는 잡음 범위입니다. 점추정이 아니라 신뢰구간을 보십시오."
+        ),
+        (Lang::En, Warning::SmallClass { class, n }) => {
+            format!(
+                "Class `{}` has only {n} samples (< 30): its per-class scores are unreliable.",
+                name(class)
+            )
+        }
+        (Lang::Ko, Warning::SmallClass { class, n }) => {
+            format!(
+                "클래스 `{}`의 샘플이 {n}개뿐입니다 (< 30): 클래스별 지표를 신뢰하기 어렵습니다.",
+                name(class)
+            )
+        }
+        (Lang::En, Warning::ClassNeverPredicted { class }) => {
+            format!("Class `{}` is never predicted.", name(class))
+        }
+        (Lang::Ko, Warning::ClassNeverPredicted { class }) => {
+            format!("클래스 `{}`가 한 번도 예측되지 않았습니다.", name(class))
+        }
+        (
+            Lang::En,
+            Warning::PredictionCollapse {
+                class,
+                predicted,
+                n,
+                true_share,
+            },
+        ) => format!(
+            "Predictions collapse onto `{}`: {predicted} of {n} predictions ({}), though it is {} of the labels.",
+            name(class),
+            pct(*predicted as f64 / *n as f64),
+            pct(*true_share)
+        ),
+        (
+            Lang::Ko,
+            Warning::PredictionCollapse {
+                class,
+                predicted,
+                n,
+                true_share,
+            },
+        ) => format!(
+            "예측이 `{}`로 쏠립니다: 예측 {n}건 중 {predicted}건 ({}), 실제 비율은 {}입니다.",
+            name(class),
+            pct(*predicted as f64 / *n as f64),
+            pct(*true_share)
+        ),
+        (
+            Lang::En,
+            Warning::NotAboveMajority {
+                accuracy,
+                majority_rate,
+                p_value,
+            },
+        ) => format!(
+            "Accuracy {} is not significantly above always predicting the majority class ({}; exact binomial test, p = {p_value:.3}).",
+            pct(*accuracy),
+            pct(*majority_rate)
+        ),
+        (
+            Lang::Ko,
+            Warning::NotAboveMajority {
+                accuracy,
+                majority_rate,
+                p_value,
+            },
+        ) => format!(
+            "정확도 {}는 항상 다수 클래스로 예측하는 경우({})보다 유의하게 높지 않습니다 (정확 이항검정, p = {p_value:.3}).",
+            pct(*accuracy),
+            pct(*majority_rate)
+        ),
+        (
+            Lang::En,
+            Warning::ExtremeThreshold {
+                rule,
+                threshold,
+                positive_share,
+            },
+        ) => format!(
+            "The {rule} threshold {threshold} sits at the extreme of the score range ({} of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
+            pct(*positive_share)
+        ),
+        (
+            Lang::Ko,
+            Warning::ExtremeThreshold {
+                rule,
+                threshold,
+                positive_share,
+            },
+        ) => format!(
+            "{rule} 최적 임계값 {threshold}이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 {}): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다.",
+            pct(*positive_share)
+        ),
+        (Lang::En, Warning::FewGroups { groups }) => format!(
+            "Only {groups} groups: the cluster bootstrap intervals are rough, and the effective sample size is about {groups}, not the number of rows."
+        ),
+        (Lang::Ko, Warning::FewGroups { groups }) => format!(
+            "그룹이 {groups}개뿐입니다: 클러스터 부트스트랩 구간은 거칠며, 유효 표본 크기는 행 수가 아니라 약 {groups}입니다."
+        ),
+    }
+}

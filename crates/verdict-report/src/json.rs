@@ -1,0 +1,197 @@
+//! The `--format json` document (`docs/eval-json.md`). Undefined values (NaN, ±inf) are `null`.
+
+use crate::EvalReport;
+use serde_json::{Map, Value, json};
+use verdict_core::binary::ThresholdChoice;
+use verdict_core::eval::EvalResult;
+
+/// A float, or `null` when it is not finite.
+fn num(v: f64) -> Value {
+    if v.is_finite() { json!(v) } else { Value::Null }
+}
+
+fn nums(v: &[f64]) -> Value {
+    Value::Array(v.iter().map(|&x| num(x)).collect())
+}
+
+/// `{name: {value, ci_low, ci_high}}` in report order.
+pub fn metrics(r: &EvalResult) -> Value {
+    let mut m = Map::new();
+    for x in &r.metrics {
+        let (lo, hi) =
+            x.ci.map_or((Value::Null, Value::Null), |(l, h)| (num(l), num(h)));
+        m.insert(
+            x.name.clone(),
+            json!({"value": num(x.value), "ci_low": lo, "ci_high": hi}),
+        );
+    }
+    Value::Object(m)
+}
+
+fn confusion(r: &EvalResult) -> Value {
+    let k = r.confusion.k;
+    let matrix: Vec<Vec<u64>> = (0..k)
+        .map(|t| (0..k).map(|p| r.confusion.get(t, p)).collect())
+        .collect();
+    json!({"labels": r.classes, "matrix": matrix})
+}
+
+fn per_class(r: &EvalResult) -> Value {
+    Value::Array(
+        r.per_class
+            .iter()
+            .zip(&r.classes)
+            .map(|(c, name)| {
+                json!({"class": name, "precision": num(c.precision), "recall": num(c.recall), "f1": num(c.f1), "support": c.support})
+            })
+            .collect(),
+    )
+}
+
+fn choice(c: &ThresholdChoice) -> Value {
+    json!({"threshold": num(c.threshold), "tpr": num(c.tpr), "fpr": num(c.fpr), "precision": num(c.precision), "recall": num(c.recall), "f1": num(c.f1), "j": num(c.j)})
+}
+
+/// The evaluation body shared by the top level, grouped problems and slices.
+fn body(r: &EvalResult, m: &mut Map<String, Value>) {
+    m.insert("n".into(), json!(r.n));
+    if let Some(t) = r.threshold {
+        m.insert("threshold".into(), num(t));
+    }
+    m.insert("metrics".into(), metrics(r));
+    m.insert("per_class".into(), per_class(r));
+    m.insert("confusion_matrix".into(), confusion(r));
+    let mc: Vec<Value> = r
+        .most_confused
+        .iter()
+        .map(|p| {
+            json!({"true": r.classes[p.true_class], "pred": r.classes[p.pred_class], "count": p.count,
+                   "share_of_errors": num(p.share_of_errors), "share_of_true": num(p.share_of_true)})
+        })
+        .collect();
+    m.insert("most_confused".into(), Value::Array(mc));
+    if let (Some(roc), Some(pr)) = (&r.roc, &r.pr) {
+        m.insert(
+            "curves".into(),
+            json!({
+                "roc": {"fpr": nums(&roc.fpr), "tpr": nums(&roc.tpr), "thresholds": nums(&roc.thresholds)},
+                "pr": {"precision": nums(&pr.precision), "recall": nums(&pr.recall), "thresholds": nums(&pr.thresholds)},
+            }),
+        );
+    }
+    if !r.thresholds.is_empty() {
+        let mut t = Map::new();
+        for nt in &r.thresholds {
+            let mut v = choice(&nt.choice);
+            if let (Some(target), Value::Object(o)) = (nt.target, &mut v) {
+                o.insert("target".into(), num(target));
+            }
+            t.insert(nt.name.to_string(), v);
+        }
+        m.insert("thresholds".into(), Value::Object(t));
+    }
+    if let Some(c) = &r.calibration {
+        let bins: Vec<Value> = c
+            .bins
+            .iter()
+            .map(|b| {
+                json!({"lower": num(b.lower), "upper": num(b.upper), "count": b.count,
+                       "mean_confidence": num(b.mean_confidence), "accuracy": num(b.accuracy)})
+            })
+            .collect();
+        m.insert(
+            "calibration".into(),
+            json!({
+                "strategy": c.strategy, "n_bins": c.n_bins,
+                "ece": num(c.ece), "mce": num(c.mce),
+                "mean_confidence": num(c.mean_confidence), "accuracy": num(c.accuracy),
+                "high_confidence": {"threshold": num(c.high_conf_threshold), "n": c.high_conf_n, "error_rate": num(c.high_conf_error_rate)},
+                "bins": bins,
+            }),
+        );
+    }
+}
+
+fn warnings(r: &EvalResult) -> Value {
+    Value::Array(
+        r.warnings
+            .iter()
+            .map(|w| json!({"code": w.code(), "message": crate::i18n::warning(crate::Lang::En, w, &r.classes)}))
+            .collect(),
+    )
+}
+
+/// The whole document, pretty-printed.
+pub fn render(rep: &EvalReport) -> String {
+    let r = &rep.result;
+    let mut m = Map::new();
+    m.insert("schema".into(), json!(1));
+    m.insert(
+        "tool".into(),
+        json!(concat!("verdict ", env!("CARGO_PKG_VERSION"))),
+    );
+    m.insert("source".into(), json!(rep.source));
+    m.insert("task".into(), json!(rep.task()));
+    m.insert("classes".into(), json!(r.classes));
+    if let Some(p) = r.positive {
+        m.insert("positive".into(), json!(r.classes[p]));
+    }
+    m.insert("inputs".into(), json!(rep.inputs));
+    m.insert("fingerprint".into(), json!(rep.fingerprint));
+    m.insert(
+        "groups".into(),
+        match (&rep.group_column, rep.group_count) {
+            (Some(c), Some(k)) => json!({"column": c, "count": k}),
+            _ => Value::Null,
+        },
+    );
+    body(r, &mut m);
+    let grouped: Vec<Value> = rep
+        .grouped
+        .iter()
+        .map(|g| {
+            let mut o = Map::new();
+            o.insert("name".into(), json!(g.name));
+            o.insert("members".into(), json!(g.members));
+            body(&g.result, &mut o);
+            Value::Object(o)
+        })
+        .collect();
+    m.insert("grouped".into(), Value::Array(grouped));
+    m.insert(
+        "slices".into(),
+        match &rep.slices {
+            None => Value::Null,
+            Some(s) => {
+                let values: Vec<Value> = s
+                    .values
+                    .iter()
+                    .map(|(v, res)| {
+                        let mut o = Map::new();
+                        o.insert("value".into(), json!(v));
+                        body(res, &mut o);
+                        o.insert("warnings".into(), warnings(res));
+                        Value::Object(o)
+                    })
+                    .collect();
+                json!({"column": s.column, "values": values})
+            }
+        },
+    );
+    m.insert(
+        "bootstrap".into(),
+        match &r.bootstrap {
+            None => Value::Null,
+            Some(b) => {
+                let undefined: Map<String, Value> =
+                    r.metrics.iter().filter(|x| x.undefined > 0).map(|x| (x.name.clone(), json!(x.undefined))).collect();
+                json!({"replicates": b.replicates, "seed": b.seed, "level": b.level,
+                       "unit": if b.clustered { "group" } else { "sample" }, "units": b.units, "undefined": undefined})
+            }
+        },
+    );
+    m.insert("warnings".into(), warnings(r));
+    let mut s = serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_default();
+    s.push('\n');
+    s
+}

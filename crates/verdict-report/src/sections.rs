@@ -1,0 +1,290 @@
+//! The content of a report, independent of its format: titled sections of lines and tables.
+//! [`crate::markdown`] and [`crate::text`] only decide how a section looks.
+
+use crate::i18n::{self, Lang, Phrase, t};
+use crate::table::Table;
+use crate::{EvalReport, fmt4};
+use verdict_core::eval::EvalResult;
+
+pub(crate) enum Block {
+    Line(String),
+    Table(Table),
+}
+
+pub(crate) struct Section {
+    pub(crate) title: String,
+    pub(crate) blocks: Vec<Block>,
+}
+
+fn ci(m: &verdict_core::eval::Metric) -> String {
+    match m.ci {
+        Some((lo, hi)) => format!("{} … {}", fmt4(lo), fmt4(hi)),
+        None => "—".to_string(),
+    }
+}
+
+pub(crate) fn metrics_table(r: &EvalResult, lang: Lang) -> Table {
+    let mut tb = Table::new(vec![
+        t(lang, Phrase::Metric).into(),
+        t(lang, Phrase::Value).into(),
+        t(lang, Phrase::Interval).into(),
+    ]);
+    for m in &r.metrics {
+        tb.row(vec![m.name.clone(), fmt4(m.value), ci(m)]);
+    }
+    tb
+}
+
+fn per_class_table(r: &EvalResult, lang: Lang) -> Table {
+    let mut tb = Table::new(vec![
+        t(lang, Phrase::Class).into(),
+        "precision".into(),
+        "recall".into(),
+        "f1".into(),
+        t(lang, Phrase::Support).into(),
+    ]);
+    for (c, name) in r.per_class.iter().zip(&r.classes) {
+        tb.row(vec![
+            name.clone(),
+            fmt4(c.precision),
+            fmt4(c.recall),
+            fmt4(c.f1),
+            c.support.to_string(),
+        ]);
+    }
+    tb
+}
+
+fn confusion_table(r: &EvalResult, lang: Lang) -> Table {
+    let mut headers = vec![format!(
+        "{} \\ {}",
+        t(lang, Phrase::Actual),
+        t(lang, Phrase::Predicted)
+    )];
+    headers.extend(r.classes.iter().cloned());
+    let mut tb = Table::new(headers);
+    for (i, name) in r.classes.iter().enumerate() {
+        let mut row = vec![name.clone()];
+        row.extend((0..r.confusion.k).map(|j| r.confusion.get(i, j).to_string()));
+        tb.row(row);
+    }
+    tb
+}
+
+fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
+    let mut out = Vec::new();
+    out.push(Section {
+        title: t(lang, Phrase::Metrics).into(),
+        blocks: vec![Block::Table(metrics_table(r, lang))],
+    });
+    out.push(Section {
+        title: t(lang, Phrase::PerClass).into(),
+        blocks: vec![Block::Table(per_class_table(r, lang))],
+    });
+    out.push(Section {
+        title: t(lang, Phrase::ConfusionMatrix).into(),
+        blocks: vec![Block::Table(confusion_table(r, lang))],
+    });
+    if !detail {
+        return out;
+    }
+    if r.classes.len() > 2 && !r.most_confused.is_empty() {
+        let mut tb = Table::new(vec![
+            t(lang, Phrase::Actual).into(),
+            t(lang, Phrase::Predicted).into(),
+            t(lang, Phrase::Count).into(),
+            t(lang, Phrase::ShareOfErrors).into(),
+        ]);
+        for p in &r.most_confused {
+            tb.row(vec![
+                r.classes[p.true_class].clone(),
+                r.classes[p.pred_class].clone(),
+                p.count.to_string(),
+                format!("{:.1}%", p.share_of_errors * 100.0),
+            ]);
+        }
+        out.push(Section {
+            title: t(lang, Phrase::MostConfused).into(),
+            blocks: vec![Block::Table(tb)],
+        });
+    }
+    if !r.thresholds.is_empty() {
+        let mut tb = Table::new(vec![
+            t(lang, Phrase::Rule).into(),
+            t(lang, Phrase::Threshold).into(),
+            "precision".into(),
+            "recall".into(),
+            "f1".into(),
+            "fpr".into(),
+        ]);
+        for nt in &r.thresholds {
+            let rule = match nt.target {
+                Some(x) => format!("{} ({x})", nt.name),
+                None => nt.name.to_string(),
+            };
+            let c = &nt.choice;
+            tb.row(vec![
+                rule,
+                format!("{}", c.threshold),
+                fmt4(c.precision),
+                fmt4(c.recall),
+                fmt4(c.f1),
+                fmt4(c.fpr),
+            ]);
+        }
+        out.push(Section {
+            title: t(lang, Phrase::Thresholds).into(),
+            blocks: vec![Block::Table(tb)],
+        });
+    }
+    if let Some(c) = &r.calibration {
+        let mut blocks = vec![Block::Line(format!(
+            "ECE {} · MCE {} · {} {} · {} {} · {} ≥ {}: n = {}, error {}",
+            fmt4(c.ece),
+            fmt4(c.mce),
+            t(lang, Phrase::MeanConfidence),
+            fmt4(c.mean_confidence),
+            t(lang, Phrase::Accuracy),
+            fmt4(c.accuracy),
+            "confidence",
+            c.high_conf_threshold,
+            c.high_conf_n,
+            if c.high_conf_error_rate.is_finite() {
+                format!("{:.1}%", c.high_conf_error_rate * 100.0)
+            } else {
+                "—".into()
+            }
+        ))];
+        let mut tb = Table::new(vec![
+            t(lang, Phrase::Bin).into(),
+            t(lang, Phrase::Count).into(),
+            t(lang, Phrase::MeanConfidence).into(),
+            t(lang, Phrase::Accuracy).into(),
+        ]);
+        for b in &c.bins {
+            tb.row(vec![
+                format!("{:.3}–{:.3}", b.lower, b.upper),
+                b.count.to_string(),
+                fmt4(b.mean_confidence),
+                fmt4(b.accuracy),
+            ]);
+        }
+        blocks.push(Block::Table(tb));
+        out.push(Section {
+            title: t(lang, Phrase::Calibration).into(),
+            blocks,
+        });
+    }
+    out
+}
+
+/// All sections of an evaluation report, in order.
+pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
+    let r = &rep.result;
+    let mut head = vec![
+        Block::Line(format!("{}: `{}`", t(lang, Phrase::File), rep.source)),
+        Block::Line(format!(
+            "{}: {} ({})",
+            t(lang, Phrase::Task),
+            rep.task(),
+            rep.inputs
+        )),
+        Block::Line(format!("{}: {}", t(lang, Phrase::Samples), r.n)),
+        Block::Line(format!(
+            "{}: {}",
+            t(lang, Phrase::Classes),
+            r.classes.join(", ")
+        )),
+    ];
+    if let Some(p) = r.positive {
+        head.push(Block::Line(format!(
+            "{}: {}",
+            t(lang, Phrase::PositiveClass),
+            r.classes[p]
+        )));
+    }
+    if let Some(th) = r.threshold {
+        head.push(Block::Line(format!("{}: {th}", t(lang, Phrase::Threshold))));
+    }
+    if let (Some(c), Some(k)) = (&rep.group_column, rep.group_count) {
+        head.push(Block::Line(format!(
+            "{}: `{c}` ({k})",
+            t(lang, Phrase::Groups)
+        )));
+    }
+    head.push(Block::Line(format!(
+        "{}: `{}`",
+        t(lang, Phrase::Fingerprint),
+        rep.fingerprint
+    )));
+    head.push(Block::Line(match &r.bootstrap {
+        Some(b) => format!(
+            "{}: {}",
+            t(lang, Phrase::Bootstrap),
+            i18n::bootstrap_line(lang, b, rep.group_column.as_deref())
+        ),
+        None => format!(
+            "{}: {}",
+            t(lang, Phrase::Bootstrap),
+            t(lang, Phrase::NoBootstrap)
+        ),
+    }));
+    let mut out = vec![Section {
+        title: t(lang, Phrase::EvalSet).into(),
+        blocks: head,
+    }];
+    let warn_blocks = if r.warnings.is_empty() {
+        vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
+    } else {
+        r.warnings
+            .iter()
+            .map(|w| Block::Line(format!("⚠️ {}", i18n::warning(lang, w, &r.classes))))
+            .collect()
+    };
+    out.push(Section {
+        title: t(lang, Phrase::Warnings).into(),
+        blocks: warn_blocks,
+    });
+    out.extend(evaluation_blocks(r, lang, true));
+    for g in &rep.grouped {
+        let mut secs = evaluation_blocks(&g.result, lang, false);
+        for s in &mut secs {
+            s.title = format!(
+                "{}: {} = {{{}}} — {}",
+                t(lang, Phrase::Grouped),
+                g.name,
+                g.members.join(", "),
+                s.title
+            );
+        }
+        out.extend(secs);
+    }
+    if let Some(sl) = &rep.slices {
+        // Side by side: one column per slice value, one row per metric.
+        let mut headers = vec![t(lang, Phrase::Metric).to_string()];
+        headers.extend(
+            sl.values
+                .iter()
+                .map(|(v, res)| format!("{}={v} (n={})", sl.column, res.n)),
+        );
+        let mut tb = crate::table::Table::new(headers);
+        for (i, m) in r.metrics.iter().enumerate() {
+            let mut row = vec![m.name.clone()];
+            for (_, res) in &sl.values {
+                row.push(res.metrics.get(i).filter(|x| x.name == m.name).map_or(
+                    "—".into(),
+                    |x| match x.ci {
+                        Some((lo, hi)) => format!("{} ({}…{})", fmt4(x.value), fmt4(lo), fmt4(hi)),
+                        None => fmt4(x.value),
+                    },
+                ));
+            }
+            tb.row(row);
+        }
+        out.push(Section {
+            title: format!("{} `{}`", t(lang, Phrase::SlicesBy), sl.column),
+            blocks: vec![Block::Table(tb)],
+        });
+    }
+    out
+}

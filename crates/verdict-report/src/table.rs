@@ -1,0 +1,111 @@
+//! A minimal table model rendered as aligned text or as a Markdown table.
+
+/// Column alignment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Right,
+}
+
+pub(crate) struct Table {
+    pub(crate) headers: Vec<String>,
+    pub(crate) align: Vec<Align>,
+    pub(crate) rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(crate) fn new(headers: Vec<String>) -> Self {
+        let mut align = vec![Align::Right; headers.len()];
+        if let Some(a) = align.first_mut() {
+            *a = Align::Left;
+        }
+        Self {
+            headers,
+            align,
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub(crate) fn markdown(&self) -> String {
+        let mut s = String::new();
+        s.push_str(&format!("| {} |\n", self.headers.join(" | ")));
+        let seps: Vec<&str> = self
+            .align
+            .iter()
+            .map(|a| if *a == Align::Right { "---:" } else { "---" })
+            .collect();
+        s.push_str(&format!(
+            "|{}|\n",
+            seps.iter()
+                .map(|x| format!(" {x} "))
+                .collect::<Vec<_>>()
+                .join("|")
+        ));
+        for r in &self.rows {
+            s.push_str(&format!("| {} |\n", r.join(" | ")));
+        }
+        s
+    }
+
+    /// Display width: East Asian wide characters (Hangul) take two columns.
+    fn width(s: &str) -> usize {
+        s.chars()
+            .map(|c| {
+                let u = c as u32;
+                if (0x1100..=0x115F).contains(&u)
+                    || (0x2E80..=0xA4CF).contains(&u)
+                    || (0xAC00..=0xD7A3).contains(&u)
+                    || (0xF900..=0xFAFF).contains(&u)
+                    || (0xFF00..=0xFF60).contains(&u)
+                {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+
+    pub(crate) fn text(&self, bold_header: bool) -> String {
+        let cols = self.headers.len();
+        let mut w = vec![0usize; cols];
+        for r in std::iter::once(&self.headers).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(cols) {
+                w[i] = w[i].max(Self::width(c));
+            }
+        }
+        let line = |r: &Vec<String>| -> String {
+            let cells: Vec<String> = r
+                .iter()
+                .enumerate()
+                .take(cols)
+                .map(|(i, c)| {
+                    let pad = " ".repeat(w[i] - Self::width(c));
+                    if self.align[i] == Align::Right {
+                        format!("{pad}{c}")
+                    } else {
+                        format!("{c}{pad}")
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        };
+        let mut s = String::new();
+        let h = line(&self.headers);
+        if bold_header {
+            s.push_str(&format!("\x1b[1m{h}\x1b[0m\n"));
+        } else {
+            s.push_str(&h);
+            s.push('\n');
+        }
+        for r in &self.rows {
+            s.push_str(&line(r));
+            s.push('\n');
+        }
+        s
+    }
+}

@@ -1,0 +1,139 @@
+//! Command-line definitions (clap). Flags are the single source of the help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Verdict: say whether a model is better, with numbers you can trust.
+#[derive(Debug, Parser)]
+#[command(name = "verdict", version, about)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Evaluate a classifier from a file of raw predictions (CSV, Parquet or JSON Lines).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// The stable JSON document (docs/eval-json.md).
+    Json,
+    /// A Markdown report.
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum InputFormat {
+    Csv,
+    Parquet,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum TaskArg {
+    Binary,
+    Multiclass,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Strategy {
+    /// Equal-width bins on [0, 1].
+    Uniform,
+    /// Equal-mass bins (quantile edges).
+    Quantile,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    En,
+    Ko,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalArgs {
+    /// The predictions file.
+    pub(crate) file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: OutputFormat,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: LangArg,
+    /// Input format (default: from the file extension).
+    #[arg(long, value_enum)]
+    pub(crate) input_format: Option<InputFormat>,
+    /// CSV delimiter (default: detected from the header).
+    #[arg(long)]
+    pub(crate) delimiter: Option<char>,
+    /// Column with the true class.
+    #[arg(long, default_value = "label")]
+    pub(crate) label_col: String,
+    /// Column with the positive-class score (binary).
+    #[arg(long, default_value = "score")]
+    pub(crate) score_col: String,
+    /// Column with hard predictions (models that give no scores).
+    #[arg(long, default_value = "pred")]
+    pub(crate) pred_col: String,
+    /// Column with sample ids.
+    #[arg(long, default_value = "id")]
+    pub(crate) id_col: String,
+    /// Column with the cluster of each sample (e.g. battery_id): the bootstrap resamples whole groups.
+    #[arg(long, default_value = "group")]
+    pub(crate) group_col: String,
+    /// Prefix of per-class probability columns.
+    #[arg(long, default_value = "prob_")]
+    pub(crate) prob_prefix: String,
+    /// Prefix of per-class logit columns (softmax is applied).
+    #[arg(long, default_value = "logit_")]
+    pub(crate) logit_prefix: String,
+    /// Task (default: inferred from the columns).
+    #[arg(long, value_enum)]
+    pub(crate) task: Option<TaskArg>,
+    /// The positive class of a binary task (default: the greater label, as scikit-learn).
+    #[arg(long)]
+    pub(crate) positive: Option<String>,
+    /// Divide probability rows by their sum instead of rejecting rows that do not sum to 1.
+    #[arg(long)]
+    pub(crate) normalize: bool,
+    /// Decision threshold: score >= threshold is positive.
+    #[arg(long, default_value_t = 0.5)]
+    pub(crate) threshold: f64,
+    /// Report the threshold that reaches this recall.
+    #[arg(long)]
+    pub(crate) target_recall: Option<f64>,
+    /// Report the threshold that reaches this precision.
+    #[arg(long)]
+    pub(crate) target_precision: Option<f64>,
+    /// Also evaluate a collapsed binary problem, NAME=class,class,… (repeatable).
+    #[arg(long = "group-classes", value_name = "NAME=A,B,…")]
+    pub(crate) group_classes: Vec<String>,
+    /// Repeat the evaluation for each value of this metadata column.
+    #[arg(long)]
+    pub(crate) by: Option<String>,
+    /// Bootstrap resamples for confidence intervals (0 = off).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) bootstrap: usize,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    pub(crate) ci: f64,
+    /// Calibration bins.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) calibration_bins: usize,
+    /// Calibration binning.
+    #[arg(long, value_enum, default_value = "uniform")]
+    pub(crate) calibration_strategy: Strategy,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Never colour the output.
+    #[arg(long)]
+    pub(crate) no_color: bool,
+}
