@@ -10,10 +10,6 @@ fn num(v: f64) -> Value {
     if v.is_finite() { json!(v) } else { Value::Null }
 }
 
-fn nums(v: &[f64]) -> Value {
-    Value::Array(v.iter().map(|&x| num(x)).collect())
-}
-
 /// `{name: {value, ci_low, ci_high}}` in report order.
 pub fn metrics(r: &EvalResult) -> Value {
     let mut m = Map::new();
@@ -53,7 +49,7 @@ fn choice(c: &ThresholdChoice) -> Value {
 }
 
 /// The evaluation body shared by the top level, grouped problems and slices.
-fn body(r: &EvalResult, m: &mut Map<String, Value>) {
+fn body(r: &EvalResult, max_points: usize, m: &mut Map<String, Value>) {
     m.insert("n".into(), json!(r.n));
     if let Some(t) = r.threshold {
         m.insert("threshold".into(), num(t));
@@ -71,11 +67,16 @@ fn body(r: &EvalResult, m: &mut Map<String, Value>) {
         .collect();
     m.insert("most_confused".into(), Value::Array(mc));
     if let (Some(roc), Some(pr)) = (&r.roc, &r.pr) {
+        let roc_idx = crate::curve_points(roc.fpr.len(), max_points);
+        let pr_idx = crate::curve_points(pr.precision.len(), max_points);
+        let pick = |v: &[f64], idx: &[usize]| Value::Array(idx.iter().filter_map(|&i| v.get(i)).map(|&x| num(x)).collect());
         m.insert(
             "curves".into(),
             json!({
-                "roc": {"fpr": nums(&roc.fpr), "tpr": nums(&roc.tpr), "thresholds": nums(&roc.thresholds)},
-                "pr": {"precision": nums(&pr.precision), "recall": nums(&pr.recall), "thresholds": nums(&pr.thresholds)},
+                "roc": {"fpr": pick(&roc.fpr, &roc_idx), "tpr": pick(&roc.tpr, &roc_idx), "thresholds": pick(&roc.thresholds, &roc_idx),
+                        "points": roc.fpr.len(), "decimated": roc_idx.len() < roc.fpr.len()},
+                "pr": {"precision": pick(&pr.precision, &pr_idx), "recall": pick(&pr.recall, &pr_idx), "thresholds": pick(&pr.thresholds, &pr_idx),
+                       "points": pr.precision.len(), "decimated": pr_idx.len() < pr.precision.len()},
             }),
         );
     }
@@ -145,7 +146,7 @@ pub fn render(rep: &EvalReport) -> String {
             _ => Value::Null,
         },
     );
-    body(r, &mut m);
+    body(r, rep.curve_points, &mut m);
     let grouped: Vec<Value> = rep
         .grouped
         .iter()
@@ -153,7 +154,7 @@ pub fn render(rep: &EvalReport) -> String {
             let mut o = Map::new();
             o.insert("name".into(), json!(g.name));
             o.insert("members".into(), json!(g.members));
-            body(&g.result, &mut o);
+            body(&g.result, rep.curve_points, &mut o);
             Value::Object(o)
         })
         .collect();
@@ -169,7 +170,7 @@ pub fn render(rep: &EvalReport) -> String {
                     .map(|(v, res)| {
                         let mut o = Map::new();
                         o.insert("value".into(), json!(v));
-                        body(res, &mut o);
+                        body(res, rep.curve_points, &mut o);
                         o.insert("warnings".into(), warnings(res));
                         Value::Object(o)
                     })

@@ -130,6 +130,9 @@ pub(crate) struct EvalArgs {
     /// Calibration binning.
     #[arg(long, value_enum, default_value = "uniform")]
     pub(crate) calibration_strategy: Strategy,
+    /// At most this many points per ROC/PR curve in JSON output (0 = all points).
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) curve_points: usize,
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,

@@ -239,6 +239,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         result,
         grouped,
         slices,
+        curve_points: a.curve_points,
     };
     let lang = match a.lang {
         LangArg::En => Lang::En,

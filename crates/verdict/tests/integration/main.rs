@@ -1,0 +1,5 @@
+//! Integration tests of the `verdict` binary: parity with scikit-learn on committed fixtures,
+//! error messages, and report snapshots.
+
+mod parity;
+mod support;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command (README.md). Installs what the tests need, then runs them:
+#  1. a Python venv with the pinned reference stack (python/requirements.txt) from PyPI;
+#  2. regenerates the scikit-learn parity fixtures and checks they equal the committed ones, so every
+#     expected value in the tests provably comes from the reference library;
+#  3. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${VERDICT_VENV:-.venv}"
+if ! "$VENV/bin/python" -c 'import sklearn, pandas, pyarrow, scipy, statsmodels' 2>/dev/null; then
+  echo "== creating $VENV with the pinned reference stack"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements.txt
+fi
+export VERDICT_PYTHON="$PWD/$VENV/bin/python"
+
+echo "== regenerating scikit-learn parity fixtures and comparing with the committed ones"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$VERDICT_PYTHON" python/make_parity_fixtures.py --out "$tmp/parity" >/dev/null
+if ! diff -r "$tmp/parity" crates/verdict/tests/fixtures/parity >/dev/null; then
+  diff -r "$tmp/parity" crates/verdict/tests/fixtures/parity | head -40
+  echo "error: committed parity fixtures differ from what python/make_parity_fixtures.py produces" >&2
+  exit 1
+fi
+echo "fixtures reproduce exactly"
+
+echo "== cargo tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
