@@ -1,1 +1,23 @@
-//! Prediction-file readers (in progress).
+//! Prediction-file readers for Verdict: CSV, Parquet and JSON Lines in, a validated
+//! [`PredictionSet`] out.
+//!
+//! Why a separate crate: `verdict-core` computes metrics on plain slices and must never see a file.
+//! Everything that can go wrong with a user's file (a missing column, a `nan` score, a probability row
+//! that sums to 0.98, a duplicated id) is caught here, with the file, line (or Parquet row) and column
+//! in the message, before a single metric is computed. No row is ever dropped silently.
+//!
+//! * [`table`]: any supported file → typed columns with null masks and a line/row [`Locator`].
+//! * [`predictions`]: typed columns → labels, classes, scores/probabilities/predictions, ids, groups;
+//!   plus the eval-set [`fingerprint`].
+//! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
+
+pub mod error;
+pub mod predictions;
+pub mod table;
+
+pub use error::{Location, Position, PredictionError, ReadError};
+pub use predictions::{
+    ColumnNames, Inputs, PredictionOptions, PredictionSet, Scores, Task, fingerprint,
+    load_predictions, predictions_from_table,
+};
+pub use table::{Column, Format, Locator, ReadOptions, Table, Values, read_table};
