@@ -324,6 +324,8 @@ pub struct EvalResult {
     pub thresholds: Vec<NamedThreshold>,
     /// Calibration (probabilities only).
     pub calibration: Option<Calibration>,
+    /// The binning the calibration used.
+    pub calibration_config: CalibrationConfig,
     /// Bootstrap settings, when one ran.
     pub bootstrap: Option<BootstrapInfo>,
     /// Warnings.
@@ -531,6 +533,7 @@ fn evaluate_binary(
                 pr: Some(binary::precision_recall_curve(&ranked)),
                 thresholds,
                 calibration,
+                calibration_config: cfg.calibration,
                 bootstrap,
                 warnings: Vec::new(),
             };
@@ -565,6 +568,7 @@ fn evaluate_binary(
                 pr: None,
                 thresholds: Vec::new(),
                 calibration: None,
+                calibration_config: cfg.calibration,
                 bootstrap,
                 warnings: Vec::new(),
             };
@@ -689,6 +693,7 @@ fn evaluate_multiclass(
         pr: None,
         thresholds: Vec::new(),
         calibration,
+        calibration_config: cfg.calibration,
         bootstrap,
         warnings: Vec::new(),
     };

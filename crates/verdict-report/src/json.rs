@@ -69,7 +69,14 @@ fn body(r: &EvalResult, max_points: usize, m: &mut Map<String, Value>) {
     if let (Some(roc), Some(pr)) = (&r.roc, &r.pr) {
         let roc_idx = crate::curve_points(roc.fpr.len(), max_points);
         let pr_idx = crate::curve_points(pr.precision.len(), max_points);
-        let pick = |v: &[f64], idx: &[usize]| Value::Array(idx.iter().filter_map(|&i| v.get(i)).map(|&x| num(x)).collect());
+        let pick = |v: &[f64], idx: &[usize]| {
+            Value::Array(
+                idx.iter()
+                    .filter_map(|&i| v.get(i))
+                    .map(|&x| num(x))
+                    .collect(),
+            )
+        };
         m.insert(
             "curves".into(),
             json!({
@@ -103,10 +110,10 @@ fn body(r: &EvalResult, max_points: usize, m: &mut Map<String, Value>) {
         m.insert(
             "calibration".into(),
             json!({
-                "strategy": c.strategy, "n_bins": c.n_bins,
+                "strategy": r.calibration_config.binning.as_str(), "n_bins": r.calibration_config.n_bins,
                 "ece": num(c.ece), "mce": num(c.mce),
                 "mean_confidence": num(c.mean_confidence), "accuracy": num(c.accuracy),
-                "high_confidence": {"threshold": num(c.high_conf_threshold), "n": c.high_conf_n, "error_rate": num(c.high_conf_error_rate)},
+                "high_confidence": {"threshold": num(r.calibration_config.high_confidence), "n": c.high_conf_n, "error_rate": num(c.high_conf_error_rate)},
                 "bins": bins,
             }),
         );

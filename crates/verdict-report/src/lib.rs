@@ -94,7 +94,11 @@ pub(crate) fn curve_points(len: usize, max: usize) -> Vec<usize> {
     if max == 1 {
         return vec![0];
     }
-    let mut out: Vec<usize> = (0..max).map(|i| ((i as u128 * (len as u128 - 1) + (max as u128 - 1) / 2) / (max as u128 - 1)) as usize).collect();
+    let mut out: Vec<usize> = (0..max)
+        .map(|i| {
+            ((i as u128 * (len as u128 - 1) + (max as u128 - 1) / 2) / (max as u128 - 1)) as usize
+        })
+        .collect();
     out.dedup();
     out
 }

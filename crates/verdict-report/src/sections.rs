@@ -147,7 +147,7 @@ fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
             t(lang, Phrase::Accuracy),
             fmt4(c.accuracy),
             "confidence",
-            c.high_conf_threshold,
+            r.calibration_config.high_confidence,
             c.high_conf_n,
             if c.high_conf_error_rate.is_finite() {
                 format!("{:.1}%", c.high_conf_error_rate * 100.0)

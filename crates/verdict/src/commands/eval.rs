@@ -90,39 +90,82 @@ fn group_indices(groups: &[String]) -> (Vec<u32>, usize) {
     )
 }
 
-fn to_eval_data(set: &PredictionSet) -> (EvalData, &'static str) {
-    let (scores, inputs, probabilistic) = match &set.scores {
+/// A binary task whose labels hold a single class still needs two classes to report on: the missing
+/// one is added (for integer labels the other of 0/1, else `not <class>`), and the positive class
+/// stays the greater label unless `--positive` named one (scikit-learn's default `pos_label=1`).
+fn complete_binary_classes(
+    set: &PredictionSet,
+) -> (Vec<String>, Vec<u32>, Option<Vec<u32>>, usize) {
+    let mut classes = set.classes.clone();
+    let mut labels = set.labels.clone();
+    let mut pred = match &set.scores {
+        Scores::Predictions { pred } => Some(pred.clone()),
+        _ => None,
+    };
+    if classes.len() == 1 {
+        let only = classes[0].clone();
+        let (other, other_first) = match only.parse::<i64>() {
+            Ok(v) if v <= 0 => (
+                if v == 0 {
+                    "1".to_string()
+                } else {
+                    "0".to_string()
+                },
+                v == 1,
+            ),
+            Ok(_) => ("0".to_string(), true),
+            Err(_) => (format!("not {only}"), true),
+        };
+        if other_first {
+            classes.insert(0, other);
+            labels.iter_mut().for_each(|l| *l += 1);
+            if let Some(p) = pred.as_mut() {
+                p.iter_mut().for_each(|l| *l += 1);
+            }
+        } else {
+            classes.push(other);
+        }
+    }
+    let positive = match &set.positive {
+        Some(i) if set.classes.len() > 1 => *i,
+        Some(i) => classes
+            .iter()
+            .position(|c| *c == set.classes[*i])
+            .unwrap_or(1),
+        None => classes.len() - 1,
+    };
+    (classes, labels, pred, positive)
+}
+
+fn to_eval_data(set: &PredictionSet) -> EvalData {
+    let (classes, labels, pred, positive) = match set.task {
+        Task::Binary => {
+            let (c, l, p, pos) = complete_binary_classes(set);
+            (c, l, p, Some(pos))
+        }
+        Task::Multiclass => (set.classes.clone(), set.labels.clone(), None, None),
+    };
+    let (scores, probabilistic) = match &set.scores {
         Scores::Binary { score } => {
             let prob = score.iter().all(|s| (0.0..=1.0).contains(s));
-            (
-                ScoreData::Binary(score.clone()),
-                if prob { "probabilities" } else { "scores" },
-                prob,
-            )
+            (ScoreData::Binary(score.clone()), prob)
         }
-        Scores::Probabilities { probs } => (
-            ScoreData::Probabilities(probs.clone()),
-            "probabilities",
-            true,
+        Scores::Probabilities { probs } | Scores::Logits { probs } => {
+            (ScoreData::Probabilities(probs.clone()), true)
+        }
+        Scores::Predictions { pred: p } => (
+            ScoreData::Predictions(pred.unwrap_or_else(|| p.clone())),
+            false,
         ),
-        Scores::Logits { probs } => (ScoreData::Probabilities(probs.clone()), "logits", true),
-        Scores::Predictions { pred } => {
-            (ScoreData::Predictions(pred.clone()), "predictions", false)
-        }
     };
-    let positive = match set.task {
-        Task::Binary => set.positive.or(Some(set.classes.len().saturating_sub(1))),
-        Task::Multiclass => None,
-    };
-    let data = EvalData {
-        classes: set.classes.clone(),
+    EvalData {
+        classes,
         positive,
-        labels: set.labels.clone(),
+        labels,
         scores,
         probabilistic,
         groups: set.groups.as_ref().map(|g| group_indices(g)),
-    };
-    (data, inputs)
+    }
 }
 
 pub(crate) fn run(a: &EvalArgs) -> Result<String> {
@@ -161,7 +204,8 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let set = verdict_io::load_predictions(&a.file, &read, &opts)
         .with_context(|| format!("cannot evaluate {}", a.file.display()))?;
     let fingerprint = verdict_io::fingerprint(&set);
-    let (data, inputs) = to_eval_data(&set);
+    let data = to_eval_data(&set);
+    let inputs = set.inputs.name();
 
     // Every evaluation (main, grouped, slices) runs its own bootstrap; one bar counts them all.
     let n_evals = 1 + s.groupings.len() + usize::from(a.by.is_some()) * 8;

@@ -23,29 +23,60 @@ pub(crate) fn verdict(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Asserts that every leaf of `expected` is present in `actual` at the same path: numbers within
-/// `tol` (relative to max(1, |expected|)), everything else exactly. Returns the number of leaves
-/// compared, so a caller can assert that something was compared at all.
-pub(crate) fn assert_subset(expected: &Value, actual: &Value, tol: f64, path: &str) -> usize {
+/// Compares every leaf of `expected` with `actual` at the same path: numbers within `tol`
+/// (relative to max(1, |expected|)), everything else exactly. Pushes one line per mismatch into
+/// `errors` and returns the number of leaves compared, so a caller can assert that something was
+/// compared at all.
+pub(crate) fn compare_subset(
+    expected: &Value,
+    actual: &Value,
+    tol: f64,
+    path: &str,
+    errors: &mut Vec<String>,
+) -> usize {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => e
             .iter()
-            .map(|(k, ev)| {
-                let av = a.get(k).unwrap_or_else(|| panic!("{path}.{k}: missing in output"));
-                assert_subset(ev, av, tol, &format!("{path}.{k}"))
+            .map(|(k, ev)| match a.get(k) {
+                Some(av) => compare_subset(ev, av, tol, &format!("{path}.{k}"), errors),
+                None => {
+                    errors.push(format!("{path}.{k}: missing in output"));
+                    1
+                }
             })
             .sum(),
         (Value::Array(e), Value::Array(a)) => {
-            assert_eq!(e.len(), a.len(), "{path}: array length");
-            e.iter().zip(a).enumerate().map(|(i, (ev, av))| assert_subset(ev, av, tol, &format!("{path}[{i}]"))).sum()
+            if e.len() != a.len() {
+                errors.push(format!(
+                    "{path}: array length {} expected, got {}",
+                    e.len(),
+                    a.len()
+                ));
+                return 1;
+            }
+            e.iter()
+                .zip(a)
+                .enumerate()
+                .map(|(i, (ev, av))| compare_subset(ev, av, tol, &format!("{path}[{i}]"), errors))
+                .sum()
         }
         (Value::Number(e), Value::Number(a)) => {
-            let (e, a) = (e.as_f64().expect("f64"), a.as_f64().expect("f64"));
-            assert!((e - a).abs() <= tol * e.abs().max(1.0), "{path}: expected {e}, got {a} (diff {:e})", (e - a).abs());
+            let (e, a) = (
+                e.as_f64().unwrap_or(f64::NAN),
+                a.as_f64().unwrap_or(f64::NAN),
+            );
+            if (e - a).abs() > tol * e.abs().max(1.0) {
+                errors.push(format!(
+                    "{path}: expected {e}, got {a} (diff {:e})",
+                    (e - a).abs()
+                ));
+            }
             1
         }
         (e, a) => {
-            assert_eq!(e, a, "{path}");
+            if e != a {
+                errors.push(format!("{path}: expected {e}, got {a}"));
+            }
             1
         }
     }
