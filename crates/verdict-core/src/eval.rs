@@ -770,10 +770,10 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             }
         }
     }
-    if let Some((_, groups)) = &data.groups {
-        if *groups < 30 {
-            out.push(Warning::FewGroups { groups: *groups });
-        }
+    if let Some((_, groups)) = &data.groups
+        && *groups < 30
+    {
+        out.push(Warning::FewGroups { groups: *groups });
     }
     out
 }

@@ -32,10 +32,10 @@ fn settings(a: &EvalArgs) -> Result<Settings> {
         ("--target-recall", a.target_recall),
         ("--target-precision", a.target_precision),
     ] {
-        if let Some(v) = v {
-            if !(v > 0.0 && v <= 1.0) {
-                bail!("{flag} must be in (0, 1], got {v}");
-            }
+        if let Some(v) = v
+            && !(v > 0.0 && v <= 1.0)
+        {
+            bail!("{flag} must be in (0, 1], got {v}");
         }
     }
     let mut groupings = Vec::new();
