@@ -221,17 +221,26 @@ enum Key<'a> {
     Text(std::borrow::Cow<'a, str>),
 }
 
-/// Class names seen so far, with provisional ids.
+/// Class names seen so far, with provisional ids. Lookups scan a short list while there are few
+/// classes (the common case; cheaper than hashing 10M labels) and use the maps beyond that.
 #[derive(Default)]
 struct Classes {
     ints: HashMap<i64, u32>,
+    int_list: Vec<(i64, u32)>,
     texts: HashMap<String, u32>,
     names: Vec<String>,
 }
 
+const SCAN: usize = 16;
+
 impl Classes {
     fn intern_text(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.texts.get(s) {
+        let found = if self.names.len() <= SCAN {
+            self.names.iter().position(|n| n == s).map(|i| i as u32)
+        } else {
+            self.texts.get(s).copied()
+        };
+        if let Some(id) = found {
             return id;
         }
         let id = self.names.len() as u32;
@@ -243,11 +252,20 @@ impl Classes {
     fn intern(&mut self, key: Key<'_>) -> u32 {
         match key {
             Key::Int(v) => {
-                if let Some(&id) = self.ints.get(&v) {
+                let found = if self.int_list.len() <= SCAN {
+                    self.int_list
+                        .iter()
+                        .find(|(x, _)| *x == v)
+                        .map(|&(_, id)| id)
+                } else {
+                    self.ints.get(&v).copied()
+                };
+                if let Some(id) = found {
                     return id;
                 }
                 let id = self.intern_text(&v.to_string());
                 self.ints.insert(v, id);
+                self.int_list.push((v, id));
                 id
             }
             Key::Text(s) => self.intern_text(&s),
@@ -354,6 +372,21 @@ fn class_codes(
     classes: &mut Classes,
     what: &str,
 ) -> Result<Vec<u32>, PredictionError> {
+    if let (Values::I64(values), None) = (&col.values, &col.nulls) {
+        // Fast path for the common integer label column: remember the last class.
+        let mut last: Option<(i64, u32)> = None;
+        return Ok(values
+            .iter()
+            .map(|&v| match last {
+                Some((x, id)) if x == v => id,
+                _ => {
+                    let id = classes.intern(Key::Int(v));
+                    last = Some((v, id));
+                    id
+                }
+            })
+            .collect());
+    }
     (0..table.n_rows)
         .map(|i| Ok(classes.intern(class_key(table, col, i, what)?)))
         .collect()
@@ -374,6 +407,15 @@ fn numbers(table: &Table, col: &Column, what: &str) -> Result<Vec<f64>, Predicti
             ))
         }
     };
+    if let (Values::F64(values), None) = (&col.values, &col.nulls) {
+        // Fast path: one scan for a non-finite value, then a copy.
+        return match values.iter().position(|x| !x.is_finite()) {
+            Some(i) => Err(finite(i, values[i])
+                .err()
+                .unwrap_or_else(|| invalid(table, i, &col.name, what, py_repr(values[i])))),
+            None => Ok(values.clone()),
+        };
+    }
     let mut out = Vec::with_capacity(table.n_rows);
     for i in 0..table.n_rows {
         if col.is_null(i) {
@@ -842,31 +884,38 @@ pub fn fingerprint(set: &PredictionSet) -> String {
                 ))
         });
     }
-    fn field(hasher: &mut Sha256, bytes: &[u8]) {
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+    fn field(buf: &mut Vec<u8>, bytes: &[u8]) {
+        buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        buf.extend_from_slice(bytes);
     }
     let mut hasher = Sha256::new();
+    // Rows are encoded into a buffer and hashed in large blocks.
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     let mut index = String::new();
     for i in order {
         let id = match &set.ids {
             Some(ids) => ids[i].as_str(),
             None => {
                 index.clear();
-                index.push_str(&i.to_string());
+                push_decimal(&mut index, i);
                 index.as_str()
             }
         };
-        field(&mut hasher, id.as_bytes());
-        field(&mut hasher, label(i).as_bytes());
+        field(&mut buf, id.as_bytes());
+        field(&mut buf, label(i).as_bytes());
         match group(i) {
-            None => hasher.update([0u8]),
+            None => buf.push(0),
             Some(g) => {
-                hasher.update([1u8]);
-                field(&mut hasher, g.as_bytes());
+                buf.push(1);
+                field(&mut buf, g.as_bytes());
             }
         }
+        if buf.len() >= 1 << 15 {
+            hasher.update(&buf);
+            buf.clear();
+        }
     }
+    hasher.update(&buf);
     let digest = hasher.finalize();
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
@@ -875,6 +924,23 @@ pub fn fingerprint(set: &PredictionSet) -> String {
         out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
+}
+
+/// Append the decimal digits of `n` (faster than `Display` in the per-row loop).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

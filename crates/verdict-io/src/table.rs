@@ -420,19 +420,47 @@ fn write_py_repr_inner(out: &mut impl std::fmt::Write, v: f64) -> std::fmt::Resu
     if v.is_infinite() {
         return out.write_str(if v > 0.0 { "inf" } else { "-inf" });
     }
-    // `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
-    let mut sci = StackBuf {
+    // zmij prints the shortest round-trip digits ("0.00001", "1.5e-7", "1e+16"); re-lay them out.
+    let mut buffer = zmij::Buffer::new();
+    let shortest = buffer.format_finite(v);
+    let (neg, unsigned) = match shortest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, shortest),
+    };
+    let (mantissa_text, exp_text) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let exp_shift: i32 = exp_text.parse().map_err(|_| std::fmt::Error)?;
+    // Significant digits and the decimal exponent of the first one.
+    let int_len = mantissa_text.find('.').unwrap_or(mantissa_text.len()) as i32;
+    let mut all = [0u8; 40];
+    let mut n_all = 0;
+    for b in mantissa_text.bytes().filter(u8::is_ascii_digit) {
+        let slot = all.get_mut(n_all).ok_or(std::fmt::Error)?;
+        *slot = b;
+        n_all += 1;
+    }
+    let lead = all[..n_all].iter().take_while(|&&b| b == b'0').count();
+    let digits_slice = match all[lead..n_all].iter().rposition(|&b| b != b'0') {
+        Some(last) => &all[lead..=lead + last],
+        None => &b"0"[..],
+    };
+    let exp = if lead == n_all {
+        0
+    } else {
+        int_len - 1 - lead as i32 + exp_shift
+    };
+    let mut mantissa_buf = StackBuf {
         buf: [0; 48],
         len: 0,
     };
-    write!(sci, "{v:e}")?;
-    let sci = std::str::from_utf8(&sci.buf[..sci.len]).map_err(|_| std::fmt::Error)?;
-    let (mantissa, exp) = sci.split_once('e').ok_or(std::fmt::Error)?;
-    let exp: i32 = exp.parse().map_err(|_| std::fmt::Error)?;
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
+    if let [first, rest @ ..] = digits_slice {
+        mantissa_buf.write_char(char::from(*first))?;
+        if !rest.is_empty() {
+            mantissa_buf.write_char('.')?;
+            mantissa_buf.write_str(std::str::from_utf8(rest).map_err(|_| std::fmt::Error)?)?;
+        }
+    }
+    let mantissa =
+        std::str::from_utf8(&mantissa_buf.buf[..mantissa_buf.len]).map_err(|_| std::fmt::Error)?;
     if neg {
         out.write_char('-')?;
     }
@@ -521,6 +549,16 @@ mod tests {
             assert!(py_repr_eq(v, s));
         }
         assert!(!py_repr_eq(0.5, "0.50"));
+        // Round trip over many magnitudes.
+        let mut x = 0.6180339887498949_f64;
+        for k in -320..310 {
+            x = (x * 3.7).fract() + 0.05;
+            let v = x * 10f64.powi(k);
+            if v.is_finite() {
+                assert_eq!(py_repr(v).parse::<f64>().ok(), Some(v), "{v:e}");
+                assert_eq!(py_repr(-v).parse::<f64>().ok(), Some(-v), "{v:e}");
+            }
+        }
     }
 
     #[test]
