@@ -923,23 +923,3 @@ fn fingerprint_ignores_row_order_and_scores_but_not_labels() {
     assert_ne!(fingerprint(&no_ids), fingerprint(&swapped));
     assert!(fingerprint(&no_ids).starts_with("sha256:") && fingerprint(&no_ids).len() == 71);
 }
-
-/// Run with `VERDICT_IO_BIG_PARQUET=/path/to/10M.parquet cargo test --release -p verdict-io -- --ignored`.
-#[test]
-#[ignore = "needs a large file; see the doc comment"]
-fn big_parquet_reads_fast() {
-    let Ok(path) = std::env::var("VERDICT_IO_BIG_PARQUET") else {
-        return;
-    };
-    let start = std::time::Instant::now();
-    let table = read_table(Path::new(&path), &ReadOptions::default()).unwrap();
-    eprintln!("read_table: {} rows in {:?}", table.n_rows, start.elapsed());
-    drop(table);
-    let start = std::time::Instant::now();
-    let set = load(Path::new(&path)).unwrap();
-    let elapsed = start.elapsed();
-    eprintln!("{} rows in {elapsed:?}", set.len());
-    let start = std::time::Instant::now();
-    let fp = fingerprint(&set);
-    eprintln!("fingerprint {fp} in {:?}", start.elapsed());
-}
