@@ -72,6 +72,22 @@ def breast_cancer(out: Path):
     write_expected(out, "breast_cancer_lr", f, ["--threshold", "0.5"],
                    R.binary_expected(df["label"], score=df["score"].to_numpy()))
 
+    # 1b. the same file with target thresholds and slices by `fold`:
+    #     target_recall    = the HIGHEST observed threshold whose recall >= target;
+    #     target_precision = among observed thresholds with precision >= target, the one with the
+    #                        greatest recall, ties -> the highest threshold.
+    sc = df["score"].to_numpy()
+    exp = {"thresholds": {"target_recall": R.target_threshold(df["label"], sc, "recall", 0.99),
+                          "target_precision": R.target_threshold(df["label"], sc, "precision", 0.99)}}
+    vals = []
+    for v in sorted(df["fold"].unique(), key=lambda x: str(x)):
+        sub = df[df["fold"] == v]
+        e = R.binary_expected(df["label"][sub.index], score=sub["score"].to_numpy(), classes=R.class_order(df["label"]))
+        vals.append({"value": str(v), "n": int(len(sub)), "metrics": e["metrics"]})
+    exp["slices"] = {"column": "fold", "values": vals}
+    write_expected(out, "breast_cancer_lr_targets_slices", f,
+                   ["--target-recall", "0.99", "--target-precision", "0.99", "--by", "fold"], exp)
+
     # 2. Gaussian NB (many probabilities exactly 0.0 / 1.0 -> ties, log_loss clipping), Parquet
     s = R.oof(GaussianNB(), X, y, "predict_proba")[:, 1]
     f = "breast_cancer_nb.parquet"

@@ -439,6 +439,26 @@ def max_f1(y, s, pos) -> dict:
     }
 
 
+def target_threshold(labels, s, which: str, target: float) -> dict:
+    """The threshold for a target recall or precision over the distinct observed scores (positive
+    iff s >= t), with recall/precision from scikit-learn's recall_score/precision_score there."""
+    classes = class_order(labels)
+    yb = np.asarray([str(v) for v in labels]) == classes[-1]
+    cands = []
+    for t in np.unique(s)[::-1]:  # descending
+        yhat = s >= t
+        r = recall_score(yb, yhat)
+        p = precision_score(yb, yhat, zero_division=0.0)
+        cands.append((float(t), p, r))
+    if which == "recall":
+        t, p, r = next(c for c in cands if c[2] >= target)
+    else:
+        ok = [c for c in cands if c[1] >= target]
+        best_r = max(c[2] for c in ok)
+        t, p, r = next(c for c in ok if c[2] == best_r)
+    return {"threshold": jnum(t), "precision": jnum(p), "recall": jnum(r), "target": jnum(target)}
+
+
 # ----------------------------------------------------------------------------------------------
 # multiclass
 
