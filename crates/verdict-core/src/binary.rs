@@ -179,7 +179,7 @@ impl Confusion {
 /// Weighted mean of per-sample terms with a compensated (Neumaier) sum, so the result is as
 /// accurate as numpy's pairwise sum or better. NaN when the total weight is 0.
 fn weighted_mean(n: usize, w: Weights<'_>, term: impl Fn(usize) -> f64) -> f64 {
-    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    let mut sum = crate::stats::Neumaier::default();
     let mut total = 0u64;
     for i in 0..n {
         let wi = w.get(i);
@@ -187,19 +187,30 @@ fn weighted_mean(n: usize, w: Weights<'_>, term: impl Fn(usize) -> f64) -> f64 {
             continue;
         }
         total += wi;
-        let x = term(i) * wi as f64;
-        let t = sum + x;
-        if sum.abs() >= x.abs() {
-            comp += (sum - t) + x;
-        } else {
-            comp += (x - t) + sum;
-        }
-        sum = t;
+        sum.add(term(i) * wi as f64);
     }
     if total == 0 {
         return f64::NAN;
     }
-    (sum + comp) / total as f64
+    sum.total() / total as f64
+}
+
+/// The log-loss term of one sample (see [`log_loss`]).
+#[inline]
+pub(crate) fn log_loss_term(positive: bool, p: f64) -> f64 {
+    let eps = f64::EPSILON;
+    let q = if positive { p } else { 1.0 - p };
+    -q.clamp(eps, 1.0 - eps).ln()
+}
+
+/// Twice the Brier term of one sample, as scikit-learn sums it over both columns (see
+/// [`brier_score`]).
+#[inline]
+pub(crate) fn brier_term2(positive: bool, p: f64) -> f64 {
+    let yi = if positive { 1.0 } else { 0.0 };
+    let a = (1.0 - yi) - (1.0 - p);
+    let b = yi - p;
+    a * a + b * b
 }
 
 /// Binary cross-entropy, scikit-learn `log_loss(y, p)` with 1-D `p` = P(positive).
@@ -220,11 +231,7 @@ pub fn log_loss(y: &[bool], p: &[f64], w: Weights<'_>) -> f64 {
         p.len(),
         "labels and probabilities differ in length"
     );
-    let eps = f64::EPSILON;
-    weighted_mean(y.len(), w, |i| {
-        let q = if y[i] { p[i] } else { 1.0 - p[i] };
-        -q.clamp(eps, 1.0 - eps).ln()
-    })
+    weighted_mean(y.len(), w, |i| log_loss_term(y[i], p[i]))
 }
 
 /// Brier score, scikit-learn `brier_score_loss(y, p)` for a binary problem
@@ -241,18 +248,13 @@ pub fn brier_score(y: &[bool], p: &[f64], w: Weights<'_>) -> f64 {
         p.len(),
         "labels and probabilities differ in length"
     );
-    let mean = weighted_mean(y.len(), w, |i| {
-        let yi = if y[i] { 1.0 } else { 0.0 };
-        let a = (1.0 - yi) - (1.0 - p[i]);
-        let b = yi - p[i];
-        a * a + b * b
-    });
+    let mean = weighted_mean(y.len(), w, |i| brier_term2(y[i], p[i]));
     mean * 0.5
 }
 
 /// One distinct threshold with its cumulative unweighted counts.
 #[derive(Debug, Clone, Copy)]
-struct Step {
+pub(crate) struct Step {
     threshold: f64,
     tp: u64,
     fp: u64,
@@ -263,7 +265,7 @@ struct Step {
 /// The threshold reported for a tie group is the score of the group's sample with the greatest
 /// original index, which is the value numpy's stable descending sort puts last in the group and
 /// scikit-learn reports (it only matters for the sign of a zero when `-0.0` and `0.0` tie).
-fn steps(r: &Ranked) -> Vec<Step> {
+pub(crate) fn steps(r: &Ranked) -> Vec<Step> {
     let (scores, positives) = (r.scores(), r.positives());
     let mut out = Vec::with_capacity(r.group_ends().len());
     let (mut tp, mut fp) = (0u64, 0u64);
@@ -297,6 +299,7 @@ pub struct RocCurve {
     /// True positive rates, increasing, starting at 0.
     pub tpr: Vec<f64>,
     /// Decreasing thresholds; `thresholds[0] = +inf` (the point (0, 0)), then observed scores.
+    /// (A decimated curve keeps the thresholds of its points.)
     pub thresholds: Vec<f64>,
 }
 
@@ -309,10 +312,116 @@ pub struct RocCurve {
 /// change. `fpr = fps / fps[-1]` and `tpr = tps / tps[-1]`; when a class is absent, its rate is
 /// **all NaN** (scikit-learn warns). Empty input gives the single point `(NaN, NaN)` at `+inf`.
 pub fn roc_curve(r: &Ranked, drop_intermediate: bool) -> RocCurve {
-    let mut st = steps(r);
-    if drop_intermediate && st.len() > 2 {
-        let keep: Vec<bool> = (0..st.len())
-            .map(|i| {
+    OperatingPoints::new(r).roc_curve(drop_intermediate)
+}
+
+/// Every distinct threshold of a ranking with its cumulative counts, computed once: the ROC and PR
+/// curves and every threshold chooser read it, so a large evaluation walks the data once for all of
+/// them. The free functions ([`roc_curve`], [`youden`], …) are shorthands that build it each time.
+#[derive(Debug, Clone)]
+pub struct OperatingPoints {
+    steps: Vec<Step>,
+}
+
+impl OperatingPoints {
+    /// Walks `r` once.
+    pub fn new(r: &Ranked) -> Self {
+        Self { steps: steps(r) }
+    }
+
+    /// Counts and thresholds, or `None` when a class is absent.
+    fn defined(&self) -> Option<(&[Step], u64, u64)> {
+        let (p, n) = self.steps.last().map_or((0, 0), |s| (s.tp, s.fp));
+        if p == 0 || n == 0 {
+            return None;
+        }
+        Some((&self.steps, p, n))
+    }
+
+    /// See [`roc_curve`].
+    pub fn roc_curve(&self, drop_intermediate: bool) -> RocCurve {
+        roc_from_steps(&self.steps, drop_intermediate, 0).0
+    }
+
+    /// [`Self::roc_curve`] with at most `max_points` points (0 = all), evenly spaced over the full
+    /// curve; also returns the number of points of the full curve.
+    pub fn roc_curve_at_most(
+        &self,
+        drop_intermediate: bool,
+        max_points: usize,
+    ) -> (RocCurve, usize) {
+        roc_from_steps(&self.steps, drop_intermediate, max_points)
+    }
+
+    /// See [`precision_recall_curve`].
+    pub fn precision_recall_curve(&self) -> PrCurve {
+        pr_from_steps(&self.steps, 0).0
+    }
+
+    /// [`Self::precision_recall_curve`] with at most `max_points` points (0 = all); also returns
+    /// the number of points of the full curve.
+    pub fn precision_recall_curve_at_most(&self, max_points: usize) -> (PrCurve, usize) {
+        pr_from_steps(&self.steps, max_points)
+    }
+
+    /// See [`youden`].
+    pub fn youden(&self) -> Option<ThresholdChoice> {
+        let (st, p, n) = self.defined()?;
+        argmax_first(st, p, n, |c| c.j)
+    }
+
+    /// See [`max_f1`].
+    pub fn max_f1(&self) -> Option<ThresholdChoice> {
+        let (st, p, n) = self.defined()?;
+        argmax_first(st, p, n, |c| c.f1)
+    }
+
+    /// See [`for_target_recall`].
+    pub fn for_target_recall(&self, target: f64) -> Option<ThresholdChoice> {
+        let (st, p, n) = self.defined()?;
+        st.iter()
+            .map(|s| choice(s, p, n))
+            .find(|c| c.recall >= target)
+    }
+
+    /// See [`for_target_precision`].
+    pub fn for_target_precision(&self, target: f64) -> Option<ThresholdChoice> {
+        let (st, p, n) = self.defined()?;
+        let mut best: Option<ThresholdChoice> = None;
+        for s in st {
+            let c = choice(s, p, n);
+            if c.precision >= target && best.is_none_or(|b| c.recall > b.recall) {
+                best = Some(c);
+            }
+        }
+        best
+    }
+}
+
+/// Indices of at most `max` evenly spaced points out of `len` (all of them when `max` is 0 or
+/// `len <= max`), always including the first and the last: `round(i·(len−1)/(max−1))`.
+pub fn even_indices(len: usize, max: usize) -> Vec<usize> {
+    if max == 0 || len <= max {
+        return (0..len).collect();
+    }
+    if max == 1 {
+        return vec![0];
+    }
+    let (l, m) = (len as u128 - 1, max as u128 - 1);
+    let mut out: Vec<usize> = (0..max as u128)
+        .map(|i| ((i * l + m / 2) / m) as usize)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The ROC curve over `st`; see [`roc_curve`]. With `max_points > 0` at most that many points are
+/// returned, evenly spaced over the full curve (first and last kept).
+fn roc_from_steps(st: &[Step], drop_intermediate: bool, max_points: usize) -> (RocCurve, usize) {
+    // Indices of the kept steps.
+    let kept: Vec<u32> = if drop_intermediate && st.len() > 2 {
+        (0..st.len())
+            .filter(|&i| {
                 if i == 0 || i + 1 == st.len() {
                     return true;
                 }
@@ -321,10 +430,11 @@ pub fn roc_curve(r: &Ranked, drop_intermediate: bool) -> RocCurve {
                 d2(st[i - 1].fp, st[i].fp, st[i + 1].fp) != 0
                     || d2(st[i - 1].tp, st[i].tp, st[i + 1].tp) != 0
             })
-            .collect();
-        let mut k = keep.iter();
-        st.retain(|_| k.next().copied().unwrap_or(true));
-    }
+            .map(|i| i as u32)
+            .collect()
+    } else {
+        (0..st.len() as u32).collect()
+    };
     let (tot_tp, tot_fp) = st.last().map_or((0, 0), |s| (s.tp, s.fp));
     let rate = |x: u64, tot: u64| {
         if tot == 0 {
@@ -333,22 +443,32 @@ pub fn roc_curve(r: &Ranked, drop_intermediate: bool) -> RocCurve {
             x as f64 / tot as f64
         }
     };
-    let mut fpr = Vec::with_capacity(st.len() + 1);
-    let mut tpr = Vec::with_capacity(st.len() + 1);
-    let mut thresholds = Vec::with_capacity(st.len() + 1);
-    fpr.push(rate(0, tot_fp));
-    tpr.push(rate(0, tot_tp));
-    thresholds.push(f64::INFINITY);
-    for s in &st {
-        fpr.push(rate(s.fp, tot_fp));
-        tpr.push(rate(s.tp, tot_tp));
-        thresholds.push(s.threshold);
+    // Point 0 is (0, 0) at +inf; point i ≥ 1 is step kept[i − 1].
+    let full = kept.len() + 1;
+    let pick = even_indices(full, max_points);
+    let mut fpr = Vec::with_capacity(pick.len());
+    let mut tpr = Vec::with_capacity(pick.len());
+    let mut thresholds = Vec::with_capacity(pick.len());
+    for i in pick {
+        let (t, tp, fp) = match i.checked_sub(1) {
+            None => (f64::INFINITY, 0, 0),
+            Some(k) => {
+                let s = &st[kept[k] as usize];
+                (s.threshold, s.tp, s.fp)
+            }
+        };
+        fpr.push(rate(fp, tot_fp));
+        tpr.push(rate(tp, tot_tp));
+        thresholds.push(t);
     }
-    RocCurve {
-        fpr,
-        tpr,
-        thresholds,
-    }
+    (
+        RocCurve {
+            fpr,
+            tpr,
+            thresholds,
+        },
+        full,
+    )
 }
 
 /// A precision-recall curve, exactly as scikit-learn's `precision_recall_curve` returns it.
@@ -370,12 +490,27 @@ pub struct PrCurve {
 /// curve is **not** cut at full recall (scikit-learn ≥ 1.3 keeps every threshold). With no positive,
 /// recall is 1.0 everywhere (scikit-learn warns), so AP = 0. Empty input gives only the final point.
 pub fn precision_recall_curve(r: &Ranked) -> PrCurve {
-    let st = steps(r);
+    pr_from_steps(&steps(r), 0).0
+}
+
+/// The PR curve over `st`; see [`precision_recall_curve`]. With `max_points > 0` at most that
+/// many points are returned, evenly spaced over the full curve (first and last kept); a kept point
+/// keeps its threshold (the final point has none).
+fn pr_from_steps(st: &[Step], max_points: usize) -> (PrCurve, usize) {
     let tot_tp = st.last().map_or(0, |s| s.tp);
-    let mut precision = Vec::with_capacity(st.len() + 1);
-    let mut recall = Vec::with_capacity(st.len() + 1);
-    let mut thresholds = Vec::with_capacity(st.len());
-    for s in st.iter().rev() {
+    // Point j < len is step len − 1 − j (increasing thresholds); point len is (recall 0, precision 1).
+    let full = st.len() + 1;
+    let pick = even_indices(full, max_points);
+    let mut precision = Vec::with_capacity(pick.len());
+    let mut recall = Vec::with_capacity(pick.len());
+    let mut thresholds = Vec::with_capacity(pick.len());
+    for j in pick {
+        if j == st.len() {
+            precision.push(1.0);
+            recall.push(0.0);
+            continue;
+        }
+        let s = &st[st.len() - 1 - j];
         precision.push(ratio_or_zero(s.tp, s.tp + s.fp));
         recall.push(if tot_tp == 0 {
             1.0
@@ -384,13 +519,14 @@ pub fn precision_recall_curve(r: &Ranked) -> PrCurve {
         });
         thresholds.push(s.threshold);
     }
-    precision.push(1.0);
-    recall.push(0.0);
-    PrCurve {
-        precision,
-        recall,
-        thresholds,
-    }
+    (
+        PrCurve {
+            precision,
+            recall,
+            thresholds,
+        },
+        full,
+    )
 }
 
 /// An operating point: a threshold (positive iff `score >= threshold`) and its rates.
@@ -410,17 +546,6 @@ pub struct ThresholdChoice {
     pub f1: f64,
     /// Youden's J = `tpr − fpr`.
     pub j: f64,
-}
-
-/// Counts and the thresholds of a two-class ranking, or `None` when a class is absent or the
-/// ranking is empty (every chooser is then undefined).
-fn defined_steps(r: &Ranked) -> Option<(Vec<Step>, u64, u64)> {
-    let st = steps(r);
-    let (p, n) = st.last().map_or((0, 0), |s| (s.tp, s.fp));
-    if p == 0 || n == 0 {
-        return None;
-    }
-    Some((st, p, n))
 }
 
 fn choice(s: &Step, p: u64, n: u64) -> ThresholdChoice {
@@ -468,40 +593,27 @@ fn argmax_first(
 /// first maximum). J is computed as `tp/P − fp/N` in f64, as numpy does. When every J is negative
 /// the best (negative) one is still returned. `None` when a class is absent.
 pub fn youden(r: &Ranked) -> Option<ThresholdChoice> {
-    let (st, p, n) = defined_steps(r)?;
-    argmax_first(&st, p, n, |c| c.j)
+    OperatingPoints::new(r).youden()
 }
 
 /// The threshold maximising F1 over the distinct observed scores; ties go to the **highest**
 /// threshold. `None` when a class is absent.
 pub fn max_f1(r: &Ranked) -> Option<ThresholdChoice> {
-    let (st, p, n) = defined_steps(r)?;
-    argmax_first(&st, p, n, |c| c.f1)
+    OperatingPoints::new(r).max_f1()
 }
 
 /// The **highest** threshold whose recall `tp/P` (f64) is `>= target`: the most conservative rule
 /// that reaches the target recall. `None` when a class is absent or no threshold reaches the
 /// target (only possible for `target > 1` or NaN).
 pub fn for_target_recall(r: &Ranked, target: f64) -> Option<ThresholdChoice> {
-    let (st, p, n) = defined_steps(r)?;
-    st.iter()
-        .map(|s| choice(s, p, n))
-        .find(|c| c.recall >= target)
+    OperatingPoints::new(r).for_target_recall(target)
 }
 
 /// Among the thresholds whose precision (f64) is `>= target`, the one with the greatest recall;
 /// ties in recall go to the **highest** threshold. `None` when a class is absent or no threshold
 /// reaches the target precision.
 pub fn for_target_precision(r: &Ranked, target: f64) -> Option<ThresholdChoice> {
-    let (st, p, n) = defined_steps(r)?;
-    let mut best: Option<ThresholdChoice> = None;
-    for s in &st {
-        let c = choice(s, p, n);
-        if c.precision >= target && best.is_none_or(|b| c.recall > b.recall) {
-            best = Some(c);
-        }
-    }
-    best
+    OperatingPoints::new(r).for_target_precision(target)
 }
 
 #[cfg(test)]

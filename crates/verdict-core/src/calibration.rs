@@ -189,71 +189,116 @@ pub fn calibrate(
         correct.len(),
         "confidences and correctness differ in length"
     );
-    let n_bins = edges.len().saturating_sub(1).max(1);
-    let interior: &[f64] = if edges.len() >= 2 {
-        &edges[1..edges.len() - 1]
-    } else {
-        &[]
-    };
-    let mut count = vec![0u64; n_bins];
-    let mut hits = vec![0u64; n_bins];
-    let mut conf_sum = vec![0.0f64; n_bins];
-    let (mut total, mut total_hits, mut total_conf) = (0u64, 0u64, 0.0f64);
-    let (mut high_n, mut high_wrong) = (0u64, 0u64);
+    let interior = interior_edges(edges);
+    let mut acc = BinAccumulator::new(edges, cfg.high_confidence);
     for (i, (&c, &ok)) in confidence.iter().zip(correct).enumerate() {
         let wi = w.get(i);
         if wi == 0 {
             continue;
         }
-        // np.searchsorted(edges[1:-1], c, side='left'): interior edges strictly below c.
-        let b = interior.partition_point(|&e| e < c);
-        count[b] += wi;
-        conf_sum[b] += c * wi as f64;
-        total += wi;
-        total_conf += c * wi as f64;
-        if ok {
-            hits[b] += wi;
-            total_hits += wi;
+        acc.add(bin_of(interior, c), c, ok, wi);
+    }
+    acc.finish(edges)
+}
+
+/// `edges[1..n]`: the edges a confidence is compared with.
+pub(crate) fn interior_edges(edges: &[f64]) -> &[f64] {
+    if edges.len() >= 2 {
+        &edges[1..edges.len() - 1]
+    } else {
+        &[]
+    }
+}
+
+/// The bin of confidence `c`: `np.searchsorted(edges[1:-1], c, side='left')`, the number of
+/// interior edges strictly below `c`.
+#[inline]
+pub(crate) fn bin_of(interior: &[f64], c: f64) -> usize {
+    interior.partition_point(|&e| e < c)
+}
+
+/// Weighted per-bin sums; [`calibrate`] and the fused bootstrap kernel both fill one.
+#[derive(Debug, Clone)]
+pub(crate) struct BinAccumulator {
+    count: Vec<u64>,
+    hits: Vec<u64>,
+    conf_sum: Vec<f64>,
+    total: u64,
+    total_hits: u64,
+    total_conf: f64,
+    high_confidence: f64,
+    high_n: u64,
+    high_wrong: u64,
+}
+
+impl BinAccumulator {
+    pub(crate) fn new(edges: &[f64], high_confidence: f64) -> Self {
+        let n_bins = edges.len().saturating_sub(1).max(1);
+        Self {
+            count: vec![0; n_bins],
+            hits: vec![0; n_bins],
+            conf_sum: vec![0.0; n_bins],
+            total: 0,
+            total_hits: 0,
+            total_conf: 0.0,
+            high_confidence,
+            high_n: 0,
+            high_wrong: 0,
         }
-        if c >= cfg.high_confidence {
-            high_n += wi;
+    }
+
+    /// Adds a sample of confidence `c` in bin `b`, correct or not, `wi` times.
+    #[inline]
+    pub(crate) fn add(&mut self, b: usize, c: f64, ok: bool, wi: u64) {
+        self.count[b] += wi;
+        self.conf_sum[b] += c * wi as f64;
+        self.total += wi;
+        self.total_conf += c * wi as f64;
+        if ok {
+            self.hits[b] += wi;
+            self.total_hits += wi;
+        }
+        if c >= self.high_confidence {
+            self.high_n += wi;
             if !ok {
-                high_wrong += wi;
+                self.high_wrong += wi;
             }
         }
     }
-    let edge = |k: usize, default: f64| edges.get(k).copied().unwrap_or(default);
-    let mut bins = Vec::new();
-    let (mut ece, mut mce) = (0.0f64, 0.0f64);
-    for b in 0..n_bins {
-        if count[b] == 0 {
-            continue;
+
+    pub(crate) fn finish(&self, edges: &[f64]) -> Calibration {
+        let n_bins = self.count.len();
+        let edge = |k: usize, default: f64| edges.get(k).copied().unwrap_or(default);
+        let mut bins = Vec::new();
+        let (mut ece, mut mce) = (0.0f64, 0.0f64);
+        for b in 0..n_bins {
+            if self.count[b] == 0 {
+                continue;
+            }
+            let nb = self.count[b] as f64;
+            let bin = Bin {
+                lower: edge(b, f64::NEG_INFINITY),
+                upper: edge(b + 1, f64::INFINITY),
+                count: self.count[b],
+                mean_confidence: self.conf_sum[b] / nb,
+                accuracy: self.hits[b] as f64 / nb,
+            };
+            let gap = (bin.accuracy - bin.mean_confidence).abs();
+            ece += nb / self.total as f64 * gap;
+            mce = mce.max(gap);
+            bins.push(bin);
         }
-        let nb = count[b] as f64;
-        let bin = Bin {
-            lower: edge(b, f64::NEG_INFINITY),
-            upper: edge(b + 1, f64::INFINITY),
-            count: count[b],
-            mean_confidence: conf_sum[b] / nb,
-            accuracy: hits[b] as f64 / nb,
-        };
-        let gap = (bin.accuracy - bin.mean_confidence).abs();
-        ece += nb / total as f64 * gap;
-        mce = mce.max(gap);
-        bins.push(bin);
-    }
-    let ratio = |num: f64, den: u64| {
-        if den == 0 { f64::NAN } else { num / den as f64 }
-    };
-    let empty = total == 0;
-    Calibration {
-        bins,
-        ece: if empty { f64::NAN } else { ece },
-        mce: if empty { f64::NAN } else { mce },
-        mean_confidence: ratio(total_conf, total),
-        accuracy: ratio(total_hits as f64, total),
-        high_conf_n: high_n,
-        high_conf_error_rate: ratio(high_wrong as f64, high_n),
+        let ratio = |num: f64, den: u64| if den == 0 { f64::NAN } else { num / den as f64 };
+        let empty = self.total == 0;
+        Calibration {
+            bins,
+            ece: if empty { f64::NAN } else { ece },
+            mce: if empty { f64::NAN } else { mce },
+            mean_confidence: ratio(self.total_conf, self.total),
+            accuracy: ratio(self.total_hits as f64, self.total),
+            high_conf_n: self.high_n,
+            high_conf_error_rate: ratio(self.high_wrong as f64, self.high_n),
+        }
     }
 }
 

@@ -21,9 +21,10 @@
 //! * `log_loss` and `brier_score` likewise need probabilities; they are left out for raw scores.
 
 use crate::Weights;
-use crate::binary::{self, Confusion, PrCurve, RocCurve, ThresholdChoice};
+use crate::binary::{Confusion, OperatingPoints, PrCurve, RocCurve, ThresholdChoice};
 use crate::bootstrap::Resampler;
 use crate::calibration::{self, Calibration, CalibrationConfig};
+use crate::fused::BinaryKernel;
 use crate::multiclass::{self, AucPrep, ClassScores, ConfusedPair, ConfusionMatrix};
 use crate::ranking::Ranked;
 use crate::stats;
@@ -182,6 +183,8 @@ pub struct EvalConfig {
     pub target_recall: Option<f64>,
     /// Find the threshold that reaches this precision.
     pub target_precision: Option<f64>,
+    /// At most this many points per ROC/PR curve, evenly spaced (0 = every point).
+    pub curve_points: usize,
 }
 
 /// A scalar metric with its interval.
@@ -320,6 +323,8 @@ pub struct EvalResult {
     pub roc: Option<RocCurve>,
     /// Precision-recall curve (binary with scores).
     pub pr: Option<PrCurve>,
+    /// Points of the full ROC and PR curves (before `curve_points` decimation).
+    pub curve_sizes: (usize, usize),
     /// Optimal thresholds (binary with scores).
     pub thresholds: Vec<NamedThreshold>,
     /// Calibration (probabilities only).
@@ -453,34 +458,28 @@ fn evaluate_binary(
             let ranked = Ranked::new(scores, &y);
             let thr = cfg.threshold;
             let prob = data.probabilistic;
-            let cal_cfg = &cfg.calibration;
-            // Top-label confidence and correctness in the sorted layout (used for calibration).
-            let (conf, correct): (Vec<f64>, Vec<bool>) = ranked
-                .scores()
-                .iter()
-                .zip(ranked.positives())
-                .map(|(&p, &pos)| (p.max(1.0 - p), (p >= 0.5) == pos))
-                .unzip();
-            let edges = prob.then(|| calibration::bin_edges(&conf, cal_cfg));
+            let kernel = BinaryKernel::new(
+                &ranked,
+                thr,
+                prob.then_some(&cfg.calibration),
+                cfg.bootstrap > 0,
+            );
             let mut names: Vec<&str> = CONFUSION_NAMES.to_vec();
             names.extend(["roc_auc", "average_precision"]);
             if prob {
                 names.extend(["log_loss", "brier_score", "ece", "mce"]);
             }
             let stat = |w: Weights<'_>| -> Vec<f64> {
-                let c = Confusion::at_threshold(&ranked, thr, w);
-                let mut v = confusion_values(&c);
-                v.push(ranked.auc(w));
-                v.push(ranked.average_precision(w));
-                if let Some(edges) = &edges {
-                    v.push(binary::log_loss(ranked.positives(), ranked.scores(), w));
-                    v.push(binary::brier_score(ranked.positives(), ranked.scores(), w));
-                    let cal = calibration::calibrate(&conf, &correct, edges, cal_cfg, w);
-                    v.push(cal.ece);
-                    v.push(cal.mce);
+                let m = kernel.compute(w);
+                let mut v = confusion_values(&m.confusion);
+                v.extend([m.roc_auc, m.average_precision]);
+                if let (Some(ll), Some(br), Some(cal)) = (m.log_loss, m.brier_score, &m.calibration)
+                {
+                    v.extend([ll, br, cal.ece, cal.mce]);
                 }
                 v
             };
+            let point = kernel.compute(Weights::Unit);
             let mut metrics = named(&names, stat(Weights::Unit));
             let resampler = resampler_for(data).permuted(ranked.original_indices());
             let bootstrap = attach_intervals(
@@ -490,8 +489,10 @@ fn evaluate_binary(
                 |c| stat(Weights::Counts(c)),
                 on_replicate,
             );
-            let c = Confusion::at_threshold(&ranked, thr, Weights::Unit);
-            let confusion = binary_matrix(&c, positive);
+            let confusion = binary_matrix(&point.confusion, positive);
+            let ops = OperatingPoints::new(&ranked);
+            let (roc, roc_points) = ops.roc_curve_at_most(true, cfg.curve_points);
+            let (pr, pr_points) = ops.precision_recall_curve_at_most(cfg.curve_points);
             let mut thresholds = Vec::new();
             let mut push = |name, target, choice: Option<ThresholdChoice>| {
                 if let Some(choice) = choice {
@@ -502,24 +503,15 @@ fn evaluate_binary(
                     });
                 }
             };
-            push("youden", None, binary::youden(&ranked));
-            push("max_f1", None, binary::max_f1(&ranked));
+            push("youden", None, ops.youden());
+            push("max_f1", None, ops.max_f1());
             if let Some(t) = cfg.target_recall {
-                push(
-                    "target_recall",
-                    Some(t),
-                    binary::for_target_recall(&ranked, t),
-                );
+                push("target_recall", Some(t), ops.for_target_recall(t));
             }
             if let Some(t) = cfg.target_precision {
-                push(
-                    "target_precision",
-                    Some(t),
-                    binary::for_target_precision(&ranked, t),
-                );
+                push("target_precision", Some(t), ops.for_target_precision(t));
             }
-            let calibration =
-                edges.map(|e| calibration::calibrate(&conf, &correct, &e, cal_cfg, Weights::Unit));
+            let calibration = point.calibration;
             let mut result = EvalResult {
                 n: data.len(),
                 classes: data.classes.clone(),
@@ -529,8 +521,9 @@ fn evaluate_binary(
                 per_class: confusion.per_class(),
                 most_confused: confusion.most_confused(10),
                 confusion,
-                roc: Some(binary::roc_curve(&ranked, true)),
-                pr: Some(binary::precision_recall_curve(&ranked)),
+                roc: Some(roc),
+                pr: Some(pr),
+                curve_sizes: (roc_points, pr_points),
                 thresholds,
                 calibration,
                 calibration_config: cfg.calibration,
@@ -566,6 +559,7 @@ fn evaluate_binary(
                 confusion,
                 roc: None,
                 pr: None,
+                curve_sizes: (0, 0),
                 thresholds: Vec::new(),
                 calibration: None,
                 calibration_config: cfg.calibration,
@@ -691,6 +685,7 @@ fn evaluate_multiclass(
         confusion,
         roc: None,
         pr: None,
+        curve_sizes: (0, 0),
         thresholds: Vec::new(),
         calibration,
         calibration_config: cfg.calibration,

@@ -8,6 +8,7 @@
 //! * [`binary`]: binary classification metrics, curves and optimal thresholds.
 //! * [`multiclass`]: multi-class metrics (per class and averaged), top-k, OvR/OvO AUC.
 //! * [`calibration`]: reliability bins, ECE and MCE.
+//! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
@@ -24,6 +25,7 @@ pub mod binary;
 pub mod bootstrap;
 pub mod calibration;
 pub mod eval;
+pub mod fused;
 pub mod multiclass;
 pub mod ranking;
 pub mod rng;

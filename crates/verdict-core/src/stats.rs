@@ -2,6 +2,32 @@
 
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 
+/// A compensated (Neumaier) running sum: as accurate as numpy's pairwise sum or better, in one pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Neumaier {
+    sum: f64,
+    comp: f64,
+}
+
+impl Neumaier {
+    /// Adds `x`.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.comp += (self.sum - t) + x;
+        } else {
+            self.comp += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    /// The sum so far.
+    pub fn total(&self) -> f64 {
+        self.sum + self.comp
+    }
+}
+
 /// Linear-interpolation quantile of **sorted** finite data (numpy's default, Hyndman & Fan type 7):
 /// `h = (n−1)·q`, `x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`. NaN for empty data.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {

@@ -49,7 +49,7 @@ fn choice(c: &ThresholdChoice) -> Value {
 }
 
 /// The evaluation body shared by the top level, grouped problems and slices.
-fn body(r: &EvalResult, max_points: usize, m: &mut Map<String, Value>) {
+fn body(r: &EvalResult, m: &mut Map<String, Value>) {
     m.insert("n".into(), json!(r.n));
     if let Some(t) = r.threshold {
         m.insert("threshold".into(), num(t));
@@ -67,23 +67,15 @@ fn body(r: &EvalResult, max_points: usize, m: &mut Map<String, Value>) {
         .collect();
     m.insert("most_confused".into(), Value::Array(mc));
     if let (Some(roc), Some(pr)) = (&r.roc, &r.pr) {
-        let roc_idx = crate::curve_points(roc.fpr.len(), max_points);
-        let pr_idx = crate::curve_points(pr.precision.len(), max_points);
-        let pick = |v: &[f64], idx: &[usize]| {
-            Value::Array(
-                idx.iter()
-                    .filter_map(|&i| v.get(i))
-                    .map(|&x| num(x))
-                    .collect(),
-            )
-        };
+        let nums = |v: &[f64]| Value::Array(v.iter().map(|&x| num(x)).collect());
+        let (roc_points, pr_points) = r.curve_sizes;
         m.insert(
             "curves".into(),
             json!({
-                "roc": {"fpr": pick(&roc.fpr, &roc_idx), "tpr": pick(&roc.tpr, &roc_idx), "thresholds": pick(&roc.thresholds, &roc_idx),
-                        "points": roc.fpr.len(), "decimated": roc_idx.len() < roc.fpr.len()},
-                "pr": {"precision": pick(&pr.precision, &pr_idx), "recall": pick(&pr.recall, &pr_idx), "thresholds": pick(&pr.thresholds, &pr_idx),
-                       "points": pr.precision.len(), "decimated": pr_idx.len() < pr.precision.len()},
+                "roc": {"fpr": nums(&roc.fpr), "tpr": nums(&roc.tpr), "thresholds": nums(&roc.thresholds),
+                        "points": roc_points, "decimated": roc.fpr.len() < roc_points},
+                "pr": {"precision": nums(&pr.precision), "recall": nums(&pr.recall), "thresholds": nums(&pr.thresholds),
+                       "points": pr_points, "decimated": pr.precision.len() < pr_points},
             }),
         );
     }
@@ -153,7 +145,7 @@ pub fn render(rep: &EvalReport) -> String {
             _ => Value::Null,
         },
     );
-    body(r, rep.curve_points, &mut m);
+    body(r, &mut m);
     let grouped: Vec<Value> = rep
         .grouped
         .iter()
@@ -161,7 +153,7 @@ pub fn render(rep: &EvalReport) -> String {
             let mut o = Map::new();
             o.insert("name".into(), json!(g.name));
             o.insert("members".into(), json!(g.members));
-            body(&g.result, rep.curve_points, &mut o);
+            body(&g.result, &mut o);
             Value::Object(o)
         })
         .collect();
@@ -177,7 +169,7 @@ pub fn render(rep: &EvalReport) -> String {
                     .map(|(v, res)| {
                         let mut o = Map::new();
                         o.insert("value".into(), json!(v));
-                        body(res, rep.curve_points, &mut o);
+                        body(res, &mut o);
                         o.insert("warnings".into(), warnings(res));
                         Value::Object(o)
                     })

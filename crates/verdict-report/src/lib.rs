@@ -40,9 +40,6 @@ pub struct EvalReport {
     pub grouped: Vec<GroupedClasses>,
     /// Per-slice evaluations from `--by`.
     pub slices: Option<Slices>,
-    /// At most this many points per curve in the output (0 = all). Curves with more points are
-    /// decimated evenly, always keeping the first and last point.
-    pub curve_points: usize,
 }
 
 /// A collapsed binary problem ("defect" = several classes).
@@ -83,22 +80,4 @@ pub(crate) fn fmt4(v: f64) -> String {
     } else {
         "—".to_string()
     }
-}
-
-/// Indices of at most `max` evenly spaced points out of `len` (all when `max` is 0 or `len <= max`),
-/// always including the first and the last.
-pub(crate) fn curve_points(len: usize, max: usize) -> Vec<usize> {
-    if max == 0 || len <= max {
-        return (0..len).collect();
-    }
-    if max == 1 {
-        return vec![0];
-    }
-    let mut out: Vec<usize> = (0..max)
-        .map(|i| {
-            ((i as u128 * (len as u128 - 1) + (max as u128 - 1) / 2) / (max as u128 - 1)) as usize
-        })
-        .collect();
-    out.dedup();
-    out
 }

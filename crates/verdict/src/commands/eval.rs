@@ -69,6 +69,7 @@ fn settings(a: &EvalArgs) -> Result<Settings> {
             },
             target_recall: a.target_recall,
             target_precision: a.target_precision,
+            curve_points: a.curve_points,
         },
         groupings,
     })
@@ -137,7 +138,9 @@ fn complete_binary_classes(
     (classes, labels, pred, positive)
 }
 
-fn to_eval_data(set: &PredictionSet) -> EvalData {
+/// Moves the model outputs out of `set` (they can be large) into the core's input; `set` keeps
+/// what the fingerprint and the report need.
+fn to_eval_data(set: &mut PredictionSet) -> EvalData {
     let (classes, labels, pred, positive) = match set.task {
         Task::Binary => {
             let (c, l, p, pos) = complete_binary_classes(set);
@@ -145,18 +148,16 @@ fn to_eval_data(set: &PredictionSet) -> EvalData {
         }
         Task::Multiclass => (set.classes.clone(), set.labels.clone(), None, None),
     };
-    let (scores, probabilistic) = match &set.scores {
+    let taken = std::mem::replace(&mut set.scores, Scores::Predictions { pred: Vec::new() });
+    let (scores, probabilistic) = match taken {
         Scores::Binary { score } => {
             let prob = score.iter().all(|s| (0.0..=1.0).contains(s));
-            (ScoreData::Binary(score.clone()), prob)
+            (ScoreData::Binary(score), prob)
         }
         Scores::Probabilities { probs } | Scores::Logits { probs } => {
-            (ScoreData::Probabilities(probs.clone()), true)
+            (ScoreData::Probabilities(probs), true)
         }
-        Scores::Predictions { pred: p } => (
-            ScoreData::Predictions(pred.unwrap_or_else(|| p.clone())),
-            false,
-        ),
+        Scores::Predictions { pred: p } => (ScoreData::Predictions(pred.unwrap_or(p)), false),
     };
     EvalData {
         classes,
@@ -201,10 +202,10 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         normalize: a.normalize,
         keep: a.by.iter().cloned().collect(),
     };
-    let set = verdict_io::load_predictions(&a.file, &read, &opts)
+    let mut set = verdict_io::load_predictions(&a.file, &read, &opts)
         .with_context(|| format!("cannot evaluate {}", a.file.display()))?;
-    let fingerprint = verdict_io::fingerprint(&set);
-    let data = to_eval_data(&set);
+    let data = to_eval_data(&mut set);
+    let set = &set;
     let inputs = set.inputs.name();
 
     // Every evaluation (main, grouped, slices) runs its own bootstrap; one bar counts them all.
@@ -224,7 +225,13 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     };
     let tick = || bar.inc(1);
 
-    let result = evaluate(&data, &s.cfg, &tick);
+    // The fingerprint hashes every row; it runs beside the evaluation.
+    let (fingerprint, result) = std::thread::scope(|scope| {
+        let fp = scope.spawn(|| verdict_io::fingerprint(set));
+        let result = evaluate(&data, &s.cfg, &tick);
+        (fp.join(), result)
+    });
+    let fingerprint = fingerprint.map_err(|_| anyhow::anyhow!("fingerprint thread panicked"))?;
     let mut grouped = Vec::new();
     for (name, members) in &s.groupings {
         let mut idx = Vec::new();
@@ -283,13 +290,12 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         result,
         grouped,
         slices,
-        curve_points: a.curve_points,
     };
     let lang = match a.lang {
         LangArg::En => Lang::En,
         LangArg::Ko => Lang::Ko,
     };
-    Ok(match a.format {
+    let out = match a.format {
         OutputFormat::Json => verdict_report::json::render(&report),
         OutputFormat::Md => verdict_report::markdown::render(&report, lang),
         OutputFormat::Text => {
@@ -298,5 +304,6 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
                 && std::env::var_os("NO_COLOR").is_none();
             verdict_report::text::render(&report, lang, color)
         }
-    })
+    };
+    Ok(out)
 }
