@@ -772,3 +772,197 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibration::Binning;
+    use crate::rng::Xoshiro256pp;
+
+    fn cfg(bootstrap: usize) -> EvalConfig {
+        EvalConfig {
+            threshold: 0.5,
+            bootstrap,
+            seed: 0,
+            level: 0.95,
+            calibration: CalibrationConfig {
+                n_bins: 15,
+                binning: Binning::Uniform,
+                high_confidence: 0.9,
+            },
+            target_recall: None,
+            target_precision: None,
+            curve_points: 0,
+        }
+    }
+
+    fn binary(labels: Vec<u32>, scores: Vec<f64>) -> EvalData {
+        EvalData {
+            classes: vec!["0".into(), "1".into()],
+            positive: Some(1),
+            labels,
+            scores: ScoreData::Binary(scores),
+            probabilistic: true,
+            groups: None,
+        }
+    }
+
+    fn has(r: &EvalResult, code: &str) -> bool {
+        r.warnings.iter().any(|w| w.code() == code)
+    }
+
+    /// Seed 000: 80 sequences, 40/40, accuracy 44/80. Not significantly above the 50% majority rate:
+    /// scipy.stats.binomtest(44, 80, 0.5, alternative='greater').pvalue = 0.21702112767273937.
+    #[test]
+    fn small_ab_test_is_flagged() {
+        let labels: Vec<u32> = (0..80).map(|i| u32::from(i >= 40)).collect();
+        // 22 of 40 negatives and 22 of 40 positives correct.
+        let scores: Vec<f64> = (0..80)
+            .map(|i| {
+                let correct = (i % 40) < 22;
+                let pos = i >= 40;
+                if correct == pos { 0.7 } else { 0.3 }
+            })
+            .collect();
+        let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
+        assert_eq!(r.metric("accuracy").map(|m| m.value), Some(0.55));
+        assert!(has(&r, "small_eval_set"));
+        let p = r.warnings.iter().find_map(|w| match w {
+            Warning::NotAboveMajority { p_value, .. } => Some(*p_value),
+            _ => None,
+        });
+        let p = p.expect("not_above_majority");
+        assert!((p - 0.21702112767273937).abs() < 1e-12, "{p}");
+    }
+
+    /// 52/80 correct is significant (binomtest p = 0.004841424961528786 < 0.05): no warning.
+    #[test]
+    fn significant_accuracy_is_not_flagged() {
+        let labels: Vec<u32> = (0..80).map(|i| u32::from(i >= 40)).collect();
+        let scores: Vec<f64> = (0..80)
+            .map(|i| {
+                if ((i % 40) < 26) == (i >= 40) {
+                    0.7
+                } else {
+                    0.3
+                }
+            })
+            .collect();
+        let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
+        assert_eq!(r.metric("accuracy").map(|m| m.value), Some(0.65));
+        assert!(!has(&r, "not_above_majority"));
+    }
+
+    /// Seed 001: 489 of 500 predictions on one class.
+    #[test]
+    fn collapse_and_never_predicted() {
+        let k = 5;
+        let labels: Vec<u32> = (0..500).map(|i| (i % k) as u32).collect();
+        let pred: Vec<u32> = (0..500).map(|i| if i < 489 { 0 } else { 1 }).collect();
+        let data = EvalData {
+            classes: (0..k).map(|c| c.to_string()).collect(),
+            positive: None,
+            labels,
+            scores: ScoreData::Predictions(pred),
+            probabilistic: false,
+            groups: None,
+        };
+        let r = evaluate(&data, &cfg(0), &|| {});
+        assert!(r.warnings.contains(&Warning::PredictionCollapse {
+            class: 0,
+            predicted: 489,
+            n: 500,
+            true_share: 0.2
+        }));
+        for c in 2..k {
+            assert!(
+                r.warnings
+                    .contains(&Warning::ClassNeverPredicted { class: c })
+            );
+        }
+        assert!(!has(&r, "small_eval_set"));
+    }
+
+    /// Seed 000: an "optimal threshold" of 0.0001 — every sample predicted positive.
+    #[test]
+    fn extreme_threshold_is_flagged() {
+        // Positives and negatives interleaved; the lowest score is a negative below all others, so
+        // J is maximal when everything but that sample is positive... make the best J sit at the
+        // minimum score: all positives have the lowest scores.
+        let labels: Vec<u32> = (0..200).map(|i| u32::from(i % 2 == 0)).collect();
+        let scores: Vec<f64> = (0..200)
+            .map(|i| {
+                if i == 0 {
+                    0.0001
+                } else {
+                    0.0002 + (i as f64) * 1e-6
+                }
+            })
+            .collect();
+        let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| matches!(w, Warning::ExtremeThreshold { .. })),
+            "{:?}",
+            r.warnings
+        );
+    }
+
+    /// With a group column, the bootstrap resamples groups: with strongly correlated groups the
+    /// cluster interval of the accuracy covers the truth at about the nominal rate, while the
+    /// sample-level interval (which pretends the rows are independent) covers far less often.
+    #[test]
+    fn cluster_bootstrap_keeps_coverage_under_correlation() {
+        let (groups, per_group, sims) = (30usize, 40usize, 120usize);
+        let mut rng = Xoshiro256pp::for_stream(2024, 0);
+        let (mut cover_cluster, mut cover_naive) = (0, 0);
+        for sim in 0..sims {
+            // Each group has its own accuracy p_g ~ U(0.3, 1.0): mean 0.65 (the truth).
+            let mut labels = Vec::new();
+            let mut scores = Vec::new();
+            let mut group_of = Vec::new();
+            for g in 0..groups {
+                let p_g = 0.3 + 0.7 * rng.next_f64();
+                for _ in 0..per_group {
+                    let y = rng.below(2) as u32;
+                    let correct = rng.next_f64() < p_g;
+                    labels.push(y);
+                    scores.push(if correct == (y == 1) { 0.8 } else { 0.2 });
+                    group_of.push(g as u32);
+                }
+            }
+            let mut c = cfg(200);
+            c.seed = sim as u64;
+            let naive = evaluate(&binary(labels.clone(), scores.clone()), &c, &|| {});
+            let mut clustered = binary(labels, scores);
+            clustered.groups = Some((group_of, groups));
+            let clus = evaluate(&clustered, &c, &|| {});
+            let covers = |r: &EvalResult| {
+                let (lo, hi) = r
+                    .metric("accuracy")
+                    .and_then(|m| m.ci)
+                    .unwrap_or((f64::NAN, f64::NAN));
+                lo <= 0.65 && 0.65 <= hi
+            };
+            cover_naive += usize::from(covers(&naive));
+            cover_cluster += usize::from(covers(&clus));
+            assert!(
+                clus.bootstrap
+                    .as_ref()
+                    .is_some_and(|b| b.clustered && b.units == groups)
+            );
+        }
+        let (cc, cn) = (
+            cover_cluster as f64 / sims as f64,
+            cover_naive as f64 / sims as f64,
+        );
+        eprintln!("coverage: cluster {cc}, naive {cn}");
+        // Nominal 95%; a percentile cluster bootstrap with 30 groups runs a little low.
+        assert!(cc >= 0.85, "cluster coverage {cc}");
+        assert!(
+            cn <= 0.6,
+            "naive coverage {cn} should collapse under correlation"
+        );
+    }
+}

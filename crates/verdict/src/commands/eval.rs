@@ -208,8 +208,46 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let set = &set;
     let inputs = set.inputs.name();
 
+    // Resolve grouped classes and slices before any work, so a bad flag fails fast.
+    let mut collapsed = Vec::new();
+    for (name, members) in &s.groupings {
+        let mut idx = Vec::new();
+        for m in members {
+            match set.classes.iter().position(|c| c == m) {
+                Some(i) => idx.push(i),
+                None => bail!(
+                    "--group-classes {name}: class `{m}` is not among the classes of {} ({})",
+                    a.file.display(),
+                    set.classes.join(", ")
+                ),
+            }
+        }
+        let Some(c) = data.collapse(name, &idx) else {
+            bail!(
+                "--group-classes needs a multi-class task (probabilities, logits or predictions)"
+            );
+        };
+        collapsed.push((name.clone(), members.clone(), c));
+    }
+    let slice_rows: Option<(String, BTreeMap<&str, Vec<usize>>)> = match &a.by {
+        None => None,
+        Some(col) => {
+            let values = set
+                .meta
+                .iter()
+                .find(|(n, _)| n == col)
+                .map(|(_, v)| v)
+                .with_context(|| format!("--by {col}: no such column in {}", a.file.display()))?;
+            let mut rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (i, v) in values.iter().enumerate() {
+                rows.entry(v.as_str()).or_default().push(i);
+            }
+            Some((col.clone(), rows))
+        }
+    };
+
     // Every evaluation (main, grouped, slices) runs its own bootstrap; one bar counts them all.
-    let n_evals = 1 + s.groupings.len() + usize::from(a.by.is_some()) * 8;
+    let n_evals = 1 + collapsed.len() + slice_rows.as_ref().map_or(0, |(_, r)| r.len());
     let show = !a.quiet && std::io::stderr().is_terminal() && s.cfg.bootstrap >= 200;
     let bar = if show {
         let pb = ProgressBar::new((s.cfg.bootstrap * n_evals) as u64);
@@ -232,53 +270,21 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         (fp.join(), result)
     });
     let fingerprint = fingerprint.map_err(|_| anyhow::anyhow!("fingerprint thread panicked"))?;
-    let mut grouped = Vec::new();
-    for (name, members) in &s.groupings {
-        let mut idx = Vec::new();
-        for m in members {
-            match set.classes.iter().position(|c| c == m) {
-                Some(i) => idx.push(i),
-                None => bail!(
-                    "--group-classes {name}: class `{m}` is not among the classes of {} ({})",
-                    a.file.display(),
-                    set.classes.join(", ")
-                ),
-            }
-        }
-        let Some(collapsed) = data.collapse(name, &idx) else {
-            bail!(
-                "--group-classes needs a multi-class task (probabilities, logits or predictions)"
-            );
-        };
-        grouped.push(GroupedClasses {
-            name: name.clone(),
-            members: members.clone(),
-            result: evaluate(&collapsed, &s.cfg, &tick),
-        });
-    }
-    let slices = match &a.by {
-        None => None,
-        Some(col) => {
-            let values = set
-                .meta
-                .iter()
-                .find(|(n, _)| n == col)
-                .map(|(_, v)| v)
-                .with_context(|| format!("--by {col}: no such column in {}", a.file.display()))?;
-            let mut rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (i, v) in values.iter().enumerate() {
-                rows.entry(v.as_str()).or_default().push(i);
-            }
-            let evals = rows
-                .into_iter()
-                .map(|(v, r)| (v.to_string(), evaluate(&data.subset(&r), &s.cfg, &tick)))
-                .collect();
-            Some(Slices {
-                column: col.clone(),
-                values: evals,
-            })
-        }
-    };
+    let grouped = collapsed
+        .into_iter()
+        .map(|(name, members, c)| GroupedClasses {
+            name,
+            members,
+            result: evaluate(&c, &s.cfg, &tick),
+        })
+        .collect();
+    let slices = slice_rows.map(|(column, rows)| Slices {
+        column,
+        values: rows
+            .into_iter()
+            .map(|(v, r)| (v.to_string(), evaluate(&data.subset(&r), &s.cfg, &tick)))
+            .collect(),
+    });
     bar.finish_and_clear();
 
     let report = EvalReport {
