@@ -97,6 +97,10 @@ pub enum Phrase {
     Bootstrap,
     /// "No intervals (bootstrap off)".
     NoBootstrap,
+    /// "confidence".
+    Confidence,
+    /// "error rate".
+    ErrorRate,
 }
 
 /// The phrase in `lang`.
@@ -173,6 +177,10 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, Bootstrap) => "신뢰구간",
         (Lang::En, NoBootstrap) => "no intervals (bootstrap off)",
         (Lang::Ko, NoBootstrap) => "신뢰구간 없음 (bootstrap 꺼짐)",
+        (Lang::En, Confidence) => "confidence",
+        (Lang::Ko, Confidence) => "신뢰도",
+        (Lang::En, ErrorRate) => "error rate",
+        (Lang::Ko, ErrorRate) => "오류율",
     }
 }
 

@@ -139,16 +139,17 @@ fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
     }
     if let Some(c) = &r.calibration {
         let mut blocks = vec![Block::Line(format!(
-            "ECE {} · MCE {} · {} {} · {} {} · {} ≥ {}: n = {}, error {}",
+            "ECE {} · MCE {} · {} {} · {} {} · {} ≥ {}: n = {}, {} {}",
             fmt4(c.ece),
             fmt4(c.mce),
             t(lang, Phrase::MeanConfidence),
             fmt4(c.mean_confidence),
             t(lang, Phrase::Accuracy),
             fmt4(c.accuracy),
-            "confidence",
+            t(lang, Phrase::Confidence),
             r.calibration_config.high_confidence,
             c.high_conf_n,
+            t(lang, Phrase::ErrorRate),
             if c.high_conf_error_rate.is_finite() {
                 format!("{:.1}%", c.high_conf_error_rate * 100.0)
             } else {

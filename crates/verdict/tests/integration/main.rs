@@ -1,5 +1,6 @@
 //! Integration tests of the `verdict` binary: parity with scikit-learn on committed fixtures,
 //! error messages, and report snapshots.
 
+mod cli;
 mod parity;
 mod support;
