@@ -40,6 +40,30 @@ fn ratio_or_zero(num: u64, den: u64) -> f64 {
 }
 
 impl Confusion {
+    /// The names of [`Self::metric_values`], scikit-learn's function names without `_score`.
+    pub const METRIC_NAMES: [&'static str; 7] = [
+        "accuracy",
+        "balanced_accuracy",
+        "precision",
+        "recall",
+        "specificity",
+        "f1",
+        "matthews_corrcoef",
+    ];
+
+    /// Every threshold metric, in the order of [`Self::METRIC_NAMES`].
+    pub fn metric_values(&self) -> [f64; 7] {
+        [
+            self.accuracy(),
+            self.balanced_accuracy(),
+            self.precision(),
+            self.recall(),
+            self.specificity(),
+            self.f1(),
+            self.matthews_corrcoef(),
+        ]
+    }
+
     /// The confusion of the rule "positive iff `score >= threshold`" over a sorted layout.
     ///
     /// The scores of `r` are sorted descending, so the predicted positives are a prefix of the
@@ -901,15 +925,7 @@ mod tests {
         let pred: Vec<bool> = fx.s.iter().map(|&s| s >= 0.5).collect();
         let c = Confusion::from_predictions(fx.y, &pred, Weights::Unit);
         assert_eq!(c, Confusion::at_threshold(&r, 0.5, Weights::Unit));
-        let got = [
-            c.accuracy(),
-            c.balanced_accuracy(),
-            c.precision(),
-            c.recall(),
-            c.specificity(),
-            c.f1(),
-            c.matthews_corrcoef(),
-        ];
+        let got = c.metric_values();
         assert_all_close(&got, fx.at_half);
 
         let got = [

@@ -338,6 +338,35 @@ pub struct EvalResult {
 }
 
 impl EvalResult {
+    /// A result with what every task has; curves, thresholds, calibration and warnings are
+    /// filled in by the caller.
+    fn new(
+        data: &EvalData,
+        cfg: &EvalConfig,
+        metrics: Vec<Metric>,
+        confusion: ConfusionMatrix,
+        bootstrap: Option<BootstrapInfo>,
+    ) -> Self {
+        EvalResult {
+            n: data.len(),
+            classes: data.classes.clone(),
+            positive: data.positive,
+            threshold: None,
+            metrics,
+            per_class: confusion.per_class(),
+            most_confused: confusion.most_confused(10),
+            confusion,
+            roc: None,
+            pr: None,
+            curve_sizes: (0, 0),
+            thresholds: Vec::new(),
+            calibration: None,
+            calibration_config: cfg.calibration,
+            bootstrap,
+            warnings: Vec::new(),
+        }
+    }
+
     /// The metric named `name`.
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.name == name)
@@ -408,26 +437,8 @@ fn named(names: &[&str], values: Vec<f64>) -> Vec<Metric> {
         .collect()
 }
 
-const CONFUSION_NAMES: [&str; 7] = [
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "specificity",
-    "f1",
-    "matthews_corrcoef",
-];
-
 fn confusion_values(c: &Confusion) -> Vec<f64> {
-    vec![
-        c.accuracy(),
-        c.balanced_accuracy(),
-        c.precision(),
-        c.recall(),
-        c.specificity(),
-        c.f1(),
-        c.matthews_corrcoef(),
-    ]
+    c.metric_values().to_vec()
 }
 
 /// A 2×2 [`ConfusionMatrix`] in class order from binary counts.
@@ -464,7 +475,7 @@ fn evaluate_binary(
                 prob.then_some(&cfg.calibration),
                 cfg.bootstrap > 0,
             );
-            let mut names: Vec<&str> = CONFUSION_NAMES.to_vec();
+            let mut names: Vec<&str> = Confusion::METRIC_NAMES.to_vec();
             names.extend(["roc_auc", "average_precision"]);
             if prob {
                 names.extend(["log_loss", "brier_score", "ece", "mce"]);
@@ -512,31 +523,20 @@ fn evaluate_binary(
                 push("target_precision", Some(t), ops.for_target_precision(t));
             }
             let calibration = point.calibration;
-            let mut result = EvalResult {
-                n: data.len(),
-                classes: data.classes.clone(),
-                positive: Some(positive),
-                threshold: Some(thr),
-                metrics,
-                per_class: confusion.per_class(),
-                most_confused: confusion.most_confused(10),
-                confusion,
-                roc: Some(roc),
-                pr: Some(pr),
-                curve_sizes: (roc_points, pr_points),
-                thresholds,
-                calibration,
-                calibration_config: cfg.calibration,
-                bootstrap,
-                warnings: Vec::new(),
-            };
+            let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
+            result.threshold = Some(thr);
+            result.roc = Some(roc);
+            result.pr = Some(pr);
+            result.curve_sizes = (roc_points, pr_points);
+            result.thresholds = thresholds;
+            result.calibration = calibration;
             result.warnings = warnings(data, &result, Some(&ranked));
             result
         }
         ScoreData::Predictions(pred) => {
             let pb: Vec<bool> = pred.iter().map(|&p| p as usize == positive).collect();
             let stat = |w: Weights<'_>| confusion_values(&Confusion::from_predictions(&y, &pb, w));
-            let mut metrics = named(&CONFUSION_NAMES, stat(Weights::Unit));
+            let mut metrics = named(&Confusion::METRIC_NAMES, stat(Weights::Unit));
             let bootstrap = attach_intervals(
                 &mut metrics,
                 &resampler_for(data),
@@ -548,24 +548,7 @@ fn evaluate_binary(
                 &Confusion::from_predictions(&y, &pb, Weights::Unit),
                 positive,
             );
-            let mut result = EvalResult {
-                n: data.len(),
-                classes: data.classes.clone(),
-                positive: Some(positive),
-                threshold: None,
-                metrics,
-                per_class: confusion.per_class(),
-                most_confused: confusion.most_confused(10),
-                confusion,
-                roc: None,
-                pr: None,
-                curve_sizes: (0, 0),
-                thresholds: Vec::new(),
-                calibration: None,
-                calibration_config: cfg.calibration,
-                bootstrap,
-                warnings: Vec::new(),
-            };
+            let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
             result.warnings = warnings(data, &result, None);
             result
         }
@@ -596,11 +579,7 @@ fn evaluate_multiclass(
         Vec::new()
     };
     names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
-    for m in ["precision", "recall", "f1"] {
-        for avg in ["macro", "weighted", "micro"] {
-            names.push(format!("{m}_{avg}"));
-        }
-    }
+    names.extend(multiclass::Averages::NAMES.map(String::from));
     let prep = probs.map(|p| AucPrep::new(labels, p, k));
     let conf: Vec<f64>;
     let correct: Vec<bool>;
@@ -637,17 +616,7 @@ fn evaluate_multiclass(
                     .map(|&t| multiclass::top_k_accuracy(labels, p, k, t, w)),
             );
         }
-        v.extend([
-            a.precision_macro,
-            a.precision_weighted,
-            a.precision_micro,
-            a.recall_macro,
-            a.recall_weighted,
-            a.recall_micro,
-            a.f1_macro,
-            a.f1_weighted,
-            a.f1_micro,
-        ]);
+        v.extend(a.values());
         if let (Some(p), Some(prep), Some(edges)) = (probs, &prep, &edges) {
             let ovr = prep.ovr(w);
             let ovo = prep.ovo(w);
@@ -674,24 +643,8 @@ fn evaluate_multiclass(
     let confusion = ConfusionMatrix::new(labels, &pred, k, Weights::Unit);
     let calibration =
         edges.map(|e| calibration::calibrate(&conf, &correct, &e, &cfg.calibration, Weights::Unit));
-    let mut result = EvalResult {
-        n: data.len(),
-        classes: data.classes.clone(),
-        positive: None,
-        threshold: None,
-        metrics,
-        per_class: confusion.per_class(),
-        most_confused: confusion.most_confused(10),
-        confusion,
-        roc: None,
-        pr: None,
-        curve_sizes: (0, 0),
-        thresholds: Vec::new(),
-        calibration,
-        calibration_config: cfg.calibration,
-        bootstrap,
-        warnings: Vec::new(),
-    };
+    let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
+    result.calibration = calibration;
     result.warnings = warnings(data, &result, None);
     result
 }

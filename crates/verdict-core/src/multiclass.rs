@@ -144,6 +144,36 @@ pub struct Averages {
     pub f1_micro: f64,
 }
 
+impl Averages {
+    /// The names of [`Self::values`]: `precision_macro`, `precision_weighted`, … `f1_micro`.
+    pub const NAMES: [&'static str; 9] = [
+        "precision_macro",
+        "precision_weighted",
+        "precision_micro",
+        "recall_macro",
+        "recall_weighted",
+        "recall_micro",
+        "f1_macro",
+        "f1_weighted",
+        "f1_micro",
+    ];
+
+    /// The averages in the order of [`Self::NAMES`].
+    pub fn values(&self) -> [f64; 9] {
+        [
+            self.precision_macro,
+            self.precision_weighted,
+            self.precision_micro,
+            self.recall_macro,
+            self.recall_weighted,
+            self.recall_micro,
+            self.f1_macro,
+            self.f1_weighted,
+            self.f1_micro,
+        ]
+    }
+}
+
 /// One off-diagonal cell of the confusion matrix.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConfusedPair {
@@ -1196,18 +1226,7 @@ mod tests {
         for s in cm.per_class() {
             out.extend([s.precision, s.recall, s.f1, s.support as f64]);
         }
-        let a = cm.averages();
-        out.extend([
-            a.precision_macro,
-            a.precision_weighted,
-            a.precision_micro,
-            a.recall_macro,
-            a.recall_weighted,
-            a.recall_micro,
-            a.f1_macro,
-            a.f1_weighted,
-            a.f1_micro,
-        ]);
+        out.extend(cm.averages().values());
         for p in cm.most_confused(usize::MAX) {
             out.extend([
                 p.true_class as f64,

@@ -338,3 +338,47 @@ fn parquet_and_jsonl_inputs_give_the_same_numbers_as_csv() {
         "different label names → different eval set"
     );
 }
+
+/// `--positive` flips the problem: recall of class 0 is the specificity of class 1, and the AUC of
+/// the complementary score is unchanged.
+#[test]
+fn positive_class_can_be_chosen() {
+    let dir = fixtures().join("parity");
+    let one = json(
+        &dir,
+        &[
+            "eval",
+            "breast_cancer_tree_pred.csv",
+            "--format",
+            "json",
+            "--bootstrap",
+            "0",
+        ],
+    );
+    let zero = json(
+        &dir,
+        &[
+            "eval",
+            "breast_cancer_tree_pred.csv",
+            "--format",
+            "json",
+            "--bootstrap",
+            "0",
+            "--positive",
+            "0",
+        ],
+    );
+    assert_eq!(one["positive"], "1");
+    assert_eq!(zero["positive"], "0");
+    assert_eq!(
+        zero["metrics"]["recall"]["value"],
+        one["metrics"]["specificity"]["value"]
+    );
+    assert_eq!(
+        zero["metrics"]["accuracy"]["value"],
+        one["metrics"]["accuracy"]["value"]
+    );
+    let (code, _, err) = verdict(&dir, &["eval", "wine_nb.csv", "--positive", "0"]);
+    assert_eq!(code, 2, "--positive on a multi-class task is an error");
+    assert!(err.contains("positive"), "{err}");
+}
