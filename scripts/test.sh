@@ -15,16 +15,20 @@ if ! "$VENV/bin/python" -c 'import sklearn, pandas, pyarrow, scipy, statsmodels'
 fi
 export VERDICT_PYTHON="$PWD/$VENV/bin/python"
 
-echo "== regenerating scikit-learn parity fixtures and comparing with the committed ones"
+echo "== regenerating the reference fixtures and comparing with the committed ones"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$VERDICT_PYTHON" python/make_parity_fixtures.py --out "$tmp/parity" >/dev/null
-if ! diff -r "$tmp/parity" crates/verdict/tests/fixtures/parity >/dev/null; then
-  diff -r "$tmp/parity" crates/verdict/tests/fixtures/parity | head -40
-  echo "error: committed parity fixtures differ from what python/make_parity_fixtures.py produces" >&2
-  exit 1
-fi
-echo "fixtures reproduce exactly"
+check_fixtures() { # generator, committed directory
+  "$VERDICT_PYTHON" "$1" --out "$tmp/$(basename "$2")" >/dev/null
+  if ! diff -r -x README.md "$tmp/$(basename "$2")" "$2" >/dev/null; then
+    diff -r -x README.md "$tmp/$(basename "$2")" "$2" | head -40
+    echo "error: committed fixtures in $2 differ from what $1 produces" >&2
+    exit 1
+  fi
+  echo "$2: reproduced exactly by $1"
+}
+check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/parity
+[ -f python/make_compare_fixtures.py ] && check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare
 
 echo "== cargo tests"
 if cargo nextest --version >/dev/null 2>&1; then

@@ -9,12 +9,16 @@
 //! * [`table`]: any supported file → typed columns with null masks and a line/row [`Locator`].
 //! * [`predictions`]: typed columns → labels, classes, scores/probabilities/predictions, ids, groups;
 //!   plus the eval-set [`fingerprint`].
+//! * [`align`]: several models' predictions lined up on one eval set, or a refusal saying how
+//!   the files differ.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
+pub mod align;
 pub mod error;
 pub mod predictions;
 pub mod table;
 
+pub use align::{AlignError, align};
 pub use error::{Location, Position, PredictionError, ReadError};
 pub use predictions::{
     ColumnNames, Inputs, PredictionOptions, PredictionSet, Scores, Task, fingerprint,
