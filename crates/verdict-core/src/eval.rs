@@ -424,12 +424,12 @@ fn resampler_for(data: &EvalData) -> Resampler {
     }
 }
 
-fn named(names: &[&str], values: Vec<f64>) -> Vec<Metric> {
+fn named(names: &[String], values: Vec<f64>) -> Vec<Metric> {
     names
         .iter()
         .zip(values)
         .map(|(n, v)| Metric {
-            name: (*n).to_string(),
+            name: n.clone(),
             value: v,
             ci: None,
             undefined: 0,
@@ -453,34 +453,153 @@ fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
     ConfusionMatrix { k: 2, counts }
 }
 
-fn evaluate_binary(
-    data: &EvalData,
-    cfg: &EvalConfig,
-    on_replicate: &(dyn Fn() + Sync),
-) -> EvalResult {
-    let positive = data.positive.unwrap_or(1);
-    let y: Vec<bool> = data
-        .labels
-        .iter()
-        .map(|&l| l as usize == positive)
-        .collect();
-    match &data.scores {
-        ScoreData::Binary(scores) => {
-            let ranked = Ranked::new(scores, &y);
-            let thr = cfg.threshold;
-            let prob = data.probabilistic;
-            let kernel = BinaryKernel::new(
-                &ranked,
-                thr,
-                prob.then_some(&cfg.calibration),
-                cfg.bootstrap > 0,
-            );
-            let mut names: Vec<&str> = Confusion::METRIC_NAMES.to_vec();
-            names.extend(["roc_auc", "average_precision"]);
-            if prob {
-                names.extend(["log_loss", "brier_score", "ece", "mce"]);
+/// The scalar metrics of one model, prepared once (sorted, per-sample terms computed) and then
+/// computable under any count weights: the point estimate, each bootstrap replicate, and each
+/// paired replicate of a comparison.
+pub struct Scalars<'a> {
+    names: Vec<String>,
+    kind: ScalarsKind<'a>,
+}
+
+enum ScalarsKind<'a> {
+    /// Binary with scores: everything through the fused kernel over the sorted layout.
+    Binary(BinaryKernel),
+    /// Binary with hard predictions.
+    BinaryPredictions { y: Vec<bool>, pred: Vec<bool> },
+    /// Multi-class with probabilities (or predictions only).
+    Multi {
+        labels: &'a [u32],
+        pred: Vec<u32>,
+        k: usize,
+        probs: Option<&'a [f64]>,
+        tops: Vec<usize>,
+        prep: Option<AucPrep>,
+        calibration: Option<(Vec<f64>, Vec<bool>, Vec<f64>)>,
+        cal_cfg: CalibrationConfig,
+    },
+}
+
+impl<'a> Scalars<'a> {
+    /// Prepares `data`; `repeated` says many weightings will follow (a bootstrap).
+    pub fn new(data: &'a EvalData, cfg: &EvalConfig, repeated: bool) -> Self {
+        let k = data.k();
+        if let Some(positive) = data.positive {
+            let y: Vec<bool> = data
+                .labels
+                .iter()
+                .map(|&l| l as usize == positive)
+                .collect();
+            match &data.scores {
+                ScoreData::Binary(scores) => {
+                    let prob = data.probabilistic;
+                    let kernel = BinaryKernel::new(
+                        Ranked::new(scores, &y),
+                        cfg.threshold,
+                        prob.then_some(&cfg.calibration),
+                        repeated,
+                    );
+                    let mut names: Vec<String> = Confusion::METRIC_NAMES.map(String::from).to_vec();
+                    names.extend(["roc_auc", "average_precision"].map(String::from));
+                    if prob {
+                        names.extend(["log_loss", "brier_score", "ece", "mce"].map(String::from));
+                    }
+                    return Self {
+                        names,
+                        kind: ScalarsKind::Binary(kernel),
+                    };
+                }
+                ScoreData::Predictions(pred) => {
+                    let pred = pred.iter().map(|&p| p as usize == positive).collect();
+                    return Self {
+                        names: Confusion::METRIC_NAMES.map(String::from).to_vec(),
+                        kind: ScalarsKind::BinaryPredictions { y, pred },
+                    };
+                }
+                // A binary task always carries one score column (the loader reduces two probability
+                // columns to the positive-class score); anything else is treated as multi-class.
+                ScoreData::Probabilities(_) => {}
             }
-            let stat = |w: Weights<'_>| -> Vec<f64> {
+        }
+        let (pred, probs) = match &data.scores {
+            ScoreData::Probabilities(p) => {
+                (multiclass::argmax_predictions(p, k), Some(p.as_slice()))
+            }
+            ScoreData::Predictions(p) => (p.clone(), None),
+            ScoreData::Binary(_) => (Vec::new(), None),
+        };
+        let labels = data.labels.as_slice();
+        let mut names: Vec<String> = ["accuracy", "balanced_accuracy"].map(String::from).to_vec();
+        let tops: Vec<usize> = if probs.is_some() {
+            (2..=3).filter(|&t| t < k).collect()
+        } else {
+            Vec::new()
+        };
+        names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
+        names.extend(multiclass::Averages::NAMES.map(String::from));
+        let prep = probs.map(|p| AucPrep::new(labels, p, k));
+        let calibration = probs.map(|p| {
+            names.extend(
+                [
+                    "roc_auc_ovr_macro",
+                    "roc_auc_ovr_weighted",
+                    "roc_auc_ovo_macro",
+                    "log_loss",
+                    "ece",
+                    "mce",
+                ]
+                .map(String::from),
+            );
+            let conf: Vec<f64> = p
+                .chunks_exact(k)
+                .map(|row| row.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+                .collect();
+            let correct: Vec<bool> = labels.iter().zip(&pred).map(|(l, p)| l == p).collect();
+            let edges = calibration::bin_edges(&conf, &cfg.calibration);
+            (conf, correct, edges)
+        });
+        Self {
+            names,
+            kind: ScalarsKind::Multi {
+                labels,
+                pred,
+                k,
+                probs,
+                tops,
+                prep,
+                calibration,
+                cal_cfg: cfg.calibration,
+            },
+        }
+    }
+
+    /// Metric names, in the order of [`Self::values`].
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The layout [`Self::values_native`] expects weights in: `Some(order)` when position `p` is
+    /// sample `order[p]` (binary scores are sorted), `None` when it is the sample order.
+    pub fn native_order(&self) -> Option<&[u32]> {
+        match &self.kind {
+            ScalarsKind::Binary(k) => Some(k.ranked().original_indices()),
+            _ => None,
+        }
+    }
+
+    /// Every metric under weights indexed by **sample**.
+    pub fn values(&self, w: Weights<'_>) -> Vec<f64> {
+        match (w, self.native_order()) {
+            (Weights::Counts(counts), Some(order)) => {
+                self.values_native(Weights::Permuted { counts, order })
+            }
+            _ => self.values_native(w),
+        }
+    }
+
+    /// Every metric under weights in the [`Self::native_order`] layout.
+    pub fn values_native(&self, w: Weights<'_>) -> Vec<f64> {
+        match &self.kind {
+            ScalarsKind::Binary(kernel) => {
                 let m = kernel.compute(w);
                 let mut v = confusion_values(&m.confusion);
                 v.extend([m.roc_auc, m.average_precision]);
@@ -489,75 +608,145 @@ fn evaluate_binary(
                     v.extend([ll, br, cal.ece, cal.mce]);
                 }
                 v
-            };
-            let point = kernel.compute(Weights::Unit);
-            let mut metrics = named(&names, stat(Weights::Unit));
-            let resampler = resampler_for(data).permuted(ranked.original_indices());
-            let bootstrap = attach_intervals(
-                &mut metrics,
-                &resampler,
-                cfg,
-                |c| stat(Weights::Counts(c)),
-                on_replicate,
-            );
-            let confusion = binary_matrix(&point.confusion, positive);
-            let ops = OperatingPoints::new(&ranked);
-            let (roc, roc_points) = ops.roc_curve_at_most(true, cfg.curve_points);
-            let (pr, pr_points) = ops.precision_recall_curve_at_most(cfg.curve_points);
-            let mut thresholds = Vec::new();
-            let mut push = |name, target, choice: Option<ThresholdChoice>| {
-                if let Some(choice) = choice {
-                    thresholds.push(NamedThreshold {
-                        name,
-                        target,
-                        choice,
-                    });
+            }
+            ScalarsKind::BinaryPredictions { y, pred } => {
+                confusion_values(&Confusion::from_predictions(y, pred, w))
+            }
+            ScalarsKind::Multi {
+                labels,
+                pred,
+                k,
+                probs,
+                tops,
+                prep,
+                calibration,
+                cal_cfg,
+            } => {
+                let cm = ConfusionMatrix::new(labels, pred, *k, w);
+                let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
+                if let Some(p) = probs {
+                    v.extend(
+                        tops.iter()
+                            .map(|&t| multiclass::top_k_accuracy(labels, p, *k, t, w)),
+                    );
                 }
-            };
-            push("youden", None, ops.youden());
-            push("max_f1", None, ops.max_f1());
-            if let Some(t) = cfg.target_recall {
-                push("target_recall", Some(t), ops.for_target_recall(t));
+                v.extend(cm.averages().values());
+                if let (Some(p), Some(prep), Some((conf, correct, edges))) =
+                    (probs, prep, calibration)
+                {
+                    let ovr = prep.ovr(w);
+                    let ovo = prep.ovo(w);
+                    v.extend([
+                        ovr.macro_avg,
+                        ovr.weighted,
+                        ovo.macro_avg,
+                        multiclass::log_loss(labels, p, *k, w),
+                    ]);
+                    let cal = calibration::calibrate(conf, correct, edges, cal_cfg, w);
+                    v.extend([cal.ece, cal.mce]);
+                }
+                v
             }
-            if let Some(t) = cfg.target_precision {
-                push("target_precision", Some(t), ops.for_target_precision(t));
-            }
-            let calibration = point.calibration;
-            let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
-            result.threshold = Some(thr);
-            result.roc = Some(roc);
-            result.pr = Some(pr);
-            result.curve_sizes = (roc_points, pr_points);
-            result.thresholds = thresholds;
-            result.calibration = calibration;
-            result.warnings = warnings(data, &result, Some(&ranked));
-            result
-        }
-        ScoreData::Predictions(pred) => {
-            let pb: Vec<bool> = pred.iter().map(|&p| p as usize == positive).collect();
-            let stat = |w: Weights<'_>| confusion_values(&Confusion::from_predictions(&y, &pb, w));
-            let mut metrics = named(&Confusion::METRIC_NAMES, stat(Weights::Unit));
-            let bootstrap = attach_intervals(
-                &mut metrics,
-                &resampler_for(data),
-                cfg,
-                |c| stat(Weights::Counts(c)),
-                on_replicate,
-            );
-            let confusion = binary_matrix(
-                &Confusion::from_predictions(&y, &pb, Weights::Unit),
-                positive,
-            );
-            let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
-            result.warnings = warnings(data, &result, None);
-            result
-        }
-        ScoreData::Probabilities(_) => {
-            // A binary task always carries one score column; the loader converts two probability
-            // columns into the positive-class score. Treat this defensively as multi-class.
-            evaluate_multiclass(data, cfg, on_replicate)
         }
     }
+
+    /// Whether each sample is predicted correctly (at the threshold, or top-1), in sample order:
+    /// what McNemar's test compares.
+    pub fn correct(&self) -> Vec<bool> {
+        match &self.kind {
+            ScalarsKind::Binary(kernel) => {
+                let r = kernel.ranked();
+                let cut = kernel.cut();
+                let mut out = vec![false; r.len()];
+                for (p, (&orig, &pos)) in r.original_indices().iter().zip(r.positives()).enumerate()
+                {
+                    out[orig as usize] = (p < cut) == pos;
+                }
+                out
+            }
+            ScalarsKind::BinaryPredictions { y, pred } => {
+                y.iter().zip(pred).map(|(a, b)| a == b).collect()
+            }
+            ScalarsKind::Multi { labels, pred, .. } => {
+                labels.iter().zip(pred).map(|(a, b)| a == b).collect()
+            }
+        }
+    }
+
+    /// The binary kernel (binary tasks with scores).
+    pub fn binary_kernel(&self) -> Option<&BinaryKernel> {
+        match &self.kind {
+            ScalarsKind::Binary(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+fn evaluate_binary(
+    data: &EvalData,
+    cfg: &EvalConfig,
+    on_replicate: &(dyn Fn() + Sync),
+) -> EvalResult {
+    let positive = data.positive.unwrap_or(1);
+    let scalars = Scalars::new(data, cfg, cfg.bootstrap > 0);
+    let mut metrics = named(scalars.names(), scalars.values_native(Weights::Unit));
+    let base = resampler_for(data);
+    let resampler = match scalars.native_order() {
+        Some(order) => base.permuted(order),
+        None => base,
+    };
+    let bootstrap = attach_intervals(
+        &mut metrics,
+        &resampler,
+        cfg,
+        |c| scalars.values_native(Weights::Counts(c)),
+        on_replicate,
+    );
+    let Some(kernel) = scalars.binary_kernel() else {
+        let ScalarsKind::BinaryPredictions { y, pred } = &scalars.kind else {
+            return evaluate_multiclass(data, cfg, on_replicate);
+        };
+        let confusion = binary_matrix(
+            &Confusion::from_predictions(y, pred, Weights::Unit),
+            positive,
+        );
+        let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
+        result.warnings = warnings(data, &result, None);
+        return result;
+    };
+    let point = kernel.compute(Weights::Unit);
+    let ranked = kernel.ranked();
+    let confusion = binary_matrix(&point.confusion, positive);
+    let ops = OperatingPoints::new(ranked);
+    let (roc, roc_points) = ops.roc_curve_at_most(true, cfg.curve_points);
+    let (pr, pr_points) = ops.precision_recall_curve_at_most(cfg.curve_points);
+    let mut thresholds = Vec::new();
+    let mut push = |name, target, choice: Option<ThresholdChoice>| {
+        if let Some(choice) = choice {
+            thresholds.push(NamedThreshold {
+                name,
+                target,
+                choice,
+            });
+        }
+    };
+    push("youden", None, ops.youden());
+    push("max_f1", None, ops.max_f1());
+    if let Some(t) = cfg.target_recall {
+        push("target_recall", Some(t), ops.for_target_recall(t));
+    }
+    if let Some(t) = cfg.target_precision {
+        push("target_precision", Some(t), ops.for_target_precision(t));
+    }
+    let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
+    result.threshold = Some(cfg.threshold);
+    result.roc = Some(roc);
+    result.pr = Some(pr);
+    result.curve_sizes = (roc_points, pr_points);
+    result.thresholds = thresholds;
+    result.calibration = point.calibration;
+    result.warnings = warnings(data, &result, Some(ranked));
+    result
 }
 
 fn evaluate_multiclass(
@@ -565,84 +754,30 @@ fn evaluate_multiclass(
     cfg: &EvalConfig,
     on_replicate: &(dyn Fn() + Sync),
 ) -> EvalResult {
-    let k = data.k();
-    let labels = &data.labels;
-    let (pred, probs) = match &data.scores {
-        ScoreData::Probabilities(p) => (multiclass::argmax_predictions(p, k), Some(p.as_slice())),
-        ScoreData::Predictions(p) => (p.clone(), None),
-        ScoreData::Binary(_) => (Vec::new(), None),
-    };
-    let mut names: Vec<String> = ["accuracy", "balanced_accuracy"].map(String::from).to_vec();
-    let tops: Vec<usize> = if probs.is_some() {
-        (2..=3).filter(|&t| t < k).collect()
-    } else {
-        Vec::new()
-    };
-    names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
-    names.extend(multiclass::Averages::NAMES.map(String::from));
-    let prep = probs.map(|p| AucPrep::new(labels, p, k));
-    let conf: Vec<f64>;
-    let correct: Vec<bool>;
-    let edges = if let Some(p) = probs {
-        names.extend(
-            [
-                "roc_auc_ovr_macro",
-                "roc_auc_ovr_weighted",
-                "roc_auc_ovo_macro",
-                "log_loss",
-                "ece",
-                "mce",
-            ]
-            .map(String::from),
-        );
-        conf = p
-            .chunks_exact(k)
-            .map(|row| row.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-            .collect();
-        correct = labels.iter().zip(&pred).map(|(l, p)| l == p).collect();
-        Some(calibration::bin_edges(&conf, &cfg.calibration))
-    } else {
-        conf = Vec::new();
-        correct = Vec::new();
-        None
-    };
-    let stat = |w: Weights<'_>| -> Vec<f64> {
-        let cm = ConfusionMatrix::new(labels, &pred, k, w);
-        let a = cm.averages();
-        let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
-        if let Some(p) = probs {
-            v.extend(
-                tops.iter()
-                    .map(|&t| multiclass::top_k_accuracy(labels, p, k, t, w)),
-            );
-        }
-        v.extend(a.values());
-        if let (Some(p), Some(prep), Some(edges)) = (probs, &prep, &edges) {
-            let ovr = prep.ovr(w);
-            let ovo = prep.ovo(w);
-            v.extend([
-                ovr.macro_avg,
-                ovr.weighted,
-                ovo.macro_avg,
-                multiclass::log_loss(labels, p, k, w),
-            ]);
-            let cal = calibration::calibrate(&conf, &correct, edges, &cfg.calibration, w);
-            v.extend([cal.ece, cal.mce]);
-        }
-        v
-    };
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut metrics = named(&name_refs, stat(Weights::Unit));
+    let scalars = Scalars::new(data, cfg, cfg.bootstrap > 0);
+    let mut metrics = named(scalars.names(), scalars.values(Weights::Unit));
     let bootstrap = attach_intervals(
         &mut metrics,
         &resampler_for(data),
         cfg,
-        |c| stat(Weights::Counts(c)),
+        |c| scalars.values(Weights::Counts(c)),
         on_replicate,
     );
-    let confusion = ConfusionMatrix::new(labels, &pred, k, Weights::Unit);
-    let calibration =
-        edges.map(|e| calibration::calibrate(&conf, &correct, &e, &cfg.calibration, Weights::Unit));
+    let ScalarsKind::Multi {
+        labels,
+        pred,
+        k,
+        calibration,
+        cal_cfg,
+        ..
+    } = &scalars.kind
+    else {
+        unreachable!("Scalars::new gives a multi-class kind for multi-class data")
+    };
+    let confusion = ConfusionMatrix::new(labels, pred, *k, Weights::Unit);
+    let calibration = calibration.as_ref().map(|(conf, correct, edges)| {
+        calibration::calibrate(conf, correct, edges, cal_cfg, Weights::Unit)
+    });
     let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
     result.calibration = calibration;
     result.warnings = warnings(data, &result, None);

@@ -30,8 +30,8 @@ struct ProbTerms {
 
 /// The prepared data of a binary evaluation; see the module docs.
 #[derive(Debug, Clone)]
-pub struct BinaryKernel<'a> {
-    ranked: &'a Ranked,
+pub struct BinaryKernel {
+    ranked: Ranked,
     /// Positions `< cut` are predicted positive (`score >= threshold`).
     cut: usize,
     prob: Option<ProbTerms>,
@@ -54,14 +54,14 @@ pub struct BinaryScalars {
     pub calibration: Option<Calibration>,
 }
 
-impl<'a> BinaryKernel<'a> {
+impl BinaryKernel {
     /// Prepares `ranked` for the decision `score >= threshold`. With `calibration`, the scores
     /// are probabilities: log loss, Brier and top-label calibration (confidence `max(p, 1−p)`,
     /// correct iff `(p >= 0.5) == positive`) are computed too, with bin edges from the unweighted
     /// data (see [`calibration::bin_edges`]). `repeated` says many passes will follow (a
     /// bootstrap): then the logarithms are computed once and stored, else on the fly.
     pub fn new(
-        ranked: &'a Ranked,
+        ranked: Ranked,
         threshold: f64,
         calibration: Option<&CalibrationConfig>,
         repeated: bool,
@@ -100,9 +100,14 @@ impl<'a> BinaryKernel<'a> {
         Self { ranked, cut, prob }
     }
 
+    /// Positions `< cut()` are predicted positive.
+    pub fn cut(&self) -> usize {
+        self.cut
+    }
+
     /// The sorted data.
     pub fn ranked(&self) -> &Ranked {
-        self.ranked
+        &self.ranked
     }
 
     /// Top-label confidence and correctness in sorted order (empty without probabilities).
@@ -237,7 +242,7 @@ mod tests {
                 high_confidence: 0.9,
             };
             let thr = [0.5, 0.3, 0.0, 1.0][case % 4];
-            let k = BinaryKernel::new(&r, thr, Some(&cfg), case % 3 == 0);
+            let k = BinaryKernel::new(r.clone(), thr, Some(&cfg), case % 3 == 0);
             let counts: Vec<u32> = (0..n).map(|_| rng.below(4) as u32).collect();
             for w in [Weights::Unit, Weights::Counts(&counts)] {
                 let got = k.compute(w);

@@ -9,7 +9,7 @@
 use crate::predictions::{PredictionSet, Scores};
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// The files do not describe the same eval set.
 #[derive(Debug, thiserror::Error)]
@@ -23,13 +23,18 @@ pub struct AlignError {
     pub details: String,
 }
 
-fn shown(p: &PathBuf) -> String {
+fn shown(p: &Path) -> String {
     p.display().to_string()
 }
 
 /// Up to five examples and the total count.
 fn examples(items: &[String]) -> String {
-    let mut s = items.iter().take(5).map(|i| format!("id {i}")).collect::<Vec<_>>().join(", ");
+    let mut s = items
+        .iter()
+        .take(5)
+        .map(|i| format!("id {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > 5 {
         let _ = write!(s, ", … ({} in all)", items.len());
     }
@@ -50,7 +55,11 @@ pub fn align(sets: &mut [PredictionSet]) -> Result<(), AlignError> {
     }
     for other in rest.iter_mut() {
         if let (Some(ids_a), Some(ids_b)) = (&first.ids, &other.ids) {
-            let pos: HashMap<&str, usize> = ids_b.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+            let pos: HashMap<&str, usize> = ids_b
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
             let order: Vec<usize> = ids_a.iter().map(|id| pos[id.as_str()]).collect();
             permute(other, &order);
         }
@@ -60,26 +69,59 @@ pub fn align(sets: &mut [PredictionSet]) -> Result<(), AlignError> {
 
 /// The label of row `i` as a class name.
 fn label(set: &PredictionSet, i: usize) -> &str {
-    set.classes.get(set.labels[i] as usize).map_or("", String::as_str)
+    set.classes
+        .get(set.labels[i] as usize)
+        .map_or("", String::as_str)
 }
 
 fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError> {
-    let err = |details: String| AlignError { a: shown(&a.source), b: shown(&b.source), details };
+    let err = |details: String| AlignError {
+        a: shown(&a.source),
+        b: shown(&b.source),
+        details,
+    };
     let mut lines = Vec::new();
     // Row correspondence: by id, or by position.
     let pairs: Vec<(usize, usize)> = match (&a.ids, &b.ids) {
         (Some(ia), Some(ib)) => {
-            let pos_b: HashMap<&str, usize> = ib.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-            let pos_a: HashMap<&str, usize> = ia.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-            let only_a: Vec<String> = ia.iter().filter(|id| !pos_b.contains_key(id.as_str())).cloned().collect();
-            let only_b: Vec<String> = ib.iter().filter(|id| !pos_a.contains_key(id.as_str())).cloned().collect();
+            let pos_b: HashMap<&str, usize> = ib
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            let pos_a: HashMap<&str, usize> = ia
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            let only_a: Vec<String> = ia
+                .iter()
+                .filter(|id| !pos_b.contains_key(id.as_str()))
+                .cloned()
+                .collect();
+            let only_b: Vec<String> = ib
+                .iter()
+                .filter(|id| !pos_a.contains_key(id.as_str()))
+                .cloned()
+                .collect();
             if !only_a.is_empty() {
-                lines.push(format!("- only in {}: {}", shown(&a.source), examples(&only_a)));
+                lines.push(format!(
+                    "- only in {}: {}",
+                    shown(&a.source),
+                    examples(&only_a)
+                ));
             }
             if !only_b.is_empty() {
-                lines.push(format!("- only in {}: {}", shown(&b.source), examples(&only_b)));
+                lines.push(format!(
+                    "- only in {}: {}",
+                    shown(&b.source),
+                    examples(&only_b)
+                ));
             }
-            ia.iter().enumerate().filter_map(|(i, id)| pos_b.get(id.as_str()).map(|&j| (i, j))).collect()
+            ia.iter()
+                .enumerate()
+                .filter_map(|(i, id)| pos_b.get(id.as_str()).map(|&j| (i, j)))
+                .collect()
         }
         (None, None) => {
             if a.len() != b.len() {
@@ -102,11 +144,22 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             )));
         }
     };
-    let row_name = |i: usize| a.ids.as_ref().map_or_else(|| format!("row {}", i + 1), |ids| ids[i].clone());
+    let row_name = |i: usize| {
+        a.ids
+            .as_ref()
+            .map_or_else(|| format!("row {}", i + 1), |ids| ids[i].clone())
+    };
     let mismatched: Vec<String> = pairs
         .iter()
         .filter(|&&(i, j)| label(a, i) != label(b, j))
-        .map(|&(i, j)| format!("{} (\"{}\" vs \"{}\")", row_name(i), label(a, i), label(b, j)))
+        .map(|&(i, j)| {
+            format!(
+                "{} (\"{}\" vs \"{}\")",
+                row_name(i),
+                label(a, i),
+                label(b, j)
+            )
+        })
         .collect();
     if !mismatched.is_empty() {
         lines.push(format!("- different labels: {}", examples(&mismatched)));
@@ -132,7 +185,11 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             b.classes.join(", ")
         ));
     }
-    if lines.is_empty() { Ok(()) } else { Err(err(lines.join("\n"))) }
+    if lines.is_empty() {
+        Ok(())
+    } else {
+        Err(err(lines.join("\n")))
+    }
 }
 
 /// Row `k` of the result is row `order[k]` of `set`.
@@ -148,13 +205,23 @@ fn permute(set: &mut PredictionSet, order: &[usize]) {
     }
     let k = set.classes.len();
     set.scores = match &set.scores {
-        Scores::Binary { score } => Scores::Binary { score: gather(score, order) },
-        Scores::Predictions { pred } => Scores::Predictions { pred: gather(pred, order) },
-        Scores::Probabilities { probs } => {
-            Scores::Probabilities { probs: order.iter().flat_map(|&i| probs[i * k..(i + 1) * k].iter().copied()).collect() }
-        }
-        Scores::Logits { probs } => {
-            Scores::Logits { probs: order.iter().flat_map(|&i| probs[i * k..(i + 1) * k].iter().copied()).collect() }
-        }
+        Scores::Binary { score } => Scores::Binary {
+            score: gather(score, order),
+        },
+        Scores::Predictions { pred } => Scores::Predictions {
+            pred: gather(pred, order),
+        },
+        Scores::Probabilities { probs } => Scores::Probabilities {
+            probs: order
+                .iter()
+                .flat_map(|&i| probs[i * k..(i + 1) * k].iter().copied())
+                .collect(),
+        },
+        Scores::Logits { probs } => Scores::Logits {
+            probs: order
+                .iter()
+                .flat_map(|&i| probs[i * k..(i + 1) * k].iter().copied())
+                .collect(),
+        },
     };
 }
