@@ -923,3 +923,72 @@ fn fingerprint_ignores_row_order_and_scores_but_not_labels() {
     assert_ne!(fingerprint(&no_ids), fingerprint(&swapped));
     assert!(fingerprint(&no_ids).starts_with("sha256:") && fingerprint(&no_ids).len() == 71);
 }
+
+// ---------------------------------------------------------------------------------------------
+// align
+
+#[test]
+fn align_reorders_by_id() {
+    let a = load(&file(
+        "a.csv",
+        "id,label,score\nx,1,0.9\ny,0,0.1\nz,1,0.4\n",
+    ))
+    .unwrap();
+    let b = load(&file(
+        "b.csv",
+        "id,label,score\nz,1,0.5\nx,1,0.8\ny,0,0.2\n",
+    ))
+    .unwrap();
+    let mut sets = vec![a, b];
+    verdict_io::align(&mut sets).unwrap();
+    assert_eq!(sets[1].ids, sets[0].ids);
+    match &sets[1].scores {
+        verdict_io::Scores::Binary { score } => assert_eq!(score, &vec![0.8, 0.2, 0.5]),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn align_refuses_different_eval_sets_and_says_how() {
+    let a = || {
+        load(&file(
+            "a.csv",
+            "id,label,score,group\nx,1,0.9,g1\ny,0,0.1,g1\nz,1,0.4,g2\n",
+        ))
+        .unwrap()
+    };
+    let cases = [
+        (
+            "id,label,score,group\nx,1,0.9,g1\ny,0,0.1,g1\nw,1,0.4,g2\n",
+            vec!["only in", "id z", "id w"],
+        ),
+        (
+            "id,label,score,group\nx,1,0.9,g1\ny,1,0.1,g1\nz,1,0.4,g2\n",
+            vec!["different labels: id y (\"0\" vs \"1\")"],
+        ),
+        (
+            "id,label,score,group\nx,1,0.9,g1\ny,0,0.1,g2\nz,1,0.4,g2\n",
+            vec!["different groups: id y (\"g1\" vs \"g2\")"],
+        ),
+        (
+            "label,score,group\n1,0.9,g1\n0,0.1,g1\n1,0.4,g2\n",
+            vec!["has an id column and", "has none"],
+        ),
+    ];
+    for (contents, wants) in cases {
+        let mut sets = vec![a(), load(&file("b.csv", contents)).unwrap()];
+        let err = verdict_io::align(&mut sets).unwrap_err().to_string();
+        assert!(err.contains("are not the same eval set"), "{err}");
+        for w in wants {
+            assert!(err.contains(w), "{err:?} lacks {w:?}");
+        }
+    }
+    // Without ids, rows match by position: the counts must agree.
+    let p = load(&file("p.csv", "label,score\n1,0.9\n0,0.1\n")).unwrap();
+    let q = load(&file("q.csv", "label,score\n1,0.9\n0,0.1\n1,0.3\n")).unwrap();
+    let err = verdict_io::align(&mut [p, q]).unwrap_err().to_string();
+    assert!(
+        err.contains("matched by position") && err.contains("has 2 rows") && err.contains("has 3"),
+        "{err}"
+    );
+}
