@@ -36,6 +36,10 @@ def best_of(cmd, repeats):
 
 
 def verdict_auc(doc):
+    if "comparisons" in doc:  # verdict compare: model B's AUC and the interval of B − A
+        m = doc["models"][1]["metrics"]["roc_auc"]
+        d = doc["comparisons"][0]["deltas"]["roc_auc"]
+        return m.get("value"), [d.get("ci_low"), d.get("ci_high")]
     m = doc.get("metrics", {}).get("roc_auc", {})
     return m.get("value"), [m.get("ci_low"), m.get("ci_high")]
 
@@ -65,6 +69,12 @@ def main():
                   [a.verdict, "eval", str(small), "--bootstrap", str(a.bootstrap), "--seed", "0", "--format", "json"],
                   [a.python, str(HERE / "sklearn_bootstrap.py"), str(small), str(a.bootstrap)]))
 
+    pa, pb = a.data / "pair_a_35529.parquet", a.data / "pair_b_35529.parquet"
+    if pa.exists() and pb.exists():
+        cases.append((f"paired AUC-difference bootstrap, B={a.bootstrap}", pa,
+                      [a.verdict, "compare", str(pa), str(pb), "--bootstrap", str(a.bootstrap), "--seed", "0", "--format", "json"],
+                      [a.python, str(HERE / "sklearn_paired_bootstrap.py"), str(pa), str(pb), str(a.bootstrap)]))
+
     rows = []
     for name, f, vcmd, scmd in cases:
         sys.stderr.write(f"[bench] {name} on {f.name} ...\n")
@@ -74,7 +84,9 @@ def main():
         sauc = sdoc.get("roc_auc")
         same = vauc is not None and sauc is not None and abs(vauc - sauc) <= 1e-9
         extra = ""
-        if "ci" in sdoc:
+        if "ci" in sdoc and "delta" in sdoc:
+            extra = f"Δ CI: verdict [{fmt(vci[0], 4)}, {fmt(vci[1], 4)}] / sklearn [{fmt(sdoc['ci'][0], 4)}, {fmt(sdoc['ci'][1], 4)}]"
+        elif "ci" in sdoc:
             extra = f"verdict CI [{fmt(vci[0], 4)}, {fmt(vci[1], 4)}] / sklearn CI [{fmt(sdoc['ci'][0], 4)}, {fmt(sdoc['ci'][1], 4)}]"
         rows.append((name, vdoc.get("n", sdoc.get("n", "")), vwall, swall, sdoc.get("seconds"),
                      swall / vwall if vwall > 0 else None, "yes" if same else f"NO ({vauc} vs {sauc})", extra))

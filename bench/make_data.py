@@ -32,6 +32,20 @@ def main():
     ap.add_argument("--force", action="store_true")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
+    # A second model on the 35,529-row set, for the paired comparison benchmark (issue 3): the same
+    # labels, a correlated score (shared noise), both with an `id` column for alignment.
+    pair_a, pair_b = a.out / "pair_a_35529.parquet", a.out / "pair_b_35529.parquet"
+    if not (pair_a.exists() and pair_b.exists()) or a.force:
+        n = 35_529
+        rng = np.random.default_rng(7)
+        label = rng.integers(0, 2, n, dtype=np.int64)
+        shared = rng.random(n)
+        sa = (0.6 * shared + 0.4 * rng.random(n) + 0.30 * label) / 1.3
+        sb = (0.6 * shared + 0.4 * rng.random(n) + 0.32 * label) / 1.32
+        ids = np.arange(n)
+        pd.DataFrame({"id": ids, "label": label, "score": sa}).to_parquet(pair_a, index=False)
+        pd.DataFrame({"id": ids, "label": label, "score": sb}).to_parquet(pair_b, index=False)
+        print(f"{pair_a}, {pair_b}: n={n}")
     for name, n in SIZES.items():
         p = a.out / name
         if p.exists() and not a.force:
