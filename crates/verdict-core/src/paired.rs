@@ -409,7 +409,7 @@ pub fn delong(positive: &[bool], scores: &[&[f64]]) -> Option<DeLong> {
     })
 }
 
-/// Obuchowski (1997) clustered form (metrics.md §3.3); group[i] in 0..n_groups.
+/// Obuchowski (1997) clustered form (metrics.md §3.3); `group[i]` in `0..n_groups`.
 ///
 /// With `I` non-empty clusters, `I10` (`I01`) of them holding a positive (negative), `M` positives
 /// and `N` negatives, and per cluster `X_g = Σ V10 − m_g·θ`, `Y_g = Σ V01 − n_g·θ` (placements
@@ -528,7 +528,7 @@ pub fn delong_clustered(
 // Holm
 // ---------------------------------------------------------------------------------------------
 
-/// Holm step-down adjusted p-values, statsmodels multipletests(method='holm')[1].
+/// Holm step-down adjusted p-values, statsmodels `multipletests(method='holm')[1]`.
 ///
 /// Sort ascending, multiply the `r`-th smallest (0-based) by `len − r`, take the running maximum,
 /// cap at 1, and return in the input order. Tied p-values get equal adjusted values whatever their
