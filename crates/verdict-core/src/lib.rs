@@ -8,6 +8,7 @@
 //! * [`binary`]: binary classification metrics, curves and optimal thresholds.
 //! * [`multiclass`]: multi-class metrics (per class and averaged), top-k, OvR/OvO AUC.
 //! * [`calibration`]: reliability bins, ECE and MCE.
+//! * [`paired`]: paired model comparison: McNemar, DeLong / Obuchowski, Holm, power.
 //! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
@@ -27,6 +28,7 @@ pub mod calibration;
 pub mod eval;
 pub mod fused;
 pub mod multiclass;
+pub mod paired;
 pub mod ranking;
 pub mod rng;
 pub mod stats;
