@@ -12,6 +12,7 @@
 //! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
+//! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
 //!
 //! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
@@ -25,6 +26,7 @@
 pub mod binary;
 pub mod bootstrap;
 pub mod calibration;
+pub mod compare;
 pub mod eval;
 pub mod fused;
 pub mod multiclass;

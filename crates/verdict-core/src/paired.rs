@@ -18,9 +18,9 @@
 //!   computes it, except that the variance is not rounded to 15 digits before the square root.
 
 use crate::stats::{Neumaier, normal_quantile};
+use crate::stats::{chi2_1_sf, two_sided_normal_p};
 use statrs::function::beta::checked_beta_reg;
 use statrs::function::factorial::ln_binomial;
-use statrs::function::gamma::checked_gamma_ur;
 
 // ---------------------------------------------------------------------------------------------
 // McNemar
@@ -104,29 +104,6 @@ fn binom_pmf_half(k: u64, n: u64) -> f64 {
         return 0.0;
     }
     (ln_binomial(n, k) - n as f64 * std::f64::consts::LN_2).exp()
-}
-
-/// Survival function of χ² with one degree of freedom, `P(χ²₁ > x) = Q(½, x/2)` (the upper
-/// regularized gamma function, as scipy's `chdtrc`).
-///
-/// Not `erfc(√(x/2))`: statrs 0.19's `erfc` (and so `Normal::cdf`) is only accurate to about
-/// 1e-10 relative (statrs-dev/statrs#412), while its `gamma_ur` agrees with scipy to ~1e-15.
-fn chi2_1_sf(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    if x <= 0.0 {
-        return 1.0;
-    }
-    if x.is_infinite() {
-        return 0.0;
-    }
-    checked_gamma_ur(0.5, x / 2.0).unwrap_or(f64::NAN)
-}
-
-/// Two-sided normal p-value `2·Φ(−|z|) = P(χ²₁ > z²)`, accurate to ~1e-15 (see [`chi2_1_sf`]).
-fn two_sided_normal_p(z: f64) -> f64 {
-    chi2_1_sf(z * z)
 }
 
 /// McNemar's test from the two discordant counts. See [`McNemar`] for every convention.

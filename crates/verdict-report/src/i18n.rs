@@ -101,6 +101,22 @@ pub enum Phrase {
     Confidence,
     /// "error rate".
     ErrorRate,
+    /// "Verdict".
+    Verdict,
+    /// "Model".
+    Model,
+    /// "Leaderboard".
+    Leaderboard,
+    /// "Permutation test".
+    Permutation,
+    /// "Chosen on".
+    ChosenOn,
+    /// "Each model at its own threshold".
+    OwnThresholds,
+    /// "Plots".
+    Plots,
+    /// Comparison report title.
+    CompareTitle,
 }
 
 /// The phrase in `lang`.
@@ -181,6 +197,22 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, Confidence) => "신뢰도",
         (Lang::En, ErrorRate) => "error rate",
         (Lang::Ko, ErrorRate) => "오류율",
+        (Lang::En, Verdict) => "Verdict",
+        (Lang::Ko, Verdict) => "결론",
+        (Lang::En, Model) => "Model",
+        (Lang::Ko, Model) => "모델",
+        (Lang::En, Leaderboard) => "Leaderboard",
+        (Lang::Ko, Leaderboard) => "순위",
+        (Lang::En, Permutation) => "Paired permutation test",
+        (Lang::Ko, Permutation) => "대응 순열 검정",
+        (Lang::En, ChosenOn) => "Chosen on",
+        (Lang::Ko, ChosenOn) => "선택 데이터",
+        (Lang::En, OwnThresholds) => "Each model at its own threshold",
+        (Lang::Ko, OwnThresholds) => "모델별 최적 임계값",
+        (Lang::En, Plots) => "Plots",
+        (Lang::Ko, Plots) => "그래프",
+        (Lang::En, CompareTitle) => "Model comparison",
+        (Lang::Ko, CompareTitle) => "모델 비교 보고서",
     }
 }
 

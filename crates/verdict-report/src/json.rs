@@ -6,7 +6,7 @@ use verdict_core::binary::ThresholdChoice;
 use verdict_core::eval::EvalResult;
 
 /// A float, or `null` when it is not finite.
-fn num(v: f64) -> Value {
+pub(crate) fn num(v: f64) -> Value {
     if v.is_finite() { json!(v) } else { Value::Null }
 }
 

@@ -9,12 +9,15 @@
 //! * [`json`]: the stable document described in `docs/eval-json.md`.
 //! * [`text`]: aligned tables for the terminal, optionally coloured.
 //! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
+//! * [`compare`]: the verdict line and the comparison report.
 //! * [`i18n`]: every user-facing phrase in each [`Lang`].
 
+pub mod compare;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
 mod sections;
+pub mod svg;
 mod table;
 pub mod text;
 

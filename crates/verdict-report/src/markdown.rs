@@ -6,22 +6,31 @@ use crate::sections::{Block, eval_sections};
 
 /// Renders an evaluation as Markdown.
 pub fn render(rep: &EvalReport, lang: Lang) -> String {
-    let mut s = format!("# {}\n", t(lang, Phrase::Title));
-    for sec in eval_sections(rep, lang) {
+    render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang))
+}
+
+/// A titled document of sections as Markdown.
+pub(crate) fn render_sections(title: &str, sections: &[crate::sections::Section]) -> String {
+    let mut s = format!("# {title}\n");
+    for sec in sections {
         s.push_str(&format!("\n## {}\n\n", sec.title));
-        let mut prev_line = false;
-        for b in sec.blocks {
+        // A list and a table must be separated by a blank line, or one swallows the other.
+        let mut prev: Option<bool> = None; // Some(true) after a table, Some(false) after a line
+        for b in &sec.blocks {
             match b {
                 Block::Line(l) => {
+                    if prev == Some(true) {
+                        s.push('\n');
+                    }
                     s.push_str(&format!("- {l}\n"));
-                    prev_line = true;
+                    prev = Some(false);
                 }
                 Block::Table(tb) => {
-                    if prev_line {
+                    if prev.is_some() {
                         s.push('\n');
                     }
                     s.push_str(&tb.markdown());
-                    prev_line = false;
+                    prev = Some(true);
                 }
             }
         }

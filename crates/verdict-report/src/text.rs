@@ -6,19 +6,26 @@ use crate::sections::{Block, eval_sections};
 
 /// Renders an evaluation for a terminal; `color` adds bold headings and yellow warnings.
 pub fn render(rep: &EvalReport, lang: Lang, color: bool) -> String {
+    render_sections(&eval_sections(rep, lang), color)
+}
+
+/// Sections as aligned text.
+pub(crate) fn render_sections(sections: &[crate::sections::Section], color: bool) -> String {
     let mut s = String::new();
-    for sec in eval_sections(rep, lang) {
+    for sec in sections {
         if color {
             s.push_str(&format!("\x1b[1;36m{}\x1b[0m\n", sec.title));
         } else {
             s.push_str(&format!("{}\n", sec.title));
         }
-        for b in sec.blocks {
+        for b in &sec.blocks {
             match b {
                 Block::Line(l) if color && l.starts_with('⚠') => {
                     s.push_str(&format!("  \x1b[33m{l}\x1b[0m\n"))
                 }
-                Block::Line(l) => s.push_str(&format!("  {}\n", l.replace('`', ""))),
+                Block::Line(l) => {
+                    s.push_str(&format!("  {}\n", l.replace('`', "").replace("**", "")))
+                }
                 Block::Table(tb) => {
                     for line in tb.text(color).lines() {
                         s.push_str(&format!("  {line}\n"));

@@ -15,6 +15,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Evaluate a classifier from a file of raw predictions (CSV, Parquet or JSON Lines).
     Eval(EvalArgs),
+    /// Compare models on the same eval set with paired tests (McNemar, DeLong, paired bootstrap).
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,16 +56,9 @@ pub(crate) enum LangArg {
     Ko,
 }
 
+/// How prediction files are read (shared by every command that reads them).
 #[derive(Debug, Args)]
-pub(crate) struct EvalArgs {
-    /// The predictions file.
-    pub(crate) file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub(crate) format: OutputFormat,
-    /// Report language.
-    #[arg(long, value_enum, default_value = "en")]
-    pub(crate) lang: LangArg,
+pub(crate) struct InputArgs {
     /// Input format (default: from the file extension).
     #[arg(long, value_enum)]
     pub(crate) input_format: Option<InputFormat>,
@@ -100,21 +95,14 @@ pub(crate) struct EvalArgs {
     /// Divide probability rows by their sum instead of rejecting rows that do not sum to 1.
     #[arg(long)]
     pub(crate) normalize: bool,
+}
+
+/// Threshold, intervals and calibration (shared by eval and compare).
+#[derive(Debug, Args)]
+pub(crate) struct StatArgs {
     /// Decision threshold: score >= threshold is positive.
     #[arg(long, default_value_t = 0.5)]
     pub(crate) threshold: f64,
-    /// Report the threshold that reaches this recall.
-    #[arg(long)]
-    pub(crate) target_recall: Option<f64>,
-    /// Report the threshold that reaches this precision.
-    #[arg(long)]
-    pub(crate) target_precision: Option<f64>,
-    /// Also evaluate a collapsed binary problem, NAME=class,class,… (repeatable).
-    #[arg(long = "group-classes", value_name = "NAME=A,B,…")]
-    pub(crate) group_classes: Vec<String>,
-    /// Repeat the evaluation for each value of this metadata column.
-    #[arg(long)]
-    pub(crate) by: Option<String>,
     /// Bootstrap resamples for confidence intervals (0 = off).
     #[arg(long, default_value_t = 1000)]
     pub(crate) bootstrap: usize,
@@ -133,10 +121,80 @@ pub(crate) struct EvalArgs {
     /// At most this many points per ROC/PR curve in JSON output (0 = all points).
     #[arg(long, default_value_t = 2000)]
     pub(crate) curve_points: usize,
+}
+
+/// Output (shared).
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: OutputFormat,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: LangArg,
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
     /// Never colour the output.
     #[arg(long)]
     pub(crate) no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalArgs {
+    /// The predictions file.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) stats: StatArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    /// Report the threshold that reaches this recall.
+    #[arg(long)]
+    pub(crate) target_recall: Option<f64>,
+    /// Report the threshold that reaches this precision.
+    #[arg(long)]
+    pub(crate) target_precision: Option<f64>,
+    /// Also evaluate a collapsed binary problem, NAME=class,class,… (repeatable).
+    #[arg(long = "group-classes", value_name = "NAME=A,B,…")]
+    pub(crate) group_classes: Vec<String>,
+    /// Repeat the evaluation for each value of this metadata column.
+    #[arg(long)]
+    pub(crate) by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// Two or more prediction files of the same eval set (one per model; the first is the baseline).
+    #[arg(required = true, num_args = 2..)]
+    pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) stats: StatArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    /// The model the others are compared with (a file stem; default: the first file).
+    #[arg(long)]
+    pub(crate) baseline: Option<String>,
+    /// The headline metric (default: roc_auc for binary scores, else accuracy).
+    #[arg(long)]
+    pub(crate) metric: Option<String>,
+    /// Significance level.
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) alpha: f64,
+    /// Target power of the power analysis.
+    #[arg(long, default_value_t = 0.8)]
+    pub(crate) power: f64,
+    /// Also run a paired permutation test of the headline metric with this many permutations.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) permutation: usize,
+    /// Validation predictions, one file per model in the same order: each model's own (Youden)
+    /// threshold is chosen there and applied to the test files.
+    #[arg(long)]
+    pub(crate) val: Vec<PathBuf>,
+    /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
+    #[arg(long)]
+    pub(crate) out_dir: Option<PathBuf>,
 }

@@ -17,6 +17,7 @@ pub fn run() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Eval(a) => commands::eval::run(&a),
+        cli::Command::Compare(a) => commands::compare::run(&a),
     };
     match result {
         Ok(output) => {

@@ -1,16 +1,11 @@
 //! `verdict eval`: read → validate → evaluate (with slices and grouped classes) → render.
 
-use crate::cli::{EvalArgs, InputFormat, LangArg, OutputFormat, Strategy, TaskArg};
+use super::common;
+use crate::cli::{EvalArgs, OutputFormat};
 use anyhow::{Context, Result, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
-use verdict_core::calibration::{Binning, CalibrationConfig};
-use verdict_core::eval::{EvalConfig, EvalData, ScoreData, evaluate};
-use verdict_io::{
-    ColumnNames, Format, PredictionOptions, PredictionSet, ReadOptions, Scores, Task,
-};
-use verdict_report::{EvalReport, GroupedClasses, Lang, Slices};
+use verdict_core::eval::{EvalConfig, evaluate};
+use verdict_report::{EvalReport, GroupedClasses, Slices};
 
 /// Validated settings (clap's raw flags resolved).
 struct Settings {
@@ -19,25 +14,6 @@ struct Settings {
 }
 
 fn settings(a: &EvalArgs) -> Result<Settings> {
-    if !a.threshold.is_finite() {
-        bail!("--threshold must be a finite number, got {}", a.threshold);
-    }
-    if !(a.ci > 0.0 && a.ci < 1.0) {
-        bail!("--ci must be between 0 and 1 (exclusive), got {}", a.ci);
-    }
-    if a.calibration_bins == 0 {
-        bail!("--calibration-bins must be at least 1");
-    }
-    for (flag, v) in [
-        ("--target-recall", a.target_recall),
-        ("--target-precision", a.target_precision),
-    ] {
-        if let Some(v) = v
-            && !(v > 0.0 && v <= 1.0)
-        {
-            bail!("{flag} must be in (0, 1], got {v}");
-        }
-    }
     let mut groupings = Vec::new();
     for g in &a.group_classes {
         let Some((name, members)) = g.split_once('=') else {
@@ -54,157 +30,18 @@ fn settings(a: &EvalArgs) -> Result<Settings> {
         groupings.push((name.trim().to_string(), members));
     }
     Ok(Settings {
-        cfg: EvalConfig {
-            threshold: a.threshold,
-            bootstrap: a.bootstrap,
-            seed: a.seed,
-            level: a.ci,
-            calibration: CalibrationConfig {
-                n_bins: a.calibration_bins,
-                binning: match a.calibration_strategy {
-                    Strategy::Uniform => Binning::Uniform,
-                    Strategy::Quantile => Binning::Quantile,
-                },
-                high_confidence: 0.9,
-            },
-            target_recall: a.target_recall,
-            target_precision: a.target_precision,
-            curve_points: a.curve_points,
-        },
+        cfg: common::eval_config(&a.stats, a.target_recall, a.target_precision)?,
         groupings,
     })
 }
 
-/// Dense group indices in sorted group-name order.
-fn group_indices(groups: &[String]) -> (Vec<u32>, usize) {
-    let mut names: Vec<&str> = groups.iter().map(String::as_str).collect();
-    names.sort_unstable();
-    names.dedup();
-    let index: BTreeMap<&str, u32> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (*n, i as u32))
-        .collect();
-    (
-        groups.iter().map(|g| index[g.as_str()]).collect(),
-        names.len(),
-    )
-}
-
-/// A binary task whose labels hold a single class still needs two classes to report on: the missing
-/// one is added (for integer labels the other of 0/1, else `not <class>`), and the positive class
-/// stays the greater label unless `--positive` named one (scikit-learn's default `pos_label=1`).
-fn complete_binary_classes(
-    set: &PredictionSet,
-) -> (Vec<String>, Vec<u32>, Option<Vec<u32>>, usize) {
-    let mut classes = set.classes.clone();
-    let mut labels = set.labels.clone();
-    let mut pred = match &set.scores {
-        Scores::Predictions { pred } => Some(pred.clone()),
-        _ => None,
-    };
-    if classes.len() == 1 {
-        let only = classes[0].clone();
-        let (other, other_first) = match only.parse::<i64>() {
-            Ok(v) if v <= 0 => (
-                if v == 0 {
-                    "1".to_string()
-                } else {
-                    "0".to_string()
-                },
-                v == 1,
-            ),
-            Ok(_) => ("0".to_string(), true),
-            Err(_) => (format!("not {only}"), true),
-        };
-        if other_first {
-            classes.insert(0, other);
-            labels.iter_mut().for_each(|l| *l += 1);
-            if let Some(p) = pred.as_mut() {
-                p.iter_mut().for_each(|l| *l += 1);
-            }
-        } else {
-            classes.push(other);
-        }
-    }
-    let positive = match &set.positive {
-        Some(i) if set.classes.len() > 1 => *i,
-        Some(i) => classes
-            .iter()
-            .position(|c| *c == set.classes[*i])
-            .unwrap_or(1),
-        None => classes.len() - 1,
-    };
-    (classes, labels, pred, positive)
-}
-
-/// Moves the model outputs out of `set` (they can be large) into the core's input; `set` keeps
-/// what the fingerprint and the report need.
-fn to_eval_data(set: &mut PredictionSet) -> EvalData {
-    let (classes, labels, pred, positive) = match set.task {
-        Task::Binary => {
-            let (c, l, p, pos) = complete_binary_classes(set);
-            (c, l, p, Some(pos))
-        }
-        Task::Multiclass => (set.classes.clone(), set.labels.clone(), None, None),
-    };
-    let taken = std::mem::replace(&mut set.scores, Scores::Predictions { pred: Vec::new() });
-    let (scores, probabilistic) = match taken {
-        Scores::Binary { score } => {
-            let prob = score.iter().all(|s| (0.0..=1.0).contains(s));
-            (ScoreData::Binary(score), prob)
-        }
-        Scores::Probabilities { probs } | Scores::Logits { probs } => {
-            (ScoreData::Probabilities(probs), true)
-        }
-        Scores::Predictions { pred: p } => (ScoreData::Predictions(pred.unwrap_or(p)), false),
-    };
-    EvalData {
-        classes,
-        positive,
-        labels,
-        scores,
-        probabilistic,
-        groups: set.groups.as_ref().map(|g| group_indices(g)),
-    }
-}
-
 pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let s = settings(a)?;
-    let read = ReadOptions {
-        format: a.input_format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Parquet => Format::Parquet,
-            InputFormat::Jsonl => Format::Jsonl,
-        }),
-        delimiter: match a.delimiter {
-            None => None,
-            Some(c) if c.is_ascii() => Some(c as u8),
-            Some(c) => bail!("--delimiter must be a single ASCII character, got `{c}`"),
-        },
-        columns: None,
-    };
-    let opts = PredictionOptions {
-        columns: ColumnNames {
-            label: a.label_col.clone(),
-            score: a.score_col.clone(),
-            pred: a.pred_col.clone(),
-            id: a.id_col.clone(),
-            group: a.group_col.clone(),
-            prob_prefix: a.prob_prefix.clone(),
-            logit_prefix: a.logit_prefix.clone(),
-        },
-        task: a.task.map(|t| match t {
-            TaskArg::Binary => Task::Binary,
-            TaskArg::Multiclass => Task::Multiclass,
-        }),
-        positive: a.positive.clone(),
-        normalize: a.normalize,
-        keep: a.by.iter().cloned().collect(),
-    };
+    let read = common::read_options(&a.input)?;
+    let opts = common::prediction_options(&a.input, a.by.iter().cloned().collect());
     let mut set = verdict_io::load_predictions(&a.file, &read, &opts)
         .with_context(|| format!("cannot evaluate {}", a.file.display()))?;
-    let data = to_eval_data(&mut set);
+    let data = common::to_eval_data(&mut set);
     let set = &set;
     let inputs = set.inputs.name();
 
@@ -248,19 +85,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
 
     // Every evaluation (main, grouped, slices) runs its own bootstrap; one bar counts them all.
     let n_evals = 1 + collapsed.len() + slice_rows.as_ref().map_or(0, |(_, r)| r.len());
-    let show = !a.quiet && std::io::stderr().is_terminal() && s.cfg.bootstrap >= 200;
-    let bar = if show {
-        let pb = ProgressBar::new((s.cfg.bootstrap * n_evals) as u64);
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} bootstrap {pos}/{len} [{elapsed_precise}] {wide_bar}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = common::progress(&a.output, s.cfg.bootstrap * n_evals, "bootstrap");
     let tick = || bar.inc(1);
 
     // The fingerprint hashes every row; it runs beside the evaluation.
@@ -291,25 +116,16 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         source: a.file.display().to_string(),
         inputs,
         fingerprint,
-        group_column: set.groups.as_ref().map(|_| a.group_col.clone()),
+        group_column: set.groups.as_ref().map(|_| a.input.group_col.clone()),
         group_count: data.groups.as_ref().map(|(_, k)| *k),
         result,
         grouped,
         slices,
     };
-    let lang = match a.lang {
-        LangArg::En => Lang::En,
-        LangArg::Ko => Lang::Ko,
-    };
-    let out = match a.format {
+    let lang = common::lang(&a.output);
+    Ok(match a.output.format {
         OutputFormat::Json => verdict_report::json::render(&report),
         OutputFormat::Md => verdict_report::markdown::render(&report, lang),
-        OutputFormat::Text => {
-            let color = !a.no_color
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            verdict_report::text::render(&report, lang, color)
-        }
-    };
-    Ok(out)
+        OutputFormat::Text => verdict_report::text::render(&report, lang, common::color(&a.output)),
+    })
 }

@@ -1,1 +1,3 @@
+pub(crate) mod common;
+pub(crate) mod compare;
 pub(crate) mod eval;

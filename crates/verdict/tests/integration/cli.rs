@@ -382,3 +382,149 @@ fn positive_class_can_be_chosen() {
     assert_eq!(code, 2, "--positive on a multi-class task is an error");
     assert!(err.contains("positive"), "{err}");
 }
+
+/// Seed 000 reconstructed: the comparison report (Korean), its plots and JSON in --out-dir.
+#[test]
+fn compare_writes_a_report_with_plots() {
+    let out = tempfile::tempdir().expect("tmp");
+    let dir = out.path().join("report");
+    let dir_s = dir.to_string_lossy().into_owned();
+    let md = ok(
+        &root(),
+        &[
+            "compare",
+            "examples/seed000/smile_baseline.csv",
+            "examples/seed000/smile_finetuned.csv",
+            "--bootstrap",
+            "300",
+            "--seed",
+            "5",
+            "--format",
+            "md",
+            "--lang",
+            "ko",
+            "--out-dir",
+            &dir_s,
+        ],
+    );
+    snapshot("smile_compare.ko.md", &md);
+    assert!(md.contains("α = 0.05에서 유의한 차이 없음"), "{md}");
+    for f in ["report.md", "roc.svg", "pr.svg", "compare.json"] {
+        assert!(dir.join(f).is_file(), "{f} not written");
+    }
+    let roc = std::fs::read_to_string(dir.join("roc.svg")).expect("roc");
+    assert!(
+        roc.starts_with("<svg") && roc.contains("smile_finetuned"),
+        "{}",
+        &roc[..200.min(roc.len())]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("report.md")).expect("md"),
+        md
+    );
+}
+
+#[test]
+fn compare_options_permutation_validation_thresholds_and_baseline() {
+    let dir = fixtures().join("compare");
+    let doc = json(
+        &dir,
+        &[
+            "compare",
+            "bc_lr.csv",
+            "bc_nb.csv",
+            "bc_rf.csv",
+            "--format",
+            "json",
+            "--bootstrap",
+            "200",
+            "--permutation",
+            "199",
+            "--baseline",
+            "bc_nb",
+            "--val",
+            "bc_lr.csv",
+            "--val",
+            "bc_nb.csv",
+            "--val",
+            "bc_rf.csv",
+        ],
+    );
+    assert_eq!(doc["baseline"], "bc_nb");
+    let comps = doc["comparisons"].as_array().expect("comparisons");
+    assert_eq!(comps.len(), 2);
+    for c in comps {
+        assert_eq!(c["a"], "bc_nb");
+        let p = c["tests"]["permutation"]["p_value"]
+            .as_f64()
+            .expect("permutation p");
+        assert!((0.0..=1.0).contains(&p) && p >= 1.0 / 200.0, "{p}");
+        assert!(
+            c["p_holm"].as_f64() >= c["p_value"].as_f64(),
+            "Holm never lowers a p-value"
+        );
+        let v = c["verdict"].as_str().expect("verdict");
+        assert!(v.contains("(DeLong; Holm-adjusted"), "{v}");
+    }
+    let ts = doc["thresholds"].as_array().expect("thresholds");
+    assert!(ts.iter().all(|t| t["chosen_on"] == "validation"));
+    assert!(
+        !doc["warnings"]
+            .as_array()
+            .expect("w")
+            .iter()
+            .any(|w| w["code"] == "threshold_chosen_on_test")
+    );
+    // Without --val the thresholds are chosen on the test set, and the output says so.
+    let doc = json(
+        &dir,
+        &[
+            "compare",
+            "bc_lr.csv",
+            "bc_nb.csv",
+            "--format",
+            "json",
+            "--bootstrap",
+            "0",
+        ],
+    );
+    assert!(
+        doc["warnings"]
+            .as_array()
+            .expect("w")
+            .iter()
+            .any(|w| w["code"] == "threshold_chosen_on_test")
+    );
+    // Multi-class: the headline is accuracy through McNemar's exact test.
+    let doc = json(
+        &dir,
+        &[
+            "compare",
+            "digits_lr.csv",
+            "digits_nb.csv",
+            "--format",
+            "json",
+            "--bootstrap",
+            "100",
+        ],
+    );
+    assert_eq!(doc["metric"], "accuracy");
+    assert_eq!(doc["comparisons"][0]["headline_test"], "McNemar");
+    assert_eq!(doc["comparisons"][0]["significant"], true);
+    // Bad flags.
+    let (code, _, err) = verdict(
+        &dir,
+        &["compare", "bc_lr.csv", "bc_nb.csv", "--metric", "nope"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("metric `nope` is not available") && err.contains("roc_auc"),
+        "{err}"
+    );
+    let (code, _, err) = verdict(
+        &dir,
+        &["compare", "bc_lr.csv", "bc_nb.csv", "--val", "bc_lr.csv"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("one validation file per model"), "{err}");
+}

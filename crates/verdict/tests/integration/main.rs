@@ -2,5 +2,6 @@
 //! error messages, and report snapshots.
 
 mod cli;
+mod compare;
 mod parity;
 mod support;

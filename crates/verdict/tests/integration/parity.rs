@@ -2,7 +2,7 @@
 //! by `python/make_parity_fixtures.py` from scikit-learn's own functions; `verdict eval` must agree
 //! with every value in it to 1e-9.
 
-use crate::support::{compare_subset, fixtures, verdict};
+use crate::support::{check_absent, compare_subset, fixtures, strings, verdict};
 use serde_json::Value;
 
 #[test]
@@ -37,14 +37,7 @@ fn every_parity_fixture_matches_scikit_learn() {
             "--curve-points",
             "0",
         ];
-        let extra: Vec<String> = spec["args"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let extra = strings(&spec, "args");
         args.extend(extra.iter().map(String::as_str));
         let (code, out, err) = verdict(&dir, &args);
         cases += 1;
@@ -56,18 +49,7 @@ fn every_parity_fixture_matches_scikit_learn() {
             serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: bad JSON {e}: {out}"));
         let leaves = compare_subset(&spec["expected"], &actual, 1e-9, &name, &mut errors);
         assert!(leaves > 5, "{name}: only {leaves} values compared");
-        // Paths that must be missing or null (e.g. log_loss for raw decision scores).
-        for p in spec["absent"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            let v = p.split('.').try_fold(&actual, |v, k| v.get(k));
-            if !v.is_none_or(Value::is_null) {
-                errors.push(format!("{name}: {p} should be absent, got {v:?}"));
-            }
-        }
+        check_absent(&spec, &actual, &name, &mut errors);
     }
     assert!(
         errors.is_empty(),

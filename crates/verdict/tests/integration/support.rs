@@ -81,3 +81,36 @@ pub(crate) fn compare_subset(
         }
     }
 }
+
+/// Records an error for every dotted path of `spec["absent"]` that is present and not null in
+/// `actual`; integer segments index arrays (`comparisons.0.tests.delong`).
+pub(crate) fn check_absent(spec: &Value, actual: &Value, name: &str, errors: &mut Vec<String>) {
+    for p in spec["absent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        let v = p
+            .split('.')
+            .try_fold(actual, |v, k| match k.parse::<usize>() {
+                Ok(i) => v.get(i),
+                Err(_) => v.get(k),
+            });
+        if !v.is_none_or(Value::is_null) {
+            errors.push(format!("{name}: {p} should be absent, got {v:?}"));
+        }
+    }
+}
+
+/// The string array `spec[key]` (empty when missing).
+pub(crate) fn strings(spec: &Value, key: &str) -> Vec<String> {
+    spec[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}

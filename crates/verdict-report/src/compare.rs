@@ -1,0 +1,543 @@
+//! Rendering a model comparison: the verdict line people paste, the JSON document
+//! (`docs/compare-json.md`), and the sections of the terminal and Markdown reports.
+
+use crate::i18n::{Lang, Phrase, t};
+use crate::sections::{Block, Section, metrics_table};
+use crate::table::Table;
+use crate::{fmt4, json::num};
+use serde_json::{Map, Value, json};
+use verdict_core::compare::{CompareResult, Comparison};
+use verdict_core::eval::Warning;
+
+/// A model's own threshold (from `--val`, or chosen on the test set) and its test metrics there.
+#[derive(Debug, Clone)]
+pub struct ModelThreshold {
+    /// Model index.
+    pub model: usize,
+    /// The threshold.
+    pub threshold: f64,
+    /// `validation` or `test`.
+    pub chosen_on: &'static str,
+    /// (metric, value) on the test set at that threshold.
+    pub metrics: Vec<(String, f64)>,
+}
+
+/// A comparison with everything a report says about it.
+#[derive(Debug, Clone)]
+pub struct CompareReport {
+    /// The input files, in model order.
+    pub sources: Vec<String>,
+    /// Model names (file stems), in model order.
+    pub names: Vec<String>,
+    /// The eval set's fingerprint.
+    pub fingerprint: String,
+    /// Group column and number of groups.
+    pub groups: Option<(String, usize)>,
+    /// The comparison.
+    pub result: CompareResult,
+    /// Per-model thresholds (binary with scores).
+    pub thresholds: Option<Vec<ModelThreshold>>,
+    /// Warnings about the comparison itself (per-model warnings are in each model's result).
+    pub warnings: Vec<CompareWarning>,
+}
+
+/// A warning about the comparison as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareWarning {
+    /// Per-model thresholds were chosen on the test set (no `--val`): optimistic.
+    ThresholdOnTest,
+    /// A model's own evaluation warned.
+    Model {
+        /// Model index.
+        model: usize,
+        /// The warning.
+        warning: Warning,
+    },
+}
+
+impl CompareReport {
+    fn task(&self) -> &'static str {
+        if self.result.models[0].positive.is_some() {
+            "binary"
+        } else {
+            "multiclass"
+        }
+    }
+}
+
+/// How a metric is called in prose.
+pub fn display_name(metric: &str) -> &str {
+    match metric {
+        "roc_auc" => "ROC AUC",
+        "average_precision" => "AP",
+        "accuracy" => "accuracy",
+        "f1" => "F1",
+        other => other,
+    }
+}
+
+fn signed(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:+.4}", v);
+    s.replacen('-', "−", 1)
+}
+
+fn p_fmt(p: f64) -> String {
+    if !p.is_finite() {
+        "—".into()
+    } else if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// The verdict line: "b − a: ROC AUC +0.0320 (95% CI −0.0500 … +0.1100), p = 0.420 (DeLong): no
+/// significant difference at α = 0.05". A difference is called better or worse only when its
+/// (Holm-adjusted) p-value is below α.
+pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: Lang) -> String {
+    let (a, b) = (&names[c.a], &names[c.b]);
+    let level = r.bootstrap.as_ref().map_or(0.95, |x| x.level) * 100.0;
+    let ci = match c.headline_ci {
+        Some((lo, hi)) => match lang {
+            Lang::En => format!(" ({level:.0}% CI {} … {})", signed(lo), signed(hi)),
+            Lang::Ko => format!(" ({level:.0}% 신뢰구간 {} … {})", signed(lo), signed(hi)),
+        },
+        None => String::new(),
+    };
+    let many = r.comparisons.len() > 1;
+    let p = match (c.p_value, c.p_holm) {
+        (Some(p), Some(h)) if many => format!(
+            ", p = {} ({}; Holm-adjusted {})",
+            p_fmt(p),
+            c.headline_test,
+            p_fmt(h)
+        ),
+        (Some(p), _) => format!(", p = {} ({})", p_fmt(p), c.headline_test),
+        (None, _) => String::new(),
+    };
+    let better = (c.headline_delta > 0.0) == r.higher_is_better;
+    let conclusion = match (lang, c.p_value.is_some(), c.significant, better) {
+        (Lang::En, false, _, _) => "no test available (run with --bootstrap)".to_string(),
+        (Lang::En, true, false, _) => format!("no significant difference at α = {}", r.alpha),
+        (Lang::En, true, true, true) => format!("{b} is significantly better at α = {}", r.alpha),
+        (Lang::En, true, true, false) => format!("{b} is significantly worse at α = {}", r.alpha),
+        (Lang::Ko, false, _, _) => "검정 불가 (--bootstrap으로 실행하십시오)".to_string(),
+        (Lang::Ko, true, false, _) => format!("α = {}에서 유의한 차이 없음", r.alpha),
+        (Lang::Ko, true, true, true) => format!("α = {}에서 {b}가 유의하게 더 좋음", r.alpha),
+        (Lang::Ko, true, true, false) => format!("α = {}에서 {b}가 유의하게 더 나쁨", r.alpha),
+    };
+    format!(
+        "{b} − {a}: {} {}{ci}{p}: {conclusion}",
+        display_name(&r.metric),
+        signed(c.headline_delta)
+    )
+}
+
+/// A warning as a sentence.
+pub fn warning_text(lang: Lang, rep: &CompareReport, w: &CompareWarning) -> String {
+    match (lang, w) {
+        (Lang::En, CompareWarning::ThresholdOnTest) => "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.".into(),
+        (Lang::Ko, CompareWarning::ThresholdOnTest) => "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.".into(),
+        (_, CompareWarning::Model { model, warning }) => {
+            format!("{}: {}", rep.names[*model], crate::i18n::warning(lang, warning, &rep.result.models[*model].classes))
+        }
+    }
+}
+
+/// The JSON document.
+pub fn json(rep: &CompareReport) -> String {
+    let r = &rep.result;
+    let first = &r.models[0];
+    let mut m = Map::new();
+    m.insert("schema".into(), json!(1));
+    m.insert(
+        "tool".into(),
+        json!(concat!("verdict ", env!("CARGO_PKG_VERSION"))),
+    );
+    m.insert("task".into(), json!(rep.task()));
+    m.insert("n".into(), json!(first.n));
+    m.insert("classes".into(), json!(first.classes));
+    if let Some(p) = first.positive {
+        m.insert("positive".into(), json!(first.classes[p]));
+    }
+    m.insert("fingerprint".into(), json!(rep.fingerprint));
+    m.insert(
+        "groups".into(),
+        rep.groups
+            .as_ref()
+            .map_or(Value::Null, |(c, k)| json!({"column": c, "count": k})),
+    );
+    if let Some(th) = first.threshold {
+        m.insert("threshold".into(), num(th));
+    }
+    m.insert("metric".into(), json!(r.metric));
+    m.insert("alpha".into(), num(r.alpha));
+    m.insert("baseline".into(), json!(rep.names[r.baseline]));
+    let models: Vec<Value> = r
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, e)| json!({"name": rep.names[i], "source": rep.sources[i], "metrics": crate::json::metrics(e)}))
+        .collect();
+    m.insert("models".into(), Value::Array(models));
+    let board: Vec<Value> = r
+        .leaderboard
+        .iter()
+        .enumerate()
+        .map(|(rank, &i)| {
+            let x = r.models[i].metrics.iter().find(|x| x.name == r.metric);
+            let (lo, hi) = x.and_then(|x| x.ci).map_or((Value::Null, Value::Null), |(l, h)| (num(l), num(h)));
+            json!({"rank": rank + 1, "model": rep.names[i], "value": num(x.map_or(f64::NAN, |x| x.value)), "ci_low": lo, "ci_high": hi})
+        })
+        .collect();
+    m.insert("leaderboard".into(), Value::Array(board));
+    let comps: Vec<Value> = r
+        .comparisons
+        .iter()
+        .map(|c| {
+            let mut deltas = Map::new();
+            for d in &c.deltas {
+                let (lo, hi) = d.ci.map_or((Value::Null, Value::Null), |(l, h)| (num(l), num(h)));
+                deltas.insert(
+                    d.name.clone(),
+                    json!({"value": num(d.value), "ci_low": lo, "ci_high": hi, "p_value": d.p_value.map_or(Value::Null, num)}),
+                );
+            }
+            let mc = &c.mcnemar;
+            let delong = c.delong.as_ref().map_or(Value::Null, |d| {
+                json!({"auc_a": num(d.auc_a), "auc_b": num(d.auc_b), "diff": num(d.test.diff), "se": num(d.test.se),
+                       "z": num(d.test.z), "p_value": num(d.test.p_value), "ci_low": num(d.test.ci_low),
+                       "ci_high": num(d.test.ci_high), "clustered": d.clustered})
+            });
+            let bootstrap = r.bootstrap.as_ref().map_or(Value::Null, |b| {
+                json!({"replicates": b.replicates, "seed": b.seed, "unit": if b.clustered { "group" } else { "sample" }, "units": b.units})
+            });
+            let permutation = c.permutation.as_ref().map_or(Value::Null, |p| {
+                json!({"metric": p.metric, "permutations": p.permutations, "p_value": num(p.p_value)})
+            });
+            let power = {
+                let mut p = Map::new();
+                p.insert("alpha".into(), num(r.alpha));
+                p.insert("power".into(), num(r.power));
+                p.insert("accuracy".into(), json!({"mde": num(c.power.accuracy.mde), "n_needed": num(c.power.accuracy.n_needed)}));
+                if let Some(a) = &c.power.roc_auc {
+                    p.insert("roc_auc".into(), json!({"mde": num(a.mde), "n_needed": num(a.n_needed)}));
+                }
+                Value::Object(p)
+            };
+            json!({
+                "a": rep.names[c.a], "b": rep.names[c.b],
+                "deltas": deltas,
+                "tests": {
+                    "mcnemar": {"b": mc.b, "c": mc.c, "exact_p": num(mc.exact_p), "mid_p": num(mc.mid_p),
+                                "chi2": num(mc.chi2), "chi2_p": num(mc.chi2_p), "chi2_cc": num(mc.chi2_cc), "chi2_cc_p": num(mc.chi2_cc_p)},
+                    "delong": delong,
+                    "bootstrap": bootstrap,
+                    "permutation": permutation,
+                },
+                "headline_test": c.headline_test,
+                "p_value": c.p_value.map_or(Value::Null, num),
+                "p_holm": c.p_holm.map_or(Value::Null, num),
+                "power": power,
+                "significant": c.significant,
+                "verdict": verdict_line(r, &rep.names, c, Lang::En),
+            })
+        })
+        .collect();
+    m.insert("comparisons".into(), Value::Array(comps));
+    m.insert(
+        "thresholds".into(),
+        rep.thresholds.as_ref().map_or(Value::Null, |ts| {
+            Value::Array(
+                ts.iter()
+                    .map(|t| {
+                        let metrics: Map<String, Value> = t.metrics.iter().map(|(k, v)| (k.clone(), num(*v))).collect();
+                        json!({"model": rep.names[t.model], "threshold": num(t.threshold), "chosen_on": t.chosen_on, "metrics": metrics})
+                    })
+                    .collect(),
+            )
+        }),
+    );
+    let warnings: Vec<Value> = rep
+        .warnings
+        .iter()
+        .map(|w| {
+            let code = match w {
+                CompareWarning::ThresholdOnTest => "threshold_chosen_on_test",
+                CompareWarning::Model { warning, .. } => warning.code(),
+            };
+            json!({"code": code, "message": warning_text(Lang::En, rep, w)})
+        })
+        .collect();
+    m.insert("warnings".into(), Value::Array(warnings));
+    let mut s = serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The sections of the terminal and Markdown reports. `plots` lists SVG files written next to the
+/// Markdown report (title, file name).
+pub(crate) fn sections(
+    rep: &CompareReport,
+    lang: Lang,
+    plots: &[(String, String)],
+) -> Vec<Section> {
+    let r = &rep.result;
+    let mut out = Vec::new();
+    let mut head: Vec<Block> = r
+        .comparisons
+        .iter()
+        .map(|c| Block::Line(format!("**{}**", verdict_line(r, &rep.names, c, lang))))
+        .collect();
+    head.push(Block::Line(format!(
+        "{}: {}",
+        t(lang, Phrase::Samples),
+        r.models[0].n
+    )));
+    if let Some((c, k)) = &rep.groups {
+        head.push(Block::Line(format!(
+            "{}: `{c}` ({k})",
+            t(lang, Phrase::Groups)
+        )));
+    }
+    head.push(Block::Line(format!(
+        "{}: `{}`",
+        t(lang, Phrase::Fingerprint),
+        rep.fingerprint
+    )));
+    if let Some(b) = &r.bootstrap {
+        head.push(Block::Line(format!(
+            "{}: {}",
+            t(lang, Phrase::Bootstrap),
+            crate::i18n::bootstrap_line(lang, b, rep.groups.as_ref().map(|(c, _)| c.as_str()))
+        )));
+    }
+    out.push(Section {
+        title: t(lang, Phrase::Verdict).into(),
+        blocks: head,
+    });
+
+    // Leaderboard.
+    let mut tb = Table::new(vec![
+        "#".into(),
+        t(lang, Phrase::Model).into(),
+        display_name(&r.metric).into(),
+        t(lang, Phrase::Interval).into(),
+    ]);
+    for (rank, &i) in r.leaderboard.iter().enumerate() {
+        let x = r.models[i].metrics.iter().find(|x| x.name == r.metric);
+        tb.row(vec![
+            (rank + 1).to_string(),
+            rep.names[i].clone(),
+            fmt4(x.map_or(f64::NAN, |x| x.value)),
+            x.and_then(|x| x.ci)
+                .map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
+        ]);
+    }
+    out.push(Section {
+        title: t(lang, Phrase::Leaderboard).into(),
+        blocks: vec![Block::Table(tb)],
+    });
+
+    // Tests per comparison.
+    for c in &r.comparisons {
+        let mut tb = Table::new(vec![
+            t(lang, Phrase::Metric).into(),
+            rep.names[c.a].clone(),
+            rep.names[c.b].clone(),
+            format!("{} − {}", rep.names[c.b], rep.names[c.a]),
+            t(lang, Phrase::Interval).into(),
+            "p (bootstrap)".into(),
+        ]);
+        for d in &c.deltas {
+            let v = |m: usize| {
+                r.models[m]
+                    .metrics
+                    .iter()
+                    .find(|x| x.name == d.name)
+                    .map_or(f64::NAN, |x| x.value)
+            };
+            tb.row(vec![
+                d.name.clone(),
+                fmt4(v(c.a)),
+                fmt4(v(c.b)),
+                signed(d.value),
+                d.ci.map_or("—".into(), |(l, h)| {
+                    format!("{} … {}", signed(l), signed(h))
+                }),
+                d.p_value.map_or("—".into(), p_fmt),
+            ]);
+        }
+        let mc = &c.mcnemar;
+        let mut blocks = vec![Block::Table(tb)];
+        blocks.push(Block::Line(format!(
+            "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); exact p = {}, mid-p = {}, χ² p = {} (continuity-corrected {})",
+            mc.b, rep.names[c.a], rep.names[c.b], mc.c, rep.names[c.a], rep.names[c.b],
+            p_fmt(mc.exact_p), p_fmt(mc.mid_p), p_fmt(mc.chi2_p), p_fmt(mc.chi2_cc_p)
+        )));
+        if let Some(d) = &c.delong {
+            blocks.push(Block::Line(format!(
+                "DeLong{}: AUC {} vs {}, Δ = {} ± {} (SE), z = {:.3}, p = {}",
+                if d.clustered {
+                    " (Obuchowski, clustered)"
+                } else {
+                    ""
+                },
+                fmt4(d.auc_a),
+                fmt4(d.auc_b),
+                signed(d.test.diff),
+                fmt4(d.test.se),
+                d.test.z,
+                p_fmt(d.test.p_value)
+            )));
+        }
+        if let Some(p) = &c.permutation {
+            blocks.push(Block::Line(format!(
+                "{} ({}, {}): p = {}",
+                t(lang, Phrase::Permutation),
+                p.metric,
+                p.permutations,
+                p_fmt(p.p_value)
+            )));
+        }
+        let n = r.models[0].n;
+        let acc = &c.power.accuracy;
+        blocks.push(Block::Line(power_line(
+            lang,
+            "accuracy",
+            acc.mde,
+            acc.n_needed,
+            n,
+            r.power,
+            r.alpha,
+        )));
+        if let Some(a) = &c.power.roc_auc {
+            blocks.push(Block::Line(power_line(
+                lang, "ROC AUC", a.mde, a.n_needed, n, r.power, r.alpha,
+            )));
+        }
+        out.push(Section {
+            title: format!("{} − {}", rep.names[c.b], rep.names[c.a]),
+            blocks,
+        });
+    }
+
+    // Per-class side by side.
+    let classes = &r.models[0].classes;
+    let mut headers = vec![t(lang, Phrase::Class).to_string()];
+    for name in &rep.names {
+        for m in ["P", "R", "F1"] {
+            headers.push(format!("{name} {m}"));
+        }
+    }
+    let mut tb = Table::new(headers);
+    for (ci, class) in classes.iter().enumerate() {
+        let mut row = vec![class.clone()];
+        for e in &r.models {
+            let pc = &e.per_class[ci];
+            row.extend([fmt4(pc.precision), fmt4(pc.recall), fmt4(pc.f1)]);
+        }
+        tb.row(row);
+    }
+    out.push(Section {
+        title: t(lang, Phrase::PerClass).into(),
+        blocks: vec![Block::Table(tb)],
+    });
+
+    if let Some(ts) = &rep.thresholds {
+        let mut headers = vec![
+            t(lang, Phrase::Model).to_string(),
+            t(lang, Phrase::Threshold).into(),
+            t(lang, Phrase::ChosenOn).into(),
+        ];
+        headers.extend(
+            ts.first()
+                .map(|x| x.metrics.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
+        let mut tb = Table::new(headers);
+        for x in ts {
+            let mut row = vec![
+                rep.names[x.model].clone(),
+                format!("{}", x.threshold),
+                x.chosen_on.to_string(),
+            ];
+            row.extend(x.metrics.iter().map(|(_, v)| fmt4(*v)));
+            tb.row(row);
+        }
+        out.push(Section {
+            title: t(lang, Phrase::OwnThresholds).into(),
+            blocks: vec![Block::Table(tb)],
+        });
+    }
+    if !plots.is_empty() {
+        out.push(Section {
+            title: t(lang, Phrase::Plots).into(),
+            blocks: plots
+                .iter()
+                .map(|(title, file)| Block::Line(format!("![{title}]({file})")))
+                .collect(),
+        });
+    }
+    let warn = if rep.warnings.is_empty() {
+        vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
+    } else {
+        rep.warnings
+            .iter()
+            .map(|w| Block::Line(format!("⚠️ {}", warning_text(lang, rep, w))))
+            .collect()
+    };
+    out.push(Section {
+        title: t(lang, Phrase::Warnings).into(),
+        blocks: warn,
+    });
+    for (i, e) in r.models.iter().enumerate() {
+        out.push(Section {
+            title: format!("{}: {}", rep.names[i], t(lang, Phrase::Metrics)),
+            blocks: vec![
+                Block::Line(format!("{}: `{}`", t(lang, Phrase::File), rep.sources[i])),
+                Block::Table(metrics_table(e, lang)),
+            ],
+        });
+    }
+    out
+}
+
+fn power_line(
+    lang: Lang,
+    what: &str,
+    mde: f64,
+    n_needed: f64,
+    n: usize,
+    power: f64,
+    alpha: f64,
+) -> String {
+    let need = if n_needed.is_finite() {
+        format!("{:.0}", n_needed.ceil())
+    } else {
+        "∞".into()
+    };
+    match lang {
+        Lang::En => format!(
+            "Power ({what}): at n = {n}, differences smaller than {} are not detectable with power {power} at α = {alpha}; the observed difference would need n ≈ {need}.",
+            fmt4(mde)
+        ),
+        Lang::Ko => format!(
+            "검정력 ({what}): n = {n}에서는 {} 미만의 차이를 검정력 {power}, α = {alpha}로 검출할 수 없습니다. 관측된 차이를 검출하려면 n ≈ {need}가 필요합니다.",
+            fmt4(mde)
+        ),
+    }
+}
+
+/// The Markdown report.
+pub fn markdown(rep: &CompareReport, lang: Lang, plots: &[(String, String)]) -> String {
+    crate::markdown::render_sections(t(lang, Phrase::CompareTitle), &sections(rep, lang, plots))
+}
+
+/// The terminal report.
+pub fn text(rep: &CompareReport, lang: Lang, color: bool) -> String {
+    crate::text::render_sections(&sections(rep, lang, &[]), color)
+}
