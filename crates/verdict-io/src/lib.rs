@@ -14,14 +14,22 @@
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
 pub mod align;
+pub mod embeddings;
 pub mod error;
+pub mod npy;
 pub mod predictions;
 pub mod table;
+pub mod trec;
 
 pub use align::{AlignError, align};
+pub use embeddings::read_embedding_column;
 pub use error::{Location, Position, PredictionError, ReadError};
+pub use npy::{Cell, EmbeddingError, EmbeddingMatrix, read_npy};
 pub use predictions::{
     ColumnNames, Inputs, PredictionOptions, PredictionSet, Scores, Task, fingerprint,
     load_predictions, predictions_from_table,
 };
 pub use table::{Column, Format, Locator, ReadOptions, Table, Values, read_table};
+pub use trec::{
+    JsonPos, Qrels, RankingError, RankingFormat, Run, ranx_order, read_qrels, read_run,
+};
