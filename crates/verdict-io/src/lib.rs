@@ -9,7 +9,7 @@
 //! * [`table`]: any supported file → typed columns with null masks and a line/row [`Locator`].
 //! * [`predictions`]: typed columns → labels, classes, scores/probabilities/predictions, ids, groups;
 //!   plus the eval-set [`fingerprint`].
-//! * [`align`]: several models' predictions lined up on one eval set, or a refusal saying how
+//! * [`align`](mod@align): several models' predictions lined up on one eval set, or a refusal saying how
 //!   the files differ.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
