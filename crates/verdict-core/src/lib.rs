@@ -9,6 +9,8 @@
 //! * [`multiclass`]: multi-class metrics (per class and averaged), top-k, OvR/OvO AUC.
 //! * [`calibration`]: reliability bins, ECE and MCE.
 //! * [`paired`]: paired model comparison: McNemar, DeLong / Obuchowski, Holm, power.
+//! * [`knn`]: exact brute-force k-nearest neighbours (cosine, dot, L2) by blocked f32 GEMM.
+//! * [`retrieval`]: retrieval / metric-learning metrics from ranked relevance (PML and ranx conventions).
 //! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
@@ -29,9 +31,11 @@ pub mod calibration;
 pub mod compare;
 pub mod eval;
 pub mod fused;
+pub mod knn;
 pub mod multiclass;
 pub mod paired;
 pub mod ranking;
+pub mod retrieval;
 pub mod rng;
 pub mod stats;
 
