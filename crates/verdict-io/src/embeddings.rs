@@ -141,10 +141,10 @@ pub fn read_embedding_column(
         } else {
             return Err(unsupported());
         };
-        if data.capacity() == 0 {
-            if let Some(&(_, len)) = spans.first() {
-                data.reserve(capacity.saturating_mul(len));
-            }
+        if data.capacity() == 0
+            && let Some(&(_, len)) = spans.first()
+        {
+            data.reserve(capacity.saturating_mul(len));
         }
         for (i, &(start, len)) in spans.iter().enumerate() {
             let row = rows + i;
