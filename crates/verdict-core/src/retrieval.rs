@@ -14,8 +14,8 @@
 //!   the excluded queries.
 //! * **Two "recalls"**: [`hit_rate_at_k`] is the metric-learning "Recall@K" (1 if any relevant item is
 //!   in the top k; ranx `hit_rate`, trec_eval `success`). [`recall_at_k`] is the IR recall (relevant
-//!   retrieved / relevant total; ranx `recall`). [`RetrievalMetric`] names them `hit_rate@k` and
-//!   `recall@k(IR)` so they cannot be confused.
+//!   retrieved / relevant total; ranx `recall`). [`RetrievalMetric`] names them `hit_rate_at_k` and
+//!   `recall_at_k` so they cannot be confused.
 //! * **Cut-offs**: `k` must be at least 1 (`k = 0` gives NaN). The per-query functions treat
 //!   positions beyond `K` as non-relevant (trec_eval); [`per_query`] instead refuses a `k` larger than
 //!   the depth retrieved, and refuses MAP@R / R-precision when some query has `R > K` (PML then only
@@ -195,20 +195,38 @@ pub enum RetrievalMetric {
 }
 
 impl RetrievalMetric {
-    /// A display name that keeps the two recalls apart: `precision@1`, `precision@k`,
-    /// `hit_rate@k`, `recall@k(IR)`, `mrr`, `map`, `map@r`, `r_precision`, `ndcg@k`.
+    /// The name in reports and JSON, one that keeps the two recalls apart: `precision_at_1`,
+    /// `precision_at_k`, `hit_rate_at_k` (any relevant item in the top k: the metric-learning
+    /// "Recall@K"), `recall_at_k` (IR recall: relevant retrieved / relevant total), `mrr`, `map`,
+    /// `map_at_r`, `r_precision`, `ndcg_at_k`.
     pub fn name(self) -> String {
         match self {
-            Self::PrecisionAt1 => "precision@1".into(),
-            Self::PrecisionAtK(k) => format!("precision@{k}"),
-            Self::HitRateAtK(k) => format!("hit_rate@{k}"),
-            Self::RecallAtK(k) => format!("recall@{k}(IR)"),
+            Self::PrecisionAt1 => "precision_at_1".into(),
+            Self::PrecisionAtK(k) => format!("precision_at_{k}"),
+            Self::HitRateAtK(k) => format!("hit_rate_at_{k}"),
+            Self::RecallAtK(k) => format!("recall_at_{k}"),
             Self::Mrr => "mrr".into(),
             Self::Map => "map".into(),
-            Self::MapAtR => "map@r".into(),
+            Self::MapAtR => "map_at_r".into(),
             Self::RPrecision => "r_precision".into(),
-            Self::NdcgAtK(k) => format!("ndcg@{k}"),
+            Self::NdcgAtK(k) => format!("ndcg_at_{k}"),
         }
+    }
+
+    /// The metrics `verdict retrieval` reports for the cut-offs `ks`: precision_at_1, then
+    /// hit_rate/recall/precision/ndcg at each k, then mrr, map, map_at_r, r_precision.
+    pub fn standard(ks: &[usize]) -> Vec<RetrievalMetric> {
+        let mut out = vec![Self::PrecisionAt1];
+        for &k in ks {
+            out.extend([
+                Self::HitRateAtK(k),
+                Self::RecallAtK(k),
+                Self::PrecisionAtK(k),
+                Self::NdcgAtK(k),
+            ]);
+        }
+        out.extend([Self::Mrr, Self::Map, Self::MapAtR, Self::RPrecision]);
+        out
     }
 
     /// The metric of one query (NaN when `R = 0`), without the depth checks of [`per_query`].
@@ -454,6 +472,101 @@ pub fn per_class(
         .collect())
 }
 
+/// A metric averaged over a set of queries, with its bootstrap interval over queries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryMetric {
+    /// Metric name ([`RetrievalMetric::name`]).
+    pub name: String,
+    /// Mean over the counted queries.
+    pub value: f64,
+    /// Percentile bootstrap interval over queries.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// Means over a set of queries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Queries in the set.
+    pub queries: usize,
+    /// Queries with no relevant item (excluded, or scored 0, by the policy).
+    pub no_relevant: usize,
+    /// One entry per metric.
+    pub metrics: Vec<SummaryMetric>,
+}
+
+/// Summarises per-query values (`values[m][q]`, NaN = no relevant item) over the queries `rows`:
+/// the mean under `policy`, and with `bootstrap > 0` a percentile interval from resampling those
+/// queries (seeded per replicate, independent of thread count; a query drawn c times counts c
+/// times; under [`NoRelevant::Exclude`] queries without relevant items never count).
+pub fn summarize(
+    names: &[String],
+    values: &[Vec<f64>],
+    rows: &[usize],
+    policy: NoRelevant,
+    bootstrap: usize,
+    seed: u64,
+    level: f64,
+) -> Summary {
+    let sub = |m: usize| -> Vec<f64> { rows.iter().map(|&q| values[m][q]).collect() };
+    let no_relevant = values
+        .first()
+        .map_or(0, |v| rows.iter().filter(|&&q| v[q].is_nan()).count());
+    let resampler = crate::bootstrap::Resampler::plain(rows.len());
+    let reps: Vec<Vec<f64>> = if bootstrap > 0 && !rows.is_empty() {
+        resampler.run(
+            bootstrap,
+            seed,
+            |c| {
+                (0..names.len())
+                    .map(|m| {
+                        let (mut sum, mut n) = (crate::stats::Neumaier::default(), 0u64);
+                        for (i, &q) in rows.iter().enumerate() {
+                            let w = u64::from(c[i]);
+                            let v = values[m][q];
+                            if w == 0 || (v.is_nan() && policy == NoRelevant::Exclude) {
+                                continue;
+                            }
+                            n += w;
+                            if !v.is_nan() {
+                                sum.add(v * w as f64);
+                            }
+                        }
+                        if n == 0 {
+                            f64::NAN
+                        } else {
+                            sum.total() / n as f64
+                        }
+                    })
+                    .collect()
+            },
+            &|| {},
+        )
+    } else {
+        Vec::new()
+    };
+    let metrics = names
+        .iter()
+        .enumerate()
+        .map(|(m, name)| {
+            let ci = (!reps.is_empty()).then(|| {
+                let col: Vec<f64> = reps.iter().map(|r| r[m]).collect();
+                let (lo, hi, _) = crate::stats::percentile_interval(&col, level);
+                (lo, hi)
+            });
+            SummaryMetric {
+                name: name.clone(),
+                value: mean_over_queries(&sub(m), policy).mean,
+                ci,
+            }
+        })
+        .collect();
+    Summary {
+        queries: rows.len(),
+        no_relevant,
+        metrics,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,20 +761,20 @@ mod tests {
         let e = per_query(RetrievalMetric::MapAtR, &rel).expect_err("too shallow");
         assert_eq!(
             e.to_string(),
-            "map@r needs the top 2 neighbours but only 1 were retrieved per query; rerun the kNN \
+            "map_at_r needs the top 2 neighbours but only 1 were retrieved per query; rerun the kNN \
              with k ≥ 2"
         );
         let e = per_query(RetrievalMetric::RecallAtK(5), &rel).expect_err("too shallow");
         assert_eq!(
             e.to_string(),
-            "recall@5(IR) needs the top 5 neighbours but only 1 were retrieved per query; rerun \
+            "recall_at_5 needs the top 5 neighbours but only 1 were retrieved per query; rerun \
              the kNN with k ≥ 5"
         );
         assert_eq!(
             per_query(RetrievalMetric::HitRateAtK(0), &rel)
                 .expect_err("k=0")
                 .to_string(),
-            "hit_rate@0: the cut-off k must be at least 1"
+            "hit_rate_at_0: the cut-off k must be at least 1"
         );
         assert!(relevance_from_labels(&[9], 1, &[0], &labels, false).is_err());
         assert!(relevance_from_labels(&[0, 1], 1, &[0], &labels, false).is_err());
