@@ -117,6 +117,8 @@ pub enum Phrase {
     Plots,
     /// Comparison report title.
     CompareTitle,
+    /// Retrieval report title.
+    RetrievalTitle,
 }
 
 /// The phrase in `lang`.
@@ -213,6 +215,8 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, Plots) => "그래프",
         (Lang::En, CompareTitle) => "Model comparison",
         (Lang::Ko, CompareTitle) => "모델 비교 보고서",
+        (Lang::En, RetrievalTitle) => "Retrieval evaluation",
+        (Lang::Ko, RetrievalTitle) => "검색 평가 보고서",
     }
 }
 

@@ -16,6 +16,7 @@ pub mod compare;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
+pub mod retrieval;
 mod sections;
 pub mod svg;
 mod table;

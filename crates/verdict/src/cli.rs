@@ -17,6 +17,9 @@ pub(crate) enum Command {
     Eval(EvalArgs),
     /// Compare models on the same eval set with paired tests (McNemar, DeLong, paired bootstrap).
     Compare(CompareArgs),
+    /// Evaluate retrieval / metric learning: embeddings with labels (exact kNN over the whole
+    /// gallery), or ranked lists (TREC run and qrels).
+    Retrieval(RetrievalArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -197,4 +200,73 @@ pub(crate) struct CompareArgs {
     /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
     #[arg(long)]
     pub(crate) out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SimilarityArg {
+    /// Cosine similarity (rows normalised).
+    Cosine,
+    /// Inner product.
+    Dot,
+    /// Euclidean distance (smaller is closer).
+    L2,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum NoRelevantArg {
+    /// Leave queries without any relevant item out of the means (pytorch-metric-learning).
+    Exclude,
+    /// Score them 0 (ranx, trec_eval).
+    Zero,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetrievalArgs {
+    /// Query embeddings: .npy (float32/float64) or Parquet with a list column (--embedding-col).
+    #[arg(long, required_unless_present = "run")]
+    pub(crate) query: Option<PathBuf>,
+    /// Labels (and metadata) of the queries, one row per embedding row (CSV/Parquet/JSONL).
+    #[arg(long, requires = "query")]
+    pub(crate) query_labels: Option<PathBuf>,
+    /// Gallery embeddings; without it each query is searched among the other queries (leave-one-out).
+    #[arg(long, requires = "gallery_labels")]
+    pub(crate) gallery: Option<PathBuf>,
+    /// Labels of the gallery rows.
+    #[arg(long, requires = "gallery")]
+    pub(crate) gallery_labels: Option<PathBuf>,
+    /// The list column holding embeddings when the embedding file is Parquet.
+    #[arg(long, default_value = "embedding")]
+    pub(crate) embedding_col: String,
+    /// Column with the label: items with the query's label are its relevant items.
+    #[arg(long, default_value = "label")]
+    pub(crate) label_col: String,
+    /// Also report every value of this query metadata column as its own subset.
+    #[arg(long)]
+    pub(crate) subset_col: Option<String>,
+    /// Cut-offs for the @k metrics.
+    #[arg(long, value_delimiter = ',', default_value = "1,5,10")]
+    pub(crate) k: Vec<usize>,
+    /// Similarity for the kNN search.
+    #[arg(long, value_enum, default_value = "cosine")]
+    pub(crate) similarity: SimilarityArg,
+    /// What queries with no relevant item count for.
+    #[arg(long, value_enum, default_value = "exclude")]
+    pub(crate) no_relevant: NoRelevantArg,
+    /// A ranked-list run (TREC text or ranx JSON) instead of embeddings.
+    #[arg(long, requires = "qrels", conflicts_with = "query")]
+    pub(crate) run: Option<PathBuf>,
+    /// Relevance judgments for --run (TREC qrels or ranx JSON).
+    #[arg(long, requires = "run")]
+    pub(crate) qrels: Option<PathBuf>,
+    /// Bootstrap resamples of the queries for intervals (0 = off).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) bootstrap: usize,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    pub(crate) ci: f64,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }

@@ -18,6 +18,7 @@ pub fn run() -> ExitCode {
     let result = match args.command {
         cli::Command::Eval(a) => commands::eval::run(&a),
         cli::Command::Compare(a) => commands::compare::run(&a),
+        cli::Command::Retrieval(a) => commands::retrieval::run(&a),
     };
     match result {
         Ok(output) => {

@@ -4,4 +4,5 @@
 mod cli;
 mod compare;
 mod parity;
+mod retrieval;
 mod support;

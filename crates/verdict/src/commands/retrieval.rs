@@ -1,0 +1,356 @@
+//! `verdict retrieval`: embeddings + labels → exact kNN over the whole gallery → per-query
+//! relevance → metrics with bootstrap intervals over queries, overall, per subset and per class;
+//! or a ranked-list run with its qrels.
+
+use super::common;
+use crate::cli::{NoRelevantArg, OutputFormat, RetrievalArgs, SimilarityArg};
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn};
+use verdict_core::retrieval::{
+    self, NoRelevant, QueryRelevance, RetrievalMetric, Summary, ndcg_at_k, relevance_from_labels,
+};
+use verdict_io::{EmbeddingMatrix, ReadOptions};
+use verdict_report::retrieval::RetrievalReport;
+
+fn read_embeddings(path: &Path, column: &str) -> Result<EmbeddingMatrix> {
+    let is_parquet = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("parquet" | "pq")
+    );
+    let m = if is_parquet {
+        verdict_io::read_embedding_column(path, column)?
+    } else {
+        verdict_io::read_npy(path)?
+    };
+    Ok(m)
+}
+
+/// The label column (as text) and an optional metadata column of a labels file.
+fn read_labels(
+    path: &Path,
+    label: &str,
+    subset: Option<&str>,
+    rows: usize,
+) -> Result<(Vec<String>, Option<Vec<String>>)> {
+    let table = verdict_io::read_table(path, &ReadOptions::default())?;
+    let text = |name: &str| -> Result<Vec<String>> {
+        let col = table.column(name).with_context(|| {
+            format!(
+                "{}: missing column \"{name}\"; the file has columns: {}",
+                path.display(),
+                table.all_columns.join(", ")
+            )
+        })?;
+        (0..table.n_rows)
+            .map(|i| {
+                col.text(i).map(|t| t.into_owned()).with_context(|| {
+                    format!(
+                        "{}: {}: column \"{name}\": expected a value, found {}",
+                        path.display(),
+                        table.locator.describe(i),
+                        table.null_word()
+                    )
+                })
+            })
+            .collect()
+    };
+    let labels = text(label)?;
+    if labels.len() != rows {
+        bail!(
+            "{}: {} label rows, but the embeddings have {rows} rows; labels are aligned by row, so the counts must agree",
+            path.display(),
+            labels.len()
+        );
+    }
+    let subset = subset.map(text).transpose()?;
+    Ok((labels, subset))
+}
+
+/// Counts embedding rows that repeat an earlier row exactly.
+fn duplicate_rows(m: &EmbeddingMatrix) -> usize {
+    let mut seen: HashSet<Vec<u32>> = HashSet::with_capacity(m.rows);
+    (0..m.rows)
+        .filter(|&i| {
+            !seen.insert(
+                m.data[i * m.dim..(i + 1) * m.dim]
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect(),
+            )
+        })
+        .count()
+}
+
+struct Evaluated {
+    names: Vec<String>,
+    values: Vec<Vec<f64>>,
+    labels: Vec<String>,
+    subsets: Option<Vec<String>>,
+    header: Map<String, Value>,
+    warnings: Vec<String>,
+}
+
+fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
+    let (Some(qpath), Some(qlabels)) = (&a.query, &a.query_labels) else {
+        bail!("--query needs --query-labels (or give --run and --qrels)");
+    };
+    let query = read_embeddings(qpath, &a.embedding_col)?;
+    let (q_text, subsets) =
+        read_labels(qlabels, &a.label_col, a.subset_col.as_deref(), query.rows)?;
+    let gallery = match (&a.gallery, &a.gallery_labels) {
+        (Some(g), Some(gl)) => {
+            let m = read_embeddings(g, &a.embedding_col)?;
+            let (t, _) = read_labels(gl, &a.label_col, None, m.rows)?;
+            Some((m, t))
+        }
+        _ => None,
+    };
+    let loo = gallery.is_none();
+    // One label dictionary for queries and gallery.
+    let mut dict: HashMap<String, u32> = HashMap::new();
+    let mut id = |t: &String| {
+        let next = dict.len() as u32;
+        *dict.entry(t.clone()).or_insert(next)
+    };
+    let q_ids: Vec<u32> = q_text.iter().map(&mut id).collect();
+    let g_ids: Vec<u32> = match &gallery {
+        Some((_, t)) => t.iter().map(&mut id).collect(),
+        None => q_ids.clone(),
+    };
+    let (gm, g_rows) = match &gallery {
+        Some((m, _)) => (m, m.rows),
+        None => (&query, query.rows),
+    };
+    if gm.dim != query.dim {
+        bail!(
+            "the query embeddings have {} dimensions and the gallery {}",
+            query.dim,
+            gm.dim
+        );
+    }
+    // Depth: the largest cut-off, and at least the largest R so MAP@R and R-precision are exact
+    // (pytorch-metric-learning's k = "max_bin_count").
+    let mut count: HashMap<u32, usize> = HashMap::new();
+    for &l in &g_ids {
+        *count.entry(l).or_default() += 1;
+    }
+    let max_r = q_ids
+        .iter()
+        .map(|l| count.get(l).map_or(0, |&c| c - usize::from(loo)))
+        .max()
+        .unwrap_or(0);
+    let max_k = a.k.iter().copied().max().unwrap_or(1);
+    let candidates = g_rows - usize::from(loo);
+    if max_k > candidates {
+        bail!(
+            "--k {max_k} is larger than the {candidates} candidates each query has ({})",
+            if loo {
+                format!("leave-one-out among {} queries leaves n − 1", query.rows)
+            } else {
+                format!("the gallery has {g_rows} rows")
+            }
+        );
+    }
+    let depth = max_k.max(max_r).min(candidates);
+    let similarity = match a.similarity {
+        SimilarityArg::Cosine => Similarity::Cosine,
+        SimilarityArg::Dot => Similarity::Dot,
+        SimilarityArg::L2 => Similarity::L2,
+    };
+    let cfg = KnnConfig {
+        similarity,
+        leave_one_out: loo,
+        ..KnnConfig::new(depth)
+    };
+    let bar = common::progress(&a.output, query.rows, "queries");
+    let neighbors = knn(
+        Matrix::new(&query.data, query.rows, query.dim),
+        Matrix::new(&gm.data, g_rows, gm.dim),
+        &cfg,
+        &|n| bar.inc(n as u64),
+    )?;
+    bar.finish_and_clear();
+    let rel = relevance_from_labels(&neighbors.index, depth, &q_ids, &g_ids, loo)?;
+    let metrics: Vec<RetrievalMetric> = RetrievalMetric::standard(&a.k)
+        .into_iter()
+        .filter(|m| {
+            !matches!(m, RetrievalMetric::MapAtR | RetrievalMetric::RPrecision) || max_r <= depth
+        })
+        .collect();
+    let names = metrics.iter().map(|m| m.name()).collect();
+    let values = metrics
+        .iter()
+        .map(|&m| retrieval::per_query(m, &rel))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut warnings = Vec::new();
+    let dups = duplicate_rows(gm);
+    if dups > 0 {
+        warnings.push(format!(
+            "{dups} gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics"
+        ));
+    }
+    let mut header = Map::new();
+    header.insert("mode".into(), json!("embeddings"));
+    header.insert("queries".into(), json!(query.rows));
+    header.insert(
+        "gallery".into(),
+        if loo {
+            json!("leave-one-out")
+        } else {
+            json!(g_rows)
+        },
+    );
+    header.insert("dim".into(), json!(query.dim));
+    header.insert(
+        "similarity".into(),
+        json!(format!("{similarity:?}").to_lowercase()),
+    );
+    header.insert("depth".into(), json!(depth));
+    Ok(Evaluated {
+        names,
+        values,
+        labels: q_text,
+        subsets,
+        header,
+        warnings,
+    })
+}
+
+fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
+    let (Some(run_path), Some(qrels_path)) = (&a.run, &a.qrels) else {
+        bail!("--run needs --qrels");
+    };
+    let run = verdict_io::read_run(run_path)?;
+    let qrels = verdict_io::read_qrels(qrels_path)?;
+    let max_k = a.k.iter().copied().max().unwrap_or(1);
+    // ranx evaluates the queries of the qrels, in sorted order; a query missing from the run
+    // retrieved nothing.
+    let qids: Vec<&String> = qrels.queries.keys().collect();
+    let lists: Vec<Vec<(String, f64)>> = qids.iter().map(|q| run.ranked(q)).collect();
+    let depth = lists.iter().map(Vec::len).max().unwrap_or(0).max(max_k);
+    let mut relevant = Vec::with_capacity(qids.len() * depth);
+    let mut n_relevant = Vec::with_capacity(qids.len());
+    let mut gains: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    for (q, list) in qids.iter().zip(&lists) {
+        let judged = &qrels.queries[*q];
+        let g: Vec<f64> = list
+            .iter()
+            .map(|(d, _)| judged.get(d).map_or(0.0, |&r| r.max(0) as f64))
+            .collect();
+        relevant.extend(g.iter().map(|&x| x > 0.0));
+        relevant.extend(std::iter::repeat_n(false, depth - g.len()));
+        let ideal: Vec<f64> = judged
+            .values()
+            .filter(|&&r| r > 0)
+            .map(|&r| r as f64)
+            .collect();
+        n_relevant.push(ideal.len());
+        gains.push((g, ideal));
+    }
+    let rel = QueryRelevance {
+        depth,
+        relevant,
+        n_relevant,
+    };
+    let mut metrics = vec![RetrievalMetric::PrecisionAt1];
+    for &k in &a.k {
+        metrics.extend([
+            RetrievalMetric::HitRateAtK(k),
+            RetrievalMetric::RecallAtK(k),
+            RetrievalMetric::PrecisionAtK(k),
+        ]);
+    }
+    metrics.extend([RetrievalMetric::Mrr, RetrievalMetric::Map]);
+    let mut names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
+    let mut values = metrics
+        .iter()
+        .map(|&m| retrieval::per_query(m, &rel))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Graded nDCG (ranx: linear gains).
+    for &k in &a.k {
+        names.push(format!("ndcg_at_{k}"));
+        values.push(
+            gains
+                .iter()
+                .map(|(g, ideal)| ndcg_at_k(g, ideal, k))
+                .collect(),
+        );
+    }
+    let missing = qids.iter().filter(|q| run.get(q).is_none()).count();
+    let mut warnings = Vec::new();
+    if missing > 0 {
+        warnings.push(format!(
+            "{missing} judged queries are missing from the run; they retrieved nothing and score 0"
+        ));
+    }
+    let mut header = Map::new();
+    header.insert("mode".into(), json!("ranked lists"));
+    header.insert("queries".into(), json!(qids.len()));
+    Ok(Evaluated {
+        names,
+        values,
+        labels: qids.iter().map(|q| (*q).clone()).collect(),
+        subsets: None,
+        header,
+        warnings,
+    })
+}
+
+pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
+    if !(a.ci > 0.0 && a.ci < 1.0) {
+        bail!("--ci must be between 0 and 1 (exclusive), got {}", a.ci);
+    }
+    if a.k.contains(&0) {
+        bail!("--k values must be at least 1");
+    }
+    let e = if a.run.is_some() {
+        run_mode(a)?
+    } else {
+        embeddings_mode(a)?
+    };
+    let policy = match a.no_relevant {
+        NoRelevantArg::Exclude => NoRelevant::Exclude,
+        NoRelevantArg::Zero => NoRelevant::Zero,
+    };
+    let n = e.values.first().map_or(0, Vec::len);
+    let all: Vec<usize> = (0..n).collect();
+    let summarize = |rows: &[usize]| {
+        retrieval::summarize(&e.names, &e.values, rows, policy, a.bootstrap, a.seed, a.ci)
+    };
+    let overall = summarize(&all);
+    let group = |keys: &[String]| -> Vec<(String, Summary)> {
+        let mut rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            rows.entry(k.as_str()).or_default().push(i);
+        }
+        rows.into_iter()
+            .map(|(k, r)| (k.to_string(), summarize(&r)))
+            .collect()
+    };
+    let subsets = e.subsets.as_ref().map(|s| group(s));
+    let per_class = (a.run.is_none()).then(|| group(&e.labels));
+    let report = RetrievalReport {
+        header: e.header.clone().into_iter().collect(),
+        k: a.k.clone(),
+        no_relevant_policy: match policy {
+            NoRelevant::Exclude => "exclude",
+            NoRelevant::Zero => "zero",
+        },
+        overall,
+        subsets: a.subset_col.clone().zip(subsets),
+        per_class,
+        bootstrap: (a.bootstrap > 0).then_some((a.bootstrap, a.seed, a.ci)),
+        warnings: e.warnings,
+    };
+    let lang = common::lang(&a.output);
+    Ok(match a.output.format {
+        OutputFormat::Json => verdict_report::retrieval::json(&report),
+        OutputFormat::Md => verdict_report::retrieval::render(&report, lang, true, false),
+        OutputFormat::Text => {
+            verdict_report::retrieval::render(&report, lang, false, common::color(&a.output))
+        }
+    })
+}

@@ -1,0 +1,268 @@
+//! `verdict retrieval` against pytorch-metric-learning and ranx: the fixtures under
+//! `tests/fixtures/retrieval` were written by `python/make_retrieval_fixtures.py` with the real
+//! libraries (see its README). Embedding input must agree to 1e-6 (float32 embeddings; PML's
+//! own MRR mean is float32), ranked-list input exactly (1e-12).
+
+use crate::support::{fixtures, verdict};
+use serde_json::Value;
+use std::path::Path;
+
+fn expected(name: &str) -> Value {
+    let p = fixtures()
+        .join("retrieval")
+        .join(format!("{name}.expected.json"));
+    serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")
+}
+
+/// Compares every expected metric that the output has (`{name: {value}}` objects); returns how
+/// many were compared.
+fn compare_metrics(
+    want: &Value,
+    got: &Value,
+    tol: f64,
+    ctx: &str,
+    errors: &mut Vec<String>,
+) -> usize {
+    let mut n = 0;
+    for (name, v) in want.as_object().into_iter().flatten() {
+        let (Some(w), Some(g)) = (v["value"].as_f64(), got[name]["value"].as_f64()) else {
+            continue;
+        };
+        n += 1;
+        if (w - g).abs() > tol {
+            errors.push(format!(
+                "{ctx}: {name}: expected {w}, got {g} (diff {:e})",
+                (w - g).abs()
+            ));
+        }
+    }
+    n
+}
+
+fn run_json(dir: &Path, args: &[&str]) -> Value {
+    let (code, out, err) = verdict(dir, args);
+    assert_eq!(code, 0, "verdict {args:?}: {err}");
+    serde_json::from_str(&out).expect("json")
+}
+
+/// Writes rows `rows` of an `(n, dim)` float32 matrix as a NumPy v1.0 `.npy` file.
+fn write_npy(path: &Path, data: &[f32], dim: usize, rows: &[usize]) {
+    let mut header = format!(
+        "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {dim}), }}",
+        rows.len()
+    );
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend((header.len() as u16).to_le_bytes());
+    bytes.extend(header.as_bytes());
+    for &r in rows {
+        for x in &data[r * dim..(r + 1) * dim] {
+            bytes.extend(x.to_le_bytes());
+        }
+    }
+    std::fs::write(path, bytes).expect("write npy");
+}
+
+#[test]
+fn leave_one_out_matches_pytorch_metric_learning() {
+    let dir = fixtures().join("retrieval");
+    let mut errors = Vec::new();
+    for (name, sim) in [("digits_cosine_loo", "cosine"), ("digits_l2_loo", "l2")] {
+        let want = expected(name);
+        let got = run_json(
+            &dir,
+            &[
+                "retrieval",
+                "--query",
+                "digits_emb.npy",
+                "--query-labels",
+                "digits_labels.csv",
+                "--similarity",
+                sim,
+                "--subset-col",
+                "subset",
+                "--k",
+                "1,5,10",
+                "--bootstrap",
+                "0",
+                "--format",
+                "json",
+            ],
+        );
+        let n = compare_metrics(
+            &want["expected"]["metrics"],
+            &got["metrics"],
+            1e-6,
+            name,
+            &mut errors,
+        );
+        assert!(n >= 7, "{name}: only {n} metrics compared");
+        for sub in ["even", "odd"] {
+            let s = got["subsets"]["values"]
+                .as_array()
+                .expect("subsets")
+                .iter()
+                .find(|v| v["value"] == sub)
+                .expect("subset");
+            assert_eq!(
+                s["summary"]["queries"],
+                want["expected"]["by_subset"][sub]["n_queries"]
+            );
+            let n = compare_metrics(
+                &want["expected"]["by_subset"][sub],
+                &s["summary"]["metrics"],
+                1e-6,
+                name,
+                &mut errors,
+            );
+            assert!(n >= 7, "{name}/{sub}: only {n} compared");
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn query_gallery_split_matches_pytorch_metric_learning() {
+    let dir = fixtures().join("retrieval");
+    let labels = std::fs::read_to_string(dir.join("digits_labels.csv")).expect("labels");
+    let lines: Vec<&str> = labels.lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    let split_col = header
+        .split(',')
+        .position(|c| c == "split")
+        .expect("split column");
+    let (q, g): (Vec<usize>, Vec<usize>) =
+        (0..rows.len()).partition(|&i| rows[i].split(',').nth(split_col) == Some("query"));
+    let npy = std::fs::read(dir.join("digits_emb.npy")).expect("npy");
+    let header_len = u16::from_le_bytes([npy[8], npy[9]]) as usize;
+    let data: Vec<f32> = npy[10 + header_len..]
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let dim = data.len() / rows.len();
+    let tmp = tempfile::tempdir().expect("tmp");
+    write_npy(&tmp.path().join("q.npy"), &data, dim, &q);
+    write_npy(&tmp.path().join("g.npy"), &data, dim, &g);
+    let csv = |idx: &[usize]| {
+        std::iter::once(header)
+            .chain(idx.iter().map(|&i| rows[i]))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    std::fs::write(tmp.path().join("q.csv"), csv(&q)).expect("q.csv");
+    std::fs::write(tmp.path().join("g.csv"), csv(&g)).expect("g.csv");
+    let mut errors = Vec::new();
+    for (name, sim) in [("digits_cosine_split", "cosine"), ("digits_l2_split", "l2")] {
+        let got = run_json(
+            tmp.path(),
+            &[
+                "retrieval",
+                "--query",
+                "q.npy",
+                "--query-labels",
+                "q.csv",
+                "--gallery",
+                "g.npy",
+                "--gallery-labels",
+                "g.csv",
+                "--similarity",
+                sim,
+                "--k",
+                "1,5,10",
+                "--bootstrap",
+                "0",
+                "--format",
+                "json",
+            ],
+        );
+        let n = compare_metrics(
+            &expected(name)["expected"]["metrics"],
+            &got["metrics"],
+            1e-6,
+            name,
+            &mut errors,
+        );
+        assert!(n >= 7, "{name}: only {n} compared");
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn ranked_lists_match_ranx_exactly() {
+    let dir = fixtures().join("retrieval");
+    let mut errors = Vec::new();
+    for (name, run, qrels, ks) in [
+        ("digits_ranx", "digits.run", "digits.qrels", "1,5,10"),
+        (
+            "tiny_graded",
+            "tiny_graded.run",
+            "tiny_graded.qrels",
+            "1,3,5,10",
+        ),
+    ] {
+        let got = run_json(
+            &dir,
+            &[
+                "retrieval",
+                "--run",
+                run,
+                "--qrels",
+                qrels,
+                "--k",
+                ks,
+                "--no-relevant",
+                "zero",
+                "--bootstrap",
+                "0",
+                "--format",
+                "json",
+            ],
+        );
+        let n = compare_metrics(
+            &expected(name)["expected"]["metrics"],
+            &got["metrics"],
+            1e-12,
+            name,
+            &mut errors,
+        );
+        assert!(n >= 8, "{name}: only {n} compared");
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn retrieval_guards_explain_themselves() {
+    let dir = fixtures().join("retrieval");
+    let (code, _, err) = verdict(
+        &dir,
+        &[
+            "retrieval",
+            "--query",
+            "digits_emb.npy",
+            "--query-labels",
+            "digits_labels.csv",
+            "--k",
+            "5000",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--k 5000 is larger than the 1796 candidates"),
+        "{err}"
+    );
+    let (code, _, err) = verdict(
+        &dir,
+        &[
+            "retrieval",
+            "--query",
+            "digits_emb.npy",
+            "--query-labels",
+            "tiny_graded.qrels",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+}
