@@ -297,24 +297,12 @@ pub(crate) fn sections(
         t(lang, Phrase::Samples),
         r.models[0].n
     )));
-    if let Some((c, k)) = &rep.groups {
-        head.push(Block::Line(format!(
-            "{}: `{c}` ({k})",
-            t(lang, Phrase::Groups)
-        )));
-    }
-    head.push(Block::Line(format!(
-        "{}: `{}`",
-        t(lang, Phrase::Fingerprint),
-        rep.fingerprint
-    )));
-    if let Some(b) = &r.bootstrap {
-        head.push(Block::Line(format!(
-            "{}: {}",
-            t(lang, Phrase::Bootstrap),
-            crate::i18n::bootstrap_line(lang, b, rep.groups.as_ref().map(|(c, _)| c.as_str()))
-        )));
-    }
+    head.extend(crate::sections::provenance(
+        lang,
+        rep.groups.as_ref().map(|(c, k)| (c.as_str(), *k)),
+        &rep.fingerprint,
+        r.bootstrap.as_ref(),
+    ));
     out.push(Section {
         title: t(lang, Phrase::Verdict).into(),
         blocks: head,

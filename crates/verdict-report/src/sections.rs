@@ -179,6 +179,35 @@ fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
     out
 }
 
+/// Where the numbers come from: the groups, the eval set's fingerprint, the intervals.
+pub(crate) fn provenance(
+    lang: Lang,
+    groups: Option<(&str, usize)>,
+    fingerprint: &str,
+    bootstrap: Option<&verdict_core::eval::BootstrapInfo>,
+) -> Vec<Block> {
+    let mut out = Vec::new();
+    if let Some((c, k)) = groups {
+        out.push(Block::Line(format!(
+            "{}: `{c}` ({k})",
+            t(lang, Phrase::Groups)
+        )));
+    }
+    out.push(Block::Line(format!(
+        "{}: `{fingerprint}`",
+        t(lang, Phrase::Fingerprint)
+    )));
+    let intervals = match bootstrap {
+        Some(b) => i18n::bootstrap_line(lang, b, groups.map(|(c, _)| c)),
+        None => t(lang, Phrase::NoBootstrap).to_string(),
+    };
+    out.push(Block::Line(format!(
+        "{}: {intervals}",
+        t(lang, Phrase::Bootstrap)
+    )));
+    out
+}
+
 /// All sections of an evaluation report, in order.
 pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
     let r = &rep.result;
@@ -207,29 +236,12 @@ pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
     if let Some(th) = r.threshold {
         head.push(Block::Line(format!("{}: {th}", t(lang, Phrase::Threshold))));
     }
-    if let (Some(c), Some(k)) = (&rep.group_column, rep.group_count) {
-        head.push(Block::Line(format!(
-            "{}: `{c}` ({k})",
-            t(lang, Phrase::Groups)
-        )));
-    }
-    head.push(Block::Line(format!(
-        "{}: `{}`",
-        t(lang, Phrase::Fingerprint),
-        rep.fingerprint
-    )));
-    head.push(Block::Line(match &r.bootstrap {
-        Some(b) => format!(
-            "{}: {}",
-            t(lang, Phrase::Bootstrap),
-            i18n::bootstrap_line(lang, b, rep.group_column.as_deref())
-        ),
-        None => format!(
-            "{}: {}",
-            t(lang, Phrase::Bootstrap),
-            t(lang, Phrase::NoBootstrap)
-        ),
-    }));
+    head.extend(provenance(
+        lang,
+        rep.group_column.as_deref().zip(rep.group_count),
+        &rep.fingerprint,
+        r.bootstrap.as_ref(),
+    ));
     let mut out = vec![Section {
         title: t(lang, Phrase::EvalSet).into(),
         blocks: head,

@@ -100,12 +100,9 @@ pub(crate) struct InputArgs {
     pub(crate) normalize: bool,
 }
 
-/// Threshold, intervals and calibration (shared by eval and compare).
+/// Bootstrap intervals (shared by every command that reports intervals).
 #[derive(Debug, Args)]
-pub(crate) struct StatArgs {
-    /// Decision threshold: score >= threshold is positive.
-    #[arg(long, default_value_t = 0.5)]
-    pub(crate) threshold: f64,
+pub(crate) struct BootstrapArgs {
     /// Bootstrap resamples for confidence intervals (0 = off).
     #[arg(long, default_value_t = 1000)]
     pub(crate) bootstrap: usize,
@@ -115,6 +112,16 @@ pub(crate) struct StatArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub(crate) ci: f64,
+}
+
+/// Threshold, intervals and calibration (shared by eval and compare).
+#[derive(Debug, Args)]
+pub(crate) struct StatArgs {
+    /// Decision threshold: score >= threshold is positive.
+    #[arg(long, default_value_t = 0.5)]
+    pub(crate) threshold: f64,
+    #[command(flatten)]
+    pub(crate) boot: BootstrapArgs,
     /// Calibration bins.
     #[arg(long, default_value_t = 15)]
     pub(crate) calibration_bins: usize,
@@ -258,15 +265,8 @@ pub(crate) struct RetrievalArgs {
     /// Relevance judgments for --run (TREC qrels or ranx JSON).
     #[arg(long, requires = "run")]
     pub(crate) qrels: Option<PathBuf>,
-    /// Bootstrap resamples of the queries for intervals (0 = off).
-    #[arg(long, default_value_t = 1000)]
-    pub(crate) bootstrap: usize,
-    /// Bootstrap seed.
-    #[arg(long, default_value_t = 0)]
-    pub(crate) seed: u64,
-    /// Confidence level.
-    #[arg(long, default_value_t = 0.95)]
-    pub(crate) ci: f64,
+    #[command(flatten)]
+    pub(crate) boot: BootstrapArgs,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

@@ -61,8 +61,11 @@ pub(crate) fn eval_config(
     if !a.threshold.is_finite() {
         bail!("--threshold must be a finite number, got {}", a.threshold);
     }
-    if !(a.ci > 0.0 && a.ci < 1.0) {
-        bail!("--ci must be between 0 and 1 (exclusive), got {}", a.ci);
+    if !(a.boot.ci > 0.0 && a.boot.ci < 1.0) {
+        bail!(
+            "--ci must be between 0 and 1 (exclusive), got {}",
+            a.boot.ci
+        );
     }
     if a.calibration_bins == 0 {
         bail!("--calibration-bins must be at least 1");
@@ -79,9 +82,9 @@ pub(crate) fn eval_config(
     }
     Ok(EvalConfig {
         threshold: a.threshold,
-        bootstrap: a.bootstrap,
-        seed: a.seed,
-        level: a.ci,
+        bootstrap: a.boot.bootstrap,
+        seed: a.boot.seed,
+        level: a.boot.ci,
         calibration: CalibrationConfig {
             n_bins: a.calibration_bins,
             binning: match a.calibration_strategy {

@@ -300,8 +300,11 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
 }
 
 pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
-    if !(a.ci > 0.0 && a.ci < 1.0) {
-        bail!("--ci must be between 0 and 1 (exclusive), got {}", a.ci);
+    if !(a.boot.ci > 0.0 && a.boot.ci < 1.0) {
+        bail!(
+            "--ci must be between 0 and 1 (exclusive), got {}",
+            a.boot.ci
+        );
     }
     if a.k.contains(&0) {
         bail!("--k values must be at least 1");
@@ -318,7 +321,15 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
     let n = e.values.first().map_or(0, Vec::len);
     let all: Vec<usize> = (0..n).collect();
     let summarize = |rows: &[usize]| {
-        retrieval::summarize(&e.names, &e.values, rows, policy, a.bootstrap, a.seed, a.ci)
+        retrieval::summarize(
+            &e.names,
+            &e.values,
+            rows,
+            policy,
+            a.boot.bootstrap,
+            a.boot.seed,
+            a.boot.ci,
+        )
     };
     let overall = summarize(&all);
     let group = |keys: &[String]| -> Vec<(String, Summary)> {
@@ -342,7 +353,7 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
         overall,
         subsets: a.subset_col.clone().zip(subsets),
         per_class,
-        bootstrap: (a.bootstrap > 0).then_some((a.bootstrap, a.seed, a.ci)),
+        bootstrap: (a.boot.bootstrap > 0).then_some((a.boot.bootstrap, a.boot.seed, a.boot.ci)),
         warnings: e.warnings,
     };
     let lang = common::lang(&a.output);
