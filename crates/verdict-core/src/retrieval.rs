@@ -567,9 +567,160 @@ pub fn summarize(
     }
 }
 
+/// Two systems compared on the same queries for one metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairedQueries {
+    /// Queries compared (both values defined, or scored 0 under [`NoRelevant::Zero`]).
+    pub queries: usize,
+    /// Mean of A.
+    pub mean_a: f64,
+    /// Mean of B.
+    pub mean_b: f64,
+    /// Mean of B − A.
+    pub delta: f64,
+    /// Percentile interval of the paired bootstrap over queries.
+    pub ci: Option<(f64, f64)>,
+    /// Paired-bootstrap p-value `min(1, 2·min(P(Δ* ≤ 0), P(Δ* ≥ 0)))`.
+    pub p_bootstrap: Option<f64>,
+    /// Paired randomization (sign-flip) test: `(#(|Δ*| ≥ |Δ|) + 1)/(R + 1)`, two-sided with the
+    /// +1 correction (ranx's Fisher test omits it, so it can report p = 0).
+    pub p_randomization: Option<f64>,
+    /// Queries where B scores higher / equal / lower than A.
+    pub wins: usize,
+    /// Ties.
+    pub ties: usize,
+    /// Losses.
+    pub losses: usize,
+}
+
+/// Compares per-query values `a` and `b` (same queries, NaN = no relevant item, handled by
+/// `policy`). Replicate `r` of the bootstrap and of the randomization test draws from its own
+/// seeded stream, so results do not depend on the thread count.
+pub fn paired_queries(
+    a: &[f64],
+    b: &[f64],
+    policy: NoRelevant,
+    bootstrap: usize,
+    permutations: usize,
+    seed: u64,
+    level: f64,
+) -> PairedQueries {
+    use rayon::prelude::*;
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .filter_map(|(&x, &y)| match (x.is_nan() || y.is_nan(), policy) {
+            (false, _) => Some((x, y)),
+            (true, NoRelevant::Zero) => Some((
+                if x.is_nan() { 0.0 } else { x },
+                if y.is_nan() { 0.0 } else { y },
+            )),
+            (true, NoRelevant::Exclude) => None,
+        })
+        .collect();
+    let n = pairs.len();
+    let d: Vec<f64> = pairs.iter().map(|(x, y)| y - x).collect();
+    let mean = |v: &mut dyn Iterator<Item = f64>| {
+        let mut s = crate::stats::Neumaier::default();
+        let mut k = 0usize;
+        for x in v {
+            s.add(x);
+            k += 1;
+        }
+        if k == 0 {
+            f64::NAN
+        } else {
+            s.total() / k as f64
+        }
+    };
+    let delta = mean(&mut d.iter().copied());
+    let (mut wins, mut ties, mut losses) = (0, 0, 0);
+    for &x in &d {
+        if x > 0.0 {
+            wins += 1;
+        } else if x < 0.0 {
+            losses += 1;
+        } else {
+            ties += 1;
+        }
+    }
+    let (ci, p_bootstrap) = if bootstrap > 0 && n > 0 {
+        let reps = crate::bootstrap::Resampler::plain(n).run(
+            bootstrap,
+            seed,
+            |c| {
+                let (mut s, mut k) = (crate::stats::Neumaier::default(), 0u64);
+                for (i, &w) in c.iter().enumerate() {
+                    s.add(d[i] * f64::from(w));
+                    k += u64::from(w);
+                }
+                vec![s.total() / k as f64]
+            },
+            &|| {},
+        );
+        let col: Vec<f64> = reps.iter().map(|r| r[0]).collect();
+        let (lo, hi, _) = crate::stats::percentile_interval(&col, level);
+        let le = col.iter().filter(|&&x| x <= 0.0).count() as f64 / col.len() as f64;
+        let ge = col.iter().filter(|&&x| x >= 0.0).count() as f64 / col.len() as f64;
+        (Some((lo, hi)), Some((2.0 * le.min(ge)).min(1.0)))
+    } else {
+        (None, None)
+    };
+    let p_randomization = (permutations > 0 && n > 0).then(|| {
+        let observed = delta.abs();
+        let gamma = 100.0 * f64::EPSILON * observed;
+        let extreme: usize = (0..permutations as u64)
+            .into_par_iter()
+            .map(|r| {
+                let mut rng = crate::rng::Xoshiro256pp::for_stream(seed ^ 0x7369_676e_666c_6970, r);
+                let mut s = crate::stats::Neumaier::default();
+                for &x in &d {
+                    s.add(if rng.next_u64() & 1 == 1 { -x } else { x });
+                }
+                usize::from((s.total() / n as f64).abs() >= observed - gamma)
+            })
+            .sum();
+        (extreme as f64 + 1.0) / (permutations as f64 + 1.0)
+    });
+    PairedQueries {
+        queries: n,
+        mean_a: mean(&mut pairs.iter().map(|p| p.0)),
+        mean_b: mean(&mut pairs.iter().map(|p| p.1)),
+        delta,
+        ci,
+        p_bootstrap,
+        p_randomization,
+        wins,
+        ties,
+        losses,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_queries_counts_and_tests() {
+        let a = [1.0, 0.5, 0.0, f64::NAN, 0.25];
+        let b = [1.0, 0.75, 0.5, 0.5, 0.0];
+        let r = paired_queries(&a, &b, NoRelevant::Exclude, 200, 199, 3, 0.95);
+        assert_eq!(r.queries, 4);
+        assert_eq!((r.wins, r.ties, r.losses), (2, 1, 1));
+        // Δ = mean(0, .25, .5, −.25) = 0.125
+        assert!((r.delta - 0.125).abs() < 1e-15);
+        assert!((r.mean_b - r.mean_a - r.delta).abs() < 1e-15);
+        let p = r.p_randomization.expect("p");
+        // The +1 correction keeps p ≥ 1/(R+1).
+        assert!((1.0 / 200.0..=1.0).contains(&p), "{p}");
+        let z = paired_queries(&a, &b, NoRelevant::Zero, 0, 0, 3, 0.95);
+        assert_eq!(z.queries, 5);
+        assert!(z.ci.is_none() && z.p_randomization.is_none());
+        // Identical systems: nothing to tell apart.
+        let same = paired_queries(&a, &a, NoRelevant::Exclude, 100, 99, 1, 0.95);
+        assert_eq!(same.p_randomization, Some(1.0));
+        assert_eq!(same.p_bootstrap, Some(1.0));
+    }
 
     fn close(got: f64, want: f64) {
         assert!(

@@ -179,3 +179,68 @@ pub fn render(r: &RetrievalReport, lang: Lang, markdown: bool, color: bool) -> S
         crate::text::render_sections(&secs, color)
     }
 }
+
+/// One metric of a two-system comparison.
+pub type PairedRow = (String, verdict_core::retrieval::PairedQueries);
+
+/// The JSON document of `verdict retrieval compare`: every difference is B − A.
+pub fn compare_json(names: &[String; 2], rows: &[PairedRow], level: f64) -> String {
+    let mut metrics = Map::new();
+    for (name, p) in rows {
+        let (lo, hi) =
+            p.ci.map_or((Value::Null, Value::Null), |(l, h)| (num(l), num(h)));
+        metrics.insert(
+            name.clone(),
+            json!({"a": num(p.mean_a), "b": num(p.mean_b), "delta": num(p.delta), "ci_low": lo, "ci_high": hi,
+                   "p_bootstrap": p.p_bootstrap.map_or(Value::Null, num), "p_randomization": p.p_randomization.map_or(Value::Null, num),
+                   "wins": p.wins, "ties": p.ties, "losses": p.losses, "queries": p.queries}),
+        );
+    }
+    let doc = json!({"schema": 1, "tool": concat!("verdict ", env!("CARGO_PKG_VERSION")), "task": "retrieval_compare",
+                     "a": names[0], "b": names[1], "level": num(level), "metrics": metrics});
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The terminal or Markdown table of `verdict retrieval compare`.
+pub fn compare_render(
+    names: &[String; 2],
+    rows: &[PairedRow],
+    lang: Lang,
+    markdown: bool,
+    color: bool,
+) -> String {
+    let mut tb = Table::new(vec![
+        t(lang, Phrase::Metric).into(),
+        names[0].clone(),
+        names[1].clone(),
+        format!("{} − {}", names[1], names[0]),
+        t(lang, Phrase::Interval).into(),
+        "p (randomization)".into(),
+        "p (bootstrap)".into(),
+        "win/tie/loss".into(),
+    ]);
+    let p = |x: Option<f64>| x.map_or("—".into(), |v| format!("{v:.4}"));
+    for (name, r) in rows {
+        tb.row(vec![
+            name.clone(),
+            fmt4(r.mean_a),
+            fmt4(r.mean_b),
+            format!("{:+.4}", r.delta),
+            r.ci.map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
+            p(r.p_randomization),
+            p(r.p_bootstrap),
+            format!("{}/{}/{}", r.wins, r.ties, r.losses),
+        ]);
+    }
+    let secs = vec![Section {
+        title: t(lang, Phrase::Metrics).into(),
+        blocks: vec![Block::Table(tb)],
+    }];
+    if markdown {
+        crate::markdown::render_sections(t(lang, Phrase::RetrievalTitle), &secs)
+    } else {
+        crate::text::render_sections(&secs, color)
+    }
+}

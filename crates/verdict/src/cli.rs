@@ -19,7 +19,7 @@ pub(crate) enum Command {
     Compare(CompareArgs),
     /// Evaluate retrieval / metric learning: embeddings with labels (exact kNN over the whole
     /// gallery), or ranked lists (TREC run and qrels).
-    Retrieval(RetrievalArgs),
+    Retrieval(RetrievalCmd),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -101,7 +101,7 @@ pub(crate) struct InputArgs {
 }
 
 /// Bootstrap intervals (shared by every command that reports intervals).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct BootstrapArgs {
     /// Bootstrap resamples for confidence intervals (0 = off).
     #[arg(long, default_value_t = 1000)]
@@ -134,7 +134,7 @@ pub(crate) struct StatArgs {
 }
 
 /// Output (shared).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -228,6 +228,41 @@ pub(crate) enum NoRelevantArg {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct RetrievalCmd {
+    #[command(subcommand)]
+    pub(crate) sub: Option<RetrievalSub>,
+    #[command(flatten)]
+    pub(crate) args: RetrievalArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RetrievalSub {
+    /// Compare two systems on the same queries: system A from the usual flags, system B from
+    /// --query-b/--gallery-b (embeddings) or --run-b (ranked lists); per-query paired
+    /// randomization test (+1 correction), paired bootstrap, and win/tie/loss counts.
+    Compare(RetrievalCompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RetrievalCompareArgs {
+    #[command(flatten)]
+    pub(crate) a: RetrievalArgs,
+    /// System B's query embeddings (same queries and labels as --query).
+    #[arg(long)]
+    pub(crate) query_b: Option<PathBuf>,
+    /// System B's gallery embeddings (same rows and labels as --gallery).
+    #[arg(long)]
+    pub(crate) gallery_b: Option<PathBuf>,
+    /// System B's run (judged with the same --qrels).
+    #[arg(long)]
+    pub(crate) run_b: Option<PathBuf>,
+    /// Sign-flip permutations of the paired randomization test.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) permutations: usize,
+}
+
+#[derive(Debug, Clone, Args)]
 pub(crate) struct RetrievalArgs {
     /// Query embeddings: .npy (float32/float64) or Parquet with a list column (--embedding-col).
     #[arg(long, required_unless_present = "run")]

@@ -18,7 +18,10 @@ pub fn run() -> ExitCode {
     let result = match args.command {
         cli::Command::Eval(a) => commands::eval::run(&a),
         cli::Command::Compare(a) => commands::compare::run(&a),
-        cli::Command::Retrieval(a) => commands::retrieval::run(&a),
+        cli::Command::Retrieval(r) => match &r.sub {
+            None => commands::retrieval::run(&r.args),
+            Some(cli::RetrievalSub::Compare(c)) => commands::retrieval::compare(c),
+        },
     };
     match result {
         Ok(output) => {

@@ -3,7 +3,7 @@
 //! or a ranked-list run with its qrels.
 
 use super::common;
-use crate::cli::{NoRelevantArg, OutputFormat, RetrievalArgs, SimilarityArg};
+use crate::cli::{NoRelevantArg, OutputFormat, RetrievalArgs, RetrievalCompareArgs, SimilarityArg};
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -314,10 +314,7 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
     } else {
         embeddings_mode(a)?
     };
-    let policy = match a.no_relevant {
-        NoRelevantArg::Exclude => NoRelevant::Exclude,
-        NoRelevantArg::Zero => NoRelevant::Zero,
-    };
+    let policy = policy(a);
     let n = e.values.first().map_or(0, Vec::len);
     let all: Vec<usize> = (0..n).collect();
     let summarize = |rows: &[usize]| {
@@ -364,4 +361,89 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
             verdict_report::retrieval::render(&report, lang, false, common::color(&a.output))
         }
     })
+}
+
+fn policy(a: &RetrievalArgs) -> NoRelevant {
+    match a.no_relevant {
+        NoRelevantArg::Exclude => NoRelevant::Exclude,
+        NoRelevantArg::Zero => NoRelevant::Zero,
+    }
+}
+
+fn evaluate(a: &RetrievalArgs) -> Result<Evaluated> {
+    if a.run.is_some() {
+        run_mode(a)
+    } else {
+        embeddings_mode(a)
+    }
+}
+
+/// `verdict retrieval compare`: both systems on the same queries, metric by metric.
+pub(crate) fn compare(c: &RetrievalCompareArgs) -> Result<String> {
+    let a = &c.a;
+    let mut b = a.clone();
+    if a.run.is_some() {
+        b.run = Some(
+            c.run_b
+                .clone()
+                .context("--run needs --run-b for system B")?,
+        );
+    } else {
+        b.query = Some(
+            c.query_b
+                .clone()
+                .context("--query needs --query-b for system B")?,
+        );
+        if a.gallery.is_some() {
+            b.gallery = Some(
+                c.gallery_b
+                    .clone()
+                    .context("--gallery needs --gallery-b for system B")?,
+            );
+        }
+    }
+    let (ea, eb) = (evaluate(a)?, evaluate(&b)?);
+    if ea.labels != eb.labels {
+        bail!("the two systems were not evaluated on the same queries; they cannot be compared");
+    }
+    let policy = policy(a);
+    let rows: Vec<verdict_report::retrieval::PairedRow> = ea
+        .names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let j = eb.names.iter().position(|n| n == name)?;
+            let p = retrieval::paired_queries(
+                &ea.values[i],
+                &eb.values[j],
+                policy,
+                a.boot.bootstrap,
+                c.permutations,
+                a.boot.seed,
+                a.boot.ci,
+            );
+            Some((name.clone(), p))
+        })
+        .collect();
+    let names = [system_name(a), system_name(&b)];
+    let lang = common::lang(&a.output);
+    Ok(match a.output.format {
+        OutputFormat::Json => verdict_report::retrieval::compare_json(&names, &rows, a.boot.ci),
+        OutputFormat::Md => {
+            verdict_report::retrieval::compare_render(&names, &rows, lang, true, false)
+        }
+        OutputFormat::Text => verdict_report::retrieval::compare_render(
+            &names,
+            &rows,
+            lang,
+            false,
+            common::color(&a.output),
+        ),
+    })
+}
+
+fn system_name(a: &RetrievalArgs) -> String {
+    let p = a.run.as_ref().or(a.query.as_ref());
+    p.and_then(|p| p.file_stem())
+        .map_or_else(|| "system".into(), |s| s.to_string_lossy().into_owned())
 }

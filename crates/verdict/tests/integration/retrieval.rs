@@ -266,3 +266,59 @@ fn retrieval_guards_explain_themselves() {
     );
     assert_eq!(code, 2, "{err}");
 }
+
+/// Two systems on the same queries: per-query paired tests and win/tie/loss counts.
+#[test]
+fn retrieval_compare_pairs_queries() {
+    let dir = fixtures().join("retrieval");
+    let doc = run_json(
+        &dir,
+        &[
+            "retrieval",
+            "compare",
+            "--query",
+            "digits_emb.npy",
+            "--query-b",
+            "digits_emb.npy",
+            "--query-labels",
+            "digits_labels.csv",
+            "--k",
+            "1,5",
+            "--bootstrap",
+            "100",
+            "--permutations",
+            "99",
+            "--format",
+            "json",
+        ],
+    );
+    let m = &doc["metrics"]["map_at_r"];
+    assert_eq!(m["delta"], 0.0);
+    assert_eq!(m["ties"], 1797);
+    assert_eq!(m["p_randomization"], 1.0);
+    // Each metric appears once even though k = 1 names precision_at_1 twice.
+    let names: Vec<&str> = doc["metrics"]
+        .as_object()
+        .expect("metrics")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| **n == "precision_at_1").count(),
+        1,
+        "{names:?}"
+    );
+    let (code, _, err) = verdict(
+        &dir,
+        &[
+            "retrieval",
+            "compare",
+            "--query",
+            "digits_emb.npy",
+            "--query-labels",
+            "digits_labels.csv",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--query-b"), "{err}");
+}
