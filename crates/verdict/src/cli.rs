@@ -19,7 +19,7 @@ pub(crate) enum Command {
     Compare(CompareArgs),
     /// Evaluate retrieval / metric learning: embeddings with labels (exact kNN over the whole
     /// gallery), or ranked lists (TREC run and qrels).
-    Retrieval(RetrievalCmd),
+    Retrieval(Box<RetrievalCmd>),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
