@@ -5,11 +5,27 @@
 //! [`KnnConfig::query_block`] rows, the gallery into blocks of [`KnnConfig::gallery_block`] rows, and
 //! one `query_block × gallery_block` tile of scores is computed at a time by a blocked float32
 //! matrix product (`matrixmultiply::sgemm`, which picks AVX2/FMA or AVX-512 kernels at run time)
-//! into a buffer reused by the thread. Query blocks run in parallel with rayon; each query keeps a
-//! bounded candidate buffer (see [`knn`]). Memory beyond the inputs and the output is about
-//! `threads × query_block × (gallery_block + k + max(k, 256))` values (plus, for cosine, one
-//! normalised query and gallery block per thread) and `O(query rows + gallery rows)` norms, so a
-//! 1M-row gallery never needs a 1M-column matrix.
+//! into a buffer reused by the thread. Query blocks run in parallel with rayon.
+//!
+//! # Selection
+//! Each query's best `k` are kept one of two ways ([`Selection`]; the result is identical):
+//! * **Bounded** (small `k`): a candidate buffer of at most `k + max(k, 256)` entries with a running
+//!   threshold; candidates are tested 16 at a time against it (one vectorised comparison), so once
+//!   the buffer has filled most of a tile row costs a few instructions per 16 scores.
+//! * **Full row** (`k` at least a sixteenth of the candidates, as exact MAP@R needs: the depth is the
+//!   largest class): the block's rows of scores are kept as integer keys, and a sampled threshold
+//!   (exact radix select as the fallback) gathers a superset of the best `k`, which a stable radix
+//!   sort orders. This avoids the buffer churn a deep bounded buffer would have.
+//!
+//! Candidates are single `u64`s (score key in the high half, gallery index in the low half), so
+//! selection and sorting are integer operations with no comparator. Memory beyond the inputs and
+//! the output is about `threads × query_block × (gallery_block + 2k + 256)` values for Bounded, or
+//! `threads × min(query_block, FULL_ROW_BUDGET / gallery rows) × gallery rows` keys (at most
+//! [`FULL_ROW_BUDGET`]) for Full row; plus, for cosine, one normalised query block per thread and the
+//! normalised gallery (once, when it is at most 256 MiB; otherwise block by block) and
+//! `O(query rows + gallery rows)` norms, so a 1M-row gallery never needs a 1M-column matrix.
+//! [`knn_map`] hands each query's neighbours to a closure instead of returning `rows × k` of them,
+//! so deep rankings need no output of that size either.
 //!
 //! # Similarities and scores
 //! * [`Similarity::Cosine`] (the default): rows are L2-normalised (norm computed in f64) block by
@@ -41,7 +57,6 @@
 //! Everything else is safe Rust.
 
 use rayon::prelude::*;
-use std::cmp::Ordering;
 use thiserror::Error;
 
 /// How a query and a gallery row are compared.
@@ -94,21 +109,47 @@ pub struct KnnConfig {
     pub similarity: Similarity,
     /// The gallery starts with the query set; gallery row `i` is excluded for query `i`.
     pub leave_one_out: bool,
-    /// Query rows per block (the unit of parallel work), e.g. 256.
+    /// Query rows per block (the unit of parallel work), e.g. 1024.
     pub query_block: usize,
-    /// Gallery rows per score tile, e.g. 8192.
+    /// Gallery rows per score tile, e.g. 4096.
     pub gallery_block: usize,
+    /// How each query's best `k` are selected (both ways give identical results).
+    pub selection: Selection,
 }
 
+/// How [`knn`] keeps each query's best `k` candidates. The result is the same either way; only
+/// the speed differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// [`Selection::FullRow`] when `k` is at least a sixteenth of the candidates (deep rankings
+    /// such as exact R-metrics, where most candidates would enter a bounded buffer anyway),
+    /// otherwise [`Selection::Bounded`].
+    #[default]
+    Auto,
+    /// A bounded candidate buffer per query with a running threshold (see [`knn`]).
+    Bounded,
+    /// Each query's whole row of scores is kept as integer keys for a block of queries, then a radix
+    /// select finds the best `k` and a stable radix sort orders them. The block shrinks so that the
+    /// rows take at most [`FULL_ROW_BUDGET`] keys per thread.
+    FullRow,
+}
+
+/// Keys (4 bytes each) one thread may hold for [`Selection::FullRow`]: 32 Mi keys = 128 MiB.
+pub const FULL_ROW_BUDGET: usize = 32 << 20;
+
 impl KnnConfig {
-    /// `k` neighbours by cosine similarity, no leave-one-out, blocks of 256 queries × 8192 gallery rows.
+    /// `k` neighbours by cosine similarity, no leave-one-out, blocks of 1024 queries × 4096 gallery
+    /// rows, automatic selection. Large query blocks matter: the GEMM packs each gallery block once
+    /// per query block and each query block once per 1024 gallery rows, so packing costs
+    /// `1/query_block + 1/1024` of the data per score.
     pub fn new(k: usize) -> Self {
         Self {
             k,
             similarity: Similarity::Cosine,
             leave_one_out: false,
-            query_block: 256,
-            gallery_block: 8192,
+            query_block: 1024,
+            gallery_block: 4096,
+            selection: Selection::Auto,
         }
     }
 }
@@ -258,38 +299,84 @@ fn gemm_abt(a: &[f32], m: usize, b: &[f32], n: usize, dim: usize, c: &mut [f32])
     }
 }
 
-/// Candidate order: larger key first (keys are "higher is better" for every similarity), then
-/// smaller index. A total order on (key, index) pairs with no NaN keys.
+/// A candidate as one integer: the score's order key in the high 32 bits and the gallery index in
+/// the low 32, so that **a smaller `u64` is a better candidate** (higher "higher is better" key
+/// first, then smaller index). This is a total order on (key, index) pairs with no NaN keys, and
+/// selection and sorting run on plain integers, with no comparator.
 #[inline]
-fn better(a: &(f32, u32), b: &(f32, u32)) -> Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+fn compose(kv: f32, j: usize) -> u64 {
+    let b = kv.to_bits();
+    // Monotone map of f32 onto u32 (ascending), then complemented so better is smaller.
+    let asc = if b & 0x8000_0000 != 0 {
+        !b
+    } else {
+        b | 0x8000_0000
+    };
+    (u64::from(!asc) << 32) | j as u64
+}
+
+/// The key and gallery index of a [`compose`]d candidate.
+#[inline]
+fn decompose(c: u64) -> (f32, u32) {
+    let asc = !((c >> 32) as u32);
+    let b = if asc & 0x8000_0000 != 0 {
+        asc & 0x7fff_ffff
+    } else {
+        !asc
+    };
+    (f32::from_bits(b), c as u32)
 }
 
 /// The best `k` candidates seen so far for one query, fed in increasing gallery index.
 ///
-/// Candidates above the threshold are appended; when the buffer reaches `cap` (≥ 2k) it is cut back
-/// to the best `k` by `select_nth_unstable` (amortised O(1) per candidate) and the threshold becomes
-/// the k-th best key. A later candidate whose key equals the threshold has a larger index than the
-/// k-th best, so it is worse and `key > threshold` is the exact rejection test.
+/// Candidates better than the threshold are appended; when the buffer reaches `cap` (≥ 2k) it is
+/// cut back to the best `k` by `select_nth_unstable` (amortised O(1) per candidate) and the
+/// threshold becomes the k-th best candidate. Candidates are [`compose`]d integers, all distinct
+/// (indices differ), so `c < thr` is the exact acceptance test; `thr_key`, the k-th best key, is a
+/// cheaper first test that rejects most candidates before they are composed.
 struct TopK {
-    buf: Vec<(f32, u32)>,
-    thr: f32,
+    buf: Vec<u64>,
+    thr: u64,
+    thr_key: f32,
 }
 
 impl TopK {
+    fn new() -> Self {
+        Self {
+            buf: Vec::new(),
+            thr: u64::MAX,
+            thr_key: f32::NEG_INFINITY,
+        }
+    }
+
     fn reset(&mut self) {
         self.buf.clear();
-        self.thr = f32::NEG_INFINITY;
+        self.thr = u64::MAX;
+        self.thr_key = f32::NEG_INFINITY;
     }
 
     fn shrink(&mut self, k: usize) {
-        if self.buf.len() > k {
-            self.buf.select_nth_unstable_by(k - 1, better);
+        let worst = if self.buf.len() > k {
+            // After the selection, position k − 1 holds the k-th best and everything before it
+            // is better.
+            self.buf.select_nth_unstable(k - 1);
             self.buf.truncate(k);
+            self.buf.last().copied()
+        } else if self.buf.len() == k {
+            self.buf.iter().max().copied()
+        } else {
+            None
+        };
+        if let Some(w) = worst {
+            self.thr = w;
+            self.thr_key = decompose(w).0;
         }
-        if self.buf.len() == k {
-            self.thr = self.buf[k - 1].0;
-        }
+    }
+
+    /// Cuts to the best `k` and sorts them best first.
+    fn finish(&mut self, k: usize) {
+        self.shrink(k);
+        self.buf.sort_unstable();
     }
 }
 
@@ -299,6 +386,9 @@ struct Scratch {
     qbuf: Vec<f32>,
     gbuf: Vec<f32>,
     tops: Vec<TopK>,
+    /// [`Selection::FullRow`]: the block's rows of keys, `qb × gallery rows`.
+    rows: Vec<u32>,
+    radix: RadixScratch,
 }
 
 /// Checks shape and finiteness; returns per-row f64 squared norms.
@@ -333,6 +423,12 @@ fn normalise_into(m: &Matrix<'_>, inv_norm: &[f64], rows: std::ops::Range<usize>
     }
 }
 
+/// Candidates examined together by [`scan`]: one chunk's keys are computed and all compared with
+/// the threshold before any candidate is looked at alone (a loop the compiler turns into SIMD), so
+/// a chunk with nothing good enough, the common case once the top-k has filled, costs a few vector
+/// instructions.
+const CHUNK: usize = 16;
+
 /// Feeds one tile row (gallery rows `g0..g0+row.len()`) into `top`, skipping gallery row `skip`.
 #[inline]
 fn scan(
@@ -345,13 +441,33 @@ fn scan(
     key: impl Fn(usize, f32) -> f32,
 ) {
     let mut feed = |part: &[f32], base: usize| {
-        for (jj, &s) in part.iter().enumerate() {
-            let j = base + jj;
-            let kv = key(j, s) + 0.0; // + 0.0 turns -0.0 into 0.0: one tie.
-            if kv > top.thr {
-                top.buf.push((kv, j as u32));
-                if top.buf.len() >= cap {
-                    top.shrink(k);
+        let mut keys = [0f32; CHUNK];
+        for (ci, chunk) in part.chunks(CHUNK).enumerate() {
+            let b = base + ci * CHUNK;
+            let keys = &mut keys[..chunk.len()];
+            for (t, (kv, &s)) in keys.iter_mut().zip(chunk).enumerate() {
+                *kv = key(b + t, s) + 0.0; // + 0.0 turns -0.0 into 0.0: one tie.
+            }
+            // The threshold only tightens, so a candidate below it now would be rejected by the
+            // exact test below: one mask of the comparisons (which vectorises: keys are never
+            // NaN) picks the few worth a look, and a chunk with none costs a few instructions.
+            let thr = top.thr_key;
+            let mut mask = keys
+                .iter()
+                .enumerate()
+                .fold(0u32, |m, (t, &x)| m | (u32::from(x >= thr) << t));
+            while mask != 0 {
+                let t = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let kv = keys[t];
+                if kv >= top.thr_key {
+                    let c = compose(kv, b + t);
+                    if c < top.thr {
+                        top.buf.push(c);
+                        if top.buf.len() >= cap {
+                            top.shrink(k);
+                        }
+                    }
                 }
             }
         }
@@ -366,23 +482,218 @@ fn scan(
     }
 }
 
-/// The `cfg.k` nearest gallery rows of every query row (module docs for scores, order, ties and
-/// leave-one-out).
+/// The 32-bit order key of [`compose`] (smaller is better) for a "higher is better" key.
+#[inline]
+fn key32(kv: f32) -> u32 {
+    (compose(kv, 0) >> 32) as u32
+}
+
+/// Marks the excluded (leave-one-out) position in a full row: worse than every finite key, since
+/// [`key32`] of a finite value is never `u32::MAX` (that would need the bits of a negative NaN).
+const EXCLUDED: u32 = u32::MAX;
+
+/// Bits per radix digit in [`select_full_row`] (2048 bins: a histogram that stays in L1).
+const RADIX_BITS: u32 = 11;
+
+/// Buffers for [`select_full_row`], reused across queries.
+#[derive(Default)]
+struct RadixScratch {
+    hist: Vec<u32>,
+    keys: Vec<u32>,
+    a: Vec<(u32, u32)>,
+    b: Vec<(u32, u32)>,
+}
+
+/// Number of significant bits of `x` (0 for 0).
+#[inline]
+fn bit_len(x: u32) -> u32 {
+    32 - x.leading_zeros()
+}
+
+/// The best `k` of a full row of [`key32`] keys (position = gallery index), written to `out` as
+/// [`compose`]d candidates sorted best first: smaller key first, ties by smaller index.
 ///
-/// `on_block(n)` is called after each finished query block with its number of query rows (the calls
-/// sum to `query.rows`; they come from worker threads, in no particular order), for a progress bar.
-///
-/// # Errors
-/// [`KnnError`] when `k` is 0 or above the candidates per query (`gallery.rows`, or
-/// `gallery.rows − 1` with leave-one-out), a shape or dimension is wrong, a block size is 0, a value
-/// is NaN/±inf, the gallery has more than `u32::MAX` rows, or (Dot, L2) a squared norm exceeds
-/// `f32::MAX / 4`. No query rows gives an empty result.
-pub fn knn(
-    query: Matrix<'_>,
-    gallery: Matrix<'_>,
+/// First a superset of the best `k` is gathered in index order ([`gather_by_sample`], or
+/// [`gather_by_radix`] when sampling cannot help or missed); then a stable LSD radix sort by key
+/// orders it ([`sort_gathered`]; stability keeps index order among equal keys) and the first `k`
+/// are the answer. Both gathers are exact, so the result never depends on the sample.
+fn select_full_row(row: &[u32], k: usize, s: &mut RadixScratch, out: &mut Vec<u64>) {
+    debug_assert!(k >= 1 && k <= row.len());
+    if !gather_by_sample(row, k, s) {
+        gather_by_radix(row, k, s);
+    }
+    sort_gathered(s);
+    out.clear();
+    out.extend(
+        s.a.iter()
+            .take(k)
+            .map(|&(x, j)| (u64::from(x) << 32) | u64::from(j)),
+    );
+}
+
+/// Every `SAMPLE_STEP`-th key of a row forms the sample of [`gather_by_sample`].
+const SAMPLE_STEP: usize = 32;
+
+/// Appends to `s.a`, in index order, every `(key, index)` of `row` with `key ≤ x`, branch-free:
+/// each pair is written and the length only advances past the ones taken (about k of the row's
+/// keys are taken, in no predictable pattern, so a branch would mispredict often).
+fn gather_at_most(row: &[u32], x_max: u32, a: &mut Vec<(u32, u32)>) {
+    a.clear();
+    a.resize(row.len(), (0, 0));
+    let mut n = 0;
+    for (j, &x) in row.iter().enumerate() {
+        // n ≤ j < row.len(): the index is always in bounds; the min lets the compiler see it.
+        a[n.min(row.len() - 1)] = (x, j as u32);
+        n += usize::from(x <= x_max);
+    }
+    a.truncate(n);
+}
+
+/// Gathers a superset of the best `k` from an estimated threshold: the sample's order statistic of
+/// rank `k·(sample/row) + 4σ + 8` (σ the binomial spread of that rank), so that the keys at or
+/// below it number at least `k` unless the sample is very unrepresentative. Returns false (and
+/// gathers nothing useful) when the row is too short to sample, the estimate would take almost the
+/// whole row, or fewer than `k` keys were gathered; the caller then uses [`gather_by_radix`].
+fn gather_by_sample(row: &[u32], k: usize, s: &mut RadixScratch) -> bool {
+    let n = row.len();
+    if n < SAMPLE_STEP * 64 {
+        return false;
+    }
+    s.keys.clear();
+    s.keys.extend(row.iter().step_by(SAMPLE_STEP).copied());
+    let ns = s.keys.len();
+    let p = k as f64 / n as f64;
+    let expected = p * ns as f64;
+    let rank = (expected + 4.0 * (expected * (1.0 - p)).sqrt() + 8.0).ceil() as usize;
+    if rank + ns / 8 >= ns {
+        return false;
+    }
+    let (_, &mut t_hi, _) = s.keys.select_nth_unstable(rank);
+    if t_hi == EXCLUDED {
+        return false;
+    }
+    gather_at_most(row, t_hi, &mut s.a);
+    s.a.len() >= k
+}
+
+/// Gathers exactly the best `k` by radix select on the key *offsets* from the row's smallest key,
+/// so the 2048 bins of a digit cover the keys actually present (scores of one query crowd into a
+/// narrow band of float bits, so fixed top bits would put most keys in a handful of bins). The
+/// `k`-th smallest key `t` is found digit by digit: a histogram over the row, then over the keys
+/// left in the chosen bin, until the bin is one key wide. The selection is every key below `t`
+/// plus the first `k − #{key < t}` keys equal to `t`, in index order.
+fn gather_by_radix(row: &[u32], k: usize, s: &mut RadixScratch) {
+    let bins = 1usize << RADIX_BITS;
+    // The range of the keys, leaving out the excluded position (it is clamped into the last bin,
+    // above every real key; k ≤ candidates keeps it out of the selection).
+    let (lo, hi) = row.iter().fold((u32::MAX, 0u32), |(l, h), &x| {
+        (l.min(x), h.max(if x == EXCLUDED { 0 } else { x }))
+    });
+    let hi = hi.max(lo);
+    let mut base = lo;
+    let mut shift = bit_len(hi - lo).saturating_sub(RADIX_BITS);
+    let mut need = k; // rank of t among the keys in the current bin (1-based)
+    let mut first = true;
+    loop {
+        s.hist.clear();
+        s.hist.resize(bins, 0);
+        let digit = |x: u32| (((x - base) >> shift) as usize).min(bins - 1);
+        {
+            let keys: &[u32] = if first { row } else { &s.keys };
+            for &x in keys {
+                s.hist[digit(x)] += 1;
+            }
+        }
+        let mut below = 0usize;
+        let mut chosen = bins - 1;
+        for (d, &c) in s.hist.iter().enumerate() {
+            if below + c as usize >= need {
+                chosen = d;
+                break;
+            }
+            below += c as usize;
+        }
+        need -= below;
+        if shift == 0 {
+            // Bins are one key wide: t is found.
+            base += chosen as u32;
+            break;
+        }
+        // Keep the keys of the chosen bin (branch-free, as in gather_at_most).
+        let keep = |x: u32| digit(x) == chosen;
+        if first {
+            s.keys.clear();
+            s.keys.resize(row.len(), 0);
+            let mut n = 0;
+            for &x in row {
+                s.keys[n.min(row.len() - 1)] = x;
+                n += usize::from(keep(x));
+            }
+            s.keys.truncate(n);
+            first = false;
+        } else {
+            s.keys.retain(|&x| keep(x));
+        }
+        base += (chosen as u32) << shift;
+        shift = shift.saturating_sub(RADIX_BITS);
+    }
+    let t = base;
+    let mut ties = need; // keys equal to t that are taken, the first ones by index
+    s.a.clear();
+    s.a.resize(row.len(), (0, 0));
+    let mut n = 0;
+    for (j, &x) in row.iter().enumerate() {
+        let tie = usize::from(x == t) & usize::from(ties > 0);
+        ties -= tie;
+        s.a[n.min(row.len() - 1)] = (x, j as u32);
+        n += usize::from(x < t) | tie;
+    }
+    s.a.truncate(n);
+    debug_assert_eq!(n, k);
+}
+
+/// Stable LSD radix sort of `s.a` by key (offsets from the smallest key, over the bits in which
+/// the keys differ).
+fn sort_gathered(s: &mut RadixScratch) {
+    let bins = 1usize << RADIX_BITS;
+    let (lo, hi) =
+        s.a.iter()
+            .fold((u32::MAX, 0u32), |(l, h), &(x, _)| (l.min(x), h.max(x)));
+    if s.a.is_empty() {
+        return;
+    }
+    let passes = bit_len(hi - lo).div_ceil(RADIX_BITS);
+    s.b.clear();
+    s.b.resize(s.a.len(), (0, 0));
+    for pass in 0..passes {
+        let sh = pass * RADIX_BITS;
+        let digit = |x: u32| (((x - lo) >> sh) as usize) & (bins - 1);
+        s.hist.clear();
+        s.hist.resize(bins, 0);
+        for &(x, _) in &s.a {
+            s.hist[digit(x)] += 1;
+        }
+        let mut sum = 0u32;
+        for c in s.hist.iter_mut() {
+            let m = *c;
+            *c = sum;
+            sum += m;
+        }
+        for &(x, j) in &s.a {
+            let slot = &mut s.hist[digit(x)];
+            s.b[*slot as usize] = (x, j);
+            *slot += 1;
+        }
+        std::mem::swap(&mut s.a, &mut s.b);
+    }
+}
+
+/// Checks the inputs of [`knn`] / [`knn_map`] and computes the row norms.
+fn prepare<'a>(
+    query: Matrix<'a>,
+    gallery: Matrix<'a>,
     cfg: &KnnConfig,
-    on_block: &(dyn Fn(usize) + Sync),
-) -> Result<Neighbors, KnnError> {
+) -> Result<Prepared<'a>, KnnError> {
     let k = cfg.k;
     if k == 0 {
         return Err(KnnError::ZeroK);
@@ -441,95 +752,281 @@ pub fn knn(
     };
     let q_n: Vec<f32> = q_sq.iter().map(|&s| s as f32).collect();
     let g_n: Vec<f32> = g_sq.iter().map(|&s| s as f32).collect();
-
-    let dim = query.dim;
-    let qb = cfg.query_block.min(query.rows.max(1));
-    let gb = cfg.gallery_block.min(gallery.rows);
-    let cap = k + k.max(256);
-    let mut index = vec![0u32; query.rows * k];
-    let mut score = vec![0f32; query.rows * k];
-
-    index
-        .par_chunks_mut(qb * k)
-        .zip(score.par_chunks_mut(qb * k))
-        .enumerate()
-        .for_each_init(
-            || Scratch {
-                tile: vec![0.0; qb * gb],
-                qbuf: if sim == Similarity::Cosine {
-                    vec![0.0; qb * dim]
-                } else {
-                    Vec::new()
-                },
-                gbuf: if sim == Similarity::Cosine {
-                    vec![0.0; gb * dim]
-                } else {
-                    Vec::new()
-                },
-                tops: Vec::new(),
-            },
-            |s, (bi, (idx_out, sc_out))| {
-                let q0 = bi * qb;
-                let qn = idx_out.len() / k;
-                s.tops.resize_with(qn, || TopK {
-                    buf: Vec::new(),
-                    thr: f32::NEG_INFINITY,
+    // Every query block reads the whole gallery, so a gallery that fits the limit is normalised
+    // once (the same values as normalising block by block).
+    let g_unit =
+        (sim == Similarity::Cosine && gallery.data.len() <= NORMALISED_COPY_LIMIT).then(|| {
+            let mut out = vec![0f32; gallery.data.len()];
+            out.par_chunks_mut(gallery.dim * 1024)
+                .enumerate()
+                .for_each(|(c, o)| {
+                    let r0 = c * 1024;
+                    normalise_into(&gallery, &g_inv, r0..r0 + o.len() / gallery.dim, o);
                 });
-                for t in &mut s.tops[..qn] {
-                    t.reset();
-                }
-                let a: &[f32] = if sim == Similarity::Cosine {
-                    normalise_into(&query, &q_inv, q0..q0 + qn, &mut s.qbuf[..qn * dim]);
-                    &s.qbuf[..qn * dim]
-                } else {
-                    &query.data[q0 * dim..(q0 + qn) * dim]
-                };
-                let mut g0 = 0;
-                while g0 < gallery.rows {
-                    let gn = gb.min(gallery.rows - g0);
-                    let b: &[f32] = if sim == Similarity::Cosine {
-                        normalise_into(&gallery, &g_inv, g0..g0 + gn, &mut s.gbuf[..gn * dim]);
-                        &s.gbuf[..gn * dim]
+            out
+        });
+    Ok(Prepared {
+        query,
+        gallery,
+        cfg: cfg.clone(),
+        q_inv,
+        g_inv,
+        q_n,
+        g_n,
+        g_unit,
+    })
+}
+
+/// Largest gallery (in values) that Cosine normalises once into a copy rather than block by block
+/// for every query block: 64 Mi values (256 MiB).
+const NORMALISED_COPY_LIMIT: usize = 64 << 20;
+
+/// Validated inputs and per-row norms, shared by [`knn`] and [`knn_map`].
+struct Prepared<'a> {
+    query: Matrix<'a>,
+    gallery: Matrix<'a>,
+    cfg: KnnConfig,
+    /// 1/‖row‖ for Cosine (empty otherwise).
+    q_inv: Vec<f64>,
+    g_inv: Vec<f64>,
+    /// ‖row‖² in f32, for L2.
+    q_n: Vec<f32>,
+    g_n: Vec<f32>,
+    /// The normalised gallery, for Cosine when it fits [`NORMALISED_COPY_LIMIT`].
+    g_unit: Option<Vec<f32>>,
+}
+
+impl Prepared<'_> {
+    /// Runs every query block in parallel; `finish(q0, tops)` receives a block's first query row and
+    /// its finished candidate lists (each sorted best first, `k` long) and returns the block's result.
+    fn run<R: Send>(
+        &self,
+        on_block: &(dyn Fn(usize) + Sync),
+        finish: &(dyn Fn(usize, &[TopK]) -> R + Sync),
+    ) -> Vec<R> {
+        let (query, gallery, cfg) = (&self.query, &self.gallery, &self.cfg);
+        let (k, sim, dim) = (cfg.k, cfg.similarity, query.dim);
+        let candidates = gallery.rows - usize::from(cfg.leave_one_out);
+        let full_row = match cfg.selection {
+            Selection::Auto => k.saturating_mul(16) >= candidates,
+            Selection::FullRow => true,
+            Selection::Bounded => false,
+        };
+        let mut qb = cfg.query_block.min(query.rows.max(1));
+        if full_row {
+            qb = qb.min((FULL_ROW_BUDGET / gallery.rows).max(1));
+        }
+        let n_g = gallery.rows;
+        let gb = cfg.gallery_block.min(gallery.rows);
+        let cap = k + k.max(256);
+        let blocks = query.rows.div_ceil(qb);
+        (0..blocks)
+            .into_par_iter()
+            .map_init(
+                || Scratch {
+                    tile: vec![0.0; qb * gb],
+                    qbuf: if sim == Similarity::Cosine {
+                        vec![0.0; qb * dim]
                     } else {
-                        &gallery.data[g0 * dim..(g0 + gn) * dim]
+                        Vec::new()
+                    },
+                    gbuf: if sim == Similarity::Cosine && self.g_unit.is_none() {
+                        vec![0.0; gb * dim]
+                    } else {
+                        Vec::new()
+                    },
+                    tops: Vec::new(),
+                    rows: if full_row {
+                        vec![0; qb * n_g]
+                    } else {
+                        Vec::new()
+                    },
+                    radix: RadixScratch::default(),
+                },
+                |s, bi| {
+                    let q0 = bi * qb;
+                    let qn = qb.min(query.rows - q0);
+                    s.tops.resize_with(qn, TopK::new);
+                    for t in &mut s.tops[..qn] {
+                        t.reset();
+                    }
+                    let a: &[f32] = if sim == Similarity::Cosine {
+                        normalise_into(query, &self.q_inv, q0..q0 + qn, &mut s.qbuf[..qn * dim]);
+                        &s.qbuf[..qn * dim]
+                    } else {
+                        &query.data[q0 * dim..(q0 + qn) * dim]
                     };
-                    let tile = &mut s.tile[..qn * gn];
-                    gemm_abt(a, qn, b, gn, dim, tile);
-                    for (r, (row, top)) in tile.chunks_exact(gn).zip(&mut s.tops).enumerate() {
-                        let qi = q0 + r;
-                        let skip = cfg.leave_one_out.then_some(qi);
-                        match sim {
-                            Similarity::Cosine | Similarity::Dot => {
-                                scan(row, g0, skip, top, k, cap, |_, x| x)
+                    let mut g0 = 0;
+                    while g0 < gallery.rows {
+                        let gn = gb.min(gallery.rows - g0);
+                        let b: &[f32] = if let Some(unit) = &self.g_unit {
+                            &unit[g0 * dim..(g0 + gn) * dim]
+                        } else if sim == Similarity::Cosine {
+                            normalise_into(
+                                gallery,
+                                &self.g_inv,
+                                g0..g0 + gn,
+                                &mut s.gbuf[..gn * dim],
+                            );
+                            &s.gbuf[..gn * dim]
+                        } else {
+                            &gallery.data[g0 * dim..(g0 + gn) * dim]
+                        };
+                        let tile = &mut s.tile[..qn * gn];
+                        gemm_abt(a, qn, b, gn, dim, tile);
+                        if full_row {
+                            for (r, row) in tile.chunks_exact(gn).enumerate() {
+                                let qi = q0 + r;
+                                let keys = &mut s.rows[r * n_g + g0..r * n_g + g0 + gn];
+                                match sim {
+                                    Similarity::Cosine | Similarity::Dot => {
+                                        for (o, &x) in keys.iter_mut().zip(row) {
+                                            *o = key32(x + 0.0);
+                                        }
+                                    }
+                                    Similarity::L2 => {
+                                        let qq = self.q_n[qi];
+                                        let g_n = &self.g_n[g0..g0 + gn];
+                                        for ((o, &x), &gg) in keys.iter_mut().zip(row).zip(g_n) {
+                                            let d = (qq + gg) - 2.0 * x;
+                                            *o = key32(if d > 0.0 { -d } else { 0.0 } + 0.0);
+                                        }
+                                    }
+                                }
+                                if cfg.leave_one_out && (g0..g0 + gn).contains(&qi) {
+                                    keys[qi - g0] = EXCLUDED;
+                                }
                             }
-                            Similarity::L2 => {
-                                let qq = q_n[qi];
-                                scan(row, g0, skip, top, k, cap, |j, x| {
-                                    let d = (qq + g_n[j]) - 2.0 * x;
-                                    if d > 0.0 { -d } else { 0.0 }
-                                })
+                            g0 += gn;
+                            continue;
+                        }
+                        for (r, (row, top)) in tile.chunks_exact(gn).zip(&mut s.tops).enumerate() {
+                            let qi = q0 + r;
+                            let skip = cfg.leave_one_out.then_some(qi);
+                            match sim {
+                                Similarity::Cosine | Similarity::Dot => {
+                                    scan(row, g0, skip, top, k, cap, |_, x| x)
+                                }
+                                Similarity::L2 => {
+                                    let qq = self.q_n[qi];
+                                    let g_n = &self.g_n;
+                                    scan(row, g0, skip, top, k, cap, |j, x| {
+                                        let d = (qq + g_n[j]) - 2.0 * x;
+                                        if d > 0.0 { -d } else { 0.0 }
+                                    })
+                                }
                             }
                         }
+                        g0 += gn;
                     }
-                    g0 += gn;
-                }
-                for (r, top) in s.tops[..qn].iter_mut().enumerate() {
-                    top.shrink(k);
-                    top.buf.sort_unstable_by(better);
-                    for (c, &(kv, j)) in top.buf.iter().enumerate() {
-                        idx_out[r * k + c] = j;
-                        sc_out[r * k + c] = if sim == Similarity::L2 { 0.0 - kv } else { kv };
+                    if full_row {
+                        for (r, top) in s.tops[..qn].iter_mut().enumerate() {
+                            let row = &s.rows[r * n_g..(r + 1) * n_g];
+                            select_full_row(row, k, &mut s.radix, &mut top.buf);
+                        }
+                    } else {
+                        for top in &mut s.tops[..qn] {
+                            top.finish(k);
+                        }
                     }
-                }
-                on_block(qn);
-            },
-        );
+                    let out = finish(q0, &s.tops[..qn]);
+                    on_block(qn);
+                    out
+                },
+            )
+            .collect()
+    }
+
+    /// Writes one finished candidate list as gallery indices and scores (the reported score: the
+    /// similarity, or the L2 distance).
+    fn emit(&self, top: &TopK, index: &mut [u32], score: &mut [f32]) {
+        let l2 = self.cfg.similarity == Similarity::L2;
+        for ((&c, i), s) in top.buf.iter().zip(index).zip(score) {
+            let (kv, j) = decompose(c);
+            *i = j;
+            *s = if l2 { 0.0 - kv } else { kv };
+        }
+    }
+}
+
+/// The `cfg.k` nearest gallery rows of every query row (module docs for scores, order, ties and
+/// leave-one-out).
+///
+/// `on_block(n)` is called after each finished query block with its number of query rows (the calls
+/// sum to `query.rows`; they come from worker threads, in no particular order), for a progress bar.
+///
+/// # Errors
+/// [`KnnError`] when `k` is 0 or above the candidates per query (`gallery.rows`, or
+/// `gallery.rows − 1` with leave-one-out), a shape or dimension is wrong, a block size is 0, a value
+/// is NaN/±inf, the gallery has more than `u32::MAX` rows, or (Dot, L2) a squared norm exceeds
+/// `f32::MAX / 4`. No query rows gives an empty result.
+pub fn knn(
+    query: Matrix<'_>,
+    gallery: Matrix<'_>,
+    cfg: &KnnConfig,
+    on_block: &(dyn Fn(usize) + Sync),
+) -> Result<Neighbors, KnnError> {
+    let p = prepare(query, gallery, cfg)?;
+    let k = cfg.k;
+    let parts = p.run(on_block, &|_, tops| {
+        let mut index = vec![0u32; tops.len() * k];
+        let mut score = vec![0f32; tops.len() * k];
+        for ((top, i), s) in tops
+            .iter()
+            .zip(index.chunks_exact_mut(k))
+            .zip(score.chunks_exact_mut(k))
+        {
+            p.emit(top, i, s);
+        }
+        (index, score)
+    });
+    let (mut index, mut score) = (
+        Vec::with_capacity(query.rows * k),
+        Vec::with_capacity(query.rows * k),
+    );
+    for (i, s) in parts {
+        index.extend_from_slice(&i);
+        score.extend_from_slice(&s);
+    }
     Ok(Neighbors {
         k,
         rows: query.rows,
         index,
         score,
     })
+}
+
+/// The per-query reduction of [`knn_map`]: `(query row, neighbour indices, scores) → T`.
+pub type PerQuery<'f, T> = dyn Fn(usize, &[u32], &[f32]) -> T + Sync + 'f;
+
+/// [`knn`] without materialising the `rows × k` result: `per_query(q, indices, scores)` is called
+/// once per query row `q` with its `k` neighbours (best first, as [`Neighbors::indices`] and
+/// [`Neighbors::scores`] would give them), on worker threads, and its results are returned in query
+/// order. Memory stays bounded by the block sizes however deep `k` is, which is what exact
+/// R-metrics (depth = the largest class) need.
+///
+/// # Errors
+/// As [`knn`].
+pub fn knn_map<T: Send>(
+    query: Matrix<'_>,
+    gallery: Matrix<'_>,
+    cfg: &KnnConfig,
+    on_block: &(dyn Fn(usize) + Sync),
+    per_query: &PerQuery<'_, T>,
+) -> Result<Vec<T>, KnnError> {
+    let p = prepare(query, gallery, cfg)?;
+    let k = cfg.k;
+    let parts = p.run(on_block, &|q0, tops| {
+        let (mut index, mut score) = (vec![0u32; k], vec![0f32; k]);
+        tops.iter()
+            .enumerate()
+            .map(|(r, top)| {
+                p.emit(top, &mut index, &mut score);
+                per_query(q0 + r, &index, &score)
+            })
+            .collect::<Vec<T>>()
+    });
+    Ok(parts.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
@@ -626,7 +1123,15 @@ mod tests {
             leave_one_out: loo,
             query_block: qb,
             gallery_block: gb,
+            selection: Selection::Auto,
         }
+    }
+
+    const SELECTIONS: [Selection; 3] = [Selection::Auto, Selection::Bounded, Selection::FullRow];
+
+    fn with(mut c: KnnConfig, selection: Selection) -> KnnConfig {
+        c.selection = selection;
+        c
     }
 
     const SIMS: [Similarity; 3] = [Similarity::Cosine, Similarity::Dot, Similarity::L2];
@@ -641,8 +1146,11 @@ mod tests {
             for k in [1, 5, 53] {
                 let want = naive(&q, &g, k, sim, false);
                 for (qb, gb) in [(7, 13), (256, 8192), (1, 1), (37, 53)] {
-                    let got = knn(q, g, &cfg(k, sim, false, qb, gb), &|_| {}).expect("knn");
-                    assert_eq!(got, want, "{sim:?} k={k} blocks {qb}x{gb}");
+                    for sel in SELECTIONS {
+                        let c = with(cfg(k, sim, false, qb, gb), sel);
+                        let got = knn(q, g, &c, &|_| {}).expect("knn");
+                        assert_eq!(got, want, "{sim:?} k={k} blocks {qb}x{gb} {sel:?}");
+                    }
                 }
             }
         }
@@ -656,10 +1164,13 @@ mod tests {
             for k in [1, 4, 40] {
                 let want = naive(&m, &m, k, sim, true);
                 for (qb, gb) in [(5, 9), (64, 64)] {
-                    let got = knn(m, m, &cfg(k, sim, true, qb, gb), &|_| {}).expect("knn");
-                    assert_eq!(got, want, "{sim:?} k={k}");
-                    for i in 0..41 {
-                        assert!(!got.indices(i).contains(&(i as u32)));
+                    for sel in SELECTIONS {
+                        let c = with(cfg(k, sim, true, qb, gb), sel);
+                        let got = knn(m, m, &c, &|_| {}).expect("knn");
+                        assert_eq!(got, want, "{sim:?} k={k} {sel:?}");
+                        for i in 0..41 {
+                            assert!(!got.indices(i).contains(&(i as u32)));
+                        }
                     }
                 }
             }
@@ -670,6 +1181,127 @@ mod tests {
         let got = knn(m, m, &cfg(1, Similarity::L2, true, 2, 2), &|_| {}).expect("knn");
         assert_eq!(got.index, vec![1, 0, 0]);
         assert_eq!(got.score, vec![0.0, 0.0, 2.0]);
+    }
+
+    /// Rows long enough for the sampled gather of [`Selection::FullRow`], with many exact ties
+    /// (duplicated rows, zero vectors) and deep `k`: both selections equal the full sort.
+    #[test]
+    fn selections_agree_with_the_full_sort_on_long_rows_with_ties() {
+        let (nq, ng) = (12, 4500);
+        let gd = exact_data(ng, 8);
+        let g = Matrix::new(&gd, ng, 16);
+        let q = Matrix::new(&gd[..nq * 16], nq, 16);
+        for sim in SIMS {
+            for (k, loo) in [
+                (1, false),
+                (37, false),
+                (900, true),
+                (3000, false),
+                (4499, true),
+            ] {
+                let want = naive(&q, &g, k, sim, loo);
+                for sel in [Selection::Bounded, Selection::FullRow] {
+                    let c = with(cfg(k, sim, loo, 5, 1000), sel);
+                    let got = knn(q, g, &c, &|_| {}).expect("knn");
+                    assert_eq!(got, want, "{sim:?} k={k} loo={loo} {sel:?}");
+                }
+            }
+        }
+    }
+
+    /// The radix fallback of the full-row selection: a sample that holds only the best keys sets
+    /// the estimated threshold too low, fewer than k keys are gathered, and the exact radix select
+    /// takes over. Both gathers, directly, give the k best in (key, index) order.
+    #[test]
+    fn full_row_selection_is_exact_when_the_sample_misleads() {
+        let n = 8192;
+        let mut r = crate::rng::Xoshiro256pp::for_stream(9, 2);
+        let row: Vec<u32> = (0..n)
+            .map(|j| {
+                if j % SAMPLE_STEP == 0 {
+                    0
+                } else {
+                    1000 + r.below(500) as u32
+                }
+            })
+            .collect();
+        let mut sorted: Vec<u64> = row
+            .iter()
+            .enumerate()
+            .map(|(j, &x)| (u64::from(x) << 32) | j as u64)
+            .collect();
+        sorted.sort_unstable();
+        let mut s = RadixScratch::default();
+        for k in [1, 100, 256, 300, 5000, n] {
+            assert_eq!(
+                gather_by_sample(&row, k, &mut s) && s.a.len() >= k,
+                k <= 256,
+                "sample gather at k={k}"
+            );
+            let mut out = Vec::new();
+            select_full_row(&row, k, &mut s, &mut out);
+            assert_eq!(out, sorted[..k], "k={k}");
+            gather_by_radix(&row, k, &mut s);
+            sort_gathered(&mut s);
+            let radix: Vec<u64> =
+                s.a.iter()
+                    .map(|&(x, j)| (u64::from(x) << 32) | u64::from(j))
+                    .collect();
+            assert_eq!(radix, sorted[..k], "radix k={k}");
+        }
+    }
+
+    #[test]
+    fn knn_map_hands_each_query_its_neighbours_in_query_order() {
+        let (n, dim) = (230, 16);
+        let d = exact_data(n, 10);
+        let m = Matrix::new(&d, n, dim);
+        for sim in SIMS {
+            for (k, sel) in [(5, Selection::Bounded), (200, Selection::FullRow)] {
+                let c = with(cfg(k, sim, true, 17, 64), sel);
+                let want = knn(m, m, &c, &|_| {}).expect("knn");
+                let got = knn_map(m, m, &c, &|_| {}, &|q, idx, sc| {
+                    (q, idx.to_vec(), sc.to_vec())
+                })
+                .expect("knn_map");
+                assert_eq!(got.len(), n);
+                for (q, (qq, idx, sc)) in got.iter().enumerate() {
+                    assert_eq!(*qq, q);
+                    assert_eq!(idx.as_slice(), want.indices(q), "{sim:?} k={k} q={q}");
+                    assert_eq!(sc.as_slice(), want.scores(q), "{sim:?} k={k} q={q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn compose_orders_by_key_then_index() {
+        let keys = [
+            f32::NEG_INFINITY,
+            -3.5,
+            -0.0,
+            0.0,
+            1e-30,
+            0.5,
+            2.0,
+            f32::INFINITY,
+        ];
+        for (a, &x) in keys.iter().enumerate() {
+            let x = x + 0.0;
+            assert_eq!(decompose(compose(x, 7)), (x, 7));
+            for &y in &keys[a..] {
+                let y = y + 0.0;
+                // Higher key is better, i.e. a smaller integer.
+                assert_eq!(
+                    compose(x, 3).cmp(&compose(y, 3)),
+                    y.total_cmp(&x),
+                    "{x} {y}"
+                );
+                if x == y {
+                    assert!(compose(x, 3) < compose(y, 4));
+                }
+            }
+        }
     }
 
     #[test]

@@ -165,10 +165,24 @@ pub fn ndcg_at_k(gains: &[f64], ideal: &[f64], k: usize) -> f64 {
     dcg(&mut gains.iter().copied()) / dcg(&mut sorted.into_iter())
 }
 
-/// [`ndcg_at_k`] with gain 1 for each relevant position and `R` ideal gains of 1. NaN when `R = 0`.
+/// [`ndcg_at_k`] with gain 1 for each relevant position and `R` ideal gains of 1. NaN when `R = 0`
+/// or `k = 0`. Computed without building the gain vectors: the same sums in the same order, with
+/// the zero-gain terms (which add exactly `0.0`) skipped, so it equals [`ndcg_at_k`] exactly (a
+/// ranking with no hit gives `+0.0` here where the graded form may give `-0.0`).
 pub fn ndcg_at_k_binary(r: RankedRelevance<'_>, k: usize) -> f64 {
-    let gains: Vec<f64> = r.relevant.iter().map(|&x| f64::from(u8::from(x))).collect();
-    ndcg_at_k(&gains, &vec![1.0; r.n_relevant], k)
+    if k == 0 || r.n_relevant == 0 {
+        return f64::NAN;
+    }
+    let discount = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let dcg: f64 = r
+        .relevant
+        .iter()
+        .take(k)
+        .enumerate()
+        .filter(|&(_, &x)| x)
+        .fold(0.0, |acc, (i, _)| acc + discount(i));
+    let idcg: f64 = (0..k.min(r.n_relevant)).fold(0.0, |acc, i| acc + discount(i));
+    dcg / idcg
 }
 
 /// The retrieval metrics by name, for [`per_query`].
@@ -215,17 +229,31 @@ impl RetrievalMetric {
 
     /// The metrics `verdict retrieval` reports for the cut-offs `ks`: precision_at_1, then
     /// hit_rate/recall/precision/ndcg at each k, then mrr, map, map_at_r, r_precision.
+    /// `precision_at_k` for k = 1 is precision_at_1 and is listed once.
     pub fn standard(ks: &[usize]) -> Vec<RetrievalMetric> {
+        let mut out = Self::cutoffs(ks, true);
+        out.extend([Self::Mrr, Self::Map, Self::MapAtR, Self::RPrecision]);
+        out
+    }
+
+    /// precision_at_1, then hit_rate/recall/precision (and binary ndcg when `ndcg`) at each cut-off,
+    /// each name once (a repeated k, or precision at k = 1, is not listed twice).
+    pub fn cutoffs(ks: &[usize], ndcg: bool) -> Vec<RetrievalMetric> {
         let mut out = vec![Self::PrecisionAt1];
         for &k in ks {
-            out.extend([
-                Self::HitRateAtK(k),
-                Self::RecallAtK(k),
-                Self::PrecisionAtK(k),
-                Self::NdcgAtK(k),
-            ]);
+            let mut at_k = vec![Self::HitRateAtK(k), Self::RecallAtK(k)];
+            if k != 1 {
+                at_k.push(Self::PrecisionAtK(k));
+            }
+            if ndcg {
+                at_k.push(Self::NdcgAtK(k));
+            }
+            for m in at_k {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
         }
-        out.extend([Self::Mrr, Self::Map, Self::MapAtR, Self::RPrecision]);
         out
     }
 
@@ -369,6 +397,36 @@ pub fn per_query(
     metric: RetrievalMetric,
     rel: &QueryRelevance,
 ) -> Result<Vec<f64>, RetrievalError> {
+    check_depth(
+        &[metric],
+        rel.depth,
+        rel.n_relevant.iter().copied().max().unwrap_or(0),
+    )?;
+    Ok((0..rel.rows()).map(|q| metric.of(rel.query(q))).collect())
+}
+
+/// The checks of [`per_query`] for rankings of `depth` positions whose largest `R` is
+/// `max_relevant`, for callers that compute metrics query by query (e.g. from
+/// [`crate::knn::knn_map`]) and so never build a [`QueryRelevance`].
+///
+/// # Errors
+/// As [`per_query`].
+pub fn check_depth(
+    metrics: &[RetrievalMetric],
+    depth: usize,
+    max_relevant: usize,
+) -> Result<(), RetrievalError> {
+    for &metric in metrics {
+        check_one(metric, depth, max_relevant)?;
+    }
+    Ok(())
+}
+
+fn check_one(
+    metric: RetrievalMetric,
+    depth: usize,
+    max_relevant: usize,
+) -> Result<(), RetrievalError> {
     let name = metric.name();
     let needed = match metric {
         RetrievalMetric::PrecisionAt1 => Some(1),
@@ -381,21 +439,17 @@ pub fn per_query(
             }
             Some(k)
         }
-        RetrievalMetric::MapAtR | RetrievalMetric::RPrecision => {
-            rel.n_relevant.iter().copied().max()
-        }
+        RetrievalMetric::MapAtR | RetrievalMetric::RPrecision => Some(max_relevant),
         RetrievalMetric::Mrr | RetrievalMetric::Map => None,
     };
-    if let Some(needed) = needed
-        && needed > rel.depth
-    {
-        return Err(RetrievalError::TooShallow {
+    match needed {
+        Some(needed) if needed > depth => Err(RetrievalError::TooShallow {
             metric: name,
             needed,
-            retrieved: rel.depth,
-        });
+            retrieved: depth,
+        }),
+        _ => Ok(()),
     }
-    Ok((0..rel.rows()).map(|q| metric.of(rel.query(q))).collect())
 }
 
 /// What to do with queries that have no relevant item (per-query value NaN).
@@ -805,6 +859,45 @@ mod tests {
         };
         close(map_at_r(shallow), 0.25);
         close(r_precision(shallow), 0.5);
+    }
+
+    #[test]
+    fn binary_ndcg_equals_the_graded_definition_exactly() {
+        let mut rng = crate::rng::Xoshiro256pp::for_stream(11, 0);
+        for case in 0..300 {
+            let len = 1 + rng.below(40) as usize;
+            let relevant: Vec<bool> = (0..len).map(|_| rng.below(3) == 0).collect();
+            let hits = relevant.iter().filter(|&&x| x).count();
+            let n_relevant = hits + rng.below(5) as usize;
+            let r = RankedRelevance {
+                relevant: &relevant,
+                n_relevant,
+            };
+            let gains: Vec<f64> = relevant.iter().map(|&x| f64::from(u8::from(x))).collect();
+            for k in [1, 2, 5, 10, 50] {
+                let fast = ndcg_at_k_binary(r, k);
+                let slow = ndcg_at_k(&gains, &vec![1.0; n_relevant], k);
+                assert!(
+                    fast == slow || (fast.is_nan() && slow.is_nan()),
+                    "case {case}, k {k}: {fast} vs {slow}"
+                );
+                assert!(fast.is_nan() || fast.is_sign_positive());
+            }
+        }
+    }
+
+    #[test]
+    fn cutoffs_list_each_metric_once() {
+        let names: Vec<String> = RetrievalMetric::standard(&[1, 5, 1])
+            .iter()
+            .map(|m| m.name())
+            .collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert_eq!(names.iter().filter(|n| *n == "precision_at_1").count(), 1);
+        assert!(names.contains(&"precision_at_5".to_string()));
     }
 
     #[test]

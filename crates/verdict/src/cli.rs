@@ -288,6 +288,12 @@ pub(crate) struct RetrievalArgs {
     /// Cut-offs for the @k metrics.
     #[arg(long, value_delimiter = ',', default_value = "1,5,10")]
     pub(crate) k: Vec<usize>,
+    /// Neighbours ranked per query (embeddings only). By default the ranking is as deep as the
+    /// largest class (at least the largest --k), so MAP@R and R-precision are exact; a smaller
+    /// depth is faster on large galleries, and then MAP@R and R-precision are left out (never
+    /// reported truncated) while mrr and map count only the top `depth`.
+    #[arg(long, conflicts_with = "run")]
+    pub(crate) depth: Option<usize>,
     /// Similarity for the kNN search.
     #[arg(long, value_enum, default_value = "cosine")]
     pub(crate) similarity: SimilarityArg,

@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn};
+use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map};
 use verdict_core::retrieval::{
-    self, NoRelevant, QueryRelevance, RetrievalMetric, Summary, ndcg_at_k, relevance_from_labels,
+    self, NoRelevant, QueryRelevance, RankedRelevance, RetrievalMetric, Summary, ndcg_at_k,
 };
 use verdict_io::{EmbeddingMatrix, ReadOptions};
 use verdict_report::retrieval::RetrievalReport;
@@ -154,7 +154,16 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
             }
         );
     }
-    let depth = max_k.max(max_r).min(candidates);
+    let depth = match a.depth {
+        Some(d) if d < max_k => bail!(
+            "--depth {d} is smaller than the largest cut-off --k {max_k}; the @k metrics need the top {max_k}"
+        ),
+        Some(d) if d > candidates => {
+            bail!("--depth {d} is larger than the {candidates} candidates each query has")
+        }
+        Some(d) => d,
+        None => max_k.max(max_r).min(candidates),
+    };
     let similarity = match a.similarity {
         SimilarityArg::Cosine => Similarity::Cosine,
         SimilarityArg::Dot => Similarity::Dot,
@@ -165,27 +174,46 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         leave_one_out: loo,
         ..KnnConfig::new(depth)
     };
-    let bar = common::progress(&a.output, query.rows, "queries");
-    let neighbors = knn(
-        Matrix::new(&query.data, query.rows, query.dim),
-        Matrix::new(&gm.data, g_rows, gm.dim),
-        &cfg,
-        &|n| bar.inc(n as u64),
-    )?;
-    bar.finish_and_clear();
-    let rel = relevance_from_labels(&neighbors.index, depth, &q_ids, &g_ids, loo)?;
     let metrics: Vec<RetrievalMetric> = RetrievalMetric::standard(&a.k)
         .into_iter()
         .filter(|m| {
             !matches!(m, RetrievalMetric::MapAtR | RetrievalMetric::RPrecision) || max_r <= depth
         })
         .collect();
+    retrieval::check_depth(&metrics, depth, max_r)?;
     let names = metrics.iter().map(|m| m.name()).collect();
-    let values = metrics
+    // Each query's metrics straight from its neighbours (knn_map), so the `queries × depth`
+    // neighbour lists, which exact R-metrics make as deep as the largest class, never exist at once.
+    let n_rel: Vec<usize> = q_ids
         .iter()
-        .map(|&m| retrieval::per_query(m, &rel))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|l| count.get(l).map_or(0, |&c| c - usize::from(loo)))
+        .collect();
+    let bar = common::progress(&a.output, query.rows, "queries");
+    let per_query = knn_map(
+        Matrix::new(&query.data, query.rows, query.dim),
+        Matrix::new(&gm.data, g_rows, gm.dim),
+        &cfg,
+        &|n| bar.inc(n as u64),
+        &|q, idx, _| {
+            let label = q_ids[q];
+            let relevant: Vec<bool> = idx.iter().map(|&j| g_ids[j as usize] == label).collect();
+            let r = RankedRelevance {
+                relevant: &relevant,
+                n_relevant: n_rel[q],
+            };
+            metrics.iter().map(|m| m.of(r)).collect::<Vec<f64>>()
+        },
+    )?;
+    bar.finish_and_clear();
+    let values: Vec<Vec<f64>> = (0..metrics.len())
+        .map(|i| per_query.iter().map(|row| row[i]).collect())
+        .collect();
     let mut warnings = Vec::new();
+    if max_r > depth {
+        warnings.push(format!(
+            "map_at_r and r_precision are left out: they need each query's top R neighbours, up to {max_r}, but --depth ranks {depth}; mrr and map count only the top {depth}"
+        ));
+    }
     let dups = duplicate_rows(gm);
     if dups > 0 {
         warnings.push(format!(
@@ -255,14 +283,7 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         relevant,
         n_relevant,
     };
-    let mut metrics = vec![RetrievalMetric::PrecisionAt1];
-    for &k in &a.k {
-        metrics.extend([
-            RetrievalMetric::HitRateAtK(k),
-            RetrievalMetric::RecallAtK(k),
-            RetrievalMetric::PrecisionAtK(k),
-        ]);
-    }
+    let mut metrics = RetrievalMetric::cutoffs(&a.k, false);
     metrics.extend([RetrievalMetric::Mrr, RetrievalMetric::Map]);
     let mut names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
     let mut values = metrics
@@ -270,7 +291,8 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         .map(|&m| retrieval::per_query(m, &rel))
         .collect::<Result<Vec<_>, _>>()?;
     // Graded nDCG (ranx: linear gains).
-    for &k in &a.k {
+    let mut seen = HashSet::new();
+    for &k in a.k.iter().filter(|&&k| seen.insert(k)) {
         names.push(format!("ndcg_at_{k}"));
         values.push(
             gains

@@ -267,6 +267,61 @@ fn retrieval_guards_explain_themselves() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// `--depth` below the largest class: the @k metrics are unchanged, MAP@R and R-precision are left
+/// out with a warning that says why (never reported truncated), and mrr/map count only the top
+/// `depth`; a depth below the largest k is refused.
+#[test]
+fn a_shallow_depth_leaves_out_the_r_metrics_and_says_so() {
+    let dir = fixtures().join("retrieval");
+    let base = [
+        "retrieval",
+        "--query",
+        "digits_emb.npy",
+        "--query-labels",
+        "digits_labels.csv",
+        "--k",
+        "1,5,10",
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+    ];
+    let full = run_json(&dir, &base);
+    let mut args = base.to_vec();
+    args.extend(["--depth", "20"]);
+    let shallow = run_json(&dir, &args);
+    let (fm, sm) = (&full["metrics"], &shallow["metrics"]);
+    for name in [
+        "precision_at_1",
+        "hit_rate_at_5",
+        "recall_at_10",
+        "ndcg_at_10",
+    ] {
+        assert_eq!(fm[name]["value"], sm[name]["value"], "{name}");
+    }
+    for name in ["map_at_r", "r_precision"] {
+        assert!(fm.get(name).is_some(), "{name} in the full run");
+        assert!(
+            sm.get(name).is_none(),
+            "{name} must be left out at depth 20"
+        );
+    }
+    let warnings = shallow["warnings"].to_string();
+    assert!(
+        warnings.contains("map_at_r and r_precision are left out")
+            && warnings.contains("up to 182"),
+        "{warnings}"
+    );
+    let mut args = base.to_vec();
+    args.extend(["--depth", "5"]);
+    let (code, _, err) = verdict(&dir, &args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--depth 5 is smaller than the largest cut-off --k 10"),
+        "{err}"
+    );
+}
+
 /// Two systems on the same queries: per-query paired tests and win/tie/loss counts.
 #[test]
 fn retrieval_compare_pairs_queries() {
