@@ -21,17 +21,18 @@ HERE = Path(__file__).resolve().parent
 
 
 def run(cmd):
+    """Runs `cmd`; returns (wall seconds, the JSON it printed, its stderr). Exits on failure."""
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.stderr.write(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stderr}\n")
         raise SystemExit(1)
-    return wall, json.loads(p.stdout)
+    return wall, json.loads(p.stdout), p.stderr
 
 
 def best_of(cmd, repeats):
-    runs = [run(cmd) for _ in range(repeats)]
+    runs = [run(cmd)[:2] for _ in range(repeats)]
     return min(runs, key=lambda r: r[0])
 
 

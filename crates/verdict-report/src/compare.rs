@@ -76,7 +76,7 @@ pub fn display_name(metric: &str) -> &str {
     }
 }
 
-fn signed(v: f64) -> String {
+pub(crate) fn signed(v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
     }
@@ -84,7 +84,7 @@ fn signed(v: f64) -> String {
     s.replacen('-', "−", 1)
 }
 
-fn p_fmt(p: f64) -> String {
+pub(crate) fn p_fmt(p: f64) -> String {
     if !p.is_finite() {
         "—".into()
     } else if p < 0.001 {

@@ -119,6 +119,8 @@ pub enum Phrase {
     CompareTitle,
     /// Retrieval report title.
     RetrievalTitle,
+    /// Retrieval comparison report title.
+    RetrievalCompareTitle,
 }
 
 /// The phrase in `lang`.
@@ -217,6 +219,8 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, CompareTitle) => "모델 비교 보고서",
         (Lang::En, RetrievalTitle) => "Retrieval evaluation",
         (Lang::Ko, RetrievalTitle) => "검색 평가 보고서",
+        (Lang::En, RetrievalCompareTitle) => "Retrieval comparison",
+        (Lang::Ko, RetrievalCompareTitle) => "검색 비교 보고서",
     }
 }
 

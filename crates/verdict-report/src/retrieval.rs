@@ -26,8 +26,56 @@ pub struct RetrievalReport {
     pub per_class: Option<Vec<(String, Summary)>>,
     /// Bootstrap: (replicates, seed, level).
     pub bootstrap: Option<(usize, u64, f64)>,
-    /// Warnings, as sentences.
-    pub warnings: Vec<String>,
+    /// Warnings (worded per language by [`RetrievalWarning::text`]).
+    pub warnings: Vec<RetrievalWarning>,
+}
+
+/// Something the reader of a retrieval evaluation must know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetrievalWarning {
+    /// `--depth` is below the largest R: MAP@R and R-precision were left out.
+    ShallowDepth {
+        /// The largest R over the queries.
+        max_r: usize,
+        /// Neighbours ranked per query.
+        depth: usize,
+    },
+    /// Gallery rows that repeat an earlier row exactly.
+    DuplicateEmbeddings {
+        /// How many.
+        rows: usize,
+    },
+    /// Judged queries that the run does not contain.
+    QueriesMissingFromRun {
+        /// How many.
+        queries: usize,
+    },
+}
+
+impl RetrievalWarning {
+    /// The warning as a sentence.
+    pub fn text(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::En, Self::ShallowDepth { max_r, depth }) => format!(
+                "map_at_r and r_precision are left out: they need each query's top R neighbours, up to {max_r}, but --depth ranks {depth}; mrr and map count only the top {depth}"
+            ),
+            (Lang::Ko, Self::ShallowDepth { max_r, depth }) => format!(
+                "map_at_r와 r_precision은 제외했습니다: 쿼리마다 상위 R개(최대 {max_r}개)의 이웃이 필요한데 --depth는 {depth}개만 순위를 매깁니다. mrr과 map은 상위 {depth}개만 셉니다"
+            ),
+            (Lang::En, Self::DuplicateEmbeddings { rows }) => format!(
+                "{rows} gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics"
+            ),
+            (Lang::Ko, Self::DuplicateEmbeddings { rows }) => format!(
+                "갤러리 임베딩 {rows}개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다"
+            ),
+            (Lang::En, Self::QueriesMissingFromRun { queries }) => format!(
+                "{queries} judged queries are missing from the run; they retrieved nothing and score 0"
+            ),
+            (Lang::Ko, Self::QueriesMissingFromRun { queries }) => format!(
+                "판정된 쿼리 {queries}개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다"
+            ),
+        }
+    }
 }
 
 fn summary_json(s: &Summary) -> Value {
@@ -82,7 +130,8 @@ pub fn json(r: &RetrievalReport) -> String {
         "bootstrap".into(),
         r.bootstrap.map_or(Value::Null, |(b, seed, level)| json!({"replicates": b, "seed": seed, "level": level, "unit": "query"})),
     );
-    doc.insert("warnings".into(), json!(r.warnings));
+    let warnings: Vec<String> = r.warnings.iter().map(|w| w.text(Lang::En)).collect();
+    doc.insert("warnings".into(), json!(warnings));
     let mut s = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
     s.push('\n');
     s
@@ -95,20 +144,40 @@ fn cell(value: f64, ci: Option<(f64, f64)>) -> String {
     }
 }
 
+/// How a header key of [`RetrievalReport::header`] is called in a report (the JSON keeps the key).
+fn header_label(lang: Lang, key: &str) -> &str {
+    match (lang, key) {
+        (Lang::En, "no_relevant") => "queries without a relevant item",
+        (Lang::En, "depth") => "ranking depth",
+        (Lang::En, k) => k,
+        (Lang::Ko, "mode") => "입력 방식",
+        (Lang::Ko, "queries") => "쿼리 수",
+        (Lang::Ko, "gallery") => "갤러리",
+        (Lang::Ko, "dim") => "차원",
+        (Lang::Ko, "similarity") => "유사도",
+        (Lang::Ko, "depth") => "순위 깊이",
+        (Lang::Ko, "no_relevant") => "관련 항목이 없는 쿼리",
+        (Lang::Ko, k) => k,
+    }
+}
+
 fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
     let mut head: Vec<Block> = r
         .header
         .iter()
         .map(|(k, v)| {
             Block::Line(format!(
-                "{k}: {}",
+                "{}: {}",
+                header_label(lang, k),
                 v.as_str().map_or_else(|| v.to_string(), String::from)
             ))
         })
         .collect();
     head.push(Block::Line(format!(
-        "queries without a relevant item: {} ({})",
-        r.overall.no_relevant, r.no_relevant_policy
+        "{}: {} ({})",
+        header_label(lang, "no_relevant"),
+        r.overall.no_relevant,
+        r.no_relevant_policy
     )));
     let mut out = vec![Section {
         title: t(lang, Phrase::EvalSet).into(),
@@ -119,7 +188,7 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
     } else {
         r.warnings
             .iter()
-            .map(|w| Block::Line(format!("⚠️ {w}")))
+            .map(|w| Block::Line(format!("⚠️ {}", w.text(lang))))
             .collect()
     };
     out.push(Section {
@@ -183,63 +252,193 @@ pub fn render(r: &RetrievalReport, lang: Lang, markdown: bool, color: bool) -> S
 /// One metric of a two-system comparison.
 pub type PairedRow = (String, verdict_core::retrieval::PairedQueries);
 
+/// A two-system retrieval comparison with what the reader needs to judge it.
+#[derive(Debug, Clone)]
+pub struct RetrievalComparison {
+    /// System A (the reference) and system B; every difference is B − A.
+    pub names: [String; 2],
+    /// Every metric both systems report, in report order.
+    pub rows: Vec<PairedRow>,
+    /// Bootstrap interval level, e.g. 0.95.
+    pub level: f64,
+    /// Significance level of the verdict, e.g. 0.05.
+    pub alpha: f64,
+    /// The metric the verdict line is about (`--metric`); by default the first of map_at_r, map,
+    /// mrr, precision_at_1 that was compared.
+    pub headline: Option<String>,
+    /// Sign-flip permutations of the randomization test (0: none, the bootstrap p is used).
+    pub permutations: usize,
+    /// Bootstrap replicates (a bootstrap p-value of 0 is reported as below `1/replicates`).
+    pub bootstrap: usize,
+}
+
+impl RetrievalComparison {
+    fn headline_row(&self) -> Option<&PairedRow> {
+        match &self.headline {
+            Some(m) => self.rows.iter().find(|(n, _)| n == m),
+            None => ["map_at_r", "map", "mrr", "precision_at_1"]
+                .iter()
+                .find_map(|m| self.rows.iter().find(|(n, _)| n == m)),
+        }
+    }
+
+    /// The p-value a metric is judged by: the randomization test when it ran, else the paired
+    /// bootstrap; with its name.
+    fn p_of(&self, p: &verdict_core::retrieval::PairedQueries) -> Option<(f64, &'static str)> {
+        p.p_randomization
+            .map(|x| (x, "paired randomization test"))
+            .or(p.p_bootstrap.map(|x| (x, "paired bootstrap")))
+    }
+
+    fn significant(&self, p: &verdict_core::retrieval::PairedQueries) -> Option<bool> {
+        self.p_of(p).map(|(x, _)| x < self.alpha)
+    }
+
+    /// The verdict line: "b − a: map_at_r −0.0366 (95% CI −0.0410 … −0.0321), p = 0.005 (paired
+    /// randomization test, 199 permutations): b is significantly worse at α = 0.05". For every
+    /// metric higher is better, so a positive significant difference means B is better. The
+    /// headline metric is the one confirmatory test; the other metrics' p-values are descriptive
+    /// (they are strongly correlated and not corrected for multiplicity).
+    pub fn verdict_line(&self, lang: Lang) -> String {
+        use crate::compare::{p_fmt, signed};
+        let [a, b] = &self.names;
+        let Some((metric, p)) = self.headline_row() else {
+            return match lang {
+                Lang::En => format!("{b} − {a}: no metric to compare"),
+                Lang::Ko => format!("{b} − {a}: 비교할 지표 없음"),
+            };
+        };
+        let level = self.level * 100.0;
+        let ci = p.ci.map_or(String::new(), |(lo, hi)| match lang {
+            Lang::En => format!(" ({level:.0}% CI {} … {})", signed(lo), signed(hi)),
+            Lang::Ko => format!(" ({level:.0}% 신뢰구간 {} … {})", signed(lo), signed(hi)),
+        });
+        let test = self.p_of(p);
+        let pv = test.map_or(String::new(), |(x, name)| {
+            let name = match (lang, name) {
+                (Lang::En, n) => n.to_string(),
+                (Lang::Ko, "paired randomization test") => "대응 무작위화 검정".into(),
+                (Lang::Ko, _) => "대응 부트스트랩".into(),
+            };
+            let perms = if self.permutations > 0 && p.p_randomization.is_some() {
+                match lang {
+                    Lang::En => format!(", {} permutations", self.permutations),
+                    Lang::Ko => format!(", 순열 {}회", self.permutations),
+                }
+            } else {
+                String::new()
+            };
+            format!(", p = {} ({name}{perms})", p_fmt(x))
+        });
+        let alpha = self.alpha;
+        let conclusion = match (lang, self.significant(p), p.delta > 0.0) {
+            (Lang::En, None, _) => {
+                "no test available (run with --bootstrap or --permutations)".to_string()
+            }
+            (Lang::En, Some(false), _) => format!("no significant difference at α = {alpha}"),
+            (Lang::En, Some(true), true) => format!("{b} is significantly better at α = {alpha}"),
+            (Lang::En, Some(true), false) => format!("{b} is significantly worse at α = {alpha}"),
+            (Lang::Ko, None, _) => {
+                "검정 불가 (--bootstrap 또는 --permutations로 실행하십시오)".into()
+            }
+            (Lang::Ko, Some(false), _) => format!("α = {alpha}에서 유의한 차이 없음"),
+            (Lang::Ko, Some(true), true) => format!("α = {alpha}에서 {b}가 유의하게 더 좋음"),
+            (Lang::Ko, Some(true), false) => format!("α = {alpha}에서 {b}가 유의하게 더 나쁨"),
+        };
+        format!(
+            "{b} − {a}: {metric} {}{ci}{pv}: {conclusion}",
+            signed(p.delta)
+        )
+    }
+}
+
 /// The JSON document of `verdict retrieval compare`: every difference is B − A.
-pub fn compare_json(names: &[String; 2], rows: &[PairedRow], level: f64) -> String {
+pub fn compare_json(c: &RetrievalComparison) -> String {
     let mut metrics = Map::new();
-    for (name, p) in rows {
+    for (name, p) in &c.rows {
         let (lo, hi) =
             p.ci.map_or((Value::Null, Value::Null), |(l, h)| (num(l), num(h)));
         metrics.insert(
             name.clone(),
             json!({"a": num(p.mean_a), "b": num(p.mean_b), "delta": num(p.delta), "ci_low": lo, "ci_high": hi,
                    "p_bootstrap": p.p_bootstrap.map_or(Value::Null, num), "p_randomization": p.p_randomization.map_or(Value::Null, num),
+                   "significant": c.significant(p),
                    "wins": p.wins, "ties": p.ties, "losses": p.losses, "queries": p.queries}),
         );
     }
+    let headline = c.headline_row().map(|(m, _)| m.clone());
     let doc = json!({"schema": 1, "tool": concat!("verdict ", env!("CARGO_PKG_VERSION")), "task": "retrieval_compare",
-                     "a": names[0], "b": names[1], "level": num(level), "metrics": metrics});
+                     "a": c.names[0], "b": c.names[1], "level": num(c.level), "alpha": num(c.alpha),
+                     "permutations": c.permutations,
+                     "headline": {"metric": headline, "verdict": c.verdict_line(Lang::En)},
+                     "metrics": metrics});
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// The terminal or Markdown table of `verdict retrieval compare`.
-pub fn compare_render(
-    names: &[String; 2],
-    rows: &[PairedRow],
-    lang: Lang,
-    markdown: bool,
-    color: bool,
-) -> String {
+/// The terminal or Markdown report of `verdict retrieval compare`: the verdict line, then every
+/// metric side by side with its interval, p-values, significance and B's wins/ties/losses.
+pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color: bool) -> String {
+    let [a, b] = &c.names;
+    let (yes, no, wtl) = match lang {
+        Lang::En => ("yes", "no", format!("{b} wins/ties/losses")),
+        Lang::Ko => ("예", "아니오", format!("{b} 승/무/패")),
+    };
     let mut tb = Table::new(vec![
         t(lang, Phrase::Metric).into(),
-        names[0].clone(),
-        names[1].clone(),
-        format!("{} − {}", names[1], names[0]),
+        a.clone(),
+        b.clone(),
+        format!("{b} − {a}"),
         t(lang, Phrase::Interval).into(),
         "p (randomization)".into(),
         "p (bootstrap)".into(),
-        "win/tie/loss".into(),
+        format!("α = {}", c.alpha),
+        wtl,
     ]);
-    let p = |x: Option<f64>| x.map_or("—".into(), |v| format!("{v:.4}"));
-    for (name, r) in rows {
+    let p = |x: Option<f64>| x.map_or("—".into(), crate::compare::p_fmt);
+    // A bootstrap p-value has a resolution of 1/B: none of B replicates crossed zero.
+    let p_boot = |x: Option<f64>| match x {
+        Some(v) if v == 0.0 && c.bootstrap > 0 => format!("< {:.3}", 1.0 / c.bootstrap as f64),
+        other => p(other),
+    };
+    for (name, r) in &c.rows {
         tb.row(vec![
             name.clone(),
             fmt4(r.mean_a),
             fmt4(r.mean_b),
-            format!("{:+.4}", r.delta),
-            r.ci.map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
+            crate::compare::signed(r.delta),
+            r.ci.map_or("—".into(), |(l, h)| {
+                format!(
+                    "{} … {}",
+                    crate::compare::signed(l),
+                    crate::compare::signed(h)
+                )
+            }),
             p(r.p_randomization),
-            p(r.p_bootstrap),
+            p_boot(r.p_bootstrap),
+            c.significant(r)
+                .map_or("—".into(), |s| if s { yes } else { no }.to_string()),
             format!("{}/{}/{}", r.wins, r.ties, r.losses),
         ]);
     }
-    let secs = vec![Section {
-        title: t(lang, Phrase::Metrics).into(),
-        blocks: vec![Block::Table(tb)],
-    }];
+    let verdict = c.verdict_line(lang);
+    let secs = vec![
+        Section {
+            title: t(lang, Phrase::Verdict).into(),
+            blocks: vec![Block::Line(if markdown {
+                format!("**{verdict}**")
+            } else {
+                verdict
+            })],
+        },
+        Section {
+            title: t(lang, Phrase::Metrics).into(),
+            blocks: vec![Block::Table(tb)],
+        },
+    ];
     if markdown {
-        crate::markdown::render_sections(t(lang, Phrase::RetrievalTitle), &secs)
+        crate::markdown::render_sections(t(lang, Phrase::RetrievalCompareTitle), &secs)
     } else {
         crate::text::render_sections(&secs, color)
     }

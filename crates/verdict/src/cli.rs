@@ -260,6 +260,12 @@ pub(crate) struct RetrievalCompareArgs {
     /// Sign-flip permutations of the paired randomization test.
     #[arg(long, default_value_t = 1000)]
     pub(crate) permutations: usize,
+    /// The metric of the verdict line (default: the first of map_at_r, map, mrr, precision_at_1).
+    #[arg(long)]
+    pub(crate) metric: Option<String>,
+    /// Significance level of the verdict.
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) alpha: f64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -297,6 +303,10 @@ pub(crate) struct RetrievalArgs {
     /// Similarity for the kNN search.
     #[arg(long, value_enum, default_value = "cosine")]
     pub(crate) similarity: SimilarityArg,
+    /// Print to stderr how long reading the inputs, the kNN search (with each query's metrics) and
+    /// the summaries took, and the search's GFLOP/s.
+    #[arg(long)]
+    pub(crate) timings: bool,
     /// What queries with no relevant item count for.
     #[arg(long, value_enum, default_value = "exclude")]
     pub(crate) no_relevant: NoRelevantArg,

@@ -8,12 +8,13 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::time::Instant;
 use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map};
 use verdict_core::retrieval::{
     self, NoRelevant, QueryRelevance, RankedRelevance, RetrievalMetric, Summary, ndcg_at_k,
 };
 use verdict_io::{EmbeddingMatrix, ReadOptions};
-use verdict_report::retrieval::RetrievalReport;
+use verdict_report::retrieval::{RetrievalReport, RetrievalWarning};
 
 fn read_embeddings(path: &Path, column: &str) -> Result<EmbeddingMatrix> {
     let is_parquet = matches!(
@@ -90,13 +91,14 @@ struct Evaluated {
     labels: Vec<String>,
     subsets: Option<Vec<String>>,
     header: Map<String, Value>,
-    warnings: Vec<String>,
+    warnings: Vec<RetrievalWarning>,
 }
 
 fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     let (Some(qpath), Some(qlabels)) = (&a.query, &a.query_labels) else {
         bail!("--query needs --query-labels (or give --run and --qrels)");
     };
+    let started = Instant::now();
     let query = read_embeddings(qpath, &a.embedding_col)?;
     let (q_text, subsets) =
         read_labels(qlabels, &a.label_col, a.subset_col.as_deref(), query.rows)?;
@@ -189,6 +191,7 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         .map(|l| count.get(l).map_or(0, |&c| c - usize::from(loo)))
         .collect();
     let bar = common::progress(&a.output, query.rows, "queries");
+    let searching = Instant::now();
     let per_query = knn_map(
         Matrix::new(&query.data, query.rows, query.dim),
         Matrix::new(&gm.data, g_rows, gm.dim),
@@ -205,20 +208,28 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         },
     )?;
     bar.finish_and_clear();
+    if a.timings {
+        let search = searching.elapsed().as_secs_f64();
+        let flop = 2.0 * query.rows as f64 * g_rows as f64 * query.dim as f64;
+        eprintln!(
+            "timings: read {:.3} s, kNN search + per-query metrics {search:.3} s ({:.1} GFLOP/s over {} × {} × {})",
+            (searching - started).as_secs_f64(),
+            flop / search / 1e9,
+            query.rows,
+            g_rows,
+            query.dim
+        );
+    }
     let values: Vec<Vec<f64>> = (0..metrics.len())
         .map(|i| per_query.iter().map(|row| row[i]).collect())
         .collect();
     let mut warnings = Vec::new();
     if max_r > depth {
-        warnings.push(format!(
-            "map_at_r and r_precision are left out: they need each query's top R neighbours, up to {max_r}, but --depth ranks {depth}; mrr and map count only the top {depth}"
-        ));
+        warnings.push(RetrievalWarning::ShallowDepth { max_r, depth });
     }
     let dups = duplicate_rows(gm);
     if dups > 0 {
-        warnings.push(format!(
-            "{dups} gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics"
-        ));
+        warnings.push(RetrievalWarning::DuplicateEmbeddings { rows: dups });
     }
     let mut header = Map::new();
     header.insert("mode".into(), json!("embeddings"));
@@ -304,9 +315,7 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     let missing = qids.iter().filter(|q| run.get(q).is_none()).count();
     let mut warnings = Vec::new();
     if missing > 0 {
-        warnings.push(format!(
-            "{missing} judged queries are missing from the run; they retrieved nothing and score 0"
-        ));
+        warnings.push(RetrievalWarning::QueriesMissingFromRun { queries: missing });
     }
     let mut header = Map::new();
     header.insert("mode".into(), json!("ranked lists"));
@@ -337,6 +346,7 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
         embeddings_mode(a)?
     };
     let policy = policy(a);
+    let summarising = Instant::now();
     let n = e.values.first().map_or(0, Vec::len);
     let all: Vec<usize> = (0..n).collect();
     let summarize = |rows: &[usize]| {
@@ -375,6 +385,12 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
         bootstrap: (a.boot.bootstrap > 0).then_some((a.boot.bootstrap, a.boot.seed, a.boot.ci)),
         warnings: e.warnings,
     };
+    if a.timings {
+        eprintln!(
+            "timings: summaries and bootstrap {:.3} s",
+            summarising.elapsed().as_secs_f64()
+        );
+    }
     let lang = common::lang(&a.output);
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::retrieval::json(&report),
@@ -447,20 +463,40 @@ pub(crate) fn compare(c: &RetrievalCompareArgs) -> Result<String> {
             Some((name.clone(), p))
         })
         .collect();
-    let names = [system_name(a), system_name(&b)];
+    let cmp = verdict_report::retrieval::RetrievalComparison {
+        names: [system_name(a), system_name(&b)],
+        rows,
+        level: a.boot.ci,
+        alpha: c.alpha,
+        headline: c.metric.clone(),
+        permutations: c.permutations,
+        bootstrap: a.boot.bootstrap,
+    };
+    if let Some(m) = &c.metric
+        && !cmp.rows.iter().any(|(n, _)| n == m)
+    {
+        bail!(
+            "--metric {m} is not among the compared metrics: {}",
+            cmp.rows
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if !(c.alpha > 0.0 && c.alpha < 1.0) {
+        bail!(
+            "--alpha must be between 0 and 1 (exclusive), got {}",
+            c.alpha
+        );
+    }
     let lang = common::lang(&a.output);
     Ok(match a.output.format {
-        OutputFormat::Json => verdict_report::retrieval::compare_json(&names, &rows, a.boot.ci),
-        OutputFormat::Md => {
-            verdict_report::retrieval::compare_render(&names, &rows, lang, true, false)
+        OutputFormat::Json => verdict_report::retrieval::compare_json(&cmp),
+        OutputFormat::Md => verdict_report::retrieval::compare_render(&cmp, lang, true, false),
+        OutputFormat::Text => {
+            verdict_report::retrieval::compare_render(&cmp, lang, false, common::color(&a.output))
         }
-        OutputFormat::Text => verdict_report::retrieval::compare_render(
-            &names,
-            &rows,
-            lang,
-            false,
-            common::color(&a.output),
-        ),
     })
 }
 

@@ -3,7 +3,7 @@
 //! libraries (see its README). Embedding input must agree to 1e-6 (float32 embeddings; PML's
 //! own MRR mean is float32), ranked-list input exactly (1e-12).
 
-use crate::support::{fixtures, verdict};
+use crate::support::{fixtures, snapshot, verdict};
 use serde_json::Value;
 use std::path::Path;
 
@@ -43,6 +43,16 @@ fn run_json(dir: &Path, args: &[&str]) -> Value {
     let (code, out, err) = verdict(dir, args);
     assert_eq!(code, 0, "verdict {args:?}: {err}");
     serde_json::from_str(&out).expect("json")
+}
+
+/// The digits fixture's embeddings (float32 little-endian, NumPy v1.0), row after row.
+fn digits_embeddings() -> Vec<f32> {
+    let npy = std::fs::read(fixtures().join("retrieval/digits_emb.npy")).expect("npy");
+    let header_len = u16::from_le_bytes([npy[8], npy[9]]) as usize;
+    npy[10 + header_len..]
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 /// Writes rows `rows` of an `(n, dim)` float32 matrix as a NumPy v1.0 `.npy` file.
@@ -136,12 +146,7 @@ fn query_gallery_split_matches_pytorch_metric_learning() {
         .expect("split column");
     let (q, g): (Vec<usize>, Vec<usize>) =
         (0..rows.len()).partition(|&i| rows[i].split(',').nth(split_col) == Some("query"));
-    let npy = std::fs::read(dir.join("digits_emb.npy")).expect("npy");
-    let header_len = u16::from_le_bytes([npy[8], npy[9]]) as usize;
-    let data: Vec<f32> = npy[10 + header_len..]
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
+    let data = digits_embeddings();
     let dim = data.len() / rows.len();
     let tmp = tempfile::tempdir().expect("tmp");
     write_npy(&tmp.path().join("q.npy"), &data, dim, &q);
@@ -348,6 +353,13 @@ fn retrieval_compare_pairs_queries() {
         ],
     );
     let m = &doc["metrics"]["map_at_r"];
+    assert_eq!(doc["headline"]["metric"], "map_at_r");
+    let verdict_line = doc["headline"]["verdict"].as_str().expect("verdict");
+    assert!(
+        verdict_line.contains("no significant difference at α = 0.05"),
+        "{verdict_line}"
+    );
+    assert_eq!(m["significant"], false);
     assert_eq!(m["delta"], 0.0);
     assert_eq!(m["ties"], 1797);
     assert_eq!(m["p_randomization"], 1.0);
@@ -376,4 +388,82 @@ fn retrieval_compare_pairs_queries() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("--query-b"), "{err}");
+}
+
+/// The Markdown reports, in English and Korean, of an evaluation (subsets side by side, per class,
+/// bootstrap intervals) and of a comparison with a weaker system (the digits embeddings with half
+/// of their dimensions zeroed): snapshots, so any change to the wording or layout is reviewed.
+#[test]
+fn retrieval_markdown_reports_in_english_and_korean() {
+    let dir = fixtures().join("retrieval");
+    let data = digits_embeddings();
+    let (n, dim) = (1797, data.len() / 1797);
+    let weaker: Vec<f32> = data
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| if i % dim >= dim / 2 { 0.0 } else { x })
+        .collect();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let b = tmp.path().join("digits_half.npy");
+    write_npy(&b, &weaker, dim, &(0..n).collect::<Vec<_>>());
+    let b = b.to_str().expect("utf-8 path");
+    for lang in ["en", "ko"] {
+        let (code, out, err) = verdict(
+            &dir,
+            &[
+                "retrieval",
+                "--query",
+                "digits_emb.npy",
+                "--query-labels",
+                "digits_labels.csv",
+                "--subset-col",
+                "subset",
+                "--k",
+                "1,5",
+                "--bootstrap",
+                "200",
+                "--seed",
+                "3",
+                "--format",
+                "md",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        snapshot(&format!("retrieval_digits.{lang}.md"), &out);
+        let (code, out, err) = verdict(
+            &dir,
+            &[
+                "retrieval",
+                "compare",
+                "--query",
+                "digits_emb.npy",
+                "--query-b",
+                b,
+                "--query-labels",
+                "digits_labels.csv",
+                "--k",
+                "1,5",
+                "--bootstrap",
+                "200",
+                "--permutations",
+                "199",
+                "--seed",
+                "3",
+                "--format",
+                "md",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        snapshot(&format!("retrieval_compare_digits.{lang}.md"), &out);
+        if lang == "en" {
+            assert!(
+                out.contains("digits_half is significantly worse at α = 0.05"),
+                "{out}"
+            );
+        }
+    }
 }
