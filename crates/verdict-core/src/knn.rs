@@ -388,6 +388,8 @@ struct Scratch {
     tops: Vec<TopK>,
     /// [`Selection::FullRow`]: the block's rows of keys, `qb × gallery rows`.
     rows: Vec<u32>,
+    /// [`Selection::FullRow`]: one tile row's float keys.
+    kbuf: Vec<f32>,
     radix: RadixScratch,
 }
 
@@ -429,6 +431,38 @@ fn normalise_into(m: &Matrix<'_>, inv_norm: &[f64], rows: std::ops::Range<usize>
 /// instructions.
 const CHUNK: usize = 16;
 
+/// How a tile's raw scores become "higher is better" keys.
+#[derive(Clone, Copy)]
+enum KeyOf<'a> {
+    /// Cosine and dot: the score itself.
+    Score,
+    /// Squared L2 from `x = q·g`: `−max(‖q‖² + ‖g‖² − 2x, 0)`, with the query's squared norm and
+    /// the squared norms of the tile row's gallery rows.
+    L2 { q_sq: f32, g_sq: &'a [f32] },
+}
+
+impl KeyOf<'_> {
+    /// Writes the keys of `scores` (gallery rows `off..off + scores.len()` of the tile row) into
+    /// `out`; `+ 0.0` turns `-0.0` into `0.0`, one tie. Plain slice loops, so they vectorise.
+    #[inline]
+    fn keys(self, scores: &[f32], off: usize, out: &mut [f32]) {
+        match self {
+            KeyOf::Score => {
+                for (o, &x) in out.iter_mut().zip(scores) {
+                    *o = x + 0.0;
+                }
+            }
+            KeyOf::L2 { q_sq, g_sq } => {
+                let g_sq = &g_sq[off..off + scores.len()];
+                for ((o, &x), &g) in out.iter_mut().zip(scores).zip(g_sq) {
+                    let d = (q_sq + g) - 2.0 * x;
+                    *o = (if d > 0.0 { -d } else { 0.0 }) + 0.0;
+                }
+            }
+        }
+    }
+}
+
 /// Feeds one tile row (gallery rows `g0..g0+row.len()`) into `top`, skipping gallery row `skip`.
 #[inline]
 fn scan(
@@ -438,16 +472,14 @@ fn scan(
     top: &mut TopK,
     k: usize,
     cap: usize,
-    key: impl Fn(usize, f32) -> f32,
+    key: KeyOf<'_>,
 ) {
     let mut feed = |part: &[f32], base: usize| {
         let mut keys = [0f32; CHUNK];
         for (ci, chunk) in part.chunks(CHUNK).enumerate() {
             let b = base + ci * CHUNK;
             let keys = &mut keys[..chunk.len()];
-            for (t, (kv, &s)) in keys.iter_mut().zip(chunk).enumerate() {
-                *kv = key(b + t, s) + 0.0; // + 0.0 turns -0.0 into 0.0: one tie.
-            }
+            key.keys(chunk, b - g0, keys);
             // The threshold only tightens, so a candidate below it now would be rejected by the
             // exact test below: one mask of the comparisons (which vectorises: keys are never
             // NaN) picks the few worth a look, and a chunk with none costs a few instructions.
@@ -841,6 +873,7 @@ impl Prepared<'_> {
                     } else {
                         Vec::new()
                     },
+                    kbuf: if full_row { vec![0.0; gb] } else { Vec::new() },
                     radix: RadixScratch::default(),
                 },
                 |s, bi| {
@@ -878,20 +911,10 @@ impl Prepared<'_> {
                             for (r, row) in tile.chunks_exact(gn).enumerate() {
                                 let qi = q0 + r;
                                 let keys = &mut s.rows[r * n_g + g0..r * n_g + g0 + gn];
-                                match sim {
-                                    Similarity::Cosine | Similarity::Dot => {
-                                        for (o, &x) in keys.iter_mut().zip(row) {
-                                            *o = key32(x + 0.0);
-                                        }
-                                    }
-                                    Similarity::L2 => {
-                                        let qq = self.q_n[qi];
-                                        let g_n = &self.g_n[g0..g0 + gn];
-                                        for ((o, &x), &gg) in keys.iter_mut().zip(row).zip(g_n) {
-                                            let d = (qq + gg) - 2.0 * x;
-                                            *o = key32(if d > 0.0 { -d } else { 0.0 } + 0.0);
-                                        }
-                                    }
+                                let kf = &mut s.kbuf[..gn];
+                                self.key_of(qi, g0, gn).keys(row, 0, kf);
+                                for (o, &kv) in keys.iter_mut().zip(kf.iter()) {
+                                    *o = key32(kv);
                                 }
                                 if cfg.leave_one_out && (g0..g0 + gn).contains(&qi) {
                                     keys[qi - g0] = EXCLUDED;
@@ -903,19 +926,7 @@ impl Prepared<'_> {
                         for (r, (row, top)) in tile.chunks_exact(gn).zip(&mut s.tops).enumerate() {
                             let qi = q0 + r;
                             let skip = cfg.leave_one_out.then_some(qi);
-                            match sim {
-                                Similarity::Cosine | Similarity::Dot => {
-                                    scan(row, g0, skip, top, k, cap, |_, x| x)
-                                }
-                                Similarity::L2 => {
-                                    let qq = self.q_n[qi];
-                                    let g_n = &self.g_n;
-                                    scan(row, g0, skip, top, k, cap, |j, x| {
-                                        let d = (qq + g_n[j]) - 2.0 * x;
-                                        if d > 0.0 { -d } else { 0.0 }
-                                    })
-                                }
-                            }
+                            scan(row, g0, skip, top, k, cap, self.key_of(qi, g0, gn));
                         }
                         g0 += gn;
                     }
@@ -935,6 +946,17 @@ impl Prepared<'_> {
                 },
             )
             .collect()
+    }
+
+    /// The key rule for query `qi` against gallery rows `g0..g0 + gn`.
+    fn key_of(&self, qi: usize, g0: usize, gn: usize) -> KeyOf<'_> {
+        match self.cfg.similarity {
+            Similarity::Cosine | Similarity::Dot => KeyOf::Score,
+            Similarity::L2 => KeyOf::L2 {
+                q_sq: self.q_n[qi],
+                g_sq: &self.g_n[g0..g0 + gn],
+            },
+        }
     }
 
     /// Writes one finished candidate list as gallery indices and scores (the reported score: the
