@@ -181,13 +181,13 @@ pub(crate) fn sqlite_placeholders(sql: &str) -> String {
 pub(crate) struct SqliteConn(rusqlite::Connection);
 
 fn sqlite_err(e: rusqlite::Error) -> Error {
-    if let rusqlite::Error::SqliteFailure(code, msg) = &e {
-        if code.code == rusqlite::ErrorCode::ConstraintViolation {
-            return Error::exists(format!(
-                "unique constraint failed: {}",
-                msg.as_deref().unwrap_or("constraint violation")
-            ));
-        }
+    if let rusqlite::Error::SqliteFailure(code, msg) = &e
+        && code.code == rusqlite::ErrorCode::ConstraintViolation
+    {
+        return Error::exists(format!(
+            "unique constraint failed: {}",
+            msg.as_deref().unwrap_or("constraint violation")
+        ));
     }
     Error::db(format!("sqlite: {e}"))
 }
@@ -277,10 +277,11 @@ const SQLITE_MAX_IDLE_READERS: usize = 8;
 
 impl SqliteDb {
     pub(crate) fn open(path: &Path, sync: SqliteSync) -> Result<SqliteDb> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         let writer = Self::connect(path, sync)?;
         Ok(SqliteDb {
@@ -488,7 +489,9 @@ impl Conn for PgConn {
             let mut vals = Vec::with_capacity(row.len());
             for (i, col) in row.columns().iter().enumerate() {
                 let ty = col.type_();
-                let v = if *ty == Type::INT8 {
+                let v = if *ty == Type::VOID {
+                    Ok(None)
+                } else if *ty == Type::INT8 {
                     row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int))
                 } else if *ty == Type::INT4 {
                     row.try_get::<_, Option<i32>>(i)

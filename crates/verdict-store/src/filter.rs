@@ -389,12 +389,12 @@ fn tokenize(s: &str) -> Result<Vec<Tok>> {
             i = j;
             continue;
         }
-        if c.is_ascii_digit() || c == '-' || c == '.' {
-            if let Some(end) = number_end(&chars, i) {
-                out.push(Tok::Num(text(i, end)));
-                i = end;
-                continue;
-            }
+        if (c.is_ascii_digit() || c == '-' || c == '.')
+            && let Some(end) = number_end(&chars, i)
+        {
+            out.push(Tok::Num(text(i, end)));
+            i = end;
+            continue;
         }
         if is_word_char(c) || c == '`' || c == '"' {
             // An identifier: parts joined by dots, each a word or a quoted run.
@@ -455,13 +455,13 @@ fn is_value(t: &Tok) -> bool {
 
 /// Groups tokens into clauses as sqlparse does; everything else but `AND` is an invalid clause.
 fn group(filter: &str, toks: &[Tok]) -> Result<Vec<RawClause>> {
-    if let Some(pos) = toks.iter().position(|t| *t == Tok::Semi) {
-        if pos + 1 < toks.len() {
-            return Err(Error::invalid(format!(
-                "Search filter contained multiple expression '{filter}'. Provide AND-ed \
+    if let Some(pos) = toks.iter().position(|t| *t == Tok::Semi)
+        && pos + 1 < toks.len()
+    {
+        return Err(Error::invalid(format!(
+            "Search filter contained multiple expression '{filter}'. Provide AND-ed \
                  expression list."
-            )));
-        }
+        )));
     }
     let mut clauses = Vec::new();
     let mut invalid: Vec<String> = Vec::new();

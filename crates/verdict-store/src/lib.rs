@@ -55,14 +55,17 @@
 //!   (`sqlalchemy_store._update_latest_metrics_if_necessary`). It is kept in `latest_metrics` and
 //!   updated in the same transaction as the history; a batch first reduces its points per key, then
 //!   upserts one row per key, so the upkeep is one statement per distinct key.
-//! - **NaN and ±∞.** Values round-trip exactly. ±∞ are stored as IEEE doubles; NaN is stored as
-//!   `value = 0, is_nan = 1` (SQLite cannot store a NaN, it would become NULL). In the latest-metric
-//!   rule a NaN value compares like Python's `nan` in a tuple comparison: at equal (step,
-//!   timestamp) neither a NaN nor a number replaces the other, the point already stored stays. In
-//!   filters, `metrics.x <op> v` follows IEEE: a NaN latest value satisfies only `!=`.
+//! - **NaN and ±∞.** Values round-trip exactly. ±∞ are stored as IEEE doubles (MLflow's SQL
+//!   store clamps them to ±1.797…e308; we do not, so they come back as ±∞). NaN is stored as
+//!   `value = 0, is_nan = 1`, as MLflow's SQL store does (SQLite cannot store a NaN: it would
+//!   become NULL). In the latest-metric rule a NaN therefore compares as its stored 0 — at equal
+//!   (step, timestamp) it replaces a negative value and loses to a positive one — exactly as in
+//!   MLflow's SQL store. In filters, `metrics.x <op> v` follows IEEE like MLflow's in-memory
+//!   `SearchUtils.filter`: a NaN latest value satisfies only `!=`.
 //! - **Ordering.** `order_by` clauses apply in order, then the base order `start_time DESC,
-//!   run_id ASC` for runs. A run without the ordered metric/param/tag (NULL), or with a NaN metric,
-//!   sorts last in both directions, as in MLflow.
+//!   run_id ASC` for runs. In both directions, runs with a NaN metric come after every number and
+//!   runs without the ordered metric/param/tag/attribute (NULL) come last, as MLflow's
+//!   `SearchUtils.sort` does. Text sorts by code point (`COLLATE "C"` on PostgreSQL).
 //! - **Paging.** A page token is the standard-base64 encoding of the JSON text `{"offset": N}` —
 //!   the same token MLflow's SQL store hands out — where N is the number of rows already returned
 //!   for the same query. A token that does not decode is an `INVALID_PARAMETER_VALUE`.

@@ -213,7 +213,7 @@ fn render(sql: &str, dialect: Dialect) -> String {
 fn lock_for_migration(c: &mut dyn Conn) -> Result<()> {
     if c.dialect() == Dialect::Postgres {
         // Any constant works; it only has to be the same in every process.
-        c.query("SELECT pg_advisory_xact_lock(7305861124)", &[])?;
+        c.execute("SELECT pg_advisory_xact_lock(7305861124)", &[])?;
     }
     Ok(())
 }
