@@ -12,18 +12,20 @@ use crate::store::Store;
 use crate::token;
 use crate::types::{BulkIntervalQuery, Metric, Page, RunMetric};
 
+/// The key is known from the request, so it is not fetched again for every row.
 const HISTORY_COLUMNS: &str =
-    "key, value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id";
+    "value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id";
+const STEP_COLUMN: usize = 3;
 
-fn metric_from_row(row: &crate::db::Row) -> Result<Metric> {
+fn metric_from_row(key: &str, row: &crate::db::Row) -> Result<Metric> {
     Ok(Metric {
-        key: row.text(0)?,
-        value: stored_value(row.real(1)?, row.int(2)?),
-        timestamp: row.int(3)?,
-        step: row.int(4)?,
-        dataset_name: row.opt_text(5)?,
-        dataset_digest: row.opt_text(6)?,
-        model_id: row.opt_text(7)?,
+        key: key.to_owned(),
+        value: stored_value(row.real(0)?, row.int(1)?),
+        timestamp: row.int(2)?,
+        step: row.int(STEP_COLUMN)?,
+        dataset_name: row.opt_text(4)?,
+        dataset_digest: row.opt_text(5)?,
+        model_id: row.opt_text(6)?,
     })
 }
 
@@ -127,7 +129,7 @@ impl Store {
             let items = rows
                 .iter()
                 .take(limit)
-                .map(metric_from_row)
+                .map(|r| metric_from_row(key, r))
                 .collect::<Result<Vec<_>>>()?;
             Ok(Page {
                 next_page_token: token::next(offset, items.len(), has_more),
@@ -209,7 +211,7 @@ impl Store {
                     for row in &rows {
                         out.push(RunMetric {
                             run_id: run_id.clone(),
-                            metric: metric_from_row(row)?,
+                            metric: metric_from_row(&query.metric_key, row)?,
                         });
                     }
                 }

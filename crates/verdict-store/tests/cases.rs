@@ -1364,6 +1364,79 @@ pub(crate) fn concurrent_writers_lose_nothing(db: &TestDb) {
     assert_eq!(l.step, i64::from((threads - 1) * 1000 + batches - 1));
 }
 
+/// Durability: a child process logs batches and prints "ack N" after each `log_batch` returns;
+/// the parent kills it with SIGKILL mid-stream, reopens the database and finds every acknowledged
+/// batch (and no partial batch: each is all ten points or nothing).
+pub(crate) fn acknowledged_writes_survive_sigkill(db: &TestDb) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    const RUN_VAR: &str = "VERDICT_TEST_CHILD_RUN";
+    if let Ok(run) = std::env::var(RUN_VAR) {
+        // The child: write until killed (bounded, in case the parent is gone).
+        let s = db.open();
+        for i in 0..100_000i64 {
+            let batch: Vec<Metric> = (0..10)
+                .map(|j| m("k", (i * 10 + j) as f64, i, i * 10 + j))
+                .collect();
+            s.log_batch(&run, &batch, &[], &[]).expect("child batch");
+            println!("ack {i}");
+        }
+        return;
+    }
+    let run = {
+        let s = db.open();
+        new_run(&s, "0", "killed")
+    };
+    let name = match db.backend() {
+        verdict_store::BackendKind::Sqlite => "sqlite::acknowledged_writes_survive_sigkill",
+        verdict_store::BackendKind::Postgres => "postgres::acknowledged_writes_survive_sigkill",
+    };
+    let mut child = Command::new(std::env::current_exe().expect("test binary"))
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(crate::harness::CHILD_URL_VAR, &db.url)
+        .env(RUN_VAR, &run)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut acked: i64 = -1;
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(n) = line.strip_prefix("ack ") {
+            acked = n.trim().parse().expect("ack number");
+            if acked >= 40 {
+                break;
+            }
+        }
+    }
+    child.kill().expect("SIGKILL");
+    // Acks printed before the kill landed are acknowledged too.
+    for line in lines.map_while(Result::ok) {
+        if let Some(n) = line.strip_prefix("ack ")
+            && let Ok(n) = n.trim().parse::<i64>()
+        {
+            acked = acked.max(n);
+        }
+    }
+    let _ = child.wait();
+    assert!(acked >= 40, "the child acknowledged only {acked} batches");
+    let s = db.open();
+    let h = history(&s, &run, "k");
+    assert!(
+        h.len() as i64 >= (acked + 1) * 10,
+        "{} points, {} batches acked",
+        h.len(),
+        acked + 1
+    );
+    assert_eq!(h.len() % 10, 0, "a partial batch was stored");
+    for (i, (step, _, value)) in h.iter().enumerate() {
+        assert_eq!((*step, *value), (i as i64, i as f64));
+    }
+    let l = latest(&s, &run, "k");
+    assert_eq!(l.step, h.len() as i64 - 1);
+}
+
 // ------------------------------------------------------------------------------------------
 // inputs, outputs, logged models, registry
 

@@ -57,6 +57,7 @@ conformance! {
     order_by_matches_mlflow,
     search_runs_paging_views_and_run_id_lists,
     concurrent_writers_lose_nothing,
+    acknowledged_writes_survive_sigkill,
     dataset_inputs_and_model_outputs,
     logged_models_crud_and_search,
     registry_models_versions_aliases,

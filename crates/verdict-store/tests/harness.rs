@@ -31,8 +31,23 @@ fn with_database(url: &str, db: &str) -> String {
     out
 }
 
+/// Set in a child process re-executed by a crash test: the database to write to.
+pub(crate) const CHILD_URL_VAR: &str = "VERDICT_TEST_CHILD_STORE_URL";
+
 impl TestDb {
+    /// In a crash-test child, the parent's database (no cleanup: the parent owns it).
+    fn child() -> Option<TestDb> {
+        std::env::var(CHILD_URL_VAR).ok().map(|url| TestDb {
+            url,
+            _dir: None,
+            pg: None,
+        })
+    }
+
     pub(crate) fn sqlite() -> TestDb {
+        if let Some(db) = Self::child() {
+            return db;
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("verdict.db").display());
         TestDb {
@@ -45,6 +60,9 @@ impl TestDb {
     /// A fresh database on the test server; `None` (skip) only when
     /// `VERDICT_TEST_PG_OPTIONAL=1` and no server is configured.
     pub(crate) fn postgres() -> Option<TestDb> {
+        if let Some(db) = Self::child() {
+            return Some(db);
+        }
         let Ok(server) = std::env::var("VERDICT_TEST_PG_URL") else {
             if std::env::var("VERDICT_TEST_PG_OPTIONAL").as_deref() == Ok("1") {
                 eprintln!("SKIPPED: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1");
@@ -82,7 +100,7 @@ impl TestDb {
     }
 
     pub(crate) fn backend(&self) -> BackendKind {
-        if self.pg.is_some() {
+        if self.pg.is_some() || self.url.starts_with("postgres") {
             BackendKind::Postgres
         } else {
             BackendKind::Sqlite
