@@ -340,7 +340,12 @@ impl Store {
         let id = parse_experiment_id(experiment_id)?;
         self.write(|c| {
             let e = experiment_row(c, id)?;
-            check_experiment_active(&e)?;
+            // MLflow looks the experiment up among active ones only.
+            if e.lifecycle_stage != LifecycleStage::Active {
+                return Err(Error::not_found(format!(
+                    "No Experiment with id={id} exists"
+                )));
+            }
             let now = now_ms();
             c.execute(
                 "UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = $1 \
@@ -361,10 +366,10 @@ impl Store {
         let id = parse_experiment_id(experiment_id)?;
         self.write(|c| {
             let e = experiment_row(c, id)?;
+            // MLflow looks the experiment up among deleted ones only.
             if e.lifecycle_stage != LifecycleStage::Deleted {
-                return Err(Error::invalid(format!(
-                    "Cannot restore an active experiment. The experiment {id} must be in the \
-                     'deleted' state. Current state is active."
+                return Err(Error::not_found(format!(
+                    "No Experiment with id={id} exists"
                 )));
             }
             c.execute(

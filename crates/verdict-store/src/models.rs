@@ -157,7 +157,28 @@ fn write_model_params(c: &mut dyn Conn, model_id: &str, params: &[Param]) -> Res
         "INSERT INTO logged_model_params (model_id, key, value)",
         "ON CONFLICT (model_id, key) DO NOTHING",
         rows,
-    )
+    )?;
+    // A concurrent transaction may have won a new key; check what is stored now.
+    for p in params {
+        let stored = c
+            .query_opt(
+                "SELECT value FROM logged_model_params WHERE model_id = $1 AND key = $2",
+                &[model_id.into(), (&p.key).into()],
+            )?
+            .map(|r| r.text(0))
+            .transpose()?;
+        if stored.as_deref() != Some(p.value.as_str()) {
+            return Err(Error::invalid(format!(
+                "Changing param values is not allowed. Param with key='{}' was already logged \
+                 with value='{}' for logged model ID='{model_id}'. Attempted logging new value \
+                 '{}'.",
+                p.key,
+                stored.unwrap_or_default(),
+                p.value
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn write_model_tags(c: &mut dyn Conn, model_id: &str, tags: &[Tag]) -> Result<()> {

@@ -543,14 +543,17 @@ impl Store {
             limits::validate_registry_tag(t)?;
         }
         self.write(|c| {
-            let version = model_row(c, &new.name)? + 1;
             let now = now_ms();
+            // An atomic increment under the row lock: concurrent creators get distinct numbers.
+            let version = c
+                .query_opt(
+                    "UPDATE registered_models SET last_version = last_version + 1, \
+                     last_updated_timestamp = $1 WHERE name = $2 RETURNING last_version",
+                    &[Value::Int(now), (&new.name).into()],
+                )?
+                .ok_or_else(|| model_not_found(&new.name))?
+                .int(0)?;
             let location = storage_location(c, &new.source)?;
-            c.execute(
-                "UPDATE registered_models SET last_version = $1, last_updated_timestamp = $2 \
-                 WHERE name = $3",
-                &[Value::Int(version), Value::Int(now), (&new.name).into()],
-            )?;
             c.execute(
                 &format!(
                     "INSERT INTO model_versions ({MV_COLUMNS}) VALUES ($1, $2, $3, $3, $4, $5, \

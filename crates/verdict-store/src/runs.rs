@@ -267,6 +267,39 @@ fn newer(a: &Metric, b: &Metric) -> bool {
         || ((a.step, a.timestamp) == (b.step, b.timestamp) && va > vb)
 }
 
+fn param_conflict(run_id: &str, key: &str, old: &str, new: &str) -> Error {
+    Error::invalid(format!(
+        "Changing param values is not allowed. Param with key='{key}' was already logged with \
+         value='{old}' for run ID='{run_id}'. Attempted logging new value '{new}'."
+    ))
+}
+
+/// Checks that every param of the batch is stored with the requested value.
+fn verify_params(c: &mut dyn Conn, run_id: &str, params: &[Param]) -> Result<()> {
+    for chunk in params.chunks(IN_CHUNK) {
+        let mut args: Vec<Value> = vec![run_id.into()];
+        args.extend(chunk.iter().map(|p| Value::from(&p.key)));
+        let mut stored: HashMap<String, String> = HashMap::new();
+        for row in c.query(
+            &format!(
+                "SELECT key, value FROM params WHERE run_uuid = $1 AND key IN ({})",
+                in_list(2, chunk.len())
+            ),
+            &args,
+        )? {
+            stored.insert(row.text(0)?, row.text(1)?);
+        }
+        for p in chunk {
+            match stored.get(&p.key) {
+                Some(v) if *v == p.value => {}
+                Some(v) => return Err(param_conflict(run_id, &p.key, v, &p.value)),
+                None => return Err(Error::db(format!("param {} was not stored", p.key))),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes params (write-once), tags and metrics of one run inside the caller's transaction.
 pub(crate) fn write_batch(
     c: &mut dyn Conn,
@@ -294,23 +327,24 @@ pub(crate) fn write_batch(
         for p in params {
             match existing.get(&p.key) {
                 Some(old) if *old != p.value => {
-                    return Err(Error::invalid(format!(
-                        "Changing param values is not allowed. Param with key='{}' was already \
-                         logged with value='{old}' for run ID='{run_id}'. Attempted logging new \
-                         value '{}'.",
-                        p.key, p.value
-                    )));
+                    return Err(param_conflict(run_id, &p.key, old, &p.value));
                 }
                 Some(_) => {}
                 None => new_rows.push(vec![run_id.into(), (&p.key).into(), (&p.value).into()]),
             }
         }
+        let inserted = new_rows.len();
         insert_rows(
             c,
             "INSERT INTO params (run_uuid, key, value)",
             "ON CONFLICT (run_uuid, key) DO NOTHING",
             new_rows,
         )?;
+        if inserted > 0 && c.dialect() == crate::db::Dialect::Postgres {
+            // A concurrent transaction may have logged the same new key first; the insert then
+            // did nothing. Read the committed values again so a different one is refused.
+            verify_params(c, run_id, params)?;
+        }
     }
     if !tags.is_empty() {
         // The last value of a key wins within a batch; one row per key (PostgreSQL refuses to
@@ -672,37 +706,35 @@ impl Store {
             let info = active_run(c, run_id)?;
             let exp_id = parse_experiment_id(&info.experiment_id)?;
             for d in datasets {
-                let found = c.query_opt(
-                    "SELECT dataset_uuid FROM datasets WHERE experiment_id = $1 AND name = $2 \
-                     AND digest = $3",
+                // Insert-if-missing, then read the id: correct even when another transaction
+                // adds the same dataset at the same time.
+                c.execute(
+                    "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, \
+                     source_type, source, schema, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                     $8) ON CONFLICT (experiment_id, name, digest) DO NOTHING",
                     &[
+                        uuid4_hex()?.into(),
                         Value::Int(exp_id),
                         (&d.dataset.name).into(),
                         (&d.dataset.digest).into(),
+                        (&d.dataset.source_type).into(),
+                        (&d.dataset.source).into(),
+                        d.dataset.schema.as_ref().into(),
+                        d.dataset.profile.as_ref().into(),
                     ],
                 )?;
-                let dataset_uuid = match found {
-                    Some(r) => r.text(0)?,
-                    None => {
-                        let id = uuid4_hex()?;
-                        c.execute(
-                            "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, \
-                             source_type, source, schema, profile) VALUES ($1, $2, $3, $4, $5, \
-                             $6, $7, $8)",
-                            &[
-                                id.as_str().into(),
-                                Value::Int(exp_id),
-                                (&d.dataset.name).into(),
-                                (&d.dataset.digest).into(),
-                                (&d.dataset.source_type).into(),
-                                (&d.dataset.source).into(),
-                                d.dataset.schema.as_ref().into(),
-                                d.dataset.profile.as_ref().into(),
-                            ],
-                        )?;
-                        id
-                    }
-                };
+                let dataset_uuid = c
+                    .query_opt(
+                        "SELECT dataset_uuid FROM datasets WHERE experiment_id = $1 AND name = $2 \
+                         AND digest = $3",
+                        &[
+                            Value::Int(exp_id),
+                            (&d.dataset.name).into(),
+                            (&d.dataset.digest).into(),
+                        ],
+                    )?
+                    .ok_or_else(|| Error::db("dataset row missing after insert"))?
+                    .text(0)?;
                 c.execute(
                     "INSERT INTO run_inputs (run_uuid, dataset_uuid) VALUES ($1, $2) \
                      ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",

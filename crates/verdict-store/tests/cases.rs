@@ -1357,6 +1357,48 @@ pub(crate) fn concurrent_writers_lose_nothing(db: &TestDb) {
         let l = latest(&s, own, &key);
         assert_eq!((l.step, l.value), (total - 1, (total - 1) as f64));
     }
+    // Races on first writes: one value wins a new param, the others are refused; version
+    // numbers stay distinct; a dataset logged by many at once exists once.
+    s.create_registered_model("raced", &[], None).expect("rm");
+    let mut handles = Vec::new();
+    for t in 0..6 {
+        let s = if t % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        let shared = shared.clone();
+        handles.push(std::thread::spawn(move || {
+            let param = s.log_param(&shared, "race", &t.to_string()).is_ok();
+            let mut versions = Vec::new();
+            for _ in 0..4 {
+                versions.push(
+                    s.create_model_version(&NewModelVersion {
+                        name: "raced".into(),
+                        source: "s3://x".into(),
+                        ..NewModelVersion::default()
+                    })
+                    .expect("version")
+                    .version,
+                );
+            }
+            s.log_inputs(&shared, &[dataset("same", "d", "training")], &[])
+                .expect("inputs");
+            (param, versions)
+        }));
+    }
+    let results: Vec<(bool, Vec<i64>)> = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect();
+    assert_eq!(results.iter().filter(|(won, _)| *won).count(), 1);
+    let winner = results.iter().position(|(won, _)| *won).expect("winner");
+    let run = s.get_run(&shared).expect("get");
+    assert!(run.params.contains(&Param::new("race", winner.to_string())));
+    let mut versions: Vec<i64> = results.into_iter().flat_map(|(_, v)| v).collect();
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=24).collect::<Vec<i64>>());
+    assert_eq!(run.dataset_inputs, vec![dataset("same", "d", "training")]);
     let common = history(&s, &shared, "common");
     assert_eq!(common.len(), (threads * batches) as usize);
     let l = latest(&s, &shared, "common");
