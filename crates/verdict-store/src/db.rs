@@ -529,6 +529,17 @@ pub(crate) struct PgDb {
     freed: Condvar,
 }
 
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        // Each client owns a runtime, and dropping a runtime inside an async context panics; the
+        // last `Store` clone may well be dropped there (a server's state at shutdown).
+        let idle = std::mem::take(&mut lock(&self.idle).0);
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 impl PgDb {
     pub(crate) fn open(url: &str) -> Result<PgDb> {
         let config: postgres::Config = url
@@ -554,7 +565,14 @@ impl PgDb {
             if g.1 < PG_MAX_CONNECTIONS {
                 g.1 += 1;
                 drop(g);
-                return match self.config.connect(postgres::NoTls) {
+                // Connect on a helper thread: the `postgres` client starts its own small runtime,
+                // which must not happen on a thread that is already inside a tokio runtime (an
+                // async `main` calling `Store::open`).
+                let config = self.config.clone();
+                let connected = std::thread::spawn(move || config.connect(postgres::NoTls))
+                    .join()
+                    .map_err(|_| Error::db("postgres: the connecting thread panicked"))?;
+                return match connected {
                     Ok(client) => Ok(PgConn {
                         client,
                         stmts: HashMap::new(),

@@ -7,8 +7,10 @@
 //! let store = store.clone();
 //! let run = tokio::task::spawn_blocking(move || store.get_run(&run_id)).await??;
 //! ```
-//! (Do not call a PostgreSQL-backed store directly on an async worker thread: the `postgres` client
-//! drives its own small runtime and refuses to run inside another one.)
+//! Do not call a PostgreSQL-backed store's operations directly on an async worker thread: the
+//! `postgres` client drives its own small runtime and refuses to block inside another one.
+//! [`Store::open`] and dropping the last clone are safe anywhere (both hop to a helper thread);
+//! the conformance case `works_from_tokio` checks this on both backends.
 //!
 //! The crate knows nothing about HTTP or MLflow's JSON; `verdict-server` maps the REST messages
 //! onto these methods and [`ErrorKind`] onto MLflow's error codes.
@@ -20,8 +22,9 @@
 //! synchronous underneath anyway, and the single-writer rule wants one connection behind a lock).
 //! So the store is written once against a four-method connection trait (`db::Conn`) with two small
 //! implementations, and the same SQL text runs on both backends (PostgreSQL `$N` placeholders,
-//! rewritten to SQLite's `?N`). The only dialect differences are the auto-increment experiment id
-//! column in the first migration.
+//! rewritten to SQLite's `?N`). The few dialect switches are named at their call sites: the
+//! auto-increment experiment id and `WITHOUT ROWID` in the schema, `ESCAPE ''` after `LIKE` and
+//! `COLLATE "C"` in `ORDER BY` on PostgreSQL, and its advisory lock around migrations.
 //!
 //! # Backends, durability and concurrency
 //! - SQLite (the default): [`Store::open`] takes `sqlite:///abs/path.db`, `sqlite://rel/path.db`

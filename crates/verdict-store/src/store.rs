@@ -104,28 +104,31 @@ impl Store {
     /// Opens the store at `url`: `sqlite:///abs/path`, `sqlite://rel/path`, a plain path, or
     /// `postgresql://user@host[:port]/db`.
     pub fn open_with(url: &str, options: &StoreOptions) -> Result<Store> {
-        let db = match parse_location(url)? {
+        // Opening blocks (connect, migrate); doing it on a helper thread makes it safe to call
+        // from inside an async runtime too (the `postgres` client refuses to block inside one).
+        Store::open_with_location(parse_location(url)?, options)
+    }
+
+    /// Opens a SQLite store at a file path.
+    pub fn open_sqlite(path: &Path, options: &StoreOptions) -> Result<Store> {
+        Store::open_with_location(Location::Sqlite(path.to_owned()), options)
+    }
+
+    fn open_with_location(location: Location, options: &StoreOptions) -> Result<Store> {
+        let options = options.clone();
+        std::thread::spawn(move || Store::open_location(location, &options))
+            .join()
+            .map_err(|_| Error::db("opening the store panicked"))?
+    }
+
+    fn open_location(location: Location, options: &StoreOptions) -> Result<Store> {
+        let db = match location {
             Location::Sqlite(path) => Backend::Sqlite(SqliteDb::open(&path, options.sqlite_sync)?),
             Location::Postgres(url) => Backend::Postgres(PgDb::open(&url)?),
         };
         let store = Store {
             inner: Arc::new(Inner {
                 db,
-                artifact_root: options
-                    .default_artifact_root
-                    .trim_end_matches('/')
-                    .to_owned(),
-            }),
-        };
-        crate::schema::migrate(&store)?;
-        Ok(store)
-    }
-
-    /// Opens a SQLite store at a file path.
-    pub fn open_sqlite(path: &Path, options: &StoreOptions) -> Result<Store> {
-        let store = Store {
-            inner: Arc::new(Inner {
-                db: Backend::Sqlite(SqliteDb::open(path, options.sqlite_sync)?),
                 artifact_root: options
                     .default_artifact_root
                     .trim_end_matches('/')

@@ -1479,6 +1479,39 @@ pub(crate) fn acknowledged_writes_survive_sigkill(db: &TestDb) {
     assert_eq!(l.step, h.len() as i64 - 1);
 }
 
+/// How the server will use the store: opened inside an async `main`, operations through
+/// `spawn_blocking`, the last clone dropped on an async worker.
+pub(crate) fn works_from_tokio(db: &TestDb) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("runtime");
+    let url = db.url.clone();
+    rt.block_on(async move {
+        let store = Store::open(&url).expect("open inside the runtime");
+        let mut tasks = Vec::new();
+        for i in 0..4 {
+            let s = store.clone();
+            tasks.push(tokio::task::spawn_blocking(move || {
+                s.create_experiment(&format!("async-{i}"), None, &[])
+            }));
+        }
+        for t in tasks {
+            t.await.expect("join").expect("create");
+        }
+        let s = store.clone();
+        let n = tokio::task::spawn_blocking(move || {
+            s.search_experiments(&ExperimentQuery::default())
+                .map(|p| p.items.len())
+        })
+        .await
+        .expect("join")
+        .expect("search");
+        assert_eq!(n, 5);
+        drop(store);
+    });
+}
+
 // ------------------------------------------------------------------------------------------
 // inputs, outputs, logged models, registry
 

@@ -58,6 +58,7 @@ conformance! {
     search_runs_paging_views_and_run_id_lists,
     concurrent_writers_lose_nothing,
     acknowledged_writes_survive_sigkill,
+    works_from_tokio,
     dataset_inputs_and_model_outputs,
     logged_models_crud_and_search,
     registry_models_versions_aliases,
