@@ -911,6 +911,85 @@ mod tests {
         assert!(err("metrics.a LIKE 1").starts_with("Invalid comparator 'LIKE'"));
     }
 
+    /// Random token soup never panics: every input parses or gets an `INVALID_PARAMETER_VALUE`.
+    #[test]
+    fn never_panics() {
+        const PIECES: &[&str] = &[
+            "metrics.",
+            "params.",
+            "tags.",
+            "attributes.",
+            "datasets.",
+            "run_id",
+            "acc",
+            "`a b`",
+            "\"x y\"",
+            "'v'",
+            "'",
+            "\"",
+            "`",
+            "(",
+            ")",
+            "('a', 'b')",
+            "=",
+            "!=",
+            ">=",
+            "<",
+            "<>",
+            "LIKE",
+            "ilike",
+            "IN",
+            "NOT",
+            "IS",
+            "NULL",
+            "AND",
+            "and",
+            "OR",
+            " ",
+            " ",
+            "1",
+            "-2.5e3",
+            ".5",
+            "-",
+            ".",
+            ",",
+            ";",
+            "\\",
+            "é",
+            "\u{0}",
+            "%",
+            "_",
+            "1e",
+            "--",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let n = (next() % 12) as usize;
+            let mut f = String::new();
+            for _ in 0..n {
+                f.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            for g in [
+                &RUNS,
+                &EXPERIMENTS,
+                &LOGGED_MODELS,
+                &REGISTERED_MODELS,
+                &MODEL_VERSIONS,
+            ] {
+                if let Err(e) = parse(&f, g) {
+                    assert_eq!(e.kind(), crate::ErrorKind::InvalidParameterValue, "{f:?}");
+                }
+                let _ = parse_order_by(&f, g);
+            }
+        }
+    }
+
     #[test]
     fn order_by() {
         let o = parse_order_by("metrics.`val loss` DESC", &RUNS).expect("parses");
