@@ -7,7 +7,7 @@
 //! `DOUBLE PRECISION`, everything else `TEXT`, so the four [`Value`] types cover every column.
 //!
 //! SQLite: one writer connection behind a mutex (the single-writer queue: writers wait in-process
-//! for the lock instead of racing for SQLite's file lock, so "database is locked" cannot happen
+//! for the mutex instead of racing for SQLite's file lock, so "database is locked" cannot happen
 //! between our own writers) and a small pool of reader connections, which WAL lets run next to the
 //! writer. Every write is one `BEGIN IMMEDIATE … COMMIT`.
 //!

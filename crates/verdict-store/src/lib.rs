@@ -29,8 +29,8 @@
 //! # Backends, durability and concurrency
 //! - SQLite (the default): [`Store::open`] takes `sqlite:///abs/path.db`, `sqlite://rel/path.db`
 //!   or a plain path. Bundled SQLite, WAL journal, `busy_timeout` 10 s. One writer connection
-//!   behind a mutex serves as the single-writer queue: concurrent writers in the process wait their
-//!   turn in order instead of racing for SQLite's lock, so they never see "database is locked";
+//!   behind a mutex serves as the single-writer queue: concurrent writers in the process wait for
+//!   the mutex instead of racing for SQLite's lock, so they never see "database is locked";
 //!   readers use their own connections and run next to the writer (WAL). `synchronous=FULL` by
 //!   default: each commit fsyncs the WAL before the call returns, so an acknowledged write survives
 //!   SIGKILL and power loss. [`SqliteSync::Normal`] is the faster opt-in; it still survives SIGKILL,

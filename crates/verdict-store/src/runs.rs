@@ -9,8 +9,8 @@ use crate::experiments::{check_experiment_active, experiment_row, parse_experime
 use crate::limits;
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::types::{
-    Dataset, DatasetInput, LifecycleStage, Metric, ModelOutput, NewRun, Param, Run, RunInfo,
-    RunStatus, RunUpdate, Tag,
+    Dataset, DatasetInput, DatasetSummary, LifecycleStage, Metric, ModelOutput, NewRun, Param, Run,
+    RunInfo, RunStatus, RunUpdate, Tag,
 };
 
 pub(crate) const RUN_NAME_TAG: &str = "mlflow.runName";
@@ -762,6 +762,50 @@ impl Store {
                 )?;
             }
             Ok(())
+        })
+    }
+
+    /// MLflow `SearchDatasets`: the distinct (experiment, name, digest, context) of datasets
+    /// that runs of these experiments (at most 20) logged as inputs, sorted, at most 1000.
+    pub fn search_datasets(&self, experiment_ids: &[String]) -> Result<Vec<DatasetSummary>> {
+        if experiment_ids.len() > 20 {
+            return Err(Error::invalid(format!(
+                "SearchDatasets request cannot specify more than 20 experiment_ids. Received {} \
+                 experiment_ids.",
+                experiment_ids.len()
+            )));
+        }
+        let ids = experiment_ids
+            .iter()
+            .map(|e| parse_experiment_id(e))
+            .collect::<Result<Vec<_>>>()?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let params: Vec<Value> = ids.iter().map(|i| Value::Int(*i)).collect();
+        let sql = format!(
+            "SELECT DISTINCT d.experiment_id, d.name, d.digest, it.value FROM datasets d \
+             JOIN run_inputs i ON i.dataset_uuid = d.dataset_uuid \
+             LEFT JOIN run_input_tags it ON it.run_uuid = i.run_uuid AND \
+             it.dataset_uuid = i.dataset_uuid AND it.key = 'mlflow.data.context' \
+             WHERE d.experiment_id IN ({}) LIMIT 1000",
+            in_list(1, ids.len())
+        );
+        self.read(|c| {
+            let mut out = c
+                .query(&sql, &params)?
+                .iter()
+                .map(|r| {
+                    Ok(DatasetSummary {
+                        experiment_id: r.int(0)?.to_string(),
+                        name: r.text(1)?,
+                        digest: r.text(2)?,
+                        context: r.opt_text(3)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.sort();
+            Ok(out)
         })
     }
 

@@ -218,6 +218,16 @@ pub struct DatasetInput {
     pub tags: Vec<Tag>,
 }
 
+/// One (experiment, dataset, context) used by some run (MLflow `SearchDatasets`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DatasetSummary {
+    pub experiment_id: String,
+    pub name: String,
+    pub digest: String,
+    /// The input's `mlflow.data.context` tag, if any.
+    pub context: Option<String>,
+}
+
 /// A logged model a run produced, at an optional step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelOutput {

@@ -1556,6 +1556,31 @@ pub(crate) fn dataset_inputs_and_model_outputs(db: &TestDb) {
             dataset("train", "d1", "training")
         ]
     );
+    // SearchDatasets: distinct (experiment, name, digest, context) over the experiment's runs.
+    let summaries: Vec<(String, String, Option<String>)> = s
+        .search_datasets(std::slice::from_ref(&exp))
+        .expect("search datasets")
+        .into_iter()
+        .map(|d| {
+            assert_eq!(d.experiment_id, exp);
+            (d.name, d.digest, d.context)
+        })
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            (
+                "eval".to_owned(),
+                "d2".to_owned(),
+                Some("evaluation".to_owned())
+            ),
+            (
+                "train".to_owned(),
+                "d1".to_owned(),
+                Some("training".to_owned())
+            ),
+        ]
+    );
     // Limits (validation.py): digest ≤ 36, name ≤ 500.
     assert_eq!(
         err_kind(s.log_inputs(&a, &[dataset("x", &"d".repeat(37), "t")], &[])).0,
