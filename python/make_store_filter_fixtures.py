@@ -11,7 +11,9 @@ inputs, attributes) and, for every filter string and order_by list below, what M
 
 - a filter: `SearchUtils.filter(runs, filter)` then `SearchUtils.sort(…, [])` (the base order
   start_time DESC, run_id ASC) → the matching run names in order, or the error message;
-- an order_by list: `SearchUtils.sort(runs, order_by)` → the run names in order, or the error.
+- an order_by list: `SearchUtils.sort(runs, order_by)` → the run names in order, or the error;
+- an experiment filter: `SearchExperimentsUtils.filter` then `sort(…, ["name ASC"])` over a few
+  experiments (and "Default") → the names in order, or the error.
 
 `SearchUtils.filter` is the in-memory evaluator MLflow's FileStore uses; it parses the filter with
 `parse_search_filter` and checks each clause's comparator (`is_metric`, `is_param`, …), so it both
@@ -35,6 +37,8 @@ import mlflow
 from mlflow.entities import (
     Dataset,
     DatasetInput,
+    Experiment,
+    ExperimentTag,
     InputTag,
     Metric,
     Param,
@@ -45,7 +49,7 @@ from mlflow.entities import (
     RunTag,
 )
 from mlflow.exceptions import MlflowException
-from mlflow.utils.search_utils import SearchUtils
+from mlflow.utils.search_utils import SearchExperimentsUtils, SearchUtils
 
 NAN = float("nan")
 INF = float("inf")
@@ -213,6 +217,59 @@ def stable(message: str) -> str:
     )
 
 
+# Experiments (besides "Default", which every store has): name, tags. Times are the store's own
+# clock, so only filters that hold for any positive time use them.
+EXPERIMENTS = [
+    ("exp-a", {"team": "vision", "stage": "dev"}),
+    ("exp-b", {"team": "nlp"}),
+    ("Other", {"team": "Vision"}),
+    ("x_y", {}),
+]
+
+EXPERIMENT_FILTERS = [
+    "",
+    "name = 'exp-a'",
+    "name != 'exp-a'",
+    "name LIKE 'exp-%'",
+    "name LIKE 'Exp-%'",
+    "name ILIKE 'EXP-%'",
+    "attribute.name LIKE '%_y'",
+    "tags.team = 'vision'",
+    "tags.team ILIKE 'vision'",
+    "tags.team != 'nlp'",
+    "tag.stage IS NOT NULL",
+    "tags.stage IS NULL",
+    "tags.`team` LIKE 'n%' and name LIKE 'exp%'",
+    "creation_time > 0",
+    "last_update_time >= 1",
+    "name = 'exp-a' OR name = 'exp-b'",
+    "metrics.x > 1",
+    "params.a = 'b'",
+    "lifecycle_stage = 'active'",
+    "name > 'a'",
+    "name IS NULL",
+    "creation_time > 'x'",
+    "name = exp",
+]
+
+
+def build_experiments() -> list[Experiment]:
+    exps = [Experiment("0", "Default", "mlflow-artifacts:/0", "active", [], 1, 1)]
+    for i, (name, tags) in enumerate(EXPERIMENTS):
+        exps.append(
+            Experiment(
+                str(i + 1),
+                name,
+                f"mlflow-artifacts:/{i + 1}",
+                "active",
+                [ExperimentTag(k, v) for k, v in tags.items()],
+                10 + i,
+                10 + i,
+            )
+        )
+    return exps
+
+
 def run_id(i: int) -> str:
     return f"{i:032x}"
 
@@ -283,6 +340,16 @@ def main() -> None:
             orders.append({"order_by": o, "names": names(SearchUtils.sort(runs, o))})
         except MlflowException as e:
             orders.append({"order_by": o, "error": stable(e.message)})
+    experiments = build_experiments()
+    experiment_filters = []
+    for f in EXPERIMENT_FILTERS:
+        try:
+            got = SearchExperimentsUtils.sort(
+                SearchExperimentsUtils.filter(experiments, f), ["name ASC"]
+            )
+            experiment_filters.append({"filter": f, "names": [e.name for e in got]})
+        except MlflowException as e:
+            experiment_filters.append({"filter": f, "error": stable(e.message)})
     doc = {
         "generator": "python/make_store_filter_fixtures.py",
         "mlflow": mlflow.__version__,
@@ -302,6 +369,8 @@ def main() -> None:
         ],
         "filters": filters,
         "orders": orders,
+        "experiments": [{"name": n, "tags": t} for n, t in EXPERIMENTS],
+        "experiment_filters": experiment_filters,
     }
     (out / "search_runs.json").write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n")
 

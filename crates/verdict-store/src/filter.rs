@@ -128,6 +128,9 @@ pub(crate) struct Grammar {
     pub(crate) datasets: bool,
     /// Comparators for string attributes.
     pub(crate) string_ops: &'static [Op],
+    /// MLflow's `SearchExperimentsUtils` words three messages its own way (invalid clauses
+    /// unquoted, the entity-type list, IS NULL on attributes); `true` copies that wording.
+    pub(crate) experiment_messages: bool,
 }
 
 const METRIC_OPS: &[Op] = &[Op::Gt, Op::Ge, Op::Ne, Op::Eq, Op::Lt, Op::Le];
@@ -158,19 +161,21 @@ pub(crate) const RUNS: Grammar = Grammar {
     tags: true,
     datasets: true,
     string_ops: STRING_ATTR_OPS,
+    experiment_messages: false,
 };
 
 /// `search_experiments` (`SearchExperimentsUtils`).
 pub(crate) const EXPERIMENTS: Grammar = Grammar {
     string_attrs: &["name", "experiment_id"],
     numeric_attrs: &["creation_time", "last_update_time"],
-    list_attrs: &[],
+    list_attrs: &["experiment_id"],
     aliases: &[],
     metrics: false,
     params: false,
     tags: true,
     datasets: false,
-    string_ops: &[Op::Ne, Op::Eq, Op::Like, Op::ILike],
+    string_ops: STRING_ATTR_OPS,
+    experiment_messages: true,
 };
 
 /// `search_logged_models`.
@@ -187,6 +192,7 @@ pub(crate) const LOGGED_MODELS: Grammar = Grammar {
     tags: true,
     datasets: false,
     string_ops: STRING_ATTR_OPS,
+    experiment_messages: false,
 };
 
 /// `search_registered_models` (`SearchModelUtils`).
@@ -200,6 +206,7 @@ pub(crate) const REGISTERED_MODELS: Grammar = Grammar {
     tags: true,
     datasets: false,
     string_ops: &[Op::Ne, Op::Eq, Op::Like, Op::ILike],
+    experiment_messages: false,
 };
 
 /// `search_model_versions` (`SearchModelVersionUtils`).
@@ -213,6 +220,7 @@ pub(crate) const MODEL_VERSIONS: Grammar = Grammar {
     tags: true,
     datasets: false,
     string_ops: STRING_ATTR_OPS,
+    experiment_messages: false,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -454,7 +462,7 @@ fn is_value(t: &Tok) -> bool {
 }
 
 /// Groups tokens into clauses as sqlparse does; everything else but `AND` is an invalid clause.
-fn group(filter: &str, toks: &[Tok]) -> Result<Vec<RawClause>> {
+fn group(filter: &str, toks: &[Tok], g: &Grammar) -> Result<Vec<RawClause>> {
     if let Some(pos) = toks.iter().position(|t| *t == Tok::Semi)
         && pos + 1 < toks.len()
     {
@@ -537,7 +545,11 @@ fn group(filter: &str, toks: &[Tok]) -> Result<Vec<RawClause>> {
                 _ => {}
             }
         }
-        invalid.push(format!("'{}'", t.raw()));
+        if g.experiment_messages {
+            invalid.push(t.raw().to_owned());
+        } else {
+            invalid.push(format!("'{}'", t.raw()));
+        }
         i += 1;
     }
     if !invalid.is_empty() {
@@ -595,6 +607,11 @@ fn entity_type(raw: &str, g: &Grammar) -> Result<Entity> {
         "tag" | "tags" if g.tags => Entity::Tag,
         "attribute" | "attributes" | "attr" | "run" => Entity::Attribute,
         "dataset" | "datasets" if g.datasets => Entity::Dataset,
+        _ if g.experiment_messages => {
+            return Err(Error::invalid(format!(
+                "Invalid entity type '{t}'. Valid entity types are ('attribute', 'tag', 'tags')"
+            )));
+        }
         _ => {
             let mut valid = Vec::new();
             if g.metrics {
@@ -777,12 +794,17 @@ pub(crate) fn parse(filter: &str, g: &Grammar) -> Result<Vec<Clause>> {
         return Ok(Vec::new());
     }
     let toks = tokenize(filter)?;
-    let raw = group(filter, &toks)?;
+    let raw = group(filter, &toks, g)?;
     // Phase 1: identifiers and value types, clause by clause (MLflow's parse_search_filter).
     let mut typed = Vec::with_capacity(raw.len());
     for rc in &raw {
         let (entity, key) = identifier(&rc.ident, g)?;
         let value = match &rc.value {
+            None if g.experiment_messages && entity != Entity::Tag => {
+                return Err(Error::invalid(format!(
+                    "IS NULL / IS NOT NULL is only supported for tags, not for attribute '{key}'"
+                )));
+            }
             None => {
                 if !matches!(entity, Entity::Param | Entity::Tag) {
                     return Err(Error::invalid(format!(

@@ -1140,6 +1140,69 @@ pub(crate) fn order_by_matches_mlflow(db: &TestDb) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+pub(crate) fn experiment_filters_match_mlflow(db: &TestDb) {
+    let s = db.open();
+    let doc: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/search_runs.json")).expect("fixture json");
+    for e in doc["experiments"].as_array().expect("experiments") {
+        let tags: Vec<Tag> = e["tags"]
+            .as_object()
+            .expect("tags")
+            .iter()
+            .map(|(k, v)| Tag::new(k, v.as_str().expect("str")))
+            .collect();
+        s.create_experiment(e["name"].as_str().expect("name"), None, &tags)
+            .expect("create");
+    }
+    let mut failures = Vec::new();
+    for case in doc["experiment_filters"].as_array().expect("filters") {
+        let filter = case["filter"].as_str().expect("filter");
+        let got = s.search_experiments(&ExperimentQuery {
+            filter: filter.to_owned(),
+            order_by: vec!["name ASC".into()],
+            ..ExperimentQuery::default()
+        });
+        match (case.get("names"), got) {
+            (Some(want), Ok(page)) => {
+                let want: Vec<&str> = want
+                    .as_array()
+                    .expect("names")
+                    .iter()
+                    .map(|n| n.as_str().expect("name"))
+                    .collect();
+                let got: Vec<String> = page.items.into_iter().map(|e| e.name).collect();
+                if got != want {
+                    failures.push(format!("{filter:?}: got {got:?}, MLflow {want:?}"));
+                }
+            }
+            (Some(_), Err(e)) => failures.push(format!("{filter:?}: error {e}, MLflow accepts")),
+            (None, Ok(_)) => failures.push(format!("{filter:?}: accepted, MLflow refuses")),
+            (None, Err(e)) => {
+                let want = case["error"].as_str().expect("error");
+                if e.kind() != ErrorKind::InvalidParameterValue
+                    || !e.to_string().starts_with(message_prefix(want))
+                {
+                    failures.push(format!("{filter:?}: error {e}, MLflow {want:?}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // experiment_id IN (the one list attribute of experiments).
+    let ids = s
+        .search_experiments(&ExperimentQuery {
+            filter: "experiment_id IN ('0', '2')".into(),
+            order_by: vec!["experiment_id ASC".into()],
+            ..ExperimentQuery::default()
+        })
+        .expect("in")
+        .items
+        .into_iter()
+        .map(|e| e.experiment_id)
+        .collect::<Vec<_>>();
+    assert_eq!(ids, ["0", "2"]);
+}
+
 pub(crate) fn search_runs_paging_views_and_run_id_lists(db: &TestDb) {
     let s = db.open();
     let exp = s.create_experiment("paging", None, &[]).expect("exp");

@@ -55,6 +55,7 @@ conformance! {
     bulk_interval_downsampling,
     filter_grammar_matches_mlflow,
     order_by_matches_mlflow,
+    experiment_filters_match_mlflow,
     search_runs_paging_views_and_run_id_lists,
     concurrent_writers_lose_nothing,
     acknowledged_writes_survive_sigkill,
