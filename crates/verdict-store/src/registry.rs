@@ -12,6 +12,8 @@ use crate::store::{Store, now_ms};
 use crate::token;
 use crate::types::{ModelVersion, NewModelVersion, Page, RegisteredModel, RegistryQuery, Tag};
 
+/// The tag that marks a registered model as a prompt (MLflow 3.x prompt registry).
+const IS_PROMPT_TAG_KEY: &str = "mlflow.prompt.is_prompt";
 const STAGES: &[&str] = &["None", "Staging", "Production", "Archived"];
 const MV_COLUMNS: &str = "name, version, creation_timestamp, last_updated_timestamp, \
     description, user_id, current_stage, source, run_id, run_link, status, status_message, \
@@ -878,12 +880,26 @@ fn tag_exists(
     dialect: crate::db::Dialect,
 ) -> Result<String> {
     let k = b.bind(cl.key.clone().into());
+    // MLflow's special case (search_utils.py, SearchModelUtils/SearchModelVersionUtils): models
+    // without the prompt tag match `tags.`mlflow.prompt.is_prompt` != 'true'` and `= 'false'` —
+    // the client adds the first to every search_registered_models call to leave prompts out.
+    let untagged_matches = cl.key == IS_PROMPT_TAG_KEY
+        && match (cl.op, &cl.value) {
+            (Op::Ne, crate::filter::Lit::Str(v)) => v == "true",
+            (Op::Eq, crate::filter::Lit::Str(v)) => v == "false",
+            _ => false,
+        };
     Ok(match cl.op {
         Op::IsNull => format!("NOT EXISTS (SELECT 1 FROM {from_where} AND t.key = {k})"),
         Op::IsNotNull => format!("EXISTS (SELECT 1 FROM {from_where} AND t.key = {k})"),
         _ => {
             let cond = string_cond(b, "t.value", cl.op, &cl.value, dialect)?;
-            format!("EXISTS (SELECT 1 FROM {from_where} AND t.key = {k} AND {cond})")
+            let tagged = format!("EXISTS (SELECT 1 FROM {from_where} AND t.key = {k} AND {cond})");
+            if untagged_matches {
+                format!("(NOT EXISTS (SELECT 1 FROM {from_where} AND t.key = {k}) OR {tagged})")
+            } else {
+                tagged
+            }
         }
     })
 }

@@ -1962,6 +1962,29 @@ pub(crate) fn registry_models_versions_aliases(db: &TestDb) {
     assert_eq!(names("name LIKE 'oth%'"), ["other-model"]);
     assert_eq!(names("name ILIKE 'FS%'"), ["fsm"]);
     assert_eq!(names("tags.team = 'b'"), ["other-model"]);
+    // The filter MLflow's client adds to every search_registered_models call (prompt_utils
+    // `add_prompt_filter_string`): models without the prompt tag match, prompts do not
+    // (search_utils.py special-cases the missing tag).
+    s.create_registered_model(
+        "a-prompt",
+        &[Tag::new("mlflow.prompt.is_prompt", "true")],
+        None,
+    )
+    .expect("prompt");
+    assert_eq!(
+        names("tag.`mlflow.prompt.is_prompt` != 'true'"),
+        ["fsm", "other-model"]
+    );
+    assert_eq!(
+        names("name LIKE '%' AND tags.`mlflow.prompt.is_prompt` = 'false'"),
+        ["fsm", "other-model"]
+    );
+    assert_eq!(
+        names("tags.`mlflow.prompt.is_prompt` = 'true'"),
+        ["a-prompt"]
+    );
+    s.delete_registered_model("a-prompt")
+        .expect("delete prompt");
     let mvs = |filter: &str| -> Vec<i64> {
         s.search_model_versions(&RegistryQuery {
             filter: filter.into(),
