@@ -6,7 +6,8 @@ use verdict_store::artifacts::ArtifactRepo;
 use verdict_store::{
     BulkIntervalQuery, Dataset, DatasetInput, ErrorKind, ExperimentQuery, LifecycleStage,
     LoggedModelQuery, LoggedModelStatus, Metric, ModelOutput, NewLoggedModel, NewModelVersion,
-    NewRun, Param, RegistryQuery, RunQuery, RunStatus, RunUpdate, Store, Tag, ViewType,
+    NewRun, Param, RegistryQuery, RunQuery, RunStatus, RunUpdate, SqliteSync, Store, StoreOptions,
+    Tag, ViewType,
 };
 
 use crate::harness::{TestDb, err_kind};
@@ -117,6 +118,22 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
         .expect("search");
     assert_eq!(all.items.len(), 1);
     assert_eq!(all.items[0].experiment_id, "0");
+    // Options: another artifact root for new experiments, and SQLite's NORMAL sync.
+    let custom = Store::open_with(
+        &db.url,
+        &StoreOptions {
+            default_artifact_root: "file:///data/artifacts/".into(),
+            sqlite_sync: SqliteSync::Normal,
+        },
+    )
+    .expect("open with options");
+    let id = custom
+        .create_experiment("rooted", None, &[])
+        .expect("create");
+    assert_eq!(
+        custom.get_experiment(&id).expect("get").artifact_location,
+        format!("file:///data/artifacts/{id}")
+    );
 }
 
 pub(crate) fn reopen_keeps_everything(db: &TestDb) {
@@ -1278,6 +1295,20 @@ pub(crate) fn search_runs_paging_views_and_run_id_lists(db: &TestDb) {
         ..query(&exp, "", &[])
     };
     assert_eq!(run_names(&s, &all).len(), 7);
+    // Equal start times: run_id ASC breaks the tie (the base order, mlflow.md §1.6).
+    let tie = s.create_experiment("ties", None, &[]).expect("exp");
+    let mut tied: Vec<String> = (0..4)
+        .map(|i| run_at(&s, &tie, &format!("t{i}"), 77))
+        .collect();
+    tied.sort();
+    let got: Vec<String> = s
+        .search_runs(&query(&tie, "", &[]))
+        .expect("ties")
+        .items
+        .into_iter()
+        .map(|r| r.info.run_id)
+        .collect();
+    assert_eq!(got, tied);
     // Several experiments at once; no experiment → nothing.
     let other = s.create_experiment("paging-2", None, &[]).expect("exp");
     run_at(&s, &other, "o", 5000);
