@@ -1993,6 +1993,30 @@ pub(crate) fn registry_models_versions_aliases(db: &TestDb) {
     assert_eq!(names("name LIKE 'oth%'"), ["other-model"]);
     assert_eq!(names("name ILIKE 'FS%'"), ["fsm"]);
     assert_eq!(names("tags.team = 'b'"), ["other-model"]);
+    assert_eq!(names("name IN ('fsm', 'nope')"), ["fsm"]);
+    // SearchModelUtils' messages (checked with mlflow-skinny 3.17.2).
+    for (bad, msg) in [
+        ("name > 'a'", "Invalid comparator '>' not one of '"),
+        (
+            "metrics.x > 1",
+            "Invalid entity type 'metrics'. Valid entity types are",
+        ),
+        (
+            "creation_timestamp > 0",
+            "Invalid attribute key 'creation_timestamp' specified.",
+        ),
+        (
+            "name = 'a' OR name = 'b'",
+            "Invalid clause(s) in filter string: OR",
+        ),
+    ] {
+        let (k, m) = err_kind(s.search_registered_models(&RegistryQuery {
+            filter: bad.into(),
+            ..RegistryQuery::default()
+        }));
+        assert_eq!(k, ErrorKind::InvalidParameterValue);
+        assert!(m.starts_with(msg), "{bad}: {m}");
+    }
     // The filter MLflow's client adds to every search_registered_models call (prompt_utils
     // `add_prompt_filter_string`): models without the prompt tag match, prompts do not
     // (search_utils.py special-cases the missing tag).
