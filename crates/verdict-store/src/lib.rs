@@ -96,6 +96,7 @@ mod db;
 mod error;
 mod experiments;
 mod filter;
+mod import;
 pub mod limits;
 mod metrics;
 mod models;
@@ -109,5 +110,6 @@ mod types;
 
 pub use db::{PG_MAX_CONNECTIONS, SqliteSync};
 pub use error::{Error, ErrorKind, Result};
+pub use import::{ImportOutcome, ImportRun};
 pub use store::{BackendKind, Store, StoreOptions};
 pub use types::*;

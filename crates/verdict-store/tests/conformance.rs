@@ -60,6 +60,7 @@ conformance! {
     concurrent_writers_lose_nothing,
     acknowledged_writes_survive_sigkill,
     works_from_tokio,
+    import_keeps_ids_and_is_idempotent,
     dataset_inputs_and_model_outputs,
     logged_models_crud_and_search,
     registry_models_versions_aliases,
