@@ -330,7 +330,11 @@ pub(crate) fn write_batch(
                     return Err(param_conflict(run_id, &p.key, old, &p.value));
                 }
                 Some(_) => {}
-                None => new_rows.push(vec![run_id.into(), (&p.key).into(), (&p.value).into()]),
+                None => {
+                    // A key twice in one call counts as logged by the first occurrence.
+                    existing.insert(p.key.clone(), p.value.clone());
+                    new_rows.push(vec![run_id.into(), (&p.key).into(), (&p.value).into()]);
+                }
             }
         }
         let inserted = new_rows.len();
