@@ -372,7 +372,8 @@ pub struct LoggedModelQuery {
     /// `creation_timestamp`, `last_updated_timestamp`, plus `params.*`, `tags.*`, `metrics.*`
     /// (a metric filter matches when any point of that key satisfies it).
     pub filter: String,
-    /// `"<attribute> [ASC|DESC]"`; default `creation_timestamp DESC, model_id ASC`.
+    /// `"<attribute|params.k|tags.k|metrics.k> [ASC|DESC]"` (a metric orders by the model's
+    /// latest point of that key); default `creation_timestamp DESC`, then `model_id ASC`.
     pub order_by: Vec<String>,
     pub max_results: i64,
     pub page_token: Option<String>,

@@ -1937,6 +1937,29 @@ pub(crate) fn logged_models_crud_and_search(db: &TestDb) {
     };
     assert_eq!(search("name = 'sub'", &[]), ["sub"]);
     assert_eq!(search("", &["name ASC"]), ["clf", "sub"]);
+    // By a metric (the model's latest point of the key): models without it come last in both
+    // directions.
+    let third = s
+        .create_logged_model(&NewLoggedModel {
+            experiment_id: exp.clone(),
+            name: Some("third".into()),
+            ..NewLoggedModel::default()
+        })
+        .expect("third");
+    let mut early = m("acc", 0.99, 1, 0);
+    early.model_id = Some(third.model_id.clone());
+    let mut late = m("acc", 0.5, 2, 1);
+    late.model_id = Some(third.model_id.clone());
+    s.log_batch(&run, &[early, late], &[], &[])
+        .expect("third metrics");
+    assert_eq!(search("", &["metrics.acc DESC"]), ["clf", "third", "sub"]);
+    assert_eq!(search("", &["metrics.acc ASC"]), ["third", "clf", "sub"]);
+    assert_eq!(
+        search("", &["params.depth DESC", "name"]),
+        ["clf", "sub", "third"]
+    );
+    s.delete_logged_model(&third.model_id)
+        .expect("delete third");
     assert_eq!(search("metrics.acc > 0.5", &[]), ["clf"]);
     assert_eq!(search("params.depth = '3'", &[]), ["clf"]);
     assert_eq!(search("tags.k = 'v2'", &[]), ["clf"]);
