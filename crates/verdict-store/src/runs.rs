@@ -324,7 +324,11 @@ pub(crate) fn write_batch(
             }
         }
         let mut new_rows = Vec::new();
-        for p in params {
+        // Key order (a stable sort: the first occurrence of a key stays first), so concurrent
+        // writers take row locks in the same order and cannot deadlock each other.
+        let mut ordered: Vec<&Param> = params.iter().collect();
+        ordered.sort_by(|a, b| a.key.cmp(&b.key));
+        for p in ordered {
             match existing.get(&p.key) {
                 Some(old) if *old != p.value => {
                     return Err(param_conflict(run_id, &p.key, old, &p.value));
