@@ -265,7 +265,7 @@ pub struct Page<T> {
 pub struct ExperimentQuery {
     /// MLflow filter over `name`, `experiment_id`, `creation_time`, `last_update_time`, `tags.*`.
     pub filter: String,
-    /// `"<attribute> [ASC|DESC]"`; default order is `last_update_time DESC, experiment_id ASC`
+    /// `"<attribute> [ASC|DESC]"`; default order is `creation_time DESC, experiment_id ASC`
     /// as in MLflow's SQL store.
     pub order_by: Vec<String>,
     /// 1..=50000; 0 means MLflow's default of 1000.
