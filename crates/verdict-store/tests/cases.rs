@@ -118,6 +118,19 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
         .expect("search");
     assert_eq!(all.items.len(), 1);
     assert_eq!(all.items[0].experiment_id, "0");
+    // Several handles opening at the same moment migrate once and all work.
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || Store::open(&url).map(|s| s.schema_version()))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(
+            h.join().expect("thread").expect("open").expect("version"),
+            1
+        );
+    }
     // Options: another artifact root for new experiments, and SQLite's NORMAL sync.
     let custom = Store::open_with(
         &db.url,
@@ -134,6 +147,28 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
         custom.get_experiment(&id).expect("get").artifact_location,
         format!("file:///data/artifacts/{id}")
     );
+}
+
+/// A brand-new database opened by several threads at once: one migrates (SQLite's write lock,
+/// PostgreSQL's advisory lock), all succeed, there is one Default experiment.
+pub(crate) fn fresh_database_opened_concurrently(db: &TestDb) {
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || Store::open(&url).and_then(|s| s.get_experiment("0")))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("thread").expect("open").name, "Default");
+    }
+    let s = db.open();
+    let all = s
+        .search_experiments(&ExperimentQuery {
+            view: ViewType::All,
+            ..ExperimentQuery::default()
+        })
+        .expect("search");
+    assert_eq!(all.items.len(), 1);
 }
 
 pub(crate) fn reopen_keeps_everything(db: &TestDb) {

@@ -41,6 +41,7 @@ macro_rules! conformance {
 
 conformance! {
     migrations_are_idempotent_and_create_default,
+    fresh_database_opened_concurrently,
     reopen_keeps_everything,
     experiment_crud,
     experiment_search_filter_order_paging,
