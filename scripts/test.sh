@@ -3,7 +3,11 @@
 #  1. a Python venv with the pinned reference stack (python/requirements.txt) from PyPI;
 #  2. regenerates the scikit-learn parity fixtures and checks they equal the committed ones, so every
 #     expected value in the tests provably comes from the reference library;
-#  3. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing).
+#  3. a second venv with the pinned MLflow client (python/requirements-store.txt) regenerates the
+#     store's search fixtures from MLflow's own search code;
+#  4. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
+#     scripts/pg.sh, which installs (if needed) and starts a throwaway PostgreSQL server and sets
+#     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +23,9 @@ echo "== regenerating the reference fixtures and comparing with the committed on
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 check_fixtures() { # generator, committed directory, extra generator flags…
-  "$VERDICT_PYTHON" "$1" --out "$tmp/$(basename "$2")" "${@:3}" >/dev/null
+  "${FIXTURE_PYTHON:-$VERDICT_PYTHON}" "$1" --out "$tmp/$(basename "$2")" "${@:3}" >/dev/null
   if ! diff -r -x README.md "$tmp/$(basename "$2")" "$2" >/dev/null; then
-    diff -r -x README.md "$tmp/$(basename "$2")" "$2" | head -40
+    diff -r -x README.md "$tmp/$(basename "$2")" "$2" | head -40 || true  # head closes the pipe early
     echo "error: committed fixtures in $2 differ from what $1 produces" >&2
     exit 1
   fi
@@ -30,9 +34,18 @@ check_fixtures() { # generator, committed directory, extra generator flags…
 check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/parity
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
 
-echo "== cargo tests"
+MLFLOW_VENV="${VERDICT_MLFLOW_VENV:-.venv-mlflow}"
+if ! "$MLFLOW_VENV/bin/python" -c 'import mlflow.utils.search_utils' 2>/dev/null; then
+  echo "== creating $MLFLOW_VENV with the pinned MLflow client"
+  python3 -m venv "$MLFLOW_VENV"
+  "$MLFLOW_VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-store.txt
+fi
+FIXTURE_PYTHON="$(cd "$MLFLOW_VENV" && pwd)/bin/python" \
+  check_fixtures python/make_store_filter_fixtures.py crates/verdict-store/tests/fixtures
+
+echo "== cargo tests (with a throwaway PostgreSQL server for the store conformance suite)"
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --locked --no-fail-fast
+  bash scripts/pg.sh cargo nextest run --workspace --locked --no-fail-fast
 else
-  cargo test --workspace --locked --no-fail-fast
+  bash scripts/pg.sh cargo test --workspace --locked --no-fail-fast
 fi

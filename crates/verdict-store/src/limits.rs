@@ -1,0 +1,284 @@
+//! MLflow's validation limits and name rules (`mlflow/utils/validation.py` of 3.17.2), with its
+//! error messages. Where MLflow's client may truncate an over-long param or tag value
+//! (`MLFLOW_TRUNCATE_LONG_VALUES`), the store refuses it instead: nothing is silently shortened.
+
+use crate::error::{Error, Result};
+use crate::types::{Metric, Param, Tag};
+
+pub const MAX_PARAMS_TAGS_PER_BATCH: usize = 100;
+pub const MAX_METRICS_PER_BATCH: usize = 1000;
+pub const MAX_ENTITIES_PER_BATCH: usize = 1000;
+pub const MAX_PARAM_VAL_LENGTH: usize = 6000;
+pub const MAX_TAG_VAL_LENGTH: usize = 8000;
+pub const MAX_EXPERIMENT_NAME_LENGTH: usize = 500;
+pub const MAX_EXPERIMENT_TAG_KEY_LENGTH: usize = 250;
+pub const MAX_EXPERIMENT_TAG_VAL_LENGTH: usize = 20000;
+pub const MAX_ENTITY_KEY_LENGTH: usize = 250;
+pub const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH: usize = 250;
+pub const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH: usize = 100_000;
+pub const MAX_RESULTS_PER_PAGE: i64 = 50000;
+pub const MAX_DATASET_NAME_SIZE: usize = 500;
+pub const MAX_DATASET_DIGEST_SIZE: usize = 36;
+pub const MAX_DATASET_SCHEMA_SIZE: usize = 1_048_575;
+pub const MAX_DATASET_SOURCE_SIZE: usize = 65535;
+pub const MAX_DATASET_PROFILE_SIZE: usize = 16_777_215;
+pub const MAX_INPUT_TAG_KEY_SIZE: usize = 255;
+pub const MAX_INPUT_TAG_VALUE_SIZE: usize = 500;
+pub const MAX_REGISTERED_MODEL_ALIAS_LENGTH: usize = 255;
+/// `get_metric_history_bulk_interval`: most runs per request and most steps per run.
+pub const MAX_BULK_RUN_IDS: usize = 100;
+pub const MAX_BULK_INTERVAL_RESULTS: i64 = 2500;
+
+/// Python's `json.dumps` of a string, enough for messages (quotes and backslashes escaped).
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn invalid_value(path: &str, value: &str, message: &str) -> Error {
+    Error::invalid(format!(
+        "Invalid value {} for parameter '{path}' supplied: {message}",
+        json_str(value)
+    ))
+}
+
+fn exceeds(path: &str, limit: usize) -> Error {
+    Error::invalid(format!(
+        "'{path}' exceeds the maximum length of {limit} characters"
+    ))
+}
+
+/// `posixpath.normpath`.
+fn normpath(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_owned();
+    }
+    let leading = path.len() - path.trim_start_matches('/').len();
+    // POSIX keeps exactly two leading slashes, collapses three or more to one.
+    let prefix = match leading {
+        0 => "",
+        2 => "//",
+        _ => "/",
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in path.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if prefix.is_empty() {
+                    parts.push("..");
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    let joined = format!("{prefix}{}", parts.join("/"));
+    if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
+}
+
+/// MLflow's rule for metric, param and tag names: only alphanumerics (Unicode), `_ - . space : /`,
+/// and the name must be its own normal path (no `..`, no leading `/`, no `//`, not empty).
+pub fn validate_name(name: &str, path: &str) -> Result<()> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '/' | '.' | '-' | ' ' | ':'));
+    if !ok_chars {
+        return Err(invalid_value(
+            path,
+            name,
+            "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), \
+             spaces ( ), colon(:) and slashes (/).",
+        ));
+    }
+    let norm = normpath(name);
+    if norm != name || norm == "." || norm.starts_with("..") || norm.starts_with('/') {
+        return Err(invalid_value(
+            path,
+            name,
+            &format!(
+                "Names may be treated as files in certain cases, and must not resolve to other \
+                 names when treated as such. This name would resolve to '{norm}'"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn limit(path: &str, max: usize, value: &str) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(exceeds(path, max));
+    }
+    Ok(())
+}
+
+fn join(prefix: &str, field: &str) -> String {
+    if prefix.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
+pub fn validate_metric(m: &Metric, path: &str) -> Result<()> {
+    validate_name(&m.key, &join(path, "name"))?;
+    if m.timestamp < 0 {
+        return Err(Error::invalid(format!(
+            "Invalid value {} for parameter '{}' supplied: metric '{}' (value={}). Timestamp must \
+             be a nonnegative long (64-bit integer) ",
+            m.timestamp,
+            join(path, "timestamp"),
+            m.key,
+            m.value
+        )));
+    }
+    limit("Metric name", MAX_ENTITY_KEY_LENGTH, &m.key)?;
+    if let Some(name) = &m.dataset_name {
+        limit("dataset_name", MAX_DATASET_NAME_SIZE, name)?;
+    }
+    if let Some(digest) = &m.dataset_digest {
+        limit("dataset_digest", MAX_DATASET_DIGEST_SIZE, digest)?;
+    }
+    Ok(())
+}
+
+pub fn validate_param(p: &Param, path: &str) -> Result<()> {
+    validate_name(&p.key, &join(path, "key"))?;
+    limit("Param key", MAX_ENTITY_KEY_LENGTH, &p.key)?;
+    limit("Param value", MAX_PARAM_VAL_LENGTH, &p.value)
+}
+
+pub fn validate_tag(t: &Tag, path: &str) -> Result<()> {
+    validate_name(&t.key, &join(path, "key"))?;
+    limit(&join(path, "key"), MAX_ENTITY_KEY_LENGTH, &t.key)?;
+    limit(&join(path, "value"), MAX_TAG_VAL_LENGTH, &t.value)
+}
+
+pub fn validate_experiment_tag(t: &Tag) -> Result<()> {
+    validate_name(&t.key, "key")?;
+    limit("key", MAX_EXPERIMENT_TAG_KEY_LENGTH, &t.key)?;
+    limit("value", MAX_EXPERIMENT_TAG_VAL_LENGTH, &t.value)
+}
+
+pub fn validate_registry_tag(t: &Tag) -> Result<()> {
+    validate_name(&t.key, "key")?;
+    limit("key", MAX_MODEL_REGISTRY_TAG_KEY_LENGTH, &t.key)?;
+    limit("value", MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH, &t.value)
+}
+
+pub fn validate_experiment_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid(format!("Invalid experiment name: '{name}'")));
+    }
+    limit("name", MAX_EXPERIMENT_NAME_LENGTH, name)
+}
+
+fn batch_limit(entity: &str, max: usize, len: usize) -> Result<()> {
+    if len > max {
+        return Err(Error::invalid(format!(
+            "A batch logging request can contain at most {max} {entity}. Got {len} {entity}. \
+             Please split up {entity} across multiple requests and try again."
+        )));
+    }
+    Ok(())
+}
+
+/// `_validate_batch_log_limits` then `_validate_batch_log_data`, plus duplicate param keys.
+pub fn validate_batch(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Result<()> {
+    batch_limit("metrics", MAX_METRICS_PER_BATCH, metrics.len())?;
+    batch_limit("params", MAX_PARAMS_TAGS_PER_BATCH, params.len())?;
+    batch_limit("tags", MAX_PARAMS_TAGS_PER_BATCH, tags.len())?;
+    batch_limit(
+        "metrics, params, and tags",
+        MAX_ENTITIES_PER_BATCH,
+        metrics.len() + params.len() + tags.len(),
+    )?;
+    for (i, m) in metrics.iter().enumerate() {
+        validate_metric(m, &format!("metrics[{i}]"))?;
+    }
+    for (i, p) in params.iter().enumerate() {
+        validate_param(p, &format!("params[{i}]"))?;
+    }
+    for (i, t) in tags.iter().enumerate() {
+        validate_tag(t, &format!("tags[{i}]"))?;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut dupes = Vec::new();
+    for p in params {
+        if !seen.insert(p.key.as_str()) {
+            dupes.push(format!("'{}'", p.key));
+        }
+    }
+    if !dupes.is_empty() {
+        return Err(Error::invalid(format!(
+            "Duplicate parameter keys have been submitted: [{}]. Please ensure the request \
+             contains only one param value per param key.",
+            dupes.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Checks `max_results` of a search: 1..=max, with 0 meaning `default`.
+pub(crate) fn page_size(max_results: i64, default: i64, max: i64) -> Result<i64> {
+    if max_results == 0 {
+        return Ok(default);
+    }
+    if max_results < 0 || max_results > max {
+        return Err(Error::invalid(format!(
+            "Invalid value {max_results} for parameter 'max_results' supplied. It must be at \
+             most {max}, and at least 1"
+        )));
+    }
+    Ok(max_results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normpath_matches_python() {
+        // Values of posixpath.normpath (CPython docs semantics).
+        for (input, want) in [
+            ("a", "a"),
+            ("a/b", "a/b"),
+            ("a//b", "a/b"),
+            ("a/./b", "a/b"),
+            ("a/b/..", "a"),
+            ("../a", "../a"),
+            ("/a", "/a"),
+            ("//a", "//a"),
+            ("///a", "/a"),
+            ("a/", "a"),
+            ("", "."),
+            (".", "."),
+        ] {
+            assert_eq!(normpath(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(validate_name("val loss/epoch:1", "key").is_ok());
+        assert!(validate_name("ünïcode_1", "key").is_ok());
+        for bad in ["", "a//b", "../x", "/abs", "a/", "x?y", "./a"] {
+            assert!(validate_name(bad, "key").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Plain entity structs, shaped like MLflow's entities (mlflow.md §1.4) but with no wire format.
+//!
+//! Times are epoch milliseconds (`i64`). Ids are strings as MLflow sends them: experiment ids are
+//! decimal integers (`"0"` is `Default`), run ids 32 lowercase hex digits (a UUID4 without dashes),
+//! logged-model ids `m-` + 32 hex digits, model-version numbers `1, 2, …` per registered model.
+
+/// A key/value tag (runs, experiments, logged models, registered models, model versions, inputs).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+impl Tag {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Tag {
+        Tag {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A run or logged-model parameter. Parameters are write-once (see [`crate::Store::log_param`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Param {
+    pub key: String,
+    pub value: String,
+}
+
+impl Param {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Param {
+        Param {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// `active` or `deleted` (soft delete; restore brings it back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LifecycleStage {
+    Active,
+    Deleted,
+}
+
+impl LifecycleStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleStage::Active => "active",
+            LifecycleStage::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LifecycleStage> {
+        match s {
+            "active" => Some(LifecycleStage::Active),
+            "deleted" => Some(LifecycleStage::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// Which lifecycle stages a search returns (MLflow `ViewType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ViewType {
+    #[default]
+    ActiveOnly,
+    DeletedOnly,
+    All,
+}
+
+impl ViewType {
+    /// Parses MLflow's names `ACTIVE_ONLY`, `DELETED_ONLY`, `ALL` (case-insensitive).
+    pub fn parse(s: &str) -> Option<ViewType> {
+        match s.to_ascii_uppercase().as_str() {
+            "ACTIVE_ONLY" => Some(ViewType::ActiveOnly),
+            "DELETED_ONLY" => Some(ViewType::DeletedOnly),
+            "ALL" => Some(ViewType::All),
+            _ => None,
+        }
+    }
+}
+
+/// An experiment. `experiment_id` `"0"` is `Default` and exists after migration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiment {
+    pub experiment_id: String,
+    pub name: String,
+    pub artifact_location: String,
+    pub lifecycle_stage: LifecycleStage,
+    pub creation_time: i64,
+    pub last_update_time: i64,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+}
+
+/// MLflow's run status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunStatus {
+    Running,
+    Scheduled,
+    Finished,
+    Failed,
+    Killed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "RUNNING",
+            RunStatus::Scheduled => "SCHEDULED",
+            RunStatus::Finished => "FINISHED",
+            RunStatus::Failed => "FAILED",
+            RunStatus::Killed => "KILLED",
+        }
+    }
+
+    /// Parses the upper-case names MLflow sends.
+    pub fn parse(s: &str) -> Option<RunStatus> {
+        match s {
+            "RUNNING" => Some(RunStatus::Running),
+            "SCHEDULED" => Some(RunStatus::Scheduled),
+            "FINISHED" => Some(RunStatus::Finished),
+            "FAILED" => Some(RunStatus::Failed),
+            "KILLED" => Some(RunStatus::Killed),
+            _ => None,
+        }
+    }
+}
+
+/// What `create_run` needs. `run_name` `None` lets the store pick one (`run-<first 8 hex of id>`);
+/// `start_time` `None` means now. The tags are stored with the run in the same transaction; a tag
+/// `mlflow.runName` and `run_name` are kept in step as MLflow does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewRun {
+    pub experiment_id: String,
+    pub user_id: Option<String>,
+    pub run_name: Option<String>,
+    pub start_time: Option<i64>,
+    pub tags: Vec<Tag>,
+}
+
+/// What `update_run` changes; `None` keeps the stored value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunUpdate {
+    pub status: Option<RunStatus>,
+    pub end_time: Option<i64>,
+    pub run_name: Option<String>,
+}
+
+/// A run's metadata (MLflow `RunInfo`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub experiment_id: String,
+    pub run_name: String,
+    pub user_id: Option<String>,
+    pub status: RunStatus,
+    pub start_time: Option<i64>,
+    pub end_time: Option<i64>,
+    pub artifact_uri: String,
+    pub lifecycle_stage: LifecycleStage,
+    /// Set when the run is soft-deleted, cleared on restore.
+    pub deleted_time: Option<i64>,
+}
+
+/// One metric point. `value` may be NaN or ±∞; they round-trip exactly (NaN comes back as a NaN,
+/// its payload is not kept). The optional fields link the point to a dataset and a logged model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    pub key: String,
+    pub value: f64,
+    pub timestamp: i64,
+    pub step: i64,
+    pub dataset_name: Option<String>,
+    pub dataset_digest: Option<String>,
+    pub model_id: Option<String>,
+}
+
+impl Metric {
+    /// A point with no dataset or model link.
+    pub fn new(key: impl Into<String>, value: f64, timestamp: i64, step: i64) -> Metric {
+        Metric {
+            key: key.into(),
+            value,
+            timestamp,
+            step,
+            dataset_name: None,
+            dataset_digest: None,
+            model_id: None,
+        }
+    }
+}
+
+/// A metric point together with the run it belongs to (bulk history answers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunMetric {
+    pub run_id: String,
+    pub metric: Metric,
+}
+
+/// A dataset as the client describes it; identified by (experiment, name, digest).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dataset {
+    pub name: String,
+    pub digest: String,
+    pub source_type: String,
+    pub source: String,
+    pub schema: Option<String>,
+    pub profile: Option<String>,
+}
+
+/// A dataset used by a run, with its input tags (e.g. `mlflow.data.context = training`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatasetInput {
+    pub dataset: Dataset,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+}
+
+/// One (experiment, dataset, context) used by some run (MLflow `SearchDatasets`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DatasetSummary {
+    pub experiment_id: String,
+    pub name: String,
+    pub digest: String,
+    /// The input's `mlflow.data.context` tag, if any.
+    pub context: Option<String>,
+}
+
+/// A logged model a run produced, at an optional step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelOutput {
+    pub model_id: String,
+    pub step: i64,
+}
+
+/// A whole run: info, latest metrics, params, tags, inputs and outputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub info: RunInfo,
+    /// The latest value of every metric key (see the crate docs for the rule), sorted by key.
+    pub metrics: Vec<Metric>,
+    /// Sorted by key.
+    pub params: Vec<Param>,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+    /// Sorted by (name, digest).
+    pub dataset_inputs: Vec<DatasetInput>,
+    /// Logged models the run consumed (sorted).
+    pub model_inputs: Vec<String>,
+    /// Logged models the run produced (sorted by model id).
+    pub model_outputs: Vec<ModelOutput>,
+}
+
+/// A page of results and the opaque token for the next page (`None` on the last page).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_page_token: Option<String>,
+}
+
+/// A search over experiments (MLflow `SearchExperiments`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ExperimentQuery {
+    /// MLflow filter over `name`, `experiment_id`, `creation_time`, `last_update_time`, `tags.*`.
+    pub filter: String,
+    /// `"<attribute> [ASC|DESC]"`; default order is `creation_time DESC, experiment_id ASC`
+    /// as in MLflow's SQL store.
+    pub order_by: Vec<String>,
+    /// 1..=50000; 0 means MLflow's default of 1000.
+    pub max_results: i64,
+    pub page_token: Option<String>,
+    pub view: ViewType,
+}
+
+/// A search over runs (MLflow `SearchRuns`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunQuery {
+    pub experiment_ids: Vec<String>,
+    /// MLflow filter grammar (mlflow.md §1.6); empty means every run.
+    pub filter: String,
+    pub order_by: Vec<String>,
+    /// 1..=50000; 0 means MLflow's default of 1000.
+    pub max_results: i64,
+    pub page_token: Option<String>,
+    pub view: ViewType,
+}
+
+/// `get_metric_history_bulk_interval`: one metric key over several runs, downsampled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BulkIntervalQuery {
+    /// 1..=100 run ids.
+    pub run_ids: Vec<String>,
+    pub metric_key: String,
+    /// Both or neither.
+    pub start_step: Option<i64>,
+    pub end_step: Option<i64>,
+    /// Steps kept per run, 1..=2500.
+    pub max_results: i64,
+}
+
+/// Status of a logged model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoggedModelStatus {
+    Pending,
+    Ready,
+    UploadFailed,
+}
+
+impl LoggedModelStatus {
+    /// MLflow's proto name (`LOGGED_MODEL_READY`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoggedModelStatus::Pending => "LOGGED_MODEL_PENDING",
+            LoggedModelStatus::Ready => "LOGGED_MODEL_READY",
+            LoggedModelStatus::UploadFailed => "LOGGED_MODEL_UPLOAD_FAILED",
+        }
+    }
+
+    /// Accepts the proto names and the short forms `PENDING`, `READY`, `UPLOAD_FAILED`.
+    pub fn parse(s: &str) -> Option<LoggedModelStatus> {
+        match s.strip_prefix("LOGGED_MODEL_").unwrap_or(s) {
+            "PENDING" => Some(LoggedModelStatus::Pending),
+            "READY" => Some(LoggedModelStatus::Ready),
+            "UPLOAD_FAILED" => Some(LoggedModelStatus::UploadFailed),
+            _ => None,
+        }
+    }
+}
+
+/// What `create_logged_model` needs.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NewLoggedModel {
+    pub experiment_id: String,
+    /// `None` lets the store pick one.
+    pub name: Option<String>,
+    pub model_type: Option<String>,
+    pub source_run_id: Option<String>,
+    pub params: Vec<Param>,
+    pub tags: Vec<Tag>,
+}
+
+/// A logged model (MLflow 3.x `LoggedModel`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedModel {
+    pub model_id: String,
+    pub experiment_id: String,
+    pub name: String,
+    pub artifact_location: String,
+    pub creation_timestamp_ms: i64,
+    pub last_updated_timestamp_ms: i64,
+    pub status: LoggedModelStatus,
+    pub status_message: Option<String>,
+    pub model_type: Option<String>,
+    pub source_run_id: Option<String>,
+    pub lifecycle_stage: LifecycleStage,
+    /// Sorted by key.
+    pub params: Vec<Param>,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+    /// Every metric point logged with this `model_id`, with the run it was logged to, ordered by
+    /// (key, step, timestamp).
+    pub metrics: Vec<RunMetric>,
+}
+
+/// A search over logged models.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LoggedModelQuery {
+    pub experiment_ids: Vec<String>,
+    /// Attributes `name`, `model_id`, `model_type`, `status`, `source_run_id`,
+    /// `creation_timestamp`, `last_updated_timestamp`, plus `params.*`, `tags.*`, `metrics.*`
+    /// (a metric filter matches when any point of that key satisfies it).
+    pub filter: String,
+    /// `"<attribute|params.k|tags.k|metrics.k> [ASC|DESC]"` (a metric orders by the model's
+    /// latest point of that key); default `creation_timestamp DESC`, then `model_id ASC`.
+    pub order_by: Vec<String>,
+    pub max_results: i64,
+    pub page_token: Option<String>,
+}
+
+/// A registered model. `latest_versions` holds the newest version of each stage (`None` when the
+/// model has no versions), as MLflow returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegisteredModel {
+    pub name: String,
+    pub creation_timestamp: i64,
+    pub last_updated_timestamp: i64,
+    pub user_id: Option<String>,
+    pub description: Option<String>,
+    pub latest_versions: Vec<ModelVersion>,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+    /// (alias, version), sorted by alias.
+    pub aliases: Vec<(String, i64)>,
+}
+
+/// What `create_model_version` needs.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NewModelVersion {
+    pub name: String,
+    pub source: String,
+    pub run_id: Option<String>,
+    pub run_link: Option<String>,
+    pub description: Option<String>,
+    pub model_id: Option<String>,
+    pub user_id: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+/// A model version; `status` is always `READY` (the store has no asynchronous copy step).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelVersion {
+    pub name: String,
+    pub version: i64,
+    pub creation_timestamp: i64,
+    pub last_updated_timestamp: i64,
+    pub user_id: Option<String>,
+    /// `None`, `Staging`, `Production` or `Archived` (MLflow's deprecated stages).
+    pub current_stage: String,
+    pub description: Option<String>,
+    pub source: String,
+    pub run_id: Option<String>,
+    pub run_link: Option<String>,
+    pub model_id: Option<String>,
+    pub status: String,
+    pub status_message: Option<String>,
+    /// Sorted by key.
+    pub tags: Vec<Tag>,
+    /// Aliases pointing at this version, sorted.
+    pub aliases: Vec<String>,
+}
+
+/// A search over registered models or model versions.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RegistryQuery {
+    /// Registered models: `name`, `tags.*`. Model versions: `name`, `version_number`, `run_id`
+    /// (also `IN`), `source_path`, `tags.*`.
+    pub filter: String,
+    /// Registered models: default `name ASC`; versions: default `last_updated_timestamp DESC`
+    /// then `name ASC, version_number DESC`.
+    pub order_by: Vec<String>,
+    /// 0 means the MLflow default (100 for registered models, 10000 for versions).
+    pub max_results: i64,
+    pub page_token: Option<String>,
+}
