@@ -288,6 +288,10 @@ pub(crate) struct RetrievalArgs {
     /// Column with the label: items with the query's label are its relevant items.
     #[arg(long, default_value = "label")]
     pub(crate) label_col: String,
+    /// Align labels with embeddings by this id column (in the Parquet embeddings file and in the
+    /// labels file) instead of row by row.
+    #[arg(long)]
+    pub(crate) id_col: Option<String>,
     /// Also report every value of this query metadata column as its own subset.
     #[arg(long)]
     pub(crate) subset_col: Option<String>,

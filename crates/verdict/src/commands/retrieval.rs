@@ -29,45 +29,131 @@ fn read_embeddings(path: &Path, column: &str) -> Result<EmbeddingMatrix> {
     Ok(m)
 }
 
-/// The label column (as text) and an optional metadata column of a labels file.
+/// The text of column `name` of a table, one value per row; a null is an error naming the row.
+fn text_column(table: &verdict_io::Table, path: &Path, name: &str) -> Result<Vec<String>> {
+    let col = table.column(name).with_context(|| {
+        format!(
+            "{}: missing column \"{name}\"; the file has columns: {}",
+            path.display(),
+            table.all_columns.join(", ")
+        )
+    })?;
+    (0..table.n_rows)
+        .map(|i| {
+            col.text(i).map(|t| t.into_owned()).with_context(|| {
+                format!(
+                    "{}: {}: column \"{name}\": expected a value, found {}",
+                    path.display(),
+                    table.locator.describe(i),
+                    table.null_word()
+                )
+            })
+        })
+        .collect()
+}
+
+/// The ids of an embeddings file's rows (`--id-col`): a column of the same Parquet file. A `.npy`
+/// file has no ids.
+fn embedding_ids(path: &Path, id_col: &str) -> Result<Vec<String>> {
+    if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("parquet" | "pq")
+    ) {
+        bail!(
+            "{}: --id-col {id_col} needs the embeddings in Parquet with an id column; a .npy file has no ids (drop --id-col to align the labels by row)",
+            path.display()
+        );
+    }
+    let opts = ReadOptions {
+        columns: Some(vec![id_col.to_string()]),
+        ..ReadOptions::default()
+    };
+    let table = verdict_io::read_table(path, &opts)?;
+    text_column(&table, path, id_col)
+}
+
+/// The label column (as text) and an optional metadata column of a labels file, in the order of
+/// the embedding rows: row by row, or, with `ids` (the embeddings' ids, `--id-col`), by the
+/// labels file's `id_col`. Alignment by id refuses duplicate ids on either side, an embedding
+/// without a label row, and label rows without an embedding (nothing is dropped silently).
 fn read_labels(
     path: &Path,
     label: &str,
     subset: Option<&str>,
     rows: usize,
+    ids: Option<(&str, &[String], &Path)>,
 ) -> Result<(Vec<String>, Option<Vec<String>>)> {
-    let table = verdict_io::read_table(path, &ReadOptions::default())?;
-    let text = |name: &str| -> Result<Vec<String>> {
-        let col = table.column(name).with_context(|| {
-            format!(
-                "{}: missing column \"{name}\"; the file has columns: {}",
-                path.display(),
-                table.all_columns.join(", ")
-            )
-        })?;
-        (0..table.n_rows)
-            .map(|i| {
-                col.text(i).map(|t| t.into_owned()).with_context(|| {
-                    format!(
-                        "{}: {}: column \"{name}\": expected a value, found {}",
-                        path.display(),
-                        table.locator.describe(i),
-                        table.null_word()
-                    )
-                })
-            })
-            .collect()
+    // Only the columns needed, so one Parquet file can hold the embeddings (a list column the
+    // table reader does not take) and the labels.
+    let mut needed = vec![label.to_string()];
+    needed.extend(subset.map(String::from));
+    needed.extend(ids.map(|(c, _, _)| c.to_string()));
+    needed.dedup();
+    let opts = ReadOptions {
+        columns: Some(needed),
+        ..ReadOptions::default()
     };
-    let labels = text(label)?;
-    if labels.len() != rows {
+    let table = verdict_io::read_table(path, &opts)?;
+    let labels = text_column(&table, path, label)?;
+    let subset = subset.map(|c| text_column(&table, path, c)).transpose()?;
+    let Some((id_col, emb_ids, emb_path)) = ids else {
+        if labels.len() != rows {
+            bail!(
+                "{}: {} label rows, but the embeddings have {rows} rows; labels are aligned by row, so the counts must agree (or give --id-col to align them by id)",
+                path.display(),
+                labels.len()
+            );
+        }
+        return Ok((labels, subset));
+    };
+    let label_ids = text_column(&table, path, id_col)?;
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(label_ids.len());
+    for (i, id) in label_ids.iter().enumerate() {
+        if let Some(first) = by_id.insert(id.as_str(), i) {
+            bail!(
+                "{}: id \"{id}\" appears twice ({} and {})",
+                path.display(),
+                table.locator.describe(first),
+                table.locator.describe(i)
+            );
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::with_capacity(emb_ids.len());
+    let mut order = Vec::with_capacity(emb_ids.len());
+    for (r, id) in emb_ids.iter().enumerate() {
+        if !seen.insert(id.as_str()) {
+            bail!(
+                "{}: id \"{id}\" appears twice in column \"{id_col}\" (again at row {})",
+                emb_path.display(),
+                r + 1
+            );
+        }
+        let Some(&i) = by_id.get(id.as_str()) else {
+            bail!(
+                "{}: no row with id \"{id}\" (embedding row {} of {})",
+                path.display(),
+                r + 1,
+                emb_path.display()
+            );
+        };
+        order.push(i);
+    }
+    if label_ids.len() > emb_ids.len() {
+        let extra: Vec<&str> = label_ids
+            .iter()
+            .filter(|id| !seen.contains(id.as_str()))
+            .map(String::as_str)
+            .take(5)
+            .collect();
         bail!(
-            "{}: {} label rows, but the embeddings have {rows} rows; labels are aligned by row, so the counts must agree",
+            "{}: {} rows have ids that no embedding has, e.g. {}; every label row must match an embedding",
             path.display(),
-            labels.len()
+            label_ids.len() - emb_ids.len(),
+            extra.join(", ")
         );
     }
-    let subset = subset.map(text).transpose()?;
-    Ok((labels, subset))
+    let pick = |v: &[String]| order.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+    Ok((pick(&labels), subset.as_deref().map(pick)))
 }
 
 /// Counts embedding rows that repeat an earlier row exactly.
@@ -100,12 +186,39 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     };
     let started = Instant::now();
     let query = read_embeddings(qpath, &a.embedding_col)?;
-    let (q_text, subsets) =
-        read_labels(qlabels, &a.label_col, a.subset_col.as_deref(), query.rows)?;
+    let q_ids = a
+        .id_col
+        .as_deref()
+        .map(|c| embedding_ids(qpath, c))
+        .transpose()?;
+    let (q_text, subsets) = read_labels(
+        qlabels,
+        &a.label_col,
+        a.subset_col.as_deref(),
+        query.rows,
+        a.id_col
+            .as_deref()
+            .zip(q_ids.as_deref())
+            .map(|(c, ids)| (c, ids, qpath.as_path())),
+    )?;
     let gallery = match (&a.gallery, &a.gallery_labels) {
         (Some(g), Some(gl)) => {
             let m = read_embeddings(g, &a.embedding_col)?;
-            let (t, _) = read_labels(gl, &a.label_col, None, m.rows)?;
+            let g_ids = a
+                .id_col
+                .as_deref()
+                .map(|c| embedding_ids(g, c))
+                .transpose()?;
+            let (t, _) = read_labels(
+                gl,
+                &a.label_col,
+                None,
+                m.rows,
+                a.id_col
+                    .as_deref()
+                    .zip(g_ids.as_deref())
+                    .map(|(c, ids)| (c, ids, g.as_path())),
+            )?;
             Some((m, t))
         }
         _ => None,

@@ -467,3 +467,109 @@ fn retrieval_markdown_reports_in_english_and_korean() {
         }
     }
 }
+
+/// `--id-col`: labels in another order (and another file) are matched to the Parquet embeddings by
+/// id and give the same metrics as the embeddings file's own label column read row by row; ids
+/// that do not match on both sides are refused, naming the id.
+#[test]
+fn labels_align_by_id() {
+    let emb = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../verdict-io/tests/fixtures/retrieval/emb_list.parquet");
+    let emb = emb.to_str().expect("utf-8 path");
+    let tmp = tempfile::tempdir().expect("tmp");
+    // emb_list.parquet: ids x0..x6 with labels 0,1,0,1,2,2,0; here shuffled, with a metadata column.
+    std::fs::write(
+        tmp.path().join("shuffled.csv"),
+        "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\nx2,0\n",
+    )
+    .expect("csv");
+    let base = |labels: &str, by_id: bool| {
+        let mut v = vec![
+            "retrieval".to_string(),
+            "--query".into(),
+            emb.into(),
+            "--embedding-col".into(),
+            "emb".into(),
+            "--query-labels".into(),
+            labels.into(),
+            "--k".into(),
+            "1,2".into(),
+            "--bootstrap".into(),
+            "0".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if by_id {
+            v.extend(["--id-col".into(), "id".into()]);
+        }
+        v
+    };
+    let run = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        verdict(tmp.path(), &a)
+    };
+    let (code, by_row, err) = run(base(emb, false));
+    assert_eq!(code, 0, "{err}");
+    let (code, by_id, err) = run(base("shuffled.csv", true));
+    assert_eq!(code, 0, "{err}");
+    let (r, i): (Value, Value) = (
+        serde_json::from_str(&by_row).expect("json"),
+        serde_json::from_str(&by_id).expect("json"),
+    );
+    assert_eq!(r["metrics"], i["metrics"]);
+    assert!(r["metrics"]["map_at_r"]["value"].as_f64().is_some());
+    // Shuffled labels read row by row give different metrics: the alignment matters.
+    let (code, shuffled_rows, err) = run(base("shuffled.csv", false));
+    assert_eq!(code, 0, "{err}");
+    let s: Value = serde_json::from_str(&shuffled_rows).expect("json");
+    assert_ne!(s["metrics"], r["metrics"]);
+    // An id missing on one side, and a duplicate id.
+    std::fs::write(
+        tmp.path().join("missing.csv"),
+        "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\n",
+    )
+    .expect("csv");
+    let (code, _, err) = run(base("missing.csv", true));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no row with id \"x2\" (embedding row 3 of"),
+        "{err}"
+    );
+    std::fs::write(
+        tmp.path().join("dup.csv"),
+        "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\nx2,0\nx0,1\n",
+    )
+    .expect("csv");
+    let (code, _, err) = run(base("dup.csv", true));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("id \"x0\" appears twice (line 3 and line 9)"),
+        "{err}"
+    );
+    std::fs::write(
+        tmp.path().join("extra.csv"),
+        "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\nx2,0\nx9,1\n",
+    )
+    .expect("csv");
+    let (code, _, err) = run(base("extra.csv", true));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("1 rows have ids that no embedding has, e.g. x9"),
+        "{err}"
+    );
+    // A .npy file has no ids.
+    let (code, _, err) = verdict(
+        &fixtures().join("retrieval"),
+        &[
+            "retrieval",
+            "--query",
+            "digits_emb.npy",
+            "--query-labels",
+            "digits_labels.csv",
+            "--id-col",
+            "id",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("a .npy file has no ids"), "{err}");
+}
