@@ -43,24 +43,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-pinned() { # requirements file, package -> pinned version
-  sed -n "s/^$2==//p" "$1" | head -1
-}
-
-ensure_venv() { # venv dir, requirements file, package that must be at its pinned version
-  local venv="$1" req="$2" pkg="$3" want
-  want="$(pinned "$req" "$pkg")"
-  if ! "$venv/bin/python" - "$pkg" "$want" 2>/dev/null <<'EOF'
-import sys
-from importlib.metadata import version
-sys.exit(0 if version(sys.argv[1]) == sys.argv[2] else 1)
-EOF
-  then
-    echo "== creating $venv from $req ($pkg==$want, PyPI)" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
-  fi
-}
+# shellcheck source=scripts/mlflow_lib.sh
+source "$ROOT/scripts/mlflow_lib.sh"
 
 CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow}"
 ensure_venv "$CLIENT_VENV" python/requirements-mlflow.txt mlflow-skinny
@@ -77,50 +61,15 @@ if [[ $# -eq 0 ]]; then
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/mlflow-compat.XXXXXX")"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-cmd=()
-for a in "$@"; do
-  a="${a//\{port\}/$port}"
-  cmd+=("${a//\{tmp\}/$tmp}")
-done
-
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM -- "-$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
 cleanup() {
   stop_server
   if [[ -n "${KEEP_TMP:-}" ]]; then echo "== kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
-
-echo "== starting: ${cmd[*]}" >&2
-setsid "${cmd[@]}" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-
-url="http://127.0.0.1:$port"
-auth=()
-[[ -n "$token" ]] && auth=(-H "Authorization: Bearer $token")
-deadline=$(( $(date +%s) + ${MLFLOW_COMPAT_START_TIMEOUT:-120} ))
-until curl -sf "${auth[@]}" "$url/health" >/dev/null 2>&1; do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "error: the server exited before answering /health; its log:" >&2
-    tail -40 "$tmp/server.log" >&2
-    exit 2
-  fi
-  if (( $(date +%s) > deadline )); then
-    echo "error: no /health answer at $url within ${MLFLOW_COMPAT_START_TIMEOUT:-120}s; server log:" >&2
-    tail -40 "$tmp/server.log" >&2
-    exit 2
-  fi
-  sleep 0.3
-done
-echo "== server up at $url" >&2
+AUTH_TOKEN="$token"
+MLFLOW_START_TIMEOUT="${MLFLOW_COMPAT_START_TIMEOUT:-120}"
+start_server "$tmp" "$@"
+url="$SERVER_URL"
 
 args=(--uri "$url" --tmp "$tmp/workload")
 [[ -n "$token" ]] && args+=(--token "$token")
