@@ -702,6 +702,8 @@ def errors_raw():
             "params": [{"key": "lr", "value": "999"}]}
     r = raw("POST", api + "/runs/log-batch", json=body)
     eq((r.status_code, r.json().get("error_code")), (400, "INVALID_PARAMETER_VALUE"), "param overwrite in a batch")
+    eq(C.get_metric_history(rid, "atom"), [], "a refused batch is atomic: its metric was not written")
+    eq(C.get_run(rid).data.params["lr"], "0.01", "param unchanged")
     # unknown endpoint
     r = raw("GET", api + "/no-such-endpoint")
     eq(r.status_code, 404, "unknown GET endpoint status")
@@ -727,6 +729,8 @@ def errors_raw():
     eq((r.status_code, r.json().get("error_code")), (400, "INVALID_PARAMETER_VALUE"), "non-numeric metric value")
     r = raw("GET", api + "/runs/get", params={"run_id": uuid.uuid4().hex})
     eq((r.status_code, r.json().get("error_code")), (404, "RESOURCE_DOES_NOT_EXIST"), "raw unknown run")
+    check(isinstance(r.json().get("message"), str) and r.json()["message"], "error body has a message")
+    check(r.headers.get("Content-Type", "").startswith("application/json"), f"error Content-Type {r.headers.get('Content-Type')}")
     r = raw("POST", api + "/experiments/create", json={"name": f"{P}-exp"})
     eq((r.status_code, r.json().get("error_code")), (400, "RESOURCE_ALREADY_EXISTS"), "raw duplicate experiment (400)")
 
