@@ -24,9 +24,13 @@ the same for every server. Where that matters (c, d), a raw `requests` timing of
   (d) get_metric_history of `--history-points` (100,000) points of one metric: p50 over
       `--history-reps` (5) repetitions, all points checked.
 
+  (f) client floor, no server: the time the client itself needs to decode a 1000-run search_runs
+      answer and a 100,000-point history (in-memory JSON), i.e. the lower bound of any server's
+      client-measured (c) and (d) rows; compare servers on the raw-HTTP rows when near it.
+
 Before (a), untimed warm-up requests (8 x log_batch, search_runs, get_metric_history) reach every
 worker process of the server. JSON on stdout: {"label", "uri", "scale", "client", "results": {"a_log_batch": {...}, ...}};
-progress on stderr. `--only a,c` runs a subset.
+progress on stderr. `--only a,c` runs a subset (`--only f` needs no server but --uri).
 """
 
 import argparse
@@ -63,7 +67,7 @@ def bench(args):
     c = MlflowClient(uri)
     sess = requests.Session()
     tag = f"bench-{args.label}-{uuid.uuid4().hex[:6]}"
-    only = set(args.only.split(",")) if args.only else set("abcd")
+    only = set(args.only.split(",")) if args.only else set("abcdf")
     res = {}
     ts0 = int(time.time() * 1000)
 
@@ -75,12 +79,13 @@ def bench(args):
         return out
 
     # warm-up, untimed: every server worker process gets its first requests (imports, connections)
-    wexp = c.create_experiment(f"{tag}-warmup")
-    wrid = c.create_run(wexp).info.run_id
-    for i in range(8):
-        c.log_batch(wrid, metrics=[Metric("w", 0.0, ts0, i * 1000 + j) for j in range(1000)])
-        c.search_runs([wexp], "metrics.w > 0.5", max_results=10)
-        c.get_metric_history(wrid, "w")
+    if only & set("abcd"):
+        wexp = c.create_experiment(f"{tag}-warmup")
+        wrid = c.create_run(wexp).info.run_id
+        for i in range(8):
+            c.log_batch(wrid, metrics=[Metric("w", 0.0, ts0, i * 1000 + j) for j in range(1000)])
+            c.search_runs([wexp], "metrics.w > 0.5", max_results=10)
+            c.get_metric_history(wrid, "w")
 
     # (a) log_batch throughput ------------------------------------------------------------------
     if "a" in only:
@@ -213,8 +218,56 @@ def bench(args):
                                    "raw_http_p50_ms": 1000 * pct(raw, 0.5), "bytes": len(r.content)}
         log(f"(d) history p50 {res['d_metric_history']['p50_ms']:.0f} ms")
 
+    # (f) client-side floor: the pinned client parsing responses of (c)'s and (d)'s sizes, no server
+    if "f" in only:
+        res["f_client_floor"] = client_floor(args.history_points)
+        log(f"(f) client parse floor: search {res['f_client_floor']['search_1000_runs_parse_ms']:.0f} ms, "
+            f"history {res['f_client_floor']['history_parse_ms']:.0f} ms")
+
     return {"label": args.label, "uri": uri, "scale": args.scale, "client": f"mlflow-skinny {mlflow.__version__}",
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts0 / 1000)), "results": res}
+
+
+def client_floor(history_points, reps=3):
+    """Best-of-reps time for the client to json-decode + protobuf-parse + build entities of (a) a
+    search_runs answer of 1000 runs shaped like (c)'s and (b) a get-history answer of history_points
+    points, from in-memory JSON text (MLflow's indent=2 style). Any server's client-measured latency
+    includes this; no server can be timed below it through MlflowClient."""
+    from mlflow.entities import Metric, Run
+    from mlflow.protos.service_pb2 import GetMetricHistory, SearchRuns
+    from mlflow.utils.proto_json_utils import parse_dict
+
+    def best(text, msg_cls, field, conv):
+        b = float("inf")
+        for _ in range(reps):
+            t = time.perf_counter()
+            resp = msg_cls.Response()
+            parse_dict(json.loads(text), resp)
+            [conv(x) for x in getattr(resp, field)]
+            b = min(b, time.perf_counter() - t)
+        return 1000 * b
+
+    ts = 1796000000000
+    hist = json.dumps({"metrics": [{"key": "h", "value": 1.0 / (1 + s), "timestamp": ts + s, "step": s}
+                                   for s in range(history_points)]}, indent=2)
+
+    def run(i):
+        rid = "%032x" % i
+        return {"info": {"run_uuid": rid, "run_id": rid, "experiment_id": "3", "run_name": f"r{i}", "user_id": "root",
+                         "status": "RUNNING", "start_time": ts + i, "artifact_uri": f"mlflow-artifacts:/3/{rid}/artifacts",
+                         "lifecycle_stage": "active"},
+                "data": {"metrics": [{"key": "m", "value": 0.7, "timestamp": ts, "step": 0},
+                                     {"key": "loss", "value": 0.3, "timestamp": ts, "step": 0}],
+                         "params": [{"key": "p", "value": "3"}],
+                         "tags": [{"key": "t", "value": "g1"}, {"key": "mlflow.runName", "value": f"r{i}"}]},
+                "inputs": {}, "outputs": {}}
+
+    search = json.dumps({"runs": [run(i) for i in range(1000)], "next_page_token": "eyJvZmZzZXQiOiAxMDAwfQ=="}, indent=2)
+    return {"search_1000_runs_parse_ms": best(search, SearchRuns, "runs", Run.from_proto),
+            "search_bytes": len(search),
+            "history_points": history_points,
+            "history_parse_ms": best(hist, GetMetricHistory, "metrics", Metric.from_proto),
+            "history_bytes": len(hist)}
 
 
 def _auth():
@@ -238,6 +291,8 @@ ROWS = [  # section, key, label, higher is better
     ("c_search_runs", "setup_runs_per_s", "(c) setup, create_run + log_batch: runs/s", True),
     ("d_metric_history", "p50_ms", "(d) get_metric_history, {points:,} points: p50 ms", False),
     ("d_metric_history", "raw_http_p50_ms", "(d) same request, raw HTTP: p50 ms", False),
+    ("f_client_floor", "search_1000_runs_parse_ms", "(f) client floor: parsing a 1000-run search answer, ms", False),
+    ("f_client_floor", "history_parse_ms", "(f) client floor: parsing a {history_points:,}-point history, ms", False),
 ]
 
 
