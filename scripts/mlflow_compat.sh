@@ -4,6 +4,7 @@
 #
 #   scripts/mlflow_compat.sh [--token T] [--only STEPS] [--] SERVER_CMD...
 #   scripts/mlflow_compat.sh --mlflow-server        # the real `mlflow server` (SQLite) as the server
+#   scripts/mlflow_compat.sh --mlflow-server --token s3cret   # ... behind python/mlflow_token_proxy.py
 #
 # SERVER_CMD is run in its own process group with `{port}` replaced by a free TCP port and `{tmp}` by a
 # fresh scratch directory (removed at the end), e.g.
@@ -54,6 +55,13 @@ if [[ -n "$use_mlflow" ]]; then
   ensure_venv "$SERVER_VENV" python/requirements-mlflow-server.txt mlflow
   set -- "$SERVER_VENV/bin/mlflow" server --backend-store-uri "sqlite:///{tmp}/mlflow.db" \
     --artifacts-destination "{tmp}/artifacts" --host 127.0.0.1 --port "{port}"
+  if [[ -n "$token" ]]; then
+    # the real server has no token auth: put python/mlflow_token_proxy.py (a bearer gate) in front of it
+    inner="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    set -- bash -c "\"\$1\" server --backend-store-uri sqlite:///{tmp}/mlflow.db --artifacts-destination {tmp}/artifacts \
+      --host 127.0.0.1 --port $inner & exec \"\$2\" python/mlflow_token_proxy.py --listen {port} \
+      --upstream http://127.0.0.1:$inner --token \"\$0\"" "$token" "$SERVER_VENV/bin/mlflow" "$CLIENT_VENV/bin/python"
+  fi
 fi
 if [[ $# -eq 0 ]]; then
   echo "usage: $0 [--token T] [--only STEPS] [--] SERVER_CMD... | --mlflow-server" >&2
