@@ -310,13 +310,14 @@ def report(paths):
         vals = [d["results"].get(sec, {}).get(key) for d in docs]
         row = "| " + label.format(**base["results"][sec]) + " | " + " | ".join(fmt(v) for v in vals)
         for v in vals[1:]:
-            if v and b:
+            if v and b and not sec.startswith("f_"):  # (f) times the client alone: no server ratio
                 row += f" | {(v / b if higher else b / v):.1f}×"
             else:
                 row += " | –"
         lines.append(row + " |")
     lines.append("")
-    lines.append("Ratios: how many times faster than " + base["label"] + " (throughput ratio, or latency ratio inverted).")
+    lines.append("Ratios: how many times faster than " + base["label"] + " (throughput ratio, or latency ratio inverted);"
+                 " the (f) rows time the client alone, their spread between columns is the machine's noise.")
     lines.append("Scale: " + ", ".join(f"{d['label']} {d['scale']}" for d in docs) + "; client " + base["client"] + ".")
     return "\n".join(lines)
 
