@@ -1,0 +1,73 @@
+# Shell helpers shared by scripts/mlflow_compat.sh and bench/mlflow_bench.sh (source it, don't run it).
+#
+#   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless PACKAGE is at its pinned version
+#   start_server TMP CMD...                run CMD ({port}, {tmp} substituted) in its own process group on a
+#                                          free port; sets SERVER_PID, SERVER_URL; log in TMP/server.log;
+#                                          waits for GET /health (MLFLOW_START_TIMEOUT s, default 120)
+#   stop_server                            SIGTERM the process group, SIGKILL after 10 s
+# AUTH_TOKEN, when set, is sent as a bearer token to /health.
+
+pinned_version() { # requirements file, package
+  sed -n "s/^$2==//p" "$1" | head -1
+}
+
+ensure_venv() { # venv dir, requirements file, package that must be at its pinned version
+  local venv="$1" req="$2" pkg="$3" want
+  want="$(pinned_version "$req" "$pkg")"
+  if ! "$venv/bin/python" - "$pkg" "$want" 2>/dev/null <<'EOF'
+import sys
+from importlib.metadata import version
+sys.exit(0 if version(sys.argv[1]) == sys.argv[2] else 1)
+EOF
+  then
+    echo "== creating $venv from $req ($pkg==$want, PyPI)" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >&2
+  fi
+}
+
+SERVER_PID=""
+SERVER_URL=""
+
+start_server() { # scratch dir, command...
+  local tmp="$1" port a deadline
+  shift
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  local cmd=()
+  for a in "$@"; do
+    a="${a//\{port\}/$port}"
+    cmd+=("${a//\{tmp\}/$tmp}")
+  done
+  echo "== starting: ${cmd[*]}" >&2
+  setsid "${cmd[@]}" >"$tmp/server.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_URL="http://127.0.0.1:$port"
+  local auth=()
+  [[ -n "${AUTH_TOKEN:-}" ]] && auth=(-H "Authorization: Bearer $AUTH_TOKEN")
+  deadline=$(( $(date +%s) + ${MLFLOW_START_TIMEOUT:-120} ))
+  until curl -sf "${auth[@]}" "$SERVER_URL/health" >/dev/null 2>&1; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "error: the server exited before answering /health; its log:" >&2
+      tail -40 "$tmp/server.log" >&2
+      SERVER_PID=""
+      return 2
+    fi
+    if (( $(date +%s) > deadline )); then
+      echo "error: no /health answer at $SERVER_URL within ${MLFLOW_START_TIMEOUT:-120}s; server log:" >&2
+      tail -40 "$tmp/server.log" >&2
+      return 2
+    fi
+    sleep 0.3
+  done
+  echo "== server up at $SERVER_URL (pid $SERVER_PID)" >&2
+}
+
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
