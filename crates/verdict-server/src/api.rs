@@ -11,6 +11,12 @@
 //! `lib.rs`), calls the store — one store call per request on the hot paths: log-batch is one
 //! transaction, a search is one page query plus one hydration query per child table — and builds
 //! the JSON answer there too, so a 100,000-point history is never serialised on an async worker.
+//!
+//! Not served (404 `ENDPOINT_NOT_FOUND`, which the client tolerates where it matters): traces,
+//! assessments, prompts, webhooks, gateway, workspaces and the other GenAI RPCs of MLflow 3.x; the
+//! 2.x `runs/log-model`; multipart artifact uploads (server-info advertises them as off).
+//! `logged-models/search` ignores its `datasets` field (the store filters logged-model metrics by
+//! key only), and `artifacts/list` answers one page.
 
 use axum::http::Method;
 use serde_json::Value;
