@@ -29,8 +29,8 @@
 //! `COLLATE "C"` in `ORDER BY` on PostgreSQL, and its advisory lock around migrations.
 //!
 //! # Backends, durability and concurrency
-//! - SQLite (the default): [`Store::open`] takes `sqlite:///abs/path.db`, `sqlite://rel/path.db`
-//!   or a plain path. Bundled SQLite, WAL journal, `busy_timeout` 10 s. One writer connection
+//! - SQLite (the default): [`Store::open`] takes a plain path, or a URL in SQLAlchemy's form as
+//!   MLflow users write it: `sqlite:///relative.db`, `sqlite:////absolute.db`. Bundled SQLite, WAL journal, `busy_timeout` 10 s. One writer connection
 //!   behind a mutex serves as the single-writer queue: concurrent writers in the process wait for
 //!   the mutex instead of racing for SQLite's lock, so they never see "database is locked";
 //!   readers use their own connections and run next to the writer (WAL). `synchronous=FULL` by
@@ -96,6 +96,7 @@ mod db;
 mod error;
 mod experiments;
 mod filter;
+mod import;
 pub mod limits;
 mod metrics;
 mod models;
@@ -109,5 +110,6 @@ mod types;
 
 pub use db::{PG_MAX_CONNECTIONS, SqliteSync};
 pub use error::{Error, ErrorKind, Result};
+pub use import::{ImportOutcome, ImportRun};
 pub use store::{BackendKind, Store, StoreOptions};
 pub use types::*;
