@@ -17,6 +17,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export MLFLOW_CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow-client}"
 
+# scripts/mlflow_lib.sh waits for the server with curl; a bare Debian image may lack it.
+if ! command -v curl >/dev/null 2>&1; then
+  echo "== curl not found: installing Debian's curl package" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >&2
+fi
+
 BIN="${1:-}"
 if [[ -z "$BIN" ]]; then
   cargo build -p verdict --locked --quiet
