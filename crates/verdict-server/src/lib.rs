@@ -69,7 +69,8 @@ pub const LOG_BATCH_MAX_BYTES: u64 = 1024 * 1024;
 /// How to run the server.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
-    /// `sqlite:///path`, a plain path, or `postgresql://user@host/db`.
+    /// A plain path, `sqlite:///relative.db`, `sqlite:////absolute.db`, or
+    /// `postgresql://user@host/db`.
     pub store_url: String,
     /// Root directory of the mlflow-artifacts proxy.
     pub artifacts: PathBuf,

@@ -28,7 +28,8 @@ pub(crate) enum Command {
 /// `verdict server`: the MLflow REST API (tracking, model registry, mlflow-artifacts proxy).
 #[derive(Debug, Args)]
 pub(crate) struct ServerArgs {
-    /// The ledger database: a SQLite file path (or `sqlite:///abs/path`), or
+    /// The ledger database: a SQLite file path (or MLflow's `sqlite:///relative.db` /
+    /// `sqlite:////absolute.db`), or
     /// `postgresql://user@host[:port]/db`.
     #[arg(long, default_value = "./verdict.db", value_name = "URL")]
     pub(crate) store: String,

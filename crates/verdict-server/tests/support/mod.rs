@@ -55,7 +55,7 @@ fn with_database(url: &str, db: &str) -> String {
 impl Env {
     pub fn sqlite(token: Option<&str>, limits: Limits) -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("verdict.db").display());
+        let url = format!("sqlite:///{}", dir.path().join("verdict.db").display());
         Env::build(&url, dir, None, token, limits)
     }
 

@@ -195,7 +195,7 @@ fn durability(store: &str, dir: &Path) {
 #[test]
 fn sqlite_acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = format!("sqlite://{}", dir.path().join("v.db").display());
+    let store = format!("sqlite:///{}", dir.path().join("v.db").display());
     durability(&store, dir.path());
 }
 
@@ -225,7 +225,7 @@ fn postgres_acknowledged_writes_survive_sigkill() {
 #[test]
 fn sigterm_shuts_down_cleanly() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = format!("sqlite://{}", dir.path().join("v.db").display());
+    let store = format!("sqlite:///{}", dir.path().join("v.db").display());
     let mut server = start(&store, &dir.path().join("artifacts"));
     let (status, _) = http(server.port, "GET", "/health", None).expect("health");
     assert_eq!(status, 200);
