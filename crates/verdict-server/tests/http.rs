@@ -44,6 +44,7 @@ both_backends! {
     log_batch_search_and_paging,
     metric_history_paging_and_bulk,
     logged_models_and_registry,
+    concurrent_writers_lose_nothing,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -904,4 +905,60 @@ async fn logged_models_and_registry(make: MakeEnv) {
     env.get(&format!("{API}/registered-models/get?name=rm"))
         .await
         .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+}
+
+async fn concurrent_writers_lose_nothing(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let env = std::sync::Arc::new(env);
+    let exp = env.new_experiment("concurrent").await;
+    let run = env.new_run(&exp).await;
+    // 8 clients at once, each 10 batches of 50 points on a shared key and its own key, plus
+    // params and tags: on PostgreSQL this races real transactions (the store retries deadlocks).
+    let mut tasks = Vec::new();
+    for w in 0..8i64 {
+        let (env, run) = (env.clone(), run.clone());
+        tasks.push(tokio::spawn(async move {
+            for b in 0..10i64 {
+                let metrics: Vec<Value> = (0..50)
+                    .flat_map(|j| {
+                        let step = (w * 10 + b) * 50 + j;
+                        [
+                            json!({"key": "shared", "value": step, "timestamp": 1, "step": step}),
+                            json!({"key": format!("own{w}"), "value": j, "timestamp": b, "step": step}),
+                        ]
+                    })
+                    .collect();
+                let r = env
+                    .post(
+                        &format!("{API}/runs/log-batch"),
+                        json!({"run_id": run, "metrics": metrics,
+                               "params": [{"key": format!("p{w}_{b}"), "value": "1"}, {"key": "same", "value": "x"}],
+                               "tags": [{"key": "last", "value": format!("{w}")}]}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer task");
+    }
+    let h = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history?run_id={run}&metric_key=shared"
+        ))
+        .await;
+    assert_eq!(h["metrics"].as_array().map(Vec::len), Some(8 * 10 * 50));
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run}")).await;
+    let data = &g["run"]["data"];
+    assert_eq!(data["params"].as_array().map(Vec::len), Some(8 * 10 + 1));
+    let latest = data["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["key"] == "shared")
+        .map(|m| m["step"].clone());
+    assert_eq!(latest, Some(json!(8 * 10 * 50 - 1)));
 }
