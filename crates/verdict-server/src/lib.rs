@@ -23,8 +23,9 @@
 //!   (and known paths with the wrong method) are 404 `ENDPOINT_NOT_FOUND`; a POST without
 //!   `Content-Type: application/json` is 400 like MLflow's; a body over the limit is 413; bad
 //!   fields are 400 `INVALID_PARAMETER_VALUE`. Handlers contain no `unwrap`.
-//! - **Limits.** JSON bodies: `max_json_bytes` (default 1 MB, MLflow's log-batch limit; log-batch
-//!   keeps 1 MB even when the limit is raised). Artifact uploads: `max_artifact_bytes`, streamed
+//! - **Limits.** log-batch bodies: MLflow's 1 MB (`validation.py`), always. Other JSON bodies:
+//!   `max_json_bytes` (default 32 MB: MLflow accepts a dataset profile of 16 MB and a schema of
+//!   1 MB in one log-inputs request, so a smaller default would refuse what MLflow takes). Artifact uploads: `max_artifact_bytes`, streamed
 //!   to disk (never held in memory) and renamed into place only when complete, so an aborted
 //!   upload leaves nothing behind.
 //! - **Auth** (optional `auth_token`): `Authorization: Bearer TOKEN` (what the client sends for
@@ -86,7 +87,7 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// The defaults of `verdict server`: `./verdict.db`, `./verdict-artifacts`, 127.0.0.1:5000,
-    /// no auth, 1 MB JSON bodies, 5 GiB artifacts.
+    /// no auth, 32 MB JSON bodies (log-batch: 1 MB), 5 GiB artifacts.
     pub fn new() -> ServerConfig {
         ServerConfig {
             store_url: "verdict.db".to_owned(),
@@ -94,7 +95,7 @@ impl ServerConfig {
             host: "127.0.0.1".to_owned(),
             port: 5000,
             auth_token: None,
-            max_json_bytes: LOG_BATCH_MAX_BYTES,
+            max_json_bytes: 32 * 1024 * 1024,
             max_artifact_bytes: 5 * 1024 * 1024 * 1024,
         }
     }

@@ -52,8 +52,9 @@ pub(crate) struct ServerArgs {
         hide_env_values = true
     )]
     pub(crate) auth_token: Option<String>,
-    /// Largest JSON request body, in MB (log-batch is held to MLflow's 1 MB regardless).
-    #[arg(long, default_value_t = 1, value_name = "MB")]
+    /// Largest JSON request body, in MB (log-batch is held to MLflow's 1 MB regardless; the
+    /// default leaves room for MLflow's largest dataset profile and schema in one log-inputs call).
+    #[arg(long, default_value_t = 32, value_name = "MB")]
     pub(crate) max_body_mb: u64,
     /// Largest artifact upload, in MB (streamed to disk, never held in memory).
     #[arg(long, default_value_t = 5120, value_name = "MB")]
