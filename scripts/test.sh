@@ -8,7 +8,10 @@
 #     store's search fixtures from MLflow's own search code;
 #  4. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
 #     scripts/pg.sh, which installs (if needed) and starts a throwaway PostgreSQL server and sets
-#     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite.
+#     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite;
+#  5. the real MLflow client (pinned mlflow-skinny + pandas, a venv from PyPI) runs
+#     python/mlflow_workload.py against `verdict server` on SQLite and on PostgreSQL, with auth
+#     (scripts/mlflow_compat_all.sh inside scripts/pg.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,3 +57,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   bash scripts/pg.sh cargo test --workspace --locked --no-fail-fast
 fi
+
+echo "== the real MLflow client against verdict server (SQLite and PostgreSQL)"
+bash scripts/pg.sh bash scripts/mlflow_compat_all.sh

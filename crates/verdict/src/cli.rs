@@ -20,6 +20,45 @@ pub(crate) enum Command {
     /// Evaluate retrieval / metric learning: embeddings with labels (exact kNN over the whole
     /// gallery), or ranked lists (TREC run and qrels).
     Retrieval(Box<RetrievalCmd>),
+    /// Run the experiment ledger as an MLflow-compatible tracking server
+    /// (`MLFLOW_TRACKING_URI=http://HOST:PORT`).
+    Server(ServerArgs),
+}
+
+/// `verdict server`: the MLflow REST API (tracking, model registry, mlflow-artifacts proxy).
+#[derive(Debug, Args)]
+pub(crate) struct ServerArgs {
+    /// The ledger database: a SQLite file path (or MLflow's `sqlite:///relative.db` /
+    /// `sqlite:////absolute.db`), or
+    /// `postgresql://user@host[:port]/db`.
+    #[arg(long, default_value = "./verdict.db", value_name = "URL")]
+    pub(crate) store: String,
+    /// Root directory of the artifacts the server stores (mlflow-artifacts proxy).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
+    /// Address to listen on (use 0.0.0.0 to accept remote clients).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: String,
+    /// Port to listen on (0 picks a free one; the URL is printed).
+    #[arg(long, default_value_t = 5000)]
+    pub(crate) port: u16,
+    /// Require this token: `Authorization: Bearer TOKEN` (MLFLOW_TRACKING_TOKEN) or HTTP basic
+    /// with it as the password (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).
+    /// /health and /version stay open.
+    #[arg(
+        long,
+        env = "VERDICT_AUTH_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) auth_token: Option<String>,
+    /// Largest JSON request body, in MB (log-batch is held to MLflow's 1 MB regardless; the
+    /// default leaves room for MLflow's largest dataset profile and schema in one log-inputs call).
+    #[arg(long, default_value_t = 32, value_name = "MB")]
+    pub(crate) max_body_mb: u64,
+    /// Largest artifact upload, in MB (streamed to disk, never held in memory).
+    #[arg(long, default_value_t = 5120, value_name = "MB")]
+    pub(crate) max_artifact_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

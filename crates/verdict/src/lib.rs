@@ -22,6 +22,7 @@ pub fn run() -> ExitCode {
             None => commands::retrieval::run(&r.args),
             Some(cli::RetrievalSub::Compare(c)) => commands::retrieval::compare(c),
         },
+        cli::Command::Server(a) => commands::server::run(&a),
     };
     match result {
         Ok(output) => {

@@ -5,4 +5,5 @@ mod cli;
 mod compare;
 mod parity;
 mod retrieval;
+mod server;
 mod support;

@@ -1,0 +1,241 @@
+//! The mlflow-artifacts proxy (`/api/2.0/mlflow-artifacts/artifacts[/<path>]`): PUT uploads, GET
+//! downloads or (`?path=` on the bare prefix) lists, DELETE removes — over the store's
+//! [`ArtifactRepo`], which confines every path to the root (`..`, absolute paths, backslashes and
+//! symlinks out are refused with 400).
+//!
+//! Uploads stream: body frames go through a small channel to a blocking thread that writes a
+//! temporary file, which the repository renames into place only when the body ended cleanly and
+//! within `max_artifact_bytes`. So memory stays bounded whatever the file size, and an aborted or
+//! oversized upload leaves no file. Downloads stream the opened file back.
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use bytes::{Buf, Bytes};
+use http_body_util::BodyExt as _;
+use tokio::sync::mpsc;
+
+use crate::error::ApiError;
+use crate::wire::{Obj, Req};
+use crate::{AppState, blocking, json_bytes};
+
+/// The bare prefix: GET lists `?path=` (MLflow's ListArtifacts of the proxy).
+pub(crate) async fn root(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET {
+        return ApiError::endpoint_not_found(method.as_str(), uri.path()).into_response();
+    }
+    let req = Req::from_query(uri.query().unwrap_or(""));
+    let dir = match req.obj().opt_str("path") {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return e.into_response(),
+    };
+    let r = blocking(move || {
+        let files = state.0.arts.list(&dir)?;
+        let files = files
+            .iter()
+            .map(|f| {
+                Obj::new()
+                    .s("path", &f.path)
+                    .b("is_dir", f.is_dir)
+                    .oi("file_size", f.file_size.map(|s| s as i64))
+                    .done()
+            })
+            .collect();
+        serde_json::to_vec(&Obj::new().arr("files", files).done())
+            .map_err(|e| ApiError::internal(e.to_string()))
+    })
+    .await;
+    match r {
+        Ok(b) => json_bytes(b),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `…/artifacts/<path>`: PUT, GET, DELETE.
+pub(crate) async fn entry(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let raw = uri.path();
+    let rel = raw
+        .strip_prefix("/api/2.0/mlflow-artifacts/artifacts/")
+        .or_else(|| raw.strip_prefix("/ajax-api/2.0/mlflow-artifacts/artifacts/"))
+        .unwrap_or("");
+    let rel = match percent_decode_path(rel) {
+        Some(p) => p,
+        None => return ApiError::invalid("Artifact path is not valid UTF-8").into_response(),
+    };
+    let r = match method {
+        Method::PUT => upload(state, rel, headers, body).await,
+        Method::GET => download(state, rel).await,
+        Method::DELETE => {
+            blocking(move || {
+                state.0.arts.delete(&rel)?;
+                Ok(json_bytes(b"{}".to_vec()))
+            })
+            .await
+        }
+        _ => Err(ApiError::endpoint_not_found(method.as_str(), raw)),
+    };
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `%XX` decoding of a URL path (a `+` stays a `+`).
+fn percent_decode_path(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// A blocking reader over body chunks sent from the async side.
+struct ChannelReader {
+    rx: mpsc::Receiver<std::io::Result<Bytes>>,
+    cur: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.cur.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => self.cur = b,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.cur.len());
+        buf[..n].copy_from_slice(&self.cur[..n]);
+        self.cur.advance(n);
+        Ok(n)
+    }
+}
+
+async fn upload(
+    state: AppState,
+    rel: String,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let limit = state.0.limits.max_artifact_bytes;
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && len > limit
+    {
+        return Err(ApiError::too_large(limit));
+    }
+    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(16);
+    let writer = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut reader = ChannelReader {
+                rx,
+                cur: Bytes::new(),
+            };
+            state.0.arts.put_reader(&rel, &mut reader)
+        })
+    };
+    let mut body = body;
+    let mut total: u64 = 0;
+    let mut too_large = false;
+    while let Some(frame) = body.frame().await {
+        let chunk = match frame {
+            Ok(f) => match f.into_data() {
+                Ok(d) => d,
+                Err(_) => continue, // trailers
+            },
+            Err(e) => {
+                let _ = tx
+                    .send(Err(std::io::Error::other(format!("upload aborted: {e}"))))
+                    .await;
+                break;
+            }
+        };
+        total += chunk.len() as u64;
+        if total > limit {
+            too_large = true;
+            let _ = tx
+                .send(Err(std::io::Error::other("upload exceeds the size limit")))
+                .await;
+            break;
+        }
+        if tx.send(Ok(chunk)).await.is_err() {
+            break; // the writer stopped (bad path, disk error): its result says why
+        }
+    }
+    drop(tx);
+    let written = writer
+        .await
+        .map_err(|e| ApiError::internal(format!("upload writer failed: {e}")))?;
+    if too_large {
+        return Err(ApiError::too_large(limit));
+    }
+    written?;
+    Ok(json_bytes(b"{}".to_vec()))
+}
+
+async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
+    let shown = rel.clone();
+    let file = blocking(move || match state.0.arts.open_file(&rel) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == verdict_store::ErrorKind::ResourceDoesNotExist => {
+            Err(ApiError::not_found(format!("No such artifact: '{shown}'")))
+        }
+        Err(e) => Err(e.into()),
+    })
+    .await?;
+    let len = file.metadata().ok().map(|m| m.len());
+    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
+    let mut resp = (StatusCode::OK, Body::from_stream(stream)).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Some(len) = len
+        && let Ok(v) = HeaderValue::from_str(&len.to_string())
+    {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_paths() {
+        assert_eq!(
+            super::percent_decode_path("a%20b/c+d%2Fe").as_deref(),
+            Some("a b/c+d/e")
+        );
+        assert_eq!(super::percent_decode_path("100%").as_deref(), Some("100%"));
+    }
+}

@@ -1,0 +1,964 @@
+//! The HTTP layer against a real store: every case runs on SQLite and on PostgreSQL
+//! (`sqlite::<case>`, `postgres::<case>`; see `support` for the PostgreSQL rule).
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use support::{Env, default_limits};
+use verdict_server::Limits;
+
+const API: &str = "/api/2.0/mlflow";
+
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(|token, limits| Some(super::Env::sqlite(token, limits))).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(super::Env::postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+both_backends! {
+    wire_conventions,
+    nan_and_infinity_round_trip,
+    error_codes,
+    unknown_endpoints_are_json_404,
+    content_type_rule,
+    size_limits,
+    artifact_round_trip_and_confinement,
+    auth_token,
+    log_batch_search_and_paging,
+    metric_history_paging_and_bulk,
+    logged_models_and_registry,
+    concurrent_writers_lose_nothing,
+}
+
+type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
+
+async fn wire_conventions(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("wire").await;
+    // GET parameters come from the query string.
+    let e = env
+        .ok_get(&format!("{API}/experiments/get?experiment_id={exp}"))
+        .await;
+    assert_eq!(e["experiment"]["name"], "wire");
+    assert_eq!(
+        e["experiment"]["artifact_location"],
+        format!("mlflow-artifacts:/{exp}")
+    );
+    // An empty experiment's tags are omitted, not [].
+    assert!(e["experiment"].get("tags").is_none(), "{e}");
+    // int64 accepted as a string, emitted as a number.
+    let r = env
+        .ok(
+            &format!("{API}/runs/create"),
+            json!({"experiment_id": exp, "start_time": "1234", "run_name": "r"}),
+        )
+        .await;
+    let info = &r["run"]["info"];
+    assert_eq!(info["start_time"], json!(1234));
+    let run_id = info["run_id"].as_str().expect("run_id").to_owned();
+    // run_id and run_uuid are both emitted…
+    assert_eq!(info["run_uuid"], run_id.as_str());
+    assert_eq!(
+        info["artifact_uri"],
+        format!("mlflow-artifacts:/{exp}/{run_id}/artifacts")
+    );
+    // … and both accepted.
+    env.ok(
+        &format!("{API}/runs/log-metric"),
+        json!({"run_uuid": run_id, "key": "m", "value": 0.5, "timestamp": "17", "step": "3"}),
+    )
+    .await;
+    let g = env
+        .ok_get(&format!("{API}/runs/get?run_uuid={run_id}"))
+        .await;
+    let data = &g["run"]["data"];
+    assert_eq!(
+        data["metrics"],
+        json!([{"key": "m", "value": 0.5, "timestamp": 17, "step": 3}])
+    );
+    // A run with no params has no "params" key.
+    assert!(data.get("params").is_none(), "{g}");
+    // An empty search answers {}.
+    let s = env
+        .ok(
+            &format!("{API}/runs/search"),
+            json!({"experiment_ids": [exp], "filter": "metrics.m > 100"}),
+        )
+        .await;
+    assert_eq!(s, json!({}));
+    // Write calls answer {}.
+    let w = env
+        .ok(
+            &format!("{API}/runs/set-tag"),
+            json!({"run_id": run_id, "key": "k", "value": "v"}),
+        )
+        .await;
+    assert_eq!(w, json!({}));
+    // Repeated GET keys: the bulk interval takes run_ids=a&run_ids=b.
+    let other = env.new_run(&exp).await;
+    let b = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history-bulk-interval?run_ids={run_id}&run_ids={other}&metric_key=m&max_results=10"
+        ))
+        .await;
+    assert_eq!(b["metrics"][0]["run_id"], run_id.as_str());
+    // The UI mirror answers the same.
+    let a = env
+        .ok_get(&format!("/ajax-api/2.0/mlflow/runs/get?run_id={run_id}"))
+        .await;
+    assert_eq!(a["run"]["info"]["run_id"], run_id.as_str());
+    // health, version, server-info
+    let h = env.get("/health").await;
+    assert_eq!((h.status, h.text().as_str()), (StatusCode::OK, "OK"));
+    assert_eq!(
+        env.get("/version").await.text(),
+        verdict_server::MLFLOW_VERSION
+    );
+    let si = env.ok_get("/api/3.0/mlflow/server-info").await;
+    assert_eq!(si["multipart_uploads_enabled"], false);
+}
+
+async fn nan_and_infinity_round_trip(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("nan").await;
+    let run = env.new_run(&exp).await;
+    for (i, v) in ["NaN", "Infinity", "-Infinity"].iter().enumerate() {
+        env.ok(
+            &format!("{API}/runs/log-metric"),
+            json!({"run_id": run, "key": format!("k{i}"), "value": v, "timestamp": 1, "step": 0}),
+        )
+        .await;
+    }
+    env.ok(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": run, "metrics": [{"key": "kb", "value": "NaN", "timestamp": 1, "step": 1}]}),
+    )
+    .await;
+    for (key, want) in [
+        ("k0", "NaN"),
+        ("k1", "Infinity"),
+        ("k2", "-Infinity"),
+        ("kb", "NaN"),
+    ] {
+        let h = env
+            .ok_get(&format!(
+                "{API}/metrics/get-history?run_id={run}&metric_key={key}"
+            ))
+            .await;
+        assert_eq!(h["metrics"][0]["value"], want, "{key}: {h}");
+    }
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run}")).await;
+    let latest: Vec<&Value> = g["run"]["data"]["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .map(|m| &m["value"])
+        .collect();
+    assert_eq!(
+        latest,
+        vec![
+            &json!("NaN"),
+            &json!("Infinity"),
+            &json!("-Infinity"),
+            &json!("NaN")
+        ]
+    );
+}
+
+async fn error_codes(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("errs").await;
+    let run = env.new_run(&exp).await;
+    env.get(&format!("{API}/runs/get?run_id={}", "0".repeat(32)))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    env.get(&format!(
+        "{API}/experiments/get-by-name?experiment_name=nope"
+    ))
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    env.post(
+        &format!("{API}/experiments/create"),
+        json!({"name": "errs"}),
+    )
+    .await
+    .assert_error(400, "RESOURCE_ALREADY_EXISTS");
+    env.post(&format!("{API}/experiments/create"), json!({}))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.get(&format!("{API}/experiments/get?experiment_id=abc"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/search"),
+        json!({"experiment_ids": [exp], "filter": "metrics.a > 1 OR metrics.a < 0"}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/log-metric"),
+        json!({"run_id": run, "key": "k", "value": "abc", "timestamp": 1}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/log-metric"),
+        json!({"run_id": run, "key": "k", "value": 1.0, "timestamp": "soon"}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/log-metric"),
+        json!({"run_id": run, "key": "k", "value": 1.0, "timestamp": 1, "step": [1]}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.ok(
+        &format!("{API}/runs/log-parameter"),
+        json!({"run_id": run, "key": "lr", "value": "0.1"}),
+    )
+    .await;
+    env.post(
+        &format!("{API}/runs/log-parameter"),
+        json!({"run_id": run, "key": "lr", "value": "0.2"}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/delete-tag"),
+        json!({"run_id": run, "key": "never"}),
+    )
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    env.get(&format!("{API}/registered-models/get?name=nope"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // Malformed bodies are 400, never 500.
+    for body in ["{", "[1,2]", "\"x\"", "{\"run_id\": 5, \"metrics\": 3}"] {
+        let r = env
+            .send(
+                Request::post(format!("{API}/runs/log-batch"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.text());
+    }
+    // Bad page tokens and view types are 400.
+    env.post(
+        &format!("{API}/runs/search"),
+        json!({"experiment_ids": [exp], "page_token": "!!notbase64"}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/search"),
+        json!({"experiment_ids": [exp], "run_view_type": "SOME"}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+}
+
+async fn unknown_endpoints_are_json_404(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    for (method, path) in [
+        ("GET", format!("{API}/no-such-endpoint")),
+        ("POST", format!("{API}/runs/no-such")),
+        ("POST", format!("{API}/runs/get")), // known path, wrong method
+        ("GET", format!("{API}/traces")),
+        ("GET", "/api/3.0/mlflow/traces".to_owned()),
+        ("GET", "/nothing/here".to_owned()),
+        ("POST", "/api/2.0/mlflow-artifacts/mpu/create/x".to_owned()),
+    ] {
+        let r = env
+            .send(
+                Request::builder()
+                    .method(method)
+                    .uri(&path)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from("{}"))
+                    .expect("request"),
+            )
+            .await;
+        r.assert_error(404, "ENDPOINT_NOT_FOUND");
+    }
+}
+
+async fn content_type_rule(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let body = json!({"name": "ct"}).to_string();
+    let no_ct = env
+        .send(
+            Request::post(format!("{API}/experiments/create"))
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+    no_ct.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert!(no_ct.text().contains("Content-Type header is missing"));
+    let plain = env
+        .send(
+            Request::post(format!("{API}/experiments/create"))
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+    plain.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert!(plain.text().contains("application/json"));
+    env.get(&format!("{API}/experiments/get-by-name?experiment_name=ct"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    let ok = env
+        .send(
+            Request::post(format!("{API}/experiments/create"))
+                .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    // GET needs no content type.
+    assert_eq!(
+        env.get(&format!("{API}/experiments/get-by-name?experiment_name=ct"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+async fn size_limits(make: MakeEnv) {
+    let limits = Limits {
+        max_json_bytes: 4 * 1024 * 1024,
+        max_artifact_bytes: 1000,
+    };
+    let Some(env) = make(None, limits) else {
+        return;
+    };
+    let exp = env.new_experiment("limits").await;
+    let run = env.new_run(&exp).await;
+    // log-batch keeps MLflow's 1 MB even though the JSON limit is 4 MB.
+    let big_tag = "x".repeat(1024 * 1024);
+    env.post(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": run, "tags": [{"key": "t", "value": big_tag}]}),
+    )
+    .await
+    .assert_error(413, "INVALID_PARAMETER_VALUE");
+    // Other JSON endpoints take up to the configured limit…
+    let r = env
+        .post(
+            &format!("{API}/runs/set-tag"),
+            json!({"run_id": run, "key": "t", "value": "x".repeat(2 * 1024 * 1024)}),
+        )
+        .await;
+    // (…and then the store's own value limit refuses it: still a 400, not a 413 or 500.)
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.post(
+        &format!("{API}/runs/set-tag"),
+        json!({"run_id": run, "key": "t", "value": "x".repeat(5 * 1024 * 1024)}),
+    )
+    .await
+    .assert_error(413, "INVALID_PARAMETER_VALUE");
+    // 1001 metrics: MLflow's count limit, nothing written.
+    let metrics: Vec<Value> = (0..1001)
+        .map(|i| json!({"key": "big", "value": i, "timestamp": 1, "step": i}))
+        .collect();
+    env.post(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": run, "metrics": metrics}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    let h = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history?run_id={run}&metric_key=big"
+        ))
+        .await;
+    assert_eq!(h, json!({}));
+    // Artifacts over the limit: 413, and no file (not even a partial one) is left.
+    let path = format!("{exp}/{run}/artifacts/big.bin");
+    env.put_bytes(
+        &format!("/api/2.0/mlflow-artifacts/artifacts/{path}"),
+        vec![7u8; 1001],
+    )
+    .await
+    .assert_error(413, "INVALID_PARAMETER_VALUE");
+    // Streamed in 100-byte chunks without a Content-Length: the limit is enforced while reading.
+    let chunks =
+        tokio_util::io::ReaderStream::with_capacity(std::io::Cursor::new(vec![1u8; 2000]), 100);
+    let r = env
+        .send(
+            Request::put(format!("/api/2.0/mlflow-artifacts/artifacts/{path}"))
+                .body(Body::from_stream(chunks))
+                .expect("request"),
+        )
+        .await;
+    r.assert_error(413, "INVALID_PARAMETER_VALUE");
+    assert!(!env.artifact_root().join(&path).exists());
+    let dir = env.artifact_root().join(format!("{exp}/{run}/artifacts"));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    let ok = env
+        .put_bytes(
+            &format!("/api/2.0/mlflow-artifacts/artifacts/{path}"),
+            vec![7u8; 1000],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+}
+
+async fn artifact_round_trip_and_confinement(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let base = "/api/2.0/mlflow-artifacts/artifacts";
+    let r = env
+        .put_bytes(
+            &format!("{base}/1/r/artifacts/sub/a.txt"),
+            b"hello".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let g = env.get(&format!("{base}/1/r/artifacts/sub/a.txt")).await;
+    assert_eq!(
+        (g.status, g.body.as_slice()),
+        (StatusCode::OK, &b"hello"[..])
+    );
+    let l = env.ok_get(&format!("{base}?path=1/r/artifacts")).await;
+    assert_eq!(l, json!({"files": [{"path": "sub", "is_dir": true}]}));
+    let l = env.ok_get(&format!("{base}?path=1/r/artifacts/sub")).await;
+    assert_eq!(
+        l,
+        json!({"files": [{"path": "a.txt", "is_dir": false, "file_size": 5}]})
+    );
+    // Listing a file or a missing directory: {}.
+    assert_eq!(
+        env.ok_get(&format!("{base}?path=1/r/artifacts/sub/a.txt"))
+            .await,
+        json!({})
+    );
+    assert_eq!(env.ok_get(&format!("{base}?path=nope")).await, json!({}));
+    env.get(&format!("{base}/1/r/artifacts/missing.txt"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // Percent-encoded names.
+    let r = env
+        .put_bytes(
+            &format!("{base}/1/r/artifacts/with%20space.txt"),
+            b"s".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        env.artifact_root()
+            .join("1/r/artifacts/with space.txt")
+            .is_file()
+    );
+
+    // Escapes: `..` (plain and encoded), absolute paths, backslashes.
+    let outside = env.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside dir");
+    std::fs::write(outside.join("secret.txt"), b"secret").expect("secret");
+    for bad in [
+        "../outside/secret.txt",
+        "1/../../outside/secret.txt",
+        "%2e%2e/outside/secret.txt",
+        "1/%2E%2E/%2e%2e/outside/secret.txt",
+        "%2Fetc%2Fpasswd",
+        "/etc/passwd",
+        "1\\..\\..\\outside",
+        "1/%5C..%5Coutside",
+    ] {
+        let url = format!("{base}/{bad}");
+        env.put_bytes(&url, b"x".to_vec())
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+        env.get(&url)
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+        env.send(Request::delete(&url).body(Body::empty()).expect("request"))
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+    }
+    env.get(&format!("{base}?path=../outside"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    // A symlink inside the root that points out of it.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, env.artifact_root().join("escape")).expect("symlink");
+        env.get(&format!("{base}/escape/secret.txt"))
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+        env.put_bytes(&format!("{base}/escape/new.txt"), b"x".to_vec())
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+        env.get(&format!("{base}?path=escape"))
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert!(!outside.join("new.txt").exists());
+        // The root listing leaves the escaping link out.
+        let root = env.ok_get(base).await;
+        assert!(!root.to_string().contains("escape"), "{root}");
+    }
+    assert_eq!(
+        std::fs::read(outside.join("secret.txt")).expect("secret"),
+        b"secret"
+    );
+    // DELETE removes.
+    let d = env
+        .send(
+            Request::delete(format!("{base}/1/r/artifacts/sub/a.txt"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text());
+    assert!(!env.artifact_root().join("1/r/artifacts/sub/a.txt").exists());
+}
+
+async fn auth_token(make: MakeEnv) {
+    let Some(env) = make(Some("s3cret"), default_limits()) else {
+        return;
+    };
+    let path = format!("{API}/experiments/search");
+    let send = |auth: Option<String>| {
+        let mut b = Request::post(&path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(a) = auth {
+            b = b.header(header::AUTHORIZATION, a);
+        }
+        b.body(Body::from("{}")).expect("request")
+    };
+    env.send(send(None))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    env.send(send(Some("Bearer wrong".into())))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    env.send(send(Some("Basic !!!".into())))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    env.send(send(Some(format!("Basic {}", b64("user:wrong")))))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    assert_eq!(
+        env.send(send(Some("Bearer s3cret".into()))).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        env.send(send(Some(format!("Basic {}", b64("user:s3cret")))))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Artifacts and unknown endpoints are behind the token too; health and version are not.
+    env.get("/api/2.0/mlflow-artifacts/artifacts?path=x")
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    env.get(&format!("{API}/nope"))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    assert_eq!(env.get("/health").await.status, StatusCode::OK);
+    assert_eq!(env.get("/version").await.status, StatusCode::OK);
+}
+
+async fn log_batch_search_and_paging(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("search").await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let r = env
+            .ok(
+                &format!("{API}/runs/create"),
+                json!({"experiment_id": exp, "start_time": 1000 + i, "run_name": format!("r{i}")}),
+            )
+            .await;
+        let id = r["run"]["info"]["run_id"].as_str().expect("id").to_owned();
+        let metrics: Vec<Value> = (0..998)
+            .map(|s| json!({"key": "m", "value": f64::from(i) + f64::from(s) / 10000.0, "timestamp": 5, "step": s}))
+            .collect();
+        env.ok(
+            &format!("{API}/runs/log-batch"),
+            json!({"run_id": id, "metrics": metrics, "params": [{"key": "p", "value": format!("v{}", i % 2)}],
+                   "tags": [{"key": "t", "value": "x"}]}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let s = env
+        .ok(
+            &format!("{API}/runs/search"),
+            json!({"experiment_ids": [exp], "filter": "metrics.m > 2 and params.p = 'v1'",
+                   "order_by": ["metrics.m DESC"]}),
+        )
+        .await;
+    let got: Vec<&str> = s["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| r["info"]["run_id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(got, vec![ids[3].as_str()]);
+    assert_eq!(s["runs"][0]["data"]["metrics"][0]["value"], json!(3.0997));
+    // Paging: 2 + 2 + 1, no token on the last page.
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    for page in 0..3 {
+        let mut body = json!({"experiment_ids": [exp], "max_results": 2});
+        if let Some(t) = &token {
+            body["page_token"] = json!(t);
+        }
+        let p = env.ok(&format!("{API}/runs/search"), body).await;
+        for r in p["runs"].as_array().expect("runs") {
+            seen.push(r["info"]["run_id"].as_str().expect("id").to_owned());
+        }
+        token = p["next_page_token"].as_str().map(str::to_owned);
+        assert_eq!(token.is_none(), page == 2, "page {page}: {p}");
+    }
+    let mut want = ids.clone();
+    want.reverse(); // start_time DESC
+    assert_eq!(seen, want);
+    // GET search with repeated experiment_ids works too.
+    let g = env
+        .ok_get(&format!(
+            "{API}/runs/search?experiment_ids={exp}&experiment_ids=0&max_results=1"
+        ))
+        .await;
+    assert_eq!(g["runs"].as_array().map(Vec::len), Some(1));
+    // search_experiments with a filter; view type as a string
+    let e = env
+        .ok(
+            &format!("{API}/experiments/search"),
+            json!({"filter": "name = 'search'", "view_type": "ALL"}),
+        )
+        .await;
+    assert_eq!(e["experiments"][0]["experiment_id"], exp.as_str());
+}
+
+async fn metric_history_paging_and_bulk(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("hist").await;
+    let run = env.new_run(&exp).await;
+    let metrics: Vec<Value> = (0..100)
+        .map(|s| json!({"key": "h", "value": s, "timestamp": 10 + s, "step": s}))
+        .collect();
+    env.ok(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": run, "metrics": metrics}),
+    )
+    .await;
+    let all = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history?run_id={run}&metric_key=h"
+        ))
+        .await;
+    assert_eq!(all["metrics"].as_array().map(Vec::len), Some(100));
+    assert!(all.get("next_page_token").is_none());
+    let mut steps = Vec::new();
+    let mut token = String::new();
+    loop {
+        let q = if token.is_empty() {
+            format!("{API}/metrics/get-history?run_id={run}&metric_key=h&max_results=30")
+        } else {
+            format!(
+                "{API}/metrics/get-history?run_id={run}&metric_key=h&max_results=30&page_token={token}"
+            )
+        };
+        let p = env.ok_get(&q).await;
+        for m in p["metrics"].as_array().expect("metrics") {
+            steps.push(m["step"].as_i64().expect("step"));
+        }
+        match p["next_page_token"].as_str() {
+            Some(t) => token = form_encode(t),
+            None => break,
+        }
+    }
+    assert_eq!(steps, (0..100).collect::<Vec<_>>());
+    let b = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history-bulk-interval?run_ids={run}&metric_key=h&max_results=10"
+        ))
+        .await;
+    let bs: Vec<i64> = b["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .map(|m| m["step"].as_i64().expect("step"))
+        .collect();
+    assert_eq!((bs.len(), bs[0], bs[9]), (10, 0, 99), "{bs:?}");
+    env.get(&format!(
+        "{API}/metrics/get-history-bulk-interval?run_ids={run}&metric_key=h&max_results=0"
+    ))
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.get(&format!(
+        "{API}/metrics/get-history-bulk-interval?run_ids={run}&metric_key=h&start_step=3"
+    ))
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    let ajax = env
+        .ok_get(&format!(
+            "/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id={run}&metric_key=h&max_results=7"
+        ))
+        .await;
+    assert_eq!(ajax["metrics"].as_array().map(Vec::len), Some(7));
+    assert_eq!(ajax["metrics"][0]["run_id"], run.as_str());
+}
+
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn logged_models_and_registry(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("models").await;
+    let run = env.new_run(&exp).await;
+    let m = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp, "name": "model", "source_run_id": run,
+                   "params": [{"key": "a", "value": "1"}]}),
+        )
+        .await;
+    let id = m["model"]["info"]["model_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(m["model"]["info"]["status"], "LOGGED_MODEL_PENDING");
+    assert_eq!(
+        m["model"]["info"]["artifact_uri"],
+        format!("mlflow-artifacts:/{exp}/models/{id}/artifacts")
+    );
+    let f = env
+        .method_json(
+            "PATCH",
+            &format!("{API}/logged-models/{id}"),
+            json!({"model_id": id, "status": "LOGGED_MODEL_READY"}),
+        )
+        .await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.text());
+    assert_eq!(f.json()["model"]["info"]["status"], "LOGGED_MODEL_READY");
+    let t = env
+        .method_json(
+            "PATCH",
+            &format!("{API}/logged-models/{id}/tags"),
+            json!({"tags": [{"key": "k/x", "value": "v"}]}),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text());
+    let d = env
+        .method_json(
+            "DELETE",
+            &format!("{API}/logged-models/{id}/tags/k%2Fx"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text());
+    let g = env.ok_get(&format!("{API}/logged-models/{id}")).await;
+    assert!(g["model"]["info"].get("tags").is_none(), "{g}");
+    let s = env
+        .ok(
+            &format!("{API}/logged-models/search"),
+            json!({"experiment_ids": [exp], "filter": "name = 'model'",
+                   "order_by": [{"field_name": "creation_timestamp", "ascending": false}]}),
+        )
+        .await;
+    assert_eq!(s["models"][0]["info"]["model_id"], id.as_str());
+    let none = env
+        .ok(
+            &format!("{API}/logged-models/search"),
+            json!({"experiment_ids": [exp], "filter": "name = 'sub'"}),
+        )
+        .await;
+    assert_eq!(none, json!({}));
+    env.put_bytes(
+        &format!("/api/2.0/mlflow-artifacts/artifacts/{exp}/models/{id}/artifacts/MLmodel"),
+        b"flavors: {}".to_vec(),
+    )
+    .await;
+    let l = env
+        .ok_get(&format!("{API}/logged-models/{id}/artifacts/directories"))
+        .await;
+    assert_eq!(l["files"][0]["path"], "MLmodel");
+    // registry
+    env.ok(
+        &format!("{API}/registered-models/create"),
+        json!({"name": "rm"}),
+    )
+    .await;
+    env.post(
+        &format!("{API}/registered-models/create"),
+        json!({"name": "rm"}),
+    )
+    .await
+    .assert_error(400, "RESOURCE_ALREADY_EXISTS");
+    let v = env
+        .ok(
+            &format!("{API}/model-versions/create"),
+            json!({"name": "rm", "source": format!("models:/{id}"), "model_id": id, "run_id": run}),
+        )
+        .await;
+    assert_eq!(v["model_version"]["version"], "1");
+    assert_eq!(v["model_version"]["status"], "READY");
+    env.ok(
+        &format!("{API}/registered-models/alias"),
+        json!({"name": "rm", "alias": "prod", "version": "1"}),
+    )
+    .await;
+    let a = env
+        .ok_get(&format!("{API}/registered-models/alias?name=rm&alias=prod"))
+        .await;
+    assert_eq!(a["model_version"]["aliases"], json!(["prod"]));
+    env.get(&format!("{API}/registered-models/alias?name=rm&alias=nope"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    let r = env
+        .ok_get(&format!("{API}/registered-models/get?name=rm"))
+        .await;
+    assert_eq!(
+        r["registered_model"]["aliases"],
+        json!([{"alias": "prod", "version": "1"}])
+    );
+    let lv = env
+        .ok(
+            &format!("{API}/registered-models/get-latest-versions"),
+            json!({"name": "rm"}),
+        )
+        .await;
+    assert_eq!(lv["model_versions"][0]["version"], "1");
+    let sv = env
+        .ok_get(&format!(
+            "{API}/model-versions/search?filter=name%3D%27rm%27"
+        ))
+        .await;
+    assert_eq!(sv["model_versions"].as_array().map(Vec::len), Some(1));
+    let st = env
+        .ok(
+            &format!("{API}/model-versions/transition-stage"),
+            json!({"name": "rm", "version": "1", "stage": "Production", "archive_existing_versions": true}),
+        )
+        .await;
+    assert_eq!(st["model_version"]["current_stage"], "Production");
+    env.get(&format!("{API}/model-versions/get?name=rm&version=x"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    let u = env
+        .method_json(
+            "PATCH",
+            &format!("{API}/registered-models/update"),
+            json!({"name": "rm", "description": "d"}),
+        )
+        .await;
+    assert_eq!(u.json()["registered_model"]["description"], "d");
+    let del = env
+        .method_json(
+            "DELETE",
+            &format!("{API}/registered-models/delete"),
+            json!({"name": "rm"}),
+        )
+        .await;
+    assert_eq!(del.status, StatusCode::OK, "{}", del.text());
+    env.get(&format!("{API}/registered-models/get?name=rm"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+}
+
+async fn concurrent_writers_lose_nothing(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let env = std::sync::Arc::new(env);
+    let exp = env.new_experiment("concurrent").await;
+    let run = env.new_run(&exp).await;
+    // 8 clients at once, each 10 batches of 50 points on a shared key and its own key, plus
+    // params and tags: on PostgreSQL this races real transactions (the store retries deadlocks).
+    let mut tasks = Vec::new();
+    for w in 0..8i64 {
+        let (env, run) = (env.clone(), run.clone());
+        tasks.push(tokio::spawn(async move {
+            for b in 0..10i64 {
+                let metrics: Vec<Value> = (0..50)
+                    .flat_map(|j| {
+                        let step = (w * 10 + b) * 50 + j;
+                        [
+                            json!({"key": "shared", "value": step, "timestamp": 1, "step": step}),
+                            json!({"key": format!("own{w}"), "value": j, "timestamp": b, "step": step}),
+                        ]
+                    })
+                    .collect();
+                let r = env
+                    .post(
+                        &format!("{API}/runs/log-batch"),
+                        json!({"run_id": run, "metrics": metrics,
+                               "params": [{"key": format!("p{w}_{b}"), "value": "1"}, {"key": "same", "value": "x"}],
+                               "tags": [{"key": "last", "value": format!("{w}")}]}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer task");
+    }
+    let h = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history?run_id={run}&metric_key=shared"
+        ))
+        .await;
+    assert_eq!(h["metrics"].as_array().map(Vec::len), Some(8 * 10 * 50));
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run}")).await;
+    let data = &g["run"]["data"];
+    assert_eq!(data["params"].as_array().map(Vec::len), Some(8 * 10 + 1));
+    let latest = data["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["key"] == "shared")
+        .map(|m| m["step"].clone());
+    assert_eq!(latest, Some(json!(8 * 10 * 50 - 1)));
+}
