@@ -87,6 +87,7 @@ mod db;
 mod error;
 mod experiments;
 mod filter;
+mod import;
 pub mod limits;
 mod metrics;
 mod models;
@@ -100,5 +101,9 @@ mod types;
 
 pub use db::{PG_MAX_CONNECTIONS, SqliteSync};
 pub use error::{Error, ErrorKind, Result};
+pub use import::{
+    ImportExperiment, ImportLoggedModel, ImportModelMetric, ImportModelVersion,
+    ImportRegisteredModel, ImportRun, Imported,
+};
 pub use store::{BackendKind, Store, StoreOptions};
 pub use types::*;
