@@ -10,7 +10,7 @@ fn root() -> PathBuf {
 
 /// Compares `actual` with the committed snapshot `tests/snapshots/<name>`; with
 /// `UPDATE_SNAPSHOTS=1` it writes the snapshot instead.
-fn snapshot(name: &str, actual: &str) {
+pub(crate) fn snapshot(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);
