@@ -22,9 +22,14 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn expected() -> Value {
-    let text = std::fs::read_to_string(fixtures().join("expected.json")).expect("expected.json");
+/// `expected.json` of a fixture directory (`mlruns/` + `expected.json`).
+fn expected_in(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
     serde_json::from_str(&text).expect("expected.json parses")
+}
+
+fn expected() -> Value {
+    expected_in(&fixtures())
 }
 
 struct Db {
@@ -121,8 +126,7 @@ fn str_map(v: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn check_against_expected(store: &Store, repo: &ArtifactRepo) {
-    let exp = expected();
+fn check_against_expected(store: &Store, repo: &ArtifactRepo, exp: &Value) {
     let mut checked = 0;
     for e in exp["experiments"].as_array().into_iter().flatten() {
         let id = e["experiment_id"].as_str().unwrap_or_default();
@@ -378,7 +382,7 @@ fn imports_what_mlflow_reads(db: &Db) {
     assert_eq!(report.duplicate_metric_points, 5);
     assert!(report.artifacts.copied >= 7, "{:?}", report.artifacts);
     assert!(report.changed());
-    check_against_expected(&store, &repo);
+    check_against_expected(&store, &repo, &expected());
     // A new experiment created after the import does not collide with the imported ids.
     let id = store
         .create_experiment("after-import", None, &[])
@@ -405,7 +409,7 @@ fn second_import_changes_nothing(db: &Db) {
     assert_eq!(again.artifacts.copied, 0);
     assert!(again.artifacts.unchanged >= 7);
     assert!(again.skipped.is_empty());
-    check_against_expected(&store, &repo);
+    check_against_expected(&store, &repo, &expected());
 }
 
 fn copy_dir(src: &Path, dst: &Path) {
@@ -505,6 +509,100 @@ fn damaged_tree_reports_what_it_skipped(db: &Db) {
     assert_eq!(again.runs.unchanged, 2);
 }
 
+/// A tree the real client wrote just now (scripts/test.sh sets `VERDICT_MLRUNS_FRESH` to a
+/// directory made by `python/make_mlruns_fixture.py`), so the importer is checked against the
+/// pinned client itself and not only against the committed copy. Without the variable the case
+/// says it skipped.
+fn fresh_tree_from_the_real_client(db: &Db) {
+    let Some(dir) = std::env::var_os("VERDICT_MLRUNS_FRESH").map(PathBuf::from) else {
+        eprintln!("SKIPPED: VERDICT_MLRUNS_FRESH is unset (scripts/test.sh sets it)");
+        return;
+    };
+    let store = Store::open(&db.url).expect("open store");
+    let repo = db.artifacts();
+    let report = import_mlruns(&store, &dir.join("mlruns"), Some(&repo)).expect("import");
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    check_against_expected(&store, &repo, &expected_in(&dir));
+    let again = import_mlruns(&store, &dir.join("mlruns"), Some(&repo)).expect("import");
+    assert!(!again.changed(), "{again:?}");
+}
+
+/// Forms older clients wrote: `run_uuid` without `run_id`, no `run_name` (only the
+/// `mlflow.runName` tag), an unquoted integer `experiment_id`, status names, no
+/// `last_update_time`, 2-field (no step) and 5-field (dataset) metric lines.
+fn legacy_forms(db: &Db) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    let exp = root.join("7");
+    let run = exp.join("0123456789abcdef0123456789abcdef");
+    std::fs::create_dir_all(run.join("metrics/nested/key")).expect("mkdir");
+    std::fs::create_dir_all(run.join("tags")).expect("mkdir");
+    std::fs::create_dir_all(run.join("params")).expect("mkdir");
+    std::fs::write(
+        exp.join("meta.yaml"),
+        "artifact_location: /old/place/mlruns/7\nexperiment_id: 7\nlifecycle_stage: active\nname: legacy\n",
+    )
+    .expect("write");
+    std::fs::write(
+        run.join("meta.yaml"),
+        "artifact_uri: /old/place/mlruns/7/0123456789abcdef0123456789abcdef/artifacts\n\
+         end_time: 1500000001000\nentry_point_name: ''\nexperiment_id: '7'\n\
+         lifecycle_stage: active\nname: ''\nrun_uuid: 0123456789abcdef0123456789abcdef\n\
+         source_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: 1500000000000\n\
+         status: FINISHED\ntags: []\nuser_id: alice\n",
+    )
+    .expect("write");
+    std::fs::write(run.join("tags/mlflow.runName"), "from-tag").expect("write");
+    std::fs::write(run.join("params/alpha"), "0.5").expect("write");
+    std::fs::write(
+        run.join("metrics/nested/key/loss"),
+        "1500000000100 2.5\n1500000000200 1.5 1 train abc123\n1500000000300 -inf 2\n",
+    )
+    .expect("write");
+    let store = Store::open(&db.url).expect("open");
+    let report = import_mlruns(&store, root, None).expect("import");
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(report.artifacts.referenced, 1);
+    let r = store.get_run("0123456789abcdef0123456789abcdef").expect("run");
+    assert_eq!(r.info.run_name, "from-tag");
+    assert_eq!(r.info.experiment_id, "7");
+    assert_eq!(r.info.status.as_str(), "FINISHED");
+    assert_eq!(r.info.user_id.as_deref(), Some("alice"));
+    // Without an artifact repo the URIs stay as they were (referenced, not copied).
+    assert_eq!(
+        r.info.artifact_uri,
+        "/old/place/mlruns/7/0123456789abcdef0123456789abcdef/artifacts"
+    );
+    let e = store.get_experiment("7").expect("experiment");
+    assert_eq!(e.last_update_time, e.creation_time);
+    let h = store
+        .get_metric_history(&r.info.run_id, "nested/key/loss", None, None)
+        .expect("history")
+        .items;
+    let got: Vec<(i64, f64)> = h.iter().map(|m| (m.step, m.value)).collect();
+    assert_eq!(got, [(0, 2.5), (1, 1.5), (2, f64::NEG_INFINITY)]);
+    assert_eq!(h[1].dataset_name.as_deref(), Some("train"));
+    assert_eq!(h[1].dataset_digest.as_deref(), Some("abc123"));
+    assert_eq!(r.metrics.first().map(|m| m.value), Some(f64::NEG_INFINITY));
+}
+
+/// A directory that is not a FileStore is an error naming it.
+#[test]
+fn not_a_filestore() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(tmp.path().join("photos")).expect("mkdir");
+    let store = Store::open(&tmp.path().join("v.db").display().to_string()).expect("open");
+    let err = import_mlruns(&store, tmp.path(), None).err().map(|e| e.to_string());
+    assert!(
+        err.as_deref().is_some_and(|e| e.contains("not an MLflow FileStore")),
+        "{err:?}"
+    );
+    let err = import_mlruns(&store, &tmp.path().join("missing"), None)
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.as_deref().is_some_and(|e| e.contains("missing")), "{err:?}");
+}
+
 macro_rules! both {
     ($($case:ident),*) => {
         mod sqlite {
@@ -519,5 +617,7 @@ macro_rules! both {
 both!(
     imports_what_mlflow_reads,
     second_import_changes_nothing,
-    damaged_tree_reports_what_it_skipped
+    damaged_tree_reports_what_it_skipped,
+    legacy_forms,
+    fresh_tree_from_the_real_client
 );

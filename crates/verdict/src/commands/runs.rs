@@ -32,7 +32,7 @@ fn metric_keys(text: &str) -> Vec<String> {
         let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
         let prefix = ["metrics.", "metric."]
             .into_iter()
-            .find(|p| boundary && rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p));
+            .find(|p| boundary && rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
         let Some(p) = prefix else {
             i += rest.chars().next().map_or(1, char::len_utf8);
             continue;
@@ -557,6 +557,8 @@ mod tests {
         );
         assert_eq!(metrics_of("metrics.test/roc_auc DESC"), ["test/roc_auc"]);
         assert!(metric_keys("params.metrics = 'x'").is_empty());
+        // Multi-byte text never splits a character.
+        assert_eq!(metric_keys("tags.é = 'métricsé' and metrics.ü > 1"), ["ü"]);
     }
 
     fn metrics_of(s: &str) -> Vec<String> {
