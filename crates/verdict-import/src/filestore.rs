@@ -10,10 +10,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use verdict_store::{
-    Dataset, DatasetInput, ImportExperiment, ImportLoggedModel, ImportModelMetric,
-    ImportModelVersion, ImportRegisteredModel, ImportRun, LifecycleStage, LoggedModelStatus,
-    Metric, ModelOutput, Param, RunInfo, RunStatus, Tag,
+    Dataset, DatasetInput, Experiment, ImportLoggedModel, ImportModelMetric, ImportModelVersion,
+    ImportRegisteredModel, ImportRun, LifecycleStage, LoggedModelStatus, Metric, ModelOutput,
+    Param, RunInfo, RunStatus, Tag,
 };
+
+/// A run as the FileStore holds it: what `Store::import_run` takes, and the logged models the
+/// run produced (`outputs/`).
+#[derive(Clone, Debug)]
+pub struct RunRecord {
+    pub run: ImportRun,
+    pub model_outputs: Vec<ModelOutput>,
+}
 
 use crate::yaml::{self, Yaml};
 
@@ -50,7 +58,7 @@ pub(crate) fn skip(path: &Path, line: Option<usize>, reason: impl Into<String>) 
 #[derive(Clone, Debug)]
 pub struct ExperimentDir {
     pub path: PathBuf,
-    pub experiment: ImportExperiment,
+    pub experiment: Experiment,
     /// Run directories (every non-reserved sub-directory), sorted.
     pub run_dirs: Vec<PathBuf>,
     /// `models/<model_id>` directories, sorted.
@@ -383,7 +391,7 @@ fn experiment_from_yaml(
     path: &Path,
     trashed: bool,
     skipped: &mut Vec<Skip>,
-) -> Result<ImportExperiment, Skip> {
+) -> Result<Experiment, Skip> {
     let dir_name = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -424,7 +432,7 @@ fn experiment_from_yaml(
     for (k, v) in read_kv_dir(&dir.join("tags"), skipped) {
         tags.insert(k, v);
     }
-    Ok(ImportExperiment {
+    Ok(Experiment {
         experiment_id: id,
         name,
         artifact_location: text(y, "artifact_location").unwrap_or_default(),
@@ -559,7 +567,7 @@ fn read_metrics(dir: &Path, model: bool, skipped: &mut Vec<Skip>) -> Vec<(String
 }
 
 /// Reads one run directory. `None` (with a skip) when its `meta.yaml` is missing, empty or bad.
-pub fn read_run(exp: &ExperimentDir, dir: &Path, skipped: &mut Vec<Skip>) -> Option<ImportRun> {
+pub fn read_run(exp: &ExperimentDir, dir: &Path, skipped: &mut Vec<Skip>) -> Option<RunRecord> {
     let meta_path = dir.join("meta.yaml");
     let y = match read_yaml(&meta_path) {
         Ok(y) => y,
@@ -589,7 +597,7 @@ fn run_from_yaml(
     path: &Path,
     y: &Yaml,
     skipped: &mut Vec<Skip>,
-) -> Result<ImportRun, Skip> {
+) -> Result<RunRecord, Skip> {
     let dir_name = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -715,12 +723,14 @@ fn run_from_yaml(
             }
         }
     }
-    Ok(ImportRun {
-        info,
-        params: params.into_iter().map(|(k, v)| Param::new(k, v)).collect(),
-        tags: tags.into_iter().map(|(k, v)| Tag::new(k, v)).collect(),
-        metrics,
-        dataset_inputs,
+    Ok(RunRecord {
+        run: ImportRun {
+            info,
+            params: params.into_iter().map(|(k, v)| Param::new(k, v)).collect(),
+            tags: tags.into_iter().map(|(k, v)| Tag::new(k, v)).collect(),
+            metrics,
+            dataset_inputs,
+        },
         model_outputs,
     })
 }

@@ -12,9 +12,14 @@
 //! # Conventions
 //! - **Ids are preserved**: experiment ids (`0`, the 18-digit ids of MLflow 2.x/3.x), run ids,
 //!   logged-model ids, registered-model names and version numbers are the source's.
-//! - **Idempotent**: an entity already in the ledger is not changed; only missing rows are added
-//!   (see `verdict_store::import`). A second import of the same tree writes nothing and the
-//!   report says so ([`Report::changed`] is false).
+//! - **Idempotent**: an experiment or run already in the ledger (same id) is left exactly as it
+//!   is (`Store::import_experiment` / `import_run` answer `AlreadyPresent`); logged models,
+//!   registry entries and run outputs are inserted row by row if missing
+//!   (`Store::import_logged_model`, `import_registered_model`, `import_run_outputs`), so a
+//!   registered model that gained a version since is `updated`. A second import of the same tree
+//!   writes nothing and the report says so ([`Report::changed`] is false). A run imported while it
+//!   was still running is not topped up by a later import: its history in the ledger is the one
+//!   imported first (delete it from the ledger to import it again).
 //! - **Duplicate metric lines** (MLflow's `log_model` re-appends the run's metrics) are stored
 //!   once: history is deduped on (key, step, timestamp, value), as MLflow's `migrate-filestore`
 //!   does.
@@ -43,7 +48,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use verdict_store::artifacts::ArtifactRepo;
-use verdict_store::{ErrorKind, Imported, Store};
+use verdict_store::{ErrorKind, ImportOutcome, Imported, Store};
 
 pub use filestore::{Error, Skip};
 use filestore::{skip, walk_files};
@@ -60,6 +65,14 @@ pub struct Counts {
 }
 
 impl Counts {
+    fn outcome(&mut self, o: ImportOutcome, rows_added: u64) {
+        match o {
+            ImportOutcome::Imported => self.new += 1,
+            ImportOutcome::AlreadyPresent if rows_added > 0 => self.updated += 1,
+            ImportOutcome::AlreadyPresent => self.unchanged += 1,
+        }
+    }
+
     fn add(&mut self, r: Imported) {
         if r.created {
             self.new += 1;
@@ -236,7 +249,7 @@ pub fn import_mlruns(
             e.artifact_location = new;
         }
         match store.import_experiment(&e) {
-            Ok(r) => report.experiments.add(r),
+            Ok(o) => report.experiments.outcome(o, 0),
             Err(err) => {
                 skipped.push(entity_error(
                     err,
@@ -260,7 +273,11 @@ pub fn import_mlruns(
         }
         let exp_loc = e.artifact_location.trim_end_matches('/').to_owned();
         for dir in &exp.run_dirs {
-            let Some(mut run) = filestore::read_run(exp, dir, skipped) else {
+            let Some(filestore::RunRecord {
+                mut run,
+                model_outputs,
+            }) = filestore::read_run(exp, dir, skipped)
+            else {
                 continue;
             };
             if copy.is_some() {
@@ -281,13 +298,16 @@ pub fn import_mlruns(
                 }
             }
             report.dataset_inputs += run.dataset_inputs.len() as u64;
-            match store.import_run(&run) {
-                Ok(r) => report.runs.add(r),
+            let outcome = match store.import_run(&run) {
+                Ok(o) => o,
                 Err(err) => {
                     skipped.push(entity_error(err, &dir.join("meta.yaml"), "run")?);
                     continue;
                 }
-            }
+            };
+            // The store's import_run takes no outputs; they go in insert-if-missing.
+            let added = store.import_run_outputs(&run.info.run_id, &model_outputs)?;
+            report.runs.outcome(outcome, added);
             match copy {
                 Some(repo) => copy_tree(
                     repo,

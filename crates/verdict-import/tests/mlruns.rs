@@ -563,7 +563,9 @@ fn legacy_forms(db: &Db) {
     let report = import_mlruns(&store, root, None).expect("import");
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert_eq!(report.artifacts.referenced, 1);
-    let r = store.get_run("0123456789abcdef0123456789abcdef").expect("run");
+    let r = store
+        .get_run("0123456789abcdef0123456789abcdef")
+        .expect("run");
     assert_eq!(r.info.run_name, "from-tag");
     assert_eq!(r.info.experiment_id, "7");
     assert_eq!(r.info.status.as_str(), "FINISHED");
@@ -592,15 +594,21 @@ fn not_a_filestore() {
     let tmp = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(tmp.path().join("photos")).expect("mkdir");
     let store = Store::open(&tmp.path().join("v.db").display().to_string()).expect("open");
-    let err = import_mlruns(&store, tmp.path(), None).err().map(|e| e.to_string());
+    let err = import_mlruns(&store, tmp.path(), None)
+        .err()
+        .map(|e| e.to_string());
     assert!(
-        err.as_deref().is_some_and(|e| e.contains("not an MLflow FileStore")),
+        err.as_deref()
+            .is_some_and(|e| e.contains("not an MLflow FileStore")),
         "{err:?}"
     );
     let err = import_mlruns(&store, &tmp.path().join("missing"), None)
         .err()
         .map(|e| e.to_string());
-    assert!(err.as_deref().is_some_and(|e| e.contains("missing")), "{err:?}");
+    assert!(
+        err.as_deref().is_some_and(|e| e.contains("missing")),
+        "{err:?}"
+    );
 }
 
 macro_rules! both {

@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let url = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("t.db").display()));
+        .unwrap_or_else(|| format!("sqlite:///{}", dir.path().join("t.db").display()));
     let store = Store::open(&url)?;
     let exp = store.create_experiment("timing", None, &[])?;
     let new_run = |name: String, start: i64| NewRun {

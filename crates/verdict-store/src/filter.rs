@@ -128,8 +128,9 @@ pub(crate) struct Grammar {
     pub(crate) datasets: bool,
     /// Comparators for string attributes.
     pub(crate) string_ops: &'static [Op],
-    /// MLflow's `SearchExperimentsUtils` words three messages its own way (invalid clauses
-    /// unquoted, the entity-type list, IS NULL on attributes); `true` copies that wording.
+    /// MLflow's `SearchExperimentsUtils` (and the registry's `SearchModelUtils`,
+    /// `SearchModelVersionUtils`) word three messages their own way (invalid clauses unquoted,
+    /// the entity-type list, IS NULL on attributes); `true` copies that wording.
     pub(crate) experiment_messages: bool,
 }
 
@@ -199,28 +200,28 @@ pub(crate) const LOGGED_MODELS: Grammar = Grammar {
 pub(crate) const REGISTERED_MODELS: Grammar = Grammar {
     string_attrs: &["name"],
     numeric_attrs: &[],
-    list_attrs: &[],
-    aliases: &[],
-    metrics: false,
-    params: false,
-    tags: true,
-    datasets: false,
-    string_ops: &[Op::Ne, Op::Eq, Op::Like, Op::ILike],
-    experiment_messages: false,
-};
-
-/// `search_model_versions` (`SearchModelVersionUtils`).
-pub(crate) const MODEL_VERSIONS: Grammar = Grammar {
-    string_attrs: &["name", "run_id", "source_path"],
-    numeric_attrs: &["version_number"],
-    list_attrs: &["run_id"],
+    list_attrs: &["name"],
     aliases: &[],
     metrics: false,
     params: false,
     tags: true,
     datasets: false,
     string_ops: STRING_ATTR_OPS,
-    experiment_messages: false,
+    experiment_messages: true,
+};
+
+/// `search_model_versions` (`SearchModelVersionUtils`).
+pub(crate) const MODEL_VERSIONS: Grammar = Grammar {
+    string_attrs: &["name", "run_id", "source_path"],
+    numeric_attrs: &["version_number"],
+    list_attrs: &["run_id", "name"],
+    aliases: &[],
+    metrics: false,
+    params: false,
+    tags: true,
+    datasets: false,
+    string_ops: STRING_ATTR_OPS,
+    experiment_messages: true,
 };
 
 #[derive(Clone, Debug, PartialEq)]

@@ -408,7 +408,24 @@ impl Store {
                         text_order(&format!("{alias}.value"), dialect)
                     ));
                 }
-                _ => {
+                Entity::Metric => {
+                    // The model's latest point of that key (by step, then timestamp); numbers
+                    // first, then NaN, then models without the metric, as for runs.
+                    let k = b.bind(o.key.clone().into());
+                    let latest = |col: &str| {
+                        format!(
+                            "(SELECT m.{col} FROM logged_model_metrics m WHERE m.model_id = \
+                             lm.model_id AND m.key = {k} ORDER BY m.step DESC, m.timestamp DESC, \
+                             m.value DESC LIMIT 1)"
+                        )
+                    };
+                    let is_nan = latest("is_nan");
+                    order_terms.push(format!(
+                        "CASE WHEN {is_nan} IS NULL THEN 2 WHEN {is_nan} = 1 THEN 1 ELSE 0 END"
+                    ));
+                    order_terms.push(format!("{} {dir}", latest("value")));
+                }
+                Entity::Dataset => {
                     return Err(Error::invalid(format!(
                         "Invalid order_by entity for logged models: {}",
                         o.key

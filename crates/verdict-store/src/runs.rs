@@ -324,13 +324,21 @@ pub(crate) fn write_batch(
             }
         }
         let mut new_rows = Vec::new();
-        for p in params {
+        // Key order (a stable sort: the first occurrence of a key stays first), so concurrent
+        // writers take row locks in the same order and cannot deadlock each other.
+        let mut ordered: Vec<&Param> = params.iter().collect();
+        ordered.sort_by(|a, b| a.key.cmp(&b.key));
+        for p in ordered {
             match existing.get(&p.key) {
                 Some(old) if *old != p.value => {
                     return Err(param_conflict(run_id, &p.key, old, &p.value));
                 }
                 Some(_) => {}
-                None => new_rows.push(vec![run_id.into(), (&p.key).into(), (&p.value).into()]),
+                None => {
+                    // A key twice in one call counts as logged by the first occurrence.
+                    existing.insert(p.key.clone(), p.value.clone());
+                    new_rows.push(vec![run_id.into(), (&p.key).into(), (&p.value).into()]);
+                }
             }
         }
         let inserted = new_rows.len();
@@ -451,7 +459,75 @@ pub(crate) fn write_batch(
     Ok(())
 }
 
-fn validate_dataset_input(d: &DatasetInput) -> Result<()> {
+/// Writes dataset inputs (datasets created once per experiment) and model inputs of one run
+/// inside the caller's transaction.
+pub(crate) fn write_inputs(
+    c: &mut dyn Conn,
+    run_id: &str,
+    exp_id: i64,
+    datasets: &[DatasetInput],
+    model_ids: &[String],
+) -> Result<()> {
+    for d in datasets {
+        // Insert-if-missing, then read the id: correct even when another transaction
+        // adds the same dataset at the same time.
+        c.execute(
+            "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, \
+                 source_type, source, schema, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                 $8) ON CONFLICT (experiment_id, name, digest) DO NOTHING",
+            &[
+                uuid4_hex()?.into(),
+                Value::Int(exp_id),
+                (&d.dataset.name).into(),
+                (&d.dataset.digest).into(),
+                (&d.dataset.source_type).into(),
+                (&d.dataset.source).into(),
+                d.dataset.schema.as_ref().into(),
+                d.dataset.profile.as_ref().into(),
+            ],
+        )?;
+        let dataset_uuid = c
+            .query_opt(
+                "SELECT dataset_uuid FROM datasets WHERE experiment_id = $1 AND name = $2 \
+                     AND digest = $3",
+                &[
+                    Value::Int(exp_id),
+                    (&d.dataset.name).into(),
+                    (&d.dataset.digest).into(),
+                ],
+            )?
+            .ok_or_else(|| Error::db("dataset row missing after insert"))?
+            .text(0)?;
+        c.execute(
+            "INSERT INTO run_inputs (run_uuid, dataset_uuid) VALUES ($1, $2) \
+                 ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
+            &[run_id.into(), dataset_uuid.as_str().into()],
+        )?;
+        for t in &d.tags {
+            c.execute(
+                "INSERT INTO run_input_tags (run_uuid, dataset_uuid, key, value) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (run_uuid, dataset_uuid, key) \
+                     DO UPDATE SET value = excluded.value",
+                &[
+                    run_id.into(),
+                    dataset_uuid.as_str().into(),
+                    (&t.key).into(),
+                    (&t.value).into(),
+                ],
+            )?;
+        }
+    }
+    for m in model_ids {
+        c.execute(
+            "INSERT INTO run_model_inputs (run_uuid, model_id) VALUES ($1, $2) \
+                 ON CONFLICT (run_uuid, model_id) DO NOTHING",
+            &[run_id.into(), m.into()],
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_dataset_input(d: &DatasetInput) -> Result<()> {
     let too_long = |what: &str, max: usize, v: &str| {
         if v.chars().count() > max {
             Err(Error::invalid(format!(
@@ -705,63 +781,7 @@ impl Store {
         self.write(|c| {
             let info = active_run(c, run_id)?;
             let exp_id = parse_experiment_id(&info.experiment_id)?;
-            for d in datasets {
-                // Insert-if-missing, then read the id: correct even when another transaction
-                // adds the same dataset at the same time.
-                c.execute(
-                    "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, \
-                     source_type, source, schema, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                     $8) ON CONFLICT (experiment_id, name, digest) DO NOTHING",
-                    &[
-                        uuid4_hex()?.into(),
-                        Value::Int(exp_id),
-                        (&d.dataset.name).into(),
-                        (&d.dataset.digest).into(),
-                        (&d.dataset.source_type).into(),
-                        (&d.dataset.source).into(),
-                        d.dataset.schema.as_ref().into(),
-                        d.dataset.profile.as_ref().into(),
-                    ],
-                )?;
-                let dataset_uuid = c
-                    .query_opt(
-                        "SELECT dataset_uuid FROM datasets WHERE experiment_id = $1 AND name = $2 \
-                         AND digest = $3",
-                        &[
-                            Value::Int(exp_id),
-                            (&d.dataset.name).into(),
-                            (&d.dataset.digest).into(),
-                        ],
-                    )?
-                    .ok_or_else(|| Error::db("dataset row missing after insert"))?
-                    .text(0)?;
-                c.execute(
-                    "INSERT INTO run_inputs (run_uuid, dataset_uuid) VALUES ($1, $2) \
-                     ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
-                    &[run_id.into(), dataset_uuid.as_str().into()],
-                )?;
-                for t in &d.tags {
-                    c.execute(
-                        "INSERT INTO run_input_tags (run_uuid, dataset_uuid, key, value) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (run_uuid, dataset_uuid, key) \
-                         DO UPDATE SET value = excluded.value",
-                        &[
-                            run_id.into(),
-                            dataset_uuid.as_str().into(),
-                            (&t.key).into(),
-                            (&t.value).into(),
-                        ],
-                    )?;
-                }
-            }
-            for m in model_ids {
-                c.execute(
-                    "INSERT INTO run_model_inputs (run_uuid, model_id) VALUES ($1, $2) \
-                     ON CONFLICT (run_uuid, model_id) DO NOTHING",
-                    &[run_id.into(), m.into()],
-                )?;
-            }
-            Ok(())
+            write_inputs(c, run_id, exp_id, datasets, model_ids)
         })
     }
 

@@ -75,17 +75,21 @@ fn parse_location(url: &str) -> Result<Location> {
         return Ok(Location::Postgres(url.to_owned()));
     }
     if let Some(rest) = url.strip_prefix("sqlite://") {
-        // `sqlite:///abs/path` → `/abs/path`; `sqlite://rel` → `rel` (SQLAlchemy's convention).
-        if rest.is_empty() || rest == "/" || rest.contains(":memory:") {
+        // SQLAlchemy's (and so MLflow's) convention: the path is everything after the third
+        // slash, so `sqlite:///mlflow.db` is relative and `sqlite:////abs/mlflow.db` absolute.
+        let path = rest.strip_prefix('/').unwrap_or(rest);
+        if path.is_empty() || path.contains(":memory:") || path.starts_with("file:") {
             return Err(Error::invalid(format!(
-                "unsupported SQLite URL {url:?}: give a file path (in-memory databases are not supported)"
+                "unsupported SQLite URL {url:?}: give a file path, sqlite:///relative.db or \
+                 sqlite:////absolute.db (in-memory databases are not supported)"
             )));
         }
-        return Ok(Location::Sqlite(PathBuf::from(rest)));
+        return Ok(Location::Sqlite(PathBuf::from(path)));
     }
     if url.contains("://") {
         return Err(Error::invalid(format!(
-            "unsupported store URL {url:?}: use sqlite:///path, a plain path, or postgresql://user@host/db"
+            "unsupported store URL {url:?}: use a path, sqlite:///relative.db, \
+             sqlite:////absolute.db or postgresql://user@host/db"
         )));
     }
     if url.is_empty() {
@@ -101,7 +105,8 @@ impl Store {
         Store::open_with(url, &StoreOptions::mlflow_artifacts())
     }
 
-    /// Opens the store at `url`: `sqlite:///abs/path`, `sqlite://rel/path`, a plain path, or
+    /// Opens the store at `url`: a plain path, `sqlite:///relative.db`, `sqlite:////absolute.db`
+    /// (SQLAlchemy's convention, as in MLflow's tracking URIs) or
     /// `postgresql://user@host[:port]/db`.
     pub fn open_with(url: &str, options: &StoreOptions) -> Result<Store> {
         // Opening blocks (connect, migrate); doing it on a helper thread makes it safe to call
@@ -212,9 +217,14 @@ mod tests {
 
     #[test]
     fn store_urls() {
+        // SQLAlchemy: three slashes then a relative path, four for an absolute one.
         assert_eq!(
-            parse_location("sqlite:///tmp/x.db").ok(),
+            parse_location("sqlite:////tmp/x.db").ok(),
             Some(Location::Sqlite(PathBuf::from("/tmp/x.db")))
+        );
+        assert_eq!(
+            parse_location("sqlite:///mlflow.db").ok(),
+            Some(Location::Sqlite(PathBuf::from("mlflow.db")))
         );
         assert_eq!(
             parse_location("sqlite://rel.db").ok(),
@@ -230,6 +240,7 @@ mod tests {
         ));
         assert!(parse_location("mysql://x").is_err());
         assert!(parse_location("sqlite://:memory:").is_err());
+        assert!(parse_location("sqlite://").is_err());
     }
 
     #[test]

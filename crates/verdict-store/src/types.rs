@@ -265,7 +265,7 @@ pub struct Page<T> {
 pub struct ExperimentQuery {
     /// MLflow filter over `name`, `experiment_id`, `creation_time`, `last_update_time`, `tags.*`.
     pub filter: String,
-    /// `"<attribute> [ASC|DESC]"`; default order is `last_update_time DESC, experiment_id ASC`
+    /// `"<attribute> [ASC|DESC]"`; default order is `creation_time DESC, experiment_id ASC`
     /// as in MLflow's SQL store.
     pub order_by: Vec<String>,
     /// 1..=50000; 0 means MLflow's default of 1000.
@@ -372,7 +372,8 @@ pub struct LoggedModelQuery {
     /// `creation_timestamp`, `last_updated_timestamp`, plus `params.*`, `tags.*`, `metrics.*`
     /// (a metric filter matches when any point of that key satisfies it).
     pub filter: String,
-    /// `"<attribute> [ASC|DESC]"`; default `creation_timestamp DESC, model_id ASC`.
+    /// `"<attribute|params.k|tags.k|metrics.k> [ASC|DESC]"` (a metric orders by the model's
+    /// latest point of that key); default `creation_timestamp DESC`, then `model_id ASC`.
     pub order_by: Vec<String>,
     pub max_results: i64,
     pub page_token: Option<String>,

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use verdict_store::artifacts::ArtifactRepo;
 use verdict_store::{
-    BulkIntervalQuery, Dataset, DatasetInput, ErrorKind, ExperimentQuery, LifecycleStage,
-    LoggedModelQuery, LoggedModelStatus, Metric, ModelOutput, NewLoggedModel, NewModelVersion,
-    NewRun, Param, RegistryQuery, RunQuery, RunStatus, RunUpdate, Store, Tag, ViewType,
+    BulkIntervalQuery, Dataset, DatasetInput, ErrorKind, Experiment, ExperimentQuery,
+    ImportOutcome, ImportRun, LifecycleStage, LoggedModelQuery, LoggedModelStatus, Metric,
+    ModelOutput, NewLoggedModel, NewModelVersion, NewRun, Param, RegistryQuery, RunInfo, RunQuery,
+    RunStatus, RunUpdate, SqliteSync, Store, StoreOptions, Tag, ViewType,
 };
 
 use crate::harness::{TestDb, err_kind};
@@ -117,6 +118,57 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
         .expect("search");
     assert_eq!(all.items.len(), 1);
     assert_eq!(all.items[0].experiment_id, "0");
+    // Several handles opening at the same moment migrate once and all work.
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || Store::open(&url).map(|s| s.schema_version()))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(
+            h.join().expect("thread").expect("open").expect("version"),
+            1
+        );
+    }
+    // Options: another artifact root for new experiments, and SQLite's NORMAL sync.
+    let custom = Store::open_with(
+        &db.url,
+        &StoreOptions {
+            default_artifact_root: "file:///data/artifacts/".into(),
+            sqlite_sync: SqliteSync::Normal,
+        },
+    )
+    .expect("open with options");
+    let id = custom
+        .create_experiment("rooted", None, &[])
+        .expect("create");
+    assert_eq!(
+        custom.get_experiment(&id).expect("get").artifact_location,
+        format!("file:///data/artifacts/{id}")
+    );
+}
+
+/// A brand-new database opened by several threads at once: one migrates (SQLite's write lock,
+/// PostgreSQL's advisory lock), all succeed, there is one Default experiment.
+pub(crate) fn fresh_database_opened_concurrently(db: &TestDb) {
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || Store::open(&url).and_then(|s| s.get_experiment("0")))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("thread").expect("open").name, "Default");
+    }
+    let s = db.open();
+    let all = s
+        .search_experiments(&ExperimentQuery {
+            view: ViewType::All,
+            ..ExperimentQuery::default()
+        })
+        .expect("search");
+    assert_eq!(all.items.len(), 1);
 }
 
 pub(crate) fn reopen_keeps_everything(db: &TestDb) {
@@ -1278,6 +1330,20 @@ pub(crate) fn search_runs_paging_views_and_run_id_lists(db: &TestDb) {
         ..query(&exp, "", &[])
     };
     assert_eq!(run_names(&s, &all).len(), 7);
+    // Equal start times: run_id ASC breaks the tie (the base order, mlflow.md §1.6).
+    let tie = s.create_experiment("ties", None, &[]).expect("exp");
+    let mut tied: Vec<String> = (0..4)
+        .map(|i| run_at(&s, &tie, &format!("t{i}"), 77))
+        .collect();
+    tied.sort();
+    let got: Vec<String> = s
+        .search_runs(&query(&tie, "", &[]))
+        .expect("ties")
+        .items
+        .into_iter()
+        .map(|r| r.info.run_id)
+        .collect();
+    assert_eq!(got, tied);
     // Several experiments at once; no experiment → nothing.
     let other = s.create_experiment("paging-2", None, &[]).expect("exp");
     run_at(&s, &other, "o", 5000);
@@ -1575,6 +1641,137 @@ pub(crate) fn works_from_tokio(db: &TestDb) {
     });
 }
 
+/// `import_experiment` / `import_run` keep ids and times (an MLflow FileStore's 18-digit
+/// experiment ids, mlflow.md §2), take a whole history past the batch limits, and are idempotent.
+pub(crate) fn import_keeps_ids_and_is_idempotent(db: &TestDb) {
+    let s = db.open();
+    let exp = Experiment {
+        experiment_id: "123456789012345678".into(),
+        name: "from-filestore".into(),
+        artifact_location: "file:///old/mlruns/123456789012345678".into(),
+        lifecycle_stage: LifecycleStage::Active,
+        creation_time: 1_700_000_000_000,
+        last_update_time: 1_700_000_000_500,
+        tags: vec![Tag::new("mlflow.note.content", "imported")],
+    };
+    assert_eq!(
+        s.import_experiment(&exp).expect("import"),
+        ImportOutcome::Imported
+    );
+    assert_eq!(s.get_experiment(&exp.experiment_id).expect("get"), exp);
+    assert_eq!(
+        s.import_experiment(&exp).expect("again"),
+        ImportOutcome::AlreadyPresent
+    );
+    assert_eq!(
+        err_kind(s.import_experiment(&Experiment {
+            name: "other-name".into(),
+            ..exp.clone()
+        }))
+        .0,
+        ErrorKind::ResourceAlreadyExists
+    );
+    assert_eq!(
+        err_kind(s.import_experiment(&Experiment {
+            experiment_id: "77".into(),
+            ..exp.clone()
+        }))
+        .0,
+        ErrorKind::ResourceAlreadyExists
+    );
+    // New experiments never collide with an imported id.
+    let fresh = s
+        .create_experiment("after-import", None, &[])
+        .expect("create");
+    assert_ne!(fresh, exp.experiment_id);
+    let run_id = "c157".repeat(8);
+    let history: Vec<Metric> = (0..2500)
+        .map(|i| {
+            m(
+                "loss",
+                1.0 / f64::from(i + 1),
+                1_700_000_000_000 + i64::from(i),
+                i64::from(i),
+            )
+        })
+        .collect();
+    let run = ImportRun {
+        info: RunInfo {
+            run_id: run_id.clone(),
+            experiment_id: exp.experiment_id.clone(),
+            run_name: "old-run".into(),
+            user_id: Some("ann".into()),
+            status: RunStatus::Finished,
+            start_time: Some(1_700_000_000_000),
+            end_time: Some(1_700_000_100_000),
+            artifact_uri: format!("file:///old/mlruns/123456789012345678/{run_id}/artifacts"),
+            lifecycle_stage: LifecycleStage::Active,
+            deleted_time: None,
+        },
+        params: vec![Param::new("lr", "0.1")],
+        tags: vec![Tag::new("mlflow.runName", "old-run"), Tag::new("team", "a")],
+        metrics: history.clone(),
+        dataset_inputs: vec![dataset("train", "d1", "training")],
+    };
+    assert_eq!(
+        s.import_run(&run).expect("import run"),
+        ImportOutcome::Imported
+    );
+    let got = s.get_run(&run_id).expect("get");
+    assert_eq!(got.info, run.info);
+    assert_eq!(got.params, run.params);
+    assert_eq!(got.tags, run.tags);
+    assert_eq!(got.dataset_inputs, run.dataset_inputs);
+    // The latest value is the one at the largest step (MLflow's rule), step 2499.
+    assert_eq!(got.metrics, vec![history[2499].clone()]);
+    assert_eq!(history_of(&s, &run_id), history);
+    // Re-importing changes nothing, even with different content.
+    let changed = ImportRun {
+        params: vec![Param::new("lr", "0.5")],
+        ..run.clone()
+    };
+    assert_eq!(
+        s.import_run(&changed).expect("again"),
+        ImportOutcome::AlreadyPresent
+    );
+    assert_eq!(s.get_run(&run_id).expect("get").params, run.params);
+    // The experiment must exist; values the store would refuse from a client are refused.
+    let orphan = ImportRun {
+        info: RunInfo {
+            run_id: "d".repeat(32),
+            experiment_id: "424242".into(),
+            ..run.info.clone()
+        },
+        ..run.clone()
+    };
+    assert_eq!(
+        err_kind(s.import_run(&orphan)).0,
+        ErrorKind::ResourceDoesNotExist
+    );
+    let too_long = ImportRun {
+        info: RunInfo {
+            run_id: "e".repeat(32),
+            ..run.info.clone()
+        },
+        tags: vec![Tag::new("big", "x".repeat(8001))],
+        ..run.clone()
+    };
+    assert_eq!(
+        err_kind(s.import_run(&too_long)).0,
+        ErrorKind::InvalidParameterValue
+    );
+    assert_eq!(
+        err_kind(s.get_run(&"e".repeat(32))).0,
+        ErrorKind::ResourceDoesNotExist
+    );
+}
+
+fn history_of(s: &Store, run_id: &str) -> Vec<Metric> {
+    s.get_metric_history(run_id, "loss", None, None)
+        .expect("history")
+        .items
+}
+
 // ------------------------------------------------------------------------------------------
 // inputs, outputs, logged models, registry
 
@@ -1775,6 +1972,29 @@ pub(crate) fn logged_models_crud_and_search(db: &TestDb) {
     };
     assert_eq!(search("name = 'sub'", &[]), ["sub"]);
     assert_eq!(search("", &["name ASC"]), ["clf", "sub"]);
+    // By a metric (the model's latest point of the key): models without it come last in both
+    // directions.
+    let third = s
+        .create_logged_model(&NewLoggedModel {
+            experiment_id: exp.clone(),
+            name: Some("third".into()),
+            ..NewLoggedModel::default()
+        })
+        .expect("third");
+    let mut early = m("acc", 0.99, 1, 0);
+    early.model_id = Some(third.model_id.clone());
+    let mut late = m("acc", 0.5, 2, 1);
+    late.model_id = Some(third.model_id.clone());
+    s.log_batch(&run, &[early, late], &[], &[])
+        .expect("third metrics");
+    assert_eq!(search("", &["metrics.acc DESC"]), ["clf", "third", "sub"]);
+    assert_eq!(search("", &["metrics.acc ASC"]), ["third", "clf", "sub"]);
+    assert_eq!(
+        search("", &["params.depth DESC", "name"]),
+        ["clf", "sub", "third"]
+    );
+    s.delete_logged_model(&third.model_id)
+        .expect("delete third");
     assert_eq!(search("metrics.acc > 0.5", &[]), ["clf"]);
     assert_eq!(search("params.depth = '3'", &[]), ["clf"]);
     assert_eq!(search("tags.k = 'v2'", &[]), ["clf"]);
@@ -1962,6 +2182,30 @@ pub(crate) fn registry_models_versions_aliases(db: &TestDb) {
     assert_eq!(names("name LIKE 'oth%'"), ["other-model"]);
     assert_eq!(names("name ILIKE 'FS%'"), ["fsm"]);
     assert_eq!(names("tags.team = 'b'"), ["other-model"]);
+    assert_eq!(names("name IN ('fsm', 'nope')"), ["fsm"]);
+    // SearchModelUtils' messages (checked with mlflow-skinny 3.17.2).
+    for (bad, msg) in [
+        ("name > 'a'", "Invalid comparator '>' not one of '"),
+        (
+            "metrics.x > 1",
+            "Invalid entity type 'metrics'. Valid entity types are",
+        ),
+        (
+            "creation_timestamp > 0",
+            "Invalid attribute key 'creation_timestamp' specified.",
+        ),
+        (
+            "name = 'a' OR name = 'b'",
+            "Invalid clause(s) in filter string: OR",
+        ),
+    ] {
+        let (k, m) = err_kind(s.search_registered_models(&RegistryQuery {
+            filter: bad.into(),
+            ..RegistryQuery::default()
+        }));
+        assert_eq!(k, ErrorKind::InvalidParameterValue);
+        assert!(m.starts_with(msg), "{bad}: {m}");
+    }
     // The filter MLflow's client adds to every search_registered_models call (prompt_utils
     // `add_prompt_filter_string`): models without the prompt tag match, prompts do not
     // (search_utils.py special-cases the missing tag).

@@ -41,6 +41,7 @@ macro_rules! conformance {
 
 conformance! {
     migrations_are_idempotent_and_create_default,
+    fresh_database_opened_concurrently,
     reopen_keeps_everything,
     experiment_crud,
     experiment_search_filter_order_paging,
@@ -60,6 +61,7 @@ conformance! {
     concurrent_writers_lose_nothing,
     acknowledged_writes_survive_sigkill,
     works_from_tokio,
+    import_keeps_ids_and_is_idempotent,
     dataset_inputs_and_model_outputs,
     logged_models_crud_and_search,
     registry_models_versions_aliases,

@@ -49,7 +49,7 @@ impl TestDb {
             return db;
         }
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("verdict.db").display());
+        let url = format!("sqlite:///{}", dir.path().join("verdict.db").display());
         TestDb {
             url,
             _dir: Some(dir),

@@ -30,9 +30,12 @@ fn metric_keys(text: &str) -> Vec<String> {
     while i < b.len() {
         let rest = &text[i..];
         let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        let prefix = ["metrics.", "metric."]
-            .into_iter()
-            .find(|p| boundary && rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+        let prefix = ["metrics.", "metric."].into_iter().find(|p| {
+            boundary
+                && rest
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        });
         let Some(p) = prefix else {
             i += rest.chars().next().map_or(1, char::len_utf8);
             continue;
