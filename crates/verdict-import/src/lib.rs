@@ -251,11 +251,12 @@ pub fn import_mlruns(
         match store.import_experiment(&e) {
             Ok(o) => report.experiments.outcome(o, 0),
             Err(err) => {
-                skipped.push(entity_error(
-                    err,
-                    &exp.path.join("meta.yaml"),
-                    "experiment",
-                )?);
+                let what = format!(
+                    "experiment (and its {} runs, {} logged models)",
+                    exp.run_dirs.len(),
+                    exp.model_dirs.len()
+                );
+                skipped.push(entity_error(err, &exp.path.join("meta.yaml"), &what)?);
                 continue;
             }
         }

@@ -588,6 +588,50 @@ fn legacy_forms(db: &Db) {
     assert_eq!(r.metrics.first().map(|m| m.value), Some(f64::NEG_INFINITY));
 }
 
+/// A copied artifact that was changed in the ledger's artifact root is never overwritten; an
+/// experiment whose name belongs to another id in the ledger is skipped with its runs.
+#[test]
+fn conflicts_are_reported_not_overwritten() {
+    let db = Db::sqlite();
+    let (store, repo, _) = first_import(&db);
+    let exp = expected();
+    let baseline = exp["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["run_name"] == "baseline")
+        .cloned()
+        .expect("baseline");
+    let rel = format!(
+        "{}/{}/artifacts/config.json",
+        baseline["experiment_id"].as_str().unwrap_or_default(),
+        baseline["run_id"].as_str().unwrap_or_default()
+    );
+    repo.put(&rel, b"{\"edited\": true}")
+        .expect("edit artifact");
+    let again = import_mlruns(&store, &fixtures().join("mlruns"), Some(&repo)).expect("import");
+    assert_eq!(again.skipped.len(), 1, "{:?}", again.skipped);
+    assert!(
+        again.skipped[0]
+            .reason
+            .contains("already exists with different content (not overwritten)")
+    );
+    assert_eq!(repo.get(&rel).expect("still there"), b"{\"edited\": true}");
+
+    let other = Db::sqlite();
+    let store2 = Store::open(&other.url).expect("open");
+    store2
+        .create_experiment("ct-cnn", None, &[])
+        .expect("same name, other id");
+    let r = import_mlruns(&store2, &fixtures().join("mlruns"), None).expect("import");
+    let lines: Vec<String> = r.skipped.iter().map(ToString::to_string).collect();
+    assert!(
+        lines.iter().any(|l| l.contains("experiment (and its 3 runs, 1 logged models) not imported: Experiment(name=ct-cnn) already exists")),
+        "{lines:#?}"
+    );
+    assert_eq!(r.runs.new, 1);
+}
+
 /// A directory that is not a FileStore is an error naming it.
 #[test]
 fn not_a_filestore() {
