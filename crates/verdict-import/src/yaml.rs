@@ -664,6 +664,58 @@ mod tests {
         );
     }
 
+    /// Random soup of YAML-ish pieces never panics (it parses or names a line).
+    #[test]
+    fn token_soup_never_panics() {
+        let pieces = [
+            "a",
+            ": ",
+            ":",
+            "\n",
+            "  ",
+            "- ",
+            "'",
+            "''",
+            "\"",
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "#",
+            "é",
+            "null",
+            "|",
+            "&",
+            "\t",
+            "x: 'multi\n  line'",
+            "\n\n",
+            "k:\n  v: 1",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut lengths = 0;
+        for _ in 0..20_000 {
+            let mut doc = String::new();
+            let n = next() % 24;
+            lengths += n;
+            for _ in 0..n {
+                doc.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            match parse(&doc) {
+                Ok(_) => {}
+                Err(e) => assert!(e.line >= 1, "{doc:?}: {e}"),
+            }
+        }
+        assert!(lengths > 100_000);
+    }
+
     #[test]
     fn errors_name_the_line() {
         let e = parse("a: 1\n  b: 2\n").err();
