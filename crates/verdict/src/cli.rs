@@ -68,6 +68,7 @@ pub(crate) struct ImportMlrunsArgs {
     /// Keep artifact URIs as they are and copy nothing (the files stay in the FileStore).
     #[arg(long)]
     pub(crate) reference_artifacts: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
@@ -90,6 +91,7 @@ pub(crate) struct ExperimentsListArgs {
     /// Also list deleted experiments.
     #[arg(long)]
     pub(crate) all: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
@@ -100,6 +102,7 @@ pub(crate) struct ExperimentsShowArgs {
     pub(crate) experiment: String,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
@@ -137,6 +140,7 @@ pub(crate) struct RunsListArgs {
     /// metrics named in --filter and --order are shown anyway).
     #[arg(long)]
     pub(crate) column: Vec<String>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
@@ -149,6 +153,7 @@ pub(crate) struct RunsShowArgs {
     /// Also print every metric's full history.
     #[arg(long)]
     pub(crate) history: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
@@ -162,6 +167,7 @@ pub(crate) struct RunsCompareArgs {
     pub(crate) eval_name: String,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: LedgerFormat,
 }
