@@ -191,6 +191,18 @@ fn runs_list_and_show() {
     assert_eq!(e["runs"]["active"], 2);
     assert_eq!(e["runs"]["deleted"], 1);
     assert_eq!(e["tags"]["team"], "vision");
+    // Default's creation time is the ledger's own (now); the imported ones are the FileStore's.
+    let exps_text = ok(
+        d,
+        &[
+            "experiments",
+            "list",
+            "--all",
+            "--filter",
+            "name != 'Default'",
+        ],
+    );
+    snapshot("ledger_experiments_list.txt", &exps_text);
     let text = ok(d, &["experiments", "show", CT_CNN]);
     assert!(text.contains("2 active, 1 deleted"), "{text}");
     // Errors are MLflow's, with exit code 2.
@@ -305,6 +317,21 @@ fn evaluations_belong_to_runs_and_other_eval_sets_are_refused() {
         d,
         &["runs", "compare", BASELINE, WIDER, "--eval-name", "test"],
     );
+    // Two models on one eval set (seed 000's smile detector, examples/seed000): side by side.
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed000");
+    for (file, run) in [
+        ("smile_baseline.csv", BASELINE),
+        ("smile_finetuned.csv", WIDER),
+    ] {
+        let f = seed.join(file).display().to_string();
+        let _ = eval_json(&f, run, "smile");
+    }
+    let smile = ok(
+        d,
+        &["runs", "compare", BASELINE, WIDER, "--eval-name", "smile"],
+    );
+    snapshot("ledger_runs_compare.txt", &smile);
+    assert!(smile.contains("roc_auc            0.6606"), "{smile}");
     assert!(
         text.contains(&format!("Same eval set for `test`: {fp} (569 rows)")),
         "{text}"
