@@ -24,7 +24,8 @@
 //!   once: history is deduped on (key, step, timestamp, value), as MLflow's `migrate-filestore`
 //!   does.
 //! - **Artifacts are copied**, not referenced, when an [`ArtifactRepo`] is given (the CLI always
-//!   gives one, `--artifacts`, default `./verdict-artifacts`, the same root `verdict server` serves):
+//!   gives one unless `--reference-artifacts`: `--artifacts`, default `./verdict-artifacts`, the
+//!   same root `verdict server` serves):
 //!   a run's files go to `<exp_id>/<run_id>/artifacts/…`, a logged model's to
 //!   `<exp_id>/models/<model_id>/artifacts/…`, and the URIs become `mlflow-artifacts:/…` — the
 //!   layout and scheme of runs created through the server, so imported and new runs look the
