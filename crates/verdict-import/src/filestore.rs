@@ -355,6 +355,7 @@ fn read_experiment_dir(
         if !is_dir {
             continue;
         }
+        // Each of RESERVED_EXPERIMENT_FOLDERS has its arm; any other directory is a run.
         match name.as_str() {
             "tags" => {}
             "traces" => out.traces = entries(&path, skipped).len(),
