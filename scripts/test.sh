@@ -6,7 +6,9 @@
 #     comes from the reference library;
 #  3. a second venv with the pinned MLflow client (python/requirements-store.txt) regenerates the
 #     store's search fixtures from MLflow's own search code;
-#  4. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
+#  4. a third venv (python/requirements-mlruns.txt) writes a fresh MLflow FileStore for the
+#     `verdict import mlruns` test;
+#  5. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
 #     scripts/pg.sh, which installs (if needed) and starts a throwaway PostgreSQL server and sets
 #     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite;
 #  5. the real MLflow client (pinned mlflow-skinny + pandas, a venv from PyPI) runs
@@ -50,6 +52,19 @@ if ! "$MLFLOW_VENV/bin/python" -c 'import mlflow.utils.search_utils' 2>/dev/null
 fi
 FIXTURE_PYTHON="$(cd "$MLFLOW_VENV" && pwd)/bin/python" \
   check_fixtures python/make_store_filter_fixtures.py crates/verdict-store/tests/fixtures
+
+# The importer's fixture (`verdict import mlruns`) has random ids and clock times, so it cannot be
+# reproduced byte for byte; instead the pinned client writes a fresh FileStore and the import test
+# checks the importer against it too (VERDICT_MLRUNS_FRESH), besides the committed copy.
+MLRUNS_VENV="${VERDICT_MLRUNS_VENV:-.venv-mlruns}"
+if ! "$MLRUNS_VENV/bin/python" -c 'import mlflow, pandas' 2>/dev/null; then
+  echo "== creating $MLRUNS_VENV with the pinned MLflow client and pandas"
+  python3 -m venv "$MLRUNS_VENV"
+  "$MLRUNS_VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-mlruns.txt
+fi
+"$MLRUNS_VENV/bin/python" python/make_mlruns_fixture.py "$tmp/mlruns-fresh" >/dev/null 2>&1
+export VERDICT_MLRUNS_FRESH="$tmp/mlruns-fresh"
+echo "$VERDICT_MLRUNS_FRESH: a FileStore just written by mlflow-skinny for the import test"
 
 echo "== cargo tests (with a throwaway PostgreSQL server for the store conformance suite)"
 if cargo nextest --version >/dev/null 2>&1; then

@@ -97,6 +97,7 @@ mod error;
 mod experiments;
 mod filter;
 mod import;
+mod import_models;
 pub mod limits;
 mod metrics;
 mod models;
@@ -111,5 +112,8 @@ mod types;
 pub use db::{PG_MAX_CONNECTIONS, SqliteSync};
 pub use error::{Error, ErrorKind, Result};
 pub use import::{ImportOutcome, ImportRun};
+pub use import_models::{
+    ImportLoggedModel, ImportModelMetric, ImportModelVersion, ImportRegisteredModel, Imported,
+};
 pub use store::{BackendKind, Store, StoreOptions};
 pub use types::*;

@@ -23,6 +23,15 @@ pub(crate) enum Command {
     /// Run the experiment ledger as an MLflow-compatible tracking server
     /// (`MLFLOW_TRACKING_URI=http://HOST:PORT`).
     Server(ServerArgs),
+    /// Bring existing experiment history into the ledger.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Experiments in the ledger.
+    #[command(subcommand)]
+    Experiments(ExperimentsCmd),
+    /// Runs in the ledger: list with MLflow filters, show one, compare two runs' evaluations.
+    #[command(subcommand)]
+    Runs(RunsCmd),
 }
 
 /// `verdict server`: the MLflow REST API (tracking, model registry, mlflow-artifacts proxy).
@@ -59,6 +68,176 @@ pub(crate) struct ServerArgs {
     /// Largest artifact upload, in MB (streamed to disk, never held in memory).
     #[arg(long, default_value_t = 5120, value_name = "MB")]
     pub(crate) max_artifact_mb: u64,
+}
+
+/// Where the ledger is (every ledger command).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct StoreArgs {
+    /// The ledger: a SQLite file path, sqlite:///abs/path, or postgresql://user@host/db.
+    #[arg(long, default_value = "./verdict.db", value_name = "URL")]
+    pub(crate) store: String,
+}
+
+/// Text or JSON (the ledger commands).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum LedgerFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// One JSON document (docs/ledger.md).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCmd {
+    /// Import an MLflow FileStore directory (./mlruns): experiments (also deleted ones), runs,
+    /// params, tags, metric history, datasets, logged models, the model registry, artifacts.
+    /// Ids are kept; importing again only adds what is missing.
+    Mlruns(ImportMlrunsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportMlrunsArgs {
+    /// The FileStore root (the directory holding 0/, .trash/, models/ …).
+    pub(crate) dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Artifact root the files are copied into (the one `verdict server` serves).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
+    /// Keep artifact URIs as they are and copy nothing (the files stay in the FileStore).
+    #[arg(long)]
+    pub(crate) reference_artifacts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExperimentsCmd {
+    /// List experiments (newest first).
+    List(ExperimentsListArgs),
+    /// One experiment (by id or name) with its tags and run count.
+    Show(ExperimentsShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExperimentsListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// MLflow experiment filter, e.g. "name LIKE 'ct-%'" or "tags.team = 'vision'".
+    #[arg(long, default_value = "")]
+    pub(crate) filter: String,
+    /// Also list deleted experiments.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExperimentsShowArgs {
+    /// Experiment id or name.
+    pub(crate) experiment: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RunsCmd {
+    /// Search runs with MLflow's filter grammar and order_by.
+    List(RunsListArgs),
+    /// One run: info, params, tags, latest metrics, evaluations (and metric history with --history).
+    Show(RunsShowArgs),
+    /// Two runs' evaluations side by side; refused when they were made on different eval sets.
+    Compare(RunsCompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunsListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Experiment id or name (repeatable; default: every active experiment).
+    #[arg(long, short)]
+    pub(crate) experiment: Vec<String>,
+    /// MLflow filter, e.g. "metrics.val_f1 > 0.8 and params.lr = '0.01'".
+    #[arg(long, default_value = "")]
+    pub(crate) filter: String,
+    /// MLflow order_by clause, e.g. "metrics.val_f1 DESC" (repeatable).
+    #[arg(long)]
+    pub(crate) order: Vec<String>,
+    /// At most this many runs.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) max: i64,
+    /// Also list deleted runs.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Extra columns in the text table: metrics.KEY, params.KEY or tags.KEY (repeatable;
+    /// metrics named in --filter and --order are shown anyway).
+    #[arg(long)]
+    pub(crate) column: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunsShowArgs {
+    pub(crate) run_id: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Also print every metric's full history.
+    #[arg(long)]
+    pub(crate) history: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunsCompareArgs {
+    pub(crate) run_a: String,
+    pub(crate) run_b: String,
+    /// Which evaluation of the runs (the --eval-name given to `verdict eval --run`).
+    #[arg(long, default_value = "eval")]
+    pub(crate) eval_name: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+/// Storing an evaluation in a run of the ledger (`verdict eval … --run RUN_ID`).
+#[derive(Debug, Args)]
+pub(crate) struct EvalLedgerArgs {
+    /// Store the evaluation in this run: the JSON document as artifact verdict/<name>.json,
+    /// the metrics as <name>/<metric> (+ _ci_low/_ci_high), the eval set's fingerprint and
+    /// row count as tags verdict.eval.<name>.fingerprint / .rows.
+    #[arg(long, value_name = "RUN_ID")]
+    pub(crate) run: Option<String>,
+    /// Name of this evaluation within the run (e.g. val, test).
+    #[arg(long, default_value = "eval", requires = "run")]
+    pub(crate) eval_name: String,
+    /// The ledger (with --run).
+    #[arg(
+        long,
+        default_value = "./verdict.db",
+        value_name = "URL",
+        requires = "run"
+    )]
+    pub(crate) store: String,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (with --run).
+    #[arg(
+        long,
+        default_value = "./verdict-artifacts",
+        value_name = "DIR",
+        requires = "run"
+    )]
+    pub(crate) artifacts: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -211,6 +390,8 @@ pub(crate) struct EvalArgs {
     /// Repeat the evaluation for each value of this metadata column.
     #[arg(long)]
     pub(crate) by: Option<String>,
+    #[command(flatten)]
+    pub(crate) ledger: EvalLedgerArgs,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,9 @@ pub fn run() -> ExitCode {
             Some(cli::RetrievalSub::Compare(c)) => commands::retrieval::compare(c),
         },
         cli::Command::Server(a) => commands::server::run(&a),
+        cli::Command::Import(cli::ImportCmd::Mlruns(a)) => commands::import::mlruns(&a),
+        cli::Command::Experiments(c) => commands::experiments::run(&c),
+        cli::Command::Runs(c) => commands::runs::run(&c),
     };
     match result {
         Ok(output) => {

@@ -1,11 +1,12 @@
 //! `verdict eval`: read → validate → evaluate (with slices and grouped classes) → render.
 
-use super::common;
+use super::{common, ledger};
 use crate::cli::{EvalArgs, OutputFormat};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use verdict_core::eval::{EvalConfig, evaluate};
 use verdict_report::{EvalReport, GroupedClasses, Slices};
+use verdict_store::{Metric, Tag};
 
 /// Validated settings (clap's raw flags resolved).
 struct Settings {
@@ -122,10 +123,98 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         grouped,
         slices,
     };
+    if let Some(run_id) = &a.ledger.run {
+        let note = store_in_run(a, run_id, &report)?;
+        if !a.output.quiet {
+            eprintln!("{note}");
+        }
+    }
     let lang = common::lang(&a.output);
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::json::render(&report),
         OutputFormat::Md => verdict_report::markdown::render(&report, lang),
         OutputFormat::Text => verdict_report::text::render(&report, lang, common::color(&a.output)),
     })
+}
+
+/// `--run RUN_ID`: the evaluation goes into the ledger (conventions in `ledger`): the JSON
+/// document as artifact `verdict/<name>.json`, the scalar metrics as `<name>/<metric>` with
+/// `_ci_low`/`_ci_high`, and the eval set's fingerprint and row count as tags. Refused when the
+/// run already holds an evaluation of that name made on another eval set. Returns a one-line note.
+fn store_in_run(a: &EvalArgs, run_id: &str, report: &EvalReport) -> Result<String> {
+    let l = &a.ledger;
+    let name = l.eval_name.as_str();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        bail!("--eval-name must be letters, digits, `_`, `-` or `.`, got `{name}`");
+    }
+    let doc = verdict_report::json::render(report);
+    let parsed: serde_json::Value =
+        serde_json::from_str(&doc).context("the evaluation JSON does not parse")?;
+    let fingerprint = parsed["fingerprint"]
+        .as_str()
+        .context("the evaluation JSON has no fingerprint")?
+        .to_owned();
+    let rows = parsed["n"].as_u64().unwrap_or(0);
+    let store = ledger::open(&l.store)?;
+    let run = store
+        .get_run(run_id)
+        .with_context(|| format!("--run {run_id}"))?;
+    let fp_tag = ledger::eval_tag(name, "fingerprint");
+    if let Some(old) = ledger::tag(&run, &fp_tag)
+        && old != fingerprint
+    {
+        bail!(
+            "run {run_id} already holds an evaluation `{name}` made on another eval set ({old}; \
+             {} is {fingerprint}); results of different eval sets must not share a name: use \
+             another --eval-name",
+            a.file.display()
+        );
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let mut metrics = Vec::new();
+    if let Some(obj) = parsed["metrics"].as_object() {
+        for (k, v) in obj {
+            for (suffix, field) in [
+                ("", "value"),
+                ("_ci_low", "ci_low"),
+                ("_ci_high", "ci_high"),
+            ] {
+                if let Some(x) = v[field].as_f64() {
+                    metrics.push(Metric::new(format!("{name}/{k}{suffix}"), x, now, 0));
+                }
+            }
+        }
+    }
+    let artifact = format!("verdict/{name}.json");
+    let (repo, base) = ledger::run_artifacts(&run.info.artifact_uri, &l.artifacts)?;
+    repo.put(&ledger::join(&base, &artifact), doc.as_bytes())
+        .with_context(|| format!("cannot store {artifact} for run {run_id}"))?;
+    let tags = vec![
+        Tag::new(fp_tag, fingerprint.clone()),
+        Tag::new(ledger::eval_tag(name, "rows"), rows.to_string()),
+        Tag::new(
+            ledger::eval_tag(name, "source"),
+            a.file.display().to_string(),
+        ),
+        Tag::new(ledger::eval_tag(name, "artifact"), artifact.clone()),
+    ];
+    store
+        .log_batch(run_id, &[], &[], &tags)
+        .with_context(|| format!("cannot tag run {run_id}"))?;
+    for chunk in metrics.chunks(1000) {
+        store
+            .log_batch(run_id, chunk, &[], &[])
+            .with_context(|| format!("cannot log metrics to run {run_id}"))?;
+    }
+    Ok(format!(
+        "stored evaluation `{name}` in run {run_id}: {} metrics, artifact {artifact}, eval set {fingerprint} ({rows} rows)",
+        metrics.len()
+    ))
 }

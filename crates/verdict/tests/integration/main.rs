@@ -3,6 +3,7 @@
 
 mod cli;
 mod compare;
+mod ledger;
 mod parity;
 mod retrieval;
 mod server;

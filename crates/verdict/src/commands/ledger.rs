@@ -1,0 +1,277 @@
+//! What the ledger commands share: opening the store, finding experiments by id or name, the
+//! evaluation tag and metric names, artifact locations, and text/JSON rendering helpers.
+//!
+//! # Conventions (docs/ledger.md)
+//! An evaluation stored with `verdict eval FILE --run RUN --eval-name NAME` (default `eval`):
+//! - artifact `verdict/NAME.json`: the whole `--format json` document (docs/eval-json.md);
+//! - metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0 (the
+//!   names of the document's `metrics` object; undefined values and absent intervals are not
+//!   logged);
+//! - tags `verdict.eval.NAME.fingerprint` (the eval set's `sha256:…`), `verdict.eval.NAME.rows`,
+//!   `verdict.eval.NAME.source` (the predictions file as given), `verdict.eval.NAME.artifact`.
+//!
+//! The fingerprint tag is what makes results comparable: `verdict runs compare` refuses two
+//! runs whose fingerprints for the evaluation differ, and `verdict eval --run` refuses to put an
+//! evaluation of another eval set under a name the run already uses.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use verdict_store::artifacts::ArtifactRepo;
+use verdict_store::{Experiment, ExperimentQuery, Metric, Run, Store, ViewType};
+
+/// The tag prefix of a stored evaluation named `name`.
+pub(crate) fn eval_tag(name: &str, what: &str) -> String {
+    format!("verdict.eval.{name}.{what}")
+}
+
+/// Opens the ledger at `url` (created and migrated if new).
+pub(crate) fn open(url: &str) -> Result<Store> {
+    Store::open(url).with_context(|| format!("cannot open the ledger {url}"))
+}
+
+/// The experiment with this id, else this name.
+pub(crate) fn experiment(store: &Store, id_or_name: &str) -> Result<Experiment> {
+    if id_or_name.bytes().all(|b| b.is_ascii_digit())
+        && !id_or_name.is_empty()
+        && let Ok(e) = store.get_experiment(id_or_name)
+    {
+        return Ok(e);
+    }
+    store
+        .get_experiment_by_name(id_or_name)
+        .map_err(|_| anyhow::anyhow!("no experiment with id or name `{id_or_name}` in the ledger"))
+}
+
+/// Every experiment (active ones, or all), newest first.
+pub(crate) fn all_experiments(store: &Store, all: bool, filter: &str) -> Result<Vec<Experiment>> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = store.search_experiments(&ExperimentQuery {
+            filter: filter.to_owned(),
+            order_by: vec!["creation_time DESC".to_owned()],
+            max_results: 1000,
+            page_token: token,
+            view: if all {
+                ViewType::All
+            } else {
+                ViewType::ActiveOnly
+            },
+        })?;
+        out.extend(page.items);
+        match page.next_page_token {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The artifact directory of a run's `artifact_uri`: `mlflow-artifacts:/X` is `X` under the
+/// artifact root (the layout `verdict server` serves), `file://` URIs and plain paths are
+/// themselves. Returns the repository and the path inside it.
+pub(crate) fn run_artifacts(uri: &str, root: &Path) -> Result<(ArtifactRepo, String)> {
+    if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
+        let repo = ArtifactRepo::open(root)
+            .with_context(|| format!("cannot open the artifact root {}", root.display()))?;
+        return Ok((repo, rest.trim_start_matches('/').to_owned()));
+    }
+    let path = if let Some(rest) = uri.strip_prefix("file://") {
+        rest.to_owned()
+    } else if !uri.contains("://") && !uri.is_empty() {
+        uri.to_owned()
+    } else {
+        bail!(
+            "cannot write artifacts to {uri}: only mlflow-artifacts:/ and local file:// artifact URIs are supported"
+        );
+    };
+    let repo = ArtifactRepo::open(Path::new(&path))
+        .with_context(|| format!("cannot open the artifact directory {path}"))?;
+    Ok((repo, String::new()))
+}
+
+/// Joins an artifact-relative directory and a name.
+pub(crate) fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{}/{name}", dir.trim_end_matches('/'))
+    }
+}
+
+/// A metric value for JSON: a number, or "NaN" / "Infinity" / "-Infinity" (a logged NaN is a
+/// value, not a missing one, so it is not `null`).
+pub(crate) fn json_f64(v: f64) -> Value {
+    if v.is_nan() {
+        json!("NaN")
+    } else if v.is_infinite() {
+        json!(if v > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        json!(v)
+    }
+}
+
+/// A metric value for text: shortest round-trip, `nan`, `inf`, `-inf`.
+pub(crate) fn text_f64(v: f64) -> String {
+    if v.is_nan() {
+        "nan".to_owned()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }.to_owned()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS` UTC.
+pub(crate) fn time(ms: Option<i64>) -> String {
+    let Some(ms) = ms else {
+        return "-".to_owned();
+    };
+    let secs = ms.div_euclid(1000);
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60
+    )
+}
+
+/// An aligned text table; the first column left-aligned, the others as given.
+pub(crate) struct Table {
+    headers: Vec<String>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(crate) fn new(headers: &[&str], right: &[bool]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            right: right.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn with_headers(headers: Vec<String>, right: Vec<bool>) -> Table {
+        Table {
+            headers,
+            right,
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub(crate) fn render(&self) -> String {
+        let n = self.headers.len();
+        let mut width: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate().take(n) {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate().take(n) {
+                let pad = width[i].saturating_sub(c.chars().count());
+                if i > 0 {
+                    s.push_str("  ");
+                }
+                if self.right.get(i).copied().unwrap_or(false) {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(c);
+                } else {
+                    s.push_str(c);
+                    if i + 1 < n {
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+            }
+            s.trim_end().to_owned() + "\n"
+        };
+        let mut out = line(&self.headers);
+        for r in &self.rows {
+            out.push_str(&line(r));
+        }
+        out
+    }
+}
+
+/// `{key: value}` of tags or params.
+pub(crate) fn kv_json<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Object(
+        items
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect::<Map<_, _>>(),
+    )
+}
+
+pub(crate) fn metric_json(m: &Metric) -> Value {
+    json!({"value": json_f64(m.value), "step": m.step, "timestamp": m.timestamp})
+}
+
+/// The run as JSON (docs/ledger.md): info, params, tags, latest metrics.
+pub(crate) fn run_json(run: &Run) -> Value {
+    let i = &run.info;
+    json!({
+        "run_id": i.run_id,
+        "experiment_id": i.experiment_id,
+        "run_name": i.run_name,
+        "status": i.status.as_str(),
+        "lifecycle_stage": i.lifecycle_stage.as_str(),
+        "user_id": i.user_id,
+        "start_time": i.start_time,
+        "end_time": i.end_time,
+        "artifact_uri": i.artifact_uri,
+        "params": kv_json(run.params.iter().map(|p| (p.key.as_str(), p.value.as_str()))),
+        "tags": kv_json(run.tags.iter().map(|t| (t.key.as_str(), t.value.as_str()))),
+        "metrics": Value::Object(run.metrics.iter().map(|m| (m.key.clone(), metric_json(m))).collect()),
+    })
+}
+
+/// The value of a run tag.
+pub(crate) fn tag<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
+    run.tags
+        .iter()
+        .find(|t| t.key == key)
+        .map(|t| t.value.as_str())
+}
+
+/// The names of the evaluations stored in a run (from its `verdict.eval.*.fingerprint` tags).
+pub(crate) fn eval_names(run: &Run) -> Vec<String> {
+    run.tags
+        .iter()
+        .filter_map(|t| {
+            t.key
+                .strip_prefix("verdict.eval.")
+                .and_then(|r| r.strip_suffix(".fingerprint"))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_time() {
+        assert_eq!(time(Some(0)), "1970-01-01 00:00:00");
+        assert_eq!(time(Some(1_796_155_676_388)), "2026-12-01 20:07:56");
+        assert_eq!(time(Some(951_782_400_000)), "2000-02-29 00:00:00");
+        assert_eq!(time(None), "-");
+    }
+}

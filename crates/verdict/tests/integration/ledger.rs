@@ -1,0 +1,409 @@
+//! The ledger commands end to end on SQLite: `import mlruns` of the FileStore the real MLflow
+//! client wrote (crates/verdict-import/tests/fixtures), `experiments`/`runs` list and show
+//! (text snapshots, JSON checks), and evaluations stored in runs (`eval --run`) with
+//! `runs compare` refusing results of different eval sets.
+
+use crate::support::{snapshot, verdict};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const BASELINE: &str = "e0963ebc5a9a4220ae2b749f181b697b";
+const WIDER: &str = "cf2b3d890d0f41c3b3af131908d22c56";
+const CT_CNN: &str = "285006039092024637";
+
+fn mlruns() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../verdict-import/tests/fixtures/mlruns")
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/breast_cancer.csv")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = verdict(dir, args);
+    assert_eq!(code, 0, "verdict {args:?} failed: {err}");
+    out
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let out = ok(dir, args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
+}
+
+/// A temp dir holding a ledger (./verdict.db, ./verdict-artifacts) with the fixture imported.
+fn imported() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = mlruns().display().to_string();
+    let out = ok(dir.path(), &["import", "mlruns", &src]);
+    (dir, out.replace(&src, "<mlruns>"))
+}
+
+#[test]
+fn import_reports_counts_and_is_idempotent() {
+    let (dir, out) = imported();
+    snapshot("ledger_import.txt", &out);
+    let src = mlruns().display().to_string();
+    let again = ok(dir.path(), &["import", "mlruns", &src]);
+    assert!(
+        again.contains("Nothing changed: the ledger already held everything"),
+        "{again}"
+    );
+    let j = json(dir.path(), &["import", "mlruns", &src, "--format", "json"]);
+    assert_eq!(j["changed"], false);
+    assert_eq!(j["runs"]["unchanged"], 4);
+    assert_eq!(j["experiments"]["unchanged"], 3);
+    assert_eq!(j["artifacts"]["copied"], 0);
+    assert_eq!(j["read"]["duplicate_metric_points"], 5);
+    assert_eq!(j["skipped"], Value::Array(vec![]));
+    // Artifacts are copied where `verdict server` serves them.
+    let hello = dir
+        .path()
+        .join("verdict-artifacts")
+        .join(CT_CNN)
+        .join(BASELINE)
+        .join("artifacts/notes/hello.txt");
+    assert_eq!(
+        std::fs::read_to_string(hello).ok().as_deref(),
+        Some("hello\n")
+    );
+}
+
+#[test]
+fn import_of_a_damaged_tree_names_file_and_line() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("mlruns");
+    copy_dir(&mlruns(), &root);
+    std::fs::write(root.join(CT_CNN).join(WIDER).join("meta.yaml"), "").expect("truncate");
+    let loss = root.join(CT_CNN).join(BASELINE).join("metrics/train/loss");
+    let mut text = std::fs::read_to_string(&loss).expect("read");
+    text.push_str("1796155676999 oops 3\n");
+    std::fs::write(&loss, text).expect("write");
+    let j = json(
+        tmp.path(),
+        &["import", "mlruns", "mlruns", "--format", "json"],
+    );
+    let skipped = j["skipped"].as_array().cloned().unwrap_or_default();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped.iter().any(|s| {
+        s["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(&format!("{WIDER}/meta.yaml")))
+            && s["line"].is_null()
+            && s["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("empty") && r.contains("run skipped"))
+    }));
+    assert!(skipped.iter().any(|s| {
+        s["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("metrics/train/loss"))
+            && s["line"] == 5
+            && s["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("found `oops`"))
+    }));
+    assert_eq!(j["runs"]["new"], 3);
+    let text = ok(tmp.path(), &["import", "mlruns", "mlruns"]);
+    assert!(text.contains("metrics/train/loss:5: metric line left out: value: expected a number (or nan/inf), found `oops`"), "{text}");
+}
+
+#[test]
+fn runs_list_and_show() {
+    let (dir, _) = imported();
+    let d = dir.path();
+    let list = ok(
+        d,
+        &[
+            "runs",
+            "list",
+            "--experiment",
+            "ct-cnn",
+            "--filter",
+            "metrics.val_f1 > 0.8",
+            "--order",
+            "metrics.val_f1 DESC",
+        ],
+    );
+    snapshot("ledger_runs_list.txt", &list);
+    snapshot(
+        "ledger_runs_show.txt",
+        &ok(d, &["runs", "show", BASELINE, "--history"]),
+    );
+    let j = json(
+        d,
+        &[
+            "runs",
+            "list",
+            "--experiment",
+            CT_CNN,
+            "--filter",
+            "metrics.val_f1 > 0.8",
+            "--order",
+            "metrics.val_f1 DESC",
+            "--format",
+            "json",
+        ],
+    );
+    let runs = j["runs"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = runs.iter().filter_map(|r| r["run_name"].as_str()).collect();
+    assert_eq!(names, ["wider", "baseline"]);
+    assert_eq!(runs[0]["metrics"]["val_f1"]["value"], 0.91);
+    assert_eq!(runs[0]["params"]["optimizer"], "sgd");
+    let one = json(
+        d,
+        &[
+            "runs",
+            "list",
+            "--max",
+            "1",
+            "--order",
+            "metrics.val_f1 ASC",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(one["runs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["runs"][0]["run_name"], "baseline");
+    let all = json(d, &["runs", "list", "--all", "--format", "json"]);
+    assert_eq!(all["runs"].as_array().map(Vec::len), Some(4));
+    let show = json(
+        d,
+        &["runs", "show", BASELINE, "--format", "json", "--history"],
+    );
+    assert_eq!(show["metrics"]["weird_nan"]["value"], "NaN");
+    assert_eq!(show["metrics"]["weird_neg_inf"]["value"], "-Infinity");
+    assert_eq!(
+        show["history"]["train/loss"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        show["dataset_inputs"][0]["tags"]["mlflow.data.context"],
+        "training"
+    );
+    assert_eq!(show["experiment_name"], "ct-cnn");
+    let exps = json(d, &["experiments", "list", "--all", "--format", "json"]);
+    assert_eq!(exps["experiments"].as_array().map(Vec::len), Some(3));
+    let active = json(d, &["experiments", "list", "--format", "json"]);
+    assert_eq!(active["experiments"].as_array().map(Vec::len), Some(2));
+    let e = json(d, &["experiments", "show", "ct-cnn", "--format", "json"]);
+    assert_eq!(e["experiment_id"], CT_CNN);
+    assert_eq!(e["runs"]["active"], 2);
+    assert_eq!(e["runs"]["deleted"], 1);
+    assert_eq!(e["tags"]["team"], "vision");
+    // Default's creation time is the ledger's own (now); the imported ones are the FileStore's.
+    let exps_text = ok(
+        d,
+        &[
+            "experiments",
+            "list",
+            "--all",
+            "--filter",
+            "name != 'Default'",
+        ],
+    );
+    snapshot("ledger_experiments_list.txt", &exps_text);
+    let text = ok(d, &["experiments", "show", CT_CNN]);
+    assert!(text.contains("2 active, 1 deleted"), "{text}");
+    // Errors are MLflow's, with exit code 2.
+    let (code, _, err) = verdict(d, &["runs", "list", "--filter", "metrics.val_f1 > 'x'"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Expected numeric value type for metric"),
+        "{err}"
+    );
+    let (code, _, err) = verdict(d, &["runs", "show", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Run with id=nope not found"), "{err}");
+}
+
+/// The example data with one label flipped: the same ids, another eval set.
+fn changed_copy(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(example()).expect("example");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let fields: Vec<&str> = lines[11].split(',').collect();
+    let flipped = if fields[1] == "0" { "1" } else { "0" };
+    lines[11] = format!("{},{flipped},{}", fields[0], fields[2..].join(","));
+    let path = dir.join("breast_cancer_changed.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write changed copy");
+    path
+}
+
+#[test]
+fn evaluations_belong_to_runs_and_other_eval_sets_are_refused() {
+    let (dir, _) = imported();
+    let d = dir.path();
+    let bc = example().display().to_string();
+    let changed = changed_copy(d).display().to_string();
+    let eval_json = |file: &str, run: &str, name: &str| {
+        json(
+            d,
+            &[
+                "eval",
+                file,
+                "--bootstrap",
+                "200",
+                "--run",
+                run,
+                "--eval-name",
+                name,
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let a = eval_json(&bc, BASELINE, "test");
+    let _ = eval_json(&bc, WIDER, "test");
+    // The artifact is the document `--format json` printed, byte for byte.
+    let stored = std::fs::read_to_string(
+        d.join("verdict-artifacts")
+            .join(CT_CNN)
+            .join(BASELINE)
+            .join("artifacts/verdict/test.json"),
+    )
+    .expect("artifact stored");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stored).ok().as_ref(),
+        Some(&a)
+    );
+    let run = json(d, &["runs", "show", BASELINE, "--format", "json"]);
+    let fp = a["fingerprint"].as_str().unwrap_or_default();
+    assert!(fp.starts_with("sha256:"));
+    assert_eq!(run["tags"]["verdict.eval.test.fingerprint"], fp);
+    assert_eq!(run["tags"]["verdict.eval.test.rows"], "569");
+    assert_eq!(
+        run["tags"]["verdict.eval.test.artifact"],
+        "verdict/test.json"
+    );
+    assert_eq!(
+        run["metrics"]["test/roc_auc"]["value"],
+        a["metrics"]["roc_auc"]["value"]
+    );
+    assert_eq!(
+        run["metrics"]["test/roc_auc_ci_low"]["value"],
+        a["metrics"]["roc_auc"]["ci_low"]
+    );
+    assert_eq!(
+        run["metrics"]["test/roc_auc_ci_high"]["value"],
+        a["metrics"]["roc_auc"]["ci_high"]
+    );
+    assert_eq!(run["evaluations"][0]["name"], "test");
+
+    // Same eval set: side by side.
+    let cmp = json(
+        d,
+        &[
+            "runs",
+            "compare",
+            BASELINE,
+            WIDER,
+            "--eval-name",
+            "test",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(cmp["fingerprint"], fp);
+    let auc = cmp["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["metric"] == "roc_auc")
+        .cloned()
+        .expect("roc_auc compared");
+    assert_eq!(auc["a"]["value"], a["metrics"]["roc_auc"]["value"]);
+    assert_eq!(auc["difference"], 0.0);
+    let text = ok(
+        d,
+        &["runs", "compare", BASELINE, WIDER, "--eval-name", "test"],
+    );
+    // Two models on one eval set (seed 000's smile detector, examples/seed000): side by side.
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed000");
+    for (file, run) in [
+        ("smile_baseline.csv", BASELINE),
+        ("smile_finetuned.csv", WIDER),
+    ] {
+        let f = seed.join(file).display().to_string();
+        let _ = eval_json(&f, run, "smile");
+    }
+    let smile = ok(
+        d,
+        &["runs", "compare", BASELINE, WIDER, "--eval-name", "smile"],
+    );
+    snapshot("ledger_runs_compare.txt", &smile);
+    assert!(smile.contains("roc_auc            0.6606"), "{smile}");
+    assert!(
+        text.contains(&format!("Same eval set for `test`: {fp} (569 rows)")),
+        "{text}"
+    );
+    assert!(text.contains("roc_auc"), "{text}");
+
+    // Another eval set under the same name is refused at eval time…
+    let (code, _, err) = verdict(
+        d,
+        &[
+            "eval",
+            &changed,
+            "--bootstrap",
+            "0",
+            "--run",
+            WIDER,
+            "--eval-name",
+            "test",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("already holds an evaluation `test` made on another eval set"),
+        "{err}"
+    );
+    assert!(err.contains(fp), "{err}");
+    // … and under its own name it is stored, but never compared with the original set.
+    let b = eval_json(&changed, WIDER, "holdout");
+    let _ = eval_json(&bc, BASELINE, "holdout");
+    let fp_b = b["fingerprint"].as_str().unwrap_or_default();
+    assert_ne!(fp, fp_b);
+    let (code, out, err) = verdict(
+        d,
+        &["runs", "compare", BASELINE, WIDER, "--eval-name", "holdout"],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("refusing to compare: the `holdout` evaluations of the two runs were made on different eval sets"), "{err}");
+    assert!(err.contains(fp) && err.contains(fp_b), "{err}");
+    assert!(err.contains("breast_cancer_changed.csv"), "{err}");
+    // The runs listing warns when it shows metrics of different eval sets.
+    let list = ok(
+        d,
+        &["runs", "list", "--order", "metrics.`holdout/roc_auc` DESC"],
+    );
+    assert!(
+        list.contains(
+            "warning: the `holdout` evaluations of these runs were made on 2 different eval sets"
+        ),
+        "{list}"
+    );
+    let list = ok(
+        d,
+        &["runs", "list", "--order", "metrics.`test/roc_auc` DESC"],
+    );
+    assert!(!list.contains("warning"), "{list}");
+    // A run without the evaluation.
+    let (code, _, err) = verdict(
+        d,
+        &["runs", "compare", BASELINE, WIDER, "--eval-name", "val"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("has no evaluation `val`"), "{err}");
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read dir") {
+        let e = e.expect("entry");
+        let to = dst.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+}
