@@ -11,11 +11,11 @@
 //! migrator and SQL store keep one — so the expected histories are deduped before comparing.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 use verdict_import::{Report, import_mlruns};
 use verdict_store::artifacts::ArtifactRepo;
+use verdict_store::testing::PgTestDb;
 use verdict_store::{LifecycleStage, Store};
 
 fn fixtures() -> PathBuf {
@@ -35,10 +35,9 @@ fn expected() -> Value {
 struct Db {
     url: String,
     _dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    /// The fresh PostgreSQL database, dropped with the value.
+    _pg: Option<PgTestDb>,
 }
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl Db {
     fn sqlite() -> Db {
@@ -46,58 +45,21 @@ impl Db {
         Db {
             url: dir.path().join("verdict.db").display().to_string(),
             _dir: dir,
-            pg: None,
+            _pg: None,
         }
     }
 
     fn postgres() -> Option<Db> {
-        let Ok(server) = std::env::var("VERDICT_TEST_PG_URL") else {
-            if std::env::var("VERDICT_TEST_PG_OPTIONAL").as_deref() == Ok("1") {
-                eprintln!("SKIPPED: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1");
-                return None;
-            }
-            panic!(
-                "VERDICT_TEST_PG_URL is not set: run through `bash scripts/pg.sh …` \
-                 (scripts/test.sh does), or set VERDICT_TEST_PG_OPTIONAL=1 to skip knowingly"
-            );
-        };
-        let name = format!(
-            "verdict_imp{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin =
-            ::postgres::Client::connect(&server, ::postgres::NoTls).expect("connect PG");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create database");
-        let base = server.split('?').next().unwrap_or(&server);
-        let cut = base
-            .rfind('/')
-            .filter(|&i| i > base.find("://").map_or(0, |j| j + 2));
-        let url = match cut {
-            Some(i) => format!("{}/{name}", &base[..i]),
-            None => format!("{base}/{name}"),
-        };
+        let pg = PgTestDb::create("imp", "the import tests")?;
         Some(Db {
-            url,
+            url: pg.url.clone(),
             _dir: tempfile::tempdir().expect("temp dir"),
-            pg: Some((server, name)),
+            _pg: Some(pg),
         })
     }
 
     fn artifacts(&self) -> ArtifactRepo {
         ArtifactRepo::open(&self._dir.path().join("artifacts")).expect("artifact repo")
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some((server, name)) = &self.pg
-            && let Ok(mut admin) = ::postgres::Client::connect(server, ::postgres::NoTls)
-        {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-        }
     }
 }
 

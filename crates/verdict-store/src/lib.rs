@@ -106,6 +106,7 @@ mod runs;
 mod schema;
 mod search;
 mod store;
+pub mod testing;
 mod token;
 mod types;
 

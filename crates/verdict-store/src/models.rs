@@ -9,7 +9,9 @@ use crate::experiments::{check_experiment_active, experiment_row, parse_experime
 use crate::filter::{self, Entity, Op};
 use crate::limits;
 use crate::runs::{insert_rows, stored_value};
-use crate::search::{SqlBuilder, metric_cond, number_cond, string_cond, text_order};
+use crate::search::{
+    Parsed, SqlBuilder, metric_cond, number_cond, parse_search, string_cond, text_order,
+};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::token;
 use crate::types::{
@@ -356,24 +358,21 @@ impl Store {
     /// Searches active logged models of the given experiments (see [`LoggedModelQuery`]).
     pub fn search_logged_models(&self, query: &LoggedModelQuery) -> Result<Page<LoggedModel>> {
         let limit = limits::page_size(query.max_results, 100, limits::MAX_RESULTS_PER_PAGE)?;
-        let offset = token::decode(query.page_token.as_deref())?;
-        let clauses = filter::parse(&query.filter, &filter::LOGGED_MODELS)?;
-        let orders = query
-            .order_by
-            .iter()
-            .map(|o| filter::parse_order_by(o, &filter::LOGGED_MODELS))
-            .collect::<Result<Vec<_>>>()?;
-        let exp_ids = query
-            .experiment_ids
-            .iter()
-            .map(|e| parse_experiment_id(e))
-            .collect::<Result<Vec<_>>>()?;
-        if exp_ids.is_empty() {
-            return Ok(Page {
-                items: Vec::new(),
-                next_page_token: None,
-            });
-        }
+        let Some(Parsed {
+            offset,
+            clauses,
+            orders,
+            exp_ids,
+        }) = parse_search(
+            &query.filter,
+            &query.order_by,
+            &query.experiment_ids,
+            query.page_token.as_deref(),
+            &filter::LOGGED_MODELS,
+        )?
+        else {
+            return Ok(Page::empty());
+        };
         let dialect = self.dialect();
         let mut b = SqlBuilder::new("");
         let mut joins = String::new();

@@ -267,30 +267,64 @@ fn run_order(
     })
 }
 
+/// What every entity search starts from: the page offset, the filter's clauses, the order_by
+/// clauses and the experiment ids, parsed with one grammar.
+pub(crate) struct Parsed {
+    pub(crate) offset: u64,
+    pub(crate) clauses: Vec<Clause>,
+    pub(crate) orders: Vec<OrderBy>,
+    pub(crate) exp_ids: Vec<i64>,
+}
+
+/// Parses the common parts of a search (runs, logged models); `None` when no experiment was
+/// named, where the answer is an empty page. Errors as MLflow's: a bad token, filter, order_by
+/// or experiment id is `INVALID_PARAMETER_VALUE`.
+pub(crate) fn parse_search(
+    filter_text: &str,
+    order_by: &[String],
+    experiment_ids: &[String],
+    page_token: Option<&str>,
+    grammar: &filter::Grammar,
+) -> Result<Option<Parsed>> {
+    let offset = token::decode(page_token)?;
+    let clauses = filter::parse(filter_text, grammar)?;
+    let orders = order_by
+        .iter()
+        .map(|o| filter::parse_order_by(o, grammar))
+        .collect::<Result<Vec<_>>>()?;
+    let exp_ids = experiment_ids
+        .iter()
+        .map(|e| parse_experiment_id(e))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((!exp_ids.is_empty()).then_some(Parsed {
+        offset,
+        clauses,
+        orders,
+        exp_ids,
+    }))
+}
+
 impl Store {
     /// MLflow `SearchRuns`: runs of the given experiments matching `filter`, ordered by
     /// `order_by` then `start_time DESC, run_id ASC`, one page of at most `max_results`
     /// (default 1000, at most 50000).
     pub fn search_runs(&self, query: &RunQuery) -> Result<Page<Run>> {
         let limit = limits::page_size(query.max_results, 1000, limits::MAX_RESULTS_PER_PAGE)?;
-        let offset = token::decode(query.page_token.as_deref())?;
-        let clauses = filter::parse(&query.filter, &filter::RUNS)?;
-        let orders = query
-            .order_by
-            .iter()
-            .map(|o| filter::parse_order_by(o, &filter::RUNS))
-            .collect::<Result<Vec<_>>>()?;
-        let exp_ids = query
-            .experiment_ids
-            .iter()
-            .map(|e| parse_experiment_id(e))
-            .collect::<Result<Vec<_>>>()?;
-        if exp_ids.is_empty() {
-            return Ok(Page {
-                items: Vec::new(),
-                next_page_token: None,
-            });
-        }
+        let Some(Parsed {
+            offset,
+            clauses,
+            orders,
+            exp_ids,
+        }) = parse_search(
+            &query.filter,
+            &query.order_by,
+            &query.experiment_ids,
+            query.page_token.as_deref(),
+            &filter::RUNS,
+        )?
+        else {
+            return Ok(Page::empty());
+        };
         let dialect = self.dialect();
         let mut b = SqlBuilder::new("");
         let mut joins = String::new();

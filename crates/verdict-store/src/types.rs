@@ -260,6 +260,16 @@ pub struct Page<T> {
     pub next_page_token: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A page with no items and no next page.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next_page_token: None,
+        }
+    }
+}
+
 /// A search over experiments (MLflow `SearchExperiments`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentQuery {

@@ -7,8 +7,6 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -18,38 +16,21 @@ use tower::ServiceExt as _;
 use verdict_server::{AppState, Limits, app};
 use verdict_store::Store;
 use verdict_store::artifacts::ArtifactRepo;
+use verdict_store::testing::PgTestDb;
 
 pub struct Env {
     pub router: Router,
     pub store: Store,
     pub dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    /// The fresh PostgreSQL database, dropped with the environment.
+    pg: Option<PgTestDb>,
 }
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub fn default_limits() -> Limits {
     Limits {
         max_json_bytes: 1024 * 1024,
         max_artifact_bytes: 64 * 1024,
     }
-}
-
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{db}", &base[..path_start]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
 }
 
 impl Env {
@@ -61,43 +42,16 @@ impl Env {
 
     /// `None` only when PostgreSQL is knowingly optional and not configured.
     pub fn postgres(token: Option<&str>, limits: Limits) -> Option<Env> {
-        let Ok(server) = std::env::var("VERDICT_TEST_PG_URL") else {
-            if std::env::var("VERDICT_TEST_PG_OPTIONAL").as_deref() == Ok("1") {
-                eprintln!("SKIPPED: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1");
-                return None;
-            }
-            panic!(
-                "VERDICT_TEST_PG_URL is not set: the PostgreSQL half of the server tests cannot \
-                 run. Run them through `bash scripts/pg.sh …` (scripts/test.sh does), or set \
-                 VERDICT_TEST_PG_OPTIONAL=1 to skip it knowingly."
-            );
-        };
-        let name = format!(
-            "verdict_srv{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let admin_url = server.clone();
-        let create = name.clone();
-        // The blocking postgres client must not run on the test's async thread.
-        std::thread::spawn(move || {
-            let mut admin =
-                postgres::Client::connect(&admin_url, postgres::NoTls).expect("connect to PG");
-            admin
-                .batch_execute(&format!("CREATE DATABASE {create}"))
-                .expect("create database");
-        })
-        .join()
-        .expect("create thread");
+        let pg = PgTestDb::create("srv", "the server tests")?;
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = with_database(&server, &name);
-        Some(Env::build(&url, dir, Some((server, name)), token, limits))
+        let url = pg.url.clone();
+        Some(Env::build(&url, dir, Some(pg), token, limits))
     }
 
     fn build(
         url: &str,
         dir: tempfile::TempDir,
-        pg: Option<(String, String)>,
+        pg: Option<PgTestDb>,
         token: Option<&str>,
         limits: Limits,
     ) -> Env {
@@ -217,20 +171,6 @@ impl Env {
             .as_str()
             .expect("run_id")
             .to_owned()
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        if let Some((server, name)) = self.pg.take() {
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut admin) = postgres::Client::connect(&server, postgres::NoTls) {
-                    let _ = admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                }
-            })
-            .join();
-        }
     }
 }
 

@@ -325,6 +325,45 @@ fn a_shallow_depth_leaves_out_the_r_metrics_and_says_so() {
         err.contains("--depth 5 is smaller than the largest cut-off --k 10"),
         "{err}"
     );
+    let mut args = base.to_vec();
+    args.extend(["--depth", "1797"]);
+    let (code, _, err) = verdict(&dir, &args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--depth 1797 is larger than the 1796 candidates each query has"),
+        "{err}"
+    );
+    // retrieval compare: a --metric that was not compared, and an --alpha outside (0, 1).
+    let cmp = |extra: [&str; 2]| {
+        let mut a = vec![
+            "retrieval",
+            "compare",
+            "--query",
+            "digits_emb.npy",
+            "--query-b",
+            "digits_emb.npy",
+            "--query-labels",
+            "digits_labels.csv",
+            "--bootstrap",
+            "0",
+            "--permutations",
+            "9",
+        ];
+        a.extend(extra);
+        verdict(&dir, &a)
+    };
+    let (code, _, err) = cmp(["--metric", "auc"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--metric auc is not among the compared metrics: precision_at_1"),
+        "{err}"
+    );
+    let (code, _, err) = cmp(["--alpha", "1.5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--alpha must be between 0 and 1 (exclusive), got 1.5"),
+        "{err}"
+    );
 }
 
 /// Two systems on the same queries: per-query paired tests and win/tie/loss counts.
@@ -523,39 +562,27 @@ fn labels_align_by_id() {
     assert_eq!(code, 0, "{err}");
     let s: Value = serde_json::from_str(&shuffled_rows).expect("json");
     assert_ne!(s["metrics"], r["metrics"]);
-    // An id missing on one side, and a duplicate id.
-    std::fs::write(
-        tmp.path().join("missing.csv"),
+    // An id missing on one side, a duplicate id, an id no embedding has: each refused by name.
+    let refused = |name: &str, csv: &str, message: &str| {
+        std::fs::write(tmp.path().join(name), csv).expect("csv");
+        let (code, _, err) = run(base(name, true));
+        assert_eq!(code, 2, "{name}");
+        assert!(err.contains(message), "{name}: {err}");
+    };
+    refused(
+        "missing.csv",
         "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\n",
-    )
-    .expect("csv");
-    let (code, _, err) = run(base("missing.csv", true));
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("no row with id \"x2\" (embedding row 3 of"),
-        "{err}"
+        "no row with id \"x2\" (embedding row 3 of",
     );
-    std::fs::write(
-        tmp.path().join("dup.csv"),
+    refused(
+        "dup.csv",
         "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\nx2,0\nx0,1\n",
-    )
-    .expect("csv");
-    let (code, _, err) = run(base("dup.csv", true));
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("id \"x0\" appears twice (line 3 and line 9)"),
-        "{err}"
+        "id \"x0\" appears twice (line 3 and line 9)",
     );
-    std::fs::write(
-        tmp.path().join("extra.csv"),
+    refused(
+        "extra.csv",
         "id,label\nx5,2\nx0,0\nx3,1\nx6,0\nx1,1\nx4,2\nx2,0\nx9,1\n",
-    )
-    .expect("csv");
-    let (code, _, err) = run(base("extra.csv", true));
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("1 rows have ids that no embedding has, e.g. x9"),
-        "{err}"
+        "1 rows have ids that no embedding has, e.g. x9",
     );
     // A .npy file has no ids.
     let (code, _, err) = verdict(

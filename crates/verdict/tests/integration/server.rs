@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use verdict_store::testing::PgTestDb;
 
 struct Server {
     child: Child,
@@ -201,25 +202,11 @@ fn sqlite_acknowledged_writes_survive_sigkill() {
 
 #[test]
 fn postgres_acknowledged_writes_survive_sigkill() {
-    let Ok(server) = std::env::var("VERDICT_TEST_PG_URL") else {
-        if std::env::var("VERDICT_TEST_PG_OPTIONAL").as_deref() == Ok("1") {
-            eprintln!("SKIPPED: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1");
-            return;
-        }
-        panic!(
-            "VERDICT_TEST_PG_URL is not set: run the tests through `bash scripts/pg.sh …` \
-             (scripts/test.sh does), or set VERDICT_TEST_PG_OPTIONAL=1 to skip knowingly."
-        );
+    let Some(db) = PgTestDb::create("kill", "the server crash tests") else {
+        return;
     };
-    let name = format!("verdict_kill_{}", std::process::id());
-    let mut admin = postgres::Client::connect(&server, postgres::NoTls).expect("connect");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("create database");
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
     let dir = tempfile::tempdir().expect("temp dir");
-    durability(&format!("{base}/{name}"), dir.path());
-    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    durability(&db.url, dir.path());
 }
 
 #[test]
