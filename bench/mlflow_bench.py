@@ -8,13 +8,16 @@ Run it with the pinned client (python/requirements-mlflow.txt); bench/mlflow_ben
 real `mlflow server` (and `verdict server`, when given) and runs both side by side. Everything is
 timed in this process with time.perf_counter, one request at a time, through the real
 `mlflow.MlflowClient` -- so client-side work (building and parsing protobuf messages) is included,
-the same for every server. Where that matters (c, d), a raw `requests` timing of the same HTTP call
-(bytes fetched, no parsing) is reported as well.
+the same for every server. Every row also has a raw-HTTP twin (`requests`, one loopback round trip):
+log-batch bodies serialised by the client's own code before the clock starts, search and history
+bytes fetched but not parsed. Those rows time the server; the client rows time what a user waits.
 
   (a) log_batch throughput: `--batch-calls` (50) MlflowClient.log_batch calls of 1000 metrics
-      each (10 keys x 100 steps) into one run -> calls/s, metrics/s, p50 latency per call.
+      each (10 keys x 100 steps) into one run -> calls/s, metrics/s, p50 latency per call; then the
+      same 50 calls as raw HTTP into a second run.
   (b) ingest: 100 runs x 100,000 points (1 key, 100 log_batch calls of 1000 points per run) ->
-      points/s. `--scale` multiplies the points per run (0.1 -> 10,000 points per run).
+      points/s. `--scale` multiplies the points per run (0.1 -> 10,000 points per run). Then one
+      more run of the same size as raw HTTP, into the full table.
   (c) search_runs over `--search-runs` (10,000) runs, each made by create_run + one log_batch
       (metric m ~ U(0,1) seeded, metric loss, param p, tag t): p50/p95 of
       `search_runs([exp], "metrics.m > 0.5", max_results=1000)` over `--reps` (20) repetitions,
@@ -24,9 +27,10 @@ the same for every server. Where that matters (c, d), a raw `requests` timing of
   (d) get_metric_history of `--history-points` (100,000) points of one metric: p50 over
       `--history-reps` (5) repetitions, all points checked.
 
-  (f) client floor, no server: the time the client itself needs to decode a 1000-run search_runs
-      answer and a 100,000-point history (in-memory JSON), i.e. the lower bound of any server's
-      client-measured (c) and (d) rows; compare servers on the raw-HTTP rows when near it.
+  (f) client floor, no server: the time the client itself needs to build and serialise one
+      1000-metric log_batch, and to decode a 1000-run search_runs answer and a 100,000-point
+      history (in-memory JSON), i.e. the lower bound of any server's client-measured (a)-(d) rows;
+      compare servers on the raw-HTTP rows when near it.
 
 Before (a), untimed warm-up requests (8 x log_batch, search_runs, get_metric_history) reach every
 worker process of the server. JSON on stdout: {"label", "uri", "scale", "client", "results": {"a_log_batch": {...}, ...}};
@@ -108,6 +112,16 @@ def bench(args):
         got = len(c.get_metric_history(rid, "k0"))
         if got != (n + 1) * 100:
             raise SystemExit(f"(a) k0 has {got} points, want {(n + 1) * 100}")
+        # the same calls as raw HTTP: the client's own LogBatch JSON, serialised before timing, into a
+        # second run, so only the server (and one loopback round trip) is timed
+        rid2 = c.create_run(exp).info.run_id
+        bodies = [log_batch_body(rid2, ms) for ms in calls[1:]]
+        raw, t0 = post_all(sess, uri, bodies)
+        res["a_log_batch"].update({"raw_http_p50_ms": 1000 * pct(raw, 0.5), "raw_http_p95_ms": 1000 * pct(raw, 0.95),
+                                   "raw_http_metrics_per_s": n * 1000 / t0})
+        got = len(c.get_metric_history(rid2, "k0"))
+        if got != n * 100:
+            raise SystemExit(f"(a) raw run: k0 has {got} points, want {n * 100}")
         log(f"(a) {res['a_log_batch']['calls_per_s']:.1f} calls/s")
 
     # (b) ingest 100 runs x 100,000 points ----------------------------------------------------------
@@ -129,6 +143,17 @@ def bench(args):
         got = len(c.get_metric_history(runs[-1], "train_loss"))
         if got != per_run:
             raise SystemExit(f"(b) last run has {got} points, want {per_run}")
+        # one more run of the same shape as raw HTTP (pre-serialised bodies) into the now full table:
+        # the server's own ingest rate at the end of (b)
+        rid = c.create_run(exp).info.run_id
+        bodies = [log_batch_body(rid, ms) for ms in batches_for(rid, "train_loss", per_run)]
+        raw, raw_wall = post_all(sess, uri, bodies)
+        res["b_ingest"].update({"raw_http_points": per_run, "raw_http_points_per_s": per_run / raw_wall,
+                                "raw_http_p50_ms": 1000 * pct(raw, 0.5)})
+        got = len(c.get_metric_history(rid, "train_loss"))
+        if got != per_run:
+            raise SystemExit(f"(b) raw run has {got} points, want {per_run}")
+        log(f"(b) {res['b_ingest']['points_per_s']:.0f} points/s, raw HTTP {res['b_ingest']['raw_http_points_per_s']:.0f}")
 
     # (c) search_runs over N runs -------------------------------------------------------------------
     if "c" in only:
@@ -228,6 +253,27 @@ def bench(args):
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts0 / 1000)), "results": res}
 
 
+def log_batch_body(run_id, metrics):
+    """The JSON body MlflowClient.log_batch sends (RestStore: LogBatch proto -> message_to_json)."""
+    from mlflow.protos.service_pb2 import LogBatch
+    from mlflow.utils.proto_json_utils import message_to_json
+
+    return message_to_json(LogBatch(run_id=run_id, metrics=[m.to_proto() for m in metrics]))
+
+
+def post_all(sess, uri, bodies):
+    """POSTs pre-serialised log-batch bodies one at a time; per-call latencies and the wall time."""
+    lat = []
+    t0 = time.perf_counter()
+    for b in bodies:
+        t = time.perf_counter()
+        r = sess.post(f"{uri}/api/2.0/mlflow/runs/log-batch", data=b,
+                      headers={"Content-Type": "application/json", **_auth()})
+        r.raise_for_status()
+        lat.append(time.perf_counter() - t)
+    return lat, time.perf_counter() - t0
+
+
 def client_floor(history_points, reps=3):
     """Best-of-reps time for the client to json-decode + protobuf-parse + build entities of (a) a
     search_runs answer of 1000 runs shaped like (c)'s and (b) a get-history answer of history_points
@@ -263,7 +309,13 @@ def client_floor(history_points, reps=3):
                 "inputs": {}, "outputs": {}}
 
     search = json.dumps({"runs": [run(i) for i in range(1000)], "next_page_token": "eyJvZmZzZXQiOiAxMDAwfQ=="}, indent=2)
-    return {"search_1000_runs_parse_ms": best(search, SearchRuns, "runs", Run.from_proto),
+    batch = [Metric(f"k{j % 10}", 0.5, ts, j // 10) for j in range(1000)]
+    build = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        log_batch_body("0" * 32, batch)
+        build = min(build, time.perf_counter() - t)
+    return {"log_batch_build_ms": 1000 * build,"search_1000_runs_parse_ms": best(search, SearchRuns, "runs", Run.from_proto),
             "search_bytes": len(search),
             "history_points": history_points,
             "history_parse_ms": best(hist, GetMetricHistory, "metrics", Metric.from_proto),
@@ -282,8 +334,11 @@ ROWS = [  # section, key, label, higher is better
     ("a_log_batch", "calls_per_s", "(a) log_batch, 1000 metrics/call: calls/s", True),
     ("a_log_batch", "metrics_per_s", "(a) log_batch: metrics/s", True),
     ("a_log_batch", "p50_ms", "(a) log_batch: p50 ms/call", False),
+    ("a_log_batch", "raw_http_p50_ms", "(a) same calls, raw HTTP (client's JSON pre-serialised): p50 ms/call", False),
+    ("a_log_batch", "raw_http_metrics_per_s", "(a) raw HTTP: metrics/s", True),
     ("b_ingest", "points_per_s", "(b) ingest {runs} runs × {points_per_run:,} points: points/s", True),
     ("b_ingest", "seconds", "(b) ingest: total s", False),
+    ("b_ingest", "raw_http_points_per_s", "(b) one more run of {points_per_run:,} points after them, raw HTTP: points/s", True),
     ("c_search_runs", "p50_ms", "(c) search_runs over {runs:,} runs, `{filter}`, max_results 1000: p50 ms", False),
     ("c_search_runs", "p95_ms", "(c) search_runs: p95 ms", False),
     ("c_search_runs", "raw_http_p50_ms", "(c) same request, raw HTTP (no client parsing): p50 ms", False),
@@ -291,6 +346,7 @@ ROWS = [  # section, key, label, higher is better
     ("c_search_runs", "setup_runs_per_s", "(c) setup, create_run + log_batch: runs/s", True),
     ("d_metric_history", "p50_ms", "(d) get_metric_history, {points:,} points: p50 ms", False),
     ("d_metric_history", "raw_http_p50_ms", "(d) same request, raw HTTP: p50 ms", False),
+    ("f_client_floor", "log_batch_build_ms", "(f) client floor: building + serialising one 1000-metric log_batch, ms", False),
     ("f_client_floor", "search_1000_runs_parse_ms", "(f) client floor: parsing a 1000-run search answer, ms", False),
     ("f_client_floor", "history_parse_ms", "(f) client floor: parsing a {history_points:,}-point history, ms", False),
 ]

@@ -16,6 +16,9 @@
 #                    server --store sqlite:///{tmp}/verdict.db --artifacts {tmp}/artifacts --host 127.0.0.1 --port {port})
 #   MLFLOW_SERVER_ARGS   arguments after `mlflow` (default: server --backend-store-uri sqlite:///{tmp}/mlflow.db
 #                    --artifacts-destination {tmp}/artifacts --host 127.0.0.1 --port {port}; 4 uvicorn workers)
+#   VERDICT_PG_URL   when set (and a verdict binary is given), a third column: `verdict server --store
+#                    $VERDICT_PG_URL` (PostgreSQL). Run the script under `PG_DURABLE=1 bash scripts/pg.sh`
+#                    and pass VERDICT_PG_URL='$VERDICT_TEST_PG_URL' to get a fresh, fsync=on server for it.
 #   MLFLOW_CLIENT_VENV / MLFLOW_SERVER_VENV  venvs (default .venv-mlflow / .venv-mlflow-server), created from
 #                    python/requirements-mlflow.txt / python/requirements-mlflow-server.txt when missing
 #   OUT              where the JSON results go (default bench-data/mlflow, git-ignored)
@@ -64,6 +67,11 @@ if [[ -n "$VERDICT" ]]; then
   read -r -a verdict_args <<< "${VERDICT_SERVER_ARGS:-$default_verdict_args}"
   run_one verdict "$VERDICT" "${verdict_args[@]}"
   files+=("$OUT/verdict.json")  # ratios are relative to the first file, mlflow
+  if [[ -n "${VERDICT_PG_URL:-}" ]]; then
+    run_one verdict-pg "$VERDICT" server --store "$VERDICT_PG_URL" --artifacts '{tmp}/artifacts' \
+      --host 127.0.0.1 --port '{port}'
+    files+=("$OUT/verdict-pg.json")
+  fi
 fi
 
 "$CLIENT_VENV/bin/python" bench/mlflow_bench.py --report "${files[@]}"

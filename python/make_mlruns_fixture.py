@@ -7,7 +7,7 @@ OUT_DIR gets `mlruns/` (the tree) and `expected.json` (runs with params/metrics/
 metric histories, logged models and the registry as `MlflowClient` sees them on the same file
 store). The test imports the tree into the Verdict store and compares with `expected.json`.
 
-Uses the pinned client of python/requirements-store.txt (mlflow-skinny==3.17.2) plus pandas (for
+Uses the pinned client of python/requirements-mlflow.txt (mlflow-skinny==3.17.2) plus pandas (for
 `pyfunc.log_model`). The FileStore is in maintenance mode since MLflow 3.13 and only opens with
 MLFLOW_ALLOW_FILE_STORE=true, which this script sets.
 

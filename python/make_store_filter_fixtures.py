@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Generate crates/verdict-store/tests/fixtures/search_runs.json with MLflow's own search code.
 
-Run with a venv that has python/requirements-store.txt (mlflow-skinny, pinned):
+Run with a venv that has python/requirements-mlflow.txt (mlflow-skinny, pinned):
 
     /path/to/venv/bin/python python/make_store_filter_fixtures.py [--out DIR]
 

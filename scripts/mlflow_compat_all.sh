@@ -10,12 +10,12 @@
 # Without VERDICT_TEST_PG_URL the PostgreSQL half fails (run it inside scripts/pg.sh), unless
 # VERDICT_TEST_PG_OPTIONAL=1 says skipping it is fine — the same rule as the store conformance suite.
 # VERDICT_BINARY defaults to target/debug/verdict, built here with `cargo build -p verdict --locked`.
-# The client venv is $MLFLOW_CLIENT_VENV (default .venv-mlflow-client: not .venv-mlflow, which
-# scripts/test.sh fills from python/requirements-store.txt without pandas).
+# The client venv is $MLFLOW_CLIENT_VENV (default .venv-mlflow, the one venv of the pinned MLflow
+# client stack that scripts/test.sh and bench/mlflow_bench.sh use too).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export MLFLOW_CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow-client}"
+export MLFLOW_CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow}"
 
 # scripts/mlflow_lib.sh waits for the server with curl; a bare Debian image may lack it.
 if ! command -v curl >/dev/null 2>&1; then

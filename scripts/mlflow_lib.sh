@@ -1,6 +1,6 @@
 # Shell helpers shared by scripts/mlflow_compat.sh and bench/mlflow_bench.sh (source it, don't run it).
 #
-#   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless PACKAGE is at its pinned version
+#   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless every pin of REQUIREMENTS is installed
 #   start_server TMP CMD...                run CMD ({port}, {tmp} substituted) in its own process group on a
 #                                          free port; sets SERVER_PID, SERVER_URL; log in TMP/server.log;
 #                                          waits for GET /health (MLFLOW_START_TIMEOUT s, default 120)
@@ -11,13 +11,22 @@ pinned_version() { # requirements file, package
   sed -n "s/^$2==//p" "$1" | head -1
 }
 
-ensure_venv() { # venv dir, requirements file, package that must be at its pinned version
+ensure_venv() { # venv dir, requirements file, package named in the message
+  # Creates or refreshes the venv unless every `name==version` pin of the requirements file is
+  # installed at exactly that version (so one venv can serve every script that asks for it).
   local venv="$1" req="$2" pkg="$3" want
   want="$(pinned_version "$req" "$pkg")"
-  if ! "$venv/bin/python" - "$pkg" "$want" 2>/dev/null <<'EOF'
-import sys
-from importlib.metadata import version
-sys.exit(0 if version(sys.argv[1]) == sys.argv[2] else 1)
+  if ! "$venv/bin/python" - "$req" 2>/dev/null <<'EOF'
+import re, sys
+from importlib.metadata import PackageNotFoundError, version
+for line in open(sys.argv[1]):
+    m = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
+    if m:
+        try:
+            if version(m[1]) != m[2]:
+                sys.exit(1)
+        except PackageNotFoundError:
+            sys.exit(1)
 EOF
   then
     echo "== creating $venv from $req ($pkg==$want, PyPI)" >&2

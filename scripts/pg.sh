@@ -13,7 +13,9 @@
 #    and exits with the command's status.
 #
 # The tests create one database per test case on this server and drop it afterwards.
-# The server runs with fsync=off: it only holds test data that is thrown away.
+# The server runs with fsync=off: it only holds test data that is thrown away. PG_DURABLE=1 keeps
+# PostgreSQL's durable defaults (fsync=on, full_page_writes=on) instead, for benchmarks that must
+# compare acknowledged-and-synced writes with SQLite's synchronous=FULL (bench/mlflow_bench.sh).
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
@@ -69,12 +71,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+DURABILITY="-c fsync=off -c full_page_writes=off"
+if [ "${PG_DURABLE:-0}" = 1 ]; then
+  DURABILITY="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+fi
+
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U verdict -A trust -E UTF8 --locale=C.UTF-8 \
   --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; exit 1; }
 if ! "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PG_DIR -c fsync=off -c full_page_writes=off -c max_connections=200" \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PG_DIR $DURABILITY -c max_connections=200" \
   start >/dev/null; then
   cat "$PG_DIR/server.log" >&2
   exit 1

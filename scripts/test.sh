@@ -4,14 +4,13 @@
 #  2. regenerates the scikit-learn parity fixtures and checks they equal the committed ones (numbers
 #     to 1e-9 relative, python/fixtures_match.py), so every expected value in the tests provably
 #     comes from the reference library;
-#  3. a second venv with the pinned MLflow client (python/requirements-store.txt) regenerates the
-#     store's search fixtures from MLflow's own search code;
-#  4. a third venv (python/requirements-mlruns.txt) writes a fresh MLflow FileStore for the
-#     `verdict import mlruns` test;
-#  5. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
+#  3. one venv with the pinned MLflow client stack (python/requirements-mlflow.txt: mlflow-skinny +
+#     pandas) regenerates the store's search fixtures from MLflow's own search code and writes a
+#     fresh MLflow FileStore for the `verdict import mlruns` test;
+#  4. the whole Rust test suite with cargo-nextest (cargo test when nextest is missing), inside
 #     scripts/pg.sh, which installs (if needed) and starts a throwaway PostgreSQL server and sets
 #     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite;
-#  5. the real MLflow client (pinned mlflow-skinny + pandas, a venv from PyPI) runs
+#  5. the real MLflow client (the same venv) runs
 #     python/mlflow_workload.py against `verdict server` on SQLite and on PostgreSQL, with auth
 #     (scripts/mlflow_compat_all.sh inside scripts/pg.sh).
 set -euo pipefail
@@ -44,25 +43,21 @@ check_fixtures() { # generator, committed directory, extra generator flags…
 check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/parity
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
 
+# One venv holds the pinned MLflow client for everything below (search fixtures, the FileStore
+# written for the import test, the real-client workload); scripts/mlflow_lib.sh recreates it unless
+# every pin of the requirements file is installed.
+# shellcheck source=scripts/mlflow_lib.sh
+source scripts/mlflow_lib.sh
 MLFLOW_VENV="${VERDICT_MLFLOW_VENV:-.venv-mlflow}"
-if ! "$MLFLOW_VENV/bin/python" -c 'import mlflow.utils.search_utils' 2>/dev/null; then
-  echo "== creating $MLFLOW_VENV with the pinned MLflow client"
-  python3 -m venv "$MLFLOW_VENV"
-  "$MLFLOW_VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-store.txt
-fi
+ensure_venv "$MLFLOW_VENV" python/requirements-mlflow.txt mlflow-skinny
+export MLFLOW_CLIENT_VENV="$(cd "$MLFLOW_VENV" && pwd)"
 FIXTURE_PYTHON="$(cd "$MLFLOW_VENV" && pwd)/bin/python" \
   check_fixtures python/make_store_filter_fixtures.py crates/verdict-store/tests/fixtures
 
 # The importer's fixture (`verdict import mlruns`) has random ids and clock times, so it cannot be
 # reproduced byte for byte; instead the pinned client writes a fresh FileStore and the import test
 # checks the importer against it too (VERDICT_MLRUNS_FRESH), besides the committed copy.
-MLRUNS_VENV="${VERDICT_MLRUNS_VENV:-.venv-mlruns}"
-if ! "$MLRUNS_VENV/bin/python" -c 'import mlflow, pandas' 2>/dev/null; then
-  echo "== creating $MLRUNS_VENV with the pinned MLflow client and pandas"
-  python3 -m venv "$MLRUNS_VENV"
-  "$MLRUNS_VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-mlruns.txt
-fi
-"$MLRUNS_VENV/bin/python" python/make_mlruns_fixture.py "$tmp/mlruns-fresh" >/dev/null 2>&1
+"$MLFLOW_VENV/bin/python" python/make_mlruns_fixture.py "$tmp/mlruns-fresh" >/dev/null 2>&1
 export VERDICT_MLRUNS_FRESH="$tmp/mlruns-fresh"
 echo "$VERDICT_MLRUNS_FRESH: a FileStore just written by mlflow-skinny for the import test"
 
