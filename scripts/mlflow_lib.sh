@@ -1,4 +1,5 @@
-# Shell helpers shared by scripts/mlflow_compat.sh and bench/mlflow_bench.sh (source it, don't run it).
+# Shell helpers shared by scripts/test.sh, scripts/mlflow_compat.sh, bench/mlflow_bench.sh and
+# bench/pg_search_probe.sh (source it, don't run it).
 #
 #   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless every pin of REQUIREMENTS is installed
 #   start_server TMP CMD...                run CMD ({port}, {tmp} substituted) in its own process group on a

@@ -16,12 +16,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Every venv below is created (or refreshed) by one rule, scripts/mlflow_lib.sh's ensure_venv: from
+# PyPI, unless every `name==version` pin of its requirements file is already installed.
+# shellcheck source=scripts/mlflow_lib.sh
+source scripts/mlflow_lib.sh
 VENV="${VERDICT_VENV:-.venv}"
-if ! "$VENV/bin/python" -c 'import sklearn, pandas, pyarrow, scipy, statsmodels' 2>/dev/null; then
-  echo "== creating $VENV with the pinned reference stack"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r python/requirements.txt
-fi
+ensure_venv "$VENV" python/requirements.txt scikit-learn
 export VERDICT_PYTHON="$PWD/$VENV/bin/python"
 
 echo "== regenerating the reference fixtures and comparing with the committed ones"
@@ -44,10 +44,7 @@ check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/pari
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
 
 # One venv holds the pinned MLflow client for everything below (search fixtures, the FileStore
-# written for the import test, the real-client workload); scripts/mlflow_lib.sh recreates it unless
-# every pin of the requirements file is installed.
-# shellcheck source=scripts/mlflow_lib.sh
-source scripts/mlflow_lib.sh
+# written for the import test, the real-client workload).
 MLFLOW_VENV="${VERDICT_MLFLOW_VENV:-.venv-mlflow}"
 ensure_venv "$MLFLOW_VENV" python/requirements-mlflow.txt mlflow-skinny
 export MLFLOW_CLIENT_VENV="$(cd "$MLFLOW_VENV" && pwd)"
