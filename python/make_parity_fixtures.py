@@ -51,6 +51,15 @@ def write_expected(out: Path, name: str, file: str, args: list[str], expected: d
     (out / f"{name}.expected.json").write_text(text, encoding="utf-8")
 
 
+def sum_left_to_right(row) -> float:
+    """A row sum in class order, one addition at a time (as verdict sums; NumPy's pairwise sum can
+    differ in the last bit)."""
+    s = 0.0
+    for x in row:
+        s += float(x)
+    return s
+
+
 def prob_cols(df, classes, prefix="prob_"):
     return np.column_stack([df[f"{prefix}{c}"].to_numpy(dtype=np.float64) for c in classes])
 
@@ -152,6 +161,24 @@ def digits(out: Path):
     R.write_csv(out / f, cols)
     df = R.read_back(out / f)
     write_expected(out, "digits_lr", f, [], R.multiclass_expected(df["label"], proba=prob_cols(df, classes)))
+
+    # probabilities rounded to 6 decimals (as examples/digits.csv): row sums such as 1.000002 are
+    # inside NumPy's allclose(1, s), the rule of roc_auc_score; verdict divides each such row by its
+    # sum (left to right in class order), so the expected values are sklearn's on those rows.
+    f = "digits_lr_rounded.csv"
+    cols = {"id": ids, "label": y, **{f"prob_{c}": np.round(P[:, j], 6) for j, c in enumerate(classes)}}
+    R.write_csv(out / f, cols)
+    df = R.read_back(out / f)
+    Pr = prob_cols(df, classes)
+    sums = np.array([sum_left_to_right(row) for row in Pr])
+    assert np.allclose(1, sums), "rounded rows must pass roc_auc_score's own check"
+    dev = np.abs(sums - 1.0)
+    moved = dev > 1e-9
+    exp = R.multiclass_expected(df["label"], proba=Pr / sums[:, None])
+    exp["normalized"] = {"rows": int(moved.sum()), "max_deviation": float(dev[moved].max())}
+    write_expected(out, "digits_lr_rounded", f, [], exp,
+                   notes="rows with |sum - 1| > 1e-9 (sum left to right) are divided by their sum; "
+                         "expected metrics are scikit-learn's on the divided rows")
 
     # random forest: probabilities are multiples of 1/25, many exact 0.0 ties inside the top-k
     rf = RandomForestClassifier(n_estimators=25, random_state=0)

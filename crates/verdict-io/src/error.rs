@@ -106,6 +106,12 @@ pub enum ReadError {
         /// The cause.
         source: std::io::Error,
     },
+    /// Standard input (`-`) was given without a format.
+    #[error(
+        "<stdin>: standard input has no file name to tell its format: give it explicitly \
+         (--input-format csv, parquet or jsonl)"
+    )]
+    StdinFormat,
     /// The extension does not say which format the file is in.
     #[error(
         "{}: unknown file format (expected a .csv, .tsv, .txt, .parquet, .pq, .jsonl, .ndjson or .json file, or an explicit format)",

@@ -26,10 +26,12 @@ pub use embeddings::read_embedding_column;
 pub use error::{Location, Position, PredictionError, ReadError};
 pub use npy::{Cell, EmbeddingError, EmbeddingMatrix, read_npy};
 pub use predictions::{
-    ColumnNames, Inputs, PredictionOptions, PredictionSet, Scores, Task, fingerprint,
-    load_predictions, predictions_from_table,
+    ColumnNames, Inputs, Normalized, PredictionOptions, PredictionSet, ROW_SUM_ROUNDING, Scores,
+    Task, fingerprint, load_predictions, predictions_from_table, row_sum_tolerance,
 };
-pub use table::{Column, Format, Locator, ReadOptions, Table, Values, read_table};
+pub use table::{
+    Column, Format, Locator, ReadOptions, STDIN, STDIN_NAME, Table, Values, read_table,
+};
 pub use trec::{
     JsonPos, Qrels, RankingError, RankingFormat, Run, ranx_order, read_qrels, read_run,
 };

@@ -30,6 +30,18 @@
 //! binary for at most 2 classes, else multi-class. [`PredictionOptions::task`] overrides the inference
 //! where the data allow it. The positive class defaults to the greater class (scikit-learn's
 //! `pos_label=1` for {0, 1}); [`PredictionOptions::positive`] names another one.
+//!
+//! # Probability rows
+//! A row of `prob_*` values must sum to 1 within scikit-learn's tolerance: `roc_auc_score` refuses
+//! multi-class scores unless `np.allclose(1, row_sum)`, i.e. `|1 − s| ≤ 1e-8 + 1e-5·|s|`
+//! ([`row_sum_tolerance`]). The sum is taken left to right in class order. Files written with
+//! rounded probabilities (six decimals: sums such as 1.000002) pass; a row further off is an error
+//! that names `--normalize`. A row inside the tolerance whose sum differs from 1 by more than
+//! [`ROW_SUM_ROUNDING`] (the rounding noise of an f64 sum, which is left alone) is divided by its
+//! sum, so every metric sees a probability distribution; how many rows were divided and the
+//! largest deviation `|s − 1|` are kept in [`PredictionSet::normalized`] and every report says so.
+//! With [`PredictionOptions::normalize`] every row is divided by its sum (which must be positive)
+//! and counted the same way.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -122,6 +134,25 @@ pub enum Scores {
     },
 }
 
+/// Row sums closer to 1 than this are f64 rounding of a k-term sum and are left as they are.
+pub const ROW_SUM_ROUNDING: f64 = 1e-9;
+
+/// The largest `|1 − s|` accepted for a probability row summing to `s`: NumPy's `allclose(1, s)`
+/// with its defaults (`atol = 1e-8`, `rtol = 1e-5`, relative to `s`), the check scikit-learn's
+/// `roc_auc_score` applies to multi-class scores.
+pub fn row_sum_tolerance(s: f64) -> f64 {
+    1e-8 + 1e-5 * s.abs()
+}
+
+/// Probability rows that were divided by their sum (see the module docs).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Normalized {
+    /// How many rows were divided by their sum.
+    pub rows: usize,
+    /// The largest `|s − 1|` among them (0 when `rows` is 0).
+    pub max_deviation: f64,
+}
+
 /// Which columns the predictions came from (for the report's `inputs` field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inputs {
@@ -172,6 +203,8 @@ pub struct PredictionSet {
     pub group_column: Option<String>,
     /// Kept metadata columns as text (a null is the empty string), in [`PredictionOptions::keep`] order.
     pub meta: Vec<(String, Vec<String>)>,
+    /// Probability rows divided by their sum (none for other inputs).
+    pub normalized: Normalized,
 }
 
 impl PredictionSet {
@@ -690,6 +723,7 @@ pub fn predictions_from_table(
     };
 
     // Scores.
+    let mut normalized = Normalized::default();
     let (scores, inputs) = match source {
         Source::Score(col) => (
             Scores::Binary {
@@ -744,25 +778,32 @@ pub fn predictions_from_table(
                     continue;
                 }
                 let sum: f64 = row.iter().sum();
-                if opts.normalize {
-                    if sum <= 0.0 {
-                        return Err(invalid(
-                            table,
-                            i,
-                            &all,
-                            "probabilities with a positive sum to normalize",
-                            "a sum of 0".to_owned(),
-                        ));
-                    }
-                    row.iter_mut().for_each(|x| *x /= sum);
-                } else if (sum - 1.0).abs() > 1e-6 {
+                if opts.normalize && sum <= 0.0 {
                     return Err(invalid(
                         table,
                         i,
                         &all,
-                        "probabilities summing to 1 (within 1e-6; normalize divides by the sum)",
+                        "probabilities with a positive sum to normalize",
+                        "a sum of 0".to_owned(),
+                    ));
+                }
+                let deviation = (sum - 1.0).abs();
+                if !opts.normalize && deviation > row_sum_tolerance(sum) {
+                    return Err(invalid(
+                        table,
+                        i,
+                        &all,
+                        "probabilities summing to 1 (|1 - sum| <= 1e-8 + 1e-5 * sum, as \
+                         scikit-learn's np.allclose; --normalize divides each row by its sum)",
                         format!("a sum of {}", py_repr(sum)),
                     ));
+                }
+                if deviation > ROW_SUM_ROUNDING {
+                    row.iter_mut().for_each(|x| *x /= sum);
+                    normalized.rows += 1;
+                    normalized.max_deviation = normalized.max_deviation.max(deviation);
+                } else if opts.normalize {
+                    row.iter_mut().for_each(|x| *x /= sum);
                 }
             }
             let scores = match (task, inputs) {
@@ -834,6 +875,7 @@ pub fn predictions_from_table(
         groups,
         group_column,
         meta,
+        normalized,
     })
 }
 

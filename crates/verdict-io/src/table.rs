@@ -284,7 +284,8 @@ impl Table {
     }
 }
 
-/// Read `path` into a [`Table`].
+/// Read `path` into a [`Table`]; the path `-` ([`STDIN`]) reads standard input, which needs an
+/// explicit [`ReadOptions::format`].
 ///
 /// # Errors
 /// [`ReadError`] when the file is missing or unreadable, its format is unknown, a CSV record has the
@@ -308,19 +309,35 @@ pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<Table, ReadError> {
     Ok(table)
 }
 
+/// The path that means standard input, as in most command-line tools.
+pub const STDIN: &str = "-";
+/// How standard input is named in messages and reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// Read only the columns `select` accepts (names it rejects are skipped without error).
 pub(crate) fn read_selected(
     path: &Path,
     opts: &ReadOptions,
     select: &dyn Fn(&str) -> bool,
 ) -> Result<Table, ReadError> {
-    let format = opts
-        .format
-        .or_else(|| Format::from_path(path))
-        .ok_or_else(|| ReadError::UnknownFormat {
-            path: path.to_path_buf(),
-        })?;
-    let file = open(path)?;
+    let (path, file, format) = if path == Path::new(STDIN) {
+        // Standard input: spooled to an anonymous temporary file (Parquet needs to seek), and
+        // named `<stdin>` in every message. Without a file name the format must be given.
+        let shown = Path::new(STDIN_NAME);
+        let format = opts.format.ok_or(ReadError::StdinFormat)?;
+        let mut file = tempfile::tempfile().map_err(|e| io_error(shown, e))?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| io_error(shown, e))?;
+        std::io::Seek::rewind(&mut file).map_err(|e| io_error(shown, e))?;
+        (shown, file, format)
+    } else {
+        let format = opts
+            .format
+            .or_else(|| Format::from_path(path))
+            .ok_or_else(|| ReadError::UnknownFormat {
+                path: path.to_path_buf(),
+            })?;
+        (path, open(path)?, format)
+    };
     let parts = match format {
         Format::Csv => csv::read(path, file, opts.delimiter, select)?,
         Format::Jsonl => jsonl::read(path, file, select)?,

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use verdict_io::{
-    Format, Inputs, Locator, Position, PredictionError, PredictionOptions, PredictionSet,
-    ReadError, ReadOptions, Scores, Task, Values, fingerprint, load_predictions, read_table,
+    Format, Inputs, Locator, Normalized, Position, PredictionError, PredictionOptions,
+    PredictionSet, ReadError, ReadOptions, Scores, Task, Values, fingerprint, load_predictions,
+    read_table, row_sum_tolerance,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -293,6 +294,25 @@ fn jsonl_blank_lines_missing_keys_and_mixed_types() {
     assert_eq!(t.locator.position(2), Position::Line(4));
 }
 
+#[test]
+fn jsonl_skips_a_utf8_bom_like_csv() {
+    let body = "{\"label\": 1, \"score\": 0.5}\n{\"label\": 0, \"score\": 0.25}\n";
+    let plain = read_table(&file("p.jsonl", body), &ReadOptions::default()).unwrap();
+    let bom = read_table(
+        &file("p.jsonl", &format!("\u{feff}{body}")),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(bom.all_columns, ["label", "score"]);
+    assert_eq!(bom.columns, plain.columns);
+    // Only a leading mark is skipped: one inside the file is still an error with its line.
+    let inner = file("p.jsonl", &format!("{body}\u{feff}{body}"));
+    let e = read_table(&inner, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with(&format!("{}:3:", inner.display())), "{e}");
+}
+
 // ------------------------------------------------------------------------------------ predictions
 
 #[test]
@@ -501,6 +521,52 @@ fn class_order_follows_sklearn() {
     );
 }
 
+/// The row-sum rule is NumPy's `allclose(1, s)` (rtol 1e-5 relative to `s`, atol 1e-8): the sums
+/// below are the ones on either side of that bound, as `np.isclose(1, s)` decides them.
+#[test]
+fn row_sums_within_numpys_allclose_are_accepted_and_normalised() {
+    // Six-decimal rounding, as examples/digits.csv: sums 1.000002 and 0.999997.
+    let path = file(
+        "r.csv",
+        "label,prob_0,prob_1,prob_2\n0,0.333334,0.333334,0.333334\n1,0.2,0.5,0.299997\n2,0.2,0.3,0.5\n",
+    );
+    let set = load(&path).unwrap();
+    let Scores::Probabilities { probs } = &set.scores else {
+        panic!("probabilities expected")
+    };
+    for row in probs.chunks_exact(3) {
+        assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-15, "{row:?}");
+    }
+    assert_eq!(set.normalized.rows, 2);
+    assert!((set.normalized.max_deviation - 3e-6).abs() < 1e-12);
+    // The boundary: 1 + 1.00001e-5 is inside np.allclose (|1 - s| <= 1e-8 + 1e-5 * s), 1 + 1.003e-5
+    // is not (numpy: np.isclose(1, 1.00001001) == True, np.isclose(1, 1.00001003) == False).
+    assert!(1.00001001f64 - 1.0 <= row_sum_tolerance(1.00001001));
+    assert!(1.00001003f64 - 1.0 > row_sum_tolerance(1.00001003));
+    let inside = file(
+        "i.csv",
+        "label,prob_0,prob_1,prob_2\n0,0.5,0.3,0.20001001\n",
+    );
+    assert_eq!(load(&inside).unwrap().normalized.rows, 1);
+    let outside = file(
+        "o.csv",
+        "label,prob_0,prob_1,prob_2\n0,0.5,0.3,0.20001003\n",
+    );
+    let e = err(&outside);
+    assert!(
+        e.contains("--normalize") && e.starts_with(&format!("{}:2:", d(&outside))),
+        "{e}"
+    );
+    // Rounding noise of an exact f64 sum is left alone and not reported.
+    let exact = file("x.csv", "label,prob_0,prob_1,prob_2\n0,0.1,0.2,0.7\n");
+    let set = load(&exact).unwrap();
+    assert_eq!(set.normalized, Normalized::default());
+    let Scores::Probabilities { probs } = &set.scores else {
+        panic!("probabilities expected")
+    };
+    assert_eq!(probs, &[0.1, 0.2, 0.7]);
+}
+
 #[test]
 fn normalize_divides_by_the_row_sum() {
     let path = file(
@@ -661,7 +727,7 @@ fn error_probabilities() {
     assert_eq!(
         err(&path),
         format!(
-            "{}:3: column \"prob_*\": expected probabilities summing to 1 (within 1e-6; normalize divides by the sum), found a sum of 0.8999999999999999",
+            "{}:3: column \"prob_*\": expected probabilities summing to 1 (|1 - sum| <= 1e-8 + 1e-5 * sum, as scikit-learn's np.allclose; --normalize divides each row by its sum), found a sum of 0.8999999999999999",
             d(&path)
         )
     );

@@ -224,6 +224,45 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
     }
 }
 
+/// The task and what the model gave, e.g. `multiclass (probabilities)`; `task` and `inputs` are
+/// the JSON document's names (`binary`/`multiclass`; `scores`, `probabilities`, `logits`,
+/// `predictions`), which stay English in the JSON.
+pub fn task(lang: Lang, task: &str, inputs: &str) -> String {
+    match lang {
+        Lang::En => format!("{task} ({inputs})"),
+        Lang::Ko => {
+            let task = match task {
+                "binary" => "이진 분류",
+                "multiclass" => "다중 클래스 분류",
+                other => other,
+            };
+            let inputs = match inputs {
+                "scores" => "점수",
+                "probabilities" => "확률",
+                "logits" => "로짓",
+                "predictions" => "예측 레이블",
+                other => other,
+            };
+            format!("{task} ({inputs})")
+        }
+    }
+}
+
+/// The line saying that probability rows were divided by their sum (see [`crate::Normalization`]).
+pub fn normalized(lang: Lang, nz: crate::Normalization, n: usize) -> String {
+    let dev = format!("{:.1e}", nz.max_deviation);
+    match lang {
+        Lang::En => format!(
+            "Normalised: {} of {n} probability rows did not sum to 1 (largest |sum − 1| = {dev}) and were divided by their sum",
+            nz.rows
+        ),
+        Lang::Ko => format!(
+            "정규화: 확률 행 {n}개 중 {}개의 합이 1이 아니어서(최대 |합 − 1| = {dev}) 각 행을 그 합으로 나눔",
+            nz.rows
+        ),
+    }
+}
+
 /// Describes the bootstrap in one line.
 pub fn bootstrap_line(
     lang: Lang,

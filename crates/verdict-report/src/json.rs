@@ -137,6 +137,13 @@ pub fn render(rep: &EvalReport) -> String {
         m.insert("positive".into(), json!(r.classes[p]));
     }
     m.insert("inputs".into(), json!(rep.inputs));
+    m.insert(
+        "normalized".into(),
+        match rep.normalized {
+            Some(n) => json!({"rows": n.rows, "max_deviation": num(n.max_deviation)}),
+            None => Value::Null,
+        },
+    );
     m.insert("fingerprint".into(), json!(rep.fingerprint));
     m.insert(
         "groups".into(),

@@ -44,6 +44,18 @@ pub struct EvalReport {
     pub grouped: Vec<GroupedClasses>,
     /// Per-slice evaluations from `--by`.
     pub slices: Option<Slices>,
+    /// Probability rows the reader divided by their sum, when there were any.
+    pub normalized: Option<Normalization>,
+}
+
+/// Probability rows that did not sum to 1 and were divided by their sum (`verdict-io`'s rule:
+/// within NumPy's `allclose` tolerance, or any row under `--normalize`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Normalization {
+    /// How many rows were divided by their sum.
+    pub rows: usize,
+    /// The largest `|sum − 1|` among them.
+    pub max_deviation: f64,
 }
 
 /// A collapsed binary problem ("defect" = several classes).
@@ -77,11 +89,48 @@ impl EvalReport {
     }
 }
 
+/// Formats a threshold for text and Markdown: 4 decimals like the metrics beside it, but never
+/// rounded to a value that hides its size: below 0.001 in magnitude (the degenerate "optimal
+/// threshold" of 0.0001) it keeps 4 significant digits in scientific notation. Integral margins
+/// print as integers. JSON keeps the exact value.
+pub(crate) fn fmt_threshold(v: f64) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "—".into()
+        } else {
+            format!("{v}")
+        };
+    }
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else if v.abs() < 1e-3 || v.abs() >= 1e6 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 /// Formats a metric value with 4 decimals; `—` when undefined.
 pub(crate) fn fmt4(v: f64) -> String {
     if v.is_finite() {
         format!("{v:.4}")
     } else {
         "—".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_threshold;
+
+    #[test]
+    fn thresholds_keep_four_decimals_or_their_magnitude() {
+        assert_eq!(fmt_threshold(0.5192705000801757), "0.5193");
+        assert_eq!(fmt_threshold(0.5), "0.5000");
+        assert_eq!(fmt_threshold(0.000123456), "1.235e-4");
+        assert_eq!(fmt_threshold(-2.0), "-2");
+        assert_eq!(fmt_threshold(1234567.5), "1.235e6");
+        assert_eq!(fmt_threshold(f64::INFINITY), "inf");
+        assert_eq!(fmt_threshold(f64::NAN), "—");
     }
 }

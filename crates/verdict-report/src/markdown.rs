@@ -9,6 +9,22 @@ pub fn render(rep: &EvalReport, lang: Lang) -> String {
     render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang))
 }
 
+/// Renders an evaluation as Markdown followed by a section of images, `(title, file)` each, for
+/// plots written next to the report (`verdict eval --out-dir`).
+pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(&str, &str)]) -> String {
+    let mut sections = eval_sections(rep, lang);
+    if !plots.is_empty() {
+        sections.push(crate::sections::Section {
+            title: t(lang, Phrase::Plots).into(),
+            blocks: plots
+                .iter()
+                .map(|(title, file)| Block::Line(format!("![{title}]({file})")))
+                .collect(),
+        });
+    }
+    render_sections(t(lang, Phrase::Title), &sections)
+}
+
 /// A titled document of sections as Markdown.
 pub(crate) fn render_sections(title: &str, sections: &[crate::sections::Section]) -> String {
     let mut s = format!("# {title}\n");

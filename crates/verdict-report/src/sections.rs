@@ -3,7 +3,7 @@
 
 use crate::i18n::{self, Lang, Phrase, t};
 use crate::table::Table;
-use crate::{EvalReport, fmt4};
+use crate::{EvalReport, fmt_threshold, fmt4};
 use verdict_core::eval::EvalResult;
 
 pub(crate) enum Block {
@@ -125,7 +125,7 @@ fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
             let c = &nt.choice;
             tb.row(vec![
                 rule,
-                format!("{}", c.threshold),
+                fmt_threshold(c.threshold),
                 fmt4(c.precision),
                 fmt4(c.recall),
                 fmt4(c.f1),
@@ -214,10 +214,9 @@ pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
     let mut head = vec![
         Block::Line(format!("{}: `{}`", t(lang, Phrase::File), rep.source)),
         Block::Line(format!(
-            "{}: {} ({})",
+            "{}: {}",
             t(lang, Phrase::Task),
-            rep.task(),
-            rep.inputs
+            i18n::task(lang, rep.task(), rep.inputs)
         )),
         Block::Line(format!("{}: {}", t(lang, Phrase::Samples), r.n)),
         Block::Line(format!(
@@ -234,7 +233,14 @@ pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
         )));
     }
     if let Some(th) = r.threshold {
-        head.push(Block::Line(format!("{}: {th}", t(lang, Phrase::Threshold))));
+        head.push(Block::Line(format!(
+            "{}: {}",
+            t(lang, Phrase::Threshold),
+            fmt_threshold(th)
+        )));
+    }
+    if let Some(nz) = rep.normalized {
+        head.push(Block::Line(i18n::normalized(lang, nz, r.n)));
     }
     head.extend(provenance(
         lang,

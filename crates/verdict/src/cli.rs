@@ -370,7 +370,7 @@ pub(crate) struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvalArgs {
-    /// The predictions file.
+    /// The predictions file; `-` reads standard input (then --input-format is required).
     pub(crate) file: PathBuf,
     #[command(flatten)]
     pub(crate) input: InputArgs,
@@ -390,6 +390,10 @@ pub(crate) struct EvalArgs {
     /// Repeat the evaluation for each value of this metadata column.
     #[arg(long)]
     pub(crate) by: Option<String>,
+    /// Also write report.md (in --lang), eval.json and the plots (roc.svg and pr.svg for binary
+    /// scores, reliability.svg when the scores are probabilities) into this directory.
+    #[arg(long)]
+    pub(crate) out_dir: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) ledger: EvalLedgerArgs,
 }

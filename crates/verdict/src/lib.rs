@@ -41,8 +41,68 @@ pub fn run() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The error's whole chain on one line, `context: cause: cause`, without repeating a cause that
+/// the message before it already ends with: library errors such as `ReadError::Io` show their
+/// source in their own message (so they read well alone) and also return it as `source()`, which
+/// `{:#}` would print a second time ("Address already in use (os error 98): Address already in use
+/// (os error 98)").
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message;
+
+    /// Shaped as `ReadError::Io`: the source in the message and as `source()`.
+    #[derive(Debug)]
+    struct WithSource {
+        path: String,
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for WithSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{}: {}", self.path, self.source)
+        }
+    }
+
+    impl std::error::Error for WithSource {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::AddrInUse, "Address already in use");
+        let e = anyhow::Error::new(WithSource {
+            path: "x.csv".into(),
+            source: io,
+        })
+        .context("cannot evaluate x.csv");
+        assert_eq!(
+            message(&e),
+            "cannot evaluate x.csv: x.csv: Address already in use"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(message(&plain), "outer: inner");
     }
 }

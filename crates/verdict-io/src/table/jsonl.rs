@@ -3,7 +3,8 @@
 //! Blank lines are skipped (and the [`LineTracker`] keeps the line numbers right). Columns appear in
 //! the order their keys are first seen; a key missing from a line is null on that line, so a
 //! validator that needs the column reports the line instead of the row vanishing. Values must be
-//! scalars: numbers (integers stay integers), strings, booleans or null.
+//! scalars: numbers (integers stay integers), strings, booleans or null. A UTF-8 byte-order mark
+//! before the first line is skipped, as the CSV reader does.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -59,7 +60,13 @@ pub(crate) fn read(
             break;
         }
         line_no += 1;
-        let text = buf.trim();
+        // A UTF-8 byte-order mark at the start of the file is not data (the CSV and TREC readers
+        // skip it too); `trim` does not remove U+FEFF, so it would reach the JSON parser.
+        let text = if line_no == 1 {
+            buf.strip_prefix('\u{feff}').unwrap_or(&buf).trim()
+        } else {
+            buf.trim()
+        };
         if text.is_empty() {
             continue;
         }

@@ -2,7 +2,7 @@
 //! conversion of a loaded file into the core's input, progress and output choices.
 
 use crate::cli::{InputArgs, InputFormat, LangArg, OutputArgs, StatArgs, Strategy, TaskArg};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -218,5 +218,33 @@ pub(crate) fn to_eval_data(set: &mut PredictionSet) -> EvalData {
         scores,
         probabilistic,
         groups: set.groups.as_ref().map(|g| group_indices(g)),
+    }
+}
+
+/// Prepares `--out-dir`: creates it (and its parents) unless it exists, and refuses a path that
+/// names something else than a directory with a message that says what was expected. Returns a
+/// writer of one file inside it whose errors name the file.
+pub(crate) fn out_dir(dir: &std::path::Path) -> Result<impl Fn(&str, &str) -> Result<()> + '_> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => bail!(
+            "--out-dir {}: exists and is not a directory; expected a directory (it is created \
+             when missing)",
+            dir.display()
+        ),
+        _ => std::fs::create_dir_all(dir)
+            .with_context(|| format!("--out-dir {}: cannot create the directory", dir.display()))?,
+    }
+    Ok(move |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    })
+}
+
+/// How an input path is named in reports and messages: `-` is standard input.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    if path == std::path::Path::new(verdict_io::STDIN) {
+        verdict_io::STDIN_NAME.to_owned()
+    } else {
+        path.display().to_string()
     }
 }

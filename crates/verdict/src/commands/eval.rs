@@ -4,7 +4,9 @@ use super::{common, ledger};
 use crate::cli::{EvalArgs, OutputFormat};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
+use std::path::Path;
 use verdict_core::eval::{EvalConfig, evaluate};
+use verdict_report::svg::{self, Series};
 use verdict_report::{EvalReport, GroupedClasses, Slices};
 use verdict_store::{Metric, Tag};
 
@@ -41,7 +43,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let read = common::read_options(&a.input)?;
     let opts = common::prediction_options(&a.input, a.by.iter().cloned().collect());
     let mut set = verdict_io::load_predictions(&a.file, &read, &opts)
-        .with_context(|| format!("cannot evaluate {}", a.file.display()))?;
+        .with_context(|| format!("cannot evaluate {}", common::shown(&a.file)))?;
     let data = common::to_eval_data(&mut set);
     let set = &set;
     let inputs = set.inputs.name();
@@ -114,7 +116,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     bar.finish_and_clear();
 
     let report = EvalReport {
-        source: a.file.display().to_string(),
+        source: common::shown(&a.file),
         inputs,
         fingerprint,
         group_column: set.groups.as_ref().map(|_| a.input.group_col.clone()),
@@ -122,6 +124,10 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         result,
         grouped,
         slices,
+        normalized: (set.normalized.rows > 0).then_some(verdict_report::Normalization {
+            rows: set.normalized.rows,
+            max_deviation: set.normalized.max_deviation,
+        }),
     };
     if let Some(run_id) = &a.ledger.run {
         let note = store_in_run(a, run_id, &report)?;
@@ -130,6 +136,9 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         }
     }
     let lang = common::lang(&a.output);
+    if let Some(dir) = &a.out_dir {
+        write_out_dir(dir, &report, lang)?;
+    }
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::json::render(&report),
         OutputFormat::Md => verdict_report::markdown::render(&report, lang),
@@ -217,4 +226,40 @@ fn store_in_run(a: &EvalArgs, run_id: &str, report: &EvalReport) -> Result<Strin
         "stored evaluation `{name}` in run {run_id}: {} metrics, artifact {artifact}, eval set {fingerprint} ({rows} rows)",
         metrics.len()
     ))
+}
+
+/// `--out-dir`: the Markdown report (linking the plots), the JSON document and the plots.
+fn write_out_dir(dir: &Path, rep: &EvalReport, lang: verdict_report::Lang) -> Result<()> {
+    let write = common::out_dir(dir)?;
+    let r = &rep.result;
+    let mut plots = Vec::new();
+    let name = Path::new(&rep.source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("model");
+    let metric = |m: &str| r.metrics.iter().find(|x| x.name == m).map(|x| x.value);
+    if let Some(roc) = &r.roc {
+        let series = [Series::roc(name, roc, metric("roc_auc"))];
+        write("roc.svg", &svg::roc_plot(&series, lang))?;
+        plots.push(("ROC", "roc.svg"));
+    }
+    if let Some(pr) = &r.pr {
+        let prevalence = r.positive.map(|p| {
+            let support: u64 = r.per_class.iter().map(|c| c.support).sum();
+            r.per_class[p].support as f64 / support.max(1) as f64
+        });
+        let series = [Series::pr(name, pr, metric("average_precision"))];
+        write("pr.svg", &svg::pr_plot(&series, prevalence, lang))?;
+        plots.push(("PR", "pr.svg"));
+    }
+    if let Some(cal) = &r.calibration {
+        write("reliability.svg", &svg::reliability_plot(cal, lang))?;
+        plots.push(("Reliability", "reliability.svg"));
+    }
+    write(
+        "report.md",
+        &verdict_report::markdown::render_with_plots(rep, lang, &plots),
+    )?;
+    write("eval.json", &verdict_report::json::render(rep))?;
+    Ok(())
 }

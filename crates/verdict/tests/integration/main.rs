@@ -3,6 +3,7 @@
 
 mod cli;
 mod compare;
+mod hardening;
 mod ledger;
 mod parity;
 mod retrieval;
