@@ -6,6 +6,7 @@ mod compare;
 mod hardening;
 mod ledger;
 mod parity;
+mod readme;
 mod retrieval;
 mod server;
 mod support;
