@@ -9,12 +9,15 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
-use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map};
+use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map, zero_rows};
 use verdict_core::retrieval::{
     self, NoRelevant, QueryRelevance, RankedRelevance, RetrievalMetric, Summary, ndcg_at_k,
 };
 use verdict_io::{EmbeddingMatrix, ReadOptions};
-use verdict_report::retrieval::{RetrievalReport, RetrievalWarning};
+use verdict_report::retrieval::{EmbeddingRole, RetrievalReport, RetrievalWarning};
+
+/// How many zero-vector rows a warning names (then "…" and the count).
+const ZERO_ROWS_NAMED: usize = 5;
 
 fn read_embeddings(path: &Path, column: &str) -> Result<EmbeddingMatrix> {
     let is_parquet = matches!(
@@ -344,6 +347,27 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     if dups > 0 {
         warnings.push(RetrievalWarning::DuplicateEmbeddings { rows: dups });
     }
+    if similarity == Similarity::Cosine {
+        // A zero vector is scored 0 against everything (verdict_core::knn, as scikit-learn, PML
+        // and faiss do): name the rows.
+        let mut zero = |m: &EmbeddingMatrix, role: EmbeddingRole| {
+            let rows = zero_rows(Matrix::new(&m.data, m.rows, m.dim));
+            if !rows.is_empty() {
+                warnings.push(RetrievalWarning::ZeroEmbeddings {
+                    role,
+                    count: rows.len(),
+                    rows: rows.into_iter().take(ZERO_ROWS_NAMED).collect(),
+                });
+            }
+        };
+        match &gallery {
+            None => zero(&query, EmbeddingRole::QueryAndGallery),
+            Some((g, _)) => {
+                zero(&query, EmbeddingRole::Query);
+                zero(g, EmbeddingRole::Gallery);
+            }
+        }
+    }
     let mut header = Map::new();
     header.insert("mode".into(), json!("embeddings"));
     header.insert("queries".into(), json!(query.rows));
@@ -407,24 +431,20 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         relevant,
         n_relevant,
     };
-    let mut metrics = RetrievalMetric::cutoffs(&a.k, false);
+    // The fixed report order (RetrievalMetric::cutoffs); nDCG is graded here (ranx: linear gains).
+    let mut metrics = RetrievalMetric::cutoffs(&a.k, true);
     metrics.extend([RetrievalMetric::Mrr, RetrievalMetric::Map]);
-    let mut names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
-    let mut values = metrics
+    let names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
+    let values = metrics
         .iter()
-        .map(|&m| retrieval::per_query(m, &rel))
-        .collect::<Result<Vec<_>, _>>()?;
-    // Graded nDCG (ranx: linear gains).
-    let mut seen = HashSet::new();
-    for &k in a.k.iter().filter(|&&k| seen.insert(k)) {
-        names.push(format!("ndcg_at_{k}"));
-        values.push(
-            gains
+        .map(|&m| match m {
+            RetrievalMetric::NdcgAtK(k) => Ok(gains
                 .iter()
                 .map(|(g, ideal)| ndcg_at_k(g, ideal, k))
-                .collect(),
-        );
-    }
+                .collect()),
+            m => retrieval::per_query(m, &rel),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let missing = qids.iter().filter(|q| run.get(q).is_none()).count();
     let mut warnings = Vec::new();
     if missing > 0 {
@@ -487,7 +507,12 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
     let per_class = (a.run.is_none()).then(|| group(&e.labels));
     let report = RetrievalReport {
         header: e.header.clone().into_iter().collect(),
-        k: a.k.clone(),
+        k: {
+            let mut k = a.k.clone();
+            k.sort_unstable();
+            k.dedup();
+            k
+        },
         no_relevant_policy: match policy {
             NoRelevant::Exclude => "exclude",
             NoRelevant::Zero => "zero",
