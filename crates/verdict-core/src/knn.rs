@@ -1359,7 +1359,10 @@ mod tests {
         let m = Matrix::new(&tiny, 2, 2);
         let got = knn(m, m, &cfg(2, Similarity::Cosine, false, 8, 8), &|_| {}).expect("knn");
         let s = got.scores(0);
-        assert!((s[0] - 1.0).abs() < 1e-6 && (s[1] - 0.6).abs() < 1e-6, "{s:?}");
+        assert!(
+            (s[0] - 1.0).abs() < 1e-6 && (s[1] - 0.6).abs() < 1e-6,
+            "{s:?}"
+        );
     }
 
     #[test]

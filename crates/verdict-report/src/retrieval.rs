@@ -584,3 +584,126 @@ pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color
         crate::text::render_sections(&secs, color)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict_core::retrieval::PairedQueries;
+
+    fn paired(p_randomization: Option<f64>, p_bootstrap: Option<f64>) -> PairedQueries {
+        PairedQueries {
+            queries: 100,
+            mean_a: 0.5,
+            mean_b: 0.6,
+            delta: 0.1,
+            ci: Some((0.05, 0.15)),
+            p_bootstrap,
+            p_randomization,
+            wins: 60,
+            ties: 10,
+            losses: 30,
+        }
+    }
+
+    fn comparison(p: PairedQueries, permutations: usize, bootstrap: usize) -> RetrievalComparison {
+        RetrievalComparison {
+            names: ["a".into(), "b".into()],
+            rows: vec![("map".into(), p)],
+            level: 0.95,
+            alpha: 0.05,
+            headline: None,
+            permutations,
+            bootstrap,
+        }
+    }
+
+    /// "p < 0.001", never "p = < 0.001" (issue 10); a bootstrap p of 0 is below its resolution 1/B.
+    #[test]
+    fn verdict_line_writes_small_p_values_as_inequalities() {
+        let c = comparison(paired(Some(1.0 / 10_000.0), Some(0.0)), 9_999, 200);
+        for lang in [Lang::En, Lang::Ko] {
+            let line = c.verdict_line(lang);
+            assert!(line.contains(", p < 0.001 ("), "{line}");
+            assert!(!line.contains("= <"), "{line}");
+        }
+        assert_eq!(
+            c.verdict_line(Lang::En),
+            "b − a: map +0.1000 (95% CI +0.0500 … +0.1500), p < 0.001 (paired randomization test, 9999 permutations): b is significantly better at α = 0.05"
+        );
+        let c = comparison(paired(None, Some(0.0)), 0, 200);
+        assert!(
+            c.verdict_line(Lang::En)
+                .contains(", p < 0.005 (paired bootstrap)"),
+            "{}",
+            c.verdict_line(Lang::En)
+        );
+        let c = comparison(paired(Some(0.0421), None), 999, 0);
+        assert!(c.verdict_line(Lang::En).contains(", p = 0.042 ("));
+    }
+
+    /// The Korean table has no English column headers left.
+    #[test]
+    fn korean_comparison_table_is_translated() {
+        let c = comparison(paired(Some(0.01), Some(0.02)), 99, 100);
+        let md = compare_render(&c, Lang::Ko, true, false);
+        for english in [
+            "randomization",
+            "bootstrap",
+            "wins",
+            "yes",
+            "no significant",
+        ] {
+            assert!(!md.contains(english), "{english}: {md}");
+        }
+        assert!(
+            md.contains("p (무작위화 검정)") && md.contains("p (부트스트랩)"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn warnings_are_singular_for_one() {
+        let one = RetrievalWarning::QueriesMissingFromRun { queries: 1 };
+        assert_eq!(
+            one.text(Lang::En),
+            "1 judged query is missing from the run; it retrieved nothing and scores 0"
+        );
+        let two = RetrievalWarning::QueriesMissingFromRun { queries: 2 };
+        assert!(
+            two.text(Lang::En)
+                .starts_with("2 judged queries are missing from the run; they")
+        );
+        assert!(
+            RetrievalWarning::DuplicateEmbeddings { rows: 1 }
+                .text(Lang::En)
+                .starts_with("1 gallery embedding repeats an earlier row")
+        );
+        let zero = RetrievalWarning::ZeroEmbeddings {
+            role: EmbeddingRole::Gallery,
+            rows: vec![7],
+            count: 1,
+        };
+        assert!(
+            zero.text(Lang::En)
+                .starts_with("1 gallery embedding is all zeros (row 7, counted from 0)"),
+            "{}",
+            zero.text(Lang::En)
+        );
+        let zero = RetrievalWarning::ZeroEmbeddings {
+            role: EmbeddingRole::Query,
+            rows: vec![0, 1, 2, 3, 4],
+            count: 9,
+        };
+        assert!(
+            zero.text(Lang::En).starts_with(
+                "9 query embeddings are all zeros (rows 0, 1, 2, 3, 4, …, counted from 0)"
+            ),
+            "{}",
+            zero.text(Lang::En)
+        );
+        assert!(
+            zero.text(Lang::Ko)
+                .starts_with("쿼리 임베딩 9개가 영벡터입니다 (행 0, 1, 2, 3, 4, …, 0부터 셈)")
+        );
+    }
+}

@@ -83,9 +83,10 @@ fn read_labels(
     path: &Path,
     label: &str,
     subset: Option<&str>,
-    rows: usize,
+    emb: &EmbeddingMatrix,
     ids: Option<(&str, &[String], &Path)>,
 ) -> Result<(Vec<String>, Option<Vec<String>>)> {
+    let rows = emb.rows;
     // Only the columns needed, so one Parquet file can hold the embeddings (a list column the
     // table reader does not take) and the labels.
     let mut needed = vec![label.to_string()];
@@ -102,9 +103,11 @@ fn read_labels(
     let Some((id_col, emb_ids, emb_path)) = ids else {
         if labels.len() != rows {
             bail!(
-                "{}: {} label rows, but the embeddings have {rows} rows; labels are aligned by row, so the counts must agree (or give --id-col to align them by id)",
+                "{}: {} label rows, but the embeddings {} have {rows} rows (shape ({rows}, {})); labels are aligned by row, so the counts must agree (or give --id-col to align them by id)",
                 path.display(),
-                labels.len()
+                labels.len(),
+                emb.path.display(),
+                emb.dim
             );
         }
         return Ok((labels, subset));
@@ -125,17 +128,16 @@ fn read_labels(
     let mut order = Vec::with_capacity(emb_ids.len());
     for (r, id) in emb_ids.iter().enumerate() {
         if !seen.insert(id.as_str()) {
+            let first = emb_ids[..r].iter().position(|x| x == id).unwrap_or(r);
             bail!(
-                "{}: id \"{id}\" appears twice in column \"{id_col}\" (again at row {})",
-                emb_path.display(),
-                r + 1
+                "{}: id \"{id}\" appears twice in column \"{id_col}\" (row {first} and row {r}, counted from 0)",
+                emb_path.display()
             );
         }
         let Some(&i) = by_id.get(id.as_str()) else {
             bail!(
-                "{}: no row with id \"{id}\" (embedding row {} of {})",
+                "{}: no row with id \"{id}\" (the id of row {r} of {}, rows counted from 0)",
                 path.display(),
-                r + 1,
                 emb_path.display()
             );
         };
@@ -198,7 +200,7 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         qlabels,
         &a.label_col,
         a.subset_col.as_deref(),
-        query.rows,
+        &query,
         a.id_col
             .as_deref()
             .zip(q_ids.as_deref())
@@ -216,7 +218,7 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
                 gl,
                 &a.label_col,
                 None,
-                m.rows,
+                &m,
                 a.id_col
                     .as_deref()
                     .zip(g_ids.as_deref())
@@ -244,8 +246,12 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     };
     if gm.dim != query.dim {
         bail!(
-            "the query embeddings have {} dimensions and the gallery {}",
+            "the query embeddings {} have shape ({}, {}) and the gallery embeddings {} shape ({}, {}); both need the same dimension (columns)",
+            query.path.display(),
+            query.rows,
             query.dim,
+            gm.path.display(),
+            gm.rows,
             gm.dim
         );
     }
