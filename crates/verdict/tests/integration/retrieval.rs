@@ -889,3 +889,94 @@ fn one_missing_query_is_singular() {
         ]
     );
 }
+
+/// The bundled example (`examples/retrieval/`, the README's retrieval commands) runs, stays under
+/// 1 MB, and its two views of the LDA system agree: the embeddings ranked by verdict's exact kNN
+/// and the TREC run that numpy ranked (`make_retrieval_example.py`) give the same @k metrics.
+#[test]
+fn bundled_retrieval_example_runs_and_its_two_views_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ex = root.join("examples/retrieval");
+    let size: u64 = [
+        "query/pca.npy",
+        "query/lda.npy",
+        "query/labels.csv",
+        "gallery/pca.npy",
+        "gallery/lda.npy",
+        "gallery/labels.csv",
+        "lda.trec",
+        "qrels.trec",
+    ]
+    .iter()
+    .map(|f| std::fs::metadata(ex.join(f)).expect(f).len())
+    .sum();
+    assert!(size < 1_000_000, "{size} bytes");
+    let common = ["--k", "1,5,10", "--bootstrap", "0", "--format", "json"];
+    let mut args = vec![
+        "retrieval",
+        "--query",
+        "examples/retrieval/query/lda.npy",
+        "--query-labels",
+        "examples/retrieval/query/labels.csv",
+        "--gallery",
+        "examples/retrieval/gallery/lda.npy",
+        "--gallery-labels",
+        "examples/retrieval/gallery/labels.csv",
+    ];
+    args.extend(common);
+    let emb = run_json(&root, &args);
+    let mut args = vec![
+        "retrieval",
+        "--run",
+        "examples/retrieval/lda.trec",
+        "--qrels",
+        "examples/retrieval/qrels.trec",
+        "--no-relevant",
+        "zero",
+    ];
+    args.extend(common);
+    let run = run_json(&root, &args);
+    assert_eq!(emb["queries"], 300);
+    assert_eq!(emb["gallery"], 600);
+    assert_eq!(run["queries"], 300);
+    let mut errors = Vec::new();
+    let n = compare_metrics(
+        &run["metrics"],
+        &emb["metrics"],
+        1e-12,
+        "example",
+        &mut errors,
+    );
+    // Every @k metric of the run (mrr and map differ: the run is ranked only 10 deep).
+    assert_eq!(n, 14);
+    let at_k: Vec<String> = errors
+        .into_iter()
+        .filter(|e| !e.starts_with("example: mrr") && !e.starts_with("example: map"))
+        .collect();
+    assert!(at_k.is_empty(), "{}", at_k.join("\n"));
+    // LDA (supervised) against PCA on the same queries: the README's verdict.
+    let doc = run_json(
+        &root,
+        &[
+            "retrieval",
+            "compare",
+            "--query",
+            "examples/retrieval/query/pca.npy",
+            "--query-b",
+            "examples/retrieval/query/lda.npy",
+            "--gallery",
+            "examples/retrieval/gallery/pca.npy",
+            "--gallery-b",
+            "examples/retrieval/gallery/lda.npy",
+            "--query-labels",
+            "examples/retrieval/query/labels.csv",
+            "--gallery-labels",
+            "examples/retrieval/gallery/labels.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let line = doc["headline"]["verdict"].as_str().expect("verdict");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    assert!(readme.contains(line), "README.md should quote: {line}");
+}
