@@ -218,7 +218,7 @@ fn npy_non_finite_errors() {
 /// A `.npy` file with `header` as its header dict (padded as numpy pads it) and `data` bytes.
 fn npy_with_header(name: &str, header: &str, data: usize) -> PathBuf {
     let mut h = header.to_owned();
-    while (10 + h.len() + 1) % 64 != 0 {
+    while !(10 + h.len() + 1).is_multiple_of(64) {
         h.push(' ');
     }
     h.push('\n');
