@@ -30,8 +30,15 @@
 //! # Similarities and scores
 //! * [`Similarity::Cosine`] (the default): rows are L2-normalised (norm computed in f64) block by
 //!   block into a per-thread buffer, then `score = q̂·ĝ`. A **zero vector** stays zero, so its
-//!   cosine similarity with everything (another zero vector included) is `0`. Scores may exceed 1 by
-//!   a rounding error; they are not clamped.
+//!   cosine similarity with everything (another zero vector included) is `0`. This is the
+//!   convention of scikit-learn's `cosine_similarity` (`normalize` leaves a zero row zero),
+//!   pytorch-metric-learning's `CosineSimilarity` (`torch.nn.functional.normalize` divides by
+//!   `max(‖x‖, 1e-12)`) and faiss's `normalize_L2` (a zero norm is left alone). So a zero
+//!   **query** ties every gallery row at 0 and, by the tie rule below, ranks the gallery in index
+//!   order; a zero **gallery** row scores 0 for every query, above every row with a negative
+//!   cosine. The metrics of such rows say nothing about the model, so callers warn about them
+//!   ([`zero_rows`]; `verdict retrieval` names the rows). Scores may exceed 1 by a rounding
+//!   error; they are not clamped.
 //! * [`Similarity::Dot`]: `score = q·g`.
 //! * [`Similarity::L2`]: `score = max(‖q‖² + ‖g‖² − 2 q·g, 0)`, the **squared** Euclidean distance
 //!   (faiss `IndexFlatL2`, PML's default), with the squared norms computed in f64 and rounded to
@@ -98,6 +105,22 @@ impl<'a> Matrix<'a> {
     fn row(&self, i: usize) -> &'a [f32] {
         &self.data[i * self.dim..(i + 1) * self.dim]
     }
+}
+
+/// The rows of `m` that are zero vectors (every entry `0.0` or `-0.0`), in increasing order.
+/// Under [`Similarity::Cosine`] a zero vector has no direction and is scored 0 against everything
+/// (module docs), so its ranking is the tie order, not the model's.
+pub fn zero_rows(m: Matrix<'_>) -> Vec<usize> {
+    if m.dim == 0 {
+        return Vec::new();
+    }
+    m.data
+        .chunks_exact(m.dim)
+        .take(m.rows)
+        .enumerate()
+        .filter(|(_, row)| row.iter().all(|&x| x == 0.0))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Parameters of [`knn`].
@@ -1324,6 +1347,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn zero_rows_lists_rows_whose_every_entry_is_zero() {
+        let d = [0.0f32, 0.0, 1e-30, 0.0, -0.0, 0.0, 3.0, 4.0];
+        assert_eq!(zero_rows(Matrix::new(&d, 4, 2)), [0, 2]);
+        assert!(zero_rows(Matrix::new(&d[6..], 1, 2)).is_empty());
+        // A tiny but non-zero row is normalised (its norm is computed in f64), not a zero vector.
+        let tiny = [1e-30f32, 0.0, 0.6, 0.8];
+        let m = Matrix::new(&tiny, 2, 2);
+        let got = knn(m, m, &cfg(2, Similarity::Cosine, false, 8, 8), &|_| {}).expect("knn");
+        let s = got.scores(0);
+        assert!(
+            (s[0] - 1.0).abs() < 1e-6 && (s[1] - 0.6).abs() < 1e-6,
+            "{s:?}"
+        );
     }
 
     #[test]

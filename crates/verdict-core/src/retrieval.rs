@@ -227,31 +227,32 @@ impl RetrievalMetric {
         }
     }
 
-    /// The metrics `verdict retrieval` reports for the cut-offs `ks`: precision_at_1, then
-    /// hit_rate/recall/precision/ndcg at each k, then mrr, map, map_at_r, r_precision.
-    /// `precision_at_k` for k = 1 is precision_at_1 and is listed once.
+    /// The metrics `verdict retrieval` reports for the cut-offs `ks`, in the one fixed report
+    /// order: [`RetrievalMetric::cutoffs`], then mrr, map, map_at_r, r_precision.
     pub fn standard(ks: &[usize]) -> Vec<RetrievalMetric> {
         let mut out = Self::cutoffs(ks, true);
         out.extend([Self::Mrr, Self::Map, Self::MapAtR, Self::RPrecision]);
         out
     }
 
-    /// precision_at_1, then hit_rate/recall/precision (and binary ndcg when `ndcg`) at each cut-off,
-    /// each name once (a repeated k, or precision at k = 1, is not listed twice).
+    /// The cut-off metrics in the fixed report order: `precision_at_1` first (PML's headline,
+    /// always reported), then for each distinct k in **ascending** order (whatever order `--k`
+    /// gave) the same four, always in the same order: `precision_at_k`, `hit_rate_at_k`,
+    /// `recall_at_k`, `ndcg_at_k` (the last only when `ndcg`). At k = 1 the precision is
+    /// `precision_at_1`, listed once, so the k = 1 group reads precision_at_1, hit_rate_at_1,
+    /// recall_at_1, ndcg_at_1 like every other k.
     pub fn cutoffs(ks: &[usize], ndcg: bool) -> Vec<RetrievalMetric> {
+        let mut ks = ks.to_vec();
+        ks.sort_unstable();
+        ks.dedup();
         let mut out = vec![Self::PrecisionAt1];
-        for &k in ks {
-            let mut at_k = vec![Self::HitRateAtK(k), Self::RecallAtK(k)];
+        for k in ks {
             if k != 1 {
-                at_k.push(Self::PrecisionAtK(k));
+                out.push(Self::PrecisionAtK(k));
             }
+            out.extend([Self::HitRateAtK(k), Self::RecallAtK(k)]);
             if ndcg {
-                at_k.push(Self::NdcgAtK(k));
-            }
-            for m in at_k {
-                if !out.contains(&m) {
-                    out.push(m);
-                }
+                out.push(Self::NdcgAtK(k));
             }
         }
         out
@@ -898,6 +899,66 @@ mod tests {
         assert_eq!(unique.len(), names.len(), "{names:?}");
         assert_eq!(names.iter().filter(|n| *n == "precision_at_1").count(), 1);
         assert!(names.contains(&"precision_at_5".to_string()));
+    }
+
+    /// One fixed order whatever the k values and their order: precision, hit rate, recall, nDCG
+    /// at each k ascending (issue 10: k = 1 listed precision first and k = 5 third).
+    #[test]
+    fn cutoffs_have_one_fixed_order() {
+        let names = |ks: &[usize]| -> Vec<String> {
+            RetrievalMetric::standard(ks)
+                .iter()
+                .map(|m| m.name())
+                .collect()
+        };
+        let want = [
+            "precision_at_1",
+            "hit_rate_at_1",
+            "recall_at_1",
+            "ndcg_at_1",
+            "precision_at_5",
+            "hit_rate_at_5",
+            "recall_at_5",
+            "ndcg_at_5",
+            "mrr",
+            "map",
+            "map_at_r",
+            "r_precision",
+        ];
+        assert_eq!(names(&[1, 5]), want);
+        assert_eq!(names(&[5, 1, 5]), want);
+        assert_eq!(
+            names(&[10, 3]),
+            [
+                "precision_at_1",
+                "precision_at_3",
+                "hit_rate_at_3",
+                "recall_at_3",
+                "ndcg_at_3",
+                "precision_at_10",
+                "hit_rate_at_10",
+                "recall_at_10",
+                "ndcg_at_10",
+                "mrr",
+                "map",
+                "map_at_r",
+                "r_precision",
+            ]
+        );
+        assert_eq!(
+            RetrievalMetric::cutoffs(&[5, 1], false)
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>(),
+            [
+                "precision_at_1",
+                "hit_rate_at_1",
+                "recall_at_1",
+                "precision_at_5",
+                "hit_rate_at_5",
+                "recall_at_5",
+            ]
+        );
     }
 
     #[test]

@@ -133,6 +133,15 @@ pub enum ReadError {
         /// Fields in this record.
         found: usize,
     },
+    /// An empty line inside a one-column CSV: there an empty value *is* an empty line, so it is
+    /// reported, not skipped as blank lines are in files of several columns.
+    #[error(
+        "{at}: expected a value, found an empty line; in a one-column file an empty value is an empty line, and it is not skipped (fill in the value, or delete the line if it is not a row)"
+    )]
+    EmptyLine {
+        /// The line and the file's one column.
+        at: Location,
+    },
     /// Any other CSV syntax error.
     #[error("{at}: {message}")]
     Csv {

@@ -122,6 +122,18 @@ pub enum EmbeddingError {
         /// What to do about it.
         hint: &'static str,
     },
+    /// A shape entry that is negative (or too large): the header is damaged.
+    #[error(
+        "{}: expected a shape of non-negative integers (rows, dim) in the .npy header, found shape ({}); the header is damaged or was not written by numpy.save",
+        Shown(.path),
+        .shape.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    BadShape {
+        /// The file.
+        path: PathBuf,
+        /// The shape as written.
+        shape: Vec<i128>,
+    },
     /// No rows, or rows of length 0.
     #[error("{}: expected at least one row and one dimension, found {rows} rows of dimension {dim}", Shown(.path))]
     Empty {
@@ -247,7 +259,8 @@ pub(crate) fn to_f32(value: f64, at: impl FnOnce() -> Cell) -> Result<f32, Embed
 enum Lit {
     Str(String),
     Bool(bool),
-    Int(usize),
+    /// An integer as written (a shape entry can be negative in a damaged header).
+    Int(i128),
     Seq(Vec<Lit>),
     None,
 }
@@ -269,13 +282,22 @@ impl HeaderParser<'_> {
         self.s.get(self.pos).copied()
     }
 
+    /// What is at the current position, for "found …".
+    fn found(&mut self) -> String {
+        match self.peek() {
+            Some(c) => format!("{:?}", c as char),
+            None => "the end of the header".to_owned(),
+        }
+    }
+
     fn eat(&mut self, c: u8) -> Result<(), String> {
         if self.peek() == Some(c) {
             self.pos += 1;
             Ok(())
         } else {
+            let found = self.found();
             Err(format!(
-                "'{}' at byte {} of the header",
+                "expected '{}' at byte {} of the header, found {found}",
                 c as char, self.pos
             ))
         }
@@ -293,7 +315,11 @@ impl HeaderParser<'_> {
                     self.pos += 1;
                 }
                 if self.pos >= self.s.len() {
-                    return Err("an unterminated string".to_owned());
+                    return Err(format!(
+                        "expected the closing {:?} of the string at byte {}, found the end of the header",
+                        q as char,
+                        start - 1
+                    ));
                 }
                 let text = String::from_utf8_lossy(&self.s[start..self.pos]).into_owned();
                 self.pos += 1;
@@ -312,12 +338,19 @@ impl HeaderParser<'_> {
                     match self.peek() {
                         Some(b',') => self.pos += 1,
                         Some(c) if c == close => {}
-                        _ => return Err(format!("',' or '{}' in a sequence", close as char)),
+                        _ => {
+                            let found = self.found();
+                            return Err(format!(
+                                "expected ',' or '{}' in a sequence at byte {} of the header, found {found}",
+                                close as char, self.pos
+                            ));
+                        }
                     }
                 }
             }
-            Some(c) if c.is_ascii_alphanumeric() => {
+            Some(c) if c.is_ascii_alphanumeric() || c == b'-' || c == b'+' => {
                 let start = self.pos;
+                self.pos += 1;
                 while self.pos < self.s.len()
                     && (self.s[self.pos].is_ascii_alphanumeric() || self.s[self.pos] == b'_')
                 {
@@ -333,11 +366,21 @@ impl HeaderParser<'_> {
                         .trim_end_matches('L')
                         .parse()
                         .map(Lit::Int)
-                        .map_err(|_| format!("an unexpected token {word:?}")),
+                        .map_err(|_| {
+                            format!(
+                                "expected a value (a string, an integer, a tuple, True, False or None) at byte {start} of the header, found {word:?}"
+                            )
+                        }),
                 }
             }
-            Some(c) => Err(format!("an unexpected character {:?}", c as char)),
-            None => Err("the end of the header".to_owned()),
+            Some(c) => Err(format!(
+                "expected a value (a string, an integer, a tuple, True, False or None) at byte {} of the header, found {:?}",
+                self.pos, c as char
+            )),
+            None => Err(
+                "expected a value (a string, an integer, a tuple, True, False or None), found the end of the header"
+                    .to_owned(),
+            ),
         }
     }
 
@@ -350,8 +393,11 @@ impl HeaderParser<'_> {
                 self.pos += 1;
                 return Ok(out);
             }
+            let at = self.pos;
             let Lit::Str(key) = self.value()? else {
-                return Err("a non-string key".to_owned());
+                return Err(format!(
+                    "expected a string key at byte {at} of the header, found another value"
+                ));
             };
             self.eat(b':')?;
             let value = self.value()?;
@@ -359,7 +405,13 @@ impl HeaderParser<'_> {
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {}
-                _ => return Err("',' or '}' after a value".to_owned()),
+                _ => {
+                    let found = self.found();
+                    return Err(format!(
+                        "expected ',' or '}}' after a value at byte {} of the header, found {found}",
+                        self.pos
+                    ));
+                }
             }
         }
     }
@@ -437,7 +489,7 @@ pub fn read_npy(path: impl AsRef<Path>) -> Result<EmbeddingMatrix, EmbeddingErro
     };
     let dict = parser
         .dict()
-        .map_err(|e| not_npy(format!("a header that cannot be parsed (expected {e})")))?;
+        .map_err(|e| not_npy(format!("a header that cannot be parsed: {e}")))?;
     let get = |key: &str| dict.iter().find(|(k, _)| k == key).map(|(_, v)| v);
 
     let descr = match get("descr") {
@@ -473,13 +525,28 @@ pub fn read_npy(path: impl AsRef<Path>) -> Result<EmbeddingMatrix, EmbeddingErro
         }
     };
     let shape: Vec<usize> = match get("shape") {
-        Some(Lit::Seq(items)) => items
-            .iter()
-            .map(|d| match d {
-                Lit::Int(n) => Ok(*n),
-                _ => Err(not_npy("a 'shape' with a non-integer entry".to_owned())),
-            })
-            .collect::<Result<_, _>>()?,
+        Some(Lit::Seq(items)) => {
+            let ints: Vec<i128> = items
+                .iter()
+                .map(|d| match d {
+                    Lit::Int(n) => Ok(*n),
+                    _ => Err(not_npy("a 'shape' with a non-integer entry".to_owned())),
+                })
+                .collect::<Result<_, _>>()?;
+            match ints
+                .iter()
+                .map(|&n| usize::try_from(n))
+                .collect::<Result<Vec<usize>, _>>()
+            {
+                Ok(shape) => shape,
+                Err(_) => {
+                    return Err(EmbeddingError::BadShape {
+                        path: path.to_path_buf(),
+                        shape: ints,
+                    });
+                }
+            }
+        }
         _ => return Err(not_npy("a header without a 'shape' tuple".to_owned())),
     };
     let (rows, dim) = match shape.as_slice() {

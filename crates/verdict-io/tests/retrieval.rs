@@ -215,6 +215,94 @@ fn npy_non_finite_errors() {
     );
 }
 
+/// A `.npy` file with `header` as its header dict (padded as numpy pads it) and `data` bytes.
+fn npy_with_header(name: &str, header: &str, data: usize) -> PathBuf {
+    let mut h = header.to_owned();
+    while !(10 + h.len() + 1).is_multiple_of(64) {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend(u16::try_from(h.len()).unwrap().to_le_bytes());
+    bytes.extend(h.as_bytes());
+    bytes.extend(std::iter::repeat_n(0u8, data));
+    let path = file(name, "");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A damaged header: a negative shape names the shape (issue 10: "expected an unexpected
+/// character '-'"), and every parse error says what was expected and what was found, where.
+#[test]
+fn npy_header_errors_say_what_was_expected() {
+    let p = npy_with_header(
+        "neg.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (-5, 8), }",
+        160,
+    );
+    assert_eq!(
+        read_npy(&p).unwrap_err().to_string(),
+        format!(
+            "{}: expected a shape of non-negative integers (rows, dim) in the .npy header, found shape (-5, 8); the header is damaged or was not written by numpy.save",
+            d(&p)
+        )
+    );
+    let p = npy_with_header(
+        "bad.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (5; 8), }",
+        160,
+    );
+    assert_eq!(
+        read_npy(&p).unwrap_err().to_string(),
+        format!(
+            "{}: expected a NumPy .npy file, found a header that cannot be parsed: expected ',' or ')' in a sequence at byte 52 of the header, found ';'",
+            d(&p)
+        )
+    );
+    let p = npy_with_header(
+        "star.npy",
+        "{'descr': '<f4', 'fortran_order': *, 'shape': (5, 8), }",
+        160,
+    );
+    assert_eq!(
+        read_npy(&p).unwrap_err().to_string(),
+        format!(
+            "{}: expected a NumPy .npy file, found a header that cannot be parsed: expected a value (a string, an integer, a tuple, True, False or None) at byte 34 of the header, found '*'",
+            d(&p)
+        )
+    );
+}
+
+/// In a one-column labels CSV an empty value is an empty line: reported with its line and the
+/// column, not skipped (issue 10: it surfaced as a row-count mismatch without a line). Empty
+/// lines after the last value end the file; files of several columns still skip blank lines.
+#[test]
+fn one_column_csv_empty_value_is_reported_with_its_line() {
+    let opts = verdict_io::ReadOptions::default();
+    let p = file("labels.csv", "label\n0\n1\n\n2\n");
+    assert_eq!(
+        verdict_io::read_table(&p, &opts).unwrap_err().to_string(),
+        format!(
+            "{}:4: column \"label\": expected a value, found an empty line; in a one-column file an empty value is an empty line, and it is not skipped (fill in the value, or delete the line if it is not a row)",
+            d(&p)
+        )
+    );
+    let p = file("first.csv", "label\r\n\r\n1\r\n");
+    let err = verdict_io::read_table(&p, &opts).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}:2: column \"label\"", d(&p))),
+        "{err}"
+    );
+    // A quoted value spanning lines is one value, not an empty line.
+    let p = file("quoted.csv", "label\n\"a\n\nb\"\nc\n");
+    let t = verdict_io::read_table(&p, &opts).unwrap();
+    assert_eq!(t.n_rows, 2);
+    let p = file("trailing.csv", "label\n0\n1\n\n\n");
+    assert_eq!(verdict_io::read_table(&p, &opts).unwrap().n_rows, 2);
+    let p = file("two.csv", "id,label\na,0\n\nb,1\n");
+    assert_eq!(verdict_io::read_table(&p, &opts).unwrap().n_rows, 2);
+}
+
 // --- Parquet list columns -----------------------------------------------------------------------------
 
 fn emb_expected(scale: f64) -> Vec<f32> {

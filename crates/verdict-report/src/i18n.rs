@@ -121,6 +121,12 @@ pub enum Phrase {
     RetrievalTitle,
     /// Retrieval comparison report title.
     RetrievalCompareTitle,
+    /// Column of the paired randomization test's p-value.
+    PRandomization,
+    /// Column of the paired bootstrap's p-value.
+    PBootstrap,
+    /// "all" (every query), as a column header.
+    AllQueries,
 }
 
 /// The phrase in `lang`.
@@ -221,6 +227,12 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, RetrievalTitle) => "검색 평가 보고서",
         (Lang::En, RetrievalCompareTitle) => "Retrieval comparison",
         (Lang::Ko, RetrievalCompareTitle) => "검색 비교 보고서",
+        (Lang::En, PRandomization) => "p (randomization)",
+        (Lang::Ko, PRandomization) => "p (무작위화 검정)",
+        (Lang::En, PBootstrap) => "p (bootstrap)",
+        (Lang::Ko, PBootstrap) => "p (부트스트랩)",
+        (Lang::En, AllQueries) => "all",
+        (Lang::Ko, AllQueries) => "전체",
     }
 }
 

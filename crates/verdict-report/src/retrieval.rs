@@ -50,6 +50,40 @@ pub enum RetrievalWarning {
         /// How many.
         queries: usize,
     },
+    /// All-zero embeddings under cosine similarity: no direction, scored 0 against everything
+    /// (`verdict_core::knn` module docs), so their rankings are the tie order, not the model's.
+    ZeroEmbeddings {
+        /// Which input the rows are in.
+        role: EmbeddingRole,
+        /// The first few such rows (counted from 0, as the `.npy` / Parquet rows).
+        rows: Vec<usize>,
+        /// How many rows are zero in all.
+        count: usize,
+    },
+}
+
+/// Which embeddings a [`RetrievalWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddingRole {
+    /// The query embeddings (`--query`), with a separate gallery.
+    Query,
+    /// The gallery embeddings (`--gallery`).
+    Gallery,
+    /// Leave-one-out: the query embeddings are also the gallery.
+    QueryAndGallery,
+}
+
+/// "3, 17, 40" for the first rows of `count`, with "…" when there are more.
+fn row_list(rows: &[usize], count: usize) -> String {
+    let mut s = rows
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > rows.len() {
+        s.push_str(", …");
+    }
+    s
 }
 
 impl RetrievalWarning {
@@ -62,18 +96,59 @@ impl RetrievalWarning {
             (Lang::Ko, Self::ShallowDepth { max_r, depth }) => format!(
                 "map_at_r와 r_precision은 제외했습니다: 쿼리마다 상위 R개(최대 {max_r}개)의 이웃이 필요한데 --depth는 {depth}개만 순위를 매깁니다. mrr과 map은 상위 {depth}개만 셉니다"
             ),
+            (Lang::En, Self::DuplicateEmbeddings { rows: 1 }) => {
+                "1 gallery embedding repeats an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics".into()
+            }
             (Lang::En, Self::DuplicateEmbeddings { rows }) => format!(
                 "{rows} gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics"
             ),
             (Lang::Ko, Self::DuplicateEmbeddings { rows }) => format!(
                 "갤러리 임베딩 {rows}개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다"
             ),
+            (Lang::En, Self::QueriesMissingFromRun { queries: 1 }) => {
+                "1 judged query is missing from the run; it retrieved nothing and scores 0".into()
+            }
             (Lang::En, Self::QueriesMissingFromRun { queries }) => format!(
                 "{queries} judged queries are missing from the run; they retrieved nothing and score 0"
             ),
             (Lang::Ko, Self::QueriesMissingFromRun { queries }) => format!(
                 "판정된 쿼리 {queries}개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다"
             ),
+            (Lang::En, Self::ZeroEmbeddings { role, rows, count }) => {
+                let what = match (role, *count == 1) {
+                    (EmbeddingRole::Query, true) => "1 query embedding is",
+                    (EmbeddingRole::Query, false) => "query embeddings are",
+                    (EmbeddingRole::Gallery, true) => "1 gallery embedding is",
+                    (EmbeddingRole::Gallery, false) => "gallery embeddings are",
+                    (EmbeddingRole::QueryAndGallery, true) => {
+                        "1 query embedding (leave-one-out: also a gallery row) is"
+                    }
+                    (EmbeddingRole::QueryAndGallery, false) => {
+                        "query embeddings (leave-one-out: also the gallery) are"
+                    }
+                };
+                let n = if *count == 1 {
+                    String::new()
+                } else {
+                    format!("{count} ")
+                };
+                let row = if *count == 1 { "row" } else { "rows" };
+                format!(
+                    "{n}{what} all zeros ({row} {}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows",
+                    row_list(rows, *count)
+                )
+            }
+            (Lang::Ko, Self::ZeroEmbeddings { role, rows, count }) => {
+                let what = match role {
+                    EmbeddingRole::Query => "쿼리 임베딩",
+                    EmbeddingRole::Gallery => "갤러리 임베딩",
+                    EmbeddingRole::QueryAndGallery => "쿼리 임베딩(leave-one-out이므로 갤러리이기도 함)",
+                };
+                format!(
+                    "{what} {count}개가 영벡터입니다 (행 {}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오",
+                    row_list(rows, *count)
+                )
+            }
         }
     }
 }
@@ -161,6 +236,44 @@ fn header_label(lang: Lang, key: &str) -> &str {
     }
 }
 
+/// How a text value of the header (and the no-relevant policy) reads in a report: Korean words
+/// with the flag value in parentheses, so it can still be typed back (the JSON keeps the value).
+fn header_value(lang: Lang, value: &str) -> String {
+    let ko = match value {
+        "embeddings" => "임베딩",
+        "ranked lists" => "순위 목록",
+        "leave-one-out" => "쿼리끼리, 자기 자신 제외",
+        "cosine" => "코사인",
+        "dot" => "내적",
+        "l2" => "제곱 유클리드 거리",
+        _ => return value.to_string(),
+    };
+    match lang {
+        Lang::En => value.to_string(),
+        Lang::Ko => format!("{ko} ({value})"),
+    }
+}
+
+/// The metrics of the per-class table, in report order: the headline ones (precision_at_1,
+/// hit_rate at the largest k, mrr, map, map_at_r, r_precision, those that were computed). Every
+/// metric per class is in the JSON document (`per_class`), and the table says so.
+fn per_class_columns(r: &RetrievalReport) -> Vec<usize> {
+    let hit = r.k.iter().max().map(|k| format!("hit_rate_at_{k}"));
+    let wanted = |name: &str| {
+        matches!(
+            name,
+            "precision_at_1" | "mrr" | "map" | "map_at_r" | "r_precision"
+        ) || hit.as_deref() == Some(name)
+    };
+    r.overall
+        .metrics
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| wanted(&m.name))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
     let mut head: Vec<Block> = r
         .header
@@ -169,15 +282,21 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
             Block::Line(format!(
                 "{}: {}",
                 header_label(lang, k),
-                v.as_str().map_or_else(|| v.to_string(), String::from)
+                v.as_str()
+                    .map_or_else(|| v.to_string(), |s| header_value(lang, s))
             ))
         })
         .collect();
+    let policy = match (lang, r.no_relevant_policy) {
+        (Lang::En, p) => p.to_string(),
+        (Lang::Ko, "exclude") => "평균에서 제외, --no-relevant exclude".into(),
+        (Lang::Ko, "zero") => "0점으로 셈, --no-relevant zero".into(),
+        (Lang::Ko, p) => format!("--no-relevant {p}"),
+    };
     head.push(Block::Line(format!(
-        "{}: {} ({})",
+        "{}: {} ({policy})",
         header_label(lang, "no_relevant"),
         r.overall.no_relevant,
-        r.no_relevant_policy
     )));
     let mut out = vec![Section {
         title: t(lang, Phrase::EvalSet).into(),
@@ -196,8 +315,10 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
         blocks: warn,
     });
     // Overall, then side by side per subset, then per class.
-    let mut groups: Vec<(String, &Summary)> =
-        vec![(format!("all (n={})", r.overall.queries), &r.overall)];
+    let mut groups: Vec<(String, &Summary)> = vec![(
+        format!("{} (n={})", t(lang, Phrase::AllQueries), r.overall.queries),
+        &r.overall,
+    )];
     if let Some((col, values)) = &r.subsets {
         groups.extend(
             values
@@ -222,18 +343,30 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
         blocks: vec![Block::Table(tb)],
     });
     if let Some(pc) = &r.per_class {
-        let names: Vec<&String> = r.overall.metrics.iter().map(|m| &m.name).take(6).collect();
+        let cols = per_class_columns(r);
         let mut headers = vec![t(lang, Phrase::Class).to_string(), "n".into()];
-        headers.extend(names.iter().map(|n| (*n).clone()));
+        headers.extend(cols.iter().map(|&i| r.overall.metrics[i].name.clone()));
         let mut tb = Table::new(headers);
         for (label, s) in pc {
             let mut row = vec![label.clone(), s.queries.to_string()];
-            row.extend(s.metrics.iter().take(6).map(|m| fmt4(m.value)));
+            row.extend(
+                cols.iter()
+                    .map(|&i| s.metrics.get(i).map_or("—".into(), |m| fmt4(m.value))),
+            );
             tb.row(row);
         }
+        let (shown, all) = (cols.len(), r.overall.metrics.len());
+        let note = match lang {
+            Lang::En => format!(
+                "This table shows {shown} of the {all} metrics; every metric of every class is in the JSON report (--format json, \"per_class\")."
+            ),
+            Lang::Ko => format!(
+                "이 표는 지표 {all}개 중 {shown}개만 보여 줍니다. 클래스별 전체 지표는 JSON 보고서(--format json, \"per_class\")에 있습니다."
+            ),
+        };
         out.push(Section {
             title: t(lang, Phrase::PerClass).into(),
-            blocks: vec![Block::Table(tb)],
+            blocks: vec![Block::Table(tb), Block::Line(note)],
         });
     }
     out
@@ -328,7 +461,15 @@ impl RetrievalComparison {
             } else {
                 String::new()
             };
-            format!(", p = {} ({name}{perms})", p_fmt(x))
+            let p = if x == 0.0 && p.p_randomization.is_none() && self.bootstrap > 0 {
+                // None of the replicates crossed zero: the resolution is 1/B.
+                format!("p < {:.3}", 1.0 / self.bootstrap as f64)
+            } else if x < 0.001 {
+                "p < 0.001".to_string()
+            } else {
+                format!("p = {}", p_fmt(x))
+            };
+            format!(", {p} ({name}{perms})")
         });
         let alpha = self.alpha;
         let conclusion = match (lang, self.significant(p), p.delta > 0.0) {
@@ -391,8 +532,8 @@ pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color
         b.clone(),
         format!("{b} − {a}"),
         t(lang, Phrase::Interval).into(),
-        "p (randomization)".into(),
-        "p (bootstrap)".into(),
+        t(lang, Phrase::PRandomization).into(),
+        t(lang, Phrase::PBootstrap).into(),
         format!("α = {}", c.alpha),
         wtl,
     ]);
@@ -441,5 +582,128 @@ pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color
         crate::markdown::render_sections(t(lang, Phrase::RetrievalCompareTitle), &secs)
     } else {
         crate::text::render_sections(&secs, color)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict_core::retrieval::PairedQueries;
+
+    fn paired(p_randomization: Option<f64>, p_bootstrap: Option<f64>) -> PairedQueries {
+        PairedQueries {
+            queries: 100,
+            mean_a: 0.5,
+            mean_b: 0.6,
+            delta: 0.1,
+            ci: Some((0.05, 0.15)),
+            p_bootstrap,
+            p_randomization,
+            wins: 60,
+            ties: 10,
+            losses: 30,
+        }
+    }
+
+    fn comparison(p: PairedQueries, permutations: usize, bootstrap: usize) -> RetrievalComparison {
+        RetrievalComparison {
+            names: ["a".into(), "b".into()],
+            rows: vec![("map".into(), p)],
+            level: 0.95,
+            alpha: 0.05,
+            headline: None,
+            permutations,
+            bootstrap,
+        }
+    }
+
+    /// "p < 0.001", never "p = < 0.001" (issue 10); a bootstrap p of 0 is below its resolution 1/B.
+    #[test]
+    fn verdict_line_writes_small_p_values_as_inequalities() {
+        let c = comparison(paired(Some(1.0 / 10_000.0), Some(0.0)), 9_999, 200);
+        for lang in [Lang::En, Lang::Ko] {
+            let line = c.verdict_line(lang);
+            assert!(line.contains(", p < 0.001 ("), "{line}");
+            assert!(!line.contains("= <"), "{line}");
+        }
+        assert_eq!(
+            c.verdict_line(Lang::En),
+            "b − a: map +0.1000 (95% CI +0.0500 … +0.1500), p < 0.001 (paired randomization test, 9999 permutations): b is significantly better at α = 0.05"
+        );
+        let c = comparison(paired(None, Some(0.0)), 0, 200);
+        assert!(
+            c.verdict_line(Lang::En)
+                .contains(", p < 0.005 (paired bootstrap)"),
+            "{}",
+            c.verdict_line(Lang::En)
+        );
+        let c = comparison(paired(Some(0.0421), None), 999, 0);
+        assert!(c.verdict_line(Lang::En).contains(", p = 0.042 ("));
+    }
+
+    /// The Korean table has no English column headers left.
+    #[test]
+    fn korean_comparison_table_is_translated() {
+        let c = comparison(paired(Some(0.01), Some(0.02)), 99, 100);
+        let md = compare_render(&c, Lang::Ko, true, false);
+        for english in [
+            "randomization",
+            "bootstrap",
+            "wins",
+            "yes",
+            "no significant",
+        ] {
+            assert!(!md.contains(english), "{english}: {md}");
+        }
+        assert!(
+            md.contains("p (무작위화 검정)") && md.contains("p (부트스트랩)"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn warnings_are_singular_for_one() {
+        let one = RetrievalWarning::QueriesMissingFromRun { queries: 1 };
+        assert_eq!(
+            one.text(Lang::En),
+            "1 judged query is missing from the run; it retrieved nothing and scores 0"
+        );
+        let two = RetrievalWarning::QueriesMissingFromRun { queries: 2 };
+        assert!(
+            two.text(Lang::En)
+                .starts_with("2 judged queries are missing from the run; they")
+        );
+        assert!(
+            RetrievalWarning::DuplicateEmbeddings { rows: 1 }
+                .text(Lang::En)
+                .starts_with("1 gallery embedding repeats an earlier row")
+        );
+        let zero = RetrievalWarning::ZeroEmbeddings {
+            role: EmbeddingRole::Gallery,
+            rows: vec![7],
+            count: 1,
+        };
+        assert!(
+            zero.text(Lang::En)
+                .starts_with("1 gallery embedding is all zeros (row 7, counted from 0)"),
+            "{}",
+            zero.text(Lang::En)
+        );
+        let zero = RetrievalWarning::ZeroEmbeddings {
+            role: EmbeddingRole::Query,
+            rows: vec![0, 1, 2, 3, 4],
+            count: 9,
+        };
+        assert!(
+            zero.text(Lang::En).starts_with(
+                "9 query embeddings are all zeros (rows 0, 1, 2, 3, 4, …, counted from 0)"
+            ),
+            "{}",
+            zero.text(Lang::En)
+        );
+        assert!(
+            zero.text(Lang::Ko)
+                .starts_with("쿼리 임베딩 9개가 영벡터입니다 (행 0, 1, 2, 3, 4, …, 0부터 셈)")
+        );
     }
 }

@@ -199,6 +199,12 @@ pub(crate) fn read(
     let mut record = ByteRecord::new();
     let mut lines = LineTracker::new(2);
     let mut n_rows = 0usize;
+    // In a one-column file an empty value is an empty line, which the csv parser skips: the line
+    // each record should start on (the previous one's start + its quoted newlines + 1) tells them
+    // apart. Empty lines after the last record are the end of the file, not values.
+    let one_column = header.len() == 1;
+    let newlines = |r: &ByteRecord| r.iter().flatten().filter(|&&b| b == b'\n').count() as u64;
+    let mut next_line = 2 + newlines(&header);
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -209,6 +215,16 @@ pub(crate) fn read(
             Some(p) => rdr.get_mut().line_of(p.byte()),
             None => n_rows as u64 + 2,
         };
+        if one_column && line > next_line {
+            return Err(ReadError::EmptyLine {
+                at: Location {
+                    path: path.to_path_buf(),
+                    position: Position::Line(next_line),
+                    column: Some(all_columns[0].clone()),
+                },
+            });
+        }
+        next_line = line + newlines(&record) + 1;
         lines.push(line);
         for (k, builder) in &mut selected {
             let cell = record.get(*k).unwrap_or_default();

@@ -9,12 +9,15 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
-use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map};
+use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map, zero_rows};
 use verdict_core::retrieval::{
     self, NoRelevant, QueryRelevance, RankedRelevance, RetrievalMetric, Summary, ndcg_at_k,
 };
 use verdict_io::{EmbeddingMatrix, ReadOptions};
-use verdict_report::retrieval::{RetrievalReport, RetrievalWarning};
+use verdict_report::retrieval::{EmbeddingRole, RetrievalReport, RetrievalWarning};
+
+/// How many zero-vector rows a warning names (then "…" and the count).
+const ZERO_ROWS_NAMED: usize = 5;
 
 fn read_embeddings(path: &Path, column: &str) -> Result<EmbeddingMatrix> {
     let is_parquet = matches!(
@@ -80,9 +83,10 @@ fn read_labels(
     path: &Path,
     label: &str,
     subset: Option<&str>,
-    rows: usize,
+    emb: &EmbeddingMatrix,
     ids: Option<(&str, &[String], &Path)>,
 ) -> Result<(Vec<String>, Option<Vec<String>>)> {
+    let rows = emb.rows;
     // Only the columns needed, so one Parquet file can hold the embeddings (a list column the
     // table reader does not take) and the labels.
     let mut needed = vec![label.to_string()];
@@ -99,9 +103,11 @@ fn read_labels(
     let Some((id_col, emb_ids, emb_path)) = ids else {
         if labels.len() != rows {
             bail!(
-                "{}: {} label rows, but the embeddings have {rows} rows; labels are aligned by row, so the counts must agree (or give --id-col to align them by id)",
+                "{}: {} label rows, but the embeddings {} have {rows} rows (shape ({rows}, {})); labels are aligned by row, so the counts must agree (or give --id-col to align them by id)",
                 path.display(),
-                labels.len()
+                labels.len(),
+                emb.path.display(),
+                emb.dim
             );
         }
         return Ok((labels, subset));
@@ -122,17 +128,16 @@ fn read_labels(
     let mut order = Vec::with_capacity(emb_ids.len());
     for (r, id) in emb_ids.iter().enumerate() {
         if !seen.insert(id.as_str()) {
+            let first = emb_ids[..r].iter().position(|x| x == id).unwrap_or(r);
             bail!(
-                "{}: id \"{id}\" appears twice in column \"{id_col}\" (again at row {})",
-                emb_path.display(),
-                r + 1
+                "{}: id \"{id}\" appears twice in column \"{id_col}\" (row {first} and row {r}, counted from 0)",
+                emb_path.display()
             );
         }
         let Some(&i) = by_id.get(id.as_str()) else {
             bail!(
-                "{}: no row with id \"{id}\" (embedding row {} of {})",
+                "{}: no row with id \"{id}\" (the id of row {r} of {}, rows counted from 0)",
                 path.display(),
-                r + 1,
                 emb_path.display()
             );
         };
@@ -195,7 +200,7 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         qlabels,
         &a.label_col,
         a.subset_col.as_deref(),
-        query.rows,
+        &query,
         a.id_col
             .as_deref()
             .zip(q_ids.as_deref())
@@ -213,7 +218,7 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
                 gl,
                 &a.label_col,
                 None,
-                m.rows,
+                &m,
                 a.id_col
                     .as_deref()
                     .zip(g_ids.as_deref())
@@ -241,8 +246,12 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     };
     if gm.dim != query.dim {
         bail!(
-            "the query embeddings have {} dimensions and the gallery {}",
+            "the query embeddings {} have shape ({}, {}) and the gallery embeddings {} shape ({}, {}); both need the same dimension (columns)",
+            query.path.display(),
+            query.rows,
             query.dim,
+            gm.path.display(),
+            gm.rows,
             gm.dim
         );
     }
@@ -344,6 +353,27 @@ fn embeddings_mode(a: &RetrievalArgs) -> Result<Evaluated> {
     if dups > 0 {
         warnings.push(RetrievalWarning::DuplicateEmbeddings { rows: dups });
     }
+    if similarity == Similarity::Cosine {
+        // A zero vector is scored 0 against everything (verdict_core::knn, as scikit-learn, PML
+        // and faiss do): name the rows.
+        let mut zero = |m: &EmbeddingMatrix, role: EmbeddingRole| {
+            let rows = zero_rows(Matrix::new(&m.data, m.rows, m.dim));
+            if !rows.is_empty() {
+                warnings.push(RetrievalWarning::ZeroEmbeddings {
+                    role,
+                    count: rows.len(),
+                    rows: rows.into_iter().take(ZERO_ROWS_NAMED).collect(),
+                });
+            }
+        };
+        match &gallery {
+            None => zero(&query, EmbeddingRole::QueryAndGallery),
+            Some((g, _)) => {
+                zero(&query, EmbeddingRole::Query);
+                zero(g, EmbeddingRole::Gallery);
+            }
+        }
+    }
     let mut header = Map::new();
     header.insert("mode".into(), json!("embeddings"));
     header.insert("queries".into(), json!(query.rows));
@@ -407,24 +437,20 @@ fn run_mode(a: &RetrievalArgs) -> Result<Evaluated> {
         relevant,
         n_relevant,
     };
-    let mut metrics = RetrievalMetric::cutoffs(&a.k, false);
+    // The fixed report order (RetrievalMetric::cutoffs); nDCG is graded here (ranx: linear gains).
+    let mut metrics = RetrievalMetric::cutoffs(&a.k, true);
     metrics.extend([RetrievalMetric::Mrr, RetrievalMetric::Map]);
-    let mut names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
-    let mut values = metrics
+    let names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
+    let values = metrics
         .iter()
-        .map(|&m| retrieval::per_query(m, &rel))
-        .collect::<Result<Vec<_>, _>>()?;
-    // Graded nDCG (ranx: linear gains).
-    let mut seen = HashSet::new();
-    for &k in a.k.iter().filter(|&&k| seen.insert(k)) {
-        names.push(format!("ndcg_at_{k}"));
-        values.push(
-            gains
+        .map(|&m| match m {
+            RetrievalMetric::NdcgAtK(k) => Ok(gains
                 .iter()
                 .map(|(g, ideal)| ndcg_at_k(g, ideal, k))
-                .collect(),
-        );
-    }
+                .collect()),
+            m => retrieval::per_query(m, &rel),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let missing = qids.iter().filter(|q| run.get(q).is_none()).count();
     let mut warnings = Vec::new();
     if missing > 0 {
@@ -487,7 +513,12 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
     let per_class = (a.run.is_none()).then(|| group(&e.labels));
     let report = RetrievalReport {
         header: e.header.clone().into_iter().collect(),
-        k: a.k.clone(),
+        k: {
+            let mut k = a.k.clone();
+            k.sort_unstable();
+            k.dedup();
+            k
+        },
         no_relevant_policy: match policy {
             NoRelevant::Exclude => "exclude",
             NoRelevant::Zero => "zero",
