@@ -417,7 +417,10 @@ fn data_is_clustered(r: &Resampler) -> bool {
     r.units() != r.len()
 }
 
-fn resampler_for(data: &EvalData) -> Resampler {
+/// The resampler of an eval set: plain over its samples, or clustered by its groups. `evaluate`
+/// and [`crate::compare::compare`] both draw from it, so replicate `b` gives every sample the same
+/// count in both (see [`crate::bootstrap`]).
+pub(crate) fn resampler_for(data: &EvalData) -> Resampler {
     match &data.groups {
         Some((g, k)) => Resampler::clustered(g.clone(), *k),
         None => Resampler::plain(data.len()),

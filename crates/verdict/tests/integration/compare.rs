@@ -65,3 +65,55 @@ fn every_compare_fixture_matches_the_reference_libraries() {
     );
     assert!(cases >= 6, "only {cases} compare fixtures");
 }
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run_json(dir: &std::path::Path, args: &[&str]) -> Value {
+    let (code, out, err) = verdict(dir, args);
+    assert_eq!(code, 0, "verdict {args:?} failed: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("verdict {args:?}: bad JSON {e}"))
+}
+
+/// One resampling stream (issue 10): `verdict eval X` and `verdict compare X Y` with the same seed
+/// and bootstrap count give X the same interval for every metric both report, for binary scores
+/// (eval resamples them in sorted order), a cluster bootstrap and multi-class probabilities.
+#[test]
+fn eval_and_compare_give_a_model_the_same_intervals() {
+    let fixtures = fixtures().join("compare");
+    let cases: [(std::path::PathBuf, [&str; 2]); 3] = [
+        (
+            root(),
+            [
+                "examples/seed000/smile_baseline.csv",
+                "examples/seed000/smile_finetuned.csv",
+            ],
+        ),
+        (fixtures.clone(), ["bc_grouped_lr.csv", "bc_grouped_nb.csv"]),
+        (fixtures, ["digits_lr.csv", "digits_nb.csv"]),
+    ];
+    let common = ["--format", "json", "--bootstrap", "200", "--seed", "7"];
+    for (dir, files) in &cases {
+        let mut args = vec!["compare", files[0], files[1]];
+        args.extend(common);
+        let cmp = run_json(dir, &args);
+        for (i, file) in files.iter().enumerate() {
+            let mut args = vec!["eval", *file];
+            args.extend(common);
+            let own = run_json(dir, &args);
+            let in_cmp = &cmp["models"][i]["metrics"];
+            let own = own["metrics"].as_object().expect("eval metrics");
+            let mut compared = 0;
+            for (name, m) in own {
+                let Some(x) = in_cmp.get(name) else { continue };
+                for key in ["value", "ci_low", "ci_high"] {
+                    assert!(m[key].is_number(), "{file} {name}.{key}: {}", m[key]);
+                    assert_eq!(m[key], x[key], "{file}: {name}.{key} differs");
+                }
+                compared += 1;
+            }
+            assert!(compared >= 8, "{file}: only {compared} metrics in common");
+        }
+    }
+}
