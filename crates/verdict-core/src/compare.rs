@@ -152,8 +152,12 @@ pub struct Comparison {
 /// The result of [`compare`].
 #[derive(Debug, Clone)]
 pub struct CompareResult {
-    /// Each model's evaluation; metric intervals come from the shared paired replicates.
+    /// Each model's evaluation; metric intervals come from the shared paired replicates. Its
+    /// warnings include the eval set's, which are also in [`Self::eval_set_warnings`].
     pub models: Vec<EvalResult>,
+    /// The warnings about the shared eval set ([`crate::eval::eval_set_warnings`]): the same for
+    /// every model, to be said once for the set, not per model.
+    pub eval_set_warnings: Vec<crate::eval::Warning>,
     /// The baseline.
     pub baseline: usize,
     /// The headline metric.
@@ -411,6 +415,7 @@ pub fn compare(
         ord.then(x.cmp(&y))
     });
     Ok(CompareResult {
+        eval_set_warnings: crate::eval::eval_set_warnings(base),
         models: results,
         baseline,
         metric: cfg.metric.clone(),
@@ -526,6 +531,7 @@ fn permutation_p(
 mod tests {
     use super::*;
     use crate::calibration::{Binning, CalibrationConfig};
+    use crate::eval::Warning;
     use crate::rng::Xoshiro256pp;
 
     fn cfg(bootstrap: usize, metric: &str) -> CompareConfig {
@@ -656,6 +662,27 @@ mod tests {
                     assert_eq!(m.undefined, x.undefined, "{what} model {i}: {}", m.name);
                 }
             }
+        }
+    }
+
+    /// Seed 000's A/B test has 80 rows: the small-eval-set warning belongs to the set, so both
+    /// models carry it and the comparison lists it once, whatever the models' scores.
+    #[test]
+    fn eval_set_warnings_are_the_same_for_every_model() {
+        let y: Vec<u32> = (0..80).map(|i| u32::from(i >= 40)).collect();
+        let good: Vec<f64> = (0..80).map(|i| if i >= 40 { 0.9 } else { 0.1 }).collect();
+        let poor: Vec<f64> = (0..80).map(|i| ((i * 37) % 80) as f64 / 80.0).collect();
+        let r = compare(
+            &[model(&y, good), model(&y, poor)],
+            0,
+            &cfg(0, "roc_auc"),
+            &|| {},
+        )
+        .expect("compare");
+        assert_eq!(r.eval_set_warnings, vec![Warning::SmallEvalSet { n: 80 }]);
+        for m in &r.models {
+            let set: Vec<&Warning> = m.warnings.iter().filter(|w| w.is_eval_set()).collect();
+            assert_eq!(set, vec![&Warning::SmallEvalSet { n: 80 }]);
         }
     }
 

@@ -41,12 +41,19 @@ pub struct CompareReport {
     pub warnings: Vec<CompareWarning>,
 }
 
-/// A warning about the comparison as a whole.
+/// A warning about the comparison as a whole, about the shared eval set, or about one model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompareWarning {
+    /// No file has an id column, so row `i` of every file was taken as the same sample.
+    PairedByPosition,
+    /// A warning about the shared eval set ([`Warning::is_eval_set`]), said once for the set.
+    EvalSet {
+        /// The warning.
+        warning: Warning,
+    },
     /// Per-model thresholds were chosen on the test set (no `--val`): optimistic.
     ThresholdOnTest,
-    /// A model's own evaluation warned.
+    /// A model's own evaluation warned (about the model, not the eval set).
     Model {
         /// Model index.
         model: usize,
@@ -141,6 +148,11 @@ pub fn warning_text(lang: Lang, rep: &CompareReport, w: &CompareWarning) -> Stri
     match (lang, w) {
         (Lang::En, CompareWarning::ThresholdOnTest) => "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.".into(),
         (Lang::Ko, CompareWarning::ThresholdOnTest) => "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.".into(),
+        (Lang::En, CompareWarning::PairedByPosition) => "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.".into(),
+        (Lang::Ko, CompareWarning::PairedByPosition) => "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col).".into(),
+        (_, CompareWarning::EvalSet { warning }) => {
+            crate::i18n::warning(lang, warning, &rep.result.models[0].classes)
+        }
         (_, CompareWarning::Model { model, warning }) => {
             format!("{}: {}", rep.names[*model], crate::i18n::warning(lang, warning, &rep.result.models[*model].classes))
         }
@@ -265,11 +277,17 @@ pub fn json(rep: &CompareReport) -> String {
         .warnings
         .iter()
         .map(|w| {
-            let code = match w {
-                CompareWarning::ThresholdOnTest => "threshold_chosen_on_test",
-                CompareWarning::Model { warning, .. } => warning.code(),
+            let (code, scope, model) = match w {
+                CompareWarning::PairedByPosition => ("paired_by_position", "comparison", None),
+                CompareWarning::EvalSet { warning } => (warning.code(), "eval_set", None),
+                CompareWarning::ThresholdOnTest => ("threshold_chosen_on_test", "comparison", None),
+                CompareWarning::Model { model, warning } => (warning.code(), "model", Some(&rep.names[*model])),
             };
-            json!({"code": code, "message": warning_text(Lang::En, rep, w)})
+            let mut o = json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
+            if let Some(name) = model {
+                o["model"] = json!(name);
+            }
+            o
         })
         .collect();
     m.insert("warnings".into(), Value::Array(warnings));
