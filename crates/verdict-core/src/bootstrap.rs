@@ -83,7 +83,11 @@ impl Resampler {
     /// # Panics
     /// If `order` is not a permutation of `0..self.len()`.
     pub fn permuted(&self, order: &[u32]) -> Self {
-        assert_eq!(order.len(), self.n, "order must be a permutation of the samples");
+        assert_eq!(
+            order.len(),
+            self.n,
+            "order must be a permutation of the samples"
+        );
         match &self.group {
             None => {
                 // inverse[old position] = new position.

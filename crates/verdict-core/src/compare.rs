@@ -641,7 +641,10 @@ mod tests {
             ("binary", [model(&y, sa.clone()), model(&y, sb.clone())]),
             ("predictions", [hard(&sa), hard(&sb)]),
             ("clustered", [clustered(&sa), clustered(&sb)]),
-            ("multiclass", [multi(probs(&mut rng)), multi(probs(&mut rng))]),
+            (
+                "multiclass",
+                [multi(probs(&mut rng)), multi(probs(&mut rng))],
+            ),
         ];
         for (what, pair) in cases {
             let metric = if what == "binary" || what == "clustered" {

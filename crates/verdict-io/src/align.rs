@@ -184,8 +184,9 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
     if a.ids.is_none() {
         // Paired by position: say where the files first stop lining up.
         let first_diff = |what: &str, differs: &dyn Fn(usize) -> Option<(String, String)>| {
-            let rows: Vec<(usize, (String, String))> =
-                (0..a.len()).filter_map(|i| differs(i).map(|d| (i, d))).collect();
+            let rows: Vec<(usize, (String, String))> = (0..a.len())
+                .filter_map(|i| differs(i).map(|d| (i, d)))
+                .collect();
             rows.first().map(|(i, (va, vb))| {
                 format!(
                     "- neither file has an id column, so rows are paired by position, but the {what}s differ from row {i} on (rows counted from 0, header excluded): \"{va}\" in {} vs \"{vb}\" in {} ({} of {} rows differ); give both files an id column (--id-col) to pair rows by id",
@@ -221,7 +222,11 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             Err(err(lines.join("\n")))
         };
     }
-    let row_name = |i: usize| a.ids.as_ref().map_or_else(String::new, |ids| ids[i].clone());
+    let row_name = |i: usize| {
+        a.ids
+            .as_ref()
+            .map_or_else(String::new, |ids| ids[i].clone())
+    };
     let mismatched: Vec<String> = pairs
         .iter()
         .filter(|&&(i, j)| label(a, i) != label(b, j))

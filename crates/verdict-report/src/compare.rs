@@ -281,9 +281,12 @@ pub fn json(rep: &CompareReport) -> String {
                 CompareWarning::PairedByPosition => ("paired_by_position", "comparison", None),
                 CompareWarning::EvalSet { warning } => (warning.code(), "eval_set", None),
                 CompareWarning::ThresholdOnTest => ("threshold_chosen_on_test", "comparison", None),
-                CompareWarning::Model { model, warning } => (warning.code(), "model", Some(&rep.names[*model])),
+                CompareWarning::Model { model, warning } => {
+                    (warning.code(), "model", Some(&rep.names[*model]))
+                }
             };
-            let mut o = json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
+            let mut o =
+                json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
             if let Some(name) = model {
                 o["model"] = json!(name);
             }

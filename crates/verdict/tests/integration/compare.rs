@@ -117,3 +117,128 @@ fn eval_and_compare_give_a_model_the_same_intervals() {
         }
     }
 }
+
+/// Files without an id column are paired by position, and every output format says so (en and
+/// ko); shuffled rows are refused naming both files and the first row whose labels differ (the
+/// row itself comes from `refuse_position_shuffled.expected.json`, written by numpy).
+#[test]
+fn position_pairing_is_said_in_every_format_and_refused_when_labels_do_not_line_up() {
+    let dir = fixtures().join("compare");
+    let files = [
+        "compare",
+        "position_a.csv",
+        "position_b.csv",
+        "--bootstrap",
+        "50",
+    ];
+    let doc = run_json(&dir, &[&files[..], &["--format", "json"]].concat());
+    let w = doc["warnings"].as_array().expect("warnings");
+    let pos: Vec<&Value> = w
+        .iter()
+        .filter(|w| w["code"] == "paired_by_position")
+        .collect();
+    assert_eq!(pos.len(), 1, "{w:?}");
+    assert_eq!(pos[0]["scope"], "comparison");
+    assert!(
+        pos[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Rows paired by position: no id column")),
+        "{pos:?}"
+    );
+    for (format, lang, want) in [
+        ("text", "en", "Rows paired by position: no id column"),
+        ("md", "en", "Rows paired by position: no id column"),
+        ("text", "ko", "행을 위치로 짝지었습니다: id 열이 없습니다"),
+        ("md", "ko", "행을 위치로 짝지었습니다: id 열이 없습니다"),
+    ] {
+        let (code, out, err) = verdict(
+            &dir,
+            &[&files[..], &["--format", format, "--lang", lang]].concat(),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.matches(want).count(), 1, "{format}/{lang}:\n{out}");
+    }
+    // Paired by id: no such warning.
+    let doc = run_json(
+        &dir,
+        &[
+            "compare",
+            "bc_lr.csv",
+            "bc_nb.csv",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        !doc["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w["code"] == "paired_by_position")
+    );
+    // Refused: both files and the first differing row are named.
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("refuse_position_shuffled.expected.json")).expect("spec"),
+    )
+    .expect("json");
+    let want = spec["expected"]["error_contains"].as_str().expect("needle");
+    let (code, _, err) = verdict(
+        &dir,
+        &["compare", "position_a.csv", "position_b_shuffled.csv"],
+    );
+    assert_eq!(code, 2, "{err}");
+    for w in [
+        want,
+        "position_a.csv",
+        "position_b_shuffled.csv",
+        "paired by position",
+    ] {
+        assert!(err.contains(w), "{err:?} lacks {w:?}");
+    }
+}
+
+/// Seed 000's two models share one eval set of n = 80: the small-eval-set warning is about the
+/// set, so it is said once, for the set (no model named), in every format; the rule is n < 100
+/// rows whatever the model or the metric.
+#[test]
+fn eval_set_warnings_are_said_once_for_the_set() {
+    let pair = [
+        "compare",
+        "examples/seed000/smile_baseline.csv",
+        "examples/seed000/smile_finetuned.csv",
+        "--bootstrap",
+        "50",
+    ];
+    for metric in ["roc_auc", "accuracy", "f1"] {
+        let doc = run_json(
+            &root(),
+            &[&pair[..], &["--format", "json", "--metric", metric]].concat(),
+        );
+        let small: Vec<&Value> = doc["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .filter(|w| w["code"] == "small_eval_set")
+            .collect();
+        assert_eq!(small.len(), 1, "{metric}: {small:?}");
+        assert_eq!(small[0]["scope"], "eval_set");
+        assert!(small[0].get("model").is_none(), "{small:?}");
+    }
+    for (format, lang, want) in [
+        ("text", "en", "The eval set is small (n = 80 < 100)"),
+        ("md", "ko", "평가 데이터가 작습니다 (n = 80 < 100)"),
+    ] {
+        let (code, out, err) = verdict(
+            &root(),
+            &[&pair[..], &["--format", format, "--lang", lang]].concat(),
+        );
+        assert_eq!(code, 0, "{err}");
+        let lines: Vec<&str> = out.lines().filter(|l| l.contains(want)).collect();
+        assert_eq!(lines.len(), 1, "{format}/{lang}:\n{out}");
+        for name in ["smile_baseline", "smile_finetuned"] {
+            assert!(!lines[0].contains(name), "{}", lines[0]);
+        }
+    }
+}
