@@ -300,11 +300,14 @@ pub fn json(rep: &CompareReport) -> String {
 }
 
 /// The sections of the terminal and Markdown reports. `plots` lists SVG files written next to the
-/// Markdown report (title, file name).
+/// Markdown report (title, file name). For the `terminal` the side-by-side tables are laid out to
+/// grow downwards, not sideways, with the number of models: per-class scores one row per class and
+/// model, and the difference column of a comparison headed `Δ` (its section title says B − A).
 pub(crate) fn sections(
     rep: &CompareReport,
     lang: Lang,
     plots: &[(String, String)],
+    terminal: bool,
 ) -> Vec<Section> {
     let r = &rep.result;
     let mut out = Vec::new();
@@ -346,6 +349,9 @@ pub(crate) fn sections(
                 .map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
         ]);
     }
+    if terminal {
+        tb.align[1] = crate::table::Align::Left;
+    }
     out.push(Section {
         title: t(lang, Phrase::Leaderboard).into(),
         blocks: vec![Block::Table(tb)],
@@ -353,11 +359,25 @@ pub(crate) fn sections(
 
     // Tests per comparison.
     for c in &r.comparisons {
+        // In the terminal, long model names head their columns as A and B, named on a line above.
+        let letters = terminal
+            && [c.a, c.b]
+                .iter()
+                .any(|&m| Table::width(&rep.names[m]) > TERMINAL_NAME_COLUMNS);
+        let (head_a, head_b) = if letters {
+            ("A".to_string(), "B".to_string())
+        } else {
+            (rep.names[c.a].clone(), rep.names[c.b].clone())
+        };
         let mut tb = Table::new(vec![
             t(lang, Phrase::Metric).into(),
-            rep.names[c.a].clone(),
-            rep.names[c.b].clone(),
-            format!("{} − {}", rep.names[c.b], rep.names[c.a]),
+            head_a,
+            head_b,
+            if terminal {
+                "Δ".to_string()
+            } else {
+                format!("{} − {}", rep.names[c.b], rep.names[c.a])
+            },
             t(lang, Phrase::Interval).into(),
             "p (bootstrap)".into(),
         ]);
@@ -381,7 +401,14 @@ pub(crate) fn sections(
             ]);
         }
         let mc = &c.mcnemar;
-        let mut blocks = vec![Block::Table(tb)];
+        let mut blocks = Vec::new();
+        if letters {
+            blocks.push(Block::Line(format!(
+                "A = {}, B = {}, Δ = B − A",
+                rep.names[c.a], rep.names[c.b]
+            )));
+        }
+        blocks.push(Block::Table(tb));
         blocks.push(Block::Line(format!(
             "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); exact p = {}, mid-p = {}, χ² p = {} (continuity-corrected {})",
             mc.b, rep.names[c.a], rep.names[c.b], mc.c, rep.names[c.a], rep.names[c.b],
@@ -434,23 +461,52 @@ pub(crate) fn sections(
         });
     }
 
-    // Per-class side by side.
+    // Per-class side by side (Markdown), or one row per class and model (terminal).
     let classes = &r.models[0].classes;
-    let mut headers = vec![t(lang, Phrase::Class).to_string()];
-    for name in &rep.names {
-        for m in ["P", "R", "F1"] {
-            headers.push(format!("{name} {m}"));
+    let tb = if terminal {
+        let mut tb = Table::new(
+            [
+                t(lang, Phrase::Class),
+                t(lang, Phrase::Model),
+                "P",
+                "R",
+                "F1",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        tb.align[1] = crate::table::Align::Left;
+        for (ci, class) in classes.iter().enumerate() {
+            for (m, e) in r.models.iter().enumerate() {
+                let pc = &e.per_class[ci];
+                tb.row(vec![
+                    if m == 0 { class.clone() } else { String::new() },
+                    rep.names[m].clone(),
+                    fmt4(pc.precision),
+                    fmt4(pc.recall),
+                    fmt4(pc.f1),
+                ]);
+            }
         }
-    }
-    let mut tb = Table::new(headers);
-    for (ci, class) in classes.iter().enumerate() {
-        let mut row = vec![class.clone()];
-        for e in &r.models {
-            let pc = &e.per_class[ci];
-            row.extend([fmt4(pc.precision), fmt4(pc.recall), fmt4(pc.f1)]);
+        tb
+    } else {
+        let mut headers = vec![t(lang, Phrase::Class).to_string()];
+        for name in &rep.names {
+            for m in ["P", "R", "F1"] {
+                headers.push(format!("{name} {m}"));
+            }
         }
-        tb.row(row);
-    }
+        let mut tb = Table::new(headers);
+        for (ci, class) in classes.iter().enumerate() {
+            let mut row = vec![class.clone()];
+            for e in &r.models {
+                let pc = &e.per_class[ci];
+                row.extend([fmt4(pc.precision), fmt4(pc.recall), fmt4(pc.f1)]);
+            }
+            tb.row(row);
+        }
+        tb
+    };
     out.push(Section {
         title: t(lang, Phrase::PerClass).into(),
         blocks: vec![Block::Table(tb)],
@@ -543,10 +599,245 @@ fn power_line(
 
 /// The Markdown report.
 pub fn markdown(rep: &CompareReport, lang: Lang, plots: &[(String, String)]) -> String {
-    crate::markdown::render_sections(t(lang, Phrase::CompareTitle), &sections(rep, lang, plots))
+    crate::markdown::render_sections(
+        t(lang, Phrase::CompareTitle),
+        &sections(rep, lang, plots, false),
+    )
 }
 
-/// The terminal report.
+/// The width the terminal report fits, in display columns (a Hangul syllable takes two; a line of
+/// this many columns has at most this many characters).
+pub const TEXT_WIDTH: usize = 100;
+
+/// The terminal report, fitted to [`TEXT_WIDTH`] columns:
+/// * prose lines (verdict, tests, power, warnings) and titles wrap at spaces, continuation lines
+///   indented two more columns (a word longer than a line, e.g. a path, is cut);
+/// * a table wider than the terminal is split into several tables of consecutive columns, each
+///   repeating the first column (as pandas wraps a wide frame), separated by a blank line: with many
+///   models the side-by-side tables become one table per model or two;
+/// * a table with a single column too wide to fit beside the first (a very long model name) is
+///   shown row by row instead, one `header: value` line per cell.
+///
+/// The Markdown report keeps the tables whole (a Markdown viewer scrolls).
 pub fn text(rep: &CompareReport, lang: Lang, color: bool) -> String {
-    crate::text::render_sections(&sections(rep, lang, &[]), color)
+    render_fitted(&sections(rep, lang, &[], true), color, TEXT_WIDTH)
+}
+
+/// A model name wider than this heads its column of a comparison table as `A` or `B` in the
+/// terminal.
+const TERMINAL_NAME_COLUMNS: usize = 20;
+
+/// Indent of blocks under a section title.
+const INDENT: &str = "  ";
+
+fn render_fitted(sections: &[Section], color: bool, width: usize) -> String {
+    let budget = width.saturating_sub(INDENT.len()).max(20);
+    let mut s = String::new();
+    for sec in sections {
+        let title = wrap(&sec.title, width.max(20)).join(&format!("\n{INDENT}"));
+        if color {
+            s.push_str(&format!("\x1b[1;36m{title}\x1b[0m\n"));
+        } else {
+            s.push_str(&format!("{title}\n"));
+        }
+        for b in &sec.blocks {
+            match b {
+                Block::Line(l) => {
+                    let plain = l.replace('`', "").replace("**", "");
+                    let warn = color && plain.starts_with('⚠');
+                    for (i, line) in wrap(&plain, budget).iter().enumerate() {
+                        let cont = if i == 0 { "" } else { INDENT };
+                        if warn {
+                            s.push_str(&format!("{INDENT}\x1b[33m{cont}{line}\x1b[0m\n"));
+                        } else {
+                            s.push_str(&format!("{INDENT}{cont}{line}\n"));
+                        }
+                    }
+                }
+                Block::Table(tb) => {
+                    for (i, part) in fit_table(tb, budget).iter().enumerate() {
+                        if i > 0 {
+                            s.push('\n');
+                        }
+                        match part {
+                            Fitted::Table(t) => {
+                                for line in t.text(color).lines() {
+                                    s.push_str(&format!("{INDENT}{line}\n"));
+                                }
+                            }
+                            Fitted::Records(lines) => {
+                                for line in lines {
+                                    s.push_str(&format!("{INDENT}{line}\n"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// A table cut to fit: consecutive column groups, or one block of `header: value` lines per row.
+enum Fitted {
+    Table(Table),
+    Records(Vec<String>),
+}
+
+/// Splits `tb` into tables of at most `budget` columns, each with the first column; falls back to
+/// records when one column does not fit beside the first.
+fn fit_table(tb: &Table, budget: usize) -> Vec<Fitted> {
+    let cols = tb.headers.len();
+    let w: Vec<usize> = (0..cols)
+        .map(|i| {
+            std::iter::once(&tb.headers)
+                .chain(&tb.rows)
+                .filter_map(|r| r.get(i))
+                .map(|c| Table::width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    const GAP: usize = 2;
+    let total: usize = w.iter().sum::<usize>() + GAP * cols.saturating_sub(1);
+    if total <= budget || cols == 0 {
+        return vec![Fitted::Table(subtable(tb, &(0..cols).collect::<Vec<_>>()))];
+    }
+    if (1..cols).any(|i| w[0] + GAP + w[i] > budget) {
+        return vec![Fitted::Records(records(tb, budget))];
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut current = vec![0];
+    let mut used = w[0];
+    for (i, &wi) in w.iter().enumerate().skip(1) {
+        if used + GAP + wi > budget {
+            groups.push(std::mem::replace(&mut current, vec![0]));
+            used = w[0];
+        }
+        current.push(i);
+        used += GAP + wi;
+    }
+    groups.push(current);
+    groups
+        .iter()
+        .map(|g| Fitted::Table(subtable(tb, g)))
+        .collect()
+}
+
+fn subtable(tb: &Table, columns: &[usize]) -> Table {
+    let pick = |r: &Vec<String>| -> Vec<String> {
+        columns
+            .iter()
+            .map(|&i| r.get(i).cloned().unwrap_or_default())
+            .collect()
+    };
+    let mut t = Table::new(pick(&tb.headers));
+    t.align = columns.iter().map(|&i| tb.align[i]).collect();
+    for r in &tb.rows {
+        t.row(pick(r));
+    }
+    t
+}
+
+/// Row by row: the first cell on a line of its own, then `header: value` per other cell, wrapped.
+fn records(tb: &Table, budget: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &tb.rows {
+        let first = format!(
+            "{}: {}",
+            tb.headers.first().map_or("", String::as_str),
+            r.first().map_or("", String::as_str)
+        );
+        out.extend(wrap(&first, budget));
+        for (h, v) in tb.headers.iter().zip(r).skip(1) {
+            for (i, line) in wrap(&format!("{h}: {v}"), budget - 2 * INDENT.len())
+                .into_iter()
+                .enumerate()
+            {
+                let pad = if i == 0 { INDENT } else { "    " };
+                out.push(format!("{pad}{line}"));
+            }
+        }
+    }
+    out
+}
+
+/// The words of `text`, with the spaces around an operator kept (`α = 0.05`, `n ≈ 505`, `± 0.07`
+/// and a closing `✓)` never start or end a line). A glued group wider than a line is cut by `wrap`.
+fn glued_words(text: &str) -> Vec<String> {
+    let lone = |w: &str| {
+        matches!(
+            w,
+            "=" | "≈" | "<" | ">" | "≤" | "≥" | "±" | "…" | "−" | "vs"
+        )
+    };
+    let opens_with_symbol = |w: &str| w.starts_with(['✓', '✗', ')', ']', ';', ',', ':']);
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for w in text.split(' ') {
+        match out.last_mut() {
+            Some(last) if glue_next || lone(w) || opens_with_symbol(w) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+        glue_next = lone(w);
+    }
+    out
+}
+
+/// Greedy word wrap of `text` into lines of at most `width` display columns; the lines after the
+/// first get `INDENT` from the caller, so they are wrapped to `width - 2`. A word wider than a line
+/// is cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0usize;
+    let limit = |lines: &Vec<String>| {
+        if lines.is_empty() {
+            width
+        } else {
+            width.saturating_sub(INDENT.len()).max(1)
+        }
+    };
+    for word in glued_words(text) {
+        let word = word.as_str();
+        let ww = Table::width(word);
+        let sep = usize::from(!line.is_empty());
+        if used + sep + ww <= limit(&lines) {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += sep + ww;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word starts a line; cut it while it is wider than one.
+        let mut rest = word;
+        while Table::width(rest) > limit(&lines) {
+            let max = limit(&lines);
+            let mut w = 0;
+            let cut = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    w += Table::width(c.encode_utf8(&mut [0u8; 4]));
+                    w > max
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        line.push_str(rest);
+        used = Table::width(rest);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

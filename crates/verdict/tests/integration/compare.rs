@@ -242,3 +242,82 @@ fn eval_set_warnings_are_said_once_for_the_set() {
         }
     }
 }
+
+/// Every line of `out` has at most 100 characters (chars, not bytes: Korean too).
+fn assert_fits_100(what: &str, out: &str) {
+    let wide: Vec<(usize, &str)> = out
+        .lines()
+        .filter(|l| l.chars().count() > 100)
+        .map(|l| (l.chars().count(), l))
+        .collect();
+    assert!(wide.is_empty(), "{what}: lines over 100 columns: {wide:#?}");
+    assert!(
+        out.lines().count() > 30,
+        "{what}: too short to be the report:\n{out}"
+    );
+}
+
+/// The terminal report fits 100 columns: the README's compare example, and a 4-model compare with
+/// long model names (copies of the fixtures under long file names), in English and Korean.
+#[test]
+fn compare_terminal_output_fits_100_columns() {
+    for lang in ["en", "ko"] {
+        let (code, out, err) = verdict(
+            &root(),
+            &[
+                "compare",
+                "examples/seed000/smile_baseline.csv",
+                "examples/seed000/smile_finetuned.csv",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_fits_100(&format!("README example ({lang})"), &out);
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = fixtures().join("compare");
+    let copies = [
+        ("bc_lr.csv", "bc_lr.csv"),
+        ("bc_nb.csv", "gaussian_naive_bayes_baseline_model.csv"),
+        ("bc_rf.csv", "random_forest_25_trees_random_state_0.csv"),
+        (
+            "bc_lr.csv",
+            "logistic_regression_standard_scaled_max_iter_5000_copy_of_the_first_model.csv",
+        ),
+    ];
+    for (from, to) in copies {
+        std::fs::copy(src.join(from), tmp.path().join(to)).expect("copy");
+    }
+    let names: Vec<&str> = copies.iter().map(|(_, to)| *to).collect();
+    for lang in ["en", "ko"] {
+        let mut args = vec!["compare"];
+        args.extend(&names);
+        args.extend(["--bootstrap", "100", "--permutation", "99", "--lang", lang]);
+        let (code, out, err) = verdict(tmp.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        assert_fits_100(&format!("4 models ({lang})"), &out);
+        // Nothing is lost: every model's name appears whole.
+        for n in &names {
+            assert!(
+                out.contains(n.trim_end_matches(".csv")),
+                "{n} missing:\n{out}"
+            );
+        }
+    }
+    // Multi-class: 10 classes, per-class rows per model.
+    let (code, out, err) = verdict(
+        &src,
+        &[
+            "compare",
+            "digits_lr.csv",
+            "digits_nb.csv",
+            "--bootstrap",
+            "50",
+            "--lang",
+            "ko",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_fits_100("digits (ko)", &out);
+}
