@@ -604,7 +604,7 @@ mod tests {
         let n = 90;
         let mut rng = Xoshiro256pp::for_stream(17, 0);
         let y: Vec<u32> = (0..n).map(|_| rng.below(2) as u32).collect();
-        let score = |rng: &mut Xoshiro256pp, y: u32| (0.35 * f64::from(y) + 0.65 * rng.next_f64());
+        let score = |rng: &mut Xoshiro256pp, y: u32| 0.35 * f64::from(y) + 0.65 * rng.next_f64();
         let sa: Vec<f64> = y.iter().map(|&l| score(&mut rng, l)).collect();
         let sb: Vec<f64> = y.iter().map(|&l| score(&mut rng, l)).collect();
         let groups: Vec<u32> = (0..n as u32).map(|i| i / 6).collect();
