@@ -841,3 +841,76 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn widest(lines: &[String]) -> usize {
+        lines.iter().map(|l| Table::width(l)).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn wrap_keeps_operators_with_their_operands_and_cuts_overlong_words() {
+        let text = "at n = 80, differences smaller than 0.1859 are not detectable at α = 0.05";
+        for width in 16..40 {
+            let lines = wrap(text, width);
+            assert_eq!(lines.join(" "), text, "width {width}");
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| !l.starts_with('=') && !l.ends_with('='))
+            );
+            assert!(Table::width(&lines[0]) <= width);
+            assert!(lines[1..].iter().all(|l| Table::width(l) <= width - 2));
+        }
+        // A path longer than the line is cut, not lost.
+        let path = "a/".repeat(40);
+        let lines = wrap(&format!("File: {path}"), 30);
+        assert!(widest(&lines) <= 30, "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), format!("File:{path}"));
+    }
+
+    #[test]
+    fn wrap_counts_hangul_as_two_columns() {
+        let text = "평가 데이터가 작습니다 (n = 80 < 100): 수 %p 차이는 잡음 범위입니다.";
+        let lines = wrap(text, 24);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(widest(&lines) <= 24, "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+    }
+
+    fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+        let mut t = Table::new(headers.iter().map(|h| h.to_string()).collect());
+        for r in rows {
+            t.row(r.iter().map(|c| c.to_string()).collect());
+        }
+        t
+    }
+
+    #[test]
+    fn wide_tables_split_repeating_the_first_column_or_become_records() {
+        let t = table(
+            &["Metric", "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"],
+            &[&["f1", "0.1", "0.2", "0.3"]],
+        );
+        let parts = fit_table(&t, 30);
+        assert_eq!(parts.len(), 2);
+        for p in &parts {
+            let Fitted::Table(p) = p else {
+                panic!("expected tables")
+            };
+            assert_eq!(p.headers[0], "Metric");
+            assert!(p.text(false).lines().all(|l| Table::width(l) <= 30));
+        }
+        let long = "m".repeat(40);
+        let t = table(&["#", "Model", "AUC"], &[&["1", &long, "0.9"]]);
+        let Some(Fitted::Records(lines)) = fit_table(&t, 30).into_iter().next() else {
+            panic!("expected records")
+        };
+        assert!(widest(&lines) <= 30, "{lines:?}");
+        assert_eq!(lines[0], "#: 1");
+        assert!(lines.concat().contains("AUC: 0.9"));
+        assert_eq!(lines.concat().matches('m').count(), 40);
+    }
+}
