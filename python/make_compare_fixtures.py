@@ -642,6 +642,43 @@ def refusals(out: Path):
             + note))
 
 
+def by_position(out: Path):
+    """Files without an id column: rows are paired by position. A pair in the same row order must
+    compare (and say it paired by position); the same B rows in another order must be refused at the
+    first row whose labels differ."""
+    X, y = load_breast_cancer(return_X_y=True)
+    n = 30
+    yy = y[:n]
+    s_lr = R.oof(lr(), X, y, "predict_proba")[:n, 1]
+    s_nb = R.oof(GaussianNB(), X, y, "predict_proba")[:n, 1]
+    R.write_csv(out / "position_a.csv", {"label": yy, "score": s_lr})
+    R.write_csv(out / "position_b.csv", {"label": yy, "score": s_nb})
+    acc = [accuracy_score(yy, (s >= 0.5).astype(int)) for s in (s_lr, s_nb)]
+    auc = [roc_auc_score(yy, s) for s in (s_lr, s_nb)]
+    correct = [(s >= 0.5).astype(int) == yy for s in (s_lr, s_nb)]
+    files = ["position_a.csv", "position_b.csv"]
+    doc = {"n": n,
+           "models": [{"name": stem(f), "metrics": {"accuracy": {"value": R.jnum(a)}, "roc_auc": {"value": R.jnum(u)}}}
+                      for f, a, u in zip(files, acc, auc)],
+           "comparisons": [{"a": "position_a", "b": "position_b",
+                            "deltas": {"accuracy": {"value": R.jnum(acc[1] - acc[0])},
+                                       "roc_auc": {"value": R.jnum(auc[1] - auc[0])}},
+                            "tests": {"mcnemar": mcnemar_block(correct[0], correct[1])}}]}
+    write_expected(out, "position_two_models", files, [], doc, notes=(
+        "No id column in either file: rows are paired by position (row i of A is row i of B). The first 30 "
+        "breast_cancer rows in file order, OOF predict_proba[:, 1] of StandardScaler+LogisticRegression (A) and "
+        "GaussianNB (B). Accuracy at 0.5 and roc_auc_score from sklearn, McNemar from statsmodels."))
+    perm = np.random.default_rng(3).permutation(n)
+    R.write_csv(out / "position_b_shuffled.csv", {"label": yy[perm], "score": s_nb[perm]})
+    first = int(np.flatnonzero(yy[perm] != yy)[0])
+    write_expected(out, "refuse_position_shuffled", ["position_a.csv", "position_b_shuffled.csv"], [],
+                   {"error_contains": f"labels differ from row {first} on"}, notes=(
+        "refusal: no id column, so rows are paired by position, but B lists the same rows shuffled "
+        f"(default_rng(3)); row {first} (counted from 0, header excluded) is the first whose labels differ "
+        f"(A {yy[first]}, B {yy[perm][first]}; {int((yy[perm] != yy).sum())} of {n} rows differ). The message "
+        "must name that row."))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -658,6 +695,7 @@ def main():
     reached = smile(a.out, copy_examples=not a.no_examples)
     digits(a.out)
     refusals(a.out)
+    by_position(a.out)
     print(f"wrote {len(list(a.out.glob('*.expected.json')))} expected files to {a.out}")
     for k, v in reached.items():
         print(f"  {k}: roc_auc {v!r}")

@@ -12,6 +12,13 @@
 //!
 //! Replicate `b` draws from [`Xoshiro256pp::for_stream`]`(seed, b)`, so results are identical for
 //! any thread count, and replicates are computed in parallel with rayon.
+//!
+//! **One stream per eval set.** The count *per sample* of replicate `b` depends only on
+//! `(seed, b, n, groups)`: the draws are made over sample indices (or group indices) in sample
+//! order, and a resampler working in a reordered layout ([`Resampler::permuted`], e.g. the sorted
+//! layout of the binary kernel) only moves each count to the sample's position. So `verdict eval`
+//! (sorted layout, one model) and `verdict compare` (sample order, every model) see the same count
+//! vectors, and a model's own interval is the same in both.
 
 use crate::rng::Xoshiro256pp;
 use rayon::prelude::*;
@@ -22,12 +29,19 @@ pub struct Resampler {
     n: usize,
     /// `group[i]` = the group index (0..n_groups) of sample `i`, for clustered draws.
     group: Option<(Vec<u32>, usize)>,
+    /// Plain draws in a reordered layout: `slot[i]` = the position of sample `i` in `counts`
+    /// (`None`: the sample order).
+    slot: Option<Vec<u32>>,
 }
 
 impl Resampler {
     /// Plain bootstrap over `n` samples.
     pub fn plain(n: usize) -> Self {
-        Self { n, group: None }
+        Self {
+            n,
+            group: None,
+            slot: None,
+        }
     }
 
     /// Cluster bootstrap: `group_of[i]` in `0..n_groups` is the group of sample `i`.
@@ -43,6 +57,7 @@ impl Resampler {
         Self {
             n,
             group: Some((group_of, n_groups)),
+            slot: None,
         }
     }
 
@@ -62,10 +77,38 @@ impl Resampler {
     }
 
     /// Returns the same resampler with samples reordered: sample `p` of the result is sample
-    /// `order[p]` of `self`. Used to draw directly in a sorted layout.
+    /// `order[p]` of `self`. Used to draw directly in a sorted layout. The draws are unchanged:
+    /// replicate `b` gives every sample the same count as `self` does, at its new position.
+    ///
+    /// # Panics
+    /// If `order` is not a permutation of `0..self.len()`.
     pub fn permuted(&self, order: &[u32]) -> Self {
+        assert_eq!(
+            order.len(),
+            self.n,
+            "order must be a permutation of the samples"
+        );
         match &self.group {
-            None => Self::plain(order.len()),
+            None => {
+                // inverse[old position] = new position.
+                let mut inverse = vec![u32::MAX; self.n];
+                for (p, &i) in order.iter().enumerate() {
+                    inverse[i as usize] = p as u32;
+                }
+                assert!(
+                    inverse.iter().all(|&p| p != u32::MAX),
+                    "order must be a permutation of the samples"
+                );
+                let slot = match &self.slot {
+                    None => inverse,
+                    Some(old) => old.iter().map(|&q| inverse[q as usize]).collect(),
+                };
+                Self {
+                    n: self.n,
+                    group: None,
+                    slot: Some(slot),
+                }
+            }
             Some((g, k)) => Self::clustered(order.iter().map(|&i| g[i as usize]).collect(), *k),
         }
     }
@@ -78,8 +121,17 @@ impl Resampler {
         match &self.group {
             None => {
                 let n = self.n as u64;
-                for _ in 0..self.n {
-                    counts[rng.below(n) as usize] += 1;
+                match &self.slot {
+                    None => {
+                        for _ in 0..self.n {
+                            counts[rng.below(n) as usize] += 1;
+                        }
+                    }
+                    Some(slot) => {
+                        for _ in 0..self.n {
+                            counts[slot[rng.below(n) as usize] as usize] += 1;
+                        }
+                    }
                 }
             }
             Some((group_of, k)) => {
@@ -146,6 +198,32 @@ mod tests {
             assert_eq!(c[3], c[4]);
             let drawn: u32 = [c[0], c[2], c[5]].iter().sum();
             assert_eq!(drawn, 3);
+        }
+    }
+
+    /// A reordered layout moves each sample's count to its new position and changes nothing
+    /// else: the per-sample counts of replicate `b` depend on (seed, b, n, groups) only.
+    #[test]
+    fn permuted_layouts_draw_the_same_counts_per_sample() {
+        let n = 37;
+        // A scrambled order and a second one on top of it.
+        let order: Vec<u32> = (0..n as u32).map(|i| (i * 11 + 5) % n as u32).collect();
+        let order2: Vec<u32> = (0..n as u32).rev().collect();
+        let groups: Vec<u32> = (0..n as u32).map(|i| i % 6).collect();
+        for base in [Resampler::plain(n), Resampler::clustered(groups, 6)] {
+            let once = base.permuted(&order);
+            let twice = once.permuted(&order2);
+            let (mut c0, mut c1, mut c2) = (vec![0; n], vec![0; n], vec![0; n]);
+            for b in 0..25 {
+                base.draw(3, b, &mut c0, &mut Vec::new());
+                once.draw(3, b, &mut c1, &mut Vec::new());
+                twice.draw(3, b, &mut c2, &mut Vec::new());
+                for p in 0..n {
+                    assert_eq!(c1[p], c0[order[p] as usize], "replicate {b}, position {p}");
+                    let sample = order[order2[p] as usize] as usize;
+                    assert_eq!(c2[p], c0[sample], "replicate {b}, position {p}");
+                }
+            }
         }
     }
 

@@ -20,8 +20,9 @@
 //! The same bootstrap replicates also give every model's own percentile intervals.
 
 use crate::Weights;
-use crate::bootstrap::Resampler;
-use crate::eval::{BootstrapInfo, EvalConfig, EvalData, EvalResult, Scalars, ScoreData, evaluate};
+use crate::eval::{
+    BootstrapInfo, EvalConfig, EvalData, EvalResult, Scalars, ScoreData, evaluate, resampler_for,
+};
 use crate::paired::{self, DiffTest, McNemar, Power};
 use crate::rng::Xoshiro256pp;
 use crate::stats;
@@ -151,8 +152,12 @@ pub struct Comparison {
 /// The result of [`compare`].
 #[derive(Debug, Clone)]
 pub struct CompareResult {
-    /// Each model's evaluation; metric intervals come from the shared paired replicates.
+    /// Each model's evaluation; metric intervals come from the shared paired replicates. Its
+    /// warnings include the eval set's, which are also in [`Self::eval_set_warnings`].
     pub models: Vec<EvalResult>,
+    /// The warnings about the shared eval set ([`crate::eval::eval_set_warnings`]): the same for
+    /// every model, to be said once for the set, not per model.
+    pub eval_set_warnings: Vec<crate::eval::Warning>,
     /// The baseline.
     pub baseline: usize,
     /// The headline metric.
@@ -227,11 +232,9 @@ pub fn compare(
         .map(|m| evaluate(m, &point_cfg, &|| {}))
         .collect();
 
-    // Paired bootstrap: one count vector per replicate, applied to every model.
-    let resampler = match &base.groups {
-        Some((g, k)) => Resampler::clustered(g.clone(), *k),
-        None => Resampler::plain(base.len()),
-    };
+    // Paired bootstrap: one count vector per replicate, applied to every model. The same stream
+    // as `evaluate` draws from, so each model's own interval equals its `verdict eval` interval.
+    let resampler = resampler_for(base);
     let widths: Vec<usize> = scalars.iter().map(|s| s.names().len()).collect();
     let replicates: Vec<Vec<f64>> = if cfg.eval.bootstrap > 0 {
         resampler.run(
@@ -412,6 +415,7 @@ pub fn compare(
         ord.then(x.cmp(&y))
     });
     Ok(CompareResult {
+        eval_set_warnings: crate::eval::eval_set_warnings(base),
         models: results,
         baseline,
         metric: cfg.metric.clone(),
@@ -527,6 +531,7 @@ fn permutation_p(
 mod tests {
     use super::*;
     use crate::calibration::{Binning, CalibrationConfig};
+    use crate::eval::Warning;
     use crate::rng::Xoshiro256pp;
 
     fn cfg(bootstrap: usize, metric: &str) -> CompareConfig {
@@ -589,6 +594,99 @@ mod tests {
                 .iter()
                 .all(|m| m.metrics.iter().all(|x| x.ci.is_some()))
         );
+    }
+
+    /// One resampling stream: every model's own intervals in a comparison are exactly those of
+    /// its own evaluation with the same seed and replicate count (binary scores, which `evaluate`
+    /// resamples in sorted order; hard predictions; multi-class; and clustered).
+    #[test]
+    fn own_intervals_equal_the_single_model_evaluation() {
+        let n = 90;
+        let mut rng = Xoshiro256pp::for_stream(17, 0);
+        let y: Vec<u32> = (0..n).map(|_| rng.below(2) as u32).collect();
+        let score = |rng: &mut Xoshiro256pp, y: u32| 0.35 * f64::from(y) + 0.65 * rng.next_f64();
+        let sa: Vec<f64> = y.iter().map(|&l| score(&mut rng, l)).collect();
+        let sb: Vec<f64> = y.iter().map(|&l| score(&mut rng, l)).collect();
+        let groups: Vec<u32> = (0..n as u32).map(|i| i / 6).collect();
+        let k3: Vec<u32> = (0..n).map(|_| rng.below(3) as u32).collect();
+        let probs = |rng: &mut Xoshiro256pp| -> Vec<f64> {
+            k3.iter()
+                .flat_map(|&l| {
+                    let mut row: Vec<f64> = (0..3)
+                        .map(|c| rng.next_f64() + if c == l { 0.4 } else { 0.0 })
+                        .collect();
+                    let s: f64 = row.iter().sum();
+                    row.iter_mut().for_each(|v| *v /= s);
+                    row
+                })
+                .collect()
+        };
+        let multi = |p: Vec<f64>| EvalData {
+            classes: vec!["a".into(), "b".into(), "c".into()],
+            positive: None,
+            labels: k3.clone(),
+            scores: ScoreData::Probabilities(p),
+            probabilistic: true,
+            groups: None,
+        };
+        let hard = |s: &[f64]| EvalData {
+            scores: ScoreData::Predictions(s.iter().map(|&v| u32::from(v >= 0.5)).collect()),
+            ..model(&y, s.to_vec())
+        };
+        let clustered = |s: &[f64]| EvalData {
+            groups: Some((groups.clone(), 15)),
+            ..model(&y, s.to_vec())
+        };
+        let cases: Vec<(&str, [EvalData; 2])> = vec![
+            ("binary", [model(&y, sa.clone()), model(&y, sb.clone())]),
+            ("predictions", [hard(&sa), hard(&sb)]),
+            ("clustered", [clustered(&sa), clustered(&sb)]),
+            (
+                "multiclass",
+                [multi(probs(&mut rng)), multi(probs(&mut rng))],
+            ),
+        ];
+        for (what, pair) in cases {
+            let metric = if what == "binary" || what == "clustered" {
+                "roc_auc"
+            } else {
+                "accuracy"
+            };
+            let c = cfg(150, metric);
+            let r = compare(&pair, 0, &c, &|| {}).expect("compare");
+            for (i, data) in pair.iter().enumerate() {
+                let own = evaluate(data, &c.eval, &|| {});
+                assert_eq!(own.bootstrap, r.models[i].bootstrap, "{what}");
+                assert_eq!(own.metrics.len(), r.models[i].metrics.len(), "{what}");
+                for (m, x) in own.metrics.iter().zip(&r.models[i].metrics) {
+                    assert_eq!(m.name, x.name, "{what}");
+                    assert!(m.ci.is_some(), "{what} {}", m.name);
+                    assert_eq!(m.ci, x.ci, "{what} model {i}: {}", m.name);
+                    assert_eq!(m.undefined, x.undefined, "{what} model {i}: {}", m.name);
+                }
+            }
+        }
+    }
+
+    /// Seed 000's A/B test has 80 rows: the small-eval-set warning belongs to the set, so both
+    /// models carry it and the comparison lists it once, whatever the models' scores.
+    #[test]
+    fn eval_set_warnings_are_the_same_for_every_model() {
+        let y: Vec<u32> = (0..80).map(|i| u32::from(i >= 40)).collect();
+        let good: Vec<f64> = (0..80).map(|i| if i >= 40 { 0.9 } else { 0.1 }).collect();
+        let poor: Vec<f64> = (0..80).map(|i| ((i * 37) % 80) as f64 / 80.0).collect();
+        let r = compare(
+            &[model(&y, good), model(&y, poor)],
+            0,
+            &cfg(0, "roc_auc"),
+            &|| {},
+        )
+        .expect("compare");
+        assert_eq!(r.eval_set_warnings, vec![Warning::SmallEvalSet { n: 80 }]);
+        for m in &r.models {
+            let set: Vec<&Warning> = m.warnings.iter().filter(|w| w.is_eval_set()).collect();
+            assert_eq!(set, vec![&Warning::SmallEvalSet { n: 80 }]);
+        }
     }
 
     #[test]

@@ -286,6 +286,17 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// True for a warning about the **eval set** rather than the model: `small_eval_set`,
+    /// `small_class` and `few_groups` depend only on the rows, their labels and their groups
+    /// ([`eval_set_warnings`]), never on the scores, the threshold or the metric, so every model
+    /// scored on one eval set gets the same ones, and a comparison says them once for the set.
+    pub fn is_eval_set(&self) -> bool {
+        matches!(
+            self,
+            Warning::SmallEvalSet { .. } | Warning::SmallClass { .. } | Warning::FewGroups { .. }
+        )
+    }
+
     /// A stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -417,7 +428,10 @@ fn data_is_clustered(r: &Resampler) -> bool {
     r.units() != r.len()
 }
 
-fn resampler_for(data: &EvalData) -> Resampler {
+/// The resampler of an eval set: plain over its samples, or clustered by its groups. `evaluate`
+/// and [`crate::compare::compare`] both draw from it, so replicate `b` gives every sample the same
+/// count in both (see [`crate::bootstrap`]).
+pub(crate) fn resampler_for(data: &EvalData) -> Resampler {
     match &data.groups {
         Some((g, k)) => Resampler::clustered(g.clone(), *k),
         None => Resampler::plain(data.len()),
@@ -784,22 +798,49 @@ fn evaluate_multiclass(
     result
 }
 
-/// The warnings of the module docs, from the finished result.
-fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Vec<Warning> {
+/// The warnings about the eval set itself ([`Warning::is_eval_set`]), from the rows alone:
+/// * `small_eval_set`: fewer than 100 rows (samples; with a group column the groups are judged by
+///   `few_groups`);
+/// * `small_class`: a class with fewer than 30 true samples (a class of the task with none counts);
+/// * `few_groups`: a group column with fewer than 30 groups.
+///
+/// They depend on `n`, the labels and the groups only, so they are the same for every model scored
+/// on the same eval set.
+pub fn eval_set_warnings(data: &EvalData) -> Vec<Warning> {
     let mut out = Vec::new();
     let n = data.len();
     if n < 100 {
         out.push(Warning::SmallEvalSet { n });
     }
-    let cm = &result.confusion;
-    let k = cm.k;
-    let support: Vec<u64> = (0..k).map(|t| (0..k).map(|p| cm.get(t, p)).sum()).collect();
-    let predicted: Vec<u64> = (0..k).map(|p| (0..k).map(|t| cm.get(t, p)).sum()).collect();
+    let mut support = vec![0u64; data.k()];
+    for &l in &data.labels {
+        if let Some(s) = support.get_mut(l as usize) {
+            *s += 1;
+        }
+    }
     for (class, &s) in support.iter().enumerate() {
         if s < 30 {
             out.push(Warning::SmallClass { class, n: s });
         }
     }
+    if let Some((_, groups)) = &data.groups
+        && *groups < 30
+    {
+        out.push(Warning::FewGroups { groups: *groups });
+    }
+    out
+}
+
+/// The warnings of the module docs, from the finished result: the eval set's
+/// ([`eval_set_warnings`]; `few_groups` last) and the model's.
+fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Vec<Warning> {
+    let (few_groups, mut out): (Vec<Warning>, Vec<Warning>) = eval_set_warnings(data)
+        .into_iter()
+        .partition(|w| matches!(w, Warning::FewGroups { .. }));
+    let cm = &result.confusion;
+    let k = cm.k;
+    let support: Vec<u64> = (0..k).map(|t| (0..k).map(|p| cm.get(t, p)).sum()).collect();
+    let predicted: Vec<u64> = (0..k).map(|p| (0..k).map(|t| cm.get(t, p)).sum()).collect();
     for (class, &p) in predicted.iter().enumerate() {
         if p == 0 && support[class] > 0 {
             out.push(Warning::ClassNeverPredicted { class });
@@ -853,11 +894,7 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             }
         }
     }
-    if let Some((_, groups)) = &data.groups
-        && *groups < 30
-    {
-        out.push(Warning::FewGroups { groups: *groups });
-    }
+    out.extend(few_groups);
     out
 }
 

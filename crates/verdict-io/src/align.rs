@@ -1,10 +1,21 @@
 //! Lining up several models' predictions on one eval set.
 //!
 //! Why: a comparison is only meaningful on the same samples with the same labels (seed 001 §5.8:
-//! test splits regenerated, older results silently stopped being comparable). [`align`] reorders
-//! every set to the row order of the first, by id, and **refuses** when the files do not hold
-//! exactly the same ids with the same labels (and groups), saying how they differ. Without an id
-//! column the files must list the same labels in the same order.
+//! test splits regenerated, older results silently stopped being comparable). [`align`] puts every
+//! set in the eval set's **canonical order** and **refuses** when the files do not hold exactly the
+//! same ids with the same labels (and groups), saying how they differ.
+//!
+//! # Conventions
+//! * **Canonical order.** With an id column, the rows sorted by id (byte order, the order
+//!   [`crate::fingerprint`] hashes); without one, the file order. [`canonical_order`] applies it to
+//!   one set, so `verdict eval` and `verdict compare` see the same rows in the same order whatever
+//!   order each file lists them in, and the bootstrap draws the same samples in both.
+//! * **Pairing by position.** When no file has an id column, row `i` of every file is taken to be
+//!   the same sample ([`Pairing::ByPosition`]; the caller must say so in its output). The files
+//!   must then have the same number of rows and the same label (and group) in every row; the error
+//!   names both files and the first row that differs. Rows are counted from 0, the header not
+//!   counted (as Parquet rows are elsewhere in this crate).
+//! * One file with ids and one without is refused: there is no way to pair them.
 
 use crate::predictions::{PredictionSet, Scores};
 use std::collections::HashMap;
@@ -41,18 +52,44 @@ fn examples(items: &[String]) -> String {
     s
 }
 
-/// Reorders `sets[1..]` to the row order of `sets[0]`.
+/// How [`align`] paired the rows of the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    /// By the id column; every set is in canonical (id) order.
+    ById,
+    /// No file has an id column: row `i` of every file is the same sample (file order).
+    ByPosition,
+}
+
+/// Puts `set` in the eval set's canonical order (see the module docs): rows sorted by id when
+/// there is an id column, else unchanged.
+pub fn canonical_order(set: &mut PredictionSet) {
+    let Some(ids) = &set.ids else {
+        return;
+    };
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| ids[a].as_bytes().cmp(ids[b].as_bytes()));
+    if order.iter().enumerate().any(|(p, &i)| p != i) {
+        permute(set, &order);
+    }
+}
+
+/// Puts `sets[0]` in canonical order ([`canonical_order`]) and reorders `sets[1..]` to it, by id.
 ///
 /// # Errors
 /// When ids (or, without ids, the row count), labels, groups or class lists differ; nothing is
 /// reordered then.
-pub fn align(sets: &mut [PredictionSet]) -> Result<(), AlignError> {
+pub fn align(sets: &mut [PredictionSet]) -> Result<Pairing, AlignError> {
     let Some((first, rest)) = sets.split_first_mut() else {
-        return Ok(());
+        return Ok(Pairing::ById);
     };
     for other in rest.iter() {
         check_same_set(first, other)?;
     }
+    if first.ids.is_none() {
+        return Ok(Pairing::ByPosition);
+    }
+    canonical_order(first);
     for other in rest.iter_mut() {
         if let (Some(ids_a), Some(ids_b)) = (&first.ids, &other.ids) {
             let pos: HashMap<&str, usize> = ids_b
@@ -64,7 +101,7 @@ pub fn align(sets: &mut [PredictionSet]) -> Result<(), AlignError> {
             permute(other, &order);
         }
     }
-    Ok(())
+    Ok(Pairing::ById)
 }
 
 /// The label of row `i` as a class name.
@@ -126,7 +163,7 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
         (None, None) => {
             if a.len() != b.len() {
                 return Err(err(format!(
-                    "- neither file has an id column, so rows are matched by position, but {} has {} rows and {} has {}",
+                    "- neither file has an id column, so rows are paired by position, but {} has {} rows and {} has {}; give both files an id column (--id-col) to pair rows by id",
                     shown(&a.source),
                     a.len(),
                     shown(&b.source),
@@ -144,10 +181,51 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             )));
         }
     };
+    if a.ids.is_none() {
+        // Paired by position: say where the files first stop lining up.
+        let first_diff = |what: &str, differs: &dyn Fn(usize) -> Option<(String, String)>| {
+            let rows: Vec<(usize, (String, String))> = (0..a.len())
+                .filter_map(|i| differs(i).map(|d| (i, d)))
+                .collect();
+            rows.first().map(|(i, (va, vb))| {
+                format!(
+                    "- neither file has an id column, so rows are paired by position, but the {what}s differ from row {i} on (rows counted from 0, header excluded): \"{va}\" in {} vs \"{vb}\" in {} ({} of {} rows differ); give both files an id column (--id-col) to pair rows by id",
+                    shown(&a.source),
+                    shown(&b.source),
+                    rows.len(),
+                    a.len()
+                )
+            })
+        };
+        let labels = |i: usize| {
+            (label(a, i) != label(b, i)).then(|| (label(a, i).to_string(), label(b, i).to_string()))
+        };
+        lines.extend(first_diff("label", &labels));
+        match (&a.groups, &b.groups) {
+            (Some(ga), Some(gb)) => {
+                let groups = |i: usize| (ga[i] != gb[i]).then(|| (ga[i].clone(), gb[i].clone()));
+                lines.extend(first_diff("group", &groups));
+            }
+            (None, None) => {}
+            _ => lines.push("- only one file has a group column".to_string()),
+        }
+        if lines.is_empty() && a.classes != b.classes {
+            lines.push(format!(
+                "- different classes: [{}] vs [{}]",
+                a.classes.join(", "),
+                b.classes.join(", ")
+            ));
+        }
+        return if lines.is_empty() {
+            Ok(())
+        } else {
+            Err(err(lines.join("\n")))
+        };
+    }
     let row_name = |i: usize| {
         a.ids
             .as_ref()
-            .map_or_else(|| format!("row {}", i + 1), |ids| ids[i].clone())
+            .map_or_else(String::new, |ids| ids[i].clone())
     };
     let mismatched: Vec<String> = pairs
         .iter()

@@ -21,7 +21,7 @@ pub mod predictions;
 pub mod table;
 pub mod trec;
 
-pub use align::{AlignError, align};
+pub use align::{AlignError, Pairing, align, canonical_order};
 pub use embeddings::read_embedding_column;
 pub use error::{Location, Position, PredictionError, ReadError};
 pub use npy::{Cell, EmbeddingError, EmbeddingMatrix, read_npy};

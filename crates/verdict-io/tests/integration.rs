@@ -1054,7 +1054,106 @@ fn align_refuses_different_eval_sets_and_says_how() {
     let q = load(&file("q.csv", "label,score\n1,0.9\n0,0.1\n1,0.3\n")).unwrap();
     let err = verdict_io::align(&mut [p, q]).unwrap_err().to_string();
     assert!(
-        err.contains("matched by position") && err.contains("has 2 rows") && err.contains("has 3"),
+        err.contains("paired by position") && err.contains("has 2 rows") && err.contains("has 3"),
         "{err}"
     );
+}
+
+/// Without ids, rows are paired by position (and the caller is told); when the labels do not line
+/// up row by row the files are refused, naming both files and the first row that differs (rows
+/// counted from 0, header excluded).
+#[test]
+fn align_by_position_says_so_and_refuses_labels_out_of_line() {
+    let p = load(&file(
+        "p.csv",
+        "label,score
+1,0.9
+0,0.1
+1,0.3
+0,0.2
+",
+    ))
+    .unwrap();
+    let same = load(&file(
+        "q.csv",
+        "label,score
+1,0.8
+0,0.3
+1,0.6
+0,0.4
+",
+    ))
+    .unwrap();
+    let mut sets = vec![p.clone(), same];
+    assert_eq!(
+        verdict_io::align(&mut sets).unwrap(),
+        verdict_io::Pairing::ByPosition
+    );
+    // Rows 2 and 3 swapped: labels differ from row 2 on.
+    let swapped = load(&file(
+        "r.csv",
+        "label,score
+1,0.8
+0,0.3
+0,0.4
+1,0.6
+",
+    ))
+    .unwrap();
+    let err = verdict_io::align(&mut [p.clone(), swapped])
+        .unwrap_err()
+        .to_string();
+    for want in [
+        "p.csv and ",
+        "r.csv are not the same eval set",
+        "paired by position",
+        "differ from row 2 on (rows counted from 0, header excluded)",
+        "\"1\" in ",
+        "\"0\" in ",
+        "(2 of 4 rows differ)",
+        "--id-col",
+    ] {
+        assert!(err.contains(want), "{err:?} lacks {want:?}");
+    }
+    // Groups out of line likewise.
+    let g = |name: &str, groups: [&str; 2]| {
+        load(&file(
+            name,
+            &format!(
+                "label,score,group\n1,0.9,{}\n0,0.1,{}\n",
+                groups[0], groups[1]
+            ),
+        ))
+        .unwrap()
+    };
+    let err = verdict_io::align(&mut [g("g.csv", ["a", "b"]), g("h.csv", ["a", "c"])])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("groups differ from row 1 on") && err.contains("\"b\" in "),
+        "{err}"
+    );
+    // With ids, every set comes back in canonical (id) order.
+    let a = load(&file(
+        "a.csv",
+        "id,label,score\nb,1,0.9\na,0,0.1\nc,1,0.4\n",
+    ))
+    .unwrap();
+    let b = load(&file(
+        "b.csv",
+        "id,label,score\nc,1,0.5\na,0,0.2\nb,1,0.8\n",
+    ))
+    .unwrap();
+    let mut sets = vec![a, b];
+    assert_eq!(
+        verdict_io::align(&mut sets).unwrap(),
+        verdict_io::Pairing::ById
+    );
+    let ids = Some(vec!["a".to_string(), "b".into(), "c".into()]);
+    assert_eq!(sets[0].ids, ids);
+    assert_eq!(sets[1].ids, ids);
+    match &sets[1].scores {
+        verdict_io::Scores::Binary { score } => assert_eq!(score, &vec![0.2, 0.8, 0.5]),
+        other => panic!("{other:?}"),
+    }
 }

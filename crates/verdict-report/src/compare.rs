@@ -41,12 +41,19 @@ pub struct CompareReport {
     pub warnings: Vec<CompareWarning>,
 }
 
-/// A warning about the comparison as a whole.
+/// A warning about the comparison as a whole, about the shared eval set, or about one model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompareWarning {
+    /// No file has an id column, so row `i` of every file was taken as the same sample.
+    PairedByPosition,
+    /// A warning about the shared eval set ([`Warning::is_eval_set`]), said once for the set.
+    EvalSet {
+        /// The warning.
+        warning: Warning,
+    },
     /// Per-model thresholds were chosen on the test set (no `--val`): optimistic.
     ThresholdOnTest,
-    /// A model's own evaluation warned.
+    /// A model's own evaluation warned (about the model, not the eval set).
     Model {
         /// Model index.
         model: usize,
@@ -141,6 +148,11 @@ pub fn warning_text(lang: Lang, rep: &CompareReport, w: &CompareWarning) -> Stri
     match (lang, w) {
         (Lang::En, CompareWarning::ThresholdOnTest) => "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.".into(),
         (Lang::Ko, CompareWarning::ThresholdOnTest) => "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.".into(),
+        (Lang::En, CompareWarning::PairedByPosition) => "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.".into(),
+        (Lang::Ko, CompareWarning::PairedByPosition) => "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col).".into(),
+        (_, CompareWarning::EvalSet { warning }) => {
+            crate::i18n::warning(lang, warning, &rep.result.models[0].classes)
+        }
         (_, CompareWarning::Model { model, warning }) => {
             format!("{}: {}", rep.names[*model], crate::i18n::warning(lang, warning, &rep.result.models[*model].classes))
         }
@@ -265,11 +277,20 @@ pub fn json(rep: &CompareReport) -> String {
         .warnings
         .iter()
         .map(|w| {
-            let code = match w {
-                CompareWarning::ThresholdOnTest => "threshold_chosen_on_test",
-                CompareWarning::Model { warning, .. } => warning.code(),
+            let (code, scope, model) = match w {
+                CompareWarning::PairedByPosition => ("paired_by_position", "comparison", None),
+                CompareWarning::EvalSet { warning } => (warning.code(), "eval_set", None),
+                CompareWarning::ThresholdOnTest => ("threshold_chosen_on_test", "comparison", None),
+                CompareWarning::Model { model, warning } => {
+                    (warning.code(), "model", Some(&rep.names[*model]))
+                }
             };
-            json!({"code": code, "message": warning_text(Lang::En, rep, w)})
+            let mut o =
+                json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
+            if let Some(name) = model {
+                o["model"] = json!(name);
+            }
+            o
         })
         .collect();
     m.insert("warnings".into(), Value::Array(warnings));
@@ -279,11 +300,14 @@ pub fn json(rep: &CompareReport) -> String {
 }
 
 /// The sections of the terminal and Markdown reports. `plots` lists SVG files written next to the
-/// Markdown report (title, file name).
+/// Markdown report (title, file name). For the `terminal` the side-by-side tables are laid out to
+/// grow downwards, not sideways, with the number of models: per-class scores one row per class and
+/// model, and the difference column of a comparison headed `Δ` (its section title says B − A).
 pub(crate) fn sections(
     rep: &CompareReport,
     lang: Lang,
     plots: &[(String, String)],
+    terminal: bool,
 ) -> Vec<Section> {
     let r = &rep.result;
     let mut out = Vec::new();
@@ -325,6 +349,9 @@ pub(crate) fn sections(
                 .map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
         ]);
     }
+    if terminal {
+        tb.align[1] = crate::table::Align::Left;
+    }
     out.push(Section {
         title: t(lang, Phrase::Leaderboard).into(),
         blocks: vec![Block::Table(tb)],
@@ -332,11 +359,25 @@ pub(crate) fn sections(
 
     // Tests per comparison.
     for c in &r.comparisons {
+        // In the terminal, long model names head their columns as A and B, named on a line above.
+        let letters = terminal
+            && [c.a, c.b]
+                .iter()
+                .any(|&m| Table::width(&rep.names[m]) > TERMINAL_NAME_COLUMNS);
+        let (head_a, head_b) = if letters {
+            ("A".to_string(), "B".to_string())
+        } else {
+            (rep.names[c.a].clone(), rep.names[c.b].clone())
+        };
         let mut tb = Table::new(vec![
             t(lang, Phrase::Metric).into(),
-            rep.names[c.a].clone(),
-            rep.names[c.b].clone(),
-            format!("{} − {}", rep.names[c.b], rep.names[c.a]),
+            head_a,
+            head_b,
+            if terminal {
+                "Δ".to_string()
+            } else {
+                format!("{} − {}", rep.names[c.b], rep.names[c.a])
+            },
             t(lang, Phrase::Interval).into(),
             "p (bootstrap)".into(),
         ]);
@@ -360,7 +401,14 @@ pub(crate) fn sections(
             ]);
         }
         let mc = &c.mcnemar;
-        let mut blocks = vec![Block::Table(tb)];
+        let mut blocks = Vec::new();
+        if letters {
+            blocks.push(Block::Line(format!(
+                "A = {}, B = {}, Δ = B − A",
+                rep.names[c.a], rep.names[c.b]
+            )));
+        }
+        blocks.push(Block::Table(tb));
         blocks.push(Block::Line(format!(
             "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); exact p = {}, mid-p = {}, χ² p = {} (continuity-corrected {})",
             mc.b, rep.names[c.a], rep.names[c.b], mc.c, rep.names[c.a], rep.names[c.b],
@@ -413,23 +461,52 @@ pub(crate) fn sections(
         });
     }
 
-    // Per-class side by side.
+    // Per-class side by side (Markdown), or one row per class and model (terminal).
     let classes = &r.models[0].classes;
-    let mut headers = vec![t(lang, Phrase::Class).to_string()];
-    for name in &rep.names {
-        for m in ["P", "R", "F1"] {
-            headers.push(format!("{name} {m}"));
+    let tb = if terminal {
+        let mut tb = Table::new(
+            [
+                t(lang, Phrase::Class),
+                t(lang, Phrase::Model),
+                "P",
+                "R",
+                "F1",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        tb.align[1] = crate::table::Align::Left;
+        for (ci, class) in classes.iter().enumerate() {
+            for (m, e) in r.models.iter().enumerate() {
+                let pc = &e.per_class[ci];
+                tb.row(vec![
+                    if m == 0 { class.clone() } else { String::new() },
+                    rep.names[m].clone(),
+                    fmt4(pc.precision),
+                    fmt4(pc.recall),
+                    fmt4(pc.f1),
+                ]);
+            }
         }
-    }
-    let mut tb = Table::new(headers);
-    for (ci, class) in classes.iter().enumerate() {
-        let mut row = vec![class.clone()];
-        for e in &r.models {
-            let pc = &e.per_class[ci];
-            row.extend([fmt4(pc.precision), fmt4(pc.recall), fmt4(pc.f1)]);
+        tb
+    } else {
+        let mut headers = vec![t(lang, Phrase::Class).to_string()];
+        for name in &rep.names {
+            for m in ["P", "R", "F1"] {
+                headers.push(format!("{name} {m}"));
+            }
         }
-        tb.row(row);
-    }
+        let mut tb = Table::new(headers);
+        for (ci, class) in classes.iter().enumerate() {
+            let mut row = vec![class.clone()];
+            for e in &r.models {
+                let pc = &e.per_class[ci];
+                row.extend([fmt4(pc.precision), fmt4(pc.recall), fmt4(pc.f1)]);
+            }
+            tb.row(row);
+        }
+        tb
+    };
     out.push(Section {
         title: t(lang, Phrase::PerClass).into(),
         blocks: vec![Block::Table(tb)],
@@ -522,10 +599,318 @@ fn power_line(
 
 /// The Markdown report.
 pub fn markdown(rep: &CompareReport, lang: Lang, plots: &[(String, String)]) -> String {
-    crate::markdown::render_sections(t(lang, Phrase::CompareTitle), &sections(rep, lang, plots))
+    crate::markdown::render_sections(
+        t(lang, Phrase::CompareTitle),
+        &sections(rep, lang, plots, false),
+    )
 }
 
-/// The terminal report.
+/// The width the terminal report fits, in display columns (a Hangul syllable takes two; a line of
+/// this many columns has at most this many characters).
+pub const TEXT_WIDTH: usize = 100;
+
+/// The terminal report, fitted to [`TEXT_WIDTH`] columns:
+/// * prose lines (verdict, tests, power, warnings) and titles wrap at spaces, continuation lines
+///   indented two more columns (a word longer than a line, e.g. a path, is cut);
+/// * a table wider than the terminal is split into several tables of consecutive columns, each
+///   repeating the first column (as pandas wraps a wide frame), separated by a blank line: with many
+///   models the side-by-side tables become one table per model or two;
+/// * a table with a single column too wide to fit beside the first (a very long model name) is
+///   shown row by row instead, one `header: value` line per cell.
+///
+/// The Markdown report keeps the tables whole (a Markdown viewer scrolls).
 pub fn text(rep: &CompareReport, lang: Lang, color: bool) -> String {
-    crate::text::render_sections(&sections(rep, lang, &[]), color)
+    render_fitted(&sections(rep, lang, &[], true), color, TEXT_WIDTH)
+}
+
+/// A model name wider than this heads its column of a comparison table as `A` or `B` in the
+/// terminal.
+const TERMINAL_NAME_COLUMNS: usize = 20;
+
+/// Indent of blocks under a section title.
+const INDENT: &str = "  ";
+
+fn render_fitted(sections: &[Section], color: bool, width: usize) -> String {
+    let budget = width.saturating_sub(INDENT.len()).max(20);
+    let mut s = String::new();
+    for sec in sections {
+        let title = wrap(&sec.title, width.max(20)).join(&format!("\n{INDENT}"));
+        if color {
+            s.push_str(&format!("\x1b[1;36m{title}\x1b[0m\n"));
+        } else {
+            s.push_str(&format!("{title}\n"));
+        }
+        for b in &sec.blocks {
+            match b {
+                Block::Line(l) => {
+                    let plain = l.replace('`', "").replace("**", "");
+                    let warn = color && plain.starts_with('⚠');
+                    for (i, line) in wrap(&plain, budget).iter().enumerate() {
+                        let cont = if i == 0 { "" } else { INDENT };
+                        if warn {
+                            s.push_str(&format!("{INDENT}\x1b[33m{cont}{line}\x1b[0m\n"));
+                        } else {
+                            s.push_str(&format!("{INDENT}{cont}{line}\n"));
+                        }
+                    }
+                }
+                Block::Table(tb) => {
+                    for (i, part) in fit_table(tb, budget).iter().enumerate() {
+                        if i > 0 {
+                            s.push('\n');
+                        }
+                        match part {
+                            Fitted::Table(t) => {
+                                for line in t.text(color).lines() {
+                                    s.push_str(&format!("{INDENT}{line}\n"));
+                                }
+                            }
+                            Fitted::Records(lines) => {
+                                for line in lines {
+                                    s.push_str(&format!("{INDENT}{line}\n"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// A table cut to fit: consecutive column groups, or one block of `header: value` lines per row.
+enum Fitted {
+    Table(Table),
+    Records(Vec<String>),
+}
+
+/// Splits `tb` into tables of at most `budget` columns, each with the first column; falls back to
+/// records when one column does not fit beside the first.
+fn fit_table(tb: &Table, budget: usize) -> Vec<Fitted> {
+    let cols = tb.headers.len();
+    let w: Vec<usize> = (0..cols)
+        .map(|i| {
+            std::iter::once(&tb.headers)
+                .chain(&tb.rows)
+                .filter_map(|r| r.get(i))
+                .map(|c| Table::width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    const GAP: usize = 2;
+    let total: usize = w.iter().sum::<usize>() + GAP * cols.saturating_sub(1);
+    if total <= budget || cols == 0 {
+        return vec![Fitted::Table(subtable(tb, &(0..cols).collect::<Vec<_>>()))];
+    }
+    if (1..cols).any(|i| w[0] + GAP + w[i] > budget) {
+        return vec![Fitted::Records(records(tb, budget))];
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut current = vec![0];
+    let mut used = w[0];
+    for (i, &wi) in w.iter().enumerate().skip(1) {
+        if used + GAP + wi > budget {
+            groups.push(std::mem::replace(&mut current, vec![0]));
+            used = w[0];
+        }
+        current.push(i);
+        used += GAP + wi;
+    }
+    groups.push(current);
+    groups
+        .iter()
+        .map(|g| Fitted::Table(subtable(tb, g)))
+        .collect()
+}
+
+fn subtable(tb: &Table, columns: &[usize]) -> Table {
+    let pick = |r: &Vec<String>| -> Vec<String> {
+        columns
+            .iter()
+            .map(|&i| r.get(i).cloned().unwrap_or_default())
+            .collect()
+    };
+    let mut t = Table::new(pick(&tb.headers));
+    t.align = columns.iter().map(|&i| tb.align[i]).collect();
+    for r in &tb.rows {
+        t.row(pick(r));
+    }
+    t
+}
+
+/// Row by row: the first cell on a line of its own, then `header: value` per other cell, wrapped.
+fn records(tb: &Table, budget: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &tb.rows {
+        let first = format!(
+            "{}: {}",
+            tb.headers.first().map_or("", String::as_str),
+            r.first().map_or("", String::as_str)
+        );
+        out.extend(wrap(&first, budget));
+        for (h, v) in tb.headers.iter().zip(r).skip(1) {
+            for (i, line) in wrap(&format!("{h}: {v}"), budget - 2 * INDENT.len())
+                .into_iter()
+                .enumerate()
+            {
+                let pad = if i == 0 { INDENT } else { "    " };
+                out.push(format!("{pad}{line}"));
+            }
+        }
+    }
+    out
+}
+
+/// The words of `text`, with the spaces around an operator kept (`α = 0.05`, `n ≈ 505`, `± 0.07`
+/// and a closing `✓)` never start or end a line). A glued group wider than a line is cut by `wrap`.
+fn glued_words(text: &str) -> Vec<String> {
+    let lone = |w: &str| {
+        matches!(
+            w,
+            "=" | "≈" | "<" | ">" | "≤" | "≥" | "±" | "…" | "−" | "vs"
+        )
+    };
+    let opens_with_symbol = |w: &str| w.starts_with(['✓', '✗', ')', ']', ';', ',', ':']);
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for w in text.split(' ') {
+        match out.last_mut() {
+            Some(last) if glue_next || lone(w) || opens_with_symbol(w) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+        glue_next = lone(w);
+    }
+    out
+}
+
+/// Greedy word wrap of `text` into lines of at most `width` display columns; the lines after the
+/// first get `INDENT` from the caller, so they are wrapped to `width - 2`. A word wider than a line
+/// is cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0usize;
+    let limit = |lines: &Vec<String>| {
+        if lines.is_empty() {
+            width
+        } else {
+            width.saturating_sub(INDENT.len()).max(1)
+        }
+    };
+    for word in glued_words(text) {
+        let word = word.as_str();
+        let ww = Table::width(word);
+        let sep = usize::from(!line.is_empty());
+        if used + sep + ww <= limit(&lines) {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += sep + ww;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word starts a line; cut it while it is wider than one.
+        let mut rest = word;
+        while Table::width(rest) > limit(&lines) {
+            let max = limit(&lines);
+            let mut w = 0;
+            let cut = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    w += Table::width(c.encode_utf8(&mut [0u8; 4]));
+                    w > max
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        line.push_str(rest);
+        used = Table::width(rest);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn widest(lines: &[String]) -> usize {
+        lines.iter().map(|l| Table::width(l)).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn wrap_keeps_operators_with_their_operands_and_cuts_overlong_words() {
+        let text = "at n = 80, differences smaller than 0.1859 are not detectable at α = 0.05";
+        for width in 16..40 {
+            let lines = wrap(text, width);
+            assert_eq!(lines.join(" "), text, "width {width}");
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| !l.starts_with('=') && !l.ends_with('='))
+            );
+            assert!(Table::width(&lines[0]) <= width);
+            assert!(lines[1..].iter().all(|l| Table::width(l) <= width - 2));
+        }
+        // A path longer than the line is cut, not lost.
+        let path = "a/".repeat(40);
+        let lines = wrap(&format!("File: {path}"), 30);
+        assert!(widest(&lines) <= 30, "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), format!("File:{path}"));
+    }
+
+    #[test]
+    fn wrap_counts_hangul_as_two_columns() {
+        let text = "평가 데이터가 작습니다 (n = 80 < 100): 수 %p 차이는 잡음 범위입니다.";
+        let lines = wrap(text, 24);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(widest(&lines) <= 24, "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+    }
+
+    fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+        let mut t = Table::new(headers.iter().map(|h| h.to_string()).collect());
+        for r in rows {
+            t.row(r.iter().map(|c| c.to_string()).collect());
+        }
+        t
+    }
+
+    #[test]
+    fn wide_tables_split_repeating_the_first_column_or_become_records() {
+        let t = table(
+            &["Metric", "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"],
+            &[&["f1", "0.1", "0.2", "0.3"]],
+        );
+        let parts = fit_table(&t, 30);
+        assert_eq!(parts.len(), 2);
+        for p in &parts {
+            let Fitted::Table(p) = p else {
+                panic!("expected tables")
+            };
+            assert_eq!(p.headers[0], "Metric");
+            assert!(p.text(false).lines().all(|l| Table::width(l) <= 30));
+        }
+        let long = "m".repeat(40);
+        let t = table(&["#", "Model", "AUC"], &[&["1", &long, "0.9"]]);
+        let Some(Fitted::Records(lines)) = fit_table(&t, 30).into_iter().next() else {
+            panic!("expected records")
+        };
+        assert!(widest(&lines) <= 30, "{lines:?}");
+        assert_eq!(lines[0], "#: 1");
+        assert!(lines.concat().contains("AUC: 0.9"));
+        assert_eq!(lines.concat().matches('m').count(), 40);
+    }
 }

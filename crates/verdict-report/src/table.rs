@@ -52,7 +52,7 @@ impl Table {
     }
 
     /// Display width: East Asian wide characters (Hangul) take two columns.
-    fn width(s: &str) -> usize {
+    pub(crate) fn width(s: &str) -> usize {
         s.chars()
             .map(|c| {
                 let u = c as u32;

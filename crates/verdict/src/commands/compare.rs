@@ -121,7 +121,7 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
         .iter()
         .map(|f| load(a, f))
         .collect::<Result<Vec<_>>>()?;
-    verdict_io::align(&mut sets)?;
+    let pairing = verdict_io::align(&mut sets)?;
     let tasks: Vec<_> = sets.iter().map(|s| s.task).collect();
     if tasks.iter().any(|t| *t != tasks[0]) {
         bail!(
@@ -165,24 +165,26 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
 
     let thresholds = own_thresholds(a, &data, &cfg_eval)?;
     let mut warnings = Vec::new();
+    if pairing == verdict_io::Pairing::ByPosition {
+        warnings.push(CompareWarning::PairedByPosition);
+    }
+    // The eval set is shared: its warnings are said once for the set (computed from the rows, the
+    // same for every model), the models' own ones per model.
+    warnings.extend(
+        result
+            .eval_set_warnings
+            .iter()
+            .map(|w| CompareWarning::EvalSet { warning: w.clone() }),
+    );
     if thresholds.as_ref().is_some_and(|(_, on_test)| *on_test) {
         warnings.push(CompareWarning::ThresholdOnTest);
     }
     for (model, r) in result.models.iter().enumerate() {
-        for w in &r.warnings {
-            // The eval set is shared: say set-level warnings once, model-level ones per model.
-            let set_level = matches!(
-                w,
-                verdict_core::eval::Warning::SmallEvalSet { .. }
-                    | verdict_core::eval::Warning::SmallClass { .. }
-                    | verdict_core::eval::Warning::FewGroups { .. }
-            );
-            if !set_level || model == 0 {
-                warnings.push(CompareWarning::Model {
-                    model,
-                    warning: w.clone(),
-                });
-            }
+        for w in r.warnings.iter().filter(|w| !w.is_eval_set()) {
+            warnings.push(CompareWarning::Model {
+                model,
+                warning: w.clone(),
+            });
         }
     }
     let report = CompareReport {
