@@ -43,14 +43,10 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let read = common::read_options(&a.input)?;
     let opts = common::prediction_options(&a.input, a.by.iter().cloned().collect());
     let mut set = verdict_io::load_predictions(&a.file, &read, &opts)
-<<<<<<< HEAD
         .with_context(|| format!("cannot evaluate {}", common::shown(&a.file)))?;
-=======
-        .with_context(|| format!("cannot evaluate {}", a.file.display()))?;
     // The eval set's canonical order (by id), as `verdict compare` uses: the bootstrap draws the
     // same samples in both, so a model's intervals agree.
     verdict_io::canonical_order(&mut set);
->>>>>>> h-compare
     let data = common::to_eval_data(&mut set);
     let set = &set;
     let inputs = set.inputs.name();
