@@ -101,6 +101,24 @@ pub(crate) fn p_fmt(p: f64) -> String {
     }
 }
 
+/// `p = 0.420`, or `p < 0.001` below that (never `p = < 0.001`); `name` labels the p-value
+/// (`p`, `exact p`, `mid-p`).
+pub(crate) fn p_eq(name: &str, p: f64) -> String {
+    if p.is_finite() && p < 0.001 {
+        format!("{name} < 0.001")
+    } else {
+        format!("{name} = {}", p_fmt(p))
+    }
+}
+
+/// A signed number with the typographic minus used everywhere else in the reports.
+fn minus(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => s,
+    }
+}
+
 /// The verdict line: "b − a: ROC AUC +0.0320 (95% CI −0.0500 … +0.1100), p = 0.420 (DeLong): no
 /// significant difference at α = 0.05". A difference is called better or worse only when its
 /// (Holm-adjusted) p-value is below α.
@@ -117,12 +135,12 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
     let many = r.comparisons.len() > 1;
     let p = match (c.p_value, c.p_holm) {
         (Some(p), Some(h)) if many => format!(
-            ", p = {} ({}; Holm-adjusted {})",
-            p_fmt(p),
+            ", {} ({}; Holm-adjusted {})",
+            p_eq("p", p),
             c.headline_test,
             p_fmt(h)
         ),
-        (Some(p), _) => format!(", p = {} ({})", p_fmt(p), c.headline_test),
+        (Some(p), _) => format!(", {} ({})", p_eq("p", p), c.headline_test),
         (None, _) => String::new(),
     };
     let better = (c.headline_delta > 0.0) == r.higher_is_better;
@@ -410,13 +428,13 @@ pub(crate) fn sections(
         }
         blocks.push(Block::Table(tb));
         blocks.push(Block::Line(format!(
-            "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); exact p = {}, mid-p = {}, χ² p = {} (continuity-corrected {})",
+            "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); {}, {}, {} (continuity-corrected {})",
             mc.b, rep.names[c.a], rep.names[c.b], mc.c, rep.names[c.a], rep.names[c.b],
-            p_fmt(mc.exact_p), p_fmt(mc.mid_p), p_fmt(mc.chi2_p), p_fmt(mc.chi2_cc_p)
+            p_eq("exact p", mc.exact_p), p_eq("mid-p", mc.mid_p), p_eq("χ² p", mc.chi2_p), p_fmt(mc.chi2_cc_p)
         )));
         if let Some(d) = &c.delong {
             blocks.push(Block::Line(format!(
-                "DeLong{}: AUC {} vs {}, Δ = {} ± {} (SE), z = {:.3}, p = {}",
+                "DeLong{}: AUC {} vs {}, Δ = {} ± {} (SE), z = {}, {}",
                 if d.clustered {
                     " (Obuchowski, clustered)"
                 } else {
@@ -426,17 +444,17 @@ pub(crate) fn sections(
                 fmt4(d.auc_b),
                 signed(d.test.diff),
                 fmt4(d.test.se),
-                d.test.z,
-                p_fmt(d.test.p_value)
+                minus(format!("{:.3}", d.test.z)),
+                p_eq("p", d.test.p_value)
             )));
         }
         if let Some(p) = &c.permutation {
             blocks.push(Block::Line(format!(
-                "{} ({}, {}): p = {}",
+                "{} ({}, {}): {}",
                 t(lang, Phrase::Permutation),
                 p.metric,
                 p.permutations,
-                p_fmt(p.p_value)
+                p_eq("p", p.p_value)
             )));
         }
         let n = r.models[0].n;
@@ -527,7 +545,7 @@ pub(crate) fn sections(
         for x in ts {
             let mut row = vec![
                 rep.names[x.model].clone(),
-                format!("{}", x.threshold),
+                crate::fmt_threshold(x.threshold),
                 x.chosen_on.to_string(),
             ];
             row.extend(x.metrics.iter().map(|(_, v)| fmt4(*v)));
@@ -844,6 +862,15 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn small_p_values_read_as_inequalities_and_z_uses_the_minus_sign() {
+        assert_eq!(super::p_eq("p", 0.0004), "p < 0.001");
+        assert_eq!(super::p_eq("exact p", 0.81), "exact p = 0.810");
+        assert_eq!(super::p_eq("p", f64::NAN), "p = —");
+        assert_eq!(super::minus(format!("{:.3}", -2.6281)), "−2.628");
+        assert_eq!(super::minus("1.500".into()), "1.500");
+    }
+
     use super::*;
 
     fn widest(lines: &[String]) -> usize {

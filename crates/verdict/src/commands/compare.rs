@@ -222,11 +222,7 @@ fn plots(rep: &CompareReport) -> Vec<(String, String)> {
 }
 
 fn write_out_dir(dir: &Path, rep: &CompareReport, lang: verdict_report::Lang) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
-    };
+    let write = common::out_dir(dir)?;
     let plot_files = plots(rep);
     if !plot_files.is_empty() {
         let models = &rep.result.models;
