@@ -53,6 +53,13 @@ pub enum CompareWarning {
     },
     /// Per-model thresholds were chosen on the test set (no `--val`): optimistic.
     ThresholdOnTest,
+    /// A model's probability rows were divided by their sum when read (see `verdict-io`).
+    Normalized {
+        /// Model index.
+        model: usize,
+        /// How many rows, and the largest `|sum − 1|`.
+        rows: crate::Normalization,
+    },
     /// A model's own evaluation warned (about the model, not the eval set).
     Model {
         /// Model index.
@@ -168,6 +175,11 @@ pub fn warning_text(lang: Lang, rep: &CompareReport, w: &CompareWarning) -> Stri
         (Lang::Ko, CompareWarning::ThresholdOnTest) => "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.".into(),
         (Lang::En, CompareWarning::PairedByPosition) => "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.".into(),
         (Lang::Ko, CompareWarning::PairedByPosition) => "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col).".into(),
+        (_, CompareWarning::Normalized { model, rows }) => format!(
+            "{}: {}",
+            rep.names[*model],
+            crate::i18n::normalized(lang, *rows, rep.result.models[*model].n)
+        ),
         (_, CompareWarning::EvalSet { warning }) => {
             crate::i18n::warning(lang, warning, &rep.result.models[0].classes)
         }
@@ -299,6 +311,9 @@ pub fn json(rep: &CompareReport) -> String {
                 CompareWarning::PairedByPosition => ("paired_by_position", "comparison", None),
                 CompareWarning::EvalSet { warning } => (warning.code(), "eval_set", None),
                 CompareWarning::ThresholdOnTest => ("threshold_chosen_on_test", "comparison", None),
+                CompareWarning::Normalized { model, .. } => {
+                    ("normalized_rows", "model", Some(&rep.names[*model]))
+                }
                 CompareWarning::Model { model, warning } => {
                     (warning.code(), "model", Some(&rep.names[*model]))
                 }

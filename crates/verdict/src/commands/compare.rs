@@ -122,6 +122,18 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
         .map(|f| load(a, f))
         .collect::<Result<Vec<_>>>()?;
     let pairing = verdict_io::align(&mut sets)?;
+    let normalized: Vec<(usize, verdict_report::Normalization)> = sets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.normalized.rows > 0)
+        .map(|(i, s)| {
+            let rows = verdict_report::Normalization {
+                rows: s.normalized.rows,
+                max_deviation: s.normalized.max_deviation,
+            };
+            (i, rows)
+        })
+        .collect();
     let tasks: Vec<_> = sets.iter().map(|s| s.task).collect();
     if tasks.iter().any(|t| *t != tasks[0]) {
         bail!(
@@ -179,6 +191,11 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
     if thresholds.as_ref().is_some_and(|(_, on_test)| *on_test) {
         warnings.push(CompareWarning::ThresholdOnTest);
     }
+    warnings.extend(
+        normalized
+            .into_iter()
+            .map(|(model, rows)| CompareWarning::Normalized { model, rows }),
+    );
     for (model, r) in result.models.iter().enumerate() {
         for w in r.warnings.iter().filter(|w| !w.is_eval_set()) {
             warnings.push(CompareWarning::Model {

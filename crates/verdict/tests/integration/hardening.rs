@@ -279,3 +279,44 @@ fn korean_reports_name_the_task_in_korean() {
     assert!(md.contains("- 과제: 다중 클래스 분류 (확률)"), "{md}");
     assert!(!md.contains("multiclass (probabilities)"), "{md}");
 }
+
+/// `compare` reads the same files: it says per model when rows were divided by their sum.
+#[test]
+fn compare_says_which_models_had_rows_normalised() {
+    let digits = root().join("examples/digits.csv");
+    let exact = fixtures().join("parity/digits_lr.csv");
+    let args = |fmt: &'static str| {
+        vec![
+            "compare".to_string(),
+            exact.display().to_string(),
+            digits.display().to_string(),
+            "--bootstrap".into(),
+            "20".into(),
+            "--format".into(),
+            fmt.into(),
+        ]
+    };
+    let run = |fmt| {
+        let a = args(fmt);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let (code, out, err) = verdict(&root(), &a);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let doc: Value = serde_json::from_str(&run("json")).expect("json");
+    let found: Vec<&Value> = doc["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter(|w| w["code"] == "normalized_rows")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["model"], "digits");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("947 of 1797")
+    );
+    assert!(run("md").contains("digits: Normalised: 947 of 1797"));
+}
