@@ -52,7 +52,16 @@ pub enum Error {
         /// the request may succeed if sent again.
         transient: bool,
     },
-    /// A file-system operation of the artifact repository or of opening a SQLite file failed.
+    /// A file-system operation of the artifact repository failed. `path` is relative to the
+    /// artifact root, so the message never shows where the root is on the server's disk.
+    #[error("artifact {path:?} (under the artifact root): {source}")]
+    Artifact {
+        /// The path the operation was about, relative to the artifact root.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file-system operation of opening the artifact root or a SQLite file failed.
     #[error("{}: {source}", path.display())]
     Io {
         /// The path the operation was about.
@@ -69,7 +78,7 @@ impl Error {
             Error::InvalidParameter(_) => ErrorKind::InvalidParameterValue,
             Error::NotFound(_) => ErrorKind::ResourceDoesNotExist,
             Error::AlreadyExists(_) => ErrorKind::ResourceAlreadyExists,
-            Error::Database { .. } | Error::Io { .. } => ErrorKind::Internal,
+            Error::Database { .. } | Error::Io { .. } | Error::Artifact { .. } => ErrorKind::Internal,
         }
     }
 
