@@ -457,7 +457,7 @@ mod tests {
         ));
         for user in [
             "model.pkl.tmp-0123456789abcdef0123456789abcdef", // no leading dot
-            ".model.pkl.tmp-0123456789abcdef0123456789abcde",  // 31 digits
+            ".model.pkl.tmp-0123456789abcdef0123456789abcde", // 31 digits
             ".model.pkl.tmp-0123456789ABCDEF0123456789ABCDEF", // upper case
             ".model.pkl.tmp-0123456789abcdef0123456789abcdef0",
             ".model.tmp-notours",
@@ -465,6 +465,35 @@ mod tests {
             ".tmp-",
         ] {
             assert!(!is_temp_file_name(user), "{user}");
+        }
+    }
+
+    #[test]
+    fn io_errors_name_paths_relative_to_the_root() {
+        let dir = tempfile::tempdir().expect("dir");
+        let repo = ArtifactRepo::open(dir.path()).expect("open");
+        let root = repo.root().display().to_string();
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = repo.io("1/a.txt", &repo.root().join("1/a.txt"), denied);
+        assert_eq!(e.kind(), crate::ErrorKind::Internal);
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("artifact \"1/a.txt\" (under the artifact root): "),
+            "{msg}"
+        );
+        assert!(!msg.contains(&root), "{msg}");
+        // ENOTDIR and ENAMETOOLONG from the OS are the caller's error.
+        for kind in [
+            std::io::ErrorKind::NotADirectory,
+            std::io::ErrorKind::InvalidFilename,
+        ] {
+            let e = repo.io("x/y", &repo.root().join("x/y"), kind.into());
+            assert_eq!(
+                e.kind(),
+                crate::ErrorKind::InvalidParameterValue,
+                "{kind:?}"
+            );
+            assert!(!e.to_string().contains(&root));
         }
     }
 

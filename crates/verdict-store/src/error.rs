@@ -78,7 +78,9 @@ impl Error {
             Error::InvalidParameter(_) => ErrorKind::InvalidParameterValue,
             Error::NotFound(_) => ErrorKind::ResourceDoesNotExist,
             Error::AlreadyExists(_) => ErrorKind::ResourceAlreadyExists,
-            Error::Database { .. } | Error::Io { .. } | Error::Artifact { .. } => ErrorKind::Internal,
+            Error::Database { .. } | Error::Io { .. } | Error::Artifact { .. } => {
+                ErrorKind::Internal
+            }
         }
     }
 

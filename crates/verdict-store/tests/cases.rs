@@ -2483,7 +2483,12 @@ pub(crate) fn search_size_limits(db: &TestDb) {
         max_results: 0,
         page_token: None,
     };
-    assert!(s.search_logged_models(&lm).expect("logged models").items.is_empty());
+    assert!(
+        s.search_logged_models(&lm)
+            .expect("logged models")
+            .items
+            .is_empty()
+    );
     for n in [MAX_SEARCH_ORDER_BY_KEYS + 1, 70] {
         let keys = many_order_keys(n, "start_time");
         let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -2519,7 +2524,10 @@ pub(crate) fn artifact_path_shapes_case() {
     for child in ["1/x.txt/child.txt", "1/x.txt/a/b/c.txt"] {
         let (kind, msg) = err_kind(repo.put(child, b"x"));
         assert_eq!(kind, ErrorKind::InvalidParameterValue, "{msg}");
-        assert!(msg.contains("\"1/x.txt\" is a file, not a directory"), "{msg}");
+        assert!(
+            msg.contains("\"1/x.txt\" is a file, not a directory"),
+            "{msg}"
+        );
         assert!(!msg.contains(&shown_root), "{msg}");
         let (kind, msg) = err_kind(repo.get(child));
         assert_eq!(kind, ErrorKind::ResourceDoesNotExist, "{msg}");
@@ -2532,8 +2540,14 @@ pub(crate) fn artifact_path_shapes_case() {
     let long_name = format!("1/{}", "n".repeat(300));
     let long_path = ["d"; 2500].join("/"); // 4,999 bytes of short components
     for (bad, needle) in [
-        (long_name.as_str(), format!("the limit is {MAX_NAME_BYTES} bytes")),
-        (long_path.as_str(), format!("the limit is {MAX_PATH_BYTES} bytes")),
+        (
+            long_name.as_str(),
+            format!("the limit is {MAX_NAME_BYTES} bytes"),
+        ),
+        (
+            long_path.as_str(),
+            format!("the limit is {MAX_PATH_BYTES} bytes"),
+        ),
     ] {
         for (what, r) in [
             ("put", err_kind(repo.put(bad, b"x"))),
@@ -2588,7 +2602,10 @@ pub(crate) fn artifact_temp_sweep_case() {
     write(&format!("1/r/artifacts/.model.pkl.tmp-{hex}"), old);
     write(&format!(".top.tmp-{hex}"), old);
     // Ours but written a moment ago (an upload in flight): kept.
-    write(&format!("1/r/artifacts/.big.bin.tmp-{hex}"), SystemTime::now());
+    write(
+        &format!("1/r/artifacts/.big.bin.tmp-{hex}"),
+        SystemTime::now(),
+    );
     // The user's own files that merely look alike: never touched.
     let users = [
         format!("1/r/artifacts/model.pkl.tmp-{hex}"),
@@ -2616,5 +2633,9 @@ pub(crate) fn artifact_temp_sweep_case() {
     assert!(root.join(format!("1/.d.tmp-{hex}")).is_dir());
     assert_eq!(repo.get("1/r/artifacts/model.pkl").expect("get"), b"model");
     // A second sweep finds nothing more to remove.
-    assert!(repo.sweep_temp_files(Duration::from_secs(300)).removed.is_empty());
+    assert!(
+        repo.sweep_temp_files(Duration::from_secs(300))
+            .removed
+            .is_empty()
+    );
 }
