@@ -166,6 +166,7 @@ async fn upload(
     let mut body = body;
     let mut total: u64 = 0;
     let mut too_large = false;
+    let mut aborted = None;
     while let Some(frame) = body.frame().await {
         let chunk = match frame {
             Ok(f) => match f.into_data() {
@@ -173,6 +174,7 @@ async fn upload(
                 Err(_) => continue, // trailers
             },
             Err(e) => {
+                aborted = Some(e.to_string());
                 let _ = tx
                     .send(Err(std::io::Error::other(format!("upload aborted: {e}"))))
                     .await;
@@ -197,6 +199,12 @@ async fn upload(
         .map_err(|e| ApiError::internal(format!("upload writer failed: {e}")))?;
     if too_large {
         return Err(ApiError::too_large(limit));
+    }
+    // A body that broke off (or is malformed) is the client's doing: 400, nothing written.
+    if let Some(e) = aborted {
+        return Err(ApiError::invalid(format!(
+            "Could not read the request body: {e}"
+        )));
     }
     written?;
     Ok(json_bytes(b"{}".to_vec()))
