@@ -81,19 +81,28 @@ pub struct Tree {
 /// A fatal problem: the root cannot be read as a FileStore.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// The root cannot be read (the OS error is in the message, not a `source`, so a
+    /// whole-chain print shows it once).
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    #[error("{}: no such directory (expected an MLflow FileStore directory, e.g. ./mlruns)", path.display())]
+    Missing { path: PathBuf },
     #[error("{}: not an MLflow FileStore (expected experiment directories with a meta.yaml, e.g. 0/meta.yaml)", path.display())]
     NotAFileStore { path: PathBuf },
 }
 
-fn io(path: &Path, source: std::io::Error) -> Error {
+fn io(path: &Path, error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        return Error::Missing {
+            path: path.to_owned(),
+        };
+    }
     Error::Io {
         path: path.to_owned(),
-        source,
+        error,
     }
 }
 

@@ -164,9 +164,40 @@ fn is_path_shape_error(e: &std::io::Error) -> bool {
     )
 }
 
+/// The first ancestor of `path` (not `path` itself) that exists and is not a directory.
+pub(crate) fn file_ancestor_of(path: &Path) -> Option<PathBuf> {
+    let mut found = None;
+    for a in path.ancestors().skip(1) {
+        if a.as_os_str().is_empty() {
+            break;
+        }
+        match std::fs::metadata(a) {
+            Ok(m) if !m.is_dir() => found = Some(a.to_path_buf()),
+            Ok(_) => break,
+            Err(_) => {}
+        }
+    }
+    found
+}
+
 impl ArtifactRepo {
-    /// Opens (creating if needed) the root directory.
+    /// Opens (creating if needed) the root directory. A root that is a file, or below a file, is
+    /// `INVALID_PARAMETER_VALUE` saying what was expected.
     pub fn open(root: &Path) -> Result<ArtifactRepo> {
+        const EXPECTED: &str = "expected a directory for artifacts (created if missing)";
+        if root.exists() && !root.is_dir() {
+            return Err(Error::invalid(format!(
+                "{} is a file; {EXPECTED}",
+                root.display()
+            )));
+        }
+        if let Some(file) = file_ancestor_of(root) {
+            return Err(Error::invalid(format!(
+                "{}: {} is a file, not a directory; {EXPECTED}",
+                root.display(),
+                file.display()
+            )));
+        }
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         Ok(ArtifactRepo { root })
@@ -194,7 +225,7 @@ impl ArtifactRepo {
             .unwrap_or_else(|_| rel.to_owned());
         Error::Artifact {
             path: shown,
-            source: e,
+            error: e,
         }
     }
 

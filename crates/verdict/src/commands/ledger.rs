@@ -27,7 +27,7 @@ pub(crate) fn eval_tag(name: &str, what: &str) -> String {
 
 /// Opens the ledger at `url` (created and migrated if new).
 pub(crate) fn open(url: &str) -> Result<Store> {
-    Store::open(url).with_context(|| format!("cannot open the ledger {url}"))
+    Store::open(url).with_context(|| format!("cannot open the ledger (--store {url})"))
 }
 
 /// The experiment with this id, else this name.
@@ -72,8 +72,12 @@ pub(crate) fn all_experiments(store: &Store, all: bool, filter: &str) -> Result<
 /// themselves. Returns the repository and the path inside it.
 pub(crate) fn run_artifacts(uri: &str, root: &Path) -> Result<(ArtifactRepo, String)> {
     if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
-        let repo = ArtifactRepo::open(root)
-            .with_context(|| format!("cannot open the artifact root {}", root.display()))?;
+        let repo = ArtifactRepo::open(root).with_context(|| {
+            format!(
+                "cannot open the artifact root (--artifacts {})",
+                root.display()
+            )
+        })?;
         return Ok((repo, rest.trim_start_matches('/').to_owned()));
     }
     let path = if let Some(rest) = uri.strip_prefix("file://") {
