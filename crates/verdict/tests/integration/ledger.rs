@@ -171,6 +171,12 @@ fn runs_list_and_show() {
         &["runs", "show", BASELINE, "--format", "json", "--history"],
     );
     assert_eq!(show["metrics"]["weird_nan"]["value"], "NaN");
+    // JSON keeps every value exact (text shows 0.3333 and 1.000e-05).
+    assert_eq!(
+        show["metrics"]["train/loss"]["value"].as_f64(),
+        Some(1.0 / 3.0)
+    );
+    assert_eq!(show["metrics"]["tiny"]["value"].as_f64(), Some(1e-5));
     assert_eq!(show["metrics"]["weird_neg_inf"]["value"], "-Infinity");
     assert_eq!(
         show["history"]["train/loss"].as_array().map(Vec::len),
