@@ -1,7 +1,10 @@
 //! The mlflow-artifacts proxy (`/api/2.0/mlflow-artifacts/artifacts[/<path>]`): PUT uploads, GET
 //! downloads or (`?path=` on the bare prefix) lists, DELETE removes — over the store's
 //! [`ArtifactRepo`], which confines every path to the root (`..`, absolute paths, backslashes and
-//! symlinks out are refused with 400).
+//! symlinks out are refused with 400; so are names over 255 bytes, paths over 1,024 bytes and
+//! writes through a file, while a read through a file is 404 and a listing of it `{}`). Error
+//! messages name paths relative to the artifact root only (docs/server.md). A body that breaks
+//! off mid-upload is 400 and leaves no file.
 //!
 //! Uploads stream: body frames go through a small channel to a blocking thread that writes a
 //! temporary file, which the repository renames into place only when the body ended cleanly and
