@@ -81,24 +81,76 @@ pub struct Tree {
 /// A fatal problem: the root cannot be read as a FileStore.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// The root cannot be read (the OS error is in the message, not a `source`, so a
+    /// whole-chain print shows it once).
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    #[error("{}: no such directory (expected an MLflow FileStore directory, e.g. ./mlruns)", path.display())]
+    Missing { path: PathBuf },
     #[error("{}: not an MLflow FileStore (expected experiment directories with a meta.yaml, e.g. 0/meta.yaml)", path.display())]
     NotAFileStore { path: PathBuf },
 }
 
-fn io(path: &Path, source: std::io::Error) -> Error {
+fn io(path: &Path, error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        return Error::Missing {
+            path: path.to_owned(),
+        };
+    }
     Error::Io {
         path: path.to_owned(),
-        source,
+        error,
+    }
+}
+
+/// What a file type is, for a skip reason, when it is neither a regular file nor a directory
+/// (nor a symlink, which has its own reason). Reading a FIFO would block the import for ever and
+/// a device has no end, so only regular files and directories are ever opened.
+fn special_kind(ft: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
+}
+
+/// The skip reason of a special file (see [`special_kind`]).
+fn special_reason(ft: fs::FileType) -> String {
+    format!(
+        "{} (not read: only regular files and directories are imported)",
+        special_kind(ft)
+    )
+}
+
+/// `Err(reason)` when `path` exists and is not a regular file: what [`read_yaml`] and the
+/// artifact copy check before opening a path they did not get from [`entries`].
+pub(crate) fn check_regular(path: &Path) -> Result<(), String> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err("symbolic link (not followed)".to_owned()),
+        Ok(m) if !m.is_file() && !m.is_dir() => Err(special_reason(m.file_type())),
+        _ => Ok(()),
     }
 }
 
 /// Sorted (name, path, is_dir) of a directory's entries; symlinks are reported as skipped and
-/// left out (an import never follows a link out of the tree).
+/// left out (an import never follows a link out of the tree), and so are FIFOs, sockets and
+/// devices (only regular files and directories are read).
 fn entries(dir: &Path, skipped: &mut Vec<Skip>) -> Vec<(String, PathBuf, bool)> {
     let mut out = Vec::new();
     let rd = match fs::read_dir(dir) {
@@ -125,6 +177,10 @@ fn entries(dir: &Path, skipped: &mut Vec<Skip>) -> Vec<(String, PathBuf, bool)> 
             skipped.push(skip(&path, None, "symbolic link (not followed)"));
             continue;
         }
+        if !ft.is_file() && !ft.is_dir() {
+            skipped.push(skip(&path, None, special_reason(ft)));
+            continue;
+        }
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             skipped.push(skip(&path, None, "file name is not UTF-8"));
             continue;
@@ -138,6 +194,7 @@ fn entries(dir: &Path, skipped: &mut Vec<Skip>) -> Vec<(String, PathBuf, bool)> 
 /// Reads a `meta.yaml`. MLflow's `FileStore._read_yaml` retries an empty parse (a concurrent
 /// writer may have truncated the file); we do the same, twice, then give up.
 pub(crate) fn read_yaml(path: &Path) -> Result<Yaml, Skip> {
+    check_regular(path).map_err(|reason| skip(path, None, reason))?;
     for attempt in 0..3 {
         let text = match fs::read(path) {
             Ok(b) => b,

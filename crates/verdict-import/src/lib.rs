@@ -37,8 +37,13 @@
 //!   nothing copied.
 //! - **Skipped, with the reason**: run dirs with a missing, empty or unreadable `meta.yaml`
 //!   (after MLflow's two retries for a concurrent writer), metric lines that do not parse (file and
-//!   line named), symlinks, non-DATASET inputs, traces (not part of the ledger), experiments
-//!   whose name is taken by another id in the ledger.
+//!   line named), symlinks, FIFOs, sockets and devices (only regular files and directories are
+//!   ever opened, so a named pipe in the tree cannot block the import), non-DATASET inputs,
+//!   traces (not part of the ledger), experiments whose name is taken by another id in the
+//!   ledger.
+//! - **One run id, one run**: a run id found under two experiment directories (or twice in one)
+//!   is imported from the first place found (experiments in id order, runs in directory order)
+//!   and every other copy is skipped, naming both paths; nothing is merged or silently dropped.
 
 pub mod filestore;
 pub mod yaml;
@@ -181,6 +186,7 @@ fn copy_one(repo: &ArtifactRepo, src: &Path, dest: &str) -> Result<Option<u64>, 
             ))
         };
     }
+    filestore::check_regular(src)?;
     let mut f = fs::File::open(src).map_err(|e| format!("cannot read: {e}"))?;
     repo.put_reader(dest, &mut f)
         .map(Some)
@@ -238,6 +244,8 @@ pub fn import_mlruns(
     // Old artifact location → new, to rewrite model-version storage locations.
     let mut relocated: Vec<(String, String)> = Vec::new();
     let mut imported_experiments: BTreeSet<String> = BTreeSet::new();
+    // Run id → the run directory it was first read from.
+    let mut run_dirs: std::collections::BTreeMap<String, PathBuf> = Default::default();
     for exp in &tree.experiments {
         let mut e = exp.experiment.clone();
         let copy = artifacts.filter(|_| is_local(&e.artifact_location));
@@ -282,6 +290,20 @@ pub fn import_mlruns(
             else {
                 continue;
             };
+            if let Some(first) = run_dirs.get(&run.info.run_id) {
+                skipped.push(skip(
+                    dir,
+                    None,
+                    format!(
+                        "run {} not imported: the same run id is also in {} (imported from \
+                         there; a run id names one run)",
+                        run.info.run_id,
+                        first.display()
+                    ),
+                ));
+                continue;
+            }
+            run_dirs.insert(run.info.run_id.clone(), dir.clone());
             if copy.is_some() {
                 run.info.artifact_uri = format!("{exp_loc}/{}/artifacts", run.info.run_id);
             }

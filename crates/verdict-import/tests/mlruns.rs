@@ -617,6 +617,124 @@ fn not_a_filestore() {
     );
 }
 
+/// Runs `import_mlruns` on a thread and fails (instead of hanging the suite) after 60 s.
+fn import_with_deadline(db: &Db, root: &Path) -> (Store, Report) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (url, root) = (db.url.clone(), root.to_owned());
+    let repo = db.artifacts();
+    std::thread::spawn(move || {
+        let store = Store::open(&url).expect("open");
+        let report = import_mlruns(&store, &root, Some(&repo)).expect("import");
+        let _ = tx.send((store, report));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the import finished (a FIFO must not block it)")
+}
+
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(ok.success(), "mkfifo {}", path.display());
+}
+
+/// FIFOs, sockets and devices are skipped with their path and kind, never opened.
+fn special_files_are_skipped_not_read(db: &Db) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("mlruns");
+    copy_dir(&fixtures().join("mlruns"), &root);
+    let exp = expected();
+    let run = exp["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["run_name"] == "wider")
+        .expect("run wider");
+    let run_dir = root
+        .join(run["experiment_id"].as_str().unwrap_or_default())
+        .join(run["run_id"].as_str().unwrap_or_default());
+    let fifos = [
+        run_dir.join("artifacts/pipe"),
+        run_dir.join("metrics/pipe"),
+        run_dir.join("params/pipe"),
+    ];
+    for f in &fifos {
+        std::fs::create_dir_all(f.parent().expect("parent")).expect("mkdir");
+        mkfifo(f);
+    }
+    // A run directory whose meta.yaml is a FIFO.
+    let odd_run = root.join("0").join("0123456789abcdef0123456789abcdef");
+    std::fs::create_dir_all(&odd_run).expect("mkdir");
+    mkfifo(&odd_run.join("meta.yaml"));
+    let sock = run_dir.join("artifacts/sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).expect("socket");
+    let (store, report) = import_with_deadline(db, &root);
+    let lines: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+    let reason = "(not read: only regular files and directories are imported)";
+    for f in &fifos {
+        let want = format!("{}: a named pipe (FIFO) {reason}", f.display());
+        assert!(lines.contains(&want), "{want:?} in {lines:#?}");
+    }
+    let want = format!(
+        "{}: a named pipe (FIFO) {reason} (run skipped)",
+        odd_run.join("meta.yaml").display()
+    );
+    assert!(lines.contains(&want), "{want:?} in {lines:#?}");
+    let want = format!("{}: a socket {reason}", sock.display());
+    assert!(lines.contains(&want), "{want:?} in {lines:#?}");
+    assert_eq!(report.skipped.len(), 5, "{lines:#?}");
+    // Everything else came in as from the clean tree.
+    assert_eq!(report.runs.new, 4);
+    check_against_expected(&store, &db.artifacts(), &exp);
+}
+
+/// The same run id under two experiments: the first copy is imported, the other reported.
+fn duplicate_run_ids_are_reported(db: &Db) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("mlruns");
+    copy_dir(&fixtures().join("mlruns"), &root);
+    let exp = expected();
+    let run = exp["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["run_name"] == "wider")
+        .expect("run wider");
+    let run_id = run["run_id"].as_str().unwrap_or_default();
+    let original = root
+        .join(run["experiment_id"].as_str().unwrap_or_default())
+        .join(run_id);
+    // A copy with different data under experiment 0 (read first: experiments go in id order).
+    let copy = root.join("0").join(run_id);
+    copy_dir(&original, &copy);
+    std::fs::write(copy.join("params/lr"), "0.5").expect("param");
+    let store = Store::open(&db.url).expect("open");
+    let report = import_mlruns(&store, &root, Some(&db.artifacts())).expect("import");
+    let lines: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [format!(
+            "{}: run {run_id} not imported: the same run id is also in {} (imported from there; \
+             a run id names one run)",
+            original.display(),
+            copy.display()
+        )]
+    );
+    assert_eq!(report.runs.new, 4);
+    let got = store.get_run(run_id).expect("run");
+    assert_eq!(got.info.experiment_id, "0");
+    assert!(
+        got.params.iter().any(|p| p.key == "lr" && p.value == "0.5"),
+        "{:?}",
+        got.params
+    );
+    // Again: the same skip, nothing written.
+    let again = import_mlruns(&store, &root, Some(&db.artifacts())).expect("again");
+    assert!(!again.changed(), "{again:?}");
+    assert_eq!(again.skipped.len(), 1);
+}
+
 macro_rules! both {
     ($($case:ident),*) => {
         mod sqlite {
@@ -633,5 +751,7 @@ both!(
     second_import_changes_nothing,
     damaged_tree_reports_what_it_skipped,
     legacy_forms,
-    fresh_tree_from_the_real_client
+    fresh_tree_from_the_real_client,
+    special_files_are_skipped_not_read,
+    duplicate_run_ids_are_reported
 );

@@ -1,7 +1,10 @@
 //! The mlflow-artifacts proxy (`/api/2.0/mlflow-artifacts/artifacts[/<path>]`): PUT uploads, GET
 //! downloads or (`?path=` on the bare prefix) lists, DELETE removes — over the store's
 //! [`ArtifactRepo`], which confines every path to the root (`..`, absolute paths, backslashes and
-//! symlinks out are refused with 400).
+//! symlinks out are refused with 400; so are names over 255 bytes, paths over 1,024 bytes and
+//! writes through a file, while a read through a file is 404 and a listing of it `{}`). Error
+//! messages name paths relative to the artifact root only (docs/server.md). A body that breaks
+//! off mid-upload is 400 and leaves no file.
 //!
 //! Uploads stream: body frames go through a small channel to a blocking thread that writes a
 //! temporary file, which the repository renames into place only when the body ended cleanly and
@@ -166,6 +169,7 @@ async fn upload(
     let mut body = body;
     let mut total: u64 = 0;
     let mut too_large = false;
+    let mut aborted = None;
     while let Some(frame) = body.frame().await {
         let chunk = match frame {
             Ok(f) => match f.into_data() {
@@ -173,6 +177,7 @@ async fn upload(
                 Err(_) => continue, // trailers
             },
             Err(e) => {
+                aborted = Some(e.to_string());
                 let _ = tx
                     .send(Err(std::io::Error::other(format!("upload aborted: {e}"))))
                     .await;
@@ -197,6 +202,12 @@ async fn upload(
         .map_err(|e| ApiError::internal(format!("upload writer failed: {e}")))?;
     if too_large {
         return Err(ApiError::too_large(limit));
+    }
+    // A body that broke off (or is malformed) is the client's doing: 400, nothing written.
+    if let Some(e) = aborted {
+        return Err(ApiError::invalid(format!(
+            "Could not read the request body: {e}"
+        )));
     }
     written?;
     Ok(json_bytes(b"{}".to_vec()))

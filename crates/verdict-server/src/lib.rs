@@ -31,11 +31,21 @@
 //! - **Auth** (optional `auth_token`): `Authorization: Bearer TOKEN` (what the client sends for
 //!   `MLFLOW_TRACKING_TOKEN`) or HTTP basic whose password, or `user:password`, is the token
 //!   (`MLFLOW_TRACKING_USERNAME`/`PASSWORD`); else 401 `UNAUTHENTICATED`. `/health` and `/version`
-//!   stay open for probes. Compared in constant time.
+//!   stay open for probes, and `/` (the HTML page, which tells no more than `/version`). Compared in constant time.
 //! - **Shutdown.** SIGTERM or Ctrl-C stops accepting, lets running requests finish, then drops
-//!   the store (SQLite checkpoints its WAL on close). Every acknowledged write was already
+//!   the store (SQLite checkpoints its WAL on close) and [`serve`] says so on stderr
+//!   (`verdict server stopped (SIGTERM): …`). Every acknowledged write was already
 //!   committed (and, on SQLite, fsynced) before its answer was sent, so even SIGKILL loses none
 //!   (the durability test in `crates/verdict/tests` kills the real binary to check it).
+//! - **Unfinished uploads.** An upload cut off by a kill leaves its temporary file
+//!   (`.<name>.tmp-<32 hex>`, never shown in listings). [`Server::bind`] removes every such file
+//!   under the artifact root that nobody has written to for [`TEMP_FILE_GRACE`] (5 minutes, more
+//!   than the MLflow client's 120 s request timeout, so an upload of another server sharing the
+//!   root is never cut), and sweeps once more [`TEMP_FILE_GRACE`] later for the ones that were
+//!   too young at start. Only that exact name pattern is touched, never a user's file.
+//! - **`GET /`.** Until a web UI exists, `/` answers a small HTML page naming the server, its
+//!   version and its API (the mlflow client's "View run … at http://host:5000/#/…" links land
+//!   there), not a JSON 404.
 
 pub mod api;
 mod artifacts;
@@ -63,6 +73,10 @@ pub use error::ApiError;
 
 /// The MLflow version this server answers on `/version` (the client it is tested against).
 pub const MLFLOW_VERSION: &str = "3.17.2";
+
+/// How long a temporary upload file must have been left alone before the start-up sweep removes
+/// it (see the crate docs, "Unfinished uploads").
+pub const TEMP_FILE_GRACE: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// MLflow's log-batch request limit (`validation.py`: 1 MB).
 pub const LOG_BATCH_MAX_BYTES: u64 = 1024 * 1024;
@@ -110,20 +124,30 @@ impl Default for ServerConfig {
 /// What can stop the server from starting or running.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("cannot open the store {url}: {source}")]
+    // The messages carry the underlying error themselves and mark no `source`, so a caller
+    // printing the whole chain (`{:#}`) shows the OS message once.
+    #[error("cannot open the store {url}: {error}")]
     Store {
         url: String,
-        source: verdict_store::Error,
+        error: verdict_store::Error,
     },
     #[error("cannot open the artifact root: {0}")]
     Artifacts(verdict_store::Error),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    /// The address could not be bound; for a port in use (`error.kind()` is `AddrInUse`) the
+    /// message names the port.
+    #[error("{}", bind_message(addr, error))]
+    Bind { addr: String, error: std::io::Error },
     #[error("the async runtime failed: {0}")]
     Runtime(std::io::Error),
+}
+
+fn bind_message(addr: &str, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::AddrInUse {
+        let port = addr.rsplit_once(':').map_or(addr, |(_, p)| p);
+        format!("cannot listen on {addr}: port {port} is already in use by another program")
+    } else {
+        format!("cannot listen on {addr}: {error}")
+    }
 }
 
 /// Limits and auth, shared by every request.
@@ -167,6 +191,7 @@ impl AppState {
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .route("/", any(home))
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { MLFLOW_VERSION }))
         .route("/api/3.0/mlflow/server-info", get(server_info))
@@ -201,6 +226,53 @@ async fn server_info() -> Response {
         })
         .to_string()
         .into_bytes(),
+    )
+}
+
+/// `GET /`: what this server is and where its API is, for a person who follows a link the mlflow
+/// client printed ("View run … at http://host:5000/#/experiments/1/runs/…").
+async fn home(method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::endpoint_not_found(method.as_str(), uri.path()).into_response();
+    }
+    let mut resp = (StatusCode::OK, home_page()).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
+fn home_page() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>verdict server {version}</title>
+</head>
+<body>
+<h1>verdict server {version}</h1>
+<p>An MLflow-compatible tracking server (MLflow REST API {MLFLOW_VERSION}). It has no web UI yet:
+a link such as <code>/#/experiments/1/runs/&lt;run id&gt;</code> printed by the mlflow client
+lands on this page. Look runs up with <code>verdict runs list</code> and
+<code>verdict runs show &lt;run id&gt;</code>, or through the API below.</p>
+<h2>API</h2>
+<ul>
+<li><code>/api/2.0/mlflow/&hellip;</code> &mdash; tracking and model registry (MLflow REST API),
+for example <code>GET /api/2.0/mlflow/experiments/search?max_results=10</code></li>
+<li><code>/api/2.0/mlflow-artifacts/artifacts/&hellip;</code> &mdash; the artifact proxy
+(<code>mlflow-artifacts:/</code> URIs)</li>
+<li><code>/ajax-api/2.0/mlflow/&hellip;</code> &mdash; the same API under the MLflow UI's prefix</li>
+<li><code>/api/3.0/mlflow/server-info</code> &mdash; server capabilities</li>
+<li><code>/health</code> &mdash; <code>OK</code> while the server runs</li>
+<li><code>/version</code> &mdash; the MLflow version this server speaks ({MLFLOW_VERSION})</li>
+</ul>
+<p>Point the mlflow client here with <code>MLFLOW_TRACKING_URI=http://&lt;this host&gt;</code>.</p>
+</body>
+</html>
+"#
     )
 }
 
@@ -249,7 +321,7 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 
 async fn auth(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(token) = &state.0.auth_token {
-        let open = matches!(req.uri().path(), "/health" | "/version");
+        let open = matches!(req.uri().path(), "/" | "/health" | "/version");
         if !open && !authorized(req.headers(), token) {
             return ApiError::unauthenticated().into_response();
         }
@@ -360,7 +432,8 @@ async fn api_inner(
     Ok(json_bytes(bytes))
 }
 
-async fn shutdown_signal() {
+/// Waits for SIGTERM or Ctrl-C (SIGINT) and records which one in `got`.
+async fn shutdown_signal(got: Arc<std::sync::OnceLock<&'static str>>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -375,10 +448,11 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+    let name = tokio::select! {
+        () = ctrl_c => "SIGINT",
+        () = term => "SIGTERM",
+    };
+    let _ = got.set(name);
 }
 
 /// A bound, not yet running server.
@@ -387,6 +461,7 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     state: AppState,
     addr: SocketAddr,
+    sweep: verdict_store::artifacts::Sweep,
 }
 
 impl Server {
@@ -397,21 +472,30 @@ impl Server {
             .build()
             .map_err(ServerError::Runtime)?;
         let store = Store::open_with(&config.store_url, &StoreOptions::mlflow_artifacts())
-            .map_err(|source| ServerError::Store {
+            .map_err(|error| ServerError::Store {
                 url: config.store_url.clone(),
-                source,
+                error,
             })?;
         let arts = ArtifactRepo::open(&config.artifacts).map_err(ServerError::Artifacts)?;
         let addr = format!("{}:{}", config.host, config.port);
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(&addr))
-            .map_err(|source| ServerError::Bind {
+            .map_err(|error| ServerError::Bind {
                 addr: addr.clone(),
-                source,
+                error,
             })?;
         let local = listener
             .local_addr()
-            .map_err(|source| ServerError::Bind { addr, source })?;
+            .map_err(|error| ServerError::Bind { addr, error })?;
+        // Only once the port is ours: a second server that fails to bind sweeps nothing.
+        let sweep = arts.sweep_temp_files(TEMP_FILE_GRACE);
+        if !sweep.kept.is_empty() {
+            let later = arts.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(TEMP_FILE_GRACE);
+                later.sweep_temp_files(TEMP_FILE_GRACE);
+            });
+        }
         let state = AppState::new(
             store,
             arts,
@@ -426,6 +510,7 @@ impl Server {
             listener,
             state,
             addr: local,
+            sweep,
         })
     }
 
@@ -438,8 +523,14 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then finishes running requests and returns.
-    pub fn run(self) -> Result<(), ServerError> {
+    /// What the start-up sweep of unfinished uploads did.
+    pub fn sweep(&self) -> &verdict_store::artifacts::Sweep {
+        &self.sweep
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes running requests, closes the store and
+    /// returns the signal's name (`"SIGTERM"`, `"SIGINT"`).
+    pub fn run(self) -> Result<&'static str, ServerError> {
         let Server {
             runtime,
             listener,
@@ -447,21 +538,35 @@ impl Server {
             ..
         } = self;
         let router = app(state);
+        let got = Arc::new(std::sync::OnceLock::new());
+        let signal = shutdown_signal(got.clone());
         runtime
             .block_on(async move {
                 axum::serve(listener, router)
-                    .with_graceful_shutdown(shutdown_signal())
+                    .with_graceful_shutdown(signal)
                     .await
             })
-            .map_err(ServerError::Runtime)
+            .map_err(ServerError::Runtime)?;
+        // The router (and with it the last handle on the store) is gone once the runtime is.
+        drop(runtime);
+        Ok(got.get().copied().unwrap_or("a signal"))
     }
 }
 
-/// Binds, prints `verdict server listening on http://…` on stdout, and serves until SIGTERM or
-/// Ctrl-C.
+/// Binds, prints `verdict server listening on http://…` on stdout (and, on stderr, how many
+/// temporary files of unfinished uploads it removed), and serves until SIGTERM or Ctrl-C; then
+/// says on stderr that it stopped and that every acknowledged write was committed.
 pub fn serve(config: &ServerConfig) -> Result<(), ServerError> {
     use std::io::Write as _;
     let server = Server::bind(config)?;
+    let sweep = server.sweep();
+    if !sweep.removed.is_empty() {
+        eprintln!(
+            "verdict server: removed {} temporary file(s) of uploads that never finished: {}",
+            sweep.removed.len(),
+            sweep.removed.join(", ")
+        );
+    }
     let mut out = std::io::stdout();
     let _ = writeln!(
         out,
@@ -472,7 +577,12 @@ pub fn serve(config: &ServerConfig) -> Result<(), ServerError> {
     );
     let _ = writeln!(out, "  MLFLOW_TRACKING_URI={}", server.url());
     let _ = out.flush();
-    server.run()
+    let signal = server.run()?;
+    eprintln!(
+        "verdict server stopped ({signal}): running requests finished, the store was closed, \
+         and every acknowledged write is committed"
+    );
+    Ok(())
 }
 
 /// A store URL without its password (`postgresql://user:secret@host` → `user:***@host`).

@@ -45,6 +45,9 @@ both_backends! {
     metric_history_paging_and_bulk,
     logged_models_and_registry,
     concurrent_writers_lose_nothing,
+    artifact_paths_the_disk_cannot_hold_are_4xx,
+    search_size_limits_are_400,
+    home_page_is_html,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -961,4 +964,174 @@ async fn concurrent_writers_lose_nothing(make: MakeEnv) {
         .find(|m| m["key"] == "shared")
         .map(|m| m["step"].clone());
     assert_eq!(latest, Some(json!(8 * 10 * 50 - 1)));
+}
+
+/// Asserts a 4xx MLflow error whose message does not name the artifact root's absolute path.
+#[track_caller]
+fn assert_no_root(r: &support::Resp, env: &Env) {
+    let root = env.artifact_root();
+    let canon = root.canonicalize().unwrap_or(root.clone());
+    let text = r.text();
+    for p in [root, canon] {
+        assert!(!text.contains(&*p.to_string_lossy()), "{text}");
+    }
+    assert!(!text.contains(&*env.dir.path().to_string_lossy()), "{text}");
+}
+
+async fn artifact_paths_the_disk_cannot_hold_are_4xx(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let base = "/api/2.0/mlflow-artifacts/artifacts";
+    let r = env
+        .put_bytes(&format!("{base}/1/x.txt"), b"x".to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // A path whose parent is a file.
+    let r = env
+        .put_bytes(&format!("{base}/1/x.txt/child.txt"), b"c".to_vec())
+        .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert!(
+        r.text().contains("is a file, not a directory"),
+        "{}",
+        r.text()
+    );
+    assert_no_root(&r, &env);
+    let r = env.get(&format!("{base}/1/x.txt/child.txt")).await;
+    r.assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    assert_no_root(&r, &env);
+    assert_eq!(
+        env.ok_get(&format!("{base}?path=1/x.txt/sub")).await,
+        json!({})
+    );
+    let r = env
+        .send(
+            Request::delete(format!("{base}/1/x.txt/child.txt"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // The run-artifact listing of the tracking API goes through the same repository.
+    let exp = env.new_experiment("shapes").await;
+    let run = env.new_run(&exp).await;
+    let r = env
+        .get(&format!(
+            "{API}/artifacts/list?run_id={run}&path=a/{}",
+            "n".repeat(300)
+        ))
+        .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_no_root(&r, &env);
+    // A component over the file system's name limit, and a 5,000-character path.
+    let long_name = format!("1/{}.txt", "n".repeat(300));
+    let long_path = ["d"; 2500].join("/");
+    for bad in [long_name, long_path] {
+        let r = env.put_bytes(&format!("{base}/{bad}"), b"x".to_vec()).await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert!(r.text().contains("the limit is"), "{}", r.text());
+        assert_no_root(&r, &env);
+        let r = env.get(&format!("{base}/{bad}")).await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert_no_root(&r, &env);
+        let r = env.get(&format!("{base}?path={bad}")).await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert_no_root(&r, &env);
+    }
+    // Nothing was left behind: no temporary file, no stray directory.
+    let mut seen = Vec::new();
+    let mut stack = vec![env.artifact_root()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            if e.file_type().expect("type").is_dir() {
+                stack.push(e.path());
+            }
+            seen.push(
+                e.path()
+                    .strip_prefix(env.artifact_root())
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["1", "1/x.txt"]);
+}
+
+async fn search_size_limits_are_400(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("limits").await;
+    env.new_run(&exp).await;
+    let filter = |n: usize| vec!["metrics.acc > 0"; n].join(" AND ");
+    let orders = |n: usize| (0..n).map(|i| format!("metrics.m{i}")).collect::<Vec<_>>();
+    // At the limits: answered (on both backends).
+    env.ok(
+        &format!("{API}/runs/search"),
+        json!({"experiment_ids": [exp], "filter": filter(100), "order_by": orders(32)}),
+    )
+    .await;
+    // The probes: 2,000 clauses, 70 order_by keys.
+    let r = env
+        .post(
+            &format!("{API}/runs/search"),
+            json!({"experiment_ids": [exp], "filter": filter(2000)}),
+        )
+        .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        r.json()["message"],
+        "A search filter can contain at most 100 clauses joined by AND. Got 2000 clauses."
+    );
+    let r = env
+        .post(
+            &format!("{API}/runs/search"),
+            json!({"experiment_ids": [exp], "order_by": orders(70)}),
+        )
+        .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        r.json()["message"],
+        "A search can order by at most 32 order_by keys. Got 70 keys."
+    );
+}
+
+async fn home_page_is_html(make: MakeEnv) {
+    let Some(env) = make(Some("s3cret"), default_limits()) else {
+        return;
+    };
+    // Open without the token, like /health and /version (it names no data, only what
+    // /version tells): a browser following the client's link sees the page, not a 401.
+    let r = env.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type, "text/html; charset=utf-8");
+    let page = r.text();
+    for needle in [
+        "<!DOCTYPE html>",
+        &format!("verdict server {}", env!("CARGO_PKG_VERSION")),
+        verdict_server::MLFLOW_VERSION,
+        "/api/2.0/mlflow/",
+        "/api/2.0/mlflow-artifacts/artifacts/",
+        "/health",
+        "/version",
+        "/#/experiments/1/runs/",
+    ] {
+        assert!(page.contains(needle), "{needle:?} missing from {page}");
+    }
+    // The API itself stays closed, and other methods on / are not a page.
+    env.get(&format!("{API}/experiments/search"))
+        .await
+        .assert_error(401, "UNAUTHENTICATED");
+    let r = env
+        .send(
+            Request::post("/")
+                .header(header::AUTHORIZATION, "Bearer s3cret")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    r.assert_error(404, "ENDPOINT_NOT_FOUND");
 }

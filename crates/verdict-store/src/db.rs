@@ -275,8 +275,40 @@ pub(crate) struct SqliteDb {
 
 const SQLITE_MAX_IDLE_READERS: usize = 8;
 
+/// What a SQLite store path must be, checked before SQLite is asked (its own message, "unable to
+/// open database file", names no reason): not a directory, not below a file, and, when it exists
+/// and is not empty, a SQLite database (the 16-byte header `SQLite format 3\0`).
+fn check_sqlite_path(path: &Path) -> Result<()> {
+    const EXPECTED: &str = "expected a SQLite database file (created if missing) or a \
+                            postgresql:// URL";
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Error::invalid(format!(
+            "{shown} is a directory; {EXPECTED}"
+        )));
+    }
+    if let Some(file) = crate::artifacts::file_ancestor_of(path) {
+        return Err(Error::invalid(format!(
+            "{shown}: {} is a file, not a directory; {EXPECTED}",
+            file.display()
+        )));
+    }
+    if let Ok(mut f) = std::fs::File::open(path) {
+        use std::io::Read as _;
+        let mut head = [0u8; 16];
+        let n = f.read(&mut head).unwrap_or(0);
+        if n > 0 && (n < 16 || &head != b"SQLite format 3\0") {
+            return Err(Error::invalid(format!(
+                "{shown} exists but is not a SQLite database; {EXPECTED}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl SqliteDb {
     pub(crate) fn open(path: &Path, sync: SqliteSync) -> Result<SqliteDb> {
+        check_sqlite_path(path)?;
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
             && !dir.exists()

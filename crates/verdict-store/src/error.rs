@@ -52,13 +52,24 @@ pub enum Error {
         /// the request may succeed if sent again.
         transient: bool,
     },
-    /// A file-system operation of the artifact repository or of opening a SQLite file failed.
-    #[error("{}: {source}", path.display())]
+    /// A file-system operation of the artifact repository failed. `path` is relative to the
+    /// artifact root, so the message never shows where the root is on the server's disk.
+    #[error("artifact {path:?} (under the artifact root): {error}")]
+    Artifact {
+        /// The path the operation was about, relative to the artifact root.
+        path: String,
+        /// The underlying error (in the message, and not a `source`, so a whole-chain print
+        /// shows it once).
+        error: std::io::Error,
+    },
+    /// A file-system operation of opening the artifact root or a SQLite file failed.
+    #[error("{}: {error}", path.display())]
     Io {
         /// The path the operation was about.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (in the message, and not a `source`, so a whole-chain print
+        /// shows it once).
+        error: std::io::Error,
     },
 }
 
@@ -69,7 +80,9 @@ impl Error {
             Error::InvalidParameter(_) => ErrorKind::InvalidParameterValue,
             Error::NotFound(_) => ErrorKind::ResourceDoesNotExist,
             Error::AlreadyExists(_) => ErrorKind::ResourceAlreadyExists,
-            Error::Database { .. } | Error::Io { .. } => ErrorKind::Internal,
+            Error::Database { .. } | Error::Io { .. } | Error::Artifact { .. } => {
+                ErrorKind::Internal
+            }
         }
     }
 
@@ -95,7 +108,7 @@ impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

@@ -200,6 +200,7 @@ impl Store {
         let limit = limits::page_size(query.max_results, 1000, limits::MAX_RESULTS_PER_PAGE)?;
         let offset = token::decode(query.page_token.as_deref())?;
         let clauses = filter::parse(&query.filter, &filter::EXPERIMENTS)?;
+        limits::order_by_keys(query.order_by.len())?;
         let mut orders = Vec::new();
         for o in &query.order_by {
             let o = filter::parse_order_by(o, &filter::EXPERIMENTS)?;

@@ -796,6 +796,7 @@ pub(crate) fn parse(filter: &str, g: &Grammar) -> Result<Vec<Clause>> {
     }
     let toks = tokenize(filter)?;
     let raw = group(filter, &toks, g)?;
+    crate::limits::filter_clauses(raw.len())?;
     // Phase 1: identifiers and value types, clause by clause (MLflow's parse_search_filter).
     let mut typed = Vec::with_capacity(raw.len());
     for rc in &raw {

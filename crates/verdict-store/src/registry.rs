@@ -440,6 +440,7 @@ impl Store {
                 _ => return Err(Error::invalid("Invalid registered model filter")),
             });
         }
+        limits::order_by_keys(query.order_by.len())?;
         let mut orders = Vec::new();
         let mut has_name = false;
         for o in &query.order_by {
@@ -727,6 +728,7 @@ impl Store {
                 _ => return Err(Error::invalid("Invalid model version filter")),
             });
         }
+        limits::order_by_keys(query.order_by.len())?;
         let mut orders = Vec::new();
         for o in &query.order_by {
             let (key, asc) = parse_registry_order(o)?;

@@ -288,6 +288,7 @@ pub(crate) fn parse_search(
 ) -> Result<Option<Parsed>> {
     let offset = token::decode(page_token)?;
     let clauses = filter::parse(filter_text, grammar)?;
+    limits::order_by_keys(order_by.len())?;
     let orders = order_by
         .iter()
         .map(|o| filter::parse_order_by(o, grammar))

@@ -2393,3 +2393,249 @@ pub(crate) fn artifacts_case() {
         .expect("delete missing is fine");
     assert!(repo.delete("").is_err());
 }
+
+// ------------------------------------------------------------------------------------------
+// search size limits (MLflow has none; the database would fail with a 500)
+
+/// `n` clauses, cycling through every entity type; each one holds for run "a" and the param
+/// clause fails for run "b".
+fn many_clauses(n: usize) -> String {
+    (0..n)
+        .map(|i| match i % 5 {
+            0 => format!("metrics.acc > -{i}"),
+            1 => "params.p = 'v'".to_owned(),
+            2 => format!("tags.t LIKE '%{}'", "x"),
+            3 => "attributes.status = 'RUNNING'".to_owned(),
+            _ => "params.q IS NULL".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// `n` order_by keys over metrics, params, tags and attribute `attr`.
+fn many_order_keys(n: usize, attr: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| match i % 4 {
+            0 => format!("metrics.m{i} DESC"),
+            1 => format!("params.p{i}"),
+            2 => format!("tags.t{i} ASC"),
+            _ => format!("attributes.{attr}"),
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_limit_error<T: std::fmt::Debug>(r: verdict_store::Result<T>, needle: &str) {
+    let (kind, msg) = err_kind(r);
+    assert_eq!(kind, ErrorKind::InvalidParameterValue, "{msg}");
+    assert!(msg.contains(needle), "{msg:?} should contain {needle:?}");
+}
+
+pub(crate) fn search_size_limits(db: &TestDb) {
+    use verdict_store::limits::{MAX_SEARCH_FILTER_CLAUSES, MAX_SEARCH_ORDER_BY_KEYS};
+    let s = db.open();
+    let exp = s.create_experiment("limits", None, &[]).expect("exp");
+    let a = run_at(&s, &exp, "a", 2000);
+    let b = run_at(&s, &exp, "b", 1000);
+    for (id, p) in [(&a, "v"), (&b, "w")] {
+        s.log_batch(
+            id,
+            &[m("acc", 0.5, 1, 0)],
+            &[Param::new("p", p)],
+            &[Tag::new("t", "x")],
+        )
+        .expect("batch");
+    }
+    // At the limit: answered, and right.
+    let at = many_clauses(MAX_SEARCH_FILTER_CLAUSES);
+    assert_eq!(run_names(&s, &query(&exp, &at, &[])), ["a"]);
+    // Beyond it (and the 2,000): refused with the limit, before any SQL.
+    for n in [MAX_SEARCH_FILTER_CLAUSES + 1, 2000] {
+        let f = many_clauses(n);
+        assert_limit_error(
+            s.search_runs(&query(&exp, &f, &[])),
+            &format!("at most {MAX_SEARCH_FILTER_CLAUSES} clauses joined by AND. Got {n} clauses"),
+        );
+        assert_limit_error(
+            s.search_experiments(&ExperimentQuery {
+                filter: (0..n)
+                    .map(|_| "name LIKE '%'")
+                    .collect::<Vec<_>>()
+                    .join(" AND "),
+                order_by: vec![],
+                max_results: 0,
+                page_token: None,
+                view: ViewType::ActiveOnly,
+            }),
+            &format!("at most {MAX_SEARCH_FILTER_CLAUSES} clauses"),
+        );
+    }
+    // order_by at the limit: answered (on SQLite, 1 + 32 tables in one join). No run has the
+    // metric, param or tag keys (all tie), so the first `attributes.start_time` key (ascending)
+    // decides: b (1000) before a (2000), against the default start_time DESC.
+    let keys = many_order_keys(MAX_SEARCH_ORDER_BY_KEYS, "start_time");
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    assert_eq!(run_names(&s, &query(&exp, "", &refs)), ["b", "a"]);
+    let lm = LoggedModelQuery {
+        experiment_ids: vec![exp.clone()],
+        filter: String::new(),
+        order_by: many_order_keys(MAX_SEARCH_ORDER_BY_KEYS, "creation_timestamp"),
+        max_results: 0,
+        page_token: None,
+    };
+    assert!(
+        s.search_logged_models(&lm)
+            .expect("logged models")
+            .items
+            .is_empty()
+    );
+    for n in [MAX_SEARCH_ORDER_BY_KEYS + 1, 70] {
+        let keys = many_order_keys(n, "start_time");
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let want = format!("at most {MAX_SEARCH_ORDER_BY_KEYS} order_by keys. Got {n} keys");
+        assert_limit_error(s.search_runs(&query(&exp, "", &refs)), &want);
+        assert_limit_error(
+            s.search_logged_models(&LoggedModelQuery {
+                order_by: many_order_keys(n, "creation_timestamp"),
+                ..lm.clone()
+            }),
+            &want,
+        );
+        assert_limit_error(
+            s.search_registered_models(&RegistryQuery {
+                order_by: vec!["name".to_owned(); n],
+                ..RegistryQuery::default()
+            }),
+            &want,
+        );
+    }
+}
+
+/// Paths the file system cannot hold are the caller's error, and no error names the root.
+pub(crate) fn artifact_path_shapes_case() {
+    use verdict_store::artifacts::{MAX_NAME_BYTES, MAX_PATH_BYTES};
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path().join("root");
+    let repo = ArtifactRepo::open(&root).expect("open");
+    let shown_root = repo.root().display().to_string();
+    repo.put("1/x.txt", b"file").expect("put");
+    // Through a file: refused on write (naming the file), missing on read, empty listing,
+    // nothing to delete.
+    for child in ["1/x.txt/child.txt", "1/x.txt/a/b/c.txt"] {
+        let (kind, msg) = err_kind(repo.put(child, b"x"));
+        assert_eq!(kind, ErrorKind::InvalidParameterValue, "{msg}");
+        assert!(
+            msg.contains("\"1/x.txt\" is a file, not a directory"),
+            "{msg}"
+        );
+        assert!(!msg.contains(&shown_root), "{msg}");
+        let (kind, msg) = err_kind(repo.get(child));
+        assert_eq!(kind, ErrorKind::ResourceDoesNotExist, "{msg}");
+        assert!(repo.list(child).expect("list").is_empty());
+        repo.delete(child).expect("nothing to delete");
+    }
+    assert!(repo.list("1/x.txt/sub").expect("list").is_empty());
+    assert_eq!(repo.get("1/x.txt").expect("still there"), b"file");
+    // Too long: one component over NAME_MAX, or the whole path over the limit.
+    let long_name = format!("1/{}", "n".repeat(300));
+    let long_path = ["d"; 2500].join("/"); // 4,999 bytes of short components
+    for (bad, needle) in [
+        (
+            long_name.as_str(),
+            format!("the limit is {MAX_NAME_BYTES} bytes"),
+        ),
+        (
+            long_path.as_str(),
+            format!("the limit is {MAX_PATH_BYTES} bytes"),
+        ),
+    ] {
+        for (what, r) in [
+            ("put", err_kind(repo.put(bad, b"x"))),
+            ("get", err_kind(repo.get(bad))),
+            ("list", err_kind(repo.list(bad))),
+            ("delete", err_kind(repo.delete(bad))),
+        ] {
+            assert_eq!(r.0, ErrorKind::InvalidParameterValue, "{what}: {}", r.1);
+            assert!(r.1.contains(&needle), "{what}: {}", r.1);
+            assert!(r.1.len() < 300, "{what}: the message is shortened: {}", r.1);
+        }
+    }
+    // A name of exactly NAME_MAX bytes is fine (its temporary file's name stays within it).
+    let max_name = format!("1/{}", "é".repeat(MAX_NAME_BYTES / 2));
+    repo.put(&max_name, b"ok").expect("a 254-byte name");
+    assert_eq!(repo.get(&max_name).expect("get"), b"ok");
+    // A disk error names the path relative to the root, never the root.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        repo.put("locked/a.txt", b"a").expect("put");
+        let locked = root.join("locked");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).expect("chmod");
+        let denied = repo.put("locked/b.txt", b"b");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        // Root ignores permissions; only check the message when the write was refused.
+        if let Err(e) = denied {
+            let msg = e.to_string();
+            assert_eq!(e.kind(), ErrorKind::Internal, "{msg}");
+            assert!(msg.contains("\"locked/b.txt\""), "{msg}");
+            assert!(!msg.contains(&shown_root), "{msg}");
+        }
+    }
+}
+
+/// Temporary files of killed uploads are swept; nothing else is.
+pub(crate) fn artifact_temp_sweep_case() {
+    use std::time::{Duration, SystemTime};
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path().join("root");
+    let repo = ArtifactRepo::open(&root).expect("open");
+    repo.put("1/r/artifacts/model.pkl", b"model").expect("put");
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    let write = |rel: &str, at: SystemTime| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dirs");
+        let f = std::fs::File::create(&p).expect("create");
+        f.set_modified(at).expect("mtime");
+    };
+    let hex = "0123456789abcdef0123456789abcdef";
+    // Ours, left by a kill an hour ago: removed.
+    write(&format!("1/r/artifacts/.model.pkl.tmp-{hex}"), old);
+    write(&format!(".top.tmp-{hex}"), old);
+    // Ours but written a moment ago (an upload in flight): kept.
+    write(
+        &format!("1/r/artifacts/.big.bin.tmp-{hex}"),
+        SystemTime::now(),
+    );
+    // The user's own files that merely look alike: never touched.
+    let users = [
+        format!("1/r/artifacts/model.pkl.tmp-{hex}"),
+        "1/r/artifacts/.cache.tmp-notours".to_owned(),
+        format!("1/r/artifacts/.x.tmp-{}", hex.to_uppercase()),
+        "1/r/artifacts/.hidden".to_owned(),
+    ];
+    for u in &users {
+        write(u, old);
+    }
+    // A directory with our name pattern is not a file of ours.
+    std::fs::create_dir_all(root.join(format!("1/.d.tmp-{hex}"))).expect("dir");
+    let sweep = repo.sweep_temp_files(Duration::from_secs(300));
+    assert_eq!(
+        sweep.removed,
+        [
+            format!(".top.tmp-{hex}"),
+            format!("1/r/artifacts/.model.pkl.tmp-{hex}"),
+        ]
+    );
+    assert_eq!(sweep.kept, [format!("1/r/artifacts/.big.bin.tmp-{hex}")]);
+    for u in &users {
+        assert!(root.join(u).is_file(), "{u} must survive");
+    }
+    assert!(root.join(format!("1/.d.tmp-{hex}")).is_dir());
+    assert_eq!(repo.get("1/r/artifacts/model.pkl").expect("get"), b"model");
+    // A second sweep finds nothing more to remove.
+    assert!(
+        repo.sweep_temp_files(Duration::from_secs(300))
+            .removed
+            .is_empty()
+    );
+}

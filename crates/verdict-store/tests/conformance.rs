@@ -66,9 +66,20 @@ conformance! {
     logged_models_crud_and_search,
     registry_models_versions_aliases,
     search_runs_many_runs,
+    search_size_limits,
 }
 
 #[test]
 fn artifacts_are_confined_to_the_root() {
     artifacts_case();
+}
+
+#[test]
+fn artifact_paths_the_file_system_cannot_hold() {
+    artifact_path_shapes_case();
+}
+
+#[test]
+fn artifact_temp_files_of_killed_uploads_are_swept() {
+    artifact_temp_sweep_case();
 }

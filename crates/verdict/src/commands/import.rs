@@ -21,15 +21,17 @@ pub(crate) fn mlruns(a: &ImportMlrunsArgs) -> Result<String> {
         ..StoreOptions::mlflow_artifacts()
     };
     let store = Store::open_with(&a.store.store, &options)
-        .with_context(|| format!("cannot open the ledger {}", a.store.store))?;
-    let repo =
-        if a.reference_artifacts {
-            None
-        } else {
-            Some(ArtifactRepo::open(&a.artifacts).with_context(|| {
-                format!("cannot open the artifact root {}", a.artifacts.display())
-            })?)
-        };
+        .with_context(|| format!("cannot open the ledger (--store {})", a.store.store))?;
+    let repo = if a.reference_artifacts {
+        None
+    } else {
+        Some(ArtifactRepo::open(&a.artifacts).with_context(|| {
+            format!(
+                "cannot open the artifact root (--artifacts {})",
+                a.artifacts.display()
+            )
+        })?)
+    };
     let report = verdict_import::import_mlruns(&store, &a.dir, repo.as_ref())
         .with_context(|| format!("cannot import {}", a.dir.display()))?;
     Ok(match a.format {

@@ -27,7 +27,7 @@ pub(crate) fn eval_tag(name: &str, what: &str) -> String {
 
 /// Opens the ledger at `url` (created and migrated if new).
 pub(crate) fn open(url: &str) -> Result<Store> {
-    Store::open(url).with_context(|| format!("cannot open the ledger {url}"))
+    Store::open(url).with_context(|| format!("cannot open the ledger (--store {url})"))
 }
 
 /// The experiment with this id, else this name.
@@ -72,8 +72,12 @@ pub(crate) fn all_experiments(store: &Store, all: bool, filter: &str) -> Result<
 /// themselves. Returns the repository and the path inside it.
 pub(crate) fn run_artifacts(uri: &str, root: &Path) -> Result<(ArtifactRepo, String)> {
     if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
-        let repo = ArtifactRepo::open(root)
-            .with_context(|| format!("cannot open the artifact root {}", root.display()))?;
+        let repo = ArtifactRepo::open(root).with_context(|| {
+            format!(
+                "cannot open the artifact root (--artifacts {})",
+                root.display()
+            )
+        })?;
         return Ok((repo, rest.trim_start_matches('/').to_owned()));
     }
     let path = if let Some(rest) = uri.strip_prefix("file://") {
@@ -111,14 +115,33 @@ pub(crate) fn json_f64(v: f64) -> Value {
     }
 }
 
-/// A metric value for text: shortest round-trip, `nan`, `inf`, `-inf`.
+/// A metric value for text output (`runs list`, `runs show`, its history), docs/ledger.md:
+/// 0 and every value with 0.001 <= |x| < 1e6 with 4 decimals (`0.5193`, as the eval reports print
+/// metrics); any other finite value with 4 significant digits in scientific notation, Python's
+/// `'%.3e'` (`1.000e-05`, `1.235e+07`), so a learning rate of 1e-5 does not print as `0.0000`;
+/// `nan`, `inf`, `-inf`; -0.0 as `0.0000`. JSON output keeps the exact value.
 pub(crate) fn text_f64(v: f64) -> String {
     if v.is_nan() {
         "nan".to_owned()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.to_owned()
+    } else if v == 0.0 {
+        "0.0000".to_owned()
+    } else if (1e-3..1e6).contains(&v.abs()) {
+        format!("{v:.4}")
     } else {
-        format!("{v}")
+        // Rust writes `1.000e-5`; Python (and C's printf) `1.000e-05`.
+        let s = format!("{v:.3e}");
+        match s.split_once('e') {
+            Some((mantissa, exp)) => {
+                let (sign, digits) = match exp.strip_prefix('-') {
+                    Some(d) => ('-', d),
+                    None => ('+', exp),
+                };
+                format!("{mantissa}e{sign}{digits:0>2}")
+            }
+            None => s,
+        }
     }
 }
 
@@ -266,6 +289,21 @@ pub(crate) fn eval_names(run: &Run) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every case of python/make_ledger_number_fixture.py, formatted by Python's printf.
+    #[test]
+    fn metric_text_matches_python_printf() {
+        let doc: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/ledger/metric_text.json"))
+                .expect("fixture is JSON");
+        let cases = doc["cases"].as_array().expect("cases");
+        assert!(cases.len() > 30);
+        for c in cases {
+            let (repr, want) = (c[0].as_str().expect("repr"), c[1].as_str().expect("text"));
+            let v: f64 = repr.parse().expect("a float");
+            assert_eq!(text_f64(v), want, "{repr}");
+        }
+    }
 
     #[test]
     fn civil_time() {

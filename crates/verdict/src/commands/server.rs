@@ -16,6 +16,18 @@ pub(crate) fn run(args: &ServerArgs) -> anyhow::Result<String> {
         max_json_bytes: args.max_body_mb.max(1).saturating_mul(MB),
         max_artifact_bytes: args.max_artifact_mb.max(1).saturating_mul(MB),
     };
-    verdict_server::serve(&config).context("verdict server")?;
-    Ok(String::new())
+    match verdict_server::serve(&config) {
+        Ok(()) => Ok(String::new()),
+        Err(verdict_server::ServerError::Bind { addr, error })
+            if error.kind() == std::io::ErrorKind::AddrInUse =>
+        {
+            let port = addr.rsplit_once(':').map_or(addr.as_str(), |(_, p)| p);
+            Err(anyhow::anyhow!(
+                "verdict server: cannot listen on {addr}: port {port} is already in use by another \
+                 program (another verdict or mlflow server?); choose another with --port N, or \
+                 --port 0 to let the system pick a free one (the URL is printed)"
+            ))
+        }
+        Err(e) => Err(e).context("verdict server"),
+    }
 }

@@ -171,6 +171,12 @@ fn runs_list_and_show() {
         &["runs", "show", BASELINE, "--format", "json", "--history"],
     );
     assert_eq!(show["metrics"]["weird_nan"]["value"], "NaN");
+    // JSON keeps every value exact (text shows 0.3333 and 1.000e-05).
+    assert_eq!(
+        show["metrics"]["train/loss"]["value"].as_f64(),
+        Some(1.0 / 3.0)
+    );
+    assert_eq!(show["metrics"]["tiny"]["value"].as_f64(), Some(1e-5));
     assert_eq!(show["metrics"]["weird_neg_inf"]["value"], "-Infinity");
     assert_eq!(
         show["history"]["train/loss"].as_array().map(Vec::len),
@@ -406,4 +412,80 @@ fn copy_dir(src: &Path, dst: &Path) {
             std::fs::copy(e.path(), &to).expect("copy");
         }
     }
+}
+
+/// `--store`, `--artifacts` and the import's DIR that are the wrong kind of thing say what was
+/// expected, once, for every ledger command.
+#[test]
+fn wrong_kinds_of_store_and_artifact_paths_say_what_was_expected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("adir")).expect("dir");
+    std::fs::write(dir.path().join("afile"), "not a database").expect("file");
+    let src = mlruns().display().to_string();
+    let ex = example().display().to_string();
+    let store_msg = "expected a SQLite database file (created if missing) or a postgresql:// URL";
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["runs", "list", "--store", "adir"],
+            format!(
+                "error: cannot open the ledger (--store adir): adir is a directory; {store_msg}\n"
+            ),
+        ),
+        (
+            vec!["experiments", "list", "--store", "sqlite:///adir"],
+            format!(
+                "error: cannot open the ledger (--store sqlite:///adir): adir is a directory; \
+                 {store_msg}\n"
+            ),
+        ),
+        (
+            vec!["runs", "show", "x", "--store", "afile"],
+            format!(
+                "error: cannot open the ledger (--store afile): afile exists but is not a SQLite \
+                 database; {store_msg}\n"
+            ),
+        ),
+        (
+            vec!["import", "mlruns", &src, "--store", "afile/v.db"],
+            format!(
+                "error: cannot open the ledger (--store afile/v.db): afile/v.db: afile is a file, \
+                 not a directory; {store_msg}\n"
+            ),
+        ),
+        (
+            vec!["eval", &ex, "--run", "x", "--store", "adir"],
+            format!(
+                "error: cannot open the ledger (--store adir): adir is a directory; {store_msg}\n"
+            ),
+        ),
+        (
+            vec!["import", "mlruns", &src, "--artifacts", "afile"],
+            "error: cannot open the artifact root (--artifacts afile): afile is a file; expected \
+             a directory for artifacts (created if missing)\n"
+                .to_owned(),
+        ),
+        (
+            vec!["import", "mlruns", &src, "--artifacts", "afile/sub"],
+            "error: cannot open the artifact root (--artifacts afile/sub): afile/sub: afile is a \
+             file, not a directory; expected a directory for artifacts (created if missing)\n"
+                .to_owned(),
+        ),
+        (
+            vec!["import", "mlruns", "nope"],
+            "error: cannot import nope: nope: no such directory (expected an MLflow FileStore \
+             directory, e.g. ./mlruns)\n"
+                .to_owned(),
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, out, err) = verdict(dir.path(), &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(err, want, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+    // The file that is not a database was not touched.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("afile")).expect("afile"),
+        "not a database"
+    );
 }

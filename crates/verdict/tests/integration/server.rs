@@ -28,11 +28,16 @@ impl Drop for Server {
 
 /// Starts `verdict server --port 0` and reads the port from the line it prints.
 fn start(store: &str, artifacts: &Path) -> Server {
+    start_with(store, artifacts, Stdio::inherit())
+}
+
+/// [`start`] with the server's stderr sent to `stderr`.
+fn start_with(store: &str, artifacts: &Path, stderr: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_verdict"))
         .args(["server", "--store", store, "--port", "0", "--artifacts"])
         .arg(artifacts)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("spawn verdict server");
     let stdout = child.stdout.take().expect("stdout");
@@ -213,7 +218,7 @@ fn postgres_acknowledged_writes_survive_sigkill() {
 fn sigterm_shuts_down_cleanly() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = format!("sqlite:///{}", dir.path().join("v.db").display());
-    let mut server = start(&store, &dir.path().join("artifacts"));
+    let mut server = start_with(&store, &dir.path().join("artifacts"), Stdio::piped());
     let (status, _) = http(server.port, "GET", "/health", None).expect("health");
     assert_eq!(status, 200);
     let killed = Command::new("kill")
@@ -233,6 +238,91 @@ fn sigterm_shuts_down_cleanly() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    let mut err = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    assert_eq!(
+        err,
+        "verdict server stopped (SIGTERM): running requests finished, the store was closed, and \
+         every acknowledged write is committed\n"
+    );
+}
+
+#[test]
+fn busy_port_names_the_port_and_port_0() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let out = Command::new(env!("CARGO_BIN_EXE_verdict"))
+        .args(["server", "--port", &port.to_string()])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "error: verdict server: cannot listen on 127.0.0.1:{port}: port {port} is already in \
+             use by another program (another verdict or mlflow server?); choose another with \
+             --port N, or --port 0 to let the system pick a free one (the URL is printed)\n"
+        )
+    );
+    // The OS message is not printed (let alone twice), and nothing was swept or served.
+    assert!(!err.contains("os error"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn start_removes_temp_files_of_killed_uploads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let arts = dir.path().join("artifacts");
+    let sub = arts.join("1/run/artifacts");
+    std::fs::create_dir_all(&sub).expect("dirs");
+    let hex = "0123456789abcdef0123456789abcdef";
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let stale = sub.join(format!(".model.pkl.tmp-{hex}"));
+    let users = [sub.join("model.pkl"), sub.join(".notes.tmp-mine")];
+    for p in std::iter::once(&stale).chain(&users) {
+        let f = std::fs::File::create(p).expect("create");
+        f.set_modified(old).expect("mtime");
+    }
+    let store = format!("sqlite:///{}", dir.path().join("v.db").display());
+    let mut server = start_with(&store, &arts, Stdio::piped());
+    assert!(
+        !stale.exists(),
+        "the killed upload's temporary file is gone"
+    );
+    for u in &users {
+        assert!(u.exists(), "{} must survive", u.display());
+    }
+    let (status, _) = http(server.port, "GET", "/health", None).expect("health");
+    assert_eq!(status, 200);
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    let _ = server.child.wait();
+    let mut err = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    let first = err.lines().next().unwrap_or("");
+    assert_eq!(
+        first,
+        format!(
+            "verdict server: removed 1 temporary file(s) of uploads that never finished: \
+             1/run/artifacts/.model.pkl.tmp-{hex}"
+        )
+    );
 }
 
 #[test]
