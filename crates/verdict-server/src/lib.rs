@@ -432,27 +432,37 @@ async fn api_inner(
     Ok(json_bytes(bytes))
 }
 
-/// Waits for SIGTERM or Ctrl-C (SIGINT) and records which one in `got`.
-async fn shutdown_signal(got: Arc<std::sync::OnceLock<&'static str>>) {
-    let ctrl_c = async {
+/// Installs the SIGTERM and SIGINT (Ctrl-C) handlers now, and returns a future that waits for
+/// either and records which one in `got`. Installing before serving matters: axum runs the
+/// shutdown future on a task of its own, so a handler installed on its first poll could miss a
+/// SIGTERM sent right after the first answered request (the process would then die of the
+/// signal instead of stopping cleanly). `Server::bind` calls it, inside the runtime, before the
+/// address is printed.
+#[cfg(unix)]
+fn shutdown_signal(
+    got: Arc<std::sync::OnceLock<&'static str>>,
+) -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        };
+        let _ = got.set(name);
+    })
+}
+
+/// Waits for Ctrl-C and records it in `got` (platforms without Unix signals).
+#[cfg(not(unix))]
+fn shutdown_signal(
+    got: Arc<std::sync::OnceLock<&'static str>>,
+) -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async move {
         let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    let name = tokio::select! {
-        () = ctrl_c => "SIGINT",
-        () = term => "SIGTERM",
-    };
-    let _ = got.set(name);
+        let _ = got.set("SIGINT");
+    })
 }
 
 /// A bound, not yet running server.
@@ -462,6 +472,10 @@ pub struct Server {
     state: AppState,
     addr: SocketAddr,
     sweep: verdict_store::artifacts::Sweep,
+    /// Resolves on SIGTERM or SIGINT; its handlers are installed by `bind`.
+    signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    /// Which signal stopped the server.
+    got: Arc<std::sync::OnceLock<&'static str>>,
 }
 
 impl Server {
@@ -505,12 +519,20 @@ impl Server {
                 max_artifact_bytes: config.max_artifact_bytes,
             },
         );
+        // The signal handlers exist before anyone learns the address (see `shutdown_signal`).
+        let got = Arc::new(std::sync::OnceLock::new());
+        let signal = {
+            let _in_runtime = runtime.enter();
+            Box::pin(shutdown_signal(got.clone()).map_err(ServerError::Runtime)?)
+        };
         Ok(Server {
             runtime,
             listener,
             state,
             addr: local,
             sweep,
+            signal,
+            got,
         })
     }
 
@@ -535,11 +557,11 @@ impl Server {
             runtime,
             listener,
             state,
+            signal,
+            got,
             ..
         } = self;
         let router = app(state);
-        let got = Arc::new(std::sync::OnceLock::new());
-        let signal = shutdown_signal(got.clone());
         runtime
             .block_on(async move {
                 axum::serve(listener, router)

@@ -253,6 +253,24 @@ fn sigterm_shuts_down_cleanly() {
     );
 }
 
+/// A SIGTERM sent the moment the address is printed (before any request) still stops the server
+/// cleanly: the handlers are installed before the URL is printed.
+#[test]
+fn sigterm_right_after_start_still_stops_cleanly() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = format!("sqlite:///{}", dir.path().join("v.db").display());
+        let mut server = start_with(&store, &dir.path().join("artifacts"), Stdio::null());
+        let killed = Command::new("kill")
+            .args(["-TERM", &server.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(killed.success());
+        let st = server.child.wait().expect("wait");
+        assert!(st.success(), "exit status after an early SIGTERM: {st}");
+    }
+}
+
 #[test]
 fn busy_port_names_the_port_and_port_0() {
     let dir = tempfile::tempdir().expect("temp dir");
