@@ -25,7 +25,7 @@ use crate::binary::{Confusion, OperatingPoints, PrCurve, RocCurve, ThresholdChoi
 use crate::bootstrap::Resampler;
 use crate::calibration::{self, Calibration, CalibrationConfig};
 use crate::fused::BinaryKernel;
-use crate::multiclass::{self, AucPrep, ClassScores, ConfusedPair, ConfusionMatrix};
+use crate::multiclass::{self, AucPrep, ClassScores, ClassTotals, ConfusedPair, ConfusionMatrix};
 use crate::ranking::Ranked;
 use crate::stats;
 
@@ -446,11 +446,11 @@ fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
     // Class order: index `positive` is the positive class.
     let (neg_row, pos_row) = ([c.tn, c.fp], [c.fn_, c.tp]);
     let counts = if positive == 1 {
-        vec![neg_row[0], neg_row[1], pos_row[0], pos_row[1]]
+        [neg_row[0], neg_row[1], pos_row[0], pos_row[1]]
     } else {
-        vec![pos_row[1], pos_row[0], neg_row[1], neg_row[0]]
+        [pos_row[1], pos_row[0], neg_row[1], neg_row[0]]
     };
-    ConfusionMatrix { k: 2, counts }
+    ConfusionMatrix::from_dense(2, &counts)
 }
 
 /// The scalar metrics of one model, prepared once (sorted, per-sample terms computed) and then
@@ -473,7 +473,7 @@ enum ScalarsKind<'a> {
         k: usize,
         probs: Option<&'a [f64]>,
         tops: Vec<usize>,
-        prep: Option<AucPrep>,
+        prep: Option<AucPrep<'a>>,
         calibration: Option<(Vec<f64>, Vec<bool>, Vec<f64>)>,
         cal_cfg: CalibrationConfig,
     },
@@ -622,7 +622,8 @@ impl<'a> Scalars<'a> {
                 calibration,
                 cal_cfg,
             } => {
-                let cm = ConfusionMatrix::new(labels, pred, *k, w);
+                // O(k) totals, not the k × k matrix: a replicate stays linear in n + k.
+                let cm = ClassTotals::new(labels, pred, *k, w);
                 let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
                 if let Some(p) = probs {
                     v.extend(
@@ -634,8 +635,7 @@ impl<'a> Scalars<'a> {
                 if let (Some(p), Some(prep), Some((conf, correct, edges))) =
                     (probs, prep, calibration)
                 {
-                    let ovr = prep.ovr(w);
-                    let ovo = prep.ovo(w);
+                    let (ovr, ovo) = prep.ovr_ovo(w);
                     v.extend([
                         ovr.macro_avg,
                         ovr.weighted,
@@ -791,10 +791,9 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
     if n < 100 {
         out.push(Warning::SmallEvalSet { n });
     }
-    let cm = &result.confusion;
-    let k = cm.k;
-    let support: Vec<u64> = (0..k).map(|t| (0..k).map(|p| cm.get(t, p)).sum()).collect();
-    let predicted: Vec<u64> = (0..k).map(|p| (0..k).map(|t| cm.get(t, p)).sum()).collect();
+    let totals = result.confusion.totals();
+    let support = &totals.true_sum;
+    let predicted = &totals.pred_sum;
     for (class, &s) in support.iter().enumerate() {
         if s < 30 {
             out.push(Warning::SmallClass { class, n: s });
@@ -823,7 +822,7 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
                 });
             }
         }
-        let correct: u64 = (0..k).map(|i| cm.get(i, i)).sum();
+        let correct = totals.correct();
         let majority = support.iter().copied().max().unwrap_or(0);
         let majority_rate = majority as f64 / total as f64;
         let p_value = stats::binomial_sf_ge(correct, total, majority_rate);
