@@ -50,14 +50,6 @@ fn sample_counts<'a>(w: Weights<'a>, n: usize) -> Option<Cow<'a, [u32]>> {
     }
 }
 
-/// Per-sample counts seen through a sorted layout (`order` = position → sample index).
-fn through<'a>(counts: Option<&'a [u32]>, order: &'a [u32]) -> Weights<'a> {
-    match counts {
-        None => Weights::Unit,
-        Some(counts) => Weights::Permuted { counts, order },
-    }
-}
-
 /// `num / den` with scikit-learn's `zero_division="warn"` result: 0.0 when `den == 0`.
 fn div0(num: u64, den: u64) -> f64 {
     if den == 0 {

@@ -4,9 +4,16 @@ use crate::EvalReport;
 use crate::i18n::{Lang, Phrase, t};
 use crate::sections::{Block, eval_sections};
 
-/// Renders an evaluation as Markdown.
+/// Renders an evaluation as Markdown. Above [`crate::CLASS_LIMIT`] classes the tables are cut
+/// down (see there).
 pub fn render(rep: &EvalReport, lang: Lang) -> String {
-    render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang))
+    render_with_class_limit(rep, lang, crate::CLASS_LIMIT)
+}
+
+/// [`render`] with another class limit than [`crate::CLASS_LIMIT`] (`usize::MAX`: always the full
+/// tables).
+pub fn render_with_class_limit(rep: &EvalReport, lang: Lang, limit: usize) -> String {
+    render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang, limit))
 }
 
 /// A titled document of sections as Markdown.
