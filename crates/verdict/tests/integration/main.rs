@@ -6,5 +6,6 @@ mod compare;
 mod ledger;
 mod parity;
 mod retrieval;
+mod scale;
 mod server;
 mod support;
