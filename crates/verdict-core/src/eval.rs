@@ -473,6 +473,8 @@ enum ScalarsKind<'a> {
         k: usize,
         probs: Option<&'a [f64]>,
         tops: Vec<usize>,
+        /// Rank of each sample's true class in its row (top-k accuracy), computed once.
+        ranks: Vec<u32>,
         prep: Option<AucPrep<'a>>,
         calibration: Option<(Vec<f64>, Vec<bool>, Vec<f64>)>,
         cal_cfg: CalibrationConfig,
@@ -536,7 +538,18 @@ impl<'a> Scalars<'a> {
         };
         names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
         names.extend(multiclass::Averages::NAMES.map(String::from));
-        let prep = probs.map(|p| AucPrep::new(labels, p, k));
+        let ranks = match probs {
+            Some(p) if !tops.is_empty() => multiclass::true_class_ranks(labels, p, k),
+            _ => Vec::new(),
+        };
+        let prep = probs.map(|p| {
+            let prep = AucPrep::new(labels, p, k);
+            if repeated {
+                prep.with_column_copy()
+            } else {
+                prep
+            }
+        });
         let calibration = probs.map(|p| {
             names.extend(
                 [
@@ -565,6 +578,7 @@ impl<'a> Scalars<'a> {
                 k,
                 probs,
                 tops,
+                ranks,
                 prep,
                 calibration,
                 cal_cfg: cfg.calibration,
@@ -618,6 +632,7 @@ impl<'a> Scalars<'a> {
                 k,
                 probs,
                 tops,
+                ranks,
                 prep,
                 calibration,
                 cal_cfg,
@@ -625,10 +640,10 @@ impl<'a> Scalars<'a> {
                 // O(k) totals, not the k × k matrix: a replicate stays linear in n + k.
                 let cm = ClassTotals::new(labels, pred, *k, w);
                 let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
-                if let Some(p) = probs {
+                if probs.is_some() {
                     v.extend(
                         tops.iter()
-                            .map(|&t| multiclass::top_k_accuracy(labels, p, *k, t, w)),
+                            .map(|&t| multiclass::top_k_from_ranks(ranks, t, w)),
                     );
                 }
                 v.extend(cm.averages().values());
