@@ -848,10 +848,9 @@ impl<'a> AucPrep<'a> {
     fn ovr_ovo_in<A: Acc>(&self, st: &AucWeights<'_>) -> (OvrAuc, OvoAuc) {
         let k = self.k;
         let mut ovr2 = vec![A::ZERO; k];
-        // side_b[b] = doubled wins of class b over the samples of a (column b);
-        // side_a[b] = doubled wins of class a over the samples of b (column a).
+        // side_b[b] = doubled wins of class b over the samples of a (column b); the wins of class
+        // a over the samples of b (column a) are summed pair by pair below.
         let mut side_b = vec![A::ZERO; k];
-        let mut side_a = vec![A::ZERO; k];
         let (mut sum, mut m) = (0.0f64, 0usize);
         let (mut wsum, mut wtot) = (0.0f64, 0u64);
         for a in 0..k {
@@ -897,13 +896,7 @@ impl<'a> AucPrep<'a> {
                         }
                     }
                 }
-                side_a[b] = acc;
-            }
-            for b in a + 1..k {
-                if st.nc[b] == 0 {
-                    continue;
-                }
-                let (wa, wb) = (side_a[b], side_b[b]);
+                let (wa, wb) = (acc, side_b[b]);
                 side_b[b] = A::ZERO;
                 ovr2[a] += wa;
                 ovr2[b] += wb;
