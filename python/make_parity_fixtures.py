@@ -240,6 +240,35 @@ def iris(out: Path):
                    notes="probabilities = scipy.special.softmax(logits, axis=1), i.e. exp(z - rowmax) / rowsum")
 
 
+def many_classes(out: Path):
+    """200 classes (more than the reports' class limit of 50): 2 rows per class, logits with one
+    decimal (true class + 1.5), so most rows are errors spread over many cells. The confusion matrix
+    is expected in the sparse form verdict's JSON uses above the limit (docs/eval-json.md): the
+    nonzero cells of sklearn's confusion_matrix in row-major order."""
+    k, per = 200, 2
+    rng = np.random.default_rng(200)
+    y = rng.permutation(np.repeat(np.arange(k), per))
+    Z = np.round(rng.standard_normal((len(y), k)), 1)
+    Z[np.arange(len(y)), y] += 1.5
+    f = "many_classes_logits.csv"
+    R.write_csv(out / f, {"label": y, **{f"logit_{c}": Z[:, c] for c in range(k)}})
+    df = R.read_back(out / f)
+    classes = R.class_order(df["label"])
+    assert classes == [str(c) for c in range(k)]
+    P = softmax(prob_cols(df, classes, prefix="logit_"), axis=1)
+    exp = R.multiclass_expected(df["label"], proba=P, inputs="logits")
+    dense = np.array(exp["confusion_matrix"]["matrix"])
+    rows, cols = np.nonzero(dense)  # row-major order
+    exp["confusion_matrix"] = {"labels": classes, "format": "coo", "shape": [k, k],
+                               "rows": rows.tolist(), "cols": cols.tolist(),
+                               "counts": dense[rows, cols].astype(int).tolist()}
+    write_expected(out, "many_classes_logits", f, [], exp,
+                   notes="200 classes > the class limit 50: confusion_matrix is sparse (COO) = the nonzero "
+                         "cells of sklearn.metrics.confusion_matrix, row-major; probabilities = "
+                         "scipy.special.softmax(logits, axis=1)",
+                   absent=["confusion_matrix.matrix"])
+
+
 # ----------------------------------------------------------------------------------------------
 # golden edge cases (tiny hand-made CSVs; see shared/reference/metrics.md)
 
@@ -339,7 +368,7 @@ def main():
     if not a.allow_version_mismatch:
         R.check_versions()
     a.out.mkdir(parents=True, exist_ok=True)
-    for fn in (breast_cancer, digits, wine, iris, edges):
+    for fn in (breast_cancer, digits, wine, iris, edges, many_classes):
         fn(a.out)
     print(f"wrote {len(list(a.out.glob('*.expected.json')))} expected files to {a.out}")
 

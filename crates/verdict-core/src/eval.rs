@@ -8,8 +8,11 @@
 //! # Layout and the bootstrap
 //! * Binary with scores: the data are sorted once ([`Ranked`]); every metric of a replicate is
 //!   computed over the sorted layout with count weights, so a replicate costs O(n).
-//! * Multi-class: confusion-matrix metrics need no order; the OvR/OvO AUCs are prepared once
-//!   ([`AucPrep`]).
+//! * Multi-class: confusion-matrix metrics need no order (a replicate counts O(k) per-class totals,
+//!   [`ClassTotals`], never a k × k matrix); the OvR/OvO AUCs are prepared once ([`AucPrep`], with a
+//!   column-major copy of the probabilities when a bootstrap follows) and top-k accuracy from each
+//!   row's true-class rank, computed once. Memory is linear in rows × classes and the k × k matrix
+//!   of the result is stored sparse ([`ConfusionMatrix`]).
 //! * A replicate that leaves a metric undefined (a class vanished) yields NaN for that metric; the
 //!   interval is taken over the defined replicates and the count of undefined ones is reported.
 //!
@@ -25,7 +28,7 @@ use crate::binary::{Confusion, OperatingPoints, PrCurve, RocCurve, ThresholdChoi
 use crate::bootstrap::Resampler;
 use crate::calibration::{self, Calibration, CalibrationConfig};
 use crate::fused::BinaryKernel;
-use crate::multiclass::{self, AucPrep, ClassScores, ConfusedPair, ConfusionMatrix};
+use crate::multiclass::{self, AucPrep, ClassScores, ClassTotals, ConfusedPair, ConfusionMatrix};
 use crate::ranking::Ranked;
 use crate::stats;
 
@@ -460,11 +463,11 @@ fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
     // Class order: index `positive` is the positive class.
     let (neg_row, pos_row) = ([c.tn, c.fp], [c.fn_, c.tp]);
     let counts = if positive == 1 {
-        vec![neg_row[0], neg_row[1], pos_row[0], pos_row[1]]
+        [neg_row[0], neg_row[1], pos_row[0], pos_row[1]]
     } else {
-        vec![pos_row[1], pos_row[0], neg_row[1], neg_row[0]]
+        [pos_row[1], pos_row[0], neg_row[1], neg_row[0]]
     };
-    ConfusionMatrix { k: 2, counts }
+    ConfusionMatrix::from_dense(2, &counts)
 }
 
 /// The scalar metrics of one model, prepared once (sorted, per-sample terms computed) and then
@@ -487,7 +490,9 @@ enum ScalarsKind<'a> {
         k: usize,
         probs: Option<&'a [f64]>,
         tops: Vec<usize>,
-        prep: Option<AucPrep>,
+        /// Rank of each sample's true class in its row (top-k accuracy), computed once.
+        ranks: Vec<u32>,
+        prep: Option<AucPrep<'a>>,
         calibration: Option<(Vec<f64>, Vec<bool>, Vec<f64>)>,
         cal_cfg: CalibrationConfig,
     },
@@ -550,7 +555,18 @@ impl<'a> Scalars<'a> {
         };
         names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
         names.extend(multiclass::Averages::NAMES.map(String::from));
-        let prep = probs.map(|p| AucPrep::new(labels, p, k));
+        let ranks = match probs {
+            Some(p) if !tops.is_empty() => multiclass::true_class_ranks(labels, p, k),
+            _ => Vec::new(),
+        };
+        let prep = probs.map(|p| {
+            let prep = AucPrep::new(labels, p, k);
+            if repeated {
+                prep.with_column_copy()
+            } else {
+                prep
+            }
+        });
         let calibration = probs.map(|p| {
             names.extend(
                 [
@@ -579,6 +595,7 @@ impl<'a> Scalars<'a> {
                 k,
                 probs,
                 tops,
+                ranks,
                 prep,
                 calibration,
                 cal_cfg: cfg.calibration,
@@ -632,24 +649,25 @@ impl<'a> Scalars<'a> {
                 k,
                 probs,
                 tops,
+                ranks,
                 prep,
                 calibration,
                 cal_cfg,
             } => {
-                let cm = ConfusionMatrix::new(labels, pred, *k, w);
+                // O(k) totals, not the k × k matrix: a replicate stays linear in n + k.
+                let cm = ClassTotals::new(labels, pred, *k, w);
                 let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
-                if let Some(p) = probs {
+                if probs.is_some() {
                     v.extend(
                         tops.iter()
-                            .map(|&t| multiclass::top_k_accuracy(labels, p, *k, t, w)),
+                            .map(|&t| multiclass::top_k_from_ranks(ranks, t, w)),
                     );
                 }
                 v.extend(cm.averages().values());
                 if let (Some(p), Some(prep), Some((conf, correct, edges))) =
                     (probs, prep, calibration)
                 {
-                    let ovr = prep.ovr(w);
-                    let ovo = prep.ovo(w);
+                    let (ovr, ovo) = prep.ovr_ovo(w);
                     v.extend([
                         ovr.macro_avg,
                         ovr.weighted,
@@ -837,10 +855,10 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
     let (few_groups, mut out): (Vec<Warning>, Vec<Warning>) = eval_set_warnings(data)
         .into_iter()
         .partition(|w| matches!(w, Warning::FewGroups { .. }));
-    let cm = &result.confusion;
-    let k = cm.k;
-    let support: Vec<u64> = (0..k).map(|t| (0..k).map(|p| cm.get(t, p)).sum()).collect();
-    let predicted: Vec<u64> = (0..k).map(|p| (0..k).map(|t| cm.get(t, p)).sum()).collect();
+    // Per-class totals of the sparse matrix: O(k + nonzero cells), never k × k.
+    let totals = result.confusion.totals();
+    let support = &totals.true_sum;
+    let predicted = &totals.pred_sum;
     for (class, &p) in predicted.iter().enumerate() {
         if p == 0 && support[class] > 0 {
             out.push(Warning::ClassNeverPredicted { class });
@@ -864,7 +882,7 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
                 });
             }
         }
-        let correct: u64 = (0..k).map(|i| cm.get(i, i)).sum();
+        let correct = totals.correct();
         let majority = support.iter().copied().max().unwrap_or(0);
         let majority_rate = majority as f64 / total as f64;
         let p_value = stats::binomial_sf_ge(correct, total, majority_rate);

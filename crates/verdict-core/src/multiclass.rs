@@ -16,7 +16,6 @@
 //! Shape mismatches (a caller bug, never user input once validated) panic with a message.
 
 use crate::Weights;
-use crate::ranking::Ranked;
 use std::borrow::Cow;
 
 /// Checks `probs` is `n × k` for `n = labels.len()`.
@@ -48,14 +47,6 @@ fn sample_counts<'a>(w: Weights<'a>, n: usize) -> Option<Cow<'a, [u32]>> {
                 order.iter().map(|&o| counts[o as usize]).collect(),
             ))
         }
-    }
-}
-
-/// Per-sample counts seen through a sorted layout (`order` = position → sample index).
-fn through<'a>(counts: Option<&'a [u32]>, order: &'a [u32]) -> Weights<'a> {
-    match counts {
-        None => Weights::Unit,
-        Some(counts) => Weights::Permuted { counts, order },
     }
 }
 
@@ -99,13 +90,33 @@ pub fn argmax_predictions(probs: &[f64], k: usize) -> Vec<u32> {
 
 /// A weighted `k × k` confusion matrix, rows = true class, columns = predicted class
 /// (scikit-learn's `confusion_matrix(y_true, y_pred, labels=range(k), sample_weight=counts)`).
+///
+/// **Stored sparse:** only the nonzero cells are kept, so memory is linear in the number of samples
+/// whatever the number of classes (a dense 5,000 × 5,000 matrix would be 200 MB); the per-class
+/// totals ([`ClassTotals`]) are kept beside them. [`Self::get`] reads any cell, [`Self::dense`]
+/// gives the full row-major matrix for small `k`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfusionMatrix {
     /// Number of classes.
     pub k: usize,
-    /// Row-major counts: `counts[t * k + p]` = weighted number of samples of true class `t`
-    /// predicted as `p`.
-    pub counts: Vec<u64>,
+    /// Nonzero cells `(true, predicted, count)`, in row-major order (true class, then predicted).
+    cells: Vec<(u32, u32, u64)>,
+    /// Diagonal, row and column sums.
+    totals: ClassTotals,
+}
+
+/// What every confusion-matrix metric needs, per class: the diagonal, the row sums (support) and
+/// the column sums (predicted). O(k) memory, computed in O(n + k): what a bootstrap replicate
+/// computes instead of a `k × k` matrix. Accuracy, balanced accuracy, per-class scores and their
+/// averages are defined here; [`ConfusionMatrix`] delegates to it, so both give identical numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassTotals {
+    /// `tp[c]`: weighted samples of class `c` predicted as `c`.
+    pub tp: Vec<u64>,
+    /// `true_sum[c]`: weighted samples of true class `c` (row sum, support).
+    pub true_sum: Vec<u64>,
+    /// `pred_sum[c]`: weighted samples predicted as `c` (column sum).
+    pub pred_sum: Vec<u64>,
 }
 
 /// Precision, recall, F1 and support of one class.
@@ -189,8 +200,9 @@ pub struct ConfusedPair {
     pub share_of_true: f64,
 }
 
-impl ConfusionMatrix {
-    /// Counts `(labels[i], pred[i])` pairs, each with weight `w.get(i)`.
+impl ClassTotals {
+    /// Counts the diagonal, row and column sums of `(labels[i], pred[i])` pairs, each with weight
+    /// `w.get(i)`.
     ///
     /// # Panics
     /// If the slices differ in length, a class index is `>= k`, or the weights do not cover every
@@ -203,40 +215,35 @@ impl ConfusionMatrix {
         );
         check_classes("labels", labels, k);
         check_classes("predictions", pred, k);
-        let mut counts = vec![0u64; k * k];
+        let mut out = Self {
+            tp: vec![0; k],
+            true_sum: vec![0; k],
+            pred_sum: vec![0; k],
+        };
         for (i, (&t, &p)) in labels.iter().zip(pred).enumerate() {
-            counts[t as usize * k + p as usize] += w.get(i);
+            let wi = w.get(i);
+            out.true_sum[t as usize] += wi;
+            out.pred_sum[p as usize] += wi;
+            if t == p {
+                out.tp[t as usize] += wi;
+            }
         }
-        Self { k, counts }
+        out
     }
 
-    /// The weighted count of true class `t` predicted as `p`.
-    ///
-    /// # Panics
-    /// If `t` or `p` is `>= k`.
-    pub fn get(&self, t: usize, p: usize) -> u64 {
-        assert!(t < self.k && p < self.k, "class index out of range");
-        self.counts[t * self.k + p]
+    /// Number of classes.
+    pub fn k(&self) -> usize {
+        self.tp.len()
     }
 
     /// Total weight (number of samples, counted with their weights).
     pub fn total(&self) -> u64 {
-        self.counts.iter().sum()
-    }
-
-    /// Weighted number of samples of true class `t` (row sum).
-    fn row_total(&self, t: usize) -> u64 {
-        self.counts[t * self.k..(t + 1) * self.k].iter().sum()
-    }
-
-    /// Weighted number of samples predicted as `p` (column sum).
-    fn col_total(&self, p: usize) -> u64 {
-        (0..self.k).map(|t| self.counts[t * self.k + p]).sum()
+        self.true_sum.iter().sum()
     }
 
     /// Weighted number of correct predictions (the trace).
-    fn correct(&self) -> u64 {
-        (0..self.k).map(|c| self.counts[c * self.k + c]).sum()
+    pub fn correct(&self) -> u64 {
+        self.tp.iter().sum()
     }
 
     /// Fraction of correct predictions, `trace / total`. NaN when the total weight is 0
@@ -255,10 +262,9 @@ impl ConfusionMatrix {
     /// when no class has weight.
     pub fn balanced_accuracy(&self) -> f64 {
         let (mut sum, mut m) = (0.0, 0usize);
-        for c in 0..self.k {
-            let row = self.row_total(c);
+        for (&tp, &row) in self.tp.iter().zip(&self.true_sum) {
             if row > 0 {
-                sum += self.counts[c * self.k + c] as f64 / row as f64;
+                sum += tp as f64 / row as f64;
                 m += 1;
             }
         }
@@ -270,11 +276,11 @@ impl ConfusionMatrix {
     /// (precision of a never-predicted class, recall of an absent class, F1 of a class with
     /// `tp = fp = fn = 0`). F1 is computed as `2·tp / (support + predicted)`, so `tp = 0` gives 0.0.
     pub fn per_class(&self) -> Vec<ClassScores> {
-        (0..self.k)
+        (0..self.k())
             .map(|c| {
-                let tp = self.counts[c * self.k + c];
-                let true_sum = self.row_total(c);
-                let pred_sum = self.col_total(c);
+                let tp = self.tp[c];
+                let true_sum = self.true_sum[c];
+                let pred_sum = self.pred_sum[c];
                 let den = true_sum + pred_sum;
                 ClassScores {
                     precision: div0(tp, pred_sum),
@@ -323,30 +329,140 @@ impl ConfusionMatrix {
             f1_micro: micro,
         }
     }
+}
+
+impl ConfusionMatrix {
+    /// Counts `(labels[i], pred[i])` pairs, each with weight `w.get(i)`. O(n log n) time and
+    /// O(min(n, k²) + k) memory (only nonzero cells are stored).
+    ///
+    /// # Panics
+    /// If the slices differ in length, a class index is `>= k`, or the weights do not cover every
+    /// sample.
+    pub fn new(labels: &[u32], pred: &[u32], k: usize, w: Weights<'_>) -> Self {
+        let totals = ClassTotals::new(labels, pred, k, w);
+        let mut keyed: Vec<(u64, u64)> = labels
+            .iter()
+            .zip(pred)
+            .enumerate()
+            .map(|(i, (&t, &p))| (u64::from(t) * k as u64 + u64::from(p), w.get(i)))
+            .filter(|&(_, wi)| wi > 0)
+            .collect();
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        let mut cells: Vec<(u32, u32, u64)> = Vec::new();
+        let mut last = None;
+        for (key, wi) in keyed {
+            if last == Some(key) {
+                if let Some(cell) = cells.last_mut() {
+                    cell.2 += wi;
+                }
+            } else {
+                last = Some(key);
+                // Both indices are below k ≤ u32::MAX + 1, checked by ClassTotals::new.
+                cells.push(((key / k as u64) as u32, (key % k as u64) as u32, wi));
+            }
+        }
+        Self { k, cells, totals }
+    }
+
+    /// The matrix of a dense row-major `k × k` count vector (`counts[t * k + p]`).
+    ///
+    /// # Panics
+    /// If `counts.len() != k * k`.
+    pub fn from_dense(k: usize, counts: &[u64]) -> Self {
+        assert_eq!(counts.len(), k * k, "counts must be k × k, row-major");
+        let mut totals = ClassTotals {
+            tp: vec![0; k],
+            true_sum: vec![0; k],
+            pred_sum: vec![0; k],
+        };
+        let mut cells = Vec::new();
+        for (i, &c) in counts.iter().enumerate() {
+            let (t, p) = (i / k, i % k);
+            totals.true_sum[t] += c;
+            totals.pred_sum[p] += c;
+            if t == p {
+                totals.tp[t] += c;
+            }
+            if c > 0 {
+                cells.push((t as u32, p as u32, c));
+            }
+        }
+        Self { k, cells, totals }
+    }
+
+    /// The weighted count of true class `t` predicted as `p` (a binary search in the nonzero cells).
+    ///
+    /// # Panics
+    /// If `t` or `p` is `>= k`.
+    pub fn get(&self, t: usize, p: usize) -> u64 {
+        assert!(t < self.k && p < self.k, "class index out of range");
+        let key = (t as u32, p as u32);
+        self.cells
+            .binary_search_by(|c| (c.0, c.1).cmp(&key))
+            .map_or(0, |i| self.cells[i].2)
+    }
+
+    /// The nonzero cells `(true, predicted, count)` in row-major order: the sparse (COO) form.
+    pub fn nonzero(&self) -> &[(u32, u32, u64)] {
+        &self.cells
+    }
+
+    /// The full row-major `k × k` matrix (`counts[t * k + p]`). Quadratic in `k`: for reports of
+    /// few classes and for tests.
+    pub fn dense(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.k * self.k];
+        for &(t, p, c) in &self.cells {
+            out[t as usize * self.k + p as usize] = c;
+        }
+        out
+    }
+
+    /// The diagonal, row and column sums.
+    pub fn totals(&self) -> &ClassTotals {
+        &self.totals
+    }
+
+    /// Total weight (number of samples, counted with their weights).
+    pub fn total(&self) -> u64 {
+        self.totals.total()
+    }
+
+    /// See [`ClassTotals::accuracy`].
+    pub fn accuracy(&self) -> f64 {
+        self.totals.accuracy()
+    }
+
+    /// See [`ClassTotals::balanced_accuracy`].
+    pub fn balanced_accuracy(&self) -> f64 {
+        self.totals.balanced_accuracy()
+    }
+
+    /// See [`ClassTotals::per_class`].
+    pub fn per_class(&self) -> Vec<ClassScores> {
+        self.totals.per_class()
+    }
+
+    /// See [`ClassTotals::averages`].
+    pub fn averages(&self) -> Averages {
+        self.totals.averages()
+    }
 
     /// The (at most `limit`) most frequent errors: off-diagonal cells with a count > 0, by count
     /// descending, ties by `(true_class, pred_class)` ascending.
     pub fn most_confused(&self, limit: usize) -> Vec<ConfusedPair> {
-        let errors = self.total() - self.correct();
-        let mut cells: Vec<(usize, usize, u64)> = Vec::new();
-        for t in 0..self.k {
-            for p in 0..self.k {
-                let c = self.counts[t * self.k + p];
-                if t != p && c > 0 {
-                    cells.push((t, p, c));
-                }
-            }
-        }
+        let errors = self.totals.total() - self.totals.correct();
+        let mut cells: Vec<(u32, u32, u64)> =
+            self.cells.iter().copied().filter(|c| c.0 != c.1).collect();
         cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
         cells.truncate(limit);
         cells
             .into_iter()
             .map(|(t, p, count)| ConfusedPair {
-                true_class: t,
-                pred_class: p,
+                true_class: t as usize,
+                pred_class: p as usize,
                 count,
                 share_of_errors: count as f64 / errors as f64,
-                share_of_true: count as f64 / self.row_total(t) as f64,
+                share_of_true: count as f64 / self.totals.true_sum[t as usize] as f64,
             })
             .collect()
     }
@@ -365,20 +481,46 @@ impl ConfusionMatrix {
 /// # Panics
 /// On a shape mismatch or a label `>= k`.
 pub fn top_k_accuracy(labels: &[u32], probs: &[f64], k: usize, top: usize, w: Weights<'_>) -> f64 {
+    top_k_from_ranks(&true_class_ranks(labels, probs, k), top, w)
+}
+
+/// The rank of each sample's true class in its row under [`top_k_accuracy`]'s tie rule (0 = top):
+/// `#{j : s_j > s} + #{j > l : s_j = s}`. It does not depend on the weights, so a bootstrap computes
+/// it once and each replicate is O(n) ([`top_k_from_ranks`]).
+///
+/// # Panics
+/// On a shape mismatch or a label `>= k`.
+pub fn true_class_ranks(labels: &[u32], probs: &[f64], k: usize) -> Vec<u32> {
     check_matrix(labels.len(), probs, k);
     check_classes("labels", labels, k);
+    probs
+        .chunks_exact(k)
+        .zip(labels)
+        .map(|(row, &l)| {
+            let l = l as usize;
+            let s = row[l];
+            let rank = row
+                .iter()
+                .enumerate()
+                .filter(|&(j, &v)| v > s || (v == s && j > l))
+                .count();
+            // rank < k ≤ u32::MAX + 1 classes.
+            u32::try_from(rank).unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
+/// [`top_k_accuracy`] from [`true_class_ranks`]: the weighted fraction of samples whose true class
+/// ranks below `top`. NaN when the total weight is 0.
+///
+/// # Panics
+/// If the weights do not cover every sample.
+pub fn top_k_from_ranks(ranks: &[u32], top: usize, w: Weights<'_>) -> f64 {
     let (mut hits, mut total) = (0u64, 0u64);
-    for (i, (row, &l)) in probs.chunks_exact(k).zip(labels).enumerate() {
+    for (i, &rank) in ranks.iter().enumerate() {
         let wi = w.get(i);
         total += wi;
-        let l = l as usize;
-        let s = row[l];
-        let rank = row
-            .iter()
-            .enumerate()
-            .filter(|&(j, &v)| v > s || (v == s && j > l))
-            .count();
-        if rank < top {
+        if (rank as usize) < top {
             hits += wi;
         }
     }
@@ -436,28 +578,30 @@ pub struct OvoAuc {
     pub weighted: f64,
 }
 
-/// The two sorted sides of one OvO pair `(a, b)`, `a < b`, over the samples of classes `a` and `b`.
-#[derive(Debug, Clone)]
-struct OvoPair {
-    a: usize,
-    b: usize,
-    /// Scores `probs[:, a]`, positive = class `a`.
-    side_a: Ranked,
-    /// Sorted position → global sample index, for `side_a`.
-    order_a: Vec<u32>,
-    /// Scores `probs[:, b]`, positive = class `b`.
-    side_b: Ranked,
-    /// Sorted position → global sample index, for `side_b`.
-    order_b: Vec<u32>,
-}
-
-/// Prepared one-vs-rest and one-vs-one ROC AUC: sorts once (`k` [`Ranked`] for OvR, and one per
-/// (pair, side) for OvO over the samples of the two classes), then evaluates any count weights in
-/// O(n·k) (OvO touches `2·(k−1)·n` sorted entries). Memory is about `(k + 2·(k−1)) · n` sorted
-/// entries of ~21 bytes each (score, flag, two indices), e.g. ~0.6 GB for k = 10, n = 10⁶.
+/// Prepared one-vs-rest and one-vs-one ROC AUC in memory linear in the number of samples.
+///
+/// **Layout.** The samples are grouped by true class, and each class's own samples are sorted once
+/// by their score for that class, `probs[i, c]` (descending). That is all that is kept besides the
+/// borrowed inputs: `n` indices and `n` scores, plus O(k) offsets, whatever the number of classes
+/// (the earlier layout sorted every class column and every class pair, `(3k − 2)·n` entries:
+/// 2 GB for 5,000 classes × 10,000 rows).
+///
+/// **Computation.** Every binary AUC here is a Mann-Whitney count between the samples of one class
+/// `c` (positives, scored by `probs[:, c]`) and samples of other classes (negatives, same column).
+/// A negative `j` scores `2·W_c(> s) + W_c(= s)` (doubled units, ties ½) where `s = probs[j, c]` and
+/// `W_c(·)` is the weight of class `c`'s samples above / equal to `s`, two binary searches in class
+/// `c`'s sorted scores with prefix sums of the weights. So
+/// * OvR AUC of `c` = Σ over samples of every other class / (2·P·N): one pass over the rows,
+///   O(n·k·log) time;
+/// * OvO pair `(a, b)` = the same sums restricted to the samples of `b` (side `a`) and of `a`
+///   (side `b`): O((n_a + n_b)·log) per pair, O(n·k·log) in all, with two O(k) buffers. The pairs
+///   are visited in the order `(0,1), (0,2), …, (1,2), …` and averaged in that order.
+///
+/// The doubled counts are exact integers (u128) and each AUC is divided once in f64, exactly as
+/// [`crate::ranking::Ranked::auc`] does it, so the results are bit-for-bit those of sorting each column or pair.
 ///
 /// Matches scikit-learn 1.9.1 `roc_auc_score(y, probs, multi_class=…, labels=range(k))`; each
-/// binary AUC is the exact Mann-Whitney statistic of [`Ranked::auc`] (ties count ½).
+/// binary AUC is the exact Mann-Whitney statistic (ties count ½; `-0.0` ties with `0.0`).
 ///
 /// **Absent classes.** scikit-learn needs every class in y_true unless `labels=` is given; a
 /// bootstrap replicate may lose a class. This type follows what scikit-learn does with `labels=`
@@ -465,104 +609,180 @@ struct OvoPair {
 /// ignores it; OvO uses only pairs of classes that are present (nonzero weight). Both are what
 /// `roc_auc_score(..., labels=range(k))` returns.
 #[derive(Debug, Clone)]
-pub struct AucPrep {
+pub struct AucPrep<'a> {
     k: usize,
-    labels: Vec<u32>,
-    ovr: Vec<Ranked>,
-    pairs: Vec<OvoPair>,
+    labels: &'a [u32],
+    probs: &'a [f64],
+    /// Class `c` occupies `start[c]..start[c + 1]` of `members` and `own`.
+    start: Vec<usize>,
+    /// Sample indices grouped by class; within a class by `probs[i, c]` descending, ties by index.
+    members: Vec<u32>,
+    /// `own[p] = probs[members[p], class]`: the sorted own-class scores.
+    own: Vec<f64>,
+    /// Optional column-major copy in `members` order, `cols[a * n + p] = probs[members[p], a]`
+    /// ([`AucPrep::with_column_copy`]): the OvO loop then reads each class's samples of column `a`
+    /// contiguously instead of one cache line per sample.
+    cols: Option<Vec<f64>>,
 }
 
-impl AucPrep {
-    /// Sorts the scores for every class and every class pair.
+/// Per-weighting state of [`AucPrep`]: weights, class weights, the weights in `members` order
+/// (`wm[p]`) and the prefix sums of each class's sorted weights (`cum[start[c] + c + j]` = weight of
+/// the first `j` sorted samples of class `c`).
+struct AucWeights<'w> {
+    counts: Option<Cow<'w, [u32]>>,
+    nc: Vec<u64>,
+    wm: Vec<u64>,
+    cum: Vec<u64>,
+}
+
+/// An exact integer accumulator for the doubled Mann-Whitney counts: `u64` when the total weight
+/// `T` is below 2³¹ (every count is at most `2·T² < 2⁶³`), `u128` otherwise. Both give the same
+/// integers, and integer → f64 conversions round to nearest either way, so the results are equal.
+trait Acc: Copy + std::ops::AddAssign + std::ops::Mul<Output = Self> + From<u64> + Into<u128> {
+    const ZERO: Self;
+    fn to_f64(self) -> f64;
+}
+
+impl Acc for u64 {
+    const ZERO: Self = 0;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Acc for u128 {
+    const ZERO: Self = 0;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl AucWeights<'_> {
+    #[inline]
+    fn of(&self, i: usize) -> u64 {
+        self.counts.as_deref().map_or(1, |c| u64::from(c[i]))
+    }
+}
+
+impl<'a> AucPrep<'a> {
+    /// Groups the samples by class and sorts each class by its own score. O(n log n + k).
     ///
     /// # Panics
     /// On a shape mismatch, a label `>= k`, or more than `u32::MAX` samples.
-    pub fn new(labels: &[u32], probs: &[f64], k: usize) -> Self {
+    pub fn new(labels: &'a [u32], probs: &'a [f64], k: usize) -> Self {
         check_matrix(labels.len(), probs, k);
         check_classes("labels", labels, k);
-        let n = labels.len();
-        let column = |c: usize| -> Vec<f64> { (0..n).map(|i| probs[i * k + c]).collect() };
-        let ovr = (0..k)
-            .map(|c| {
-                let pos: Vec<bool> = labels.iter().map(|&l| l as usize == c).collect();
-                Ranked::new(&column(c), &pos)
-            })
+        let n = u32::try_from(labels.len()).expect("at most u32::MAX samples");
+        let mut start = vec![0usize; k + 1];
+        for &l in labels {
+            start[l as usize + 1] += 1;
+        }
+        for c in 0..k {
+            start[c + 1] += start[c];
+        }
+        let mut next = start.clone();
+        let mut members = vec![0u32; labels.len()];
+        for (i, &l) in (0..n).zip(labels) {
+            members[next[l as usize]] = i;
+            next[l as usize] += 1;
+        }
+        for c in 0..k {
+            let seg = &mut members[start[c]..start[c + 1]];
+            // Descending own score, then ascending index: a total order, so deterministic.
+            seg.sort_unstable_by(|&x, &y| {
+                let (sx, sy) = (probs[x as usize * k + c], probs[y as usize * k + c]);
+                sy.total_cmp(&sx).then(x.cmp(&y))
+            });
+        }
+        let own = members
+            .iter()
+            .map(|&i| probs[i as usize * k + labels[i as usize] as usize])
             .collect();
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); k];
-        for (i, &l) in labels.iter().enumerate() {
-            members[l as usize].push(i as u32);
-        }
-        let mut pairs = Vec::with_capacity(k * k.saturating_sub(1) / 2);
-        for a in 0..k {
-            for b in a + 1..k {
-                // Samples of a or b, in original order.
-                let mut idx: Vec<u32> = members[a].iter().chain(&members[b]).copied().collect();
-                idx.sort_unstable();
-                let side = |c: usize| -> (Ranked, Vec<u32>) {
-                    let s: Vec<f64> = idx.iter().map(|&i| probs[i as usize * k + c]).collect();
-                    let pos: Vec<bool> = idx
-                        .iter()
-                        .map(|&i| labels[i as usize] as usize == c)
-                        .collect();
-                    let r = Ranked::new(&s, &pos);
-                    let order = r
-                        .original_indices()
-                        .iter()
-                        .map(|&j| idx[j as usize])
-                        .collect();
-                    (r, order)
-                };
-                let (side_a, order_a) = side(a);
-                let (side_b, order_b) = side(b);
-                pairs.push(OvoPair {
-                    a,
-                    b,
-                    side_a,
-                    order_a,
-                    side_b,
-                    order_b,
-                });
-            }
-        }
         Self {
             k,
-            labels: labels.to_vec(),
-            ovr,
-            pairs,
+            labels,
+            probs,
+            start,
+            members,
+            own,
+            cols: None,
         }
     }
 
-    /// Weighted number of samples of each class.
-    fn class_weights(&self, counts: Option<&[u32]>) -> Vec<u64> {
-        let mut nc = vec![0u64; self.k];
-        for (i, &l) in self.labels.iter().enumerate() {
-            nc[l as usize] += counts.map_or(1, |c| u64::from(c[i]));
+    /// Adds a column-major copy of `probs` in class order (`n · k` more f64, the size of the
+    /// input), which makes each [`Self::ovr_ovo`] several times faster on many classes: for a
+    /// bootstrap. The results are the same.
+    pub fn with_column_copy(mut self) -> Self {
+        let (n, k) = (self.members.len(), self.k);
+        let mut cols = vec![0.0f64; n * k];
+        for (p, &i) in self.members.iter().enumerate() {
+            let row = &self.probs[i as usize * k..(i as usize + 1) * k];
+            for (a, &v) in row.iter().enumerate() {
+                cols[a * n + p] = v;
+            }
         }
-        nc
+        self.cols = Some(cols);
+        self
     }
 
-    /// One-vs-rest AUC under per-sample weights `w` (see [`OvrAuc`] for the averages and
-    /// [`AucPrep`] for absent classes).
-    ///
-    /// # Panics
-    /// If the weights do not cover every sample.
-    pub fn ovr(&self, w: Weights<'_>) -> OvrAuc {
+    /// Weights, class weights and prefix sums for one weighting. O(n + k).
+    fn weigh<'w>(&self, w: Weights<'w>) -> AucWeights<'w> {
         let counts = sample_counts(w, self.labels.len());
-        let counts = counts.as_deref();
-        let nc = self.class_weights(counts);
-        let per_class: Vec<f64> = self
-            .ovr
-            .iter()
-            .map(|r| r.auc(through(counts, r.original_indices())))
+        let mut st = AucWeights {
+            counts,
+            nc: vec![0u64; self.k],
+            wm: Vec::with_capacity(self.members.len()),
+            cum: vec![0u64; self.members.len() + self.k],
+        };
+        for &i in &self.members {
+            let wi = st.of(i as usize);
+            st.wm.push(wi);
+        }
+        for c in 0..self.k {
+            let base = self.start[c] + c;
+            let mut acc = 0u64;
+            for (j, &wi) in st.wm[self.start[c]..self.start[c + 1]].iter().enumerate() {
+                acc += wi;
+                st.cum[base + j + 1] = acc;
+            }
+            st.nc[c] = acc;
+        }
+        st
+    }
+
+    /// `2·W_c(> x) + W_c(= x)`: the doubled Mann-Whitney wins of class `c`'s samples over one
+    /// negative scored `x` in column `c`.
+    #[inline]
+    fn wins2(&self, st: &AucWeights<'_>, c: usize, x: f64) -> u64 {
+        let seg = &self.own[self.start[c]..self.start[c + 1]];
+        let gt = seg.partition_point(|&v| v > x);
+        let ge = gt + seg[gt..].partition_point(|&v| v >= x);
+        let base = self.start[c] + c;
+        st.cum[base + gt] + st.cum[base + ge]
+    }
+
+    /// The OvR summary from the doubled wins of each class.
+    fn ovr_from(&self, st: &AucWeights<'_>, wins2: &[u128]) -> OvrAuc {
+        let total: u64 = st.nc.iter().sum();
+        let per_class: Vec<f64> = (0..self.k)
+            .map(|c| {
+                let (pos, neg) = (u128::from(st.nc[c]), u128::from(total - st.nc[c]));
+                if pos == 0 || neg == 0 {
+                    f64::NAN
+                } else {
+                    wins2[c] as f64 / (2 * pos * neg) as f64
+                }
+            })
             .collect();
         let macro_avg = per_class.iter().sum::<f64>() / self.k as f64;
-        let total: u64 = nc.iter().sum();
         let weighted = if total == 0 {
             0.0
         } else {
             per_class
                 .iter()
-                .zip(&nc)
+                .zip(&st.nc)
                 .filter(|&(_, &n)| n > 0)
                 .map(|(&a, &n)| a * n as f64)
                 .sum::<f64>()
@@ -575,6 +795,29 @@ impl AucPrep {
         }
     }
 
+    /// One-vs-rest AUC under per-sample weights `w` (see [`OvrAuc`] for the averages and
+    /// [`AucPrep`] for absent classes). One pass over the rows, O(n·k·log(n/k)).
+    ///
+    /// # Panics
+    /// If the weights do not cover every sample.
+    pub fn ovr(&self, w: Weights<'_>) -> OvrAuc {
+        let st = self.weigh(w);
+        let k = self.k;
+        let mut wins2 = vec![0u128; k];
+        for (j, (row, &l)) in self.probs.chunks_exact(k).zip(self.labels).enumerate() {
+            let wj = st.of(j);
+            if wj == 0 {
+                continue;
+            }
+            for (c, &x) in row.iter().enumerate() {
+                if c != l as usize && st.nc[c] > 0 {
+                    wins2[c] += u128::from(wj) * u128::from(self.wins2(&st, c, x));
+                }
+            }
+        }
+        self.ovr_from(&st, &wins2)
+    }
+
     /// One-vs-one AUC (Hand & Till) under per-sample weights `w`, over the pairs `(a, b)`, `a < b`,
     /// of classes **present** (nonzero weight): `A(a,b) = ½[AUC(a vs b on p_a) + AUC(b vs a on
     /// p_b)]`, restricted to samples of `a` and `b`. Macro = mean over pairs; weighted = mean with
@@ -585,34 +828,102 @@ impl AucPrep {
     /// # Panics
     /// If the weights do not cover every sample.
     pub fn ovo(&self, w: Weights<'_>) -> OvoAuc {
-        let counts = sample_counts(w, self.labels.len());
-        let counts = counts.as_deref();
-        let nc = self.class_weights(counts);
+        self.ovr_ovo(w).1
+    }
+
+    /// [`Self::ovr`] and [`Self::ovo`] in one pass over the class pairs (the OvR counts are the
+    /// pair counts summed), identical to calling both.
+    ///
+    /// # Panics
+    /// If the weights do not cover every sample.
+    pub fn ovr_ovo(&self, w: Weights<'_>) -> (OvrAuc, OvoAuc) {
+        let st = self.weigh(w);
+        if st.nc.iter().sum::<u64>() < 1 << 31 {
+            self.ovr_ovo_in::<u64>(&st)
+        } else {
+            self.ovr_ovo_in::<u128>(&st)
+        }
+    }
+
+    fn ovr_ovo_in<A: Acc>(&self, st: &AucWeights<'_>) -> (OvrAuc, OvoAuc) {
+        let k = self.k;
+        let mut ovr2 = vec![A::ZERO; k];
+        // side_b[b] = doubled wins of class b over the samples of a (column b); the wins of class
+        // a over the samples of b (column a) are summed pair by pair below.
+        let mut side_b = vec![A::ZERO; k];
         let (mut sum, mut m) = (0.0f64, 0usize);
         let (mut wsum, mut wtot) = (0.0f64, 0u64);
-        for p in &self.pairs {
-            if nc[p.a] == 0 || nc[p.b] == 0 {
+        for a in 0..k {
+            if st.nc[a] == 0 {
                 continue;
             }
-            let auc_a = p.side_a.auc(through(counts, &p.order_a));
-            let auc_b = p.side_b.auc(through(counts, &p.order_b));
-            let score = (auc_a + auc_b) / 2.0;
-            let prevalence = nc[p.a] + nc[p.b];
-            sum += score;
-            m += 1;
-            wsum += score * prevalence as f64;
-            wtot += prevalence;
+            for (&i, &wi) in self.members[self.start[a]..self.start[a + 1]]
+                .iter()
+                .zip(&st.wm[self.start[a]..self.start[a + 1]])
+            {
+                if wi == 0 {
+                    continue;
+                }
+                let row = &self.probs[i as usize * k..(i as usize + 1) * k];
+                for b in a + 1..k {
+                    if st.nc[b] > 0 {
+                        side_b[b] += A::from(wi) * A::from(self.wins2(st, b, row[b]));
+                    }
+                }
+            }
+            for b in a + 1..k {
+                if st.nc[b] == 0 {
+                    continue;
+                }
+                let (lo, hi) = (self.start[b], self.start[b + 1]);
+                let mut acc = A::ZERO;
+                match &self.cols {
+                    Some(cols) => {
+                        let n = self.members.len();
+                        let column = &cols[a * n + lo..a * n + hi];
+                        for (&x, &wj) in column.iter().zip(&st.wm[lo..hi]) {
+                            if wj != 0 {
+                                acc += A::from(wj) * A::from(self.wins2(st, a, x));
+                            }
+                        }
+                    }
+                    None => {
+                        for (&j, &wj) in self.members[lo..hi].iter().zip(&st.wm[lo..hi]) {
+                            if wj != 0 {
+                                let x = self.probs[j as usize * k + a];
+                                acc += A::from(wj) * A::from(self.wins2(st, a, x));
+                            }
+                        }
+                    }
+                }
+                let (wa, wb) = (acc, side_b[b]);
+                side_b[b] = A::ZERO;
+                ovr2[a] += wa;
+                ovr2[b] += wb;
+                let den = (A::from(2 * st.nc[a]) * A::from(st.nc[b])).to_f64();
+                let auc_a = wa.to_f64() / den;
+                let auc_b = wb.to_f64() / den;
+                let score = (auc_a + auc_b) / 2.0;
+                let prevalence = st.nc[a] + st.nc[b];
+                sum += score;
+                m += 1;
+                wsum += score * prevalence as f64;
+                wtot += prevalence;
+            }
         }
-        if m == 0 {
-            return OvoAuc {
+        let ovo = if m == 0 {
+            OvoAuc {
                 macro_avg: f64::NAN,
                 weighted: f64::NAN,
-            };
-        }
-        OvoAuc {
-            macro_avg: sum / m as f64,
-            weighted: wsum / wtot as f64,
-        }
+            }
+        } else {
+            OvoAuc {
+                macro_avg: sum / m as f64,
+                weighted: wsum / wtot as f64,
+            }
+        };
+        let ovr2: Vec<u128> = ovr2.into_iter().map(Into::into).collect();
+        (self.ovr_from(st, &ovr2), ovo)
     }
 }
 
@@ -1063,7 +1374,7 @@ mod tests {
         assert_eq!(pred, vec![0, 0, 1, 1, 1, 0, 1, 1, 0, 3, 1, 3, 3, 0, 0, 3]);
         let cm = ConfusionMatrix::new(&PAR_Y, &pred, 4, Weights::Unit);
         assert_eq!(
-            cm.counts,
+            cm.dense(),
             vec![2, 2, 0, 0, 1, 3, 0, 0, 1, 1, 0, 1, 2, 0, 0, 3]
         );
         assert_eq!(cm.get(2, 3), 1);
@@ -1221,7 +1532,7 @@ mod tests {
     fn all_metrics(labels: &[u32], probs: &[f64], k: usize, w: Weights<'_>) -> Vec<f64> {
         let pred = argmax_predictions(probs, k);
         let cm = ConfusionMatrix::new(labels, &pred, k, w);
-        let mut out: Vec<f64> = cm.counts.iter().map(|&c| c as f64).collect();
+        let mut out: Vec<f64> = cm.dense().iter().map(|&c| c as f64).collect();
         out.extend([cm.accuracy(), cm.balanced_accuracy()]);
         for s in cm.per_class() {
             out.extend([s.precision, s.recall, s.f1, s.support as f64]);
@@ -1386,6 +1697,160 @@ mod tests {
             for v in [ovo.macro_avg, ovo.weighted] {
                 assert!(v.is_nan() || unit01(v), "{v}");
             }
+        }
+    }
+
+    /// The layout this module used before (one [`Ranked`] per class column for OvR, one per pair
+    /// and side for OvO), kept here as the reference the linear-memory [`AucPrep`] must equal
+    /// bit for bit.
+    fn sorted_reference(
+        labels: &[u32],
+        probs: &[f64],
+        k: usize,
+        counts: Option<&[u32]>,
+    ) -> (Vec<f64>, f64, f64, f64, f64) {
+        use crate::ranking::Ranked;
+        let n = labels.len();
+        let wt = |i: usize| counts.map_or(1, |c| u64::from(c[i]));
+        let mut nc = vec![0u64; k];
+        for (i, &l) in labels.iter().enumerate() {
+            nc[l as usize] += wt(i);
+        }
+        let through_idx = |idx: &[u32]| -> Vec<u32> {
+            idx.iter()
+                .map(|&i| counts.map_or(1, |c| c[i as usize]))
+                .collect()
+        };
+        let per_class: Vec<f64> = (0..k)
+            .map(|c| {
+                let col: Vec<f64> = (0..n).map(|i| probs[i * k + c]).collect();
+                let pos: Vec<bool> = labels.iter().map(|&l| l as usize == c).collect();
+                let r = Ranked::new(&col, &pos);
+                r.auc(Weights::Counts(&through_idx(r.original_indices())))
+            })
+            .collect();
+        let total: u64 = nc.iter().sum();
+        let ovr_macro = per_class.iter().sum::<f64>() / k as f64;
+        let ovr_weighted = if total == 0 {
+            0.0
+        } else {
+            per_class
+                .iter()
+                .zip(&nc)
+                .filter(|&(_, &n)| n > 0)
+                .map(|(&a, &n)| a * n as f64)
+                .sum::<f64>()
+                / total as f64
+        };
+        let (mut sum, mut m, mut wsum, mut wtot) = (0.0f64, 0usize, 0.0f64, 0u64);
+        for a in 0..k {
+            for b in a + 1..k {
+                if nc[a] == 0 || nc[b] == 0 {
+                    continue;
+                }
+                let idx: Vec<u32> = (0..n as u32)
+                    .filter(|&i| {
+                        labels[i as usize] as usize == a || labels[i as usize] as usize == b
+                    })
+                    .collect();
+                let side = |c: usize| {
+                    let s: Vec<f64> = idx.iter().map(|&i| probs[i as usize * k + c]).collect();
+                    let pos: Vec<bool> = idx
+                        .iter()
+                        .map(|&i| labels[i as usize] as usize == c)
+                        .collect();
+                    let r = Ranked::new(&s, &pos);
+                    let global: Vec<u32> = r
+                        .original_indices()
+                        .iter()
+                        .map(|&j| idx[j as usize])
+                        .collect();
+                    r.auc(Weights::Counts(&through_idx(&global)))
+                };
+                let score = (side(a) + side(b)) / 2.0;
+                let prevalence = nc[a] + nc[b];
+                sum += score;
+                m += 1;
+                wsum += score * prevalence as f64;
+                wtot += prevalence;
+            }
+        }
+        let (ovo_macro, ovo_weighted) = if m == 0 {
+            (f64::NAN, f64::NAN)
+        } else {
+            (sum / m as f64, wsum / wtot as f64)
+        };
+        (per_class, ovr_macro, ovr_weighted, ovo_macro, ovo_weighted)
+    }
+
+    fn bits(v: f64) -> u64 {
+        if v.is_nan() { u64::MAX } else { v.to_bits() }
+    }
+
+    #[test]
+    fn linear_auc_layout_equals_sorted_layout_bit_for_bit() {
+        let mut rng = Xoshiro256pp::for_stream(15, 0);
+        for round in 0..60 {
+            let k = 2 + round % 9;
+            let n = 1 + rng.below(70) as usize;
+            let (labels, probs) = random_problem(&mut rng, n, k);
+            let counts: Vec<u32> = (0..n).map(|_| rng.below(4) as u32).collect();
+            let plain = AucPrep::new(&labels, &probs, k);
+            let copied = AucPrep::new(&labels, &probs, k).with_column_copy();
+            for (prep, w, c) in [
+                (&plain, Weights::Unit, None),
+                (&copied, Weights::Unit, None),
+                (&plain, Weights::Counts(&counts), Some(counts.as_slice())),
+                (&copied, Weights::Counts(&counts), Some(counts.as_slice())),
+            ] {
+                let (pc, om, ow, vm, vw) = sorted_reference(&labels, &probs, k, c);
+                let (ovr, ovo) = prep.ovr_ovo(w);
+                // The u128 accumulator (totals ≥ 2³¹) gives the same bits as the u64 one.
+                let (ovr128, ovo128) = prep.ovr_ovo_in::<u128>(&prep.weigh(w));
+                assert_eq!(bits(ovo128.macro_avg), bits(ovo.macro_avg));
+                assert_eq!(bits(ovo128.weighted), bits(ovo.weighted));
+                assert_eq!(bits(ovr128.weighted), bits(ovr.weighted));
+                let alone = prep.ovr(w);
+                let got: Vec<u64> = ovr.per_class.iter().map(|&v| bits(v)).collect();
+                let got_alone: Vec<u64> = alone.per_class.iter().map(|&v| bits(v)).collect();
+                assert_eq!(got, got_alone, "round {round}: ovr vs ovr_ovo");
+                assert_eq!(bits(alone.macro_avg), bits(ovr.macro_avg));
+                assert_eq!(bits(alone.weighted), bits(ovr.weighted));
+                let want: Vec<u64> = pc.iter().map(|&v| bits(v)).collect();
+                assert_eq!(got, want, "round {round}: OvR per class");
+                assert_eq!(bits(ovr.macro_avg), bits(om), "round {round}");
+                assert_eq!(bits(ovr.weighted), bits(ow), "round {round}");
+                assert_eq!(bits(ovo.macro_avg), bits(vm), "round {round}");
+                assert_eq!(bits(ovo.weighted), bits(vw), "round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn sparse_confusion_matrix_equals_dense_counting() {
+        let mut rng = Xoshiro256pp::for_stream(16, 0);
+        for _ in 0..30 {
+            let k = 2 + rng.below(40) as usize;
+            let n = rng.below(120) as usize;
+            let labels: Vec<u32> = (0..n).map(|_| rng.below(k as u64) as u32).collect();
+            let pred: Vec<u32> = (0..n).map(|_| rng.below(k as u64) as u32).collect();
+            let counts: Vec<u32> = (0..n).map(|_| rng.below(3) as u32).collect();
+            let mut dense = vec![0u64; k * k];
+            for i in 0..n {
+                dense[labels[i] as usize * k + pred[i] as usize] += u64::from(counts[i]);
+            }
+            let cm = ConfusionMatrix::new(&labels, &pred, k, Weights::Counts(&counts));
+            assert_eq!(cm.dense(), dense);
+            assert_eq!(cm, ConfusionMatrix::from_dense(k, &dense));
+            assert_eq!(cm.nonzero().len(), dense.iter().filter(|&&c| c > 0).count());
+            for t in 0..k {
+                for p in 0..k {
+                    assert_eq!(cm.get(t, p), dense[t * k + p]);
+                }
+            }
+            let totals = ClassTotals::new(&labels, &pred, k, Weights::Counts(&counts));
+            assert_eq!(cm.totals(), &totals);
+            assert_eq!(cm.averages(), totals.averages());
         }
     }
 

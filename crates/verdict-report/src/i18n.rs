@@ -422,3 +422,58 @@ pub fn warning(lang: Lang, w: &Warning, classes: &[String]) -> String {
         ),
     }
 }
+
+/// The notes of reports with more classes than [`crate::CLASS_LIMIT`].
+pub(crate) enum ScaleNote<'a> {
+    /// The per-class table shows `shown` of `total` classes.
+    PerClass {
+        /// Rows shown.
+        shown: usize,
+        /// Classes.
+        total: usize,
+        /// Classes per selection.
+        each: usize,
+    },
+    /// The confusion matrix is shown as its `shown` largest off-diagonal cells.
+    Confusion {
+        /// Classes.
+        k: usize,
+        /// Cells shown.
+        shown: usize,
+    },
+    /// `more` further warnings of the kind `code` are not printed.
+    MoreWarnings {
+        /// The warning code.
+        code: &'a str,
+        /// How many are left out.
+        more: usize,
+    },
+    /// Column heading: the share of the true class.
+    ShareOfTrue,
+}
+
+/// A [`ScaleNote`] in `lang`.
+pub(crate) fn scale_note(lang: Lang, note: &ScaleNote<'_>) -> String {
+    match (lang, note) {
+        (Lang::En, ScaleNote::PerClass { shown, total, each }) => format!(
+            "Showing {shown} of {total} classes: the {each} with the lowest recall, then the {each} with the largest support; the full table is in the JSON output (`--format json`)."
+        ),
+        (Lang::Ko, ScaleNote::PerClass { shown, total, each }) => format!(
+            "클래스 {total}개 중 {shown}개만 표시합니다: 재현율(recall)이 가장 낮은 {each}개, 이어서 샘플 수가 가장 많은 {each}개. 전체 표는 JSON 출력(`--format json`)에 있습니다."
+        ),
+        (Lang::En, ScaleNote::Confusion { k, shown }) => format!(
+            "{k} classes: instead of the {k} × {k} matrix, its {shown} largest off-diagonal cells (the most-confused pairs); the whole matrix is in the JSON output (`--format json`, sparse)."
+        ),
+        (Lang::Ko, ScaleNote::Confusion { k, shown }) => format!(
+            "클래스 {k}개: {k} × {k} 행렬 대신 대각선 밖의 가장 큰 칸 {shown}개(가장 많이 혼동된 쌍)를 표시합니다. 전체 행렬은 JSON 출력(`--format json`, 희소 형식)에 있습니다."
+        ),
+        (Lang::En, ScaleNote::MoreWarnings { code, more }) => format!(
+            "… and {more} more warnings of this kind (`{code}`); all are in the JSON output (`--format json`)."
+        ),
+        (Lang::Ko, ScaleNote::MoreWarnings { code, more }) => format!(
+            "… 같은 종류(`{code}`)의 경고 {more}개가 더 있습니다. 모두 JSON 출력(`--format json`)에 있습니다."
+        ),
+        (Lang::En, ScaleNote::ShareOfTrue) => "Share of actual class".to_string(),
+        (Lang::Ko, ScaleNote::ShareOfTrue) => "실제 클래스 중 비율".to_string(),
+    }
+}

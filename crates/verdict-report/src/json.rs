@@ -24,12 +24,22 @@ pub fn metrics(r: &EvalResult) -> Value {
     Value::Object(m)
 }
 
-fn confusion(r: &EvalResult) -> Value {
+/// `{"labels", "matrix"}` (dense, rows = true) with at most `limit` classes; above, the nonzero
+/// cells in row-major order as coordinates (scipy's COO):
+/// `{"labels", "format": "coo", "shape": [k, k], "rows", "cols", "counts"}`, where `rows[i]` /
+/// `cols[i]` index `labels` (true / predicted class) and `counts[i] > 0`.
+fn confusion(r: &EvalResult, limit: usize) -> Value {
     let k = r.confusion.k;
-    let matrix: Vec<Vec<u64>> = (0..k)
-        .map(|t| (0..k).map(|p| r.confusion.get(t, p)).collect())
-        .collect();
-    json!({"labels": r.classes, "matrix": matrix})
+    if k <= limit {
+        let dense = r.confusion.dense();
+        let matrix: Vec<&[u64]> = dense.chunks(k.max(1)).collect();
+        return json!({"labels": r.classes, "matrix": matrix});
+    }
+    let cells = r.confusion.nonzero();
+    let rows: Vec<u32> = cells.iter().map(|c| c.0).collect();
+    let cols: Vec<u32> = cells.iter().map(|c| c.1).collect();
+    let counts: Vec<u64> = cells.iter().map(|c| c.2).collect();
+    json!({"labels": r.classes, "format": "coo", "shape": [k, k], "rows": rows, "cols": cols, "counts": counts})
 }
 
 fn per_class(r: &EvalResult) -> Value {
@@ -49,14 +59,14 @@ fn choice(c: &ThresholdChoice) -> Value {
 }
 
 /// The evaluation body shared by the top level, grouped problems and slices.
-fn body(r: &EvalResult, m: &mut Map<String, Value>) {
+fn body(r: &EvalResult, m: &mut Map<String, Value>, limit: usize) {
     m.insert("n".into(), json!(r.n));
     if let Some(t) = r.threshold {
         m.insert("threshold".into(), num(t));
     }
     m.insert("metrics".into(), metrics(r));
     m.insert("per_class".into(), per_class(r));
-    m.insert("confusion_matrix".into(), confusion(r));
+    m.insert("confusion_matrix".into(), confusion(r, limit));
     let mc: Vec<Value> = r
         .most_confused
         .iter()
@@ -121,8 +131,15 @@ fn warnings(r: &EvalResult) -> Value {
     )
 }
 
-/// The whole document, pretty-printed.
+/// The whole document, pretty-printed. Above [`crate::CLASS_LIMIT`] classes the confusion matrix
+/// is sparse (see `docs/eval-json.md`).
 pub fn render(rep: &EvalReport) -> String {
+    render_with_class_limit(rep, crate::CLASS_LIMIT)
+}
+
+/// [`render`] with another class limit than [`crate::CLASS_LIMIT`] (`usize::MAX`: always the dense
+/// matrix).
+pub fn render_with_class_limit(rep: &EvalReport, limit: usize) -> String {
     let r = &rep.result;
     let mut m = Map::new();
     m.insert("schema".into(), json!(1));
@@ -152,7 +169,7 @@ pub fn render(rep: &EvalReport) -> String {
             _ => Value::Null,
         },
     );
-    body(r, &mut m);
+    body(r, &mut m, limit);
     let grouped: Vec<Value> = rep
         .grouped
         .iter()
@@ -160,7 +177,7 @@ pub fn render(rep: &EvalReport) -> String {
             let mut o = Map::new();
             o.insert("name".into(), json!(g.name));
             o.insert("members".into(), json!(g.members));
-            body(&g.result, &mut o);
+            body(&g.result, &mut o, limit);
             Value::Object(o)
         })
         .collect();
@@ -176,7 +193,7 @@ pub fn render(rep: &EvalReport) -> String {
                     .map(|(v, res)| {
                         let mut o = Map::new();
                         o.insert("value".into(), json!(v));
-                        body(res, &mut o);
+                        body(res, &mut o, limit);
                         o.insert("warnings".into(), warnings(res));
                         Value::Object(o)
                     })

@@ -25,6 +25,26 @@ pub mod text;
 pub use i18n::Lang;
 use verdict_core::eval::EvalResult;
 
+/// Above this many classes a report changes shape so that its size stays linear in the number of
+/// classes (a scikit-learn user does not print a 51 × 51 confusion matrix either):
+///
+/// * the terminal and Markdown reports show the [`CONFUSED_PAIRS_SHOWN`] largest off-diagonal cells
+///   of the confusion matrix (true, predicted, count, share of the true class, share of errors)
+///   instead of the matrix; the per-class table shows only the [`CLASS_ROWS_SHOWN`] classes with the
+///   lowest recall and the [`CLASS_ROWS_SHOWN`] with the largest support, with a note saying so; the
+///   class list is cut to its first names, and at most [`CLASS_ROWS_SHOWN`] per-class warnings of
+///   each kind are printed, with a count of the rest;
+/// * the JSON document stores the confusion matrix sparse (COO: `rows`, `cols`, `counts` of the
+///   nonzero cells, `docs/eval-json.md`); at or below the limit it is the dense `matrix` as
+///   always. Every other part of the JSON (the full per-class table, every warning) is unchanged.
+pub const CLASS_LIMIT: usize = 50;
+
+/// Confusion-matrix cells shown above [`CLASS_LIMIT`] classes.
+pub const CONFUSED_PAIRS_SHOWN: usize = 20;
+
+/// Classes per selection (lowest recall, largest support) shown above [`CLASS_LIMIT`] classes.
+pub const CLASS_ROWS_SHOWN: usize = 10;
+
 /// One evaluation with everything a report says about it.
 #[derive(Debug, Clone)]
 pub struct EvalReport {

@@ -4,15 +4,22 @@ use crate::EvalReport;
 use crate::i18n::{Lang, Phrase, t};
 use crate::sections::{Block, eval_sections};
 
-/// Renders an evaluation as Markdown.
+/// Renders an evaluation as Markdown. Above [`crate::CLASS_LIMIT`] classes the tables are cut
+/// down (see there).
 pub fn render(rep: &EvalReport, lang: Lang) -> String {
-    render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang))
+    render_with_class_limit(rep, lang, crate::CLASS_LIMIT)
+}
+
+/// [`render`] with another class limit than [`crate::CLASS_LIMIT`] (`usize::MAX`: always the full
+/// tables).
+pub fn render_with_class_limit(rep: &EvalReport, lang: Lang, limit: usize) -> String {
+    render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang, limit))
 }
 
 /// Renders an evaluation as Markdown followed by a section of images, `(title, file)` each, for
 /// plots written next to the report (`verdict eval --out-dir`).
 pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(&str, &str)]) -> String {
-    let mut sections = eval_sections(rep, lang);
+    let mut sections = eval_sections(rep, lang, crate::CLASS_LIMIT);
     if !plots.is_empty() {
         sections.push(crate::sections::Section {
             title: t(lang, Phrase::Plots).into(),

@@ -1,10 +1,10 @@
 //! The content of a report, independent of its format: titled sections of lines and tables.
 //! [`crate::markdown`] and [`crate::text`] only decide how a section looks.
 
-use crate::i18n::{self, Lang, Phrase, t};
+use crate::i18n::{self, Lang, Phrase, ScaleNote, scale_note, t};
 use crate::table::Table;
-use crate::{EvalReport, fmt_threshold, fmt4};
-use verdict_core::eval::EvalResult;
+use crate::{CLASS_ROWS_SHOWN, CONFUSED_PAIRS_SHOWN, EvalReport, fmt_threshold, fmt4};
+use verdict_core::eval::{EvalResult, Warning};
 
 pub(crate) enum Block {
     Line(String),
@@ -35,7 +35,33 @@ pub(crate) fn metrics_table(r: &EvalResult, lang: Lang) -> Table {
     tb
 }
 
-fn per_class_table(r: &EvalResult, lang: Lang) -> Table {
+/// The classes of the truncated per-class table (above the class limit): the
+/// [`CLASS_ROWS_SHOWN`] with the lowest recall (classes that occur first, then larger support
+/// first, then class order), then the [`CLASS_ROWS_SHOWN`] with the largest support (ties in class
+/// order) not already listed.
+fn shown_classes(r: &EvalResult) -> Vec<usize> {
+    let pc = &r.per_class;
+    let mut worst: Vec<usize> = (0..pc.len()).collect();
+    worst.sort_by(|&a, &b| {
+        (pc[a].support == 0)
+            .cmp(&(pc[b].support == 0))
+            .then(pc[a].recall.total_cmp(&pc[b].recall))
+            .then(pc[b].support.cmp(&pc[a].support))
+            .then(a.cmp(&b))
+    });
+    worst.truncate(CLASS_ROWS_SHOWN);
+    let mut largest: Vec<usize> = (0..pc.len()).collect();
+    largest.sort_by(|&a, &b| pc[b].support.cmp(&pc[a].support).then(a.cmp(&b)));
+    let extra: Vec<usize> = largest
+        .into_iter()
+        .filter(|c| !worst.contains(c))
+        .take(CLASS_ROWS_SHOWN)
+        .collect();
+    worst.extend(extra);
+    worst
+}
+
+fn per_class_table(r: &EvalResult, lang: Lang, rows: Option<&[usize]>) -> Table {
     let mut tb = Table::new(vec![
         t(lang, Phrase::Class).into(),
         "precision".into(),
@@ -43,7 +69,16 @@ fn per_class_table(r: &EvalResult, lang: Lang) -> Table {
         "f1".into(),
         t(lang, Phrase::Support).into(),
     ]);
-    for (c, name) in r.per_class.iter().zip(&r.classes) {
+    let all: Vec<usize>;
+    let rows = match rows {
+        Some(rows) => rows,
+        None => {
+            all = (0..r.per_class.len()).collect();
+            &all
+        }
+    };
+    for &i in rows {
+        let (c, name) = (&r.per_class[i], &r.classes[i]);
         tb.row(vec![
             name.clone(),
             fmt4(c.precision),
@@ -71,24 +106,77 @@ fn confusion_table(r: &EvalResult, lang: Lang) -> Table {
     tb
 }
 
-fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool) -> Vec<Section> {
+/// Above the class limit: the largest off-diagonal cells instead of the matrix.
+fn confused_pairs_blocks(r: &EvalResult, lang: Lang) -> Vec<Block> {
+    let pairs = r.confusion.most_confused(CONFUSED_PAIRS_SHOWN);
+    let mut tb = Table::new(vec![
+        t(lang, Phrase::Actual).into(),
+        t(lang, Phrase::Predicted).into(),
+        t(lang, Phrase::Count).into(),
+        scale_note(lang, &ScaleNote::ShareOfTrue),
+        t(lang, Phrase::ShareOfErrors).into(),
+    ]);
+    for p in &pairs {
+        tb.row(vec![
+            r.classes[p.true_class].clone(),
+            r.classes[p.pred_class].clone(),
+            p.count.to_string(),
+            format!("{:.1}%", p.share_of_true * 100.0),
+            format!("{:.1}%", p.share_of_errors * 100.0),
+        ]);
+    }
+    vec![
+        Block::Line(scale_note(
+            lang,
+            &ScaleNote::Confusion {
+                k: r.classes.len(),
+                shown: pairs.len(),
+            },
+        )),
+        Block::Table(tb),
+    ]
+}
+
+fn evaluation_blocks(r: &EvalResult, lang: Lang, detail: bool, limit: usize) -> Vec<Section> {
     let mut out = Vec::new();
+    let many = r.classes.len() > limit;
     out.push(Section {
         title: t(lang, Phrase::Metrics).into(),
         blocks: vec![Block::Table(metrics_table(r, lang))],
     });
+    let per_class = if many {
+        let rows = shown_classes(r);
+        vec![
+            Block::Line(scale_note(
+                lang,
+                &ScaleNote::PerClass {
+                    shown: rows.len(),
+                    total: r.classes.len(),
+                    each: CLASS_ROWS_SHOWN,
+                },
+            )),
+            Block::Table(per_class_table(r, lang, Some(&rows))),
+        ]
+    } else {
+        vec![Block::Table(per_class_table(r, lang, None))]
+    };
     out.push(Section {
         title: t(lang, Phrase::PerClass).into(),
-        blocks: vec![Block::Table(per_class_table(r, lang))],
+        blocks: per_class,
     });
     out.push(Section {
         title: t(lang, Phrase::ConfusionMatrix).into(),
-        blocks: vec![Block::Table(confusion_table(r, lang))],
+        blocks: if many {
+            confused_pairs_blocks(r, lang)
+        } else {
+            vec![Block::Table(confusion_table(r, lang))]
+        },
     });
     if !detail {
         return out;
     }
-    if r.classes.len() > 2 && !r.most_confused.is_empty() {
+    // Above the limit the confusion section already lists the most-confused pairs.
+    if r.classes.len() > 2 && !many && !r.most_confused.is_empty() {
         let mut tb = Table::new(vec![
             t(lang, Phrase::Actual).into(),
             t(lang, Phrase::Predicted).into(),
@@ -208,9 +296,67 @@ pub(crate) fn provenance(
     out
 }
 
-/// All sections of an evaluation report, in order.
-pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
+/// The warnings as lines; above the class limit at most [`CLASS_ROWS_SHOWN`] per-class warnings
+/// of each kind, then one line counting the rest.
+fn warning_lines(r: &EvalResult, lang: Lang, limit: usize) -> Vec<Block> {
+    let many = r.classes.len() > limit;
+    let mut out = Vec::new();
+    let mut shown: Vec<(&'static str, usize)> = Vec::new();
+    for w in &r.warnings {
+        let line = Block::Line(format!("⚠️ {}", i18n::warning(lang, w, &r.classes)));
+        if !(many
+            && matches!(
+                w,
+                Warning::SmallClass { .. } | Warning::ClassNeverPredicted { .. }
+            ))
+        {
+            out.push(line);
+            continue;
+        }
+        let code = w.code();
+        let n = match shown.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => n,
+            None => {
+                shown.push((code, 0));
+                &mut shown.last_mut().expect("just pushed").1
+            }
+        };
+        if *n == CLASS_ROWS_SHOWN {
+            continue;
+        }
+        *n += 1;
+        out.push(line);
+        if *n == CLASS_ROWS_SHOWN {
+            let total = r.warnings.iter().filter(|x| x.code() == code).count();
+            if total > CLASS_ROWS_SHOWN {
+                out.push(Block::Line(scale_note(
+                    lang,
+                    &ScaleNote::MoreWarnings {
+                        code,
+                        more: total - CLASS_ROWS_SHOWN,
+                    },
+                )));
+            }
+        }
+    }
+    out
+}
+
+/// All sections of an evaluation report, in order, with the class limit of [`crate::CLASS_LIMIT`]
+/// (`limit` classes or fewer: the full tables).
+pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang, limit: usize) -> Vec<Section> {
     let r = &rep.result;
+    let class_list = if r.classes.len() > limit {
+        let first: Vec<&str> = r
+            .classes
+            .iter()
+            .take(CLASS_ROWS_SHOWN)
+            .map(String::as_str)
+            .collect();
+        format!("{} ({}, …)", r.classes.len(), first.join(", "))
+    } else {
+        r.classes.join(", ")
+    };
     let mut head = vec![
         Block::Line(format!("{}: `{}`", t(lang, Phrase::File), rep.source)),
         Block::Line(format!(
@@ -219,11 +365,7 @@ pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
             i18n::task(lang, rep.task(), rep.inputs)
         )),
         Block::Line(format!("{}: {}", t(lang, Phrase::Samples), r.n)),
-        Block::Line(format!(
-            "{}: {}",
-            t(lang, Phrase::Classes),
-            r.classes.join(", ")
-        )),
+        Block::Line(format!("{}: {class_list}", t(lang, Phrase::Classes))),
     ];
     if let Some(p) = r.positive {
         head.push(Block::Line(format!(
@@ -255,18 +397,15 @@ pub(crate) fn eval_sections(rep: &EvalReport, lang: Lang) -> Vec<Section> {
     let warn_blocks = if r.warnings.is_empty() {
         vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
     } else {
-        r.warnings
-            .iter()
-            .map(|w| Block::Line(format!("⚠️ {}", i18n::warning(lang, w, &r.classes))))
-            .collect()
+        warning_lines(r, lang, limit)
     };
     out.push(Section {
         title: t(lang, Phrase::Warnings).into(),
         blocks: warn_blocks,
     });
-    out.extend(evaluation_blocks(r, lang, true));
+    out.extend(evaluation_blocks(r, lang, true, limit));
     for g in &rep.grouped {
-        let mut secs = evaluation_blocks(&g.result, lang, false);
+        let mut secs = evaluation_blocks(&g.result, lang, false, limit);
         for s in &mut secs {
             s.title = format!(
                 "{}: {} = {{{}}} — {}",

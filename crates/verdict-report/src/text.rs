@@ -4,9 +4,16 @@ use crate::EvalReport;
 use crate::i18n::Lang;
 use crate::sections::{Block, eval_sections};
 
-/// Renders an evaluation for a terminal; `color` adds bold headings and yellow warnings.
+/// Renders an evaluation for a terminal; `color` adds bold headings and yellow warnings. Above
+/// [`crate::CLASS_LIMIT`] classes the tables are cut down (see there).
 pub fn render(rep: &EvalReport, lang: Lang, color: bool) -> String {
-    render_sections(&eval_sections(rep, lang), color)
+    render_with_class_limit(rep, lang, color, crate::CLASS_LIMIT)
+}
+
+/// [`render`] with another class limit than [`crate::CLASS_LIMIT`] (`usize::MAX`: always the full
+/// tables).
+pub fn render_with_class_limit(rep: &EvalReport, lang: Lang, color: bool, limit: usize) -> String {
+    render_sections(&eval_sections(rep, lang, limit), color)
 }
 
 /// Sections as aligned text.

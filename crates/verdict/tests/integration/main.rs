@@ -8,5 +8,6 @@ mod ledger;
 mod parity;
 mod readme;
 mod retrieval;
+mod scale;
 mod server;
 mod support;
