@@ -42,6 +42,12 @@ check_fixtures() { # generator, committed directory, extra generator flags…
 }
 check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/parity
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
+# The ledger's number format, from Python's printf (one file).
+mkdir -p "$tmp/ledger"
+"$VERDICT_PYTHON" python/make_ledger_number_fixture.py --out "$tmp/ledger/metric_text.json" >/dev/null
+"$VERDICT_PYTHON" python/fixtures_match.py "$tmp/ledger" crates/verdict/tests/fixtures/ledger > "$tmp/match.log" \
+  || { cat "$tmp/match.log"; echo "error: crates/verdict/tests/fixtures/ledger differs from python/make_ledger_number_fixture.py" >&2; exit 1; }
+echo "crates/verdict/tests/fixtures/ledger: reproduced by python/make_ledger_number_fixture.py"
 
 # One venv holds the pinned MLflow client for everything below (search fixtures, the FileStore
 # written for the import test, the real-client workload).

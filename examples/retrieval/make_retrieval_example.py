@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Write the bundled retrieval example (examples/retrieval/) from scikit-learn's digits.
 
-    /work/main/.venv/bin/python examples/retrieval/make_retrieval_example.py
+    .venv/bin/python examples/retrieval/make_retrieval_example.py
     (any venv with python/requirements.txt: numpy 2.4.6, scikit-learn 1.9.1)
 
 Data: sklearn's load_digits (1,797 8x8 images of the digits 0-9; it ships with scikit-learn).
