@@ -863,6 +863,20 @@ def pyfunc_register_alias_load():
     eq(C.get_model_version(name, "1").source, info.model_uri, "version source is the logged model's URI")
 
 
+# --- conformance A: artifact downloads and missing endpoints (MIME types, nosniff, get-artifact, ----
+# upload-artifact, logged-model artifact files, single-value writers' validation) ------------------
+# (steps of group A go here)
+
+
+# --- conformance B: validation and MLflow's exact messages ---------------------------------------
+# (steps of group B go here)
+
+
+# --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
+# logged-model links and filters, DELETE without a body) -------------------------------------------
+# (steps of group C go here)
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]
