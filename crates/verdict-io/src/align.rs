@@ -181,6 +181,21 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             )));
         }
     };
+    // Both pairings end alike: the classes are compared only when the rows agree.
+    let finish = |mut lines: Vec<String>| {
+        if lines.is_empty() && a.classes != b.classes {
+            lines.push(format!(
+                "- different classes: [{}] vs [{}]",
+                a.classes.join(", "),
+                b.classes.join(", ")
+            ));
+        }
+        if lines.is_empty() {
+            Ok(())
+        } else {
+            Err(err(lines.join("\n")))
+        }
+    };
     if a.ids.is_none() {
         // Paired by position: say where the files first stop lining up.
         let first_diff = |what: &str, differs: &dyn Fn(usize) -> Option<(String, String)>| {
@@ -209,18 +224,7 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
             (None, None) => {}
             _ => lines.push("- only one file has a group column".to_string()),
         }
-        if lines.is_empty() && a.classes != b.classes {
-            lines.push(format!(
-                "- different classes: [{}] vs [{}]",
-                a.classes.join(", "),
-                b.classes.join(", ")
-            ));
-        }
-        return if lines.is_empty() {
-            Ok(())
-        } else {
-            Err(err(lines.join("\n")))
-        };
+        return finish(lines);
     }
     let row_name = |i: usize| {
         a.ids
@@ -256,18 +260,7 @@ fn check_same_set(a: &PredictionSet, b: &PredictionSet) -> Result<(), AlignError
         (None, None) => {}
         _ => lines.push("- only one file has a group column".to_string()),
     }
-    if lines.is_empty() && a.classes != b.classes {
-        lines.push(format!(
-            "- different classes: [{}] vs [{}]",
-            a.classes.join(", "),
-            b.classes.join(", ")
-        ));
-    }
-    if lines.is_empty() {
-        Ok(())
-    } else {
-        Err(err(lines.join("\n")))
-    }
+    finish(lines)
 }
 
 /// Row `k` of the result is row `order[k]` of `set`.
