@@ -865,7 +865,50 @@ def pyfunc_register_alias_load():
 
 # --- conformance A: artifact downloads and missing endpoints (MIME types, nosniff, get-artifact, ----
 # upload-artifact, logged-model artifact files, single-value writers' validation) ------------------
-# (steps of group A go here)
+# Expected answers are what `mlflow server` 3.17.2 gives (MLflow's test_mlflow_artifacts.py and
+# handlers.py: _send_artifact, mime_type_utils._guess_mime_type, get_artifact_handler,
+# get_logged_model_artifact_handler, upload_artifact_handler).
+def c11a_run_root():
+    """A run of its own (created once) and its proxy path."""
+    if "c11a_rid" not in S:
+        exp = C.create_experiment(f"{P}-c11a")
+        S["c11a_rid"] = C.create_run(exp).info.run_id
+    rid = S["c11a_rid"]
+    return rid, artifact_path_of(C.get_run(rid))
+
+
+def c11a_assert_download(r, body, mime, disposition, what):
+    eq(r.status_code, 200, f"{what}: status ({r.text[:200]})")
+    eq(r.content, body, f"{what}: body")
+    eq(r.headers.get("Content-Type"), mime, f"{what}: Content-Type")
+    eq(r.headers.get("Content-Disposition"), disposition, f"{what}: Content-Disposition")
+    eq(r.headers.get("X-Content-Type-Options"), "nosniff", f"{what}: X-Content-Type-Options")
+
+
+def c11a_error(r, status, code, message, what):
+    eq(r.status_code, status, f"{what}: status ({r.text[:200]})")
+    doc = r.json()
+    eq(doc.get("error_code"), code, f"{what}: error_code")
+    if message is not None:
+        eq(doc.get("message"), message, f"{what}: message")
+
+
+@step
+def c11a_download_mime_types_nosniff():
+    _, base = c11a_run_root()
+    for name, mime in [("a.txt", "text/plain"), ("b.pkl", "application/octet-stream"), ("c.png", "image/png"),
+                       ("d.pdf", "application/pdf"), ("MLmodel", "text/plain"), ("mlproject", "text/plain"),
+                       ("e.html", "text/html"), ("f.tar.gz", "application/x-tar")]:
+        url = f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime/{name}"
+        eq(raw("PUT", url, data=b"0").status_code, 200, f"upload {name}")
+        # a requested (Accept) type changes nothing: test_server_overrides_requested_mime_type
+        r = raw("GET", url, headers={"Accept": "text/html"})
+        c11a_assert_download(r, b"0", mime, f"attachment; filename={name}", f"download {name}")
+    r = raw("GET", f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime/x%20y.txt")
+    eq(r.status_code, 404, "missing file")
+    eq(r.headers.get("X-Content-Type-Options"), "nosniff", "nosniff on an error answer")
+    r = raw("GET", f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime")
+    eq(r.status_code, 400, "download of a directory")
 
 
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------

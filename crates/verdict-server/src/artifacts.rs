@@ -10,6 +10,10 @@
 //! temporary file, which the repository renames into place only when the body ended cleanly and
 //! within `max_artifact_bytes`. So memory stays bounded whatever the file size, and an aborted or
 //! oversized upload leaves no file. Downloads stream the opened file back.
+//!
+//! Every download ([`send_artifact`]: the proxy GET, `/get-artifact`, the logged-model
+//! `artifacts/files`) answers as MLflow's `_send_artifact`: the type by file name
+//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`.
 
 use std::io::Read;
 
@@ -23,7 +27,7 @@ use tokio::sync::mpsc;
 
 use crate::error::ApiError;
 use crate::wire::{Obj, Req};
-use crate::{AppState, blocking, json_bytes};
+use crate::{AppState, blocking, json_bytes, mime};
 
 /// The bare prefix: GET lists `?path=` (MLflow's ListArtifacts of the proxy).
 pub(crate) async fn root(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
@@ -214,13 +218,29 @@ async fn upload(
 }
 
 async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
+    send_artifact(state, rel).await
+}
+
+/// Answers the file at proxy path `rel` as MLflow's `_send_artifact` does (crate::mime): the type
+/// by file name, `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. A
+/// directory is 400 `Artifact path refers to a directory, not a file: '<rel>'`, a missing file
+/// 404 `No such artifact: '<rel>'` (MLflow's messages; `rel` is relative to the artifact root).
+pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Response, ApiError> {
     let shown = rel.clone();
-    let file = blocking(move || match state.0.arts.open_file(&rel) {
-        Ok(f) => Ok(f),
-        Err(e) if e.kind() == verdict_store::ErrorKind::ResourceDoesNotExist => {
-            Err(ApiError::not_found(format!("No such artifact: '{shown}'")))
+    let path = rel.clone();
+    let file = blocking(move || {
+        if state.0.arts.resolve(&path)?.is_dir() {
+            return Err(ApiError::invalid(format!(
+                "Artifact path refers to a directory, not a file: '{shown}'"
+            )));
         }
-        Err(e) => Err(e.into()),
+        match state.0.arts.open_file(&path) {
+            Ok(f) => Ok(f),
+            Err(e) if e.kind() == verdict_store::ErrorKind::ResourceDoesNotExist => {
+                Err(ApiError::not_found(format!("No such artifact: '{shown}'")))
+            }
+            Err(e) => Err(e.into()),
+        }
     })
     .await?;
     let len = file.metadata().ok().map(|m| m.len());
@@ -229,8 +249,12 @@ async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
+        HeaderValue::from_static(mime::guess_mime_type(&rel)),
     );
+    if let Ok(v) = HeaderValue::from_str(&mime::content_disposition(&rel)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
     if let Some(len) = len
         && let Ok(v) = HeaderValue::from_str(&len.to_string())
     {
@@ -238,6 +262,9 @@ async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
     }
     Ok(resp)
 }
+
+/// `X-Content-Type-Options: nosniff`: on every answer, as `mlflow server` sends it.
+pub(crate) const NOSNIFF: (header::HeaderName, &str) = (header::X_CONTENT_TYPE_OPTIONS, "nosniff");
 
 #[cfg(test)]
 mod tests {

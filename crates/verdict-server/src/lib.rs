@@ -12,6 +12,8 @@
 //! - [`entities`]: store entities ↔ MLflow's JSON shapes.
 //! - `artifacts` (private): the mlflow-artifacts proxy, streaming uploads and downloads over the
 //!   store's confined [`ArtifactRepo`].
+//! - [`mime`]: MLflow's `Content-Type` / `Content-Disposition` of an artifact download (by file
+//!   name; every download, and `nosniff` on every answer).
 //!
 //! # Why these choices
 //! - **axum + tokio, lean features** (rust-stack.md §3): tests call the [`app`] router in-process
@@ -51,6 +53,7 @@ pub mod api;
 mod artifacts;
 pub mod entities;
 pub mod error;
+pub mod mime;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -213,7 +216,17 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(middleware::map_response(nosniff))
         .with_state(state)
+}
+
+/// `X-Content-Type-Options: nosniff` on every answer (errors and 401s included), as `mlflow
+/// server` sends it: a browser never second-guesses a declared type.
+async fn nosniff(mut resp: Response) -> Response {
+    let (name, value) = artifacts::NOSNIFF;
+    resp.headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+    resp
 }
 
 async fn server_info() -> Response {
