@@ -911,6 +911,32 @@ def c11a_download_mime_types_nosniff():
     eq(r.status_code, 400, "download of a directory")
 
 
+@step
+def c11a_get_artifact_endpoint():
+    rid, base = c11a_run_root()
+    d = os.path.join(TMP, "c11a")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "MLmodel"), "w") as f:
+        f.write("flavors: {}\n")
+    with open(os.path.join(d, "img.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n")
+    C.log_artifact(rid, os.path.join(d, "MLmodel"))
+    C.log_artifact(rid, os.path.join(d, "img.png"), artifact_path="sub")
+    r = raw("GET", "/get-artifact", params={"run_id": rid, "path": "MLmodel"})
+    c11a_assert_download(r, b"flavors: {}\n", "text/plain", "attachment; filename=MLmodel", "get-artifact MLmodel")
+    r = raw("GET", "/get-artifact", params={"run_uuid": rid, "path": "sub/img.png"})
+    c11a_assert_download(r, b"\x89PNG\r\n", "image/png", "attachment; filename=img.png", "get-artifact by run_uuid")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": "sub"}), 400, "INVALID_PARAMETER_VALUE",
+               f"Artifact path refers to a directory, not a file: '{base}/sub'", "get-artifact of a directory")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": "nope.txt"}), 404,
+               "RESOURCE_DOES_NOT_EXIST", f"No such artifact: '{base}/nope.txt'", "get-artifact of a missing file")
+    for bad in ["../x", "/etc/passwd", "a#b"]:
+        c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": bad}), 400, "INVALID_PARAMETER_VALUE",
+                   "Invalid path", f"get-artifact path {bad!r}")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": "0" * 32, "path": "MLmodel"}), 404,
+               "RESOURCE_DOES_NOT_EXIST", None, "get-artifact of an unknown run")
+
+
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------
 # (steps of group B go here)
 

@@ -13,7 +13,10 @@
 //!
 //! Every download ([`send_artifact`]: the proxy GET, `/get-artifact`, the logged-model
 //! `artifacts/files`) answers as MLflow's `_send_artifact`: the type by file name
-//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`.
+//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. The
+//! UI's endpoints `/get-artifact`, `…/logged-models/<id>/artifacts/files` and
+//! `…/upload-artifact` take a path in the query string and check it as MLflow's
+//! `validate_path_is_safe` (400 `Invalid path`) before the repository's own confinement.
 
 use std::io::Read;
 
@@ -265,6 +268,108 @@ pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Respon
 
 /// `X-Content-Type-Options: nosniff`: on every answer, as `mlflow server` sends it.
 pub(crate) const NOSNIFF: (header::HeaderName, &str) = (header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+
+/// MLflow's `validate_path_is_safe` (`mlflow/utils/uri.py`) for a path given in a query string:
+/// percent-decoded again until it stops changing (at most 10 times), then refused with 400
+/// `Invalid path` when it contains `#`, has a `..` component or is absolute (POSIX, or a Windows
+/// drive or UNC path); a `file:` URI is first reduced to its path. Returns the decoded path (what
+/// MLflow goes on with). Backslashes, NUL and over-long names are the artifact repository's to
+/// refuse (docs/server.md).
+pub(crate) fn validate_path_is_safe(path: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::invalid("Invalid path");
+    let mut p = path.to_owned();
+    let mut stable = false;
+    for _ in 0..10 {
+        let d = percent_decode_path(&p).ok_or_else(invalid)?;
+        if d == p {
+            stable = true;
+            break;
+        }
+        p = d;
+    }
+    if !stable {
+        return Err(invalid());
+    }
+    if p.contains('#') {
+        return Err(invalid());
+    }
+    if let Some(rest) = p.strip_prefix("file:") {
+        // urlparse(uri).path: drop `//authority`, `?query`.
+        let rest = match rest.strip_prefix("//") {
+            Some(r) => r.find('/').map_or("", |i| &r[i..]),
+            None => rest,
+        };
+        p = rest.split('?').next().unwrap_or("").to_owned();
+    }
+    let b = p.as_bytes();
+    let windows_drive =
+        b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
+    let unc = b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\');
+    if p.split('/').any(|c| c == "..") || p.starts_with('/') || windows_drive || unc {
+        return Err(invalid());
+    }
+    Ok(p)
+}
+
+/// `base/rel` as Python's `posixpath.join(base, rel)` (an empty `rel` leaves a trailing `/`).
+fn join_posix(base: &str, rel: &str) -> String {
+    if base.is_empty() {
+        rel.to_owned()
+    } else if base.ends_with('/') {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+/// The proxy path of an artifact URI this server hands out (`mlflow-artifacts:/1/<run>/artifacts`
+/// → `1/<run>/artifacts`); any other URI is not served from the artifact root (400).
+fn served_root(uri: &str, what: &str) -> Result<String, ApiError> {
+    crate::api::proxy_path(uri)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "The artifacts of {what} are at '{uri}', which this server does not serve \
+                 (it serves mlflow-artifacts: URIs only)"
+            ))
+        })
+}
+
+/// `GET /get-artifact?run_id=…&path=…` (MLflow's `get_artifact_handler`; `run_uuid` also
+/// accepted): the run's artifact at `path`, as [`send_artifact`].
+pub(crate) async fn get_artifact(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET {
+        return ApiError::endpoint_not_found(method.as_str(), uri.path()).into_response();
+    }
+    let req = Req::from_query(uri.query().unwrap_or(""));
+    let r = async {
+        let f = req.obj();
+        let run_id = match f.opt_str("run_id")?.filter(|s| !s.is_empty()) {
+            Some(id) => Some(id),
+            None => f.opt_str("run_uuid")?.filter(|s| !s.is_empty()),
+        };
+        let path = f
+            .opt_str("path")?
+            .ok_or_else(|| ApiError::invalid("Missing value for required parameter 'path'."))?;
+        let path = validate_path_is_safe(&path)?;
+        let Some(run_id) = run_id else {
+            return Err(ApiError::not_found("Run with id=None not found"));
+        };
+        let st = state.clone();
+        let root = blocking(move || {
+            let run = st.0.store.get_run(&run_id)?;
+            served_root(&run.info.artifact_uri, &format!("run {run_id}"))
+        })
+        .await?;
+        send_artifact(state, join_posix(&root, &path)).await
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
+}
 
 #[cfg(test)]
 mod tests {

@@ -197,6 +197,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", any(home))
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { MLFLOW_VERSION }))
+        .route("/get-artifact", any(artifacts::get_artifact))
         .route("/api/3.0/mlflow/server-info", get(server_info))
         .route("/ajax-api/3.0/mlflow/server-info", get(server_info))
         .route("/api/2.0/mlflow/{*rest}", any(api_handler))

@@ -49,6 +49,7 @@ both_backends! {
     search_size_limits_are_400,
     home_page_is_html,
     c11a_downloads_mime_types_and_nosniff,
+    c11a_get_artifact_legacy_endpoint,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1164,6 +1165,15 @@ fn assert_download(r: &support::Resp, body: &[u8], mime: &str, disposition: &str
     assert_eq!(r.header("x-content-type-options"), "nosniff");
 }
 
+/// The run's artifact root as a proxy path (`1/<run>/artifacts`).
+async fn run_root(env: &Env, run_id: &str) -> String {
+    let r = env.ok_get(&format!("{API}/runs/get?run_id={run_id}")).await;
+    let uri = r["run"]["info"]["artifact_uri"].as_str().expect("uri");
+    uri.strip_prefix("mlflow-artifacts:/")
+        .expect("mlflow-artifacts: uri")
+        .to_owned()
+}
+
 async fn c11a_downloads_mime_types_and_nosniff(make: MakeEnv) {
     let Some(env) = make(None, default_limits()) else {
         return;
@@ -1222,4 +1232,81 @@ async fn c11a_downloads_mime_types_and_nosniff(make: MakeEnv) {
         .get(&format!("{API}/experiments/get?experiment_id=0"))
         .await;
     assert_eq!(j.header("x-content-type-options"), "nosniff");
+}
+
+async fn c11a_get_artifact_legacy_endpoint(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("c11a-get-artifact").await;
+    let run = env.new_run(&exp).await;
+    let root = run_root(&env, &run).await;
+    let put = env
+        .put_bytes(
+            &format!("{PROXY}/{root}/MLmodel"),
+            b"flavors: {}\n".to_vec(),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK);
+    env.put_bytes(&format!("{PROXY}/{root}/sub/c.png"), b"\x89PNG".to_vec())
+        .await;
+    let r = env
+        .get(&format!("/get-artifact?run_id={run}&path=MLmodel"))
+        .await;
+    assert_download(
+        &r,
+        b"flavors: {}\n",
+        "text/plain",
+        "attachment; filename=MLmodel",
+    );
+    // run_uuid is read when run_id is absent.
+    let r = env
+        .get(&format!("/get-artifact?run_uuid={run}&path=sub/c.png"))
+        .await;
+    assert_download(&r, b"\x89PNG", "image/png", "attachment; filename=c.png");
+    // A directory, a missing file: MLflow's messages, naming the path under the artifact root.
+    let r = env
+        .get(&format!("/get-artifact?run_id={run}&path=sub"))
+        .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        r.json()["message"],
+        format!("Artifact path refers to a directory, not a file: '{root}/sub'")
+    );
+    let r = env
+        .get(&format!("/get-artifact?run_id={run}&path=nope.txt"))
+        .await;
+    r.assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(
+        r.json()["message"],
+        format!("No such artifact: '{root}/nope.txt'")
+    );
+    // validate_path_is_safe: `..`, absolute, `#`, and `..` encoded twice are "Invalid path".
+    for bad in ["..%2Fx", "%2Fetc%2Fpasswd", "a%23b", "%252E%252E%252Fx"] {
+        let r = env
+            .get(&format!("/get-artifact?run_id={run}&path={bad}"))
+            .await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert_eq!(r.json()["message"], "Invalid path", "{bad}");
+    }
+    // No run: 404 "Run with id=None not found"; an unknown run: 404.
+    let r = env.get("/get-artifact?path=MLmodel").await;
+    r.assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(r.json()["message"], "Run with id=None not found");
+    env.get(&format!(
+        "/get-artifact?run_id={}&path=MLmodel",
+        "0".repeat(32)
+    ))
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // No path: MLflow answers 400 (Flask's HTML page); Verdict a JSON 400.
+    env.get(&format!("/get-artifact?run_id={run}"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    // MLflow has no /ajax-api or /api twin of it: 404.
+    for prefix in ["/ajax-api/2.0/mlflow", API] {
+        env.get(&format!("{prefix}/get-artifact?run_id={run}&path=MLmodel"))
+            .await
+            .assert_error(404, "ENDPOINT_NOT_FOUND");
+    }
 }
