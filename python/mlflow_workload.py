@@ -937,6 +937,33 @@ def c11a_get_artifact_endpoint():
                "RESOURCE_DOES_NOT_EXIST", None, "get-artifact of an unknown run")
 
 
+@step
+def c11a_logged_model_artifact_files():
+    rid, _ = c11a_run_root()
+    lm = C.create_logged_model(experiment_id=C.get_run(rid).info.experiment_id, name="c11a-model")
+    uri = lm.artifact_location
+    check(uri.startswith("mlflow-artifacts:"), f"logged model artifact_location {uri!r}")
+    root = uri[len("mlflow-artifacts:"):].lstrip("/")
+    eq(raw("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{root}/MLmodel", data=b"artifact_path: m\n").status_code,
+       200, "upload MLmodel of the logged model")
+    eq(raw("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{root}/model.pkl", data=b"\x80\x04").status_code,
+       200, "upload model.pkl of the logged model")
+    files = f"/ajax-api/2.0/mlflow/logged-models/{lm.model_id}/artifacts/files"
+    c11a_assert_download(raw("GET", files, params={"artifact_file_path": "MLmodel"}), b"artifact_path: m\n",
+                         "text/plain", "attachment; filename=MLmodel", "logged-model MLmodel")
+    c11a_assert_download(raw("GET", files, params={"artifact_file_path": "model.pkl"}), b"\x80\x04",
+                         "application/octet-stream", "attachment; filename=model.pkl", "logged-model model.pkl")
+    c11a_error(raw("GET", files), 400, "BAD_REQUEST",
+               'Request must include the "artifact_file_path" query parameter.', "logged-model files without a path")
+    c11a_error(raw("GET", files, params={"artifact_file_path": "../x"}), 400, "INVALID_PARAMETER_VALUE",
+               "Invalid path", "logged-model files with ..")
+    c11a_error(raw("GET", files, params={"artifact_file_path": "nope.txt"}), 404, "RESOURCE_DOES_NOT_EXIST",
+               f"No such artifact: '{root}/nope.txt'", "logged-model missing file")
+    c11a_error(raw("GET", f"/ajax-api/2.0/mlflow/logged-models/m-{'0' * 32}/artifacts/files",
+                   params={"artifact_file_path": "MLmodel"}), 404, "RESOURCE_DOES_NOT_EXIST", None,
+               "files of an unknown logged model")
+
+
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------
 # (steps of group B go here)
 

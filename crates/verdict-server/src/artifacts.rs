@@ -371,6 +371,37 @@ pub(crate) async fn get_artifact(
     r.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// `GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=…` (MLflow's
+/// `get_logged_model_artifact_handler`): a file under the logged model's artifact location.
+/// Without `artifact_file_path` (or empty): 400 `BAD_REQUEST`, as MLflow.
+pub(crate) async fn logged_model_file(state: AppState, model_id: String, query: &str) -> Response {
+    let req = Req::from_query(query);
+    let r = async {
+        let path = req
+            .obj()
+            .opt_str("artifact_file_path")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    "BAD_REQUEST",
+                    StatusCode::BAD_REQUEST,
+                    "Request must include the \"artifact_file_path\" query parameter.",
+                )
+            })?;
+        // MLflow validates the decoded path but goes on with the one it was given.
+        validate_path_is_safe(&path)?;
+        let st = state.clone();
+        let root = blocking(move || {
+            let m = st.0.store.get_logged_model(&model_id)?;
+            served_root(&m.artifact_location, &format!("logged model {model_id}"))
+        })
+        .await?;
+        send_artifact(state, join_posix(&root, &path)).await
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

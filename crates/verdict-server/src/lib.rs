@@ -405,6 +405,19 @@ async fn api_handler(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // The UI's non-JSON endpoints, under /ajax-api only (as MLflow: /api/2.0 has neither).
+    if let Some(rest) = uri.path().strip_prefix("/ajax-api/2.0/mlflow/") {
+        let query = uri.query().unwrap_or("");
+        if method == Method::GET
+            && let Some(id) = rest
+                .strip_prefix("logged-models/")
+                .and_then(|r| r.strip_suffix("/artifacts/files"))
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+        {
+            let id = api::percent_decode(id);
+            return artifacts::logged_model_file(state, id, query).await;
+        }
+    }
     match api_inner(state, method, uri, headers, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),

@@ -50,6 +50,7 @@ both_backends! {
     home_page_is_html,
     c11a_downloads_mime_types_and_nosniff,
     c11a_get_artifact_legacy_endpoint,
+    c11a_logged_model_artifact_files,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1309,4 +1310,87 @@ async fn c11a_get_artifact_legacy_endpoint(make: MakeEnv) {
             .await
             .assert_error(404, "ENDPOINT_NOT_FOUND");
     }
+}
+
+async fn c11a_logged_model_artifact_files(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("c11a-logged-model").await;
+    let m = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp, "name": "m"}),
+        )
+        .await;
+    let id = m["model"]["info"]["model_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let uri = m["model"]["info"]["artifact_uri"].as_str().expect("uri");
+    let root = uri.strip_prefix("mlflow-artifacts:/").expect("proxied");
+    env.put_bytes(
+        &format!("{PROXY}/{root}/MLmodel"),
+        b"artifact_path: model\n".to_vec(),
+    )
+    .await;
+    env.put_bytes(&format!("{PROXY}/{root}/model.pkl"), b"\x80\x04".to_vec())
+        .await;
+    let files = format!("/ajax-api/2.0/mlflow/logged-models/{id}/artifacts/files");
+    let r = env
+        .get(&format!("{files}?artifact_file_path=MLmodel"))
+        .await;
+    assert_download(
+        &r,
+        b"artifact_path: model\n",
+        "text/plain",
+        "attachment; filename=MLmodel",
+    );
+    let r = env
+        .get(&format!("{files}?artifact_file_path=model.pkl"))
+        .await;
+    assert_download(
+        &r,
+        b"\x80\x04",
+        "application/octet-stream",
+        "attachment; filename=model.pkl",
+    );
+    // Without the parameter (or empty): 400 BAD_REQUEST, MLflow's message.
+    for q in ["", "?artifact_file_path="] {
+        let r = env.get(&format!("{files}{q}")).await;
+        r.assert_error(400, "BAD_REQUEST");
+        assert_eq!(
+            r.json()["message"],
+            "Request must include the \"artifact_file_path\" query parameter."
+        );
+    }
+    let r = env.get(&format!("{files}?artifact_file_path=..%2Fx")).await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(r.json()["message"], "Invalid path");
+    let r = env
+        .get(&format!("{files}?artifact_file_path=nope.txt"))
+        .await;
+    r.assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(
+        r.json()["message"],
+        format!("No such artifact: '{root}/nope.txt'")
+    );
+    let r = env.get(&format!("{files}?artifact_file_path=.")).await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        r.json()["message"],
+        format!("Artifact path refers to a directory, not a file: '{root}/.'")
+    );
+    env.get(&format!(
+        "/ajax-api/2.0/mlflow/logged-models/m-{}/artifacts/files?artifact_file_path=MLmodel",
+        "0".repeat(32)
+    ))
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // Only under /ajax-api, as MLflow.
+    env.get(&format!(
+        "{API}/logged-models/{id}/artifacts/files?artifact_file_path=MLmodel"
+    ))
+    .await
+    .assert_error(404, "ENDPOINT_NOT_FOUND");
 }
