@@ -964,6 +964,30 @@ def c11a_logged_model_artifact_files():
                "files of an unknown logged model")
 
 
+@step
+def c11a_upload_artifact_endpoint():
+    rid, _ = c11a_run_root()
+    up = "/ajax-api/2.0/mlflow/upload-artifact"
+    r = raw("POST", up, params={"run_uuid": rid, "path": "ui/uploaded.txt"}, data=b"from the ui")
+    eq((r.status_code, r.content), (200, b""), "upload-artifact answer")
+    dst = tempfile.mkdtemp(dir=TMP)
+    with open(C.download_artifacts(rid, "ui/uploaded.txt", dst)) as f:
+        eq(f.read(), "from the ui", "uploaded file read back by the client")
+    eq(sorted(a.path for a in C.list_artifacts(rid, "ui")), ["ui/uploaded.txt"], "listing of the uploaded dir")
+    for params, data, message in [
+        ({"run_id": rid, "path": "x.txt"}, b"x", "Request must specify run_uuid."),
+        ({"run_uuid": rid}, b"x", "Request must specify path."),
+        ({"run_uuid": rid, "path": "x.txt"}, b"", "Request must specify data."),
+        ({"run_uuid": rid, "path": "../x.txt"}, b"x", "Invalid path"),
+        ({"run_uuid": rid, "path": "big.bin"}, b"x" * (10 * 1024 * 1024 + 1),
+         "Artifact size is too large. Max size is 10MB."),
+    ]:
+        c11a_error(raw("POST", up, params=params, data=data), 400, "INVALID_PARAMETER_VALUE", message,
+                   f"upload-artifact {params}")
+    c11a_error(raw("POST", up, params={"run_uuid": "0" * 32, "path": "x.txt"}, data=b"x"), 404,
+               "RESOURCE_DOES_NOT_EXIST", None, "upload-artifact to an unknown run")
+
+
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------
 # (steps of group B go here)
 

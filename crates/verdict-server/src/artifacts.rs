@@ -402,6 +402,80 @@ pub(crate) async fn logged_model_file(state: AppState, model_id: String, query: 
     r.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// MLflow's size limit of the UI's upload (`upload_artifact_handler`: 10 MB).
+pub(crate) const UI_UPLOAD_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=…&path=…` with the file as the raw body
+/// (MLflow's `upload_artifact_handler`, the UI's upload; any content type). MLflow's checks in
+/// its order, all 400 `INVALID_PARAMETER_VALUE`: `Request must specify run_uuid.` (`run_id`
+/// is not read), `Request must specify path.`, `Invalid path`, `Artifact size is too large. Max
+/// size is 10MB.` (Content-Length or body over 10 MiB), `Request must specify data.` (empty
+/// body); then an unknown run is 404. The file goes to `<run's artifact root>/<path>`; 200 with
+/// an empty body. Where MLflow fails with a 500 (a path ending in `/`, onto a directory, through
+/// a file) this answers 400.
+pub(crate) async fn upload_artifact(
+    state: AppState,
+    query: &str,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = Req::from_query(query);
+    let r = async {
+        let f = req.obj();
+        let too_large = || ApiError::invalid("Artifact size is too large. Max size is 10MB.");
+        let run_id = f
+            .opt_str("run_uuid")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Request must specify run_uuid."))?;
+        let path = f
+            .opt_str("path")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Request must specify path."))?;
+        let path = validate_path_is_safe(&path)?;
+        if headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > UI_UPLOAD_MAX_BYTES)
+        {
+            return Err(too_large());
+        }
+        let data = match crate::read_body(&headers, body, UI_UPLOAD_MAX_BYTES).await {
+            Ok(d) => d,
+            Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(e),
+        };
+        if data.is_empty() {
+            return Err(ApiError::invalid("Request must specify data."));
+        }
+        // The server's own artifact limit, when it is below MLflow's 10 MB, holds here too.
+        let limit = state.0.limits.max_artifact_bytes;
+        if data.len() as u64 > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        if path.ends_with('/') {
+            return Err(ApiError::invalid(format!(
+                "Request path must name a file, not a directory: '{path}'"
+            )));
+        }
+        blocking(move || {
+            let run = state.0.store.get_run(&run_id)?;
+            let root = served_root(&run.info.artifact_uri, &format!("run {run_id}"))?;
+            state.0.arts.put(&join_posix(&root, &path), &data)?;
+            Ok(())
+        })
+        .await?;
+        let mut resp = (StatusCode::OK, Body::empty()).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Ok(resp)
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -408,6 +408,9 @@ async fn api_handler(
     // The UI's non-JSON endpoints, under /ajax-api only (as MLflow: /api/2.0 has neither).
     if let Some(rest) = uri.path().strip_prefix("/ajax-api/2.0/mlflow/") {
         let query = uri.query().unwrap_or("");
+        if method == Method::POST && rest == "upload-artifact" {
+            return artifacts::upload_artifact(state, query, headers, body).await;
+        }
         if method == Method::GET
             && let Some(id) = rest
                 .strip_prefix("logged-models/")

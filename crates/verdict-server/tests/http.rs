@@ -51,6 +51,7 @@ both_backends! {
     c11a_downloads_mime_types_and_nosniff,
     c11a_get_artifact_legacy_endpoint,
     c11a_logged_model_artifact_files,
+    c11a_upload_artifact_ui_endpoint,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1391,6 +1392,96 @@ async fn c11a_logged_model_artifact_files(make: MakeEnv) {
     env.get(&format!(
         "{API}/logged-models/{id}/artifacts/files?artifact_file_path=MLmodel"
     ))
+    .await
+    .assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
+async fn c11a_upload_artifact_ui_endpoint(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("c11a-upload").await;
+    let run = env.new_run(&exp).await;
+    let up = "/ajax-api/2.0/mlflow/upload-artifact";
+    let post = |q: String, data: Vec<u8>| {
+        let env = &env;
+        async move {
+            env.send(
+                Request::post(format!("{up}{q}"))
+                    .body(Body::from(data))
+                    .expect("request"),
+            )
+            .await
+        }
+    };
+    // Any content type (none here): 200, an empty body.
+    let r = post(
+        format!("?run_uuid={run}&path=up/u.txt"),
+        b"uploaded".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.body.is_empty());
+    assert_eq!(r.content_type, "application/json");
+    let g = env
+        .get(&format!("/get-artifact?run_id={run}&path=up/u.txt"))
+        .await;
+    assert_download(&g, b"uploaded", "text/plain", "attachment; filename=u.txt");
+    // MLflow's checks, in its order.
+    let big = vec![b'x'; 10 * 1024 * 1024 + 1];
+    for (q, data, message) in [
+        (
+            format!("?run_id={run}&path=x.txt"),
+            b"x".to_vec(),
+            "Request must specify run_uuid.",
+        ),
+        (
+            format!("?run_uuid={run}"),
+            b"x".to_vec(),
+            "Request must specify path.",
+        ),
+        (
+            format!("?run_uuid={run}&path=e.txt"),
+            Vec::new(),
+            "Request must specify data.",
+        ),
+        (
+            format!("?run_uuid={run}&path=..%2Fe.txt"),
+            b"x".to_vec(),
+            "Invalid path",
+        ),
+        (
+            format!("?run_uuid={run}&path=big.bin"),
+            big,
+            "Artifact size is too large. Max size is 10MB.",
+        ),
+    ] {
+        let r = post(q.clone(), data).await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert_eq!(r.json()["message"], message, "{q}");
+    }
+    post(
+        format!("?run_uuid={}&path=e.txt", "0".repeat(32)),
+        b"x".to_vec(),
+    )
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // Where mlflow server answers 500 (through a file, onto a directory, a path ending in '/'),
+    // Verdict answers 400.
+    for path in ["up/u.txt/child.txt", "up", "d2/"] {
+        post(format!("?run_uuid={run}&path={path}"), b"x".to_vec())
+            .await
+            .assert_error(400, "INVALID_PARAMETER_VALUE");
+    }
+    // Only POST, only under /ajax-api.
+    env.get(&format!("{up}?run_uuid={run}&path=e.txt"))
+        .await
+        .assert_error(404, "ENDPOINT_NOT_FOUND");
+    env.send(
+        Request::post(format!("{API}/upload-artifact?run_uuid={run}&path=e.txt"))
+            .body(Body::from("x"))
+            .expect("request"),
+    )
     .await
     .assert_error(404, "ENDPOINT_NOT_FOUND");
 }
