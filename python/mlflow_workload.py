@@ -865,7 +865,127 @@ def pyfunc_register_alias_load():
 
 # --- conformance A: artifact downloads and missing endpoints (MIME types, nosniff, get-artifact, ----
 # upload-artifact, logged-model artifact files, single-value writers' validation) ------------------
-# (steps of group A go here)
+# Expected answers are what `mlflow server` 3.17.2 gives (MLflow's test_mlflow_artifacts.py and
+# handlers.py: _send_artifact, mime_type_utils._guess_mime_type, get_artifact_handler,
+# get_logged_model_artifact_handler, upload_artifact_handler).
+def c11a_run_root():
+    """A run of its own (created once) and its proxy path."""
+    if "c11a_rid" not in S:
+        exp = C.create_experiment(f"{P}-c11a")
+        S["c11a_rid"] = C.create_run(exp).info.run_id
+    rid = S["c11a_rid"]
+    return rid, artifact_path_of(C.get_run(rid))
+
+
+def c11a_assert_download(r, body, mime, disposition, what):
+    eq(r.status_code, 200, f"{what}: status ({r.text[:200]})")
+    eq(r.content, body, f"{what}: body")
+    eq(r.headers.get("Content-Type"), mime, f"{what}: Content-Type")
+    eq(r.headers.get("Content-Disposition"), disposition, f"{what}: Content-Disposition")
+    eq(r.headers.get("X-Content-Type-Options"), "nosniff", f"{what}: X-Content-Type-Options")
+
+
+def c11a_error(r, status, code, message, what):
+    eq(r.status_code, status, f"{what}: status ({r.text[:200]})")
+    doc = r.json()
+    eq(doc.get("error_code"), code, f"{what}: error_code")
+    if message is not None:
+        eq(doc.get("message"), message, f"{what}: message")
+
+
+@step
+def c11a_download_mime_types_nosniff():
+    _, base = c11a_run_root()
+    for name, mime in [("a.txt", "text/plain"), ("b.pkl", "application/octet-stream"), ("c.png", "image/png"),
+                       ("d.pdf", "application/pdf"), ("MLmodel", "text/plain"), ("mlproject", "text/plain"),
+                       ("e.html", "text/html"), ("f.tar.gz", "application/x-tar")]:
+        url = f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime/{name}"
+        eq(raw("PUT", url, data=b"0").status_code, 200, f"upload {name}")
+        # a requested (Accept) type changes nothing: test_server_overrides_requested_mime_type
+        r = raw("GET", url, headers={"Accept": "text/html"})
+        c11a_assert_download(r, b"0", mime, f"attachment; filename={name}", f"download {name}")
+    r = raw("GET", f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime/x%20y.txt")
+    eq(r.status_code, 404, "missing file")
+    eq(r.headers.get("X-Content-Type-Options"), "nosniff", "nosniff on an error answer")
+    r = raw("GET", f"/api/2.0/mlflow-artifacts/artifacts/{base}/mime")
+    eq(r.status_code, 400, "download of a directory")
+
+
+@step
+def c11a_get_artifact_endpoint():
+    rid, base = c11a_run_root()
+    d = os.path.join(TMP, "c11a")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "MLmodel"), "w") as f:
+        f.write("flavors: {}\n")
+    with open(os.path.join(d, "img.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n")
+    C.log_artifact(rid, os.path.join(d, "MLmodel"))
+    C.log_artifact(rid, os.path.join(d, "img.png"), artifact_path="sub")
+    r = raw("GET", "/get-artifact", params={"run_id": rid, "path": "MLmodel"})
+    c11a_assert_download(r, b"flavors: {}\n", "text/plain", "attachment; filename=MLmodel", "get-artifact MLmodel")
+    r = raw("GET", "/get-artifact", params={"run_uuid": rid, "path": "sub/img.png"})
+    c11a_assert_download(r, b"\x89PNG\r\n", "image/png", "attachment; filename=img.png", "get-artifact by run_uuid")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": "sub"}), 400, "INVALID_PARAMETER_VALUE",
+               f"Artifact path refers to a directory, not a file: '{base}/sub'", "get-artifact of a directory")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": "nope.txt"}), 404,
+               "RESOURCE_DOES_NOT_EXIST", f"No such artifact: '{base}/nope.txt'", "get-artifact of a missing file")
+    for bad in ["../x", "/etc/passwd", "a#b"]:
+        c11a_error(raw("GET", "/get-artifact", params={"run_id": rid, "path": bad}), 400, "INVALID_PARAMETER_VALUE",
+                   "Invalid path", f"get-artifact path {bad!r}")
+    c11a_error(raw("GET", "/get-artifact", params={"run_id": "0" * 32, "path": "MLmodel"}), 404,
+               "RESOURCE_DOES_NOT_EXIST", None, "get-artifact of an unknown run")
+
+
+@step
+def c11a_logged_model_artifact_files():
+    rid, _ = c11a_run_root()
+    lm = C.create_logged_model(experiment_id=C.get_run(rid).info.experiment_id, name="c11a-model")
+    uri = lm.artifact_location
+    check(uri.startswith("mlflow-artifacts:"), f"logged model artifact_location {uri!r}")
+    root = uri[len("mlflow-artifacts:"):].lstrip("/")
+    eq(raw("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{root}/MLmodel", data=b"artifact_path: m\n").status_code,
+       200, "upload MLmodel of the logged model")
+    eq(raw("PUT", f"/api/2.0/mlflow-artifacts/artifacts/{root}/model.pkl", data=b"\x80\x04").status_code,
+       200, "upload model.pkl of the logged model")
+    files = f"/ajax-api/2.0/mlflow/logged-models/{lm.model_id}/artifacts/files"
+    c11a_assert_download(raw("GET", files, params={"artifact_file_path": "MLmodel"}), b"artifact_path: m\n",
+                         "text/plain", "attachment; filename=MLmodel", "logged-model MLmodel")
+    c11a_assert_download(raw("GET", files, params={"artifact_file_path": "model.pkl"}), b"\x80\x04",
+                         "application/octet-stream", "attachment; filename=model.pkl", "logged-model model.pkl")
+    c11a_error(raw("GET", files), 400, "BAD_REQUEST",
+               'Request must include the "artifact_file_path" query parameter.', "logged-model files without a path")
+    c11a_error(raw("GET", files, params={"artifact_file_path": "../x"}), 400, "INVALID_PARAMETER_VALUE",
+               "Invalid path", "logged-model files with ..")
+    c11a_error(raw("GET", files, params={"artifact_file_path": "nope.txt"}), 404, "RESOURCE_DOES_NOT_EXIST",
+               f"No such artifact: '{root}/nope.txt'", "logged-model missing file")
+    c11a_error(raw("GET", f"/ajax-api/2.0/mlflow/logged-models/m-{'0' * 32}/artifacts/files",
+                   params={"artifact_file_path": "MLmodel"}), 404, "RESOURCE_DOES_NOT_EXIST", None,
+               "files of an unknown logged model")
+
+
+@step
+def c11a_upload_artifact_endpoint():
+    rid, _ = c11a_run_root()
+    up = "/ajax-api/2.0/mlflow/upload-artifact"
+    r = raw("POST", up, params={"run_uuid": rid, "path": "ui/uploaded.txt"}, data=b"from the ui")
+    eq((r.status_code, r.content), (200, b""), "upload-artifact answer")
+    dst = tempfile.mkdtemp(dir=TMP)
+    with open(C.download_artifacts(rid, "ui/uploaded.txt", dst)) as f:
+        eq(f.read(), "from the ui", "uploaded file read back by the client")
+    eq(sorted(a.path for a in C.list_artifacts(rid, "ui")), ["ui/uploaded.txt"], "listing of the uploaded dir")
+    for params, data, message in [
+        ({"run_id": rid, "path": "x.txt"}, b"x", "Request must specify run_uuid."),
+        ({"run_uuid": rid}, b"x", "Request must specify path."),
+        ({"run_uuid": rid, "path": "x.txt"}, b"", "Request must specify data."),
+        ({"run_uuid": rid, "path": "../x.txt"}, b"x", "Invalid path"),
+        ({"run_uuid": rid, "path": "big.bin"}, b"x" * (10 * 1024 * 1024 + 1),
+         "Artifact size is too large. Max size is 10MB."),
+    ]:
+        c11a_error(raw("POST", up, params=params, data=data), 400, "INVALID_PARAMETER_VALUE", message,
+                   f"upload-artifact {params}")
+    c11a_error(raw("POST", up, params={"run_uuid": "0" * 32, "path": "x.txt"}, data=b"x"), 404,
+               "RESOURCE_DOES_NOT_EXIST", None, "upload-artifact to an unknown run")
 
 
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------

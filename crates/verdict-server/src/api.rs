@@ -152,7 +152,7 @@ fn logged_model_route(m: &str, rest: &str) -> Option<Route> {
     })
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     // form_urlencoded also turns '+' into ' ', which a path does not; protect it first.
     let protected = s.replace('+', "%2B");
     form_urlencoded::parse(format!("x={protected}").as_bytes())

@@ -10,6 +10,13 @@
 //! temporary file, which the repository renames into place only when the body ended cleanly and
 //! within `max_artifact_bytes`. So memory stays bounded whatever the file size, and an aborted or
 //! oversized upload leaves no file. Downloads stream the opened file back.
+//!
+//! Every download ([`send_artifact`]: the proxy GET, `/get-artifact`, the logged-model
+//! `artifacts/files`) answers as MLflow's `_send_artifact`: the type by file name
+//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. The
+//! UI's endpoints `/get-artifact`, `…/logged-models/<id>/artifacts/files` and
+//! `…/upload-artifact` take a path in the query string and check it as MLflow's
+//! `validate_path_is_safe` (400 `Invalid path`) before the repository's own confinement.
 
 use std::io::Read;
 
@@ -23,7 +30,7 @@ use tokio::sync::mpsc;
 
 use crate::error::ApiError;
 use crate::wire::{Obj, Req};
-use crate::{AppState, blocking, json_bytes};
+use crate::{AppState, blocking, json_bytes, mime};
 
 /// The bare prefix: GET lists `?path=` (MLflow's ListArtifacts of the proxy).
 pub(crate) async fn root(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
@@ -214,13 +221,29 @@ async fn upload(
 }
 
 async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
+    send_artifact(state, rel).await
+}
+
+/// Answers the file at proxy path `rel` as MLflow's `_send_artifact` does (crate::mime): the type
+/// by file name, `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. A
+/// directory is 400 `Artifact path refers to a directory, not a file: '<rel>'`, a missing file
+/// 404 `No such artifact: '<rel>'` (MLflow's messages; `rel` is relative to the artifact root).
+pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Response, ApiError> {
     let shown = rel.clone();
-    let file = blocking(move || match state.0.arts.open_file(&rel) {
-        Ok(f) => Ok(f),
-        Err(e) if e.kind() == verdict_store::ErrorKind::ResourceDoesNotExist => {
-            Err(ApiError::not_found(format!("No such artifact: '{shown}'")))
+    let path = rel.clone();
+    let file = blocking(move || {
+        if state.0.arts.resolve(&path)?.is_dir() {
+            return Err(ApiError::invalid(format!(
+                "Artifact path refers to a directory, not a file: '{shown}'"
+            )));
         }
-        Err(e) => Err(e.into()),
+        match state.0.arts.open_file(&path) {
+            Ok(f) => Ok(f),
+            Err(e) if e.kind() == verdict_store::ErrorKind::ResourceDoesNotExist => {
+                Err(ApiError::not_found(format!("No such artifact: '{shown}'")))
+            }
+            Err(e) => Err(e.into()),
+        }
     })
     .await?;
     let len = file.metadata().ok().map(|m| m.len());
@@ -229,14 +252,228 @@ async fn download(state: AppState, rel: String) -> Result<Response, ApiError> {
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
+        HeaderValue::from_static(mime::guess_mime_type(&rel)),
     );
+    if let Ok(v) = HeaderValue::from_str(&mime::content_disposition(&rel)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
     if let Some(len) = len
         && let Ok(v) = HeaderValue::from_str(&len.to_string())
     {
         h.insert(header::CONTENT_LENGTH, v);
     }
     Ok(resp)
+}
+
+/// `X-Content-Type-Options: nosniff`: on every answer, as `mlflow server` sends it.
+pub(crate) const NOSNIFF: (header::HeaderName, &str) = (header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+
+/// MLflow's `validate_path_is_safe` (`mlflow/utils/uri.py`) for a path given in a query string:
+/// percent-decoded again until it stops changing (at most 10 times), then refused with 400
+/// `Invalid path` when it contains `#`, has a `..` component or is absolute (POSIX, or a Windows
+/// drive or UNC path); a `file:` URI is first reduced to its path. Returns the decoded path (what
+/// MLflow goes on with). Backslashes, NUL and over-long names are the artifact repository's to
+/// refuse (docs/server.md).
+pub(crate) fn validate_path_is_safe(path: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::invalid("Invalid path");
+    let mut p = path.to_owned();
+    let mut stable = false;
+    for _ in 0..10 {
+        let d = percent_decode_path(&p).ok_or_else(invalid)?;
+        if d == p {
+            stable = true;
+            break;
+        }
+        p = d;
+    }
+    if !stable {
+        return Err(invalid());
+    }
+    if p.contains('#') {
+        return Err(invalid());
+    }
+    if let Some(rest) = p.strip_prefix("file:") {
+        // urlparse(uri).path: drop `//authority`, `?query`.
+        let rest = match rest.strip_prefix("//") {
+            Some(r) => r.find('/').map_or("", |i| &r[i..]),
+            None => rest,
+        };
+        p = rest.split('?').next().unwrap_or("").to_owned();
+    }
+    let b = p.as_bytes();
+    let windows_drive =
+        b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
+    let unc = b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\');
+    if p.split('/').any(|c| c == "..") || p.starts_with('/') || windows_drive || unc {
+        return Err(invalid());
+    }
+    Ok(p)
+}
+
+/// `base/rel` as Python's `posixpath.join(base, rel)` (an empty `rel` leaves a trailing `/`).
+fn join_posix(base: &str, rel: &str) -> String {
+    if base.is_empty() {
+        rel.to_owned()
+    } else if base.ends_with('/') {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+/// The proxy path of an artifact URI this server hands out (`mlflow-artifacts:/1/<run>/artifacts`
+/// → `1/<run>/artifacts`); any other URI is not served from the artifact root (400).
+fn served_root(uri: &str, what: &str) -> Result<String, ApiError> {
+    crate::api::proxy_path(uri)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "The artifacts of {what} are at '{uri}', which this server does not serve \
+                 (it serves mlflow-artifacts: URIs only)"
+            ))
+        })
+}
+
+/// `GET /get-artifact?run_id=…&path=…` (MLflow's `get_artifact_handler`; `run_uuid` also
+/// accepted): the run's artifact at `path`, as [`send_artifact`].
+pub(crate) async fn get_artifact(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET {
+        return ApiError::endpoint_not_found(method.as_str(), uri.path()).into_response();
+    }
+    let req = Req::from_query(uri.query().unwrap_or(""));
+    let r = async {
+        let f = req.obj();
+        let run_id = match f.opt_str("run_id")?.filter(|s| !s.is_empty()) {
+            Some(id) => Some(id),
+            None => f.opt_str("run_uuid")?.filter(|s| !s.is_empty()),
+        };
+        let path = f
+            .opt_str("path")?
+            .ok_or_else(|| ApiError::invalid("Missing value for required parameter 'path'."))?;
+        let path = validate_path_is_safe(&path)?;
+        let Some(run_id) = run_id else {
+            return Err(ApiError::not_found("Run with id=None not found"));
+        };
+        let st = state.clone();
+        let root = blocking(move || {
+            let run = st.0.store.get_run(&run_id)?;
+            served_root(&run.info.artifact_uri, &format!("run {run_id}"))
+        })
+        .await?;
+        send_artifact(state, join_posix(&root, &path)).await
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=…` (MLflow's
+/// `get_logged_model_artifact_handler`): a file under the logged model's artifact location.
+/// Without `artifact_file_path` (or empty): 400 `BAD_REQUEST`, as MLflow.
+pub(crate) async fn logged_model_file(state: AppState, model_id: String, query: &str) -> Response {
+    let req = Req::from_query(query);
+    let r = async {
+        let path = req
+            .obj()
+            .opt_str("artifact_file_path")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    "BAD_REQUEST",
+                    StatusCode::BAD_REQUEST,
+                    "Request must include the \"artifact_file_path\" query parameter.",
+                )
+            })?;
+        // MLflow validates the decoded path but goes on with the one it was given.
+        validate_path_is_safe(&path)?;
+        let st = state.clone();
+        let root = blocking(move || {
+            let m = st.0.store.get_logged_model(&model_id)?;
+            served_root(&m.artifact_location, &format!("logged model {model_id}"))
+        })
+        .await?;
+        send_artifact(state, join_posix(&root, &path)).await
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// MLflow's size limit of the UI's upload (`upload_artifact_handler`: 10 MB).
+pub(crate) const UI_UPLOAD_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=…&path=…` with the file as the raw body
+/// (MLflow's `upload_artifact_handler`, the UI's upload; any content type). MLflow's checks in
+/// its order, all 400 `INVALID_PARAMETER_VALUE`: `Request must specify run_uuid.` (`run_id`
+/// is not read), `Request must specify path.`, `Invalid path`, `Artifact size is too large. Max
+/// size is 10MB.` (Content-Length or body over 10 MiB), `Request must specify data.` (empty
+/// body); then an unknown run is 404. The file goes to `<run's artifact root>/<path>`; 200 with
+/// an empty body. Where MLflow fails with a 500 (a path ending in `/`, onto a directory, through
+/// a file) this answers 400.
+pub(crate) async fn upload_artifact(
+    state: AppState,
+    query: &str,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = Req::from_query(query);
+    let r = async {
+        let f = req.obj();
+        let too_large = || ApiError::invalid("Artifact size is too large. Max size is 10MB.");
+        let run_id = f
+            .opt_str("run_uuid")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Request must specify run_uuid."))?;
+        let path = f
+            .opt_str("path")?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Request must specify path."))?;
+        let path = validate_path_is_safe(&path)?;
+        if headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > UI_UPLOAD_MAX_BYTES)
+        {
+            return Err(too_large());
+        }
+        let data = match crate::read_body(&headers, body, UI_UPLOAD_MAX_BYTES).await {
+            Ok(d) => d,
+            Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(e),
+        };
+        if data.is_empty() {
+            return Err(ApiError::invalid("Request must specify data."));
+        }
+        // The server's own artifact limit, when it is below MLflow's 10 MB, holds here too.
+        let limit = state.0.limits.max_artifact_bytes;
+        if data.len() as u64 > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        if path.ends_with('/') {
+            return Err(ApiError::invalid(format!(
+                "Request path must name a file, not a directory: '{path}'"
+            )));
+        }
+        blocking(move || {
+            let run = state.0.store.get_run(&run_id)?;
+            let root = served_root(&run.info.artifact_uri, &format!("run {run_id}"))?;
+            state.0.arts.put(&join_posix(&root, &path), &data)?;
+            Ok(())
+        })
+        .await?;
+        let mut resp = (StatusCode::OK, Body::empty()).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Ok(resp)
+    }
+    .await;
+    r.unwrap_or_else(IntoResponse::into_response)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! - [`entities`]: store entities ↔ MLflow's JSON shapes.
 //! - `artifacts` (private): the mlflow-artifacts proxy, streaming uploads and downloads over the
 //!   store's confined [`ArtifactRepo`].
+//! - [`mime`]: MLflow's `Content-Type` / `Content-Disposition` of an artifact download (by file
+//!   name; every download, and `nosniff` on every answer).
 //!
 //! # Why these choices
 //! - **axum + tokio, lean features** (rust-stack.md §3): tests call the [`app`] router in-process
@@ -51,6 +53,7 @@ pub mod api;
 mod artifacts;
 pub mod entities;
 pub mod error;
+pub mod mime;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -194,6 +197,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", any(home))
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { MLFLOW_VERSION }))
+        .route("/get-artifact", any(artifacts::get_artifact))
         .route("/api/3.0/mlflow/server-info", get(server_info))
         .route("/ajax-api/3.0/mlflow/server-info", get(server_info))
         .route("/api/2.0/mlflow/{*rest}", any(api_handler))
@@ -213,7 +217,17 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(middleware::map_response(nosniff))
         .with_state(state)
+}
+
+/// `X-Content-Type-Options: nosniff` on every answer (errors and 401s included), as `mlflow
+/// server` sends it: a browser never second-guesses a declared type.
+async fn nosniff(mut resp: Response) -> Response {
+    let (name, value) = artifacts::NOSNIFF;
+    resp.headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+    resp
 }
 
 async fn server_info() -> Response {
@@ -391,6 +405,22 @@ async fn api_handler(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // The UI's non-JSON endpoints, under /ajax-api only (as MLflow: /api/2.0 has neither).
+    if let Some(rest) = uri.path().strip_prefix("/ajax-api/2.0/mlflow/") {
+        let query = uri.query().unwrap_or("");
+        if method == Method::POST && rest == "upload-artifact" {
+            return artifacts::upload_artifact(state, query, headers, body).await;
+        }
+        if method == Method::GET
+            && let Some(id) = rest
+                .strip_prefix("logged-models/")
+                .and_then(|r| r.strip_suffix("/artifacts/files"))
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+        {
+            let id = api::percent_decode(id);
+            return artifacts::logged_model_file(state, id, query).await;
+        }
+    }
     match api_inner(state, method, uri, headers, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),

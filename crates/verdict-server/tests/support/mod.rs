@@ -84,6 +84,7 @@ impl Env {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        let headers = resp.headers().clone();
         let body = resp
             .into_body()
             .collect()
@@ -94,6 +95,7 @@ impl Env {
         Resp {
             status,
             content_type,
+            headers,
             body,
         }
     }
@@ -177,10 +179,20 @@ impl Env {
 pub struct Resp {
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: axum::http::HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Resp {
+    /// A header's value as text ("" when absent).
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
