@@ -870,6 +870,62 @@ def pyfunc_register_alias_load():
 
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------
 # (steps of group B go here)
+_C11B_DOCS = " See the API docs for more information about request parameters."
+
+
+def _c11b_400(method, path, message, **kw):
+    """A raw request that must be answered 400 INVALID_PARAMETER_VALUE with exactly `message`."""
+    r = raw(method, "/api/2.0/mlflow" + path, **kw)
+    eq(r.status_code, 400, f"{method} {path} {kw} status ({r.text[:300]})")
+    eq((r.json().get("error_code"), r.json().get("message")), ("INVALID_PARAMETER_VALUE", message), f"{method} {path} {kw}")
+
+
+def _c11b_hint(value, param, typ):
+    return f"Invalid value {value} for parameter '{param}' supplied:  Hint: Value was of type '{typ}'.{_C11B_DOCS}"
+
+
+def _c11b_missing(param):
+    return f"Missing value for required parameter '{param}'.{_C11B_DOCS}"
+
+
+@step
+def c11b_single_value_writers_validate():
+    # handlers._log_metric / _log_param / _set_tag schemas (MLflow's test_log_metric_validation,
+    # test_log_param_validation, test_set_tag_validation): bad types are 400, not a 404 for run "31"
+    exp = C.create_experiment(f"{P}-c11b-writers")
+    rid = C.create_run(exp).info.run_id
+    for body, msg in [
+        ({"run_id": 31, "key": "metric", "value": 41, "timestamp": 59, "step": 26}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": 31, "value": 41, "timestamp": 59, "step": 26}, _c11b_hint("31", "key", "int")),
+        ({"run_id": rid, "key": "foo", "value": 31, "timestamp": 59, "step": "foo"}, _c11b_hint('"foo"', "step", "str")),
+        ({"run_id": rid, "key": "foo", "value": 31, "timestamp": "foo", "step": 41}, _c11b_hint('"foo"', "timestamp", "str")),
+        ({"run_id": None, "key": "foo", "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("run_id")),
+        ({"run_id": rid, "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("key")),
+        ({"run_id": rid, "key": None, "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("key")),
+        ({"run_id": rid, "key": "foo", "value": 1}, _c11b_missing("timestamp")),
+    ]:
+        _c11b_400("POST", "/runs/log-metric", msg, json=body)
+    for body, msg in [
+        ({"run_id": 31, "key": "param", "value": 41}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": 31, "value": 41}, _c11b_hint("31", "key", "int")),
+        ({"run_id": rid, "key": "p", "value": 41}, _c11b_hint("41", "value", "int")),
+    ]:
+        _c11b_400("POST", "/runs/log-parameter", msg, json=body)
+    for body, msg in [
+        ({"run_id": 31, "key": "tag", "value": 41}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": "param", "value": 41}, _c11b_hint("41", "value", "int")),
+        ({"run_id": rid, "value": "value"}, _c11b_missing("key")),
+    ]:
+        _c11b_400("POST", "/runs/set-tag", msg, json=body)
+    # what is accepted: run_uuid alone, an absent value ("" for params and tags), int64 as strings
+    rjson(raw("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_uuid": rid, "key": "key", "value": "value"}), "set-tag by run_uuid")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_id": rid, "key": "t_empty"}), "set-tag without value")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-parameter", json={"run_id": rid, "key": "p_empty"}), "log-parameter without value")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": rid, "key": "m", "value": 1, "timestamp": "7", "step": "3"}), "int64 strings")
+    run = C.get_run(rid)
+    eq(run.data.params, {"p_empty": ""}, "params")
+    eq({k: v for k, v in run.data.tags.items() if not k.startswith("mlflow.")}, {"key": "value", "t_empty": ""}, "tags")
+    eq([(m.step, m.timestamp) for m in C.get_metric_history(rid, "m")], [(3, 7)], "metric history")
 
 
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------

@@ -29,6 +29,7 @@ use verdict_store::{
 
 use crate::entities::{self, parse_dataset_input, parse_metric, parse_params, parse_tags};
 use crate::error::{ApiError, ApiResult};
+use crate::validate::{Check, schema};
 use crate::wire::{Fields, Obj, Req};
 
 /// A routed endpoint: its name (the path MLflow gives it, method included where one path has
@@ -224,6 +225,28 @@ fn list_under(arts: &ArtifactRepo, root_uri: &str, dir: &str) -> ApiResult<Value
         .done())
 }
 
+/// `handlers._log_metric`'s schema.
+const LOG_METRIC_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Required, Check::Str]),
+    ("key", &[Check::Required, Check::Str]),
+    ("value", &[Check::Required, Check::FloatLike]),
+    ("timestamp", &[Check::IntLike, Check::Required]),
+    ("step", &[Check::IntLike]),
+    ("model_id", &[Check::Str]),
+    ("dataset_name", &[Check::Str]),
+    ("dataset_digest", &[Check::Str]),
+];
+
+/// `handlers._log_param`'s schema.
+const LOG_PARAM_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Required, Check::Str]),
+    ("key", &[Check::Required, Check::Str]),
+    ("value", &[Check::Str]),
+];
+
+/// `handlers._set_tag`'s schema.
+const SET_TAG_SCHEMA: &[(&str, &[Check])] = LOG_PARAM_SCHEMA;
+
 /// Runs one endpoint against the store and returns the JSON answer.
 pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> ApiResult<Value> {
     let f = req.obj();
@@ -355,10 +378,14 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "runs/log-parameter" => {
-            store.log_param(&f.run_id()?, &f.str("key")?, &f.str_allow_empty("value")?)?;
+            // handlers._log_param; an absent value is "" (proto3's default), as in MLflow.
+            schema(&f, LOG_PARAM_SCHEMA)?;
+            let value = f.opt_str("value")?.unwrap_or_default();
+            store.log_param(&f.run_id()?, &f.str("key")?, &value)?;
             empty()
         }
         "runs/log-metric" => {
+            schema(&f, LOG_METRIC_SCHEMA)?;
             let run_id = f.run_id()?;
             store.log_metric(&run_id, &parse_metric(&f)?)?;
             empty()
@@ -379,7 +406,10 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "runs/set-tag" => {
-            store.set_tag(&f.run_id()?, &f.str("key")?, &f.str_allow_empty("value")?)?;
+            // handlers._set_tag; an absent value is "", as in MLflow.
+            schema(&f, SET_TAG_SCHEMA)?;
+            let value = f.opt_str("value")?.unwrap_or_default();
+            store.set_tag(&f.run_id()?, &f.str("key")?, &value)?;
             empty()
         }
         "runs/delete-tag" => {

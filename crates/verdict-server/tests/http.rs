@@ -48,6 +48,7 @@ both_backends! {
     artifact_paths_the_disk_cannot_hold_are_4xx,
     search_size_limits_are_400,
     home_page_is_html,
+    c11b_single_value_writers_validate,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1134,4 +1135,179 @@ async fn home_page_is_html(make: MakeEnv) {
         )
         .await;
     r.assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
+// --- conformance B (issue 11): validation and MLflow's exact messages ---------------------------
+// Every expected answer below is the one the real `mlflow server` 3.17.2 (SQLite) gave to the same
+// request (python/mlflow_workload.py, steps `c11b_*`, runs them against both servers).
+
+/// The suffix every message of MLflow's request schemas carries.
+const API_DOCS: &str = " See the API docs for more information about request parameters.";
+
+/// POSTs `body` to `path` and asserts 400 `INVALID_PARAMETER_VALUE` with exactly `message`.
+#[track_caller]
+fn assert_400(r: &support::Resp, message: &str) {
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(r.json()["message"], message, "{}", r.text());
+}
+
+async fn c11b_single_value_writers_validate(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("writers").await;
+    let run = env.new_run(&exp).await;
+    let int_hint = |v: &str, p: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+        )
+    };
+    let str_hint = |v: &str, p: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+        )
+    };
+    let missing = |p: &str| format!("Missing value for required parameter '{p}'.{API_DOCS}");
+    // runs/log-metric (handlers._log_metric; MLflow's test_log_metric_validation)
+    let lm = format!("{API}/runs/log-metric");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "metric", "value": 41, "timestamp": 59, "step": 26}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_uuid": 31, "key": "metric", "value": 41, "timestamp": 59}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": 31, "value": 41, "timestamp": 59, "step": 26}),
+            int_hint("31", "key"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 31, "timestamp": 59, "step": "foo"}),
+            str_hint("\"foo\"", "step"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 31, "timestamp": "foo", "step": 41}),
+            str_hint("\"foo\"", "timestamp"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": "abc", "timestamp": 59}),
+            str_hint("\"abc\"", "value"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 1, "timestamp": 7, "model_id": 5}),
+            int_hint("5", "model_id"),
+        ),
+        (
+            json!({"run_id": null, "key": "foo", "value": 31, "timestamp": 59, "step": 41}),
+            missing("run_id"),
+        ),
+        (
+            json!({"run_id": "", "key": "foo", "value": 31, "timestamp": 59}),
+            missing("run_id"),
+        ),
+        (
+            json!({"run_id": run, "value": 31, "timestamp": 59, "step": 41}),
+            missing("key"),
+        ),
+        (
+            json!({"run_id": run, "key": null, "value": 31, "timestamp": 59, "step": 41}),
+            missing("key"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 1}),
+            missing("timestamp"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "timestamp": 5}),
+            missing("value"),
+        ),
+    ] {
+        assert_400(&env.post(&lm, body).await, &message);
+    }
+    // int64 as strings still logs (200 {} on both servers).
+    let ok = env
+        .ok(
+            &lm,
+            json!({"run_id": run, "key": "foo", "value": 1, "timestamp": "7", "step": "3"}),
+        )
+        .await;
+    assert_eq!(ok, json!({}));
+    // runs/log-parameter (handlers._log_param; test_log_param_validation)
+    let lp = format!("{API}/runs/log-parameter");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "param", "value": 41}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": 31, "value": 41}),
+            int_hint("31", "key"),
+        ),
+        (
+            json!({"run_id": run, "key": "p", "value": 41}),
+            int_hint("41", "value"),
+        ),
+        (json!({"run_id": run, "value": "x"}), missing("key")),
+        (
+            json!({"run_id": run, "key": "p", "value": true}),
+            format!(
+                "Invalid value true for parameter 'value' supplied:  Hint: Value was of type 'bool'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&lp, body).await, &message);
+    }
+    // runs/set-tag (handlers._set_tag; test_set_tag_validation)
+    let st = format!("{API}/runs/set-tag");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "tag", "value": 41}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": "param", "value": 41}),
+            int_hint("41", "value"),
+        ),
+        (json!({"run_id": run, "value": "value"}), missing("key")),
+        (
+            json!({"run_id": run, "key": ["a"], "value": "v"}),
+            format!(
+                "Invalid value [\"a\"] for parameter 'key' supplied:  Hint: Value was of type 'list'.{API_DOCS}"
+            ),
+        ),
+        (
+            json!({"run_id": run, "key": "t", "value": {"b": 1, "a": "é"}}),
+            format!(
+                "Invalid value {{\"a\":\"\\u00e9\",\"b\":1}} for parameter 'value' supplied:  Hint: Value was of type 'dict'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&st, body).await, &message);
+    }
+    // An absent value is "" for a param and a tag (200 on MLflow); run_uuid alone is enough.
+    env.ok(&lp, json!({"run_id": run, "key": "p_empty"})).await;
+    env.ok(&lp, json!({"run_id": run, "key": "p_null", "value": null}))
+        .await;
+    env.ok(&st, json!({"run_id": run, "key": "t_empty"})).await;
+    env.ok(
+        &st,
+        json!({"run_uuid": run, "key": "key", "value": "value"}),
+    )
+    .await;
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run}")).await;
+    let data = &g["run"]["data"];
+    let find = |list: &Value, key: &str| {
+        list.as_array()
+            .and_then(|a| a.iter().find(|p| p["key"] == key))
+            .map(|p| p["value"].clone())
+    };
+    assert_eq!(find(&data["params"], "p_empty"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["params"], "p_null"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["tags"], "t_empty"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["tags"], "key"), Some(json!("value")), "{g}");
+    // Nothing of the refused requests was written.
+    assert!(find(&data["params"], "param").is_none(), "{g}");
+    assert!(find(&data["tags"], "param").is_none(), "{g}");
 }
