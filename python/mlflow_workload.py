@@ -873,9 +873,9 @@ def pyfunc_register_alias_load():
 _C11B_DOCS = " See the API docs for more information about request parameters."
 
 
-def _c11b_400(method, path, message, **kw):
+def _c11b_400(method, path, message, prefix="/api/2.0/mlflow", **kw):
     """A raw request that must be answered 400 INVALID_PARAMETER_VALUE with exactly `message`."""
-    r = raw(method, "/api/2.0/mlflow" + path, **kw)
+    r = raw(method, prefix + path, **kw)
     eq(r.status_code, 400, f"{method} {path} {kw} status ({r.text[:300]})")
     eq((r.json().get("error_code"), r.json().get("message")), ("INVALID_PARAMETER_VALUE", message), f"{method} {path} {kw}")
 
@@ -927,6 +927,41 @@ def c11b_single_value_writers_validate():
     eq({k: v for k, v in run.data.tags.items() if not k.startswith("mlflow.")}, {"key": "value", "t_empty": ""}, "tags")
     eq([(m.step, m.timestamp) for m in C.get_metric_history(rid, "m")], [(3, 7)], "metric history")
 
+
+
+@step
+def c11b_mlflow_exact_messages():
+    # the messages MLflow's REST tests match: log-batch items, bulk history requests, model
+    # version numbers, unsafe artifact paths (handlers.py, utils/validation.py, utils/uri.py)
+    exp = C.create_experiment(f"{P}-c11b-messages")
+    rid = C.create_run(exp).info.run_id
+    _c11b_400("POST", "/runs/log-batch", _c11b_missing("metrics[0].timestamp"), json={"run_id": rid, "metrics": [{"key": "mae", "value": 2.5}]})
+    _c11b_400("POST", "/runs/log-batch", _c11b_missing("params[0].key"), json={"run_id": rid, "params": [{"value": "x"}]})
+    for field in ("metrics", "params", "tags"):
+        _c11b_400("POST", "/runs/log-batch", _c11b_hint('"foo"', field, "str"), json={"run_id": rid, field: "foo"})
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": rid, "metrics": [{"key": "mae", "value": 2.5, "timestamp": 123456789}]}), "log-batch without step")
+    bi = "/metrics/get-history-bulk-interval"
+    _c11b_400("GET", bi, _c11b_missing("run_ids"), params={"metric_key": "key"})
+    _c11b_400("GET", bi, f"GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 1000 run_ids.{_C11B_DOCS}",
+              params={"run_ids": [f"id_{i}" for i in range(1000)], "metric_key": "key"})
+    _c11b_400("GET", bi, f"max_results must be between 1 and 2500.{_C11B_DOCS}", params={"run_ids": [rid], "metric_key": "key", "max_results": 0})
+    _c11b_400("GET", bi, _c11b_missing("metric_key"), params={"run_ids": [rid], "metric_key": ""})
+    bulk, ajax = "/metrics/get-history-bulk", "/ajax-api/2.0/mlflow"  # the UI's call: ajax-api only in MLflow
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request must specify at least one run_id.", ajax, params={"metric_key": "key"})
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received 101 run_ids.", ajax,
+              params={"run_id": [f"id_{i}" for i in range(101)], "metric_key": "key"})
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request must specify a metric_key.", ajax, params={"run_id": [rid]})
+    name = f"{P}-c11b-model"
+    C.create_registered_model(name)
+    C.create_model_version(name, f"runs:/{rid}/model", run_id=rid)
+    bad = "Parameter 'version' must be an integer, got 'something not correct'."
+    _c11b_400("GET", "/model-versions/get", bad, params={"name": name, "version": "something not correct"})
+    _c11b_400("PATCH", "/model-versions/update", bad, json={"name": name, "version": "something not correct", "description": "d"})
+    _c11b_400("POST", "/registered-models/alias", bad, json={"name": name, "alias": "a", "version": "something not correct"})
+    for path in ("../path", "a/../b", "/abs", "a#b", "%2E%2E/x", "file:///etc"):
+        _c11b_400("GET", "/artifacts/list", "Invalid path", params={"run_id": rid, "path": path})
+    got = rjson(raw("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": rid, "path": "ok/sub"}), "safe path")
+    eq(got.get("files"), None, "listing of a missing directory")
 
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------

@@ -178,10 +178,18 @@ fn view_type(f: &Fields<'_>, key: &str) -> ApiResult<ViewType> {
     }
 }
 
+/// A model version number: MLflow's `_assert_string` on the JSON field (a JSON number is
+/// refused), then `_validate_model_version`'s `int(version)` and its message
+/// (`validation.not_integer_value`).
 fn version(f: &Fields<'_>) -> ApiResult<i64> {
+    if let Some(v @ serde_json::Value::Number(_)) = f.0.get("version") {
+        return Err(crate::validate::invalid_type("version", v));
+    }
     let v = f.str("version")?;
     v.trim().parse::<i64>().map_err(|_| {
-        ApiError::invalid(format!("Parameter 'version' must be an integer, got {v:?}"))
+        ApiError::invalid(format!(
+            "Parameter 'version' must be an integer, got '{v}'."
+        ))
     })
 }
 
@@ -242,6 +250,47 @@ const LOG_PARAM_SCHEMA: &[(&str, &[Check])] = &[
     ("run_id", &[Check::Required, Check::Str]),
     ("key", &[Check::Required, Check::Str]),
     ("value", &[Check::Str]),
+];
+
+/// `handlers._log_batch`'s schema (its `_assert_*_fields_present` as [`Check::ItemsHave`]).
+const LOG_BATCH_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Str, Check::Required]),
+    (
+        "metrics",
+        &[
+            Check::Array,
+            Check::ItemsHave(&["key", "value", "timestamp"]),
+        ],
+    ),
+    ("params", &[Check::Array, Check::ItemsHave(&["key"])]),
+    ("tags", &[Check::Array, Check::ItemsHave(&["key"])]),
+];
+
+/// `handlers.get_metric_history_bulk_interval_handler`'s schema.
+const BULK_INTERVAL_SCHEMA: &[(&str, &[Check])] = &[
+    (
+        "run_ids",
+        &[
+            Check::Required,
+            Check::Array,
+            Check::ItemStrs,
+            Check::MaxLen(
+                100,
+                "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. \
+                 Received {n} run_ids.",
+            ),
+        ],
+    ),
+    ("metric_key", &[Check::Required, Check::Str]),
+    ("start_step", &[Check::IntLike]),
+    ("end_step", &[Check::IntLike]),
+    (
+        "max_results",
+        &[
+            Check::IntLike,
+            Check::IntRange(1, 2500, "max_results must be between 1 and 2500."),
+        ],
+    ),
 ];
 
 /// `handlers._set_tag`'s schema.
@@ -391,6 +440,7 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "runs/log-batch" => {
+            schema(&f, LOG_BATCH_SCHEMA)?;
             let run_id = f.run_id()?;
             let metrics = f
                 .objs("metrics")?
@@ -481,6 +531,8 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 .done()
         }
         "metrics/get-history-bulk-interval" => {
+            let listed = crate::validate::with_lists(&f, &["run_ids"]);
+            schema(&Fields(&listed), BULK_INTERVAL_SCHEMA)?;
             let points = store.get_metric_history_bulk_interval(&BulkIntervalQuery {
                 run_ids: f.strs("run_ids")?,
                 metric_key: f.str("metric_key")?,
@@ -496,18 +548,28 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         "metrics/get-history-bulk" => {
             // The UI's older bulk call: every point of the key for up to 100 runs, at most
             // max_results (≤ 25000) in all, ordered by run, then step and timestamp.
+            // MLflow's messages (handlers.get_metric_history_bulk_handler).
             let mut run_ids = f.strs("run_id")?;
-            run_ids.dedup();
-            if run_ids.is_empty() || run_ids.len() > 100 {
+            if run_ids.is_empty() {
                 return Err(ApiError::invalid(
-                    "GetMetricHistoryBulk needs between 1 and 100 run_id values",
+                    "GetMetricHistoryBulk request must specify at least one run_id.",
                 ));
             }
+            if run_ids.len() > 100 {
+                return Err(ApiError::invalid(format!(
+                    "GetMetricHistoryBulk request cannot specify more than 100 run_ids. \
+                     Received {} run_ids.",
+                    run_ids.len()
+                )));
+            }
+            run_ids.dedup();
             let max = f.opt_i64("max_results")?.unwrap_or(25_000);
             if !(1..=25_000).contains(&max) {
                 return Err(ApiError::invalid("max_results must be between 1 and 25000"));
             }
-            let key = f.str("metric_key")?;
+            let key = f.opt_str("metric_key")?.ok_or_else(|| {
+                ApiError::invalid("GetMetricHistoryBulk request must specify a metric_key.")
+            })?;
             let mut out = Vec::new();
             'runs: for rid in &run_ids {
                 for m in store.get_metric_history(rid, &key, None, None)?.items {
@@ -520,8 +582,12 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             Obj::new().arr("metrics", out).done()
         }
         "artifacts/list" => {
+            // handlers.list_artifacts_impl: MLflow checks the path before it looks the run up.
+            let dir = match f.opt_str("path")? {
+                Some(p) => crate::validate::safe_path(&p)?,
+                None => String::new(),
+            };
             let run = store.get_run(&f.run_id()?)?;
-            let dir = f.opt_str("path")?.unwrap_or_default();
             list_under(arts, &run.info.artifact_uri, &dir)?
         }
         // ---- logged models --------------------------------------------------------------
@@ -569,8 +635,11 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "logged-models/list-artifacts" => {
+            let dir = match f.opt_str("artifact_directory_path")? {
+                Some(p) => crate::validate::safe_path(&p)?,
+                None => String::new(),
+            };
             let m = store.get_logged_model(&id())?;
-            let dir = f.opt_str("artifact_directory_path")?.unwrap_or_default();
             list_under(arts, &m.artifact_location, &dir)?
         }
         "logged-models/search" => {

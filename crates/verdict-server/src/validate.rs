@@ -44,24 +44,37 @@ pub enum Check {
     FloatLike,
     /// `_assert_array`.
     Array,
+    /// `_assert_item_type_string`: every item a string.
+    ItemStrs,
+    /// log-batch's `_assert_{metrics,params,tags}_fields_present`: every object of the list has
+    /// these fields (`_assert_required(m.get(field), path=f"metrics[{i}].{field}")`).
+    ItemsHave(&'static [&'static str]),
+    /// `_assert_less_than_or_equal(len(x), max, message)`; `{n}` in the message is the length.
+    MaxLen(usize, &'static str),
+    /// `_assert_intlike_within_range(int(x), lo, hi, message)`.
+    IntRange(i64, i64, &'static str),
 }
 
 const HINT_SUFFIX: &str = " See the API docs for more information about request parameters.";
 
 impl Check {
+    /// MLflow skips these when its protobuf parse succeeded (`_TYPE_VALIDATORS`).
     fn is_type(self) -> bool {
-        self != Check::Required
+        matches!(
+            self,
+            Check::Str | Check::IntLike | Check::FloatLike | Check::Array | Check::ItemStrs
+        )
     }
 
-    /// Whether `v` (absent = `None`) passes; type checks let an absent value through.
-    fn passes(self, v: Option<&Value>) -> bool {
-        let Some(v) = v else {
-            return self.is_type();
+    /// Whether a type check passes; an absent or `null` value has no type to check.
+    fn type_ok(self, v: Option<&Value>) -> bool {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return true;
         };
         match self {
-            Check::Required => !v.is_null() && v.as_str() != Some(""),
             Check::Str => v.is_string(),
             Check::Array => v.is_array(),
+            Check::ItemStrs => v.as_array().is_none_or(|a| a.iter().all(Value::is_string)),
             Check::IntLike => match v {
                 Value::Number(_) | Value::Bool(_) => true,
                 Value::String(s) => py_int(s),
@@ -72,6 +85,62 @@ impl Check {
                 Value::String(s) => py_float(s),
                 _ => false,
             },
+            _ => true,
+        }
+    }
+
+    /// Runs the check on `param`'s value `v` (absent = `None`).
+    fn run(self, param: &str, v: Option<&Value>) -> ApiResult<()> {
+        if self.is_type() {
+            return match v {
+                Some(x) if !self.type_ok(v) => Err(invalid_type(param, x)),
+                _ => Ok(()),
+            };
+        }
+        match self {
+            Check::Required => {
+                let present = v.is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+                if present { Ok(()) } else { Err(missing(param)) }
+            }
+            Check::ItemsHave(fields) => {
+                for (i, item) in v
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let Some(item) = item.as_object() else {
+                        continue;
+                    };
+                    for field in fields {
+                        if Check::Required.run("", item.get(*field)).is_err() {
+                            return Err(missing(&format!("{param}[{i}].{field}")));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Check::MaxLen(max, message) => match v.and_then(Value::as_array) {
+                Some(a) if a.len() > max => Err(ApiError::invalid(format!(
+                    "{}{HINT_SUFFIX}",
+                    message.replace("{n}", &a.len().to_string())
+                ))),
+                _ => Ok(()),
+            },
+            Check::IntRange(lo, hi, message) => {
+                let n = match v {
+                    Some(Value::Number(n)) => n.as_f64().map(|f| f.trunc() as i64),
+                    Some(Value::String(s)) if py_int(s) => s.trim().replace('_', "").parse().ok(),
+                    _ => None,
+                };
+                match n {
+                    Some(n) if !(lo..=hi).contains(&n) => {
+                        Err(ApiError::invalid(format!("{message}{HINT_SUFFIX}")))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -203,8 +272,8 @@ pub fn schema(f: &Fields<'_>, spec: &[(&str, &[Check])]) -> ApiResult<()> {
     };
     // The protobuf parse fails when some value has the wrong JSON type.
     let parse_failed = spec.iter().any(|(key, checks)| {
-        let v = value_of(key).filter(|v| !v.is_null());
-        checks.iter().any(|c| c.is_type() && !c.passes(v))
+        let v = value_of(key);
+        checks.iter().any(|c| c.is_type() && !c.type_ok(v))
     });
     for (key, checks) in spec {
         if !f.0.contains_key(*key) && !checks.contains(&Check::Required) {
@@ -215,19 +284,97 @@ pub fn schema(f: &Fields<'_>, spec: &[(&str, &[Check])]) -> ApiResult<()> {
             if c.is_type() && !parse_failed {
                 continue;
             }
-            if c.is_type() && v.is_none_or(Value::is_null) {
-                // An absent or null value has no type to check; `Required` decides.
-                continue;
-            }
-            if !c.passes(v) {
-                return Err(match (c, v) {
-                    (Check::Required, _) | (_, None) => missing(key),
-                    (_, Some(v)) => invalid_type(key, v),
-                });
-            }
+            c.run(key, v)?;
         }
     }
     Ok(())
+}
+
+/// A GET request's repeated fields as lists: MLflow's `_get_request_message` reads them with
+/// `args.getlist`, so one `run_ids=a` is `["a"]`, while [`crate::wire::Req::from_query`] keeps a
+/// key given once as a plain string.
+pub fn with_lists(f: &Fields<'_>, repeated: &[&str]) -> serde_json::Map<String, Value> {
+    let mut m = f.0.clone();
+    for key in repeated {
+        if let Some(v) = m.get_mut(*key)
+            && !v.is_array()
+            && !v.is_null()
+        {
+            let one = v.take();
+            *v = Value::Array(vec![one]);
+        }
+    }
+    m
+}
+
+/// Python's `urllib.parse.unquote`: `%XX` sequences become bytes (read as UTF-8, invalid bytes
+/// replaced), anything else is kept.
+fn unquote(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (
+                (b[i + 1] as char).to_digit(16),
+                (b[i + 2] as char).to_digit(16),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// MLflow's `validate_path_is_safe` (`mlflow/utils/uri.py`), for the artifact paths of the
+/// tracking API (`artifacts/list?path=`, `logged-models/<id>/artifacts/directories`): the path
+/// is percent-decoded until it stops changing (at most 10 times), then refused with MLflow's
+/// bare `Invalid path` when it holds a `#`, a `..` component, or is absolute (`/x`, `C:/x`,
+/// a UNC path, or a `file:` URI of an absolute path). Returns the decoded path, which
+/// MLflow uses from then on. (A backslash, which MLflow allows on a POSIX server, is still
+/// refused by the artifact repository with its own message.)
+pub fn safe_path(path: &str) -> ApiResult<String> {
+    let invalid = || ApiError::invalid("Invalid path");
+    let mut url = path.to_owned();
+    let mut stable = false;
+    for _ in 0..10 {
+        let decoded = unquote(&url);
+        if decoded == url {
+            stable = true;
+            break;
+        }
+        url = decoded;
+    }
+    if !stable || url.contains('#') {
+        return Err(invalid());
+    }
+    let mut local = url.as_str();
+    if local
+        .get(..5)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file:"))
+    {
+        // local_file_uri_to_path: the URI's path, without host and query.
+        local = &local[5..];
+        if let Some(rest) = local.strip_prefix("//") {
+            local = rest.find('/').map_or("", |i| &rest[i..]);
+        }
+        local = local.split('?').next().unwrap_or_default();
+    }
+    let b = local.as_bytes();
+    let windows_absolute = (b.len() >= 3
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && (b[2] == b'/' || b[2] == b'\\'))
+        || local.starts_with("\\\\");
+    if local.split('/').any(|c| c == "..") || local.starts_with('/') || windows_absolute {
+        return Err(invalid());
+    }
+    Ok(url)
 }
 
 #[cfg(test)]

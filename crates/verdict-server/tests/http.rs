@@ -49,6 +49,7 @@ both_backends! {
     search_size_limits_are_400,
     home_page_is_html,
     c11b_single_value_writers_validate,
+    c11b_mlflow_exact_messages,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1310,4 +1311,243 @@ async fn c11b_single_value_writers_validate(make: MakeEnv) {
     // Nothing of the refused requests was written.
     assert!(find(&data["params"], "param").is_none(), "{g}");
     assert!(find(&data["tags"], "param").is_none(), "{g}");
+}
+
+async fn c11b_mlflow_exact_messages(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("messages").await;
+    let run = env.new_run(&exp).await;
+    let missing = |p: &str| format!("Missing value for required parameter '{p}'.{API_DOCS}");
+    // runs/log-batch: handlers._log_batch's _assert_*_fields_present name the item
+    // (MLflow's test_log_batch_validation).
+    let lb = format!("{API}/runs/log-batch");
+    for (body, message) in [
+        (
+            json!({"run_id": run, "metrics": [{"key": "mae", "value": 2.5}]}),
+            missing("metrics[0].timestamp"),
+        ),
+        (
+            json!({"run_id": run, "metrics": [{"key": "a", "value": 1, "timestamp": 1}, {"value": 2.5, "timestamp": 1}]}),
+            missing("metrics[1].key"),
+        ),
+        (
+            json!({"run_id": run, "metrics": [{"key": "a", "timestamp": 1}]}),
+            missing("metrics[0].value"),
+        ),
+        (
+            json!({"run_id": run, "params": [{"value": "x"}]}),
+            missing("params[0].key"),
+        ),
+        (
+            json!({"run_id": run, "tags": [{"key": "", "value": "x"}]}),
+            missing("tags[0].key"),
+        ),
+        (json!({"metrics": []}), missing("run_id")),
+        (
+            json!({"run_id": 5}),
+            format!(
+                "Invalid value 5 for parameter 'run_id' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&lb, body).await, &message);
+    }
+    for field in ["metrics", "params", "tags"] {
+        assert_400(
+            &env.post(&lb, json!({"run_id": run, field: "foo"})).await,
+            &format!(
+                "Invalid value \"foo\" for parameter '{field}' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        );
+    }
+    env.ok(
+        &lb,
+        json!({"run_id": run, "metrics": [{"key": "mae", "value": 2.5, "timestamp": 123456789}]}),
+    )
+    .await;
+    // metrics/get-history-bulk-interval (test_get_metric_history_bulk_interval_rejects_invalid_requests)
+    let bi = "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval";
+    let many: String = (0..1000).map(|i| format!("run_ids=id_{i}&")).collect();
+    for (query, message) in [
+        ("metric_key=key".to_owned(), missing("run_ids")),
+        (
+            format!("{many}metric_key=key"),
+            format!(
+                "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 1000 run_ids.{API_DOCS}"
+            ),
+        ),
+        (
+            "run_ids=123&metric_key=key&max_results=0".to_owned(),
+            format!("max_results must be between 1 and 2500.{API_DOCS}"),
+        ),
+        (
+            "run_ids=123&metric_key=key&max_results=abc".to_owned(),
+            format!(
+                "Invalid value \"abc\" for parameter 'max_results' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        ),
+        ("run_ids=123&metric_key=".to_owned(), missing("metric_key")),
+        (
+            "run_ids=123&max_results=5".to_owned(),
+            missing("metric_key"),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=1&end_step=0&max_results=5".to_owned(),
+            "end_step must be greater than start_step. Found start_step=1 and end_step=0."
+                .to_owned(),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=1&max_results=5".to_owned(),
+            "If either start step or end step are specified, both must be specified.".to_owned(),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=x&end_step=3".to_owned(),
+            format!(
+                "Invalid value \"x\" for parameter 'start_step' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.get(&format!("{bi}?{query}")).await, &message);
+    }
+    // metrics/get-history-bulk (handlers.get_metric_history_bulk_handler)
+    let bulk = "/ajax-api/2.0/mlflow/metrics/get-history-bulk";
+    let many: String = (0..101).map(|i| format!("run_id=id_{i}&")).collect();
+    for (query, message) in [
+        (
+            "metric_key=key".to_owned(),
+            "GetMetricHistoryBulk request must specify at least one run_id.",
+        ),
+        (
+            format!("{many}metric_key=key"),
+            "GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received 101 run_ids.",
+        ),
+        (
+            format!("run_id={run}"),
+            "GetMetricHistoryBulk request must specify a metric_key.",
+        ),
+    ] {
+        assert_400(&env.get(&format!("{bulk}?{query}")).await, message);
+    }
+    // model versions: validation._validate_model_version's message, on every endpoint.
+    env.ok(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "msg-model"}),
+    )
+    .await;
+    env.ok(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "msg-model", "source": format!("runs:/{run}/model"), "run_id": run}),
+    )
+    .await;
+    let bad = "Parameter 'version' must be an integer, got 'something not correct'.";
+    let v = "something%20not%20correct";
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get?name=msg-model&version={v}"
+        ))
+        .await,
+        bad,
+    );
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get?name=msg-model&version=1.5"
+        ))
+        .await,
+        "Parameter 'version' must be an integer, got '1.5'.",
+    );
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get-download-uri?name=msg-model&version={v}"
+        ))
+        .await,
+        bad,
+    );
+    let sv = "something not correct";
+    for (method, path, body) in [
+        (
+            "PATCH",
+            "model-versions/update",
+            json!({"name": "msg-model", "version": sv, "description": "d"}),
+        ),
+        (
+            "DELETE",
+            "model-versions/delete",
+            json!({"name": "msg-model", "version": sv}),
+        ),
+        (
+            "POST",
+            "model-versions/set-tag",
+            json!({"name": "msg-model", "version": sv, "key": "k", "value": "v"}),
+        ),
+        (
+            "DELETE",
+            "model-versions/delete-tag",
+            json!({"name": "msg-model", "version": sv, "key": "k"}),
+        ),
+        (
+            "POST",
+            "model-versions/transition-stage",
+            json!({"name": "msg-model", "version": sv, "stage": "Staging", "archive_existing_versions": false}),
+        ),
+        (
+            "POST",
+            "registered-models/alias",
+            json!({"name": "msg-model", "alias": "a", "version": sv}),
+        ),
+    ] {
+        assert_400(
+            &env.method_json(method, &format!("{API}/{path}"), body)
+                .await,
+            bad,
+        );
+    }
+    // A JSON number is not a version string (MLflow: _assert_string).
+    assert_400(
+        &env.method_json(
+            "PATCH",
+            &format!("{API}/model-versions/update"),
+            json!({"name": "msg-model", "version": 1, "description": "d"}),
+        )
+        .await,
+        &format!(
+            "Invalid value 1 for parameter 'version' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+        ),
+    );
+    // artifacts/list: utils.uri.validate_path_is_safe (test_path_validation), after decoding.
+    for path in [
+        "../path",
+        "a/../b",
+        "..",
+        "a/..",
+        "/abs",
+        "a%23b",
+        "%252E%252E/x",
+        "..%252Fx",
+        "file:///etc",
+    ] {
+        let r = env
+            .get(&format!("{API}/artifacts/list?run_id={run}&path={path}"))
+            .await;
+        assert_400(&r, "Invalid path");
+    }
+    // Checked before the run is looked up, as in MLflow.
+    assert_400(
+        &env.get(&format!(
+            "{API}/artifacts/list?run_id={}&path=../x",
+            "0".repeat(32)
+        ))
+        .await,
+        "Invalid path",
+    );
+    let ok = env
+        .ok_get(&format!(
+            "{API}/artifacts/list?run_id={run}&path=ok%252Fsub"
+        ))
+        .await;
+    assert_eq!(
+        ok,
+        json!({"root_uri": format!("mlflow-artifacts:/{exp}/{run}/artifacts")})
+    );
 }
