@@ -963,6 +963,48 @@ def c11b_mlflow_exact_messages():
     got = rjson(raw("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": rid, "path": "ok/sub"}), "safe path")
     eq(got.get("files"), None, "listing of a missing directory")
 
+
+@step
+def c11b_create_experiment_validation():
+    # handlers._create_experiment (schema, custom views, _validate_storage_location_uri) and the
+    # store's name and tag checks (MLflow's test_create_experiment_validation and more)
+    host = ("'artifact_location' cannot use the '{0}' scheme: the '{0}' scheme addresses a host other than the tracking "
+            "server's configured artifact storage, so the server would connect to the host named in the URI. Set the "
+            "MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to allow it.")
+    bad_path = ("Invalid value \"{0}\" for parameter 'key' supplied: Names may be treated as files in certain cases, and "
+                "must not resolve to other names when treated as such. This name would resolve to '{1}'")
+    frag = "'artifact_location' URL can't include fragments or params."
+    n = f"{P}-c11b-exp"
+    for body, msg in [
+        ({"name": 123}, _c11b_hint("123", "name", "int")),
+        ({}, _c11b_missing("name")),
+        ({"name": n, "artifact_location": 9.0, "tags": [{"key": "key", "value": "value"}]}, _c11b_hint("9.0", "artifact_location", "float")),
+        ({"name": n, "artifact_location": "my_location", "tags": "5"}, _c11b_hint('"5"', "tags", "str")),
+        ({"name": "x" * 501}, "'name' exceeds the maximum length of 500 characters"),
+        ({"name": n, "artifact_location": "runs:/abc/x"}, "Artifact location cannot be a runs:/ URI. Given: 'runs:/abc/x'"),
+        ({"name": n, "artifact_location": "file:///tmp/x#frag"}, frag),
+        ({"name": n, "artifact_location": "my;loc"}, frag),
+        ({"name": n, "artifact_location": "s3://b/x?a=%2E%2E/b"}, "Invalid query string"),
+        ({"name": n, "artifact_location": "http://example.com/x"}, host.format("http")),
+        ({"name": n, "artifact_location": "HTTPS://example.com/x"}, host.format("https")),
+        ({"name": n, "artifact_location": "mlflow-artifacts://host:9000/x"}, host.format("mlflow-artifacts")),
+        ({"name": n, "artifact_location": "s3://b/" + "x" * 2100},
+         "Invalid artifact path length. The length of the artifact path cannot be greater than 2048 characters. To "
+         "configure this limit, please set the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH environment variable."),
+        ({"name": n, "tags": [{"value": "v"}]}, bad_path.format("", ".")),
+        ({"name": n, "tags": [{"key": "a//b", "value": "v"}]}, bad_path.format("a//b", "a/b")),
+        ({"name": n, "tags": [{"key": "k", "value": "v" * 20001}]}, "'value' exceeds the maximum length of 20000 characters"),
+        ({"name": n, "tags": [{"key": f"mlflow.customView.view{i}", "value": "v"} for i in range(51)]},
+         "Unable to create another custom view; the maximum number of custom views per experiment is 50. Delete an "
+         "existing custom view before creating a new one."),
+    ]:
+        _c11b_400("POST", "/experiments/create", msg, json=body)
+    check(C.get_experiment_by_name(n) is None, "nothing created by the refused requests")
+    for i, loc in enumerate(("mlflow-artifacts:/custom", "s3://bucket/x?versionId=3")):
+        got = rjson(raw("POST", "/api/2.0/mlflow/experiments/create", json={"name": f"{n}{i}", "artifact_location": loc, "tags": [{"key": "k"}]}), loc)
+        exp = C.get_experiment(got["experiment_id"])
+        eq((exp.artifact_location, exp.tags), (loc, {"k": ""}), "accepted experiment")
+
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------
 # (steps of group C go here)

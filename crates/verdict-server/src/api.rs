@@ -233,6 +233,13 @@ fn list_under(arts: &ArtifactRepo, root_uri: &str, dir: &str) -> ApiResult<Value
         .done())
 }
 
+/// `handlers._create_experiment`'s schema.
+const CREATE_EXPERIMENT_SCHEMA: &[(&str, &[Check])] = &[
+    ("name", &[Check::Required, Check::Str]),
+    ("artifact_location", &[Check::Str]),
+    ("tags", &[Check::Array]),
+];
+
 /// `handlers._log_metric`'s schema.
 const LOG_METRIC_SCHEMA: &[(&str, &[Check])] = &[
     ("run_id", &[Check::Required, Check::Str]),
@@ -307,9 +314,28 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             Obj::new().v("experiment", entities::experiment(&e)).done()
         }
         "experiments/create" => {
+            // handlers._create_experiment: the schema, the custom-view count, the location's
+            // checks; then the store's (name length, tag names and lengths). A tag's absent key
+            // or value is "" (proto3's default), as in MLflow: the store refuses an empty key.
+            schema(&f, CREATE_EXPERIMENT_SCHEMA)?;
             let name = f.str("name")?;
+            let tags = f
+                .objs("tags")?
+                .iter()
+                .map(|t| {
+                    let key = t.opt_str("key")?.unwrap_or_default();
+                    Ok(verdict_store::Tag::new(
+                        key,
+                        t.opt_str("value")?.unwrap_or_default(),
+                    ))
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            crate::validate::custom_view_count(tags.iter().map(|t| t.key.as_str()))?;
             let loc = f.opt_str("artifact_location")?.filter(|s| !s.is_empty());
-            let id = store.create_experiment(&name, loc.as_deref(), &parse_tags(&f, "tags")?)?;
+            if let Some(loc) = &loc {
+                crate::validate::artifact_location(loc, "artifact_location")?;
+            }
+            let id = store.create_experiment(&name, loc.as_deref(), &tags)?;
             Obj::new().s("experiment_id", &id).done()
         }
         "experiments/get" => {

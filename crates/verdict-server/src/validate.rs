@@ -377,6 +377,138 @@ pub fn safe_path(path: &str) -> ApiResult<String> {
     Ok(url)
 }
 
+/// The schemes whose artifact repositories connect to the host named in the URI
+/// (`mlflow/store/artifact/host_policy.py`); `mlflow-artifacts` only with a host
+/// (`mlflow-artifacts://host/…`).
+const HOST_ADDRESSED_SCHEMES: &[&str] = &[
+    "ftp",
+    "sftp",
+    "hdfs",
+    "viewfs",
+    "http",
+    "https",
+    "mlflow-artifacts",
+    "r2",
+    "b2",
+    "abfss",
+];
+
+/// The schemes for which Python's `urlparse` splits `;params` off the last path segment
+/// (`urllib.parse.uses_params`).
+const USES_PARAMS: &[&str] = &[
+    "", "ftp", "hdl", "prospero", "http", "imap", "https", "shttp", "rtsp", "rtspu", "sip", "sips",
+    "mms", "sftp", "tel",
+];
+
+/// MLflow's `MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH` default.
+pub const ARTIFACT_LOCATION_MAX_LENGTH: usize = 2048;
+
+/// The parts of a URI as Python's `urllib.parse.urlparse` cuts them: (scheme, netloc, path,
+/// params, query, fragment).
+fn urlparse(uri: &str) -> (String, &str, &str, &str, &str, &str) {
+    let mut scheme = String::new();
+    let mut rest = uri;
+    if let Some(i) = uri.find(':')
+        && i > 0
+        && uri.as_bytes()[0].is_ascii_alphabetic()
+        && uri[..i]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+    {
+        scheme = uri[..i].to_ascii_lowercase();
+        rest = &uri[i + 1..];
+    }
+    let mut netloc = "";
+    if let Some(after) = rest.strip_prefix("//") {
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        netloc = &after[..end];
+        rest = &after[end..];
+    }
+    let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, params) = if USES_PARAMS.contains(&scheme.as_str()) {
+        let from = path.rfind('/').map_or(0, |i| i);
+        match path[from..].find(';') {
+            Some(j) => (&path[..from + j], &path[from + j + 1..]),
+            None => (path, ""),
+        }
+    } else {
+        (path, "")
+    };
+    (scheme, netloc, path, params, query, fragment)
+}
+
+/// `experiments/create`'s checks of an `artifact_location` (MLflow: `handlers.
+/// _validate_storage_location_uri`, then `validation._validate_experiment_artifact_location` and
+/// `_validate_experiment_artifact_location_length`), in MLflow's order and with its messages:
+/// no fragment or `;params`; no `..` in the (decoded) query; no scheme that makes the server
+/// connect to a host the client names (`http(s)`, `ftp`, `sftp`, `hdfs`, `viewfs`, `r2`, `b2`,
+/// `abfss`, `mlflow-artifacts://host`; Verdict stores no such location, and MLflow refuses them
+/// unless its operator allows them); not a `runs:` URI; at most 2,048 characters.
+pub fn artifact_location(loc: &str, field: &str) -> ApiResult<()> {
+    let (scheme, netloc, _path, params, query, fragment) = urlparse(loc);
+    if !fragment.is_empty() || !params.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "'{field}' URL can't include fragments or params."
+        )));
+    }
+    let mut q = query.to_owned();
+    for _ in 0..10 {
+        let d = unquote(&q);
+        if d == q {
+            break;
+        }
+        q = d;
+    }
+    if q.contains("..") {
+        return Err(ApiError::invalid("Invalid query string"));
+    }
+    if HOST_ADDRESSED_SCHEMES.contains(&scheme.as_str())
+        && !(scheme == "mlflow-artifacts" && netloc.is_empty())
+    {
+        return Err(ApiError::invalid(format!(
+            "'{field}' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host \
+             other than the tracking server's configured artifact storage, so the server would \
+             connect to the host named in the URI. Set the \
+             MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to \
+             allow it."
+        )));
+    }
+    if loc.starts_with("runs:") {
+        return Err(ApiError::invalid(format!(
+            "Artifact location cannot be a runs:/ URI. Given: '{loc}'"
+        )));
+    }
+    if loc.chars().count() > ARTIFACT_LOCATION_MAX_LENGTH {
+        return Err(ApiError::invalid(format!(
+            "Invalid artifact path length. The length of the artifact path cannot be greater \
+             than {ARTIFACT_LOCATION_MAX_LENGTH} characters. To configure this limit, please set \
+             the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH environment variable."
+        )));
+    }
+    Ok(())
+}
+
+/// MLflow's `MAX_CUSTOM_VIEWS_PER_EXPERIMENT` and its tag prefix (`mlflow_tags.py`).
+pub const MAX_CUSTOM_VIEWS: usize = 50;
+const CUSTOM_VIEW_TAG_PREFIX: &str = "mlflow.customView.view";
+
+/// `handlers._validate_custom_view_count`: at most 50 `mlflow.customView.view*` tags.
+pub fn custom_view_count<'k>(keys: impl IntoIterator<Item = &'k str>) -> ApiResult<()> {
+    let n = keys
+        .into_iter()
+        .filter(|k| k.starts_with(CUSTOM_VIEW_TAG_PREFIX))
+        .count();
+    if n > MAX_CUSTOM_VIEWS {
+        return Err(ApiError::invalid(format!(
+            "Unable to create another custom view; the maximum number of custom views per \
+             experiment is {MAX_CUSTOM_VIEWS}. Delete an existing custom view before creating a \
+             new one."
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +579,26 @@ mod tests {
                 METRIC
             )
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn urlparse_like_python() {
+        assert_eq!(
+            urlparse("HTTP://h:1/a;p?q=1#f"),
+            ("http".into(), "h:1", "/a", "p", "q=1", "f")
+        );
+        assert_eq!(
+            urlparse("file:///tmp/x;p"),
+            ("file".into(), "", "/tmp/x;p", "", "", "")
+        );
+        assert_eq!(urlparse("my;loc"), (String::new(), "", "my", "loc", "", ""));
+        assert!(artifact_location("mlflow-artifacts:/x", "f").is_ok());
+        assert!(artifact_location("mlflow-artifacts://h/x", "f").is_err());
+        assert!(artifact_location("s3://b/x?v=%252E%252E", "f").is_err());
+        assert!(safe_path("a/b%2Fc").is_ok_and(|p| p == "a/b/c"));
+        assert!(
+            safe_path("C:\\x").is_err() && safe_path("é/..").is_err() && safe_path("é").is_ok()
         );
     }
 

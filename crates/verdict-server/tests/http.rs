@@ -50,6 +50,7 @@ both_backends! {
     home_page_is_html,
     c11b_single_value_writers_validate,
     c11b_mlflow_exact_messages,
+    c11b_create_experiment_validation,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1550,4 +1551,133 @@ async fn c11b_mlflow_exact_messages(make: MakeEnv) {
         ok,
         json!({"root_uri": format!("mlflow-artifacts:/{exp}/{run}/artifacts")})
     );
+}
+
+async fn c11b_create_experiment_validation(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let create = format!("{API}/experiments/create");
+    let hint = |v: &str, p: &str, t: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type '{t}'.{API_DOCS}"
+        )
+    };
+    let host = |scheme: &str| {
+        format!(
+            "'artifact_location' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host \
+             other than the tracking server's configured artifact storage, so the server would connect \
+             to the host named in the URI. Set the MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES \
+             environment variable on the server to allow it."
+        )
+    };
+    let bad_path = |k: &str, norm: &str| {
+        format!(
+            "Invalid value \"{k}\" for parameter 'key' supplied: Names may be treated as files in \
+             certain cases, and must not resolve to other names when treated as such. This name would \
+             resolve to '{norm}'"
+        )
+    };
+    let views: Vec<Value> = (0..51)
+        .map(|i| json!({"key": format!("mlflow.customView.view{i}"), "value": "v"}))
+        .collect();
+    for (body, message) in [
+        // MLflow's test_create_experiment_validation
+        (json!({"name": 123}), hint("123", "name", "int")),
+        (json!({}), format!("Missing value for required parameter 'name'.{API_DOCS}")),
+        (
+            json!({"name": "experiment name", "artifact_location": 9.0, "tags": [{"key": "key", "value": "value"}]}),
+            hint("9.0", "artifact_location", "float"),
+        ),
+        (
+            json!({"name": "experiment name", "artifact_location": "my_location", "tags": "5"}),
+            hint("\"5\"", "tags", "str"),
+        ),
+        // handlers._validate_storage_location_uri and the store's checks
+        (json!({"name": "x".repeat(501)}), "'name' exceeds the maximum length of 500 characters".to_owned()),
+        (
+            json!({"name": "e1", "artifact_location": "runs:/abc/x"}),
+            "Artifact location cannot be a runs:/ URI. Given: 'runs:/abc/x'".to_owned(),
+        ),
+        (
+            json!({"name": "e2", "artifact_location": "file:///tmp/x#frag"}),
+            "'artifact_location' URL can't include fragments or params.".to_owned(),
+        ),
+        (
+            json!({"name": "e3", "artifact_location": "my;loc"}),
+            "'artifact_location' URL can't include fragments or params.".to_owned(),
+        ),
+        (json!({"name": "e4", "artifact_location": "s3://b/x?a=../b"}), "Invalid query string".to_owned()),
+        (json!({"name": "e5", "artifact_location": "s3://b/x?a=%2E%2E/b"}), "Invalid query string".to_owned()),
+        (json!({"name": "e6", "artifact_location": "http://example.com/x"}), host("http")),
+        (json!({"name": "e7", "artifact_location": "HTTPS://example.com/x"}), host("https")),
+        (json!({"name": "e8", "artifact_location": "mlflow-artifacts://host:9000/x"}), host("mlflow-artifacts")),
+        (json!({"name": "e9", "artifact_location": "ftp://h/x"}), host("ftp")),
+        (
+            json!({"name": "e10", "artifact_location": format!("s3://b/{}", "x".repeat(2100))}),
+            "Invalid artifact path length. The length of the artifact path cannot be greater than 2048 \
+             characters. To configure this limit, please set the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH \
+             environment variable."
+                .to_owned(),
+        ),
+        (
+            json!({"name": "e11", "tags": [{"key": "a;b", "value": "v"}]}),
+            "Invalid value \"a;b\" for parameter 'key' supplied: Names may only contain alphanumerics, \
+             underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/)."
+                .to_owned(),
+        ),
+        (json!({"name": "e12", "tags": [{"value": "v"}]}), bad_path("", ".")),
+        (json!({"name": "e13", "tags": [{"key": "", "value": "v"}]}), bad_path("", ".")),
+        (json!({"name": "e14", "tags": [{"key": "a//b", "value": "v"}]}), bad_path("a//b", "a/b")),
+        (
+            json!({"name": "e15", "tags": [{"key": "k".repeat(251), "value": "v"}]}),
+            "'key' exceeds the maximum length of 250 characters".to_owned(),
+        ),
+        (
+            json!({"name": "e16", "tags": [{"key": "k", "value": "v".repeat(20001)}]}),
+            "'value' exceeds the maximum length of 20000 characters".to_owned(),
+        ),
+        (
+            json!({"name": "e17", "tags": views}),
+            "Unable to create another custom view; the maximum number of custom views per experiment \
+             is 50. Delete an existing custom view before creating a new one."
+                .to_owned(),
+        ),
+    ] {
+        assert_400(&env.post(&create, body).await, &message);
+    }
+    // Nothing of the refused requests was created.
+    let s = env
+        .ok(
+            &format!("{API}/experiments/search"),
+            json!({"max_results": 100}),
+        )
+        .await;
+    let names: Vec<&str> = s["experiments"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, vec!["Default"], "{s}");
+    // What MLflow accepts: mlflow-artifacts without a host, s3 with a plain query, a tag without
+    // a value ("").
+    for (name, loc) in [
+        ("ok1", "mlflow-artifacts:/custom"),
+        ("ok2", "s3://bucket/x?versionId=3"),
+    ] {
+        let e = env
+            .ok(
+                &create,
+                json!({"name": name, "artifact_location": loc, "tags": [{"key": "k"}]}),
+            )
+            .await;
+        let id = e["experiment_id"].as_str().expect("id").to_owned();
+        let g = env
+            .ok_get(&format!("{API}/experiments/get?experiment_id={id}"))
+            .await;
+        assert_eq!(
+            g["experiment"]["tags"],
+            json!([{"key": "k", "value": ""}]),
+            "{g}"
+        );
+    }
 }
