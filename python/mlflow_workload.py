@@ -1005,6 +1005,29 @@ def c11b_create_experiment_validation():
         exp = C.get_experiment(got["experiment_id"])
         eq((exp.artifact_location, exp.tags), (loc, {"k": ""}), "accepted experiment")
 
+
+@step
+def c11b_search_datasets_validation():
+    # handlers.search_datasets_impl (MLflow's test_search_dataset_handler_rejects_invalid_requests);
+    # the UI's call, under /ajax-api only in MLflow
+    ajax, path = "/ajax-api/2.0/mlflow", "/experiments/search-datasets"
+    none = "SearchDatasets request must specify at least one experiment_id."
+    for body in ({}, {"experiment_ids": []}, {"experiment_ids": "1"}, {"experiment_ids": [1]}):
+        _c11b_400("POST", path, none, ajax, json=body)
+    for n in (1000, 21):
+        _c11b_400("POST", path, f"SearchDatasets request cannot specify more than 20 experiment_ids. Received {n} experiment_ids.",
+                  ajax, json={"experiment_ids": [f"id_{i}" for i in range(n)]})
+    _c11b_400("POST", path, "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.", ajax, json={"experiment_ids": ["abc"]})
+    eq(rjson(raw("POST", ajax + path, json={"experiment_ids": [str(10**9 + i) for i in range(20)]}), "20 ids"), {}, "20 unknown ids")
+    exp = C.create_experiment(f"{P}-c11b-datasets")
+    rid = C.create_run(exp).info.run_id
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    C.log_inputs(rid, [DatasetInput(Dataset(name="name1", digest="digest1", source_type="source_type1", source="source1"),
+                                    [InputTag("mlflow.data.context", "training")])])
+    got = rjson(raw("POST", ajax + path, json={"experiment_ids": [exp]}), "search-datasets")
+    eq(got.get("dataset_summaries"), [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}], "summaries")
+
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------
 # (steps of group C go here)

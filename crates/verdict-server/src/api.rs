@@ -388,7 +388,21 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "experiments/search-datasets" => {
-            let found = store.search_datasets(&f.strs("experiment_ids")?)?;
+            // handlers.search_datasets_impl: a value that is not a list of strings fails
+            // MLflow's protobuf parse and leaves the request without ids.
+            let ids: Vec<String> = match f.0.get("experiment_ids") {
+                Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if ids.is_empty() {
+                return Err(ApiError::invalid(
+                    "SearchDatasets request must specify at least one experiment_id.",
+                ));
+            }
+            let found = store.search_datasets(&ids)?;
             Obj::new()
                 .arr(
                     "dataset_summaries",

@@ -51,6 +51,7 @@ both_backends! {
     c11b_single_value_writers_validate,
     c11b_mlflow_exact_messages,
     c11b_create_experiment_validation,
+    c11b_search_datasets_validation,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1680,4 +1681,69 @@ async fn c11b_create_experiment_validation(make: MakeEnv) {
             "{g}"
         );
     }
+}
+
+async fn c11b_search_datasets_validation(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    // handlers.search_datasets_impl (MLflow's test_search_dataset_handler_rejects_invalid_requests)
+    let url = "/ajax-api/2.0/mlflow/experiments/search-datasets";
+    let none = "SearchDatasets request must specify at least one experiment_id.";
+    let ids = |n: usize| -> Vec<String> { (0..n).map(|i| format!("id_{i}")).collect() };
+    for (body, message) in [
+        (json!({}), none.to_owned()),
+        (json!({"experiment_ids": []}), none.to_owned()),
+        // not a list of strings: MLflow's protobuf parse leaves no ids
+        (json!({"experiment_ids": "1"}), none.to_owned()),
+        (json!({"experiment_ids": [1]}), none.to_owned()),
+        (
+            json!({"experiment_ids": ids(1000)}),
+            "SearchDatasets request cannot specify more than 20 experiment_ids. Received 1000 experiment_ids."
+                .to_owned(),
+        ),
+        (
+            json!({"experiment_ids": ids(21)}),
+            "SearchDatasets request cannot specify more than 20 experiment_ids. Received 21 experiment_ids."
+                .to_owned(),
+        ),
+        (
+            json!({"experiment_ids": ["abc"]}),
+            "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.".to_owned(),
+        ),
+    ] {
+        assert_400(&env.post(url, body).await, &message);
+    }
+    let r = env
+        .send(
+            Request::post(url)
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from("{}"))
+                .expect("request"),
+        )
+        .await;
+    assert_400(
+        &r,
+        "Bad Request. Content-Type must be one of ['application/json'].",
+    );
+    // Twenty ids are answered; a logged dataset is found (test_search_dataset_handler_returns_expected_results).
+    let twenty: Vec<String> = (0..20).map(|i| (1_000_000_000 + i).to_string()).collect();
+    assert_eq!(
+        env.ok(url, json!({"experiment_ids": twenty})).await,
+        json!({})
+    );
+    let exp = env.new_experiment("datasets").await;
+    let run = env.new_run(&exp).await;
+    env.ok(
+        &format!("{API}/runs/log-inputs"),
+        json!({"run_id": run, "datasets": [{
+            "dataset": {"name": "name1", "digest": "digest1", "source_type": "source_type1", "source": "source1"},
+            "tags": [{"key": "mlflow.data.context", "value": "training"}],
+        }]}),
+    )
+    .await;
+    assert_eq!(
+        env.ok(url, json!({"experiment_ids": [exp]})).await,
+        json!({"dataset_summaries": [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}]})
+    );
 }
