@@ -1028,6 +1028,55 @@ def c11b_search_datasets_validation():
     got = rjson(raw("POST", ajax + path, json={"experiment_ids": [exp]}), "search-datasets")
     eq(got.get("dataset_summaries"), [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}], "summaries")
 
+
+@step
+def c11b_model_version_sources():
+    # handlers._create_model_version: _validate_artifact_uri_scheme, _validate_source_run,
+    # _validate_source_model (MLflow's test_create_model_version_with_path_source,
+    # ..._with_non_local_source, ..._with_file_uri)
+    exp = C.create_experiment(f"{P}-c11b-sources")
+    run = C.create_run(exp)
+    rid, au = run.info.run_id, run.info.artifact_uri
+    lm = C.create_logged_model(exp)
+    name = f"{P}-c11b-src"
+    C.create_registered_model(name)
+    owner = "Invalid model version source: '{0}'. The {1} request parameter must identify the resource that contains the source."
+    relative = ("Invalid model version source: '{0}'. If supplying a source as an http, https, local file path, ftp, "
+                "objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references "
+                "present. Please provide an absolute path.")
+    local = ("Invalid model version source: '{0}'. To use a local path as a model version source, the {1} request parameter "
+             "has to be specified and the local path has to be contained within the artifact directory of the run "
+             "specified by the {1}.")
+    host = ("'source' cannot use the '{0}' scheme: the '{0}' scheme addresses a host other than the tracking server's "
+            "configured artifact storage, so the server would connect to the host named in the URI. Set the "
+            "MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to allow it.")
+    dbfs = f"dbfs:/{rid}/artifacts/a%3f/../../../../../../../../../../"
+    for body, msg in [
+        ({"source": au}, owner.format(au, "run_id")),
+        ({"source": "mlflow-artifacts:/models", "run_id": rid}, owner.format("mlflow-artifacts:/models", "run_id")),
+        ({"source": f"{au}/model/..", "run_id": rid}, relative.format(f"{au}/model/..")),
+        ({"source": "mlflow-artifacts://host:9000/models", "run_id": rid}, host.format("mlflow-artifacts")),
+        ({"source": "http://host:9000/models/../../../", "run_id": rid}, host.format("http")),
+        ({"source": f"runs:/{rid}/model"}, owner.format(f"runs:/{rid}/model", "run_id")),
+        ({"source": "s3://bucket/a/../b"}, relative.format("s3://bucket/a/../b")),
+        ({"source": dbfs, "run_id": rid}, relative.format(dbfs)),
+        ({"source": "/tmp/x"}, local.format("/tmp/x", "run_id")),
+        ({"source": "/tmp/../tmp/x/./y", "run_id": rid}, local.format("/tmp/x/y", "run_id")),
+        ({"source": "file:///tmp/x", "run_id": rid}, local.format("/tmp/x", "run_id")),
+        ({"source": "file:///path/to/model", "model_id": lm.model_id}, local.format("/path/to/model", "model_id")),
+        ({"source": "models:/m-other", "model_id": lm.model_id}, owner.format("models:/m-other", "model_id")),
+        ({"source": f"models:/{lm.model_id}"}, owner.format(f"models:/{lm.model_id}", "model_id")),
+    ]:
+        _c11b_400("POST", "/model-versions/create", msg, json={"name": name, **body})
+    accepted = [
+        {"source": au, "run_id": rid}, {"source": f"{au}/model", "run_id": rid}, {"source": f"runs:/{rid}/model", "run_id": rid},
+        {"source": "s3://bucket/model/"}, {"source": lm.artifact_location, "model_id": lm.model_id},
+        {"source": lm.model_uri, "model_id": lm.model_id},
+    ]
+    for body in accepted:
+        rjson(raw("POST", "/api/2.0/mlflow/model-versions/create", json={"name": name, **body}), f"create version {body}")
+    eq(sorted(int(v.version) for v in C.search_model_versions(f"name='{name}'")), list(range(1, len(accepted) + 1)), "versions")
+
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------
 # (steps of group C go here)

@@ -233,6 +233,35 @@ fn list_under(arts: &ArtifactRepo, root_uri: &str, dir: &str) -> ApiResult<Value
         .done())
 }
 
+/// A store lookup as an option: `None` for `RESOURCE_DOES_NOT_EXIST` (and an id the store
+/// cannot parse), other errors kept.
+fn found<T>(r: verdict_store::Result<T>) -> ApiResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                verdict_store::ErrorKind::ResourceDoesNotExist
+                    | verdict_store::ErrorKind::InvalidParameterValue
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `handlers._create_model_version`'s schema.
+const CREATE_MODEL_VERSION_SCHEMA: &[(&str, &[Check])] = &[
+    ("name", &[Check::Str, Check::Required]),
+    ("source", &[Check::Str, Check::Required]),
+    ("run_id", &[Check::Str]),
+    ("tags", &[Check::Array]),
+    ("run_link", &[Check::Str]),
+    ("description", &[Check::Str]),
+    ("model_id", &[Check::Str]),
+];
+
 /// `handlers._create_experiment`'s schema.
 const CREATE_EXPERIMENT_SCHEMA: &[(&str, &[Check])] = &[
     ("name", &[Check::Required, Check::Str]),
@@ -789,13 +818,34 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         }
         // ---- model versions -------------------------------------------------------------
         "model-versions/create" => {
+            schema(&f, CREATE_MODEL_VERSION_SCHEMA)?;
+            let source = f.str("source")?;
+            let run_id = f.opt_str("run_id")?.filter(|s| !s.is_empty());
+            let model_id = f.opt_str("model_id")?.filter(|s| !s.is_empty());
+            crate::validate::model_version_source(
+                &source,
+                run_id.as_deref(),
+                model_id.as_deref(),
+                &crate::validate::SourceOwners {
+                    run_artifact_uri: &|id| {
+                        found(store.get_run(id).map(|r| r.info.artifact_uri.clone()))
+                    },
+                    model_artifact_location: &|id| {
+                        found(
+                            store
+                                .get_logged_model(id)
+                                .map(|m| m.artifact_location.clone()),
+                        )
+                    },
+                },
+            )?;
             let v = store.create_model_version(&NewModelVersion {
                 name: f.str("name")?,
-                source: f.str("source")?,
-                run_id: f.opt_str("run_id")?.filter(|s| !s.is_empty()),
+                source,
+                run_id,
                 run_link: f.opt_str("run_link")?.filter(|s| !s.is_empty()),
                 description: f.opt_str("description")?,
-                model_id: f.opt_str("model_id")?.filter(|s| !s.is_empty()),
+                model_id,
                 user_id: None,
                 tags: parse_tags(&f, "tags")?,
             })?;

@@ -406,6 +406,12 @@ pub const ARTIFACT_LOCATION_MAX_LENGTH: usize = 2048;
 /// The parts of a URI as Python's `urllib.parse.urlparse` cuts them: (scheme, netloc, path,
 /// params, query, fragment).
 fn urlparse(uri: &str) -> (String, &str, &str, &str, &str, &str) {
+    urlparse_opts(uri, true)
+}
+
+/// [`urlparse`]; `allow_fragments = false` keeps a `#` in the path (`urlparse(uri,
+/// allow_fragments=False)`).
+fn urlparse_opts(uri: &str, allow_fragments: bool) -> (String, &str, &str, &str, &str, &str) {
     let mut scheme = String::new();
     let mut rest = uri;
     if let Some(i) = uri.find(':')
@@ -424,7 +430,10 @@ fn urlparse(uri: &str) -> (String, &str, &str, &str, &str, &str) {
         netloc = &after[..end];
         rest = &after[end..];
     }
-    let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let (rest, fragment) = match rest.split_once('#') {
+        Some(split) if allow_fragments => split,
+        _ => (rest, ""),
+    };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (path, params) = if USES_PARAMS.contains(&scheme.as_str()) {
         let from = path.rfind('/').map_or(0, |i| i);
@@ -436,6 +445,23 @@ fn urlparse(uri: &str) -> (String, &str, &str, &str, &str, &str) {
         (path, "")
     };
     (scheme, netloc, path, params, query, fragment)
+}
+
+/// `handlers._validate_artifact_uri_scheme`: refuses a URI whose scheme makes the server connect
+/// to the host it names (Verdict trusts no host; MLflow trusts only its own artifact storage's).
+fn host_addressed(scheme: &str, netloc: &str, field: &str) -> ApiResult<()> {
+    if HOST_ADDRESSED_SCHEMES.contains(&scheme)
+        && !(scheme == "mlflow-artifacts" && netloc.is_empty())
+    {
+        return Err(ApiError::invalid(format!(
+            "'{field}' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host \
+             other than the tracking server's configured artifact storage, so the server would \
+             connect to the host named in the URI. Set the \
+             MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to \
+             allow it."
+        )));
+    }
+    Ok(())
 }
 
 /// `experiments/create`'s checks of an `artifact_location` (MLflow: `handlers.
@@ -463,17 +489,7 @@ pub fn artifact_location(loc: &str, field: &str) -> ApiResult<()> {
     if q.contains("..") {
         return Err(ApiError::invalid("Invalid query string"));
     }
-    if HOST_ADDRESSED_SCHEMES.contains(&scheme.as_str())
-        && !(scheme == "mlflow-artifacts" && netloc.is_empty())
-    {
-        return Err(ApiError::invalid(format!(
-            "'{field}' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host \
-             other than the tracking server's configured artifact storage, so the server would \
-             connect to the host named in the URI. Set the \
-             MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to \
-             allow it."
-        )));
-    }
+    host_addressed(&scheme, netloc, field)?;
     if loc.starts_with("runs:") {
         return Err(ApiError::invalid(format!(
             "Artifact location cannot be a runs:/ URI. Given: '{loc}'"
@@ -505,6 +521,291 @@ pub fn custom_view_count<'k>(keys: impl IntoIterator<Item = &'k str>) -> ApiResu
              experiment is {MAX_CUSTOM_VIEWS}. Delete an existing custom view before creating a \
              new one."
         )));
+    }
+    Ok(())
+}
+
+/// What [`model_version_source`] needs to look up: the artifact URI of a run and the artifact
+/// location of a logged model, `None` when there is no such run or model.
+pub struct SourceOwners<'a> {
+    pub run_artifact_uri: &'a dyn Fn(&str) -> ApiResult<Option<String>>,
+    pub model_artifact_location: &'a dyn Fn(&str) -> ApiResult<Option<String>>,
+}
+
+fn invalid_source(source: &str, id_name: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid model version source: '{source}'. The {id_name} request parameter must identify \
+         the resource that contains the source."
+    ))
+}
+
+/// `urllib.parse.unquote_plus`, repeated until the text stops changing.
+fn unquote_plus_all(s: &str) -> String {
+    let mut s = s.to_owned();
+    loop {
+        let d = unquote(&s.replace('+', " "));
+        if d == s {
+            return s;
+        }
+        s = d;
+    }
+}
+
+/// A POSIX path with `.`, `..` and repeated slashes resolved lexically (what `Path.resolve()`
+/// does to an absolute path when no component is a symlink).
+fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
+}
+
+/// `utils.uri.is_local_uri`: no scheme, or `file:` on this host; a `file:` URI naming another
+/// host is refused (MLflow raises there, which its server answers with a 500; here a 400).
+fn is_local_uri(uri: &str) -> ApiResult<bool> {
+    let (scheme, netloc, ..) = urlparse(uri);
+    if scheme.is_empty() {
+        return Ok(true);
+    }
+    let host = netloc.rsplit('@').next().unwrap_or_default();
+    let host = if host.starts_with('[') {
+        host.split(']').next().map_or("", |h| &h[1..])
+    } else {
+        host.split(':').next().unwrap_or_default()
+    }
+    .to_ascii_lowercase();
+    let remote = !(host.is_empty()
+        || host == "."
+        || host.starts_with("localhost")
+        || host.starts_with("127.0.0.1"));
+    if scheme == "file" {
+        if remote {
+            return Err(ApiError::invalid(format!(
+                "{uri} is not a valid remote uri. For remote access on windows, please consider \
+                 using a different scheme such as SMB (e.g. smb://<hostname>/<path>)."
+            )));
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// `file_utils.local_file_uri_to_path`.
+fn local_path(uri: &str) -> String {
+    if uri.starts_with("file:") {
+        unquote(urlparse(uri).2)
+    } else {
+        unquote(uri)
+    }
+}
+
+/// Whether local `source` lies in (or is) the local artifact directory `root`.
+fn local_within(source: &str, root: &str) -> ApiResult<bool> {
+    if !is_local_uri(root)? {
+        return Ok(false);
+    }
+    let dir = normalize(&local_path(root));
+    Ok(dir.starts_with('/')
+        && (source == dir || source.starts_with(&format!("{}/", dir.trim_end_matches('/')))))
+}
+
+/// `handlers._validate_non_local_source_contains_relative_paths`.
+fn no_relative_paths(source: &str) -> ApiResult<()> {
+    let decoded = unquote_plus_all(source);
+    let (_, _, path, ..) = urlparse(&decoded);
+    let mut collapsed = String::new();
+    for c in path.trim_end_matches('/').chars() {
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
+        }
+    }
+    let bad = collapsed.contains('\0')
+        || decoded.split('/').any(|p| p == "..")
+        || !collapsed.starts_with('/')
+        || normalize(&collapsed) != collapsed;
+    if bad {
+        return Err(ApiError::invalid(format!(
+            "Invalid model version source: '{source}'. If supplying a source as an http, https, \
+             local file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be \
+             provided without relative path references present. Please provide an absolute path."
+        )));
+    }
+    Ok(())
+}
+
+/// `_parse_model_uri`: `Ok(Some(id))` for `models:/<model_id>`, `Ok(None)` for a name with a
+/// version, stage or alias, `Err` for a malformed URI.
+fn parse_model_uri(uri: &str) -> Result<Option<String>, ()> {
+    let (scheme, _, path, ..) = urlparse_opts(uri, false);
+    if scheme != "models" || !path.starts_with('/') || path.len() <= 1 {
+        return Err(());
+    }
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    if parts.len() > 2 || parts[0].trim().is_empty() {
+        return Err(());
+    }
+    if parts.len() == 2 {
+        return if parts[1].trim().is_empty() {
+            Err(())
+        } else {
+            Ok(None)
+        };
+    }
+    if path.contains('@') {
+        return match parts[0].rsplit_once('@') {
+            Some((_, alias)) if !alias.trim().is_empty() => Ok(None),
+            _ => Err(()),
+        };
+    }
+    Ok(Some(parts[0].to_owned()))
+}
+
+/// `handlers._normalized_uri_parts`.
+fn uri_parts(uri: &str) -> (String, String, Vec<String>) {
+    let (scheme, netloc, path, params, ..) = urlparse(uri);
+    // urlsplit keeps ;params in the path
+    let full = if params.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path};{params}")
+    };
+    let parts = full
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut v = p.to_owned();
+            loop {
+                let d = unquote(&v);
+                if d == v {
+                    break v;
+                }
+                v = d;
+            }
+        })
+        .collect();
+    (scheme, netloc.to_ascii_lowercase(), parts)
+}
+
+/// `handlers._is_uri_within_root`.
+fn uri_within_root(source: &str, root: &str) -> bool {
+    let (s_scheme, s_host, s_parts) = uri_parts(source);
+    let (r_scheme, r_host, r_parts) = uri_parts(root);
+    s_scheme == r_scheme && s_host == r_host && !r_parts.is_empty() && s_parts.starts_with(&r_parts)
+}
+
+/// `handlers._is_mlflow_artifact_source`.
+fn is_mlflow_artifact_source(source: &str) -> bool {
+    let (scheme, _, parts) = uri_parts(source);
+    let route = ["api", "2.0", "mlflow-artifacts", "artifacts"];
+    scheme == "mlflow-artifacts"
+        || (matches!(scheme.as_str(), "http" | "https") && parts.windows(4).any(|w| w == route))
+}
+
+/// `model-versions/create`'s checks of a version's `source` (`handlers._create_model_version`:
+/// `_validate_artifact_uri_scheme`, the registry-source checks of
+/// `_resolve_registered_model_source_lineage`, then `_validate_source_model` when a `model_id`
+/// is given, else `_validate_source_run`), with MLflow's messages:
+///
+/// - a scheme that addresses a host (`http(s)`, `ftp`, `mlflow-artifacts://host`, …): refused;
+/// - a local path or `file:` URI: only with a `run_id` (or `model_id`) whose artifact directory
+///   is local and contains it (Verdict's runs store `mlflow-artifacts:` URIs, so in practice
+///   never); the message shows the path resolved lexically (MLflow resolves a relative path
+///   against its working directory, which Verdict does not reveal: it shows it as given);
+/// - any other URI: an absolute path without `..`, `.`, `%00` (after decoding);
+/// - `runs:/<run_id>/…`: the request's `run_id` must be that run; `models:/<model_id>`: the
+///   request's `model_id` must be that model; `models://host/…` is refused;
+/// - `mlflow-artifacts:/…`: must lie under the artifact URI of the request's run (or logged
+///   model).
+pub fn model_version_source(
+    source: &str,
+    run_id: Option<&str>,
+    model_id: Option<&str>,
+    owners: &SourceOwners<'_>,
+) -> ApiResult<()> {
+    let (scheme, netloc, ..) = urlparse(source);
+    host_addressed(&scheme, netloc, "source")?;
+    if scheme == "models" {
+        if !netloc.is_empty() {
+            return Err(ApiError::invalid(format!(
+                "Invalid model version source: '{source}'. Registered model sources must use the \
+                 active model registry."
+            )));
+        }
+        parse_model_uri(source).map_err(|()| invalid_source(source, "model_id"))?;
+    }
+    let (id_name, id) = match model_id {
+        Some(m) => ("model_id", Some(m)),
+        None => ("run_id", run_id),
+    };
+    let root_of = |id: &str| -> ApiResult<Option<String>> {
+        if model_id.is_some() {
+            (owners.model_artifact_location)(id)
+        } else {
+            (owners.run_artifact_uri)(id)
+        }
+    };
+    if is_local_uri(source)? {
+        let mut shown = source.to_owned();
+        if let Some(id) = id {
+            let root = root_of(id)?.ok_or_else(|| invalid_source(source, id_name))?;
+            let path = normalize(&local_path(source));
+            if local_within(&path, &root)? {
+                return Ok(());
+            }
+            shown = path;
+        }
+        return Err(ApiError::invalid(format!(
+            "Invalid model version source: '{shown}'. To use a local path as a model version \
+             source, the {id_name} request parameter has to be specified and the local path has \
+             to be contained within the artifact directory of the run specified by the {id_name}."
+        )));
+    }
+    no_relative_paths(source)?;
+    match (scheme.as_str(), model_id) {
+        ("runs", None) => {
+            let source_run = urlparse(source).2.trim_start_matches('/').split('/').next();
+            return if netloc.is_empty() && source_run.is_some() && source_run == run_id {
+                Ok(())
+            } else {
+                Err(invalid_source(source, "run_id"))
+            };
+        }
+        ("runs", Some(_)) => return Err(invalid_source(source, "model_id")),
+        ("models", _) => match parse_model_uri(source) {
+            Ok(Some(_)) if model_id.is_none() => return Err(invalid_source(source, "model_id")),
+            Ok(Some(m)) if Some(m.as_str()) == model_id => return Ok(()),
+            Ok(Some(_)) | Err(()) => return Err(invalid_source(source, "model_id")),
+            Ok(None) => {}
+        },
+        _ => {}
+    }
+    if is_mlflow_artifact_source(source) {
+        if let Some(id) = id
+            && let Some(root) = root_of(id)?
+            && uri_within_root(source, &root)
+        {
+            return Ok(());
+        }
+        return Err(invalid_source(source, id_name));
     }
     Ok(())
 }

@@ -52,6 +52,7 @@ both_backends! {
     c11b_mlflow_exact_messages,
     c11b_create_experiment_validation,
     c11b_search_datasets_validation,
+    c11b_model_version_sources,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1746,4 +1747,144 @@ async fn c11b_search_datasets_validation(make: MakeEnv) {
         env.ok(url, json!({"experiment_ids": [exp]})).await,
         json!({"dataset_summaries": [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}]})
     );
+}
+
+async fn c11b_model_version_sources(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    // handlers._create_model_version: _validate_artifact_uri_scheme, _validate_source_run,
+    // _validate_source_model (MLflow's test_create_model_version_with_path_source,
+    // test_create_model_version_with_non_local_source, test_create_model_version_with_file_uri)
+    let exp = env.new_experiment("sources").await;
+    let run = env.new_run(&exp).await;
+    let au = format!("mlflow-artifacts:/{exp}/{run}/artifacts");
+    let lm = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp}),
+        )
+        .await;
+    let mid = lm["model"]["info"]["model_id"]
+        .as_str()
+        .expect("model_id")
+        .to_owned();
+    let mloc = lm["model"]["info"]["artifact_uri"]
+        .as_str()
+        .expect("artifact_uri")
+        .to_owned();
+    env.ok(
+        &format!("{API}/registered-models/create"),
+        json!({"name": "src"}),
+    )
+    .await;
+    let create = format!("{API}/model-versions/create");
+    let owner = |src: &str, id: &str| {
+        format!(
+            "Invalid model version source: '{src}'. The {id} request parameter must identify the \
+             resource that contains the source."
+        )
+    };
+    let relative = |src: &str| {
+        format!(
+            "Invalid model version source: '{src}'. If supplying a source as an http, https, local \
+             file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be provided \
+             without relative path references present. Please provide an absolute path."
+        )
+    };
+    let local = |src: &str, id: &str| {
+        format!(
+            "Invalid model version source: '{src}'. To use a local path as a model version source, \
+             the {id} request parameter has to be specified and the local path has to be contained \
+             within the artifact directory of the run specified by the {id}."
+        )
+    };
+    let host = |scheme: &str| {
+        format!(
+            "'source' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host other \
+             than the tracking server's configured artifact storage, so the server would connect to \
+             the host named in the URI. Set the MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES \
+             environment variable on the server to allow it."
+        )
+    };
+    let unknown_run = "0".repeat(32);
+    let runs_src = format!("runs:/{run}/model");
+    let dbfs = format!("dbfs:/{run}/artifacts/a%3f/../../../../../../../../../../");
+    for (body, message) in [
+        (json!({"source": au}), owner(&au, "run_id")),
+        (json!({"source": "mlflow-artifacts:/models", "run_id": run}), owner("mlflow-artifacts:/models", "run_id")),
+        (json!({"source": format!("{au}/./model"), "run_id": run}), relative(&format!("{au}/./model"))),
+        (json!({"source": format!("{au}/model/.."), "run_id": run}), relative(&format!("{au}/model/.."))),
+        (json!({"source": "mlflow-artifacts://host:9000/models", "run_id": run}), host("mlflow-artifacts")),
+        (json!({"source": "http://host:9000/models/../../../", "run_id": run}), host("http")),
+        (json!({"source": "https://host/api/2.0/mlflow-artifacts/artifacts/../../../"}), host("https")),
+        (json!({"source": "ftp://host:8888/api/2.0/mlflow-artifacts/artifacts/../../../"}), host("ftp")),
+        (json!({"source": runs_src}), owner(&runs_src, "run_id")),
+        (json!({"source": runs_src, "run_id": unknown_run}), owner(&runs_src, "run_id")),
+        (json!({"source": "runs://host/x/y", "run_id": run}), owner("runs://host/x/y", "run_id")),
+        (json!({"source": "runs:/", "run_id": run}), relative("runs:/")),
+        (json!({"source": "s3://bucket"}), relative("s3://bucket")),
+        (json!({"source": "s3://bucket/a/../b"}), relative("s3://bucket/a/../b")),
+        (json!({"source": "s3://bucket/a%2F..%2Fb"}), relative("s3://bucket/a%2F..%2Fb")),
+        (json!({"source": "s3://b/m%00"}), relative("s3://b/m%00")),
+        (json!({"source": dbfs, "run_id": run}), relative(&dbfs)),
+        (json!({"source": "/tmp/x"}), local("/tmp/x", "run_id")),
+        (json!({"source": "/tmp/x", "run_id": run}), local("/tmp/x", "run_id")),
+        (json!({"source": "/tmp/../tmp/x/./y", "run_id": run}), local("/tmp/x/y", "run_id")),
+        (json!({"source": "file:///tmp/x", "run_id": run}), local("/tmp/x", "run_id")),
+        (json!({"source": "file:///tmp"}), local("file:///tmp", "run_id")),
+        (json!({"source": "file://localhost/tmp/x"}), local("file://localhost/tmp/x", "run_id")),
+        (json!({"source": "/tmp/x", "run_id": unknown_run}), owner("/tmp/x", "run_id")),
+        // MLflow answers this one with a 500; bad input is a 400 here, with MLflow's message.
+        (
+            json!({"source": "file://123.456.789.123/path/to/source", "run_id": run}),
+            "file://123.456.789.123/path/to/source is not a valid remote uri. For remote access on \
+             windows, please consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>)."
+                .to_owned(),
+        ),
+        (json!({"source": "file:///path/to/model", "model_id": mid}), local("/path/to/model", "model_id")),
+        (json!({"source": "models:/m-other", "model_id": mid}), owner("models:/m-other", "model_id")),
+        (json!({"source": runs_src, "model_id": mid}), owner(&runs_src, "model_id")),
+        (json!({"source": "mlflow-artifacts:/1/x", "model_id": mid}), owner("mlflow-artifacts:/1/x", "model_id")),
+        (json!({"source": mloc, "model_id": format!("m-{}", "0".repeat(32))}), owner(&mloc, "model_id")),
+        (json!({"source": format!("models:/{mid}")}), owner(&format!("models:/{mid}"), "model_id")),
+        (json!({"source": "models:/"}), owner("models:/", "model_id")),
+        (json!({"source": "models:/a/b/c"}), owner("models:/a/b/c", "model_id")),
+        (
+            json!({"source": "models://h/x"}),
+            "Invalid model version source: 'models://h/x'. Registered model sources must use the active \
+             model registry."
+                .to_owned(),
+        ),
+        (
+            json!({"source": 5}),
+            format!("Invalid value 5 for parameter 'source' supplied:  Hint: Value was of type 'int'.{API_DOCS}"),
+        ),
+        (json!({"run_id": run}), format!("Missing value for required parameter 'source'.{API_DOCS}")),
+    ] {
+        let mut body = body;
+        body["name"] = json!("src");
+        assert_400(&env.post(&create, body).await, &message);
+    }
+    // What MLflow accepts (200): the run's own artifacts, runs:/ of the run, a remote object
+    // store path (a trailing slash too), the logged model's location or URI with its model_id.
+    let mut versions = 0;
+    for body in [
+        json!({"source": au, "run_id": run}),
+        json!({"source": format!("{au}/model"), "run_id": run}),
+        json!({"source": runs_src, "run_id": run}),
+        json!({"source": "s3://bucket/model"}),
+        json!({"source": "s3://bucket/model/"}),
+        json!({"source": "s3://b/m+x"}),
+        json!({"source": "s3://bucket/model", "run_id": ""}),
+        json!({"source": mloc, "model_id": mid}),
+        json!({"source": format!("models:/{mid}"), "model_id": mid}),
+        json!({"source": "s3://b/m", "model_id": mid}),
+    ] {
+        let mut body = body;
+        body["name"] = json!("src");
+        let v = env.ok(&create, body).await;
+        versions += 1;
+        assert_eq!(v["model_version"]["version"], versions.to_string(), "{v}");
+    }
 }
