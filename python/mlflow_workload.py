@@ -990,7 +990,212 @@ def c11a_upload_artifact_endpoint():
 
 # --- conformance B: validation and MLflow's exact messages ---------------------------------------
 # (steps of group B go here)
+_C11B_DOCS = " See the API docs for more information about request parameters."
 
+
+def _c11b_400(method, path, message, prefix="/api/2.0/mlflow", **kw):
+    """A raw request that must be answered 400 INVALID_PARAMETER_VALUE with exactly `message`."""
+    r = raw(method, prefix + path, **kw)
+    eq(r.status_code, 400, f"{method} {path} {kw} status ({r.text[:300]})")
+    eq((r.json().get("error_code"), r.json().get("message")), ("INVALID_PARAMETER_VALUE", message), f"{method} {path} {kw}")
+
+
+def _c11b_hint(value, param, typ):
+    return f"Invalid value {value} for parameter '{param}' supplied:  Hint: Value was of type '{typ}'.{_C11B_DOCS}"
+
+
+def _c11b_missing(param):
+    return f"Missing value for required parameter '{param}'.{_C11B_DOCS}"
+
+
+@step
+def c11b_single_value_writers_validate():
+    # handlers._log_metric / _log_param / _set_tag schemas (MLflow's test_log_metric_validation,
+    # test_log_param_validation, test_set_tag_validation): bad types are 400, not a 404 for run "31"
+    exp = C.create_experiment(f"{P}-c11b-writers")
+    rid = C.create_run(exp).info.run_id
+    for body, msg in [
+        ({"run_id": 31, "key": "metric", "value": 41, "timestamp": 59, "step": 26}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": 31, "value": 41, "timestamp": 59, "step": 26}, _c11b_hint("31", "key", "int")),
+        ({"run_id": rid, "key": "foo", "value": 31, "timestamp": 59, "step": "foo"}, _c11b_hint('"foo"', "step", "str")),
+        ({"run_id": rid, "key": "foo", "value": 31, "timestamp": "foo", "step": 41}, _c11b_hint('"foo"', "timestamp", "str")),
+        ({"run_id": None, "key": "foo", "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("run_id")),
+        ({"run_id": rid, "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("key")),
+        ({"run_id": rid, "key": None, "value": 31, "timestamp": 59, "step": 41}, _c11b_missing("key")),
+        ({"run_id": rid, "key": "foo", "value": 1}, _c11b_missing("timestamp")),
+    ]:
+        _c11b_400("POST", "/runs/log-metric", msg, json=body)
+    for body, msg in [
+        ({"run_id": 31, "key": "param", "value": 41}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": 31, "value": 41}, _c11b_hint("31", "key", "int")),
+        ({"run_id": rid, "key": "p", "value": 41}, _c11b_hint("41", "value", "int")),
+    ]:
+        _c11b_400("POST", "/runs/log-parameter", msg, json=body)
+    for body, msg in [
+        ({"run_id": 31, "key": "tag", "value": 41}, _c11b_hint("31", "run_id", "int")),
+        ({"run_id": rid, "key": "param", "value": 41}, _c11b_hint("41", "value", "int")),
+        ({"run_id": rid, "value": "value"}, _c11b_missing("key")),
+    ]:
+        _c11b_400("POST", "/runs/set-tag", msg, json=body)
+    # what is accepted: run_uuid alone, an absent value ("" for params and tags), int64 as strings
+    rjson(raw("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_uuid": rid, "key": "key", "value": "value"}), "set-tag by run_uuid")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/set-tag", json={"run_id": rid, "key": "t_empty"}), "set-tag without value")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-parameter", json={"run_id": rid, "key": "p_empty"}), "log-parameter without value")
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": rid, "key": "m", "value": 1, "timestamp": "7", "step": "3"}), "int64 strings")
+    run = C.get_run(rid)
+    eq(run.data.params, {"p_empty": ""}, "params")
+    eq({k: v for k, v in run.data.tags.items() if not k.startswith("mlflow.")}, {"key": "value", "t_empty": ""}, "tags")
+    eq([(m.step, m.timestamp) for m in C.get_metric_history(rid, "m")], [(3, 7)], "metric history")
+
+
+
+@step
+def c11b_mlflow_exact_messages():
+    # the messages MLflow's REST tests match: log-batch items, bulk history requests, model
+    # version numbers, unsafe artifact paths (handlers.py, utils/validation.py, utils/uri.py)
+    exp = C.create_experiment(f"{P}-c11b-messages")
+    rid = C.create_run(exp).info.run_id
+    _c11b_400("POST", "/runs/log-batch", _c11b_missing("metrics[0].timestamp"), json={"run_id": rid, "metrics": [{"key": "mae", "value": 2.5}]})
+    _c11b_400("POST", "/runs/log-batch", _c11b_missing("params[0].key"), json={"run_id": rid, "params": [{"value": "x"}]})
+    for field in ("metrics", "params", "tags"):
+        _c11b_400("POST", "/runs/log-batch", _c11b_hint('"foo"', field, "str"), json={"run_id": rid, field: "foo"})
+    rjson(raw("POST", "/api/2.0/mlflow/runs/log-batch", json={"run_id": rid, "metrics": [{"key": "mae", "value": 2.5, "timestamp": 123456789}]}), "log-batch without step")
+    bi = "/metrics/get-history-bulk-interval"
+    _c11b_400("GET", bi, _c11b_missing("run_ids"), params={"metric_key": "key"})
+    _c11b_400("GET", bi, f"GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 1000 run_ids.{_C11B_DOCS}",
+              params={"run_ids": [f"id_{i}" for i in range(1000)], "metric_key": "key"})
+    _c11b_400("GET", bi, f"max_results must be between 1 and 2500.{_C11B_DOCS}", params={"run_ids": [rid], "metric_key": "key", "max_results": 0})
+    _c11b_400("GET", bi, _c11b_missing("metric_key"), params={"run_ids": [rid], "metric_key": ""})
+    bulk, ajax = "/metrics/get-history-bulk", "/ajax-api/2.0/mlflow"  # the UI's call: ajax-api only in MLflow
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request must specify at least one run_id.", ajax, params={"metric_key": "key"})
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received 101 run_ids.", ajax,
+              params={"run_id": [f"id_{i}" for i in range(101)], "metric_key": "key"})
+    _c11b_400("GET", bulk, "GetMetricHistoryBulk request must specify a metric_key.", ajax, params={"run_id": [rid]})
+    name = f"{P}-c11b-model"
+    C.create_registered_model(name)
+    C.create_model_version(name, f"runs:/{rid}/model", run_id=rid)
+    bad = "Parameter 'version' must be an integer, got 'something not correct'."
+    _c11b_400("GET", "/model-versions/get", bad, params={"name": name, "version": "something not correct"})
+    _c11b_400("PATCH", "/model-versions/update", bad, json={"name": name, "version": "something not correct", "description": "d"})
+    _c11b_400("POST", "/registered-models/alias", bad, json={"name": name, "alias": "a", "version": "something not correct"})
+    for path in ("../path", "a/../b", "/abs", "a#b", "%2E%2E/x", "file:///etc"):
+        _c11b_400("GET", "/artifacts/list", "Invalid path", params={"run_id": rid, "path": path})
+    got = rjson(raw("GET", "/api/2.0/mlflow/artifacts/list", params={"run_id": rid, "path": "ok/sub"}), "safe path")
+    eq(got.get("files"), None, "listing of a missing directory")
+
+
+@step
+def c11b_create_experiment_validation():
+    # handlers._create_experiment (schema, custom views, _validate_storage_location_uri) and the
+    # store's name and tag checks (MLflow's test_create_experiment_validation and more)
+    host = ("'artifact_location' cannot use the '{0}' scheme: the '{0}' scheme addresses a host other than the tracking "
+            "server's configured artifact storage, so the server would connect to the host named in the URI. Set the "
+            "MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to allow it.")
+    bad_path = ("Invalid value \"{0}\" for parameter 'key' supplied: Names may be treated as files in certain cases, and "
+                "must not resolve to other names when treated as such. This name would resolve to '{1}'")
+    frag = "'artifact_location' URL can't include fragments or params."
+    n = f"{P}-c11b-exp"
+    for body, msg in [
+        ({"name": 123}, _c11b_hint("123", "name", "int")),
+        ({}, _c11b_missing("name")),
+        ({"name": n, "artifact_location": 9.0, "tags": [{"key": "key", "value": "value"}]}, _c11b_hint("9.0", "artifact_location", "float")),
+        ({"name": n, "artifact_location": "my_location", "tags": "5"}, _c11b_hint('"5"', "tags", "str")),
+        ({"name": "x" * 501}, "'name' exceeds the maximum length of 500 characters"),
+        ({"name": n, "artifact_location": "runs:/abc/x"}, "Artifact location cannot be a runs:/ URI. Given: 'runs:/abc/x'"),
+        ({"name": n, "artifact_location": "file:///tmp/x#frag"}, frag),
+        ({"name": n, "artifact_location": "my;loc"}, frag),
+        ({"name": n, "artifact_location": "s3://b/x?a=%2E%2E/b"}, "Invalid query string"),
+        ({"name": n, "artifact_location": "http://example.com/x"}, host.format("http")),
+        ({"name": n, "artifact_location": "HTTPS://example.com/x"}, host.format("https")),
+        ({"name": n, "artifact_location": "mlflow-artifacts://host:9000/x"}, host.format("mlflow-artifacts")),
+        ({"name": n, "artifact_location": "s3://b/" + "x" * 2100},
+         "Invalid artifact path length. The length of the artifact path cannot be greater than 2048 characters. To "
+         "configure this limit, please set the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH environment variable."),
+        ({"name": n, "tags": [{"value": "v"}]}, bad_path.format("", ".")),
+        ({"name": n, "tags": [{"key": "a//b", "value": "v"}]}, bad_path.format("a//b", "a/b")),
+        ({"name": n, "tags": [{"key": "k", "value": "v" * 20001}]}, "'value' exceeds the maximum length of 20000 characters"),
+        ({"name": n, "tags": [{"key": f"mlflow.customView.view{i}", "value": "v"} for i in range(51)]},
+         "Unable to create another custom view; the maximum number of custom views per experiment is 50. Delete an "
+         "existing custom view before creating a new one."),
+    ]:
+        _c11b_400("POST", "/experiments/create", msg, json=body)
+    check(C.get_experiment_by_name(n) is None, "nothing created by the refused requests")
+    for i, loc in enumerate(("mlflow-artifacts:/custom", "s3://bucket/x?versionId=3")):
+        got = rjson(raw("POST", "/api/2.0/mlflow/experiments/create", json={"name": f"{n}{i}", "artifact_location": loc, "tags": [{"key": "k"}]}), loc)
+        exp = C.get_experiment(got["experiment_id"])
+        eq((exp.artifact_location, exp.tags), (loc, {"k": ""}), "accepted experiment")
+
+
+@step
+def c11b_search_datasets_validation():
+    # handlers.search_datasets_impl (MLflow's test_search_dataset_handler_rejects_invalid_requests);
+    # the UI's call, under /ajax-api only in MLflow
+    ajax, path = "/ajax-api/2.0/mlflow", "/experiments/search-datasets"
+    none = "SearchDatasets request must specify at least one experiment_id."
+    for body in ({}, {"experiment_ids": []}, {"experiment_ids": "1"}, {"experiment_ids": [1]}):
+        _c11b_400("POST", path, none, ajax, json=body)
+    for n in (1000, 21):
+        _c11b_400("POST", path, f"SearchDatasets request cannot specify more than 20 experiment_ids. Received {n} experiment_ids.",
+                  ajax, json={"experiment_ids": [f"id_{i}" for i in range(n)]})
+    _c11b_400("POST", path, "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.", ajax, json={"experiment_ids": ["abc"]})
+    eq(rjson(raw("POST", ajax + path, json={"experiment_ids": [str(10**9 + i) for i in range(20)]}), "20 ids"), {}, "20 unknown ids")
+    exp = C.create_experiment(f"{P}-c11b-datasets")
+    rid = C.create_run(exp).info.run_id
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    C.log_inputs(rid, [DatasetInput(Dataset(name="name1", digest="digest1", source_type="source_type1", source="source1"),
+                                    [InputTag("mlflow.data.context", "training")])])
+    got = rjson(raw("POST", ajax + path, json={"experiment_ids": [exp]}), "search-datasets")
+    eq(got.get("dataset_summaries"), [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}], "summaries")
+
+
+@step
+def c11b_model_version_sources():
+    # handlers._create_model_version: _validate_artifact_uri_scheme, _validate_source_run,
+    # _validate_source_model (MLflow's test_create_model_version_with_path_source,
+    # ..._with_non_local_source, ..._with_file_uri)
+    exp = C.create_experiment(f"{P}-c11b-sources")
+    run = C.create_run(exp)
+    rid, au = run.info.run_id, run.info.artifact_uri
+    lm = C.create_logged_model(exp)
+    name = f"{P}-c11b-src"
+    C.create_registered_model(name)
+    owner = "Invalid model version source: '{0}'. The {1} request parameter must identify the resource that contains the source."
+    relative = ("Invalid model version source: '{0}'. If supplying a source as an http, https, local file path, ftp, "
+                "objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references "
+                "present. Please provide an absolute path.")
+    local = ("Invalid model version source: '{0}'. To use a local path as a model version source, the {1} request parameter "
+             "has to be specified and the local path has to be contained within the artifact directory of the run "
+             "specified by the {1}.")
+    host = ("'source' cannot use the '{0}' scheme: the '{0}' scheme addresses a host other than the tracking server's "
+            "configured artifact storage, so the server would connect to the host named in the URI. Set the "
+            "MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES environment variable on the server to allow it.")
+    dbfs = f"dbfs:/{rid}/artifacts/a%3f/../../../../../../../../../../"
+    for body, msg in [
+        ({"source": au}, owner.format(au, "run_id")),
+        ({"source": "mlflow-artifacts:/models", "run_id": rid}, owner.format("mlflow-artifacts:/models", "run_id")),
+        ({"source": f"{au}/model/..", "run_id": rid}, relative.format(f"{au}/model/..")),
+        ({"source": "mlflow-artifacts://host:9000/models", "run_id": rid}, host.format("mlflow-artifacts")),
+        ({"source": "http://host:9000/models/../../../", "run_id": rid}, host.format("http")),
+        ({"source": f"runs:/{rid}/model"}, owner.format(f"runs:/{rid}/model", "run_id")),
+        ({"source": "s3://bucket/a/../b"}, relative.format("s3://bucket/a/../b")),
+        ({"source": dbfs, "run_id": rid}, relative.format(dbfs)),
+        ({"source": "/tmp/x"}, local.format("/tmp/x", "run_id")),
+        ({"source": "/tmp/../tmp/x/./y", "run_id": rid}, local.format("/tmp/x/y", "run_id")),
+        ({"source": "file:///tmp/x", "run_id": rid}, local.format("/tmp/x", "run_id")),
+        ({"source": "file:///path/to/model", "model_id": lm.model_id}, local.format("/path/to/model", "model_id")),
+        ({"source": "models:/m-other", "model_id": lm.model_id}, owner.format("models:/m-other", "model_id")),
+        ({"source": f"models:/{lm.model_id}"}, owner.format(f"models:/{lm.model_id}", "model_id")),
+    ]:
+        _c11b_400("POST", "/model-versions/create", msg, json={"name": name, **body})
+    accepted = [
+        {"source": au, "run_id": rid}, {"source": f"{au}/model", "run_id": rid}, {"source": f"runs:/{rid}/model", "run_id": rid},
+        {"source": "s3://bucket/model/"}, {"source": lm.artifact_location, "model_id": lm.model_id},
+        {"source": lm.model_uri, "model_id": lm.model_id},
+    ]
+    for body in accepted:
+        rjson(raw("POST", "/api/2.0/mlflow/model-versions/create", json={"name": name, **body}), f"create version {body}")
+    eq(sorted(int(v.version) for v in C.search_model_versions(f"name='{name}'")), list(range(1, len(accepted) + 1)), "versions")
 
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------

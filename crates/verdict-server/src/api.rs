@@ -29,6 +29,7 @@ use verdict_store::{
 
 use crate::entities::{self, parse_dataset_input, parse_metric, parse_params, parse_tags};
 use crate::error::{ApiError, ApiResult};
+use crate::validate::{Check, schema};
 use crate::wire::{Fields, Obj, Req};
 
 /// A routed endpoint: its name (the path MLflow gives it, method included where one path has
@@ -177,10 +178,18 @@ fn view_type(f: &Fields<'_>, key: &str) -> ApiResult<ViewType> {
     }
 }
 
+/// A model version number: MLflow's `_assert_string` on the JSON field (a JSON number is
+/// refused), then `_validate_model_version`'s `int(version)` and its message
+/// (`validation.not_integer_value`).
 fn version(f: &Fields<'_>) -> ApiResult<i64> {
+    if let Some(v @ serde_json::Value::Number(_)) = f.0.get("version") {
+        return Err(crate::validate::invalid_type("version", v));
+    }
     let v = f.str("version")?;
     v.trim().parse::<i64>().map_err(|_| {
-        ApiError::invalid(format!("Parameter 'version' must be an integer, got {v:?}"))
+        ApiError::invalid(format!(
+            "Parameter 'version' must be an integer, got '{v}'."
+        ))
     })
 }
 
@@ -224,6 +233,105 @@ fn list_under(arts: &ArtifactRepo, root_uri: &str, dir: &str) -> ApiResult<Value
         .done())
 }
 
+/// A store lookup as an option: `None` for `RESOURCE_DOES_NOT_EXIST` (and an id the store
+/// cannot parse), other errors kept.
+fn found<T>(r: verdict_store::Result<T>) -> ApiResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                verdict_store::ErrorKind::ResourceDoesNotExist
+                    | verdict_store::ErrorKind::InvalidParameterValue
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `handlers._create_model_version`'s schema.
+const CREATE_MODEL_VERSION_SCHEMA: &[(&str, &[Check])] = &[
+    ("name", &[Check::Str, Check::Required]),
+    ("source", &[Check::Str, Check::Required]),
+    ("run_id", &[Check::Str]),
+    ("tags", &[Check::Array]),
+    ("run_link", &[Check::Str]),
+    ("description", &[Check::Str]),
+    ("model_id", &[Check::Str]),
+];
+
+/// `handlers._create_experiment`'s schema.
+const CREATE_EXPERIMENT_SCHEMA: &[(&str, &[Check])] = &[
+    ("name", &[Check::Required, Check::Str]),
+    ("artifact_location", &[Check::Str]),
+    ("tags", &[Check::Array]),
+];
+
+/// `handlers._log_metric`'s schema.
+const LOG_METRIC_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Required, Check::Str]),
+    ("key", &[Check::Required, Check::Str]),
+    ("value", &[Check::Required, Check::FloatLike]),
+    ("timestamp", &[Check::IntLike, Check::Required]),
+    ("step", &[Check::IntLike]),
+    ("model_id", &[Check::Str]),
+    ("dataset_name", &[Check::Str]),
+    ("dataset_digest", &[Check::Str]),
+];
+
+/// `handlers._log_param`'s schema.
+const LOG_PARAM_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Required, Check::Str]),
+    ("key", &[Check::Required, Check::Str]),
+    ("value", &[Check::Str]),
+];
+
+/// `handlers._log_batch`'s schema (its `_assert_*_fields_present` as [`Check::ItemsHave`]).
+const LOG_BATCH_SCHEMA: &[(&str, &[Check])] = &[
+    ("run_id", &[Check::Str, Check::Required]),
+    (
+        "metrics",
+        &[
+            Check::Array,
+            Check::ItemsHave(&["key", "value", "timestamp"]),
+        ],
+    ),
+    ("params", &[Check::Array, Check::ItemsHave(&["key"])]),
+    ("tags", &[Check::Array, Check::ItemsHave(&["key"])]),
+];
+
+/// `handlers.get_metric_history_bulk_interval_handler`'s schema.
+const BULK_INTERVAL_SCHEMA: &[(&str, &[Check])] = &[
+    (
+        "run_ids",
+        &[
+            Check::Required,
+            Check::Array,
+            Check::ItemStrs,
+            Check::MaxLen(
+                100,
+                "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. \
+                 Received {n} run_ids.",
+            ),
+        ],
+    ),
+    ("metric_key", &[Check::Required, Check::Str]),
+    ("start_step", &[Check::IntLike]),
+    ("end_step", &[Check::IntLike]),
+    (
+        "max_results",
+        &[
+            Check::IntLike,
+            Check::IntRange(1, 2500, "max_results must be between 1 and 2500."),
+        ],
+    ),
+];
+
+/// `handlers._set_tag`'s schema.
+const SET_TAG_SCHEMA: &[(&str, &[Check])] = LOG_PARAM_SCHEMA;
+
 /// Runs one endpoint against the store and returns the JSON answer.
 pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> ApiResult<Value> {
     let f = req.obj();
@@ -235,9 +343,28 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             Obj::new().v("experiment", entities::experiment(&e)).done()
         }
         "experiments/create" => {
+            // handlers._create_experiment: the schema, the custom-view count, the location's
+            // checks; then the store's (name length, tag names and lengths). A tag's absent key
+            // or value is "" (proto3's default), as in MLflow: the store refuses an empty key.
+            schema(&f, CREATE_EXPERIMENT_SCHEMA)?;
             let name = f.str("name")?;
+            let tags = f
+                .objs("tags")?
+                .iter()
+                .map(|t| {
+                    let key = t.opt_str("key")?.unwrap_or_default();
+                    Ok(verdict_store::Tag::new(
+                        key,
+                        t.opt_str("value")?.unwrap_or_default(),
+                    ))
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            crate::validate::custom_view_count(tags.iter().map(|t| t.key.as_str()))?;
             let loc = f.opt_str("artifact_location")?.filter(|s| !s.is_empty());
-            let id = store.create_experiment(&name, loc.as_deref(), &parse_tags(&f, "tags")?)?;
+            if let Some(loc) = &loc {
+                crate::validate::artifact_location(loc, "artifact_location")?;
+            }
+            let id = store.create_experiment(&name, loc.as_deref(), &tags)?;
             Obj::new().s("experiment_id", &id).done()
         }
         "experiments/get" => {
@@ -290,7 +417,21 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "experiments/search-datasets" => {
-            let found = store.search_datasets(&f.strs("experiment_ids")?)?;
+            // handlers.search_datasets_impl: a value that is not a list of strings fails
+            // MLflow's protobuf parse and leaves the request without ids.
+            let ids: Vec<String> = match f.0.get("experiment_ids") {
+                Some(serde_json::Value::Array(a)) if a.iter().all(|v| v.is_string()) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if ids.is_empty() {
+                return Err(ApiError::invalid(
+                    "SearchDatasets request must specify at least one experiment_id.",
+                ));
+            }
+            let found = store.search_datasets(&ids)?;
             Obj::new()
                 .arr(
                     "dataset_summaries",
@@ -355,15 +496,20 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "runs/log-parameter" => {
-            store.log_param(&f.run_id()?, &f.str("key")?, &f.str_allow_empty("value")?)?;
+            // handlers._log_param; an absent value is "" (proto3's default), as in MLflow.
+            schema(&f, LOG_PARAM_SCHEMA)?;
+            let value = f.opt_str("value")?.unwrap_or_default();
+            store.log_param(&f.run_id()?, &f.str("key")?, &value)?;
             empty()
         }
         "runs/log-metric" => {
+            schema(&f, LOG_METRIC_SCHEMA)?;
             let run_id = f.run_id()?;
             store.log_metric(&run_id, &parse_metric(&f)?)?;
             empty()
         }
         "runs/log-batch" => {
+            schema(&f, LOG_BATCH_SCHEMA)?;
             let run_id = f.run_id()?;
             let metrics = f
                 .objs("metrics")?
@@ -379,7 +525,10 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "runs/set-tag" => {
-            store.set_tag(&f.run_id()?, &f.str("key")?, &f.str_allow_empty("value")?)?;
+            // handlers._set_tag; an absent value is "", as in MLflow.
+            schema(&f, SET_TAG_SCHEMA)?;
+            let value = f.opt_str("value")?.unwrap_or_default();
+            store.set_tag(&f.run_id()?, &f.str("key")?, &value)?;
             empty()
         }
         "runs/delete-tag" => {
@@ -451,6 +600,8 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 .done()
         }
         "metrics/get-history-bulk-interval" => {
+            let listed = crate::validate::with_lists(&f, &["run_ids"]);
+            schema(&Fields(&listed), BULK_INTERVAL_SCHEMA)?;
             let points = store.get_metric_history_bulk_interval(&BulkIntervalQuery {
                 run_ids: f.strs("run_ids")?,
                 metric_key: f.str("metric_key")?,
@@ -466,18 +617,28 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         "metrics/get-history-bulk" => {
             // The UI's older bulk call: every point of the key for up to 100 runs, at most
             // max_results (≤ 25000) in all, ordered by run, then step and timestamp.
+            // MLflow's messages (handlers.get_metric_history_bulk_handler).
             let mut run_ids = f.strs("run_id")?;
-            run_ids.dedup();
-            if run_ids.is_empty() || run_ids.len() > 100 {
+            if run_ids.is_empty() {
                 return Err(ApiError::invalid(
-                    "GetMetricHistoryBulk needs between 1 and 100 run_id values",
+                    "GetMetricHistoryBulk request must specify at least one run_id.",
                 ));
             }
+            if run_ids.len() > 100 {
+                return Err(ApiError::invalid(format!(
+                    "GetMetricHistoryBulk request cannot specify more than 100 run_ids. \
+                     Received {} run_ids.",
+                    run_ids.len()
+                )));
+            }
+            run_ids.dedup();
             let max = f.opt_i64("max_results")?.unwrap_or(25_000);
             if !(1..=25_000).contains(&max) {
                 return Err(ApiError::invalid("max_results must be between 1 and 25000"));
             }
-            let key = f.str("metric_key")?;
+            let key = f.opt_str("metric_key")?.ok_or_else(|| {
+                ApiError::invalid("GetMetricHistoryBulk request must specify a metric_key.")
+            })?;
             let mut out = Vec::new();
             'runs: for rid in &run_ids {
                 for m in store.get_metric_history(rid, &key, None, None)?.items {
@@ -490,8 +651,12 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             Obj::new().arr("metrics", out).done()
         }
         "artifacts/list" => {
+            // handlers.list_artifacts_impl: MLflow checks the path before it looks the run up.
+            let dir = match f.opt_str("path")? {
+                Some(p) => crate::validate::safe_path(&p)?,
+                None => String::new(),
+            };
             let run = store.get_run(&f.run_id()?)?;
-            let dir = f.opt_str("path")?.unwrap_or_default();
             list_under(arts, &run.info.artifact_uri, &dir)?
         }
         // ---- logged models --------------------------------------------------------------
@@ -539,8 +704,11 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             empty()
         }
         "logged-models/list-artifacts" => {
+            let dir = match f.opt_str("artifact_directory_path")? {
+                Some(p) => crate::validate::safe_path(&p)?,
+                None => String::new(),
+            };
             let m = store.get_logged_model(&id())?;
-            let dir = f.opt_str("artifact_directory_path")?.unwrap_or_default();
             list_under(arts, &m.artifact_location, &dir)?
         }
         "logged-models/search" => {
@@ -650,13 +818,34 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         }
         // ---- model versions -------------------------------------------------------------
         "model-versions/create" => {
+            schema(&f, CREATE_MODEL_VERSION_SCHEMA)?;
+            let source = f.str("source")?;
+            let run_id = f.opt_str("run_id")?.filter(|s| !s.is_empty());
+            let model_id = f.opt_str("model_id")?.filter(|s| !s.is_empty());
+            crate::validate::model_version_source(
+                &source,
+                run_id.as_deref(),
+                model_id.as_deref(),
+                &crate::validate::SourceOwners {
+                    run_artifact_uri: &|id| {
+                        found(store.get_run(id).map(|r| r.info.artifact_uri.clone()))
+                    },
+                    model_artifact_location: &|id| {
+                        found(
+                            store
+                                .get_logged_model(id)
+                                .map(|m| m.artifact_location.clone()),
+                        )
+                    },
+                },
+            )?;
             let v = store.create_model_version(&NewModelVersion {
                 name: f.str("name")?,
-                source: f.str("source")?,
-                run_id: f.opt_str("run_id")?.filter(|s| !s.is_empty()),
+                source,
+                run_id,
                 run_link: f.opt_str("run_link")?.filter(|s| !s.is_empty()),
                 description: f.opt_str("description")?,
-                model_id: f.opt_str("model_id")?.filter(|s| !s.is_empty()),
+                model_id,
                 user_id: None,
                 tags: parse_tags(&f, "tags")?,
             })?;

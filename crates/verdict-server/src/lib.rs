@@ -10,6 +10,8 @@
 //!   or strings, NaN/±Infinity as strings, empty repeated fields omitted).
 //! - [`api`]: the endpoint table and the handlers (synchronous, run through `spawn_blocking`).
 //! - [`entities`]: store entities ↔ MLflow's JSON shapes.
+//! - [`validate`]: MLflow's request schemas (`handlers._validate_param_against_schema`) and its
+//!   exact messages.
 //! - `artifacts` (private): the mlflow-artifacts proxy, streaming uploads and downloads over the
 //!   store's confined [`ArtifactRepo`].
 //! - [`mime`]: MLflow's `Content-Type` / `Content-Disposition` of an artifact download (by file
@@ -54,6 +56,7 @@ mod artifacts;
 pub mod entities;
 pub mod error;
 pub mod mime;
+pub mod validate;
 pub mod wire;
 
 use std::net::SocketAddr;

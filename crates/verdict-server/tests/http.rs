@@ -52,6 +52,11 @@ both_backends! {
     c11a_get_artifact_legacy_endpoint,
     c11a_logged_model_artifact_files,
     c11a_upload_artifact_ui_endpoint,
+    c11b_single_value_writers_validate,
+    c11b_mlflow_exact_messages,
+    c11b_create_experiment_validation,
+    c11b_search_datasets_validation,
+    c11b_model_version_sources,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1484,4 +1489,750 @@ async fn c11a_upload_artifact_ui_endpoint(make: MakeEnv) {
     )
     .await
     .assert_error(404, "ENDPOINT_NOT_FOUND");
+// --- conformance B (issue 11): validation and MLflow's exact messages ---------------------------
+// Every expected answer below is the one the real `mlflow server` 3.17.2 (SQLite) gave to the same
+// request (python/mlflow_workload.py, steps `c11b_*`, runs them against both servers).
+
+/// The suffix every message of MLflow's request schemas carries.
+const API_DOCS: &str = " See the API docs for more information about request parameters.";
+
+/// POSTs `body` to `path` and asserts 400 `INVALID_PARAMETER_VALUE` with exactly `message`.
+#[track_caller]
+fn assert_400(r: &support::Resp, message: &str) {
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(r.json()["message"], message, "{}", r.text());
+}
+
+async fn c11b_single_value_writers_validate(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("writers").await;
+    let run = env.new_run(&exp).await;
+    let int_hint = |v: &str, p: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+        )
+    };
+    let str_hint = |v: &str, p: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+        )
+    };
+    let missing = |p: &str| format!("Missing value for required parameter '{p}'.{API_DOCS}");
+    // runs/log-metric (handlers._log_metric; MLflow's test_log_metric_validation)
+    let lm = format!("{API}/runs/log-metric");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "metric", "value": 41, "timestamp": 59, "step": 26}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_uuid": 31, "key": "metric", "value": 41, "timestamp": 59}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": 31, "value": 41, "timestamp": 59, "step": 26}),
+            int_hint("31", "key"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 31, "timestamp": 59, "step": "foo"}),
+            str_hint("\"foo\"", "step"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 31, "timestamp": "foo", "step": 41}),
+            str_hint("\"foo\"", "timestamp"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": "abc", "timestamp": 59}),
+            str_hint("\"abc\"", "value"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 1, "timestamp": 7, "model_id": 5}),
+            int_hint("5", "model_id"),
+        ),
+        (
+            json!({"run_id": null, "key": "foo", "value": 31, "timestamp": 59, "step": 41}),
+            missing("run_id"),
+        ),
+        (
+            json!({"run_id": "", "key": "foo", "value": 31, "timestamp": 59}),
+            missing("run_id"),
+        ),
+        (
+            json!({"run_id": run, "value": 31, "timestamp": 59, "step": 41}),
+            missing("key"),
+        ),
+        (
+            json!({"run_id": run, "key": null, "value": 31, "timestamp": 59, "step": 41}),
+            missing("key"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "value": 1}),
+            missing("timestamp"),
+        ),
+        (
+            json!({"run_id": run, "key": "foo", "timestamp": 5}),
+            missing("value"),
+        ),
+    ] {
+        assert_400(&env.post(&lm, body).await, &message);
+    }
+    // int64 as strings still logs (200 {} on both servers).
+    let ok = env
+        .ok(
+            &lm,
+            json!({"run_id": run, "key": "foo", "value": 1, "timestamp": "7", "step": "3"}),
+        )
+        .await;
+    assert_eq!(ok, json!({}));
+    // runs/log-parameter (handlers._log_param; test_log_param_validation)
+    let lp = format!("{API}/runs/log-parameter");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "param", "value": 41}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": 31, "value": 41}),
+            int_hint("31", "key"),
+        ),
+        (
+            json!({"run_id": run, "key": "p", "value": 41}),
+            int_hint("41", "value"),
+        ),
+        (json!({"run_id": run, "value": "x"}), missing("key")),
+        (
+            json!({"run_id": run, "key": "p", "value": true}),
+            format!(
+                "Invalid value true for parameter 'value' supplied:  Hint: Value was of type 'bool'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&lp, body).await, &message);
+    }
+    // runs/set-tag (handlers._set_tag; test_set_tag_validation)
+    let st = format!("{API}/runs/set-tag");
+    for (body, message) in [
+        (
+            json!({"run_id": 31, "key": "tag", "value": 41}),
+            int_hint("31", "run_id"),
+        ),
+        (
+            json!({"run_id": run, "key": "param", "value": 41}),
+            int_hint("41", "value"),
+        ),
+        (json!({"run_id": run, "value": "value"}), missing("key")),
+        (
+            json!({"run_id": run, "key": ["a"], "value": "v"}),
+            format!(
+                "Invalid value [\"a\"] for parameter 'key' supplied:  Hint: Value was of type 'list'.{API_DOCS}"
+            ),
+        ),
+        (
+            json!({"run_id": run, "key": "t", "value": {"b": 1, "a": "é"}}),
+            format!(
+                "Invalid value {{\"a\":\"\\u00e9\",\"b\":1}} for parameter 'value' supplied:  Hint: Value was of type 'dict'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&st, body).await, &message);
+    }
+    // An absent value is "" for a param and a tag (200 on MLflow); run_uuid alone is enough.
+    env.ok(&lp, json!({"run_id": run, "key": "p_empty"})).await;
+    env.ok(&lp, json!({"run_id": run, "key": "p_null", "value": null}))
+        .await;
+    env.ok(&st, json!({"run_id": run, "key": "t_empty"})).await;
+    env.ok(
+        &st,
+        json!({"run_uuid": run, "key": "key", "value": "value"}),
+    )
+    .await;
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run}")).await;
+    let data = &g["run"]["data"];
+    let find = |list: &Value, key: &str| {
+        list.as_array()
+            .and_then(|a| a.iter().find(|p| p["key"] == key))
+            .map(|p| p["value"].clone())
+    };
+    assert_eq!(find(&data["params"], "p_empty"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["params"], "p_null"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["tags"], "t_empty"), Some(json!("")), "{g}");
+    assert_eq!(find(&data["tags"], "key"), Some(json!("value")), "{g}");
+    // Nothing of the refused requests was written.
+    assert!(find(&data["params"], "param").is_none(), "{g}");
+    assert!(find(&data["tags"], "param").is_none(), "{g}");
+}
+
+async fn c11b_mlflow_exact_messages(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("messages").await;
+    let run = env.new_run(&exp).await;
+    let missing = |p: &str| format!("Missing value for required parameter '{p}'.{API_DOCS}");
+    // runs/log-batch: handlers._log_batch's _assert_*_fields_present name the item
+    // (MLflow's test_log_batch_validation).
+    let lb = format!("{API}/runs/log-batch");
+    for (body, message) in [
+        (
+            json!({"run_id": run, "metrics": [{"key": "mae", "value": 2.5}]}),
+            missing("metrics[0].timestamp"),
+        ),
+        (
+            json!({"run_id": run, "metrics": [{"key": "a", "value": 1, "timestamp": 1}, {"value": 2.5, "timestamp": 1}]}),
+            missing("metrics[1].key"),
+        ),
+        (
+            json!({"run_id": run, "metrics": [{"key": "a", "timestamp": 1}]}),
+            missing("metrics[0].value"),
+        ),
+        (
+            json!({"run_id": run, "params": [{"value": "x"}]}),
+            missing("params[0].key"),
+        ),
+        (
+            json!({"run_id": run, "tags": [{"key": "", "value": "x"}]}),
+            missing("tags[0].key"),
+        ),
+        (json!({"metrics": []}), missing("run_id")),
+        (
+            json!({"run_id": 5}),
+            format!(
+                "Invalid value 5 for parameter 'run_id' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.post(&lb, body).await, &message);
+    }
+    for field in ["metrics", "params", "tags"] {
+        assert_400(
+            &env.post(&lb, json!({"run_id": run, field: "foo"})).await,
+            &format!(
+                "Invalid value \"foo\" for parameter '{field}' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        );
+    }
+    env.ok(
+        &lb,
+        json!({"run_id": run, "metrics": [{"key": "mae", "value": 2.5, "timestamp": 123456789}]}),
+    )
+    .await;
+    // metrics/get-history-bulk-interval (test_get_metric_history_bulk_interval_rejects_invalid_requests)
+    let bi = "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval";
+    let many: String = (0..1000).map(|i| format!("run_ids=id_{i}&")).collect();
+    for (query, message) in [
+        ("metric_key=key".to_owned(), missing("run_ids")),
+        (
+            format!("{many}metric_key=key"),
+            format!(
+                "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received 1000 run_ids.{API_DOCS}"
+            ),
+        ),
+        (
+            "run_ids=123&metric_key=key&max_results=0".to_owned(),
+            format!("max_results must be between 1 and 2500.{API_DOCS}"),
+        ),
+        (
+            "run_ids=123&metric_key=key&max_results=abc".to_owned(),
+            format!(
+                "Invalid value \"abc\" for parameter 'max_results' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        ),
+        ("run_ids=123&metric_key=".to_owned(), missing("metric_key")),
+        (
+            "run_ids=123&max_results=5".to_owned(),
+            missing("metric_key"),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=1&end_step=0&max_results=5".to_owned(),
+            "end_step must be greater than start_step. Found start_step=1 and end_step=0."
+                .to_owned(),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=1&max_results=5".to_owned(),
+            "If either start step or end step are specified, both must be specified.".to_owned(),
+        ),
+        (
+            "run_ids=123&metric_key=key&start_step=x&end_step=3".to_owned(),
+            format!(
+                "Invalid value \"x\" for parameter 'start_step' supplied:  Hint: Value was of type 'str'.{API_DOCS}"
+            ),
+        ),
+    ] {
+        assert_400(&env.get(&format!("{bi}?{query}")).await, &message);
+    }
+    // metrics/get-history-bulk (handlers.get_metric_history_bulk_handler)
+    let bulk = "/ajax-api/2.0/mlflow/metrics/get-history-bulk";
+    let many: String = (0..101).map(|i| format!("run_id=id_{i}&")).collect();
+    for (query, message) in [
+        (
+            "metric_key=key".to_owned(),
+            "GetMetricHistoryBulk request must specify at least one run_id.",
+        ),
+        (
+            format!("{many}metric_key=key"),
+            "GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received 101 run_ids.",
+        ),
+        (
+            format!("run_id={run}"),
+            "GetMetricHistoryBulk request must specify a metric_key.",
+        ),
+    ] {
+        assert_400(&env.get(&format!("{bulk}?{query}")).await, message);
+    }
+    // model versions: validation._validate_model_version's message, on every endpoint.
+    env.ok(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "msg-model"}),
+    )
+    .await;
+    env.ok(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "msg-model", "source": format!("runs:/{run}/model"), "run_id": run}),
+    )
+    .await;
+    let bad = "Parameter 'version' must be an integer, got 'something not correct'.";
+    let v = "something%20not%20correct";
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get?name=msg-model&version={v}"
+        ))
+        .await,
+        bad,
+    );
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get?name=msg-model&version=1.5"
+        ))
+        .await,
+        "Parameter 'version' must be an integer, got '1.5'.",
+    );
+    assert_400(
+        &env.get(&format!(
+            "{API}/model-versions/get-download-uri?name=msg-model&version={v}"
+        ))
+        .await,
+        bad,
+    );
+    let sv = "something not correct";
+    for (method, path, body) in [
+        (
+            "PATCH",
+            "model-versions/update",
+            json!({"name": "msg-model", "version": sv, "description": "d"}),
+        ),
+        (
+            "DELETE",
+            "model-versions/delete",
+            json!({"name": "msg-model", "version": sv}),
+        ),
+        (
+            "POST",
+            "model-versions/set-tag",
+            json!({"name": "msg-model", "version": sv, "key": "k", "value": "v"}),
+        ),
+        (
+            "DELETE",
+            "model-versions/delete-tag",
+            json!({"name": "msg-model", "version": sv, "key": "k"}),
+        ),
+        (
+            "POST",
+            "model-versions/transition-stage",
+            json!({"name": "msg-model", "version": sv, "stage": "Staging", "archive_existing_versions": false}),
+        ),
+        (
+            "POST",
+            "registered-models/alias",
+            json!({"name": "msg-model", "alias": "a", "version": sv}),
+        ),
+    ] {
+        assert_400(
+            &env.method_json(method, &format!("{API}/{path}"), body)
+                .await,
+            bad,
+        );
+    }
+    // A JSON number is not a version string (MLflow: _assert_string).
+    assert_400(
+        &env.method_json(
+            "PATCH",
+            &format!("{API}/model-versions/update"),
+            json!({"name": "msg-model", "version": 1, "description": "d"}),
+        )
+        .await,
+        &format!(
+            "Invalid value 1 for parameter 'version' supplied:  Hint: Value was of type 'int'.{API_DOCS}"
+        ),
+    );
+    // artifacts/list: utils.uri.validate_path_is_safe (test_path_validation), after decoding.
+    for path in [
+        "../path",
+        "a/../b",
+        "..",
+        "a/..",
+        "/abs",
+        "a%23b",
+        "%252E%252E/x",
+        "..%252Fx",
+        "file:///etc",
+    ] {
+        let r = env
+            .get(&format!("{API}/artifacts/list?run_id={run}&path={path}"))
+            .await;
+        assert_400(&r, "Invalid path");
+    }
+    // Checked before the run is looked up, as in MLflow.
+    assert_400(
+        &env.get(&format!(
+            "{API}/artifacts/list?run_id={}&path=../x",
+            "0".repeat(32)
+        ))
+        .await,
+        "Invalid path",
+    );
+    let ok = env
+        .ok_get(&format!(
+            "{API}/artifacts/list?run_id={run}&path=ok%252Fsub"
+        ))
+        .await;
+    assert_eq!(
+        ok,
+        json!({"root_uri": format!("mlflow-artifacts:/{exp}/{run}/artifacts")})
+    );
+}
+
+async fn c11b_create_experiment_validation(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let create = format!("{API}/experiments/create");
+    let hint = |v: &str, p: &str, t: &str| {
+        format!(
+            "Invalid value {v} for parameter '{p}' supplied:  Hint: Value was of type '{t}'.{API_DOCS}"
+        )
+    };
+    let host = |scheme: &str| {
+        format!(
+            "'artifact_location' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host \
+             other than the tracking server's configured artifact storage, so the server would connect \
+             to the host named in the URI. Set the MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES \
+             environment variable on the server to allow it."
+        )
+    };
+    let bad_path = |k: &str, norm: &str| {
+        format!(
+            "Invalid value \"{k}\" for parameter 'key' supplied: Names may be treated as files in \
+             certain cases, and must not resolve to other names when treated as such. This name would \
+             resolve to '{norm}'"
+        )
+    };
+    let views: Vec<Value> = (0..51)
+        .map(|i| json!({"key": format!("mlflow.customView.view{i}"), "value": "v"}))
+        .collect();
+    for (body, message) in [
+        // MLflow's test_create_experiment_validation
+        (json!({"name": 123}), hint("123", "name", "int")),
+        (json!({}), format!("Missing value for required parameter 'name'.{API_DOCS}")),
+        (
+            json!({"name": "experiment name", "artifact_location": 9.0, "tags": [{"key": "key", "value": "value"}]}),
+            hint("9.0", "artifact_location", "float"),
+        ),
+        (
+            json!({"name": "experiment name", "artifact_location": "my_location", "tags": "5"}),
+            hint("\"5\"", "tags", "str"),
+        ),
+        // handlers._validate_storage_location_uri and the store's checks
+        (json!({"name": "x".repeat(501)}), "'name' exceeds the maximum length of 500 characters".to_owned()),
+        (
+            json!({"name": "e1", "artifact_location": "runs:/abc/x"}),
+            "Artifact location cannot be a runs:/ URI. Given: 'runs:/abc/x'".to_owned(),
+        ),
+        (
+            json!({"name": "e2", "artifact_location": "file:///tmp/x#frag"}),
+            "'artifact_location' URL can't include fragments or params.".to_owned(),
+        ),
+        (
+            json!({"name": "e3", "artifact_location": "my;loc"}),
+            "'artifact_location' URL can't include fragments or params.".to_owned(),
+        ),
+        (json!({"name": "e4", "artifact_location": "s3://b/x?a=../b"}), "Invalid query string".to_owned()),
+        (json!({"name": "e5", "artifact_location": "s3://b/x?a=%2E%2E/b"}), "Invalid query string".to_owned()),
+        (json!({"name": "e6", "artifact_location": "http://example.com/x"}), host("http")),
+        (json!({"name": "e7", "artifact_location": "HTTPS://example.com/x"}), host("https")),
+        (json!({"name": "e8", "artifact_location": "mlflow-artifacts://host:9000/x"}), host("mlflow-artifacts")),
+        (json!({"name": "e9", "artifact_location": "ftp://h/x"}), host("ftp")),
+        (
+            json!({"name": "e10", "artifact_location": format!("s3://b/{}", "x".repeat(2100))}),
+            "Invalid artifact path length. The length of the artifact path cannot be greater than 2048 \
+             characters. To configure this limit, please set the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH \
+             environment variable."
+                .to_owned(),
+        ),
+        (
+            json!({"name": "e11", "tags": [{"key": "a;b", "value": "v"}]}),
+            "Invalid value \"a;b\" for parameter 'key' supplied: Names may only contain alphanumerics, \
+             underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/)."
+                .to_owned(),
+        ),
+        (json!({"name": "e12", "tags": [{"value": "v"}]}), bad_path("", ".")),
+        (json!({"name": "e13", "tags": [{"key": "", "value": "v"}]}), bad_path("", ".")),
+        (json!({"name": "e14", "tags": [{"key": "a//b", "value": "v"}]}), bad_path("a//b", "a/b")),
+        (
+            json!({"name": "e15", "tags": [{"key": "k".repeat(251), "value": "v"}]}),
+            "'key' exceeds the maximum length of 250 characters".to_owned(),
+        ),
+        (
+            json!({"name": "e16", "tags": [{"key": "k", "value": "v".repeat(20001)}]}),
+            "'value' exceeds the maximum length of 20000 characters".to_owned(),
+        ),
+        (
+            json!({"name": "e17", "tags": views}),
+            "Unable to create another custom view; the maximum number of custom views per experiment \
+             is 50. Delete an existing custom view before creating a new one."
+                .to_owned(),
+        ),
+    ] {
+        assert_400(&env.post(&create, body).await, &message);
+    }
+    // Nothing of the refused requests was created.
+    let s = env
+        .ok(
+            &format!("{API}/experiments/search"),
+            json!({"max_results": 100}),
+        )
+        .await;
+    let names: Vec<&str> = s["experiments"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, vec!["Default"], "{s}");
+    // What MLflow accepts: mlflow-artifacts without a host, s3 with a plain query, a tag without
+    // a value ("").
+    for (name, loc) in [
+        ("ok1", "mlflow-artifacts:/custom"),
+        ("ok2", "s3://bucket/x?versionId=3"),
+    ] {
+        let e = env
+            .ok(
+                &create,
+                json!({"name": name, "artifact_location": loc, "tags": [{"key": "k"}]}),
+            )
+            .await;
+        let id = e["experiment_id"].as_str().expect("id").to_owned();
+        let g = env
+            .ok_get(&format!("{API}/experiments/get?experiment_id={id}"))
+            .await;
+        assert_eq!(
+            g["experiment"]["tags"],
+            json!([{"key": "k", "value": ""}]),
+            "{g}"
+        );
+    }
+}
+
+async fn c11b_search_datasets_validation(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    // handlers.search_datasets_impl (MLflow's test_search_dataset_handler_rejects_invalid_requests)
+    let url = "/ajax-api/2.0/mlflow/experiments/search-datasets";
+    let none = "SearchDatasets request must specify at least one experiment_id.";
+    let ids = |n: usize| -> Vec<String> { (0..n).map(|i| format!("id_{i}")).collect() };
+    for (body, message) in [
+        (json!({}), none.to_owned()),
+        (json!({"experiment_ids": []}), none.to_owned()),
+        // not a list of strings: MLflow's protobuf parse leaves no ids
+        (json!({"experiment_ids": "1"}), none.to_owned()),
+        (json!({"experiment_ids": [1]}), none.to_owned()),
+        (
+            json!({"experiment_ids": ids(1000)}),
+            "SearchDatasets request cannot specify more than 20 experiment_ids. Received 1000 experiment_ids."
+                .to_owned(),
+        ),
+        (
+            json!({"experiment_ids": ids(21)}),
+            "SearchDatasets request cannot specify more than 20 experiment_ids. Received 21 experiment_ids."
+                .to_owned(),
+        ),
+        (
+            json!({"experiment_ids": ["abc"]}),
+            "Invalid experiment ID 'abc'. Experiment ID must be a valid integer.".to_owned(),
+        ),
+    ] {
+        assert_400(&env.post(url, body).await, &message);
+    }
+    let r = env
+        .send(
+            Request::post(url)
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from("{}"))
+                .expect("request"),
+        )
+        .await;
+    assert_400(
+        &r,
+        "Bad Request. Content-Type must be one of ['application/json'].",
+    );
+    // Twenty ids are answered; a logged dataset is found (test_search_dataset_handler_returns_expected_results).
+    let twenty: Vec<String> = (0..20).map(|i| (1_000_000_000 + i).to_string()).collect();
+    assert_eq!(
+        env.ok(url, json!({"experiment_ids": twenty})).await,
+        json!({})
+    );
+    let exp = env.new_experiment("datasets").await;
+    let run = env.new_run(&exp).await;
+    env.ok(
+        &format!("{API}/runs/log-inputs"),
+        json!({"run_id": run, "datasets": [{
+            "dataset": {"name": "name1", "digest": "digest1", "source_type": "source_type1", "source": "source1"},
+            "tags": [{"key": "mlflow.data.context", "value": "training"}],
+        }]}),
+    )
+    .await;
+    assert_eq!(
+        env.ok(url, json!({"experiment_ids": [exp]})).await,
+        json!({"dataset_summaries": [{"experiment_id": exp, "name": "name1", "digest": "digest1", "context": "training"}]})
+    );
+}
+
+async fn c11b_model_version_sources(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    // handlers._create_model_version: _validate_artifact_uri_scheme, _validate_source_run,
+    // _validate_source_model (MLflow's test_create_model_version_with_path_source,
+    // test_create_model_version_with_non_local_source, test_create_model_version_with_file_uri)
+    let exp = env.new_experiment("sources").await;
+    let run = env.new_run(&exp).await;
+    let au = format!("mlflow-artifacts:/{exp}/{run}/artifacts");
+    let lm = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp}),
+        )
+        .await;
+    let mid = lm["model"]["info"]["model_id"]
+        .as_str()
+        .expect("model_id")
+        .to_owned();
+    let mloc = lm["model"]["info"]["artifact_uri"]
+        .as_str()
+        .expect("artifact_uri")
+        .to_owned();
+    env.ok(
+        &format!("{API}/registered-models/create"),
+        json!({"name": "src"}),
+    )
+    .await;
+    let create = format!("{API}/model-versions/create");
+    let owner = |src: &str, id: &str| {
+        format!(
+            "Invalid model version source: '{src}'. The {id} request parameter must identify the \
+             resource that contains the source."
+        )
+    };
+    let relative = |src: &str| {
+        format!(
+            "Invalid model version source: '{src}'. If supplying a source as an http, https, local \
+             file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be provided \
+             without relative path references present. Please provide an absolute path."
+        )
+    };
+    let local = |src: &str, id: &str| {
+        format!(
+            "Invalid model version source: '{src}'. To use a local path as a model version source, \
+             the {id} request parameter has to be specified and the local path has to be contained \
+             within the artifact directory of the run specified by the {id}."
+        )
+    };
+    let host = |scheme: &str| {
+        format!(
+            "'source' cannot use the '{scheme}' scheme: the '{scheme}' scheme addresses a host other \
+             than the tracking server's configured artifact storage, so the server would connect to \
+             the host named in the URI. Set the MLFLOW_ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES \
+             environment variable on the server to allow it."
+        )
+    };
+    let unknown_run = "0".repeat(32);
+    let runs_src = format!("runs:/{run}/model");
+    let dbfs = format!("dbfs:/{run}/artifacts/a%3f/../../../../../../../../../../");
+    for (body, message) in [
+        (json!({"source": au}), owner(&au, "run_id")),
+        (json!({"source": "mlflow-artifacts:/models", "run_id": run}), owner("mlflow-artifacts:/models", "run_id")),
+        (json!({"source": format!("{au}/./model"), "run_id": run}), relative(&format!("{au}/./model"))),
+        (json!({"source": format!("{au}/model/.."), "run_id": run}), relative(&format!("{au}/model/.."))),
+        (json!({"source": "mlflow-artifacts://host:9000/models", "run_id": run}), host("mlflow-artifacts")),
+        (json!({"source": "http://host:9000/models/../../../", "run_id": run}), host("http")),
+        (json!({"source": "https://host/api/2.0/mlflow-artifacts/artifacts/../../../"}), host("https")),
+        (json!({"source": "ftp://host:8888/api/2.0/mlflow-artifacts/artifacts/../../../"}), host("ftp")),
+        (json!({"source": runs_src}), owner(&runs_src, "run_id")),
+        (json!({"source": runs_src, "run_id": unknown_run}), owner(&runs_src, "run_id")),
+        (json!({"source": "runs://host/x/y", "run_id": run}), owner("runs://host/x/y", "run_id")),
+        (json!({"source": "runs:/", "run_id": run}), relative("runs:/")),
+        (json!({"source": "s3://bucket"}), relative("s3://bucket")),
+        (json!({"source": "s3://bucket/a/../b"}), relative("s3://bucket/a/../b")),
+        (json!({"source": "s3://bucket/a%2F..%2Fb"}), relative("s3://bucket/a%2F..%2Fb")),
+        (json!({"source": "s3://b/m%00"}), relative("s3://b/m%00")),
+        (json!({"source": dbfs, "run_id": run}), relative(&dbfs)),
+        (json!({"source": "/tmp/x"}), local("/tmp/x", "run_id")),
+        (json!({"source": "/tmp/x", "run_id": run}), local("/tmp/x", "run_id")),
+        (json!({"source": "/tmp/../tmp/x/./y", "run_id": run}), local("/tmp/x/y", "run_id")),
+        (json!({"source": "file:///tmp/x", "run_id": run}), local("/tmp/x", "run_id")),
+        (json!({"source": "file:///tmp"}), local("file:///tmp", "run_id")),
+        (json!({"source": "file://localhost/tmp/x"}), local("file://localhost/tmp/x", "run_id")),
+        (json!({"source": "/tmp/x", "run_id": unknown_run}), owner("/tmp/x", "run_id")),
+        // MLflow answers this one with a 500; bad input is a 400 here, with MLflow's message.
+        (
+            json!({"source": "file://123.456.789.123/path/to/source", "run_id": run}),
+            "file://123.456.789.123/path/to/source is not a valid remote uri. For remote access on \
+             windows, please consider using a different scheme such as SMB (e.g. smb://<hostname>/<path>)."
+                .to_owned(),
+        ),
+        (json!({"source": "file:///path/to/model", "model_id": mid}), local("/path/to/model", "model_id")),
+        (json!({"source": "models:/m-other", "model_id": mid}), owner("models:/m-other", "model_id")),
+        (json!({"source": runs_src, "model_id": mid}), owner(&runs_src, "model_id")),
+        (json!({"source": "mlflow-artifacts:/1/x", "model_id": mid}), owner("mlflow-artifacts:/1/x", "model_id")),
+        (json!({"source": mloc, "model_id": format!("m-{}", "0".repeat(32))}), owner(&mloc, "model_id")),
+        (json!({"source": format!("models:/{mid}")}), owner(&format!("models:/{mid}"), "model_id")),
+        (json!({"source": "models:/"}), owner("models:/", "model_id")),
+        (json!({"source": "models:/a/b/c"}), owner("models:/a/b/c", "model_id")),
+        (
+            json!({"source": "models://h/x"}),
+            "Invalid model version source: 'models://h/x'. Registered model sources must use the active \
+             model registry."
+                .to_owned(),
+        ),
+        (
+            json!({"source": 5}),
+            format!("Invalid value 5 for parameter 'source' supplied:  Hint: Value was of type 'int'.{API_DOCS}"),
+        ),
+        (json!({"run_id": run}), format!("Missing value for required parameter 'source'.{API_DOCS}")),
+    ] {
+        let mut body = body;
+        body["name"] = json!("src");
+        assert_400(&env.post(&create, body).await, &message);
+    }
+    // What MLflow accepts (200): the run's own artifacts, runs:/ of the run, a remote object
+    // store path (a trailing slash too), the logged model's location or URI with its model_id.
+    let mut versions = 0;
+    for body in [
+        json!({"source": au, "run_id": run}),
+        json!({"source": format!("{au}/model"), "run_id": run}),
+        json!({"source": runs_src, "run_id": run}),
+        json!({"source": "s3://bucket/model"}),
+        json!({"source": "s3://bucket/model/"}),
+        json!({"source": "s3://b/m+x"}),
+        json!({"source": "s3://bucket/model", "run_id": ""}),
+        json!({"source": mloc, "model_id": mid}),
+        json!({"source": format!("models:/{mid}"), "model_id": mid}),
+        json!({"source": "s3://b/m", "model_id": mid}),
+    ] {
+        let mut body = body;
+        body["name"] = json!("src");
+        let v = env.ok(&create, body).await;
+        versions += 1;
+        assert_eq!(v["model_version"]["version"], versions.to_string(), "{v}");
+    }
 }
