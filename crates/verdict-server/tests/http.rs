@@ -1489,6 +1489,8 @@ async fn c11a_upload_artifact_ui_endpoint(make: MakeEnv) {
     )
     .await
     .assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
 // --- conformance B (issue 11): validation and MLflow's exact messages ---------------------------
 // Every expected answer below is the one the real `mlflow server` 3.17.2 (SQLite) gave to the same
 // request (python/mlflow_workload.py, steps `c11b_*`, runs them against both servers).
