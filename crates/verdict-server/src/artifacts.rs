@@ -16,7 +16,7 @@
 //! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. The
 //! UI's endpoints `/get-artifact`, `…/logged-models/<id>/artifacts/files` and
 //! `…/upload-artifact` take a path in the query string and check it as MLflow's
-//! `validate_path_is_safe` (400 `Invalid path`) before the repository's own confinement.
+//! `validate::safe_path` (MLflow's `validate_path_is_safe`: 400 `Invalid path`) before the repository's own confinement.
 
 use std::io::Read;
 
@@ -269,48 +269,6 @@ pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Respon
 /// `X-Content-Type-Options: nosniff`: on every answer, as `mlflow server` sends it.
 pub(crate) const NOSNIFF: (header::HeaderName, &str) = (header::X_CONTENT_TYPE_OPTIONS, "nosniff");
 
-/// MLflow's `validate_path_is_safe` (`mlflow/utils/uri.py`) for a path given in a query string:
-/// percent-decoded again until it stops changing (at most 10 times), then refused with 400
-/// `Invalid path` when it contains `#`, has a `..` component or is absolute (POSIX, or a Windows
-/// drive or UNC path); a `file:` URI is first reduced to its path. Returns the decoded path (what
-/// MLflow goes on with). Backslashes, NUL and over-long names are the artifact repository's to
-/// refuse (docs/server.md).
-pub(crate) fn validate_path_is_safe(path: &str) -> Result<String, ApiError> {
-    let invalid = || ApiError::invalid("Invalid path");
-    let mut p = path.to_owned();
-    let mut stable = false;
-    for _ in 0..10 {
-        let d = percent_decode_path(&p).ok_or_else(invalid)?;
-        if d == p {
-            stable = true;
-            break;
-        }
-        p = d;
-    }
-    if !stable {
-        return Err(invalid());
-    }
-    if p.contains('#') {
-        return Err(invalid());
-    }
-    if let Some(rest) = p.strip_prefix("file:") {
-        // urlparse(uri).path: drop `//authority`, `?query`.
-        let rest = match rest.strip_prefix("//") {
-            Some(r) => r.find('/').map_or("", |i| &r[i..]),
-            None => rest,
-        };
-        p = rest.split('?').next().unwrap_or("").to_owned();
-    }
-    let b = p.as_bytes();
-    let windows_drive =
-        b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
-    let unc = b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\');
-    if p.split('/').any(|c| c == "..") || p.starts_with('/') || windows_drive || unc {
-        return Err(invalid());
-    }
-    Ok(p)
-}
-
 /// `base/rel` as Python's `posixpath.join(base, rel)` (an empty `rel` leaves a trailing `/`).
 fn join_posix(base: &str, rel: &str) -> String {
     if base.is_empty() {
@@ -355,7 +313,7 @@ pub(crate) async fn get_artifact(
         let path = f
             .opt_str("path")?
             .ok_or_else(|| ApiError::invalid("Missing value for required parameter 'path'."))?;
-        let path = validate_path_is_safe(&path)?;
+        let path = crate::validate::safe_path(&path)?;
         let Some(run_id) = run_id else {
             return Err(ApiError::not_found("Run with id=None not found"));
         };
@@ -389,7 +347,7 @@ pub(crate) async fn logged_model_file(state: AppState, model_id: String, query: 
                 )
             })?;
         // MLflow validates the decoded path but goes on with the one it was given.
-        validate_path_is_safe(&path)?;
+        crate::validate::safe_path(&path)?;
         let st = state.clone();
         let root = blocking(move || {
             let m = st.0.store.get_logged_model(&model_id)?;
@@ -431,7 +389,7 @@ pub(crate) async fn upload_artifact(
             .opt_str("path")?
             .filter(|s| !s.is_empty())
             .ok_or_else(|| ApiError::invalid("Request must specify path."))?;
-        let path = validate_path_is_safe(&path)?;
+        let path = crate::validate::safe_path(&path)?;
         if headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())

@@ -366,15 +366,18 @@ pub fn safe_path(path: &str) -> ApiResult<String> {
         local = local.split('?').next().unwrap_or_default();
     }
     let b = local.as_bytes();
+    // PureWindowsPath(path).is_absolute(): a drive with a root, or a UNC path (`\\\\host`, also
+    // with either separator).
     let windows_absolute = (b.len() >= 3
         && b[0].is_ascii_alphabetic()
         && b[1] == b':'
         && (b[2] == b'/' || b[2] == b'\\'))
-        || local.starts_with("\\\\");
+        || (b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\'));
     if local.split('/').any(|c| c == "..") || local.starts_with('/') || windows_absolute {
         return Err(invalid());
     }
-    Ok(url)
+    // MLflow returns the path after `local_file_uri_to_path` (a `file:` URI's path).
+    Ok(local.to_owned())
 }
 
 /// The schemes whose artifact repositories connect to the host named in the URI
