@@ -875,6 +875,35 @@ def pyfunc_register_alias_load():
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------
 # (steps of group C go here)
+@step
+def c11c_artifact_locations():
+    # A relative location is made absolute against the server's working directory (MLflow's
+    # resolve_uri_if_local); scripts/mlflow_compat.sh starts the server in the client's cwd.
+    rel = f"{P}-rel/arts"
+    eid = C.create_experiment(f"{P}-c11c-rel", artifact_location=rel)
+    loc = C.get_experiment(eid).artifact_location
+    check(loc.startswith("/") and loc.endswith("/" + rel), f"relative location stored as {loc!r}")
+    eq(loc, os.path.join(os.getcwd(), rel), "relative location resolved against the cwd")
+    eq(C.create_run(eid).info.artifact_uri.rsplit("/", 2)[0], loc, "run artifact_uri under it")
+    # file: with a relative path keeps its scheme.
+    eid = C.create_experiment(f"{P}-c11c-relfile", artifact_location=f"file:{P}-relfile")
+    eq(C.get_experiment(eid).artifact_location, "file://" + os.path.join(os.getcwd(), f"{P}-relfile"),
+       "file:<relative> location")
+    # A file:// experiment: its runs get file:// artifact URIs (the client writes there itself).
+    file_loc = "file://" + os.path.join(TMP, f"{P}-fileloc")
+    eid = C.create_experiment(f"{P}-c11c-file", artifact_location=file_loc)
+    eq(C.get_experiment(eid).artifact_location, file_loc, "file:// location kept")
+    run = C.create_run(eid)
+    eq(run.info.artifact_uri, f"{file_loc}/{run.info.run_id}/artifacts", "run artifact_uri")
+    C.log_text(run.info.run_id, "hello", "t/notes.txt")
+    eq([a.path for a in C.list_artifacts(run.info.run_id, "t")], ["t/notes.txt"], "file:// run artifacts")
+    C.set_terminated(run.info.run_id)
+    # Only the server's default is mlflow-artifacts:.
+    eid = C.create_experiment(f"{P}-c11c-default")
+    eq(C.get_experiment(eid).artifact_location, f"mlflow-artifacts:/{eid}", "default location")
+    run = C.create_run(eid)
+    eq(run.info.artifact_uri, f"mlflow-artifacts:/{eid}/{run.info.run_id}/artifacts", "default run artifact_uri")
+    C.set_terminated(run.info.run_id)
 
 
 # --- runner ---------------------------------------------------------------------------------------

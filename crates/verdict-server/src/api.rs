@@ -237,6 +237,17 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         "experiments/create" => {
             let name = f.str("name")?;
             let loc = f.opt_str("artifact_location")?.filter(|s| !s.is_empty());
+            // A relative local location is made absolute against the working directory, as
+            // MLflow's store does (crate::locations).
+            let loc = match loc {
+                Some(l) => {
+                    let cwd = std::env::current_dir().map_err(|e| {
+                        ApiError::internal(format!("cannot read the working directory: {e}"))
+                    })?;
+                    Some(crate::locations::resolve_if_local(&l, &cwd))
+                }
+                None => None,
+            };
             let id = store.create_experiment(&name, loc.as_deref(), &parse_tags(&f, "tags")?)?;
             Obj::new().s("experiment_id", &id).done()
         }

@@ -51,6 +51,7 @@ pub mod api;
 mod artifacts;
 pub mod entities;
 pub mod error;
+mod locations;
 pub mod wire;
 
 use std::net::SocketAddr;

@@ -48,6 +48,8 @@ both_backends! {
     artifact_paths_the_disk_cannot_hold_are_4xx,
     search_size_limits_are_400,
     home_page_is_html,
+    // conformance C (issue 11): semantics
+    c11c_artifact_locations,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1134,4 +1136,92 @@ async fn home_page_is_html(make: MakeEnv) {
         )
         .await;
     r.assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
+// --- conformance C (issue 11): semantics. Every expected answer below is what the real
+// `mlflow server` 3.17.2 (SQLite, --artifacts-destination) answered to the same requests.
+
+async fn c11c_artifact_locations(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let cwd = std::env::current_dir().expect("cwd");
+    let cwd = cwd.to_string_lossy();
+    let create = |name: &str, loc: &str| {
+        let body = json!({"name": name, "artifact_location": loc});
+        let env = &env;
+        async move {
+            env.ok(&format!("{API}/experiments/create"), body).await["experiment_id"]
+                .as_str()
+                .expect("experiment_id")
+                .to_owned()
+        }
+    };
+    let location = |id: String| {
+        let env = &env;
+        async move {
+            env.ok_get(&format!("{API}/experiments/get?experiment_id={id}"))
+                .await["experiment"]["artifact_location"]
+                .as_str()
+                .expect("artifact_location")
+                .to_owned()
+        }
+    };
+    // mlflow server (started in /tmp/c11c/ml): "my_location" -> "/tmp/c11c/ml/my_location",
+    // "file:rel2" -> "file:///tmp/c11c/ml/rel2", "/abs/path" and "file:///…" unchanged.
+    let rel = create("rel", "my_location").await;
+    assert_eq!(location(rel.clone()).await, format!("{cwd}/my_location"));
+    let rel_file = create("rel-file", "file:rel2").await;
+    assert_eq!(location(rel_file).await, format!("file://{cwd}/rel2"));
+    let abs = create("abs", "/abs/path").await;
+    assert_eq!(location(abs).await, "/abs/path");
+    let dir = env.dir.path().join("fileloc");
+    let file_loc = format!("file://{}", dir.display());
+    let file_exp = create("file", &file_loc).await;
+    assert_eq!(location(file_exp.clone()).await, file_loc);
+    // Runs and logged models of a file:// experiment live under it:
+    // "file:///tmp/c11c/fileloc/<run_id>/artifacts", "…/models/<model_id>/artifacts".
+    let run = env
+        .ok(
+            &format!("{API}/runs/create"),
+            json!({"experiment_id": file_exp}),
+        )
+        .await;
+    let run_id = run["run"]["info"]["run_id"].as_str().expect("run_id");
+    assert_eq!(
+        run["run"]["info"]["artifact_uri"],
+        format!("{file_loc}/{run_id}/artifacts")
+    );
+    let m = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": file_exp, "name": "lm"}),
+        )
+        .await;
+    let model_id = m["model"]["info"]["model_id"].as_str().expect("model_id");
+    assert_eq!(
+        m["model"]["info"]["artifact_uri"],
+        format!("{file_loc}/models/{model_id}/artifacts")
+    );
+    // A run of the relative experiment: under the resolved path.
+    let run = env
+        .ok(&format!("{API}/runs/create"), json!({"experiment_id": rel}))
+        .await;
+    let run_id = run["run"]["info"]["run_id"].as_str().expect("run_id");
+    assert_eq!(
+        run["run"]["info"]["artifact_uri"],
+        format!("{cwd}/my_location/{run_id}/artifacts")
+    );
+    // Only the server's default is mlflow-artifacts:.
+    let default = env.new_experiment("default-loc").await;
+    assert_eq!(
+        location(default.clone()).await,
+        format!("mlflow-artifacts:/{default}")
+    );
+    let run_id = env.new_run(&default).await;
+    let g = env.ok_get(&format!("{API}/runs/get?run_id={run_id}")).await;
+    assert_eq!(
+        g["run"]["info"]["artifact_uri"],
+        format!("mlflow-artifacts:/{default}/{run_id}/artifacts")
+    );
 }
