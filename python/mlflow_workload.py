@@ -906,6 +906,50 @@ def c11c_artifact_locations():
     C.set_terminated(run.info.run_id)
 
 
+@step
+def c11c_history_bulk():
+    # get-history-bulk (the UI's ajax call): runs by id, then timestamp, step, value; max_results
+    # truncates the whole answer (0: an empty list; above 25000: 25000); unknown runs: no points.
+    eid = C.create_experiment(f"{P}-c11c-bulk")
+    lo, hi = sorted(C.create_run(eid).info.run_id for _ in range(2))
+    C.log_batch(lo, metrics=[Metric("m", float(s), 1000 - s, s) for s in range(5)])
+    C.log_batch(hi, metrics=[Metric("m", 7.0, 5, 0), Metric("m", 8.0, 5, 0)])
+    path = "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
+
+    def bulk(**params):
+        return rjson(raw("GET", path, params={"metric_key": "m", **params}), f"get-history-bulk {params}")
+
+    got = bulk(run_id=[hi, lo])["metrics"]
+    want = [(lo, s, float(s)) for s in (4, 3, 2, 1, 0)] + [(hi, 0, 7.0), (hi, 0, 8.0)]
+    eq([(m["run_id"], m["step"], m["value"]) for m in got], want, "bulk order")
+    eq(got[0], {"key": "m", "value": 4.0, "timestamp": 996, "step": 4, "run_id": lo}, "bulk point fields")
+    eq([(m["run_id"], m["step"]) for m in bulk(run_id=[hi, lo], max_results=3)["metrics"]],
+       [(lo, 4), (lo, 3), (lo, 2)], "bulk max_results=3")
+    eq(bulk(run_id=[lo], max_results=0), {"metrics": []}, "bulk max_results=0")
+    eq(len(bulk(run_id=[lo], max_results=30000)["metrics"]), 5, "bulk max_results above 25000")
+    eq(bulk(run_id=["nosuchrun"]), {"metrics": []}, "bulk of an unknown run")
+    eq(len(bulk(run_id=[hi, hi])["metrics"]), 2, "bulk with a repeated run id")
+    # get-history-bulk-interval: rows (not steps) sampled in NTILE buckets, last row kept.
+    r3 = C.create_run(eid).info.run_id
+    C.log_batch(r3, metrics=[Metric("k", float(s), 10, s) for s in range(21)]
+                + [Metric("k", 100.0 + i, 20 + i, 5) for i in range(3)])
+
+    def interval(runs, **params):
+        r = raw("GET", "/api/2.0/mlflow/metrics/get-history-bulk-interval",
+                params={"run_ids": runs, "metric_key": "k", **params})
+        return [(m["run_id"], m["step"], m["value"]) for m in rjson(r, f"bulk-interval {params}").get("metrics", [])]
+
+    eq(interval([r3], max_results=5), [(r3, s, float(s)) for s in (0, 5, 7, 12, 20)], "interval max_results=5")
+    eq(interval([r3], max_results=1), [(r3, 20, 20.0)], "interval max_results=1 keeps the last point")
+    eq(interval([r3], max_results=4, start_step=3, end_step=8),
+       [(r3, 3, 3.0), (r3, 5, 100.0), (r3, 5, 102.0), (r3, 8, 8.0)], "interval window")
+    eq(len(interval([r3])), 24, "interval without max_results (2500 per run)")
+    eq(interval([r3, lo, r3], max_results=2), [(r3, 0, 0.0), (r3, 20, 20.0)] * 2, "interval run order")
+    eq(interval(["nosuchrun"], max_results=3), [], "interval of an unknown run")
+    for r in (lo, hi, r3):
+        C.set_terminated(r)
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]

@@ -188,6 +188,18 @@ fn empty() -> Value {
     Obj::new().done()
 }
 
+/// A point of the bulk history calls: MLflow sends `{key, value, timestamp, step, run_id}`
+/// only (no dataset or model link).
+fn bulk_point(p: &verdict_store::RunMetric) -> Value {
+    Obj::new()
+        .s("key", &p.metric.key)
+        .f("value", p.metric.value)
+        .i("timestamp", p.metric.timestamp)
+        .i("step", p.metric.step)
+        .s("run_id", &p.run_id)
+        .done()
+}
+
 /// The mlflow-artifacts path of an artifact URI the server handed out, if it is one.
 pub fn proxy_path(uri: &str) -> Option<&str> {
     uri.strip_prefix("mlflow-artifacts:")
@@ -467,16 +479,16 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 metric_key: f.str("metric_key")?,
                 start_step: f.opt_i64("start_step")?,
                 end_step: f.opt_i64("end_step")?,
-                // MLflow's default when the UI sends none.
-                max_results: f.opt_i64("max_results")?.unwrap_or(320),
+                // MLflow's default when the request sends none (MAX_RESULTS_PER_RUN).
+                max_results: f.opt_i64("max_results")?.unwrap_or(2500),
             })?;
-            Obj::new()
-                .arr("metrics", points.iter().map(entities::run_metric).collect())
-                .done()
+            let points = points.iter().map(bulk_point).collect();
+            Obj::new().arr("metrics", points).done()
         }
         "metrics/get-history-bulk" => {
             // The UI's older bulk call: every point of the key for up to 100 runs, at most
-            // max_results (≤ 25000) in all, ordered by run, then step and timestamp.
+            // max_results in all (0 gives none, above 25000 means 25000, as in MLflow),
+            // ordered by run id, then timestamp, step and value (the store's rule).
             let mut run_ids = f.strs("run_id")?;
             run_ids.dedup();
             if run_ids.is_empty() || run_ids.len() > 100 {
@@ -485,20 +497,21 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 ));
             }
             let max = f.opt_i64("max_results")?.unwrap_or(25_000);
-            if !(1..=25_000).contains(&max) {
-                return Err(ApiError::invalid("max_results must be between 1 and 25000"));
+            if max < 0 {
+                return Err(ApiError::invalid(format!(
+                    "Invalid value {max} for parameter 'max_results' supplied. It must be a \
+                     non-negative integer."
+                )));
             }
             let key = f.str("metric_key")?;
-            let mut out = Vec::new();
-            'runs: for rid in &run_ids {
-                for m in store.get_metric_history(rid, &key, None, None)?.items {
-                    if out.len() as i64 >= max {
-                        break 'runs;
-                    }
-                    out.push(entities::metric(&m, Some(rid)));
-                }
-            }
-            Obj::new().arr("metrics", out).done()
+            let max = usize::try_from(max.min(25_000)).unwrap_or(25_000);
+            let out: Vec<Value> = store
+                .get_metric_history_bulk(&run_ids, &key, max)?
+                .iter()
+                .map(bulk_point)
+                .collect();
+            // A plain dict in MLflow's handler: an empty list is sent, not omitted.
+            serde_json::json!({ "metrics": out })
         }
         "artifacts/list" => {
             let run = store.get_run(&f.run_id()?)?;

@@ -50,6 +50,7 @@ both_backends! {
     home_page_is_html,
     // conformance C (issue 11): semantics
     c11c_artifact_locations,
+    c11c_history_bulk_order_and_truncation,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1223,5 +1224,174 @@ async fn c11c_artifact_locations(make: MakeEnv) {
     assert_eq!(
         g["run"]["info"]["artifact_uri"],
         format!("mlflow-artifacts:/{default}/{run_id}/artifacts")
+    );
+}
+
+/// (step, value) of each point of a bulk answer, with the run id.
+fn bulk_points(v: &Value) -> Vec<(String, i64, Value)> {
+    v["metrics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    (
+                        m["run_id"].as_str().expect("run_id").to_owned(),
+                        m["step"].as_i64().expect("step"),
+                        m["value"].clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn c11c_history_bulk_order_and_truncation(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("bulk").await;
+    let mut ids = [env.new_run(&exp).await, env.new_run(&exp).await];
+    ids.sort();
+    let (lo, hi) = (ids[0].clone(), ids[1].clone());
+    // lo: steps 0..4 logged with falling timestamps, and a NaN at step 2 last of all.
+    let mut ms: Vec<Value> = (0..5)
+        .map(|s| json!({"key": "m", "value": s, "timestamp": 1000 - s, "step": s}))
+        .collect();
+    ms.push(json!({"key": "m", "value": "NaN", "timestamp": 2000, "step": 2}));
+    env.ok(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": lo, "metrics": ms}),
+    )
+    .await;
+    env.ok(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": hi, "metrics": [
+            {"key": "m", "value": 7.0, "timestamp": 5, "step": 0},
+            {"key": "m", "value": 8.0, "timestamp": 5, "step": 0}]}),
+    )
+    .await;
+    let bulk = |q: String| {
+        let env = &env;
+        async move {
+            env.ok_get(&format!(
+                "/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=m&{q}"
+            ))
+            .await
+        }
+    };
+    // mlflow server 3.17.2: runs by id, then timestamp, step, value, whatever order the ids
+    // came in; exactly {key, value, timestamp, step, run_id} per point.
+    let all = bulk(format!("run_id={hi}&run_id={lo}")).await;
+    let want: Vec<(String, i64, Value)> = [
+        (&lo, 4, json!(4.0)),
+        (&lo, 3, json!(3.0)),
+        (&lo, 2, json!(2.0)),
+        (&lo, 1, json!(1.0)),
+        (&lo, 0, json!(0.0)),
+        // mlflow's handler writes a bare NaN (not JSON); verdict keeps proto JSON's "NaN".
+        (&lo, 2, json!("NaN")),
+        (&hi, 0, json!(7.0)),
+        (&hi, 0, json!(8.0)),
+    ]
+    .into_iter()
+    .map(|(r, s, v)| (r.clone(), s, v))
+    .collect();
+    assert_eq!(bulk_points(&all), want);
+    assert_eq!(
+        all["metrics"][0],
+        json!({"key": "m", "value": 4.0, "timestamp": 996, "step": 4, "run_id": lo})
+    );
+    // max_results truncates the whole answer; 0 gives an empty list (sent, not omitted);
+    // above 25000 counts as 25000; an unknown run or key gives no points; a repeated id once.
+    let three = bulk(format!("run_id={hi}&run_id={lo}&max_results=3")).await;
+    assert_eq!(bulk_points(&three), want[..3].to_vec());
+    assert_eq!(
+        bulk(format!("run_id={lo}&max_results=0")).await,
+        json!({"metrics": []})
+    );
+    assert_eq!(
+        bulk_points(&bulk(format!("run_id={lo}&max_results=30000")).await).len(),
+        6
+    );
+    assert_eq!(
+        bulk("run_id=nosuchrun".to_owned()).await,
+        json!({"metrics": []})
+    );
+    assert_eq!(
+        bulk_points(&bulk(format!("run_id={hi}&run_id={hi}")).await),
+        want[6..].to_vec()
+    );
+
+    // get-history-bulk-interval: rows sampled in NTILE buckets (mlflow server 3.17.2's answers).
+    let r3 = env.new_run(&exp).await;
+    let mut ms: Vec<Value> = (0..21)
+        .map(|s| json!({"key": "k", "value": s, "timestamp": 10, "step": s}))
+        .collect();
+    for i in 0..3 {
+        ms.push(json!({"key": "k", "value": 100 + i, "timestamp": 20 + i, "step": 5}));
+    }
+    env.ok(
+        &format!("{API}/runs/log-batch"),
+        json!({"run_id": r3, "metrics": ms}),
+    )
+    .await;
+    let interval = |q: String| {
+        let env = &env;
+        async move {
+            let v = env
+                .ok_get(&format!(
+                    "{API}/metrics/get-history-bulk-interval?metric_key=k&{q}"
+                ))
+                .await;
+            bulk_points(&v)
+                .into_iter()
+                .map(|(r, s, v)| (r, s, v.as_f64().expect("value")))
+                .collect::<Vec<_>>()
+        }
+    };
+    let on = |pts: &[(i64, f64)]| -> Vec<(String, i64, f64)> {
+        pts.iter().map(|(s, v)| (r3.clone(), *s, *v)).collect()
+    };
+    assert_eq!(
+        interval(format!("run_ids={r3}&max_results=5")).await,
+        on(&[(0, 0.0), (5, 5.0), (7, 7.0), (12, 12.0), (20, 20.0)])
+    );
+    assert_eq!(
+        interval(format!("run_ids={r3}&max_results=1")).await,
+        on(&[(20, 20.0)])
+    );
+    assert_eq!(
+        interval(format!(
+            "run_ids={r3}&max_results=4&start_step=3&end_step=8"
+        ))
+        .await,
+        on(&[(3, 3.0), (5, 100.0), (5, 102.0), (8, 8.0)])
+    );
+    // Without max_results: MLflow's 2500 per run, so all 24 points.
+    assert_eq!(interval(format!("run_ids={r3}")).await.len(), 24);
+    // Runs in the order given, a repeated one sampled again, one without the key skipped.
+    let twice = on(&[(0, 0.0), (20, 20.0)]);
+    assert_eq!(
+        interval(format!(
+            "run_ids={r3}&run_ids={lo}&run_ids={r3}&max_results=2"
+        ))
+        .await,
+        [twice.clone(), twice].concat()
+    );
+    // An unknown run has no points: {}.
+    let none = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history-bulk-interval?metric_key=k&run_ids=nosuchrun&max_results=3"
+        ))
+        .await;
+    assert_eq!(none, json!({}));
+    let raw = env
+        .ok_get(&format!(
+            "{API}/metrics/get-history-bulk-interval?metric_key=k&run_ids={r3}&max_results=1"
+        ))
+        .await;
+    assert_eq!(
+        raw,
+        json!({"metrics": [{"key": "k", "value": 20.0, "timestamp": 10, "step": 20, "run_id": r3}]})
     );
 }
