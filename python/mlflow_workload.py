@@ -950,6 +950,39 @@ def c11c_history_bulk():
         C.set_terminated(r)
 
 
+@step
+def c11c_copy_model_version():
+    # copy_model_version (MLflow's test_copy_model_version_flow): the copy's source is
+    # models:/<name>/<number> (an alias resolved), with the source's run, description and tags,
+    # and it downloads from where the source does.
+    name = f"{P}-c11c-copy"
+    run = C.create_run(C.create_experiment(f"{P}-c11c-copy")).info.run_id
+    C.create_registered_model(name)
+    src = C.create_model_version(name, f"runs:/{run}/model", run, description="dummy", tags={"hello": "world"})
+    C.set_registered_model_alias(name, "test_alias", "1")
+    copy = C.copy_model_version(f"models:/{name}@test_alias", name)
+    eq((copy.name, copy.version), (name, "2"), "copy name and version")
+    got = C.get_model_version(name, 2)
+    eq(got.source, f"models:/{name}/1", "copy source")
+    eq((got.description, got.run_id, got.tags), ("dummy", run, {"hello": "world"}), "copy fields")
+    eq(C.get_model_version_download_uri(name, 2), C.get_model_version_download_uri(name, src.version),
+       "copy download URI")
+    r = raw("POST", "/api/2.0/mlflow/model-versions/create",
+            json={"name": name, "source": f"models:/{name}/latest", "run_id": "other"})
+    eq((r.status_code, r.json().get("error_code")), (400, "INVALID_PARAMETER_VALUE"), "copy with another run_id")
+    # A version created without a description has "" (MLflow's test_update_model_version_flow),
+    # and an update to "" keeps "".
+    plain = C.create_model_version(name, f"runs:/{run}/model", run)
+    eq(str(C.get_model_version(name, plain.version).description), "", "description of a new version")
+    r = raw("POST", "/api/2.0/mlflow/model-versions/create", json={"name": name, "source": f"runs:/{run}/m", "run_id": run})
+    eq((rjson(r, "create")["model_version"].get("description"), r.json()["model_version"].get("run_link")), ("", ""),
+       "raw description and run_link")
+    C.update_model_version(name, plain.version, description="set")
+    eq(C.update_model_version(name, plain.version, description="").description, "", "updated to an empty description")
+    eq(C.get_model_version(name, plain.version).description, "", "empty description read back")
+    C.set_terminated(run)
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]

@@ -678,8 +678,10 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 name: f.str("name")?,
                 source: f.str("source")?,
                 run_id: f.opt_str("run_id")?.filter(|s| !s.is_empty()),
-                run_link: f.opt_str("run_link")?.filter(|s| !s.is_empty()),
-                description: f.opt_str("description")?,
+                // MLflow stores the proto defaults: a version created without them has
+                // `"description": ""` and `"run_link": ""`.
+                run_link: Some(f.opt_str("run_link")?.unwrap_or_default()),
+                description: Some(f.opt_str("description")?.unwrap_or_default()),
                 model_id: f.opt_str("model_id")?.filter(|s| !s.is_empty()),
                 user_id: None,
                 tags: parse_tags(&f, "tags")?,
