@@ -983,6 +983,29 @@ def c11c_copy_model_version():
     C.set_terminated(run)
 
 
+@step
+def c11c_model_version_tag():
+    # model-versions/create with a model_id lists the version on the logged model's
+    # mlflow.modelVersions tag (Python's json.dumps of [{"name", "version"}]), and the version
+    # takes the model's source run.
+    eid = C.create_experiment(f"{P}-c11c-links")
+    run = C.create_run(eid).info.run_id
+    model = C.create_logged_model(eid, name="lm", source_run_id=run)
+    mid = model.model_id
+    a, b = f"{P}-c11c-a", f"{P}-c11c-modèle"
+    for n in (a, b):
+        C.create_registered_model(n)
+    v = C.create_model_version(a, f"models:/{mid}", model_id=mid)
+    eq(v.run_id, run, "version run_id from the logged model")
+    eq(C.get_logged_model(mid).tags.get("mlflow.modelVersions"), json.dumps([{"name": a, "version": 1}]),
+       "mlflow.modelVersions after one version")
+    C.create_model_version(a, f"models:/{mid}", model_id=mid)
+    C.create_model_version(b, f"models:/{mid}", model_id=mid)
+    want = [{"name": a, "version": 1}, {"name": a, "version": 2}, {"name": b, "version": 1}]
+    eq(C.get_logged_model(mid).tags.get("mlflow.modelVersions"), json.dumps(want), "mlflow.modelVersions after three")
+    C.set_terminated(run)
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]

@@ -52,6 +52,7 @@ both_backends! {
     c11c_artifact_locations,
     c11c_history_bulk_order_and_truncation,
     c11c_copy_model_version_and_descriptions,
+    c11c_model_version_links_logged_model,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1523,4 +1524,90 @@ async fn c11c_copy_model_version_and_descriptions(make: MakeEnv) {
     assert_eq!(g["model_version"]["description"], "");
     let u = update(json!({"name": "src", "version": "1"})).await;
     assert!(u.get("description").is_none(), "{u}");
+}
+
+async fn c11c_model_version_links_logged_model(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("links").await;
+    let run = env.new_run(&exp).await;
+    let m = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp, "name": "lm", "source_run_id": run}),
+        )
+        .await;
+    let mid = m["model"]["info"]["model_id"]
+        .as_str()
+        .expect("model_id")
+        .to_owned();
+    for name in ["a", "modèle"] {
+        env.ok(
+            &format!("{API}/registered-models/create"),
+            json!({"name": name}),
+        )
+        .await;
+    }
+    let tag = || {
+        let env = &env;
+        let mid = mid.clone();
+        async move {
+            let g = env.ok_get(&format!("{API}/logged-models/{mid}")).await;
+            g["model"]["info"]["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|t| t["key"] == "mlflow.modelVersions")
+                .map(|t| t["value"].as_str().expect("value").to_owned())
+        }
+    };
+    assert_eq!(tag().await, None);
+    let create = |name: &str| {
+        let body = json!({"name": name, "source": format!("models:/{mid}"), "model_id": mid});
+        let env = &env;
+        async move {
+            env.ok(&format!("{API}/model-versions/create"), body).await["model_version"].clone()
+        }
+    };
+    // mlflow server 3.17.2's tag, byte for byte (Python's json.dumps), and the version takes
+    // the logged model's source run.
+    let v = create("a").await;
+    assert_eq!(v["run_id"], run.as_str());
+    assert_eq!(
+        tag().await.as_deref(),
+        Some(r#"[{"name": "a", "version": 1}]"#)
+    );
+    create("a").await;
+    create("modèle").await;
+    assert_eq!(
+        tag().await.as_deref(),
+        Some(
+            r#"[{"name": "a", "version": 1}, {"name": "a", "version": 2}, {"name": "mod\u00e8le", "version": 1}]"#
+        )
+    );
+    // A registered version as the source passes no model_id on, so the tag stays; a model_id
+    // given with it is refused (MLflow's registry keeps none for the referenced version).
+    env.ok(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "modèle", "source": "models:/a/1"}),
+    )
+    .await;
+    assert_eq!(tag().await.map(|t| t.matches("version").count()), Some(3));
+    env.post(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "modèle", "source": "models:/a/1", "model_id": mid}),
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
+    // An unknown logged model: 404, and no version is left behind (mlflow answers 500 here).
+    env.post(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "a", "source": "models:/m-0000", "model_id": "m-0000"}),
+    )
+    .await
+    .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    env.get(&format!("{API}/model-versions/get?name=a&version=3"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
 }

@@ -207,6 +207,105 @@ fn touch(c: &mut dyn Conn, model_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The logged-model tag listing the registered versions made from the model.
+pub(crate) const MODEL_VERSIONS_TAG: &str = "mlflow.modelVersions";
+
+/// Python's `json.dumps(v)` with its defaults (`", "` and `": "` separators, non-ASCII as
+/// `\uXXXX`), so a tag MLflow would have written reads the same byte for byte.
+fn py_json(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value as J;
+    match v {
+        J::Null => out.push_str("null"),
+        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        J::Number(n) => out.push_str(&n.to_string()),
+        J::String(s) => {
+            out.push('"');
+            for ch in s.chars() {
+                match ch {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                    c => {
+                        let mut buf = [0u16; 2];
+                        for unit in c.encode_utf16(&mut buf) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                }
+            }
+            out.push('"');
+        }
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                py_json(item, out);
+            }
+            out.push(']');
+        }
+        J::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                py_json(&J::String(k.clone()), out);
+                out.push_str(": ");
+                py_json(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// MLflow's `set_model_versions_tags`: appends `{"name": …, "version": N}` to the logged
+/// model's `mlflow.modelVersions` tag (a JSON list, created if missing, an entry already there
+/// not repeated). `RESOURCE_DOES_NOT_EXIST` for an unknown model; a tag that is not a JSON list
+/// is left alone and refused.
+pub(crate) fn link_model_version(
+    c: &mut dyn Conn,
+    model_id: &str,
+    name: &str,
+    version: i64,
+) -> Result<()> {
+    logged_model_row(c, model_id)?;
+    let entry = serde_json::json!({"name": name, "version": version});
+    let existing = c
+        .query_opt(
+            "SELECT value FROM logged_model_tags WHERE model_id = $1 AND key = $2",
+            &[model_id.into(), MODEL_VERSIONS_TAG.into()],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
+    let mut list = match existing.as_deref().filter(|v| !v.is_empty()) {
+        None => Vec::new(),
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(items)) => items,
+            _ => {
+                return Err(Error::invalid(format!(
+                    "The tag '{MODEL_VERSIONS_TAG}' of logged model '{model_id}' is not a JSON \
+                     list; cannot add version {version} of '{name}' to it."
+                )));
+            }
+        },
+    };
+    if list.contains(&entry) {
+        return Ok(());
+    }
+    list.push(entry);
+    let mut text = String::new();
+    py_json(&serde_json::Value::Array(list), &mut text);
+    write_model_tags(c, model_id, &[Tag::new(MODEL_VERSIONS_TAG, text)])?;
+    touch(c, model_id)
+}
+
 fn model_attr_column(key: &str) -> &'static str {
     match key {
         "model_id" => "lm.model_id",

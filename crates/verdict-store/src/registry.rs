@@ -396,16 +396,18 @@ fn resolve_registered_source(
     };
     let row = c
         .query_opt(
-            "SELECT run_id, model_id, storage_location, source FROM model_versions WHERE \
-             name = $1 AND version = $2",
+            "SELECT run_id, storage_location, source FROM model_versions WHERE name = $1 AND \
+             version = $2",
             &[name.into(), Value::Int(version)],
         )?
         .ok_or_else(|| version_not_found(name, version))?;
-    let location = match row.opt_text(2)? {
+    let location = match row.opt_text(1)? {
         Some(loc) if !loc.is_empty() => loc,
-        _ => row.text(3)?,
+        _ => row.text(2)?,
     };
-    Ok((version, row.opt_text(0)?, row.opt_text(1)?, location))
+    // MLflow's SQL registry does not keep a version's model_id (its entity has none), so a
+    // referenced version never passes one on, and a model_id given with it must be empty.
+    Ok((version, row.opt_text(0)?, None, location))
 }
 
 impl Store {
@@ -698,6 +700,26 @@ impl Store {
                 }
                 None => storage_location(c, &new.source)?,
             };
+            // Without a run_id, the version takes the logged model's source run (the model of
+            // a `models:/<model_id>` source, else of `model_id`), as MLflow's SQL registry.
+            if run_id.is_none() {
+                let from_source = new
+                    .source
+                    .strip_prefix("models:/")
+                    .map(|id| id.trim_end_matches('/'))
+                    .filter(|id| !id.is_empty() && !id.contains('/') && !id.contains('@'));
+                if let Some(id) = from_source.or(model_id.as_deref()) {
+                    run_id = c
+                        .query_opt(
+                            "SELECT source_run_id FROM logged_models WHERE model_id = $1",
+                            &[id.into()],
+                        )?
+                        .map(|r| r.opt_text(0))
+                        .transpose()?
+                        .flatten()
+                        .filter(|r| !r.is_empty());
+                }
+            }
             c.execute(
                 &format!(
                     "INSERT INTO model_versions ({MV_COLUMNS}) VALUES ($1, $2, $3, $3, $4, $5, \
@@ -716,6 +738,10 @@ impl Store {
                     model_id.as_ref().into(),
                 ],
             )?;
+            // MLflow's handler then lists the version on the logged model.
+            if let Some(mid) = model_id.as_deref() {
+                crate::models::link_model_version(c, mid, &new.name, version)?;
+            }
             for t in &new.tags {
                 c.execute(
                     "INSERT INTO model_version_tags (name, version, key, value) VALUES ($1, $2, \
