@@ -1006,6 +1006,57 @@ def c11c_model_version_tag():
     C.set_terminated(run)
 
 
+@step
+def c11c_search_logged_models():
+    # search_logged_models as MLflow's SQL store: metric clauses match any point (never a NaN),
+    # datasets restrict them, only attributes/metrics/params/tags prefixes, string keys take
+    # = != LIKE ILIKE IN NOT IN, no IS NULL, metric-only ordering (latest point, on a dataset).
+    eid = C.create_experiment(f"{P}-c11c-slm")
+    run = C.create_run(eid).info.run_id
+    ids = []
+    for i in range(4):
+        kw = dict(model_type=f"t{i % 2}", source_run_id=run, tags={"a": "b" if i < 2 else "c"},
+                  params={"width": str(128 * (i + 1))}) if i < 3 else {}
+        ids.append(C.create_logged_model(eid, name=f"model-{i}", **kw).model_id)
+        time.sleep(0.005)
+    for i, mid in enumerate(ids[:3]):
+        raw("POST", "/api/2.0/mlflow/runs/log-metric",
+            json={"run_id": run, "key": "acc", "value": 0.3 * i, "timestamp": 1000, "step": 0, "model_id": mid})
+    raw("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": run, "key": "acc", "value": 0.95, "timestamp": 1000,
+        "step": 1, "model_id": ids[0], "dataset_name": "ds", "dataset_digest": "dg"})
+    raw("POST", "/api/2.0/mlflow/runs/log-metric",
+        json={"run_id": run, "key": "loss", "value": "NaN", "timestamp": 1000, "step": 0, "model_id": ids[1]})
+
+    def names(**kw):
+        return [m.name for m in C.search_logged_models(experiment_ids=[eid], **kw)]
+
+    eq(names(filter_string="metrics.acc > 0.5"), ["model-2", "model-0"], "metrics.acc > 0.5")
+    eq(names(filter_string="metrics.acc = 0.95"), ["model-0"], "any point of the metric")
+    eq(names(filter_string="metrics.loss != 0"), [], "a NaN point never matches")
+    eq(names(filter_string="model_type != 't0'"), ["model-3", "model-1"], "model_type '' when not given")
+    eq(names(filter_string="name IN ('model-1', 'model-2')"), ["model-2", "model-1"], "name IN")
+    eq(names(datasets=[{"dataset_name": "ds", "dataset_digest": "dg"}]), ["model-0"], "datasets")
+    eq(names(filter_string="metrics.acc < 0.5", datasets=[{"dataset_name": "ds", "dataset_digest": "dg"}]), [],
+       "metric clause on the dataset")
+    eq(names(order_by=[{"field_name": "metrics.acc", "ascending": False}]),
+       ["model-0", "model-2", "model-1", "model-3"], "order by a metric")
+    eq(names(order_by=[{"field_name": "metrics.acc", "ascending": False, "dataset_name": "ds"}]),
+       ["model-0", "model-3", "model-2", "model-1"], "order by a metric on a dataset")
+    for filt, msg in [
+        ("tag.a = 'b'", "Invalid entity type: 'tag'. Expected one of ['attributes', 'metrics', 'params', 'tags']."),
+        ("params.width > '200'", "Invalid comparison operator for params.width: '>'. Expected one of "
+                                 "('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN')."),
+        ("tags.a IS NULL", "Invalid comparison: tags.aIS NULL. Expected a comparison with 3 tokens."),
+    ]:
+        r = raw("POST", "/api/2.0/mlflow/logged-models/search", json={"experiment_ids": [eid], "filter": filt})
+        eq((r.status_code, r.json().get("error_code"), r.json().get("message")), (400, "INVALID_PARAMETER_VALUE", msg), filt)
+    r = raw("POST", "/api/2.0/mlflow/logged-models/search",
+            json={"experiment_ids": [eid], "order_by": [{"field_name": "params.width"}]})
+    eq((r.status_code, r.json().get("message")),
+       (400, "Invalid order by field name: params.width. Only metrics are supported."), "order by a param")
+    C.set_terminated(run)
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]

@@ -15,8 +15,7 @@
 //! Not served (404 `ENDPOINT_NOT_FOUND`, which the client tolerates where it matters): traces,
 //! assessments, prompts, webhooks, gateway, workspaces and the other GenAI RPCs of MLflow 3.x; the
 //! 2.x `runs/log-model`; multipart artifact uploads (server-info advertises them as off).
-//! `logged-models/search` ignores its `datasets` field (the store filters logged-model metrics by
-//! key only), and `artifacts/list` answers one page.
+//! `artifacts/list` answers one page.
 
 use axum::http::Method;
 use serde_json::Value;
@@ -523,8 +522,9 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             let m = store.create_logged_model(&NewLoggedModel {
                 experiment_id: f.str("experiment_id")?,
                 name: f.opt_str("name")?.filter(|s| !s.is_empty()),
-                model_type: f.opt_str("model_type")?.filter(|s| !s.is_empty()),
-                source_run_id: f.opt_str("source_run_id")?.filter(|s| !s.is_empty()),
+                // MLflow stores the proto defaults: `""` when not sent (and filters see it).
+                model_type: Some(f.opt_str("model_type")?.unwrap_or_default()),
+                source_run_id: Some(f.opt_str("source_run_id")?.unwrap_or_default()),
                 params: parse_params(&f, "params")?,
                 tags: parse_tags(&f, "tags")?,
             })?;
@@ -568,14 +568,24 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             list_under(arts, &m.artifact_location, &dir)?
         }
         "logged-models/search" => {
-            // order_by is a list of {field_name, ascending}; the store takes MLflow's text form.
-            let order_by = f
-                .objs("order_by")?
+            // order_by is a list of {field_name, ascending, dataset_name, dataset_digest}; the
+            // store takes MLflow's text form and the datasets beside it.
+            let mut order_by = Vec::new();
+            let mut order_datasets = Vec::new();
+            for o in f.objs("order_by")? {
+                let field = o.str("field_name")?;
+                let asc = o.opt_bool("ascending")?.unwrap_or(true);
+                order_by.push(format!("{field} {}", if asc { "ASC" } else { "DESC" }));
+                order_datasets.push((o.opt_str("dataset_name")?, o.opt_str("dataset_digest")?));
+            }
+            let datasets = f
+                .objs("datasets")?
                 .iter()
-                .map(|o| {
-                    let field = o.str("field_name")?;
-                    let asc = o.opt_bool("ascending")?.unwrap_or(true);
-                    Ok(format!("{field} {}", if asc { "ASC" } else { "DESC" }))
+                .map(|d| {
+                    Ok(verdict_store::DatasetFilter {
+                        dataset_name: d.str("dataset_name")?,
+                        dataset_digest: d.opt_str("dataset_digest")?.filter(|s| !s.is_empty()),
+                    })
                 })
                 .collect::<ApiResult<Vec<_>>>()?;
             let page = store.search_logged_models(&LoggedModelQuery {
@@ -584,6 +594,8 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 order_by,
                 max_results: f.opt_i64("max_results")?.unwrap_or(0),
                 page_token: f.opt_str("page_token")?.filter(|s| !s.is_empty()),
+                datasets,
+                order_datasets,
             })?;
             Obj::new()
                 .arr(

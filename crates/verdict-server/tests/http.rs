@@ -53,6 +53,7 @@ both_backends! {
     c11c_history_bulk_order_and_truncation,
     c11c_copy_model_version_and_descriptions,
     c11c_model_version_links_logged_model,
+    c11c_search_logged_models_as_mlflow,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1610,4 +1611,164 @@ async fn c11c_model_version_links_logged_model(make: MakeEnv) {
     env.get(&format!("{API}/model-versions/get?name=a&version=3"))
         .await
         .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+}
+
+async fn c11c_search_logged_models_as_mlflow(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("slm").await;
+    let run = env.new_run(&exp).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let mut body = json!({"experiment_id": exp, "name": format!("model-{i}"),
+            "model_type": format!("t{}", i % 2), "source_run_id": run,
+            "tags": [{"key": "a", "value": if i < 2 { "b" } else { "c" }}],
+            "params": [{"key": "width", "value": (128 * (i + 1)).to_string()}]});
+        if i == 3 {
+            body = json!({"experiment_id": exp, "name": "model-3"});
+        }
+        let m = env.ok(&format!("{API}/logged-models"), body).await;
+        ids.push(
+            m["model"]["info"]["model_id"]
+                .as_str()
+                .expect("model_id")
+                .to_owned(),
+        );
+        // distinct creation times, as in MLflow's own tests
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+    let metric = |mid: &str, v: Value, step: i64, ds: Option<(&str, &str)>| {
+        let mut body = json!({"run_id": run, "key": "acc", "value": v, "timestamp": 1000,
+            "step": step, "model_id": mid});
+        if let Some((n, d)) = ds {
+            body["dataset_name"] = json!(n);
+            body["dataset_digest"] = json!(d);
+        }
+        let env = &env;
+        async move {
+            env.ok(&format!("{API}/runs/log-metric"), body).await;
+        }
+    };
+    for (i, id) in ids.iter().take(3).enumerate() {
+        metric(id, json!(0.3 * i as f64), 0, None).await;
+    }
+    metric(&ids[0], json!(0.95), 1, Some(("ds", "dg"))).await;
+    let mut nan = json!({"run_id": run, "key": "loss", "value": "NaN", "timestamp": 1000,
+        "step": 0, "model_id": ids[1]});
+    env.ok(&format!("{API}/runs/log-metric"), nan.take()).await;
+    let names_of = |v: &Value| -> Vec<String> {
+        v["models"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m["info"]["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    let search = |body: Value| {
+        let env = &env;
+        let exp = exp.clone();
+        async move {
+            let mut body = body;
+            body["experiment_ids"] = json!([exp]);
+            env.post(&format!("{API}/logged-models/search"), body).await
+        }
+    };
+    // Every expectation below is what mlflow server 3.17.2 answered for the same models.
+    for (filter, want) in [
+        ("metrics.acc > 0.5", vec!["model-2", "model-0"]),
+        ("metrics.acc = 0.95", vec!["model-0"]),
+        ("metrics.loss != 0", vec![]),
+        ("model_type != 't0'", vec!["model-3", "model-1"]),
+        ("tags.a ILIKE 'B'", vec!["model-1", "model-0"]),
+        ("params.width LIKE '1%'", vec!["model-0"]),
+        ("name IN ('model-1', 'model-2')", vec!["model-2", "model-1"]),
+        (
+            "metrics.acc > 0.1 AND params.width = '256'",
+            vec!["model-1"],
+        ),
+    ] {
+        let r = search(json!({"filter": filter})).await;
+        assert_eq!(r.status, StatusCode::OK, "{filter}: {}", r.text());
+        assert_eq!(names_of(&r.json()), want, "{filter}");
+    }
+    for (filter, message) in [
+        (
+            "tag.a = 'b'",
+            "Invalid entity type: 'tag'. Expected one of ['attributes', 'metrics', 'params', 'tags'].",
+        ),
+        (
+            "params.width > '200'",
+            "Invalid comparison operator for params.width: '>'. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').",
+        ),
+        (
+            "params.width > 3",
+            "Invalid comparison operator for params.width: '>'. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').",
+        ),
+        (
+            "name > 'model-1'",
+            "Invalid comparison operator for attributes.name: '>'. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').",
+        ),
+        (
+            "tags.a IS NULL",
+            "Invalid comparison: tags.aIS NULL. Expected a comparison with 3 tokens.",
+        ),
+        (
+            "name = 'model-1' OR name = 'model-2'",
+            "Invalid filter string: \"name = 'model-1' OR name = 'model-2'\". Expected a list of comparisons separated by 'AND' (e.g. 'metrics.loss > 0.1 AND params.lr = 0.01').",
+        ),
+    ] {
+        let r = search(json!({"filter": filter})).await;
+        r.assert_error(400, "INVALID_PARAMETER_VALUE");
+        assert_eq!(r.json()["message"], message, "{filter}");
+    }
+    // datasets: metric clauses (or, without any, the models) restricted to metrics on them;
+    // an entry without a digest matches nothing, as in MLflow.
+    for (body, want) in [
+        (
+            json!({"datasets": [{"dataset_name": "ds", "dataset_digest": "dg"}]}),
+            vec!["model-0"],
+        ),
+        (json!({"datasets": [{"dataset_name": "ds"}]}), vec![]),
+        (
+            json!({"filter": "metrics.acc > 0.9", "datasets": [{"dataset_name": "ds", "dataset_digest": "dg"}]}),
+            vec!["model-0"],
+        ),
+        (
+            json!({"filter": "metrics.acc < 0.5", "datasets": [{"dataset_name": "ds", "dataset_digest": "dg"}]}),
+            vec![],
+        ),
+        // order by a metric: the latest point (on the order's dataset), models without it last
+        (
+            json!({"order_by": [{"field_name": "metrics.acc", "ascending": false}]}),
+            vec!["model-0", "model-2", "model-1", "model-3"],
+        ),
+        (
+            json!({"order_by": [{"field_name": "metrics.acc", "ascending": true}]}),
+            vec!["model-1", "model-2", "model-0", "model-3"],
+        ),
+        (
+            json!({"order_by": [{"field_name": "metrics.acc", "ascending": false, "dataset_name": "ds"}]}),
+            vec!["model-0", "model-3", "model-2", "model-1"],
+        ),
+    ] {
+        let r = search(body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.text());
+        assert_eq!(names_of(&r.json()), want, "{body}");
+    }
+    let r = search(json!({"order_by": [{"field_name": "params.width", "ascending": false}]})).await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        r.json()["message"],
+        "Invalid order by field name: params.width. Only metrics are supported."
+    );
+    // A model created without model_type or source_run_id has both as "" (mlflow's answer).
+    let g = env.ok_get(&format!("{API}/logged-models/{}", ids[3])).await;
+    assert_eq!(
+        (
+            &g["model"]["info"]["model_type"],
+            &g["model"]["info"]["source_run_id"]
+        ),
+        (&json!(""), &json!(""))
+    );
 }

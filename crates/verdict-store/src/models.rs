@@ -207,6 +207,26 @@ fn touch(c: &mut dyn Conn, model_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// ` AND (<one of the datasets>)` for a metric row `m`, or nothing when there are none. An
+/// entry without a digest matches nothing, as in MLflow (see [`crate::DatasetFilter`]).
+fn dataset_cond(b: &mut SqlBuilder, datasets: &[crate::types::DatasetFilter]) -> String {
+    if datasets.is_empty() {
+        return String::new();
+    }
+    let ors: Vec<String> = datasets
+        .iter()
+        .map(|d| match &d.dataset_digest {
+            Some(digest) => {
+                let n = b.bind(d.dataset_name.clone().into());
+                let g = b.bind(digest.clone().into());
+                format!("(m.dataset_name = {n} AND m.dataset_digest = {g})")
+            }
+            None => "1 = 0".to_owned(),
+        })
+        .collect();
+    format!(" AND ({})", ors.join(" OR "))
+}
+
 /// The logged-model tag listing the registered versions made from the model.
 pub(crate) const MODEL_VERSIONS_TAG: &str = "mlflow.modelVersions";
 
@@ -474,11 +494,18 @@ impl Store {
         };
         let dialect = self.dialect();
         let mut b = SqlBuilder::new("");
-        let mut joins = String::new();
+        let joins = String::new();
         let mut order_terms = Vec::new();
+        // MLflow's tie-breaks: creation_timestamp DESC unless ordered by it, then model_id ASC
+        // unless ordered by it.
+        let mut by_creation = false;
+        let mut by_model_id = false;
         for (n, o) in orders.iter().enumerate() {
             let dir = if o.ascending { "ASC" } else { "DESC" };
-            let alias = format!("o{n}");
+            if o.entity == Entity::Attribute {
+                by_creation |= o.key == "creation_timestamp";
+                by_model_id |= o.key == "model_id";
+            }
             match o.entity {
                 Entity::Attribute => {
                     let col = model_attr_column(&o.key);
@@ -491,37 +518,40 @@ impl Store {
                     order_terms.push(format!("{sort_col} {dir}"));
                 }
                 Entity::Param | Entity::Tag => {
-                    let table = if o.entity == Entity::Param {
-                        "logged_model_params"
-                    } else {
-                        "logged_model_tags"
-                    };
-                    let k = b.bind(o.key.clone().into());
-                    joins.push_str(&format!(
-                        " LEFT JOIN {table} {alias} ON {alias}.model_id = lm.model_id AND {alias}.key = {k}"
-                    ));
-                    order_terms.push(format!("({alias}.value IS NULL)"));
-                    order_terms.push(format!(
-                        "{} {dir}",
-                        text_order(&format!("{alias}.value"), dialect)
-                    ));
+                    return Err(Error::invalid(format!(
+                        "Invalid order by field name: {}.{}. Only metrics are supported.",
+                        if o.entity == Entity::Param {
+                            "params"
+                        } else {
+                            "tags"
+                        },
+                        o.key
+                    )));
                 }
                 Entity::Metric => {
-                    // The model's latest point of that key (by step, then timestamp); numbers
-                    // first, then NaN, then models without the metric, as for runs.
+                    // MLflow: the model's latest point of that key by (timestamp DESC, step
+                    // DESC, run ASC), on the order's dataset if it names one; models without
+                    // it (or whose latest is NaN, a NULL in MLflow's table) last.
                     let k = b.bind(o.key.clone().into());
-                    let latest = |col: &str| {
-                        format!(
-                            "(SELECT m.{col} FROM logged_model_metrics m WHERE m.model_id = \
-                             lm.model_id AND m.key = {k} ORDER BY m.step DESC, m.timestamp DESC, \
-                             m.value DESC LIMIT 1)"
-                        )
-                    };
-                    let is_nan = latest("is_nan");
-                    order_terms.push(format!(
-                        "CASE WHEN {is_nan} IS NULL THEN 2 WHEN {is_nan} = 1 THEN 1 ELSE 0 END"
-                    ));
-                    order_terms.push(format!("{} {dir}", latest("value")));
+                    let mut on_dataset = String::new();
+                    if let Some((name, digest)) = query.order_datasets.get(n) {
+                        if let Some(name) = name.as_ref().filter(|s| !s.is_empty()) {
+                            let v = b.bind(name.clone().into());
+                            on_dataset.push_str(&format!(" AND m.dataset_name = {v}"));
+                        }
+                        if let Some(digest) = digest.as_ref().filter(|s| !s.is_empty()) {
+                            let v = b.bind(digest.clone().into());
+                            on_dataset.push_str(&format!(" AND m.dataset_digest = {v}"));
+                        }
+                    }
+                    let latest = format!(
+                        "(SELECT CASE WHEN m.is_nan = 1 THEN NULL ELSE m.value END FROM \
+                         logged_model_metrics m WHERE m.model_id = lm.model_id AND m.key = {k}\
+                         {on_dataset} ORDER BY m.timestamp DESC, m.step DESC, m.run_uuid ASC \
+                         LIMIT 1)"
+                    );
+                    order_terms.push(format!("CASE WHEN {latest} IS NULL THEN 1 ELSE 0 END"));
+                    order_terms.push(format!("{latest} {dir}"));
                 }
                 Entity::Dataset => {
                     return Err(Error::invalid(format!(
@@ -550,11 +580,14 @@ impl Store {
                     }
                 }
                 Entity::Metric => {
+                    // Any point of the key (on one of the datasets, if given) satisfies it; a
+                    // NaN point never does (MLflow's table holds it as NULL).
                     let k = b.bind(cl.key.clone().into());
                     let cond = metric_cond(&mut b, "m", cl.op, &cl.value)?;
+                    let on = dataset_cond(&mut b, &query.datasets);
                     format!(
                         "EXISTS (SELECT 1 FROM logged_model_metrics m WHERE m.model_id = \
-                         lm.model_id AND m.key = {k} AND {cond})"
+                         lm.model_id AND m.key = {k} AND m.is_nan = 0 AND {cond}{on})"
                     )
                 }
                 Entity::Param | Entity::Tag => {
@@ -588,10 +621,19 @@ impl Store {
             };
             wheres.push(cond);
         }
-        if orders.is_empty() {
+        // Datasets without a metric clause: models with any metric on one of them.
+        if !query.datasets.is_empty() && !clauses.iter().any(|c| c.entity == Entity::Metric) {
+            let on = dataset_cond(&mut b, &query.datasets);
+            wheres.push(format!(
+                "EXISTS (SELECT 1 FROM logged_model_metrics m WHERE m.model_id = lm.model_id{on})"
+            ));
+        }
+        if !by_creation {
             order_terms.push("lm.creation_timestamp_ms DESC".to_owned());
         }
-        order_terms.push(text_order("lm.model_id", dialect) + " ASC");
+        if !by_model_id {
+            order_terms.push(text_order("lm.model_id", dialect) + " ASC");
+        }
         let lim = b.bind(Value::Int(limit + 1));
         let off = b.bind(Value::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
         b.sql = format!(
