@@ -1057,6 +1057,23 @@ def c11c_search_logged_models():
     C.set_terminated(run)
 
 
+@step
+def c11c_delete_logged_model_tag():
+    # MLflow checks the content type of POST and PUT only: DELETE …/logged-models/<id>/tags/<key>
+    # without a JSON content type (and without a body) works.
+    eid = C.create_experiment(f"{P}-c11c-deltag")
+    mid = C.create_logged_model(eid, name="n", tags={"k": "v", "k2": "v", "k3": "v"}).model_id
+    path = f"/api/2.0/mlflow/logged-models/{mid}/tags"
+    r = raw("DELETE", f"{path}/k")
+    eq((r.status_code, rjson(r, "DELETE tag without a content type")), (200, {}), "DELETE tag, no content type")
+    r = raw("DELETE", f"{path}/k")
+    eq((r.status_code, r.json().get("error_code")), (404, "RESOURCE_DOES_NOT_EXIST"), "DELETE of a deleted tag")
+    r = raw("DELETE", f"{path}/k2", headers={"Content-Type": "text/plain"}, data="x")
+    eq(r.status_code, 200, "DELETE tag with text/plain")
+    C.delete_logged_model_tag(mid, "k3")  # the client's own call
+    eq(C.get_logged_model(mid).tags, {}, "tags after the deletes")
+
+
 # --- runner ---------------------------------------------------------------------------------------
 def main():
     only = [w for w in (ARGS.only or "").split(",") if w]

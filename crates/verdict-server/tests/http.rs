@@ -54,6 +54,7 @@ both_backends! {
     c11c_copy_model_version_and_descriptions,
     c11c_model_version_links_logged_model,
     c11c_search_logged_models_as_mlflow,
+    c11c_delete_and_patch_need_no_json_type,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -1771,4 +1772,102 @@ async fn c11c_search_logged_models_as_mlflow(make: MakeEnv) {
         ),
         (&json!(""), &json!(""))
     );
+}
+
+async fn c11c_delete_and_patch_need_no_json_type(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("del").await;
+    let m = env
+        .ok(
+            &format!("{API}/logged-models"),
+            json!({"experiment_id": exp, "name": "n",
+                "tags": [{"key": "k", "value": "v"}, {"key": "k2", "value": "v"}]}),
+        )
+        .await;
+    let mid = m["model"]["info"]["model_id"]
+        .as_str()
+        .expect("model_id")
+        .to_owned();
+    let bare = |method: &str, path: String, ct: Option<&str>, body: &'static str| {
+        let mut r = Request::builder().method(method).uri(path);
+        if let Some(ct) = ct {
+            r = r.header(header::CONTENT_TYPE, ct);
+        }
+        let req = r.body(Body::from(body)).expect("request");
+        let env = &env;
+        async move { env.send(req).await }
+    };
+    // mlflow server 3.17.2: DELETE …/tags/k without a content type or body -> 200 {}; again ->
+    // 404 RESOURCE_DOES_NOT_EXIST; with text/plain and a non-JSON body -> 200 {}.
+    let r = bare(
+        "DELETE",
+        format!("{API}/logged-models/{mid}/tags/k"),
+        None,
+        "",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({})),
+        "{}",
+        r.text()
+    );
+    let r = bare(
+        "DELETE",
+        format!("{API}/logged-models/{mid}/tags/k"),
+        None,
+        "",
+    )
+    .await;
+    r.assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(
+        r.json()["message"],
+        format!("No tag with key 'k' found for model with ID '{mid}'.")
+    );
+    let r = bare(
+        "DELETE",
+        format!("{API}/logged-models/{mid}/tags/k2"),
+        Some("text/plain"),
+        "x",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let g = env.ok_get(&format!("{API}/logged-models/{mid}")).await;
+    assert!(g["model"]["info"].get("tags").is_none(), "{g}");
+    // PATCH …/tags without a body: an empty message, 200 {} (mlflow's answer).
+    let r = bare("PATCH", format!("{API}/logged-models/{mid}/tags"), None, "").await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({})),
+        "{}",
+        r.text()
+    );
+    // A DELETE whose message needs fields and has none: 400 for the missing field.
+    let r = bare(
+        "DELETE",
+        format!("{API}/registered-models/delete"),
+        None,
+        "",
+    )
+    .await;
+    r.assert_error(400, "INVALID_PARAMETER_VALUE");
+    // DELETE of the logged model itself, without a content type: 200 {}.
+    let r = bare("DELETE", format!("{API}/logged-models/{mid}"), None, "").await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({})),
+        "{}",
+        r.text()
+    );
+    // POST still needs application/json.
+    bare(
+        "POST",
+        format!("{API}/experiments/create"),
+        None,
+        r#"{"name": "x"}"#,
+    )
+    .await
+    .assert_error(400, "INVALID_PARAMETER_VALUE");
 }
