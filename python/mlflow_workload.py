@@ -1200,6 +1200,203 @@ def c11b_model_version_sources():
 # --- conformance C: semantics (artifact locations, history bulk, registry copy/description, --------
 # logged-model links and filters, DELETE without a body) -------------------------------------------
 # (steps of group C go here)
+@step
+def c11c_artifact_locations():
+    # A relative location is made absolute against the server's working directory (MLflow's
+    # resolve_uri_if_local); scripts/mlflow_compat.sh starts the server in the client's cwd.
+    rel = f"{P}-rel/arts"
+    eid = C.create_experiment(f"{P}-c11c-rel", artifact_location=rel)
+    loc = C.get_experiment(eid).artifact_location
+    check(loc.startswith("/") and loc.endswith("/" + rel), f"relative location stored as {loc!r}")
+    eq(loc, os.path.join(os.getcwd(), rel), "relative location resolved against the cwd")
+    eq(C.create_run(eid).info.artifact_uri.rsplit("/", 2)[0], loc, "run artifact_uri under it")
+    # file: with a relative path keeps its scheme.
+    eid = C.create_experiment(f"{P}-c11c-relfile", artifact_location=f"file:{P}-relfile")
+    eq(C.get_experiment(eid).artifact_location, "file://" + os.path.join(os.getcwd(), f"{P}-relfile"),
+       "file:<relative> location")
+    # A file:// experiment: its runs get file:// artifact URIs (the client writes there itself).
+    file_loc = "file://" + os.path.join(TMP, f"{P}-fileloc")
+    eid = C.create_experiment(f"{P}-c11c-file", artifact_location=file_loc)
+    eq(C.get_experiment(eid).artifact_location, file_loc, "file:// location kept")
+    run = C.create_run(eid)
+    eq(run.info.artifact_uri, f"{file_loc}/{run.info.run_id}/artifacts", "run artifact_uri")
+    C.log_text(run.info.run_id, "hello", "t/notes.txt")
+    eq([a.path for a in C.list_artifacts(run.info.run_id, "t")], ["t/notes.txt"], "file:// run artifacts")
+    C.set_terminated(run.info.run_id)
+    # Only the server's default is mlflow-artifacts:.
+    eid = C.create_experiment(f"{P}-c11c-default")
+    eq(C.get_experiment(eid).artifact_location, f"mlflow-artifacts:/{eid}", "default location")
+    run = C.create_run(eid)
+    eq(run.info.artifact_uri, f"mlflow-artifacts:/{eid}/{run.info.run_id}/artifacts", "default run artifact_uri")
+    C.set_terminated(run.info.run_id)
+
+
+@step
+def c11c_history_bulk():
+    # get-history-bulk (the UI's ajax call): runs by id, then timestamp, step, value; max_results
+    # truncates the whole answer (0: an empty list; above 25000: 25000); unknown runs: no points.
+    eid = C.create_experiment(f"{P}-c11c-bulk")
+    lo, hi = sorted(C.create_run(eid).info.run_id for _ in range(2))
+    C.log_batch(lo, metrics=[Metric("m", float(s), 1000 - s, s) for s in range(5)])
+    C.log_batch(hi, metrics=[Metric("m", 7.0, 5, 0), Metric("m", 8.0, 5, 0)])
+    path = "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
+
+    def bulk(**params):
+        return rjson(raw("GET", path, params={"metric_key": "m", **params}), f"get-history-bulk {params}")
+
+    got = bulk(run_id=[hi, lo])["metrics"]
+    want = [(lo, s, float(s)) for s in (4, 3, 2, 1, 0)] + [(hi, 0, 7.0), (hi, 0, 8.0)]
+    eq([(m["run_id"], m["step"], m["value"]) for m in got], want, "bulk order")
+    eq(got[0], {"key": "m", "value": 4.0, "timestamp": 996, "step": 4, "run_id": lo}, "bulk point fields")
+    eq([(m["run_id"], m["step"]) for m in bulk(run_id=[hi, lo], max_results=3)["metrics"]],
+       [(lo, 4), (lo, 3), (lo, 2)], "bulk max_results=3")
+    eq(bulk(run_id=[lo], max_results=0), {"metrics": []}, "bulk max_results=0")
+    eq(len(bulk(run_id=[lo], max_results=30000)["metrics"]), 5, "bulk max_results above 25000")
+    eq(bulk(run_id=["nosuchrun"]), {"metrics": []}, "bulk of an unknown run")
+    eq(len(bulk(run_id=[hi, hi])["metrics"]), 2, "bulk with a repeated run id")
+    # get-history-bulk-interval: rows (not steps) sampled in NTILE buckets, last row kept.
+    r3 = C.create_run(eid).info.run_id
+    C.log_batch(r3, metrics=[Metric("k", float(s), 10, s) for s in range(21)]
+                + [Metric("k", 100.0 + i, 20 + i, 5) for i in range(3)])
+
+    def interval(runs, **params):
+        r = raw("GET", "/api/2.0/mlflow/metrics/get-history-bulk-interval",
+                params={"run_ids": runs, "metric_key": "k", **params})
+        return [(m["run_id"], m["step"], m["value"]) for m in rjson(r, f"bulk-interval {params}").get("metrics", [])]
+
+    eq(interval([r3], max_results=5), [(r3, s, float(s)) for s in (0, 5, 7, 12, 20)], "interval max_results=5")
+    eq(interval([r3], max_results=1), [(r3, 20, 20.0)], "interval max_results=1 keeps the last point")
+    eq(interval([r3], max_results=4, start_step=3, end_step=8),
+       [(r3, 3, 3.0), (r3, 5, 100.0), (r3, 5, 102.0), (r3, 8, 8.0)], "interval window")
+    eq(len(interval([r3])), 24, "interval without max_results (2500 per run)")
+    eq(interval([r3, lo, r3], max_results=2), [(r3, 0, 0.0), (r3, 20, 20.0)] * 2, "interval run order")
+    eq(interval(["nosuchrun"], max_results=3), [], "interval of an unknown run")
+    for r in (lo, hi, r3):
+        C.set_terminated(r)
+
+
+@step
+def c11c_copy_model_version():
+    # copy_model_version (MLflow's test_copy_model_version_flow): the copy's source is
+    # models:/<name>/<number> (an alias resolved), with the source's run, description and tags,
+    # and it downloads from where the source does.
+    name = f"{P}-c11c-copy"
+    run = C.create_run(C.create_experiment(f"{P}-c11c-copy")).info.run_id
+    C.create_registered_model(name)
+    src = C.create_model_version(name, f"runs:/{run}/model", run, description="dummy", tags={"hello": "world"})
+    C.set_registered_model_alias(name, "test_alias", "1")
+    copy = C.copy_model_version(f"models:/{name}@test_alias", name)
+    eq((copy.name, copy.version), (name, "2"), "copy name and version")
+    got = C.get_model_version(name, 2)
+    eq(got.source, f"models:/{name}/1", "copy source")
+    eq((got.description, got.run_id, got.tags), ("dummy", run, {"hello": "world"}), "copy fields")
+    eq(C.get_model_version_download_uri(name, 2), C.get_model_version_download_uri(name, src.version),
+       "copy download URI")
+    r = raw("POST", "/api/2.0/mlflow/model-versions/create",
+            json={"name": name, "source": f"models:/{name}/latest", "run_id": "other"})
+    eq((r.status_code, r.json().get("error_code")), (400, "INVALID_PARAMETER_VALUE"), "copy with another run_id")
+    # A version created without a description has "" (MLflow's test_update_model_version_flow),
+    # and an update to "" keeps "".
+    plain = C.create_model_version(name, f"runs:/{run}/model", run)
+    eq(str(C.get_model_version(name, plain.version).description), "", "description of a new version")
+    r = raw("POST", "/api/2.0/mlflow/model-versions/create", json={"name": name, "source": f"runs:/{run}/m", "run_id": run})
+    eq((rjson(r, "create")["model_version"].get("description"), r.json()["model_version"].get("run_link")), ("", ""),
+       "raw description and run_link")
+    C.update_model_version(name, plain.version, description="set")
+    eq(C.update_model_version(name, plain.version, description="").description, "", "updated to an empty description")
+    eq(C.get_model_version(name, plain.version).description, "", "empty description read back")
+    C.set_terminated(run)
+
+
+@step
+def c11c_model_version_tag():
+    # model-versions/create with a model_id lists the version on the logged model's
+    # mlflow.modelVersions tag (Python's json.dumps of [{"name", "version"}]), and the version
+    # takes the model's source run.
+    eid = C.create_experiment(f"{P}-c11c-links")
+    run = C.create_run(eid).info.run_id
+    model = C.create_logged_model(eid, name="lm", source_run_id=run)
+    mid = model.model_id
+    a, b = f"{P}-c11c-a", f"{P}-c11c-modèle"
+    for n in (a, b):
+        C.create_registered_model(n)
+    v = C.create_model_version(a, f"models:/{mid}", model_id=mid)
+    eq(v.run_id, run, "version run_id from the logged model")
+    eq(C.get_logged_model(mid).tags.get("mlflow.modelVersions"), json.dumps([{"name": a, "version": 1}]),
+       "mlflow.modelVersions after one version")
+    C.create_model_version(a, f"models:/{mid}", model_id=mid)
+    C.create_model_version(b, f"models:/{mid}", model_id=mid)
+    want = [{"name": a, "version": 1}, {"name": a, "version": 2}, {"name": b, "version": 1}]
+    eq(C.get_logged_model(mid).tags.get("mlflow.modelVersions"), json.dumps(want), "mlflow.modelVersions after three")
+    C.set_terminated(run)
+
+
+@step
+def c11c_search_logged_models():
+    # search_logged_models as MLflow's SQL store: metric clauses match any point (never a NaN),
+    # datasets restrict them, only attributes/metrics/params/tags prefixes, string keys take
+    # = != LIKE ILIKE IN NOT IN, no IS NULL, metric-only ordering (latest point, on a dataset).
+    eid = C.create_experiment(f"{P}-c11c-slm")
+    run = C.create_run(eid).info.run_id
+    ids = []
+    for i in range(4):
+        kw = dict(model_type=f"t{i % 2}", source_run_id=run, tags={"a": "b" if i < 2 else "c"},
+                  params={"width": str(128 * (i + 1))}) if i < 3 else {}
+        ids.append(C.create_logged_model(eid, name=f"model-{i}", **kw).model_id)
+        time.sleep(0.005)
+    for i, mid in enumerate(ids[:3]):
+        raw("POST", "/api/2.0/mlflow/runs/log-metric",
+            json={"run_id": run, "key": "acc", "value": 0.3 * i, "timestamp": 1000, "step": 0, "model_id": mid})
+    raw("POST", "/api/2.0/mlflow/runs/log-metric", json={"run_id": run, "key": "acc", "value": 0.95, "timestamp": 1000,
+        "step": 1, "model_id": ids[0], "dataset_name": "ds", "dataset_digest": "dg"})
+    raw("POST", "/api/2.0/mlflow/runs/log-metric",
+        json={"run_id": run, "key": "loss", "value": "NaN", "timestamp": 1000, "step": 0, "model_id": ids[1]})
+
+    def names(**kw):
+        return [m.name for m in C.search_logged_models(experiment_ids=[eid], **kw)]
+
+    eq(names(filter_string="metrics.acc > 0.5"), ["model-2", "model-0"], "metrics.acc > 0.5")
+    eq(names(filter_string="metrics.acc = 0.95"), ["model-0"], "any point of the metric")
+    eq(names(filter_string="metrics.loss != 0"), [], "a NaN point never matches")
+    eq(names(filter_string="model_type != 't0'"), ["model-3", "model-1"], "model_type '' when not given")
+    eq(names(filter_string="name IN ('model-1', 'model-2')"), ["model-2", "model-1"], "name IN")
+    eq(names(datasets=[{"dataset_name": "ds", "dataset_digest": "dg"}]), ["model-0"], "datasets")
+    eq(names(filter_string="metrics.acc < 0.5", datasets=[{"dataset_name": "ds", "dataset_digest": "dg"}]), [],
+       "metric clause on the dataset")
+    eq(names(order_by=[{"field_name": "metrics.acc", "ascending": False}]),
+       ["model-0", "model-2", "model-1", "model-3"], "order by a metric")
+    eq(names(order_by=[{"field_name": "metrics.acc", "ascending": False, "dataset_name": "ds"}]),
+       ["model-0", "model-3", "model-2", "model-1"], "order by a metric on a dataset")
+    for filt, msg in [
+        ("tag.a = 'b'", "Invalid entity type: 'tag'. Expected one of ['attributes', 'metrics', 'params', 'tags']."),
+        ("params.width > '200'", "Invalid comparison operator for params.width: '>'. Expected one of "
+                                 "('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN')."),
+        ("tags.a IS NULL", "Invalid comparison: tags.aIS NULL. Expected a comparison with 3 tokens."),
+    ]:
+        r = raw("POST", "/api/2.0/mlflow/logged-models/search", json={"experiment_ids": [eid], "filter": filt})
+        eq((r.status_code, r.json().get("error_code"), r.json().get("message")), (400, "INVALID_PARAMETER_VALUE", msg), filt)
+    r = raw("POST", "/api/2.0/mlflow/logged-models/search",
+            json={"experiment_ids": [eid], "order_by": [{"field_name": "params.width"}]})
+    eq((r.status_code, r.json().get("message")),
+       (400, "Invalid order by field name: params.width. Only metrics are supported."), "order by a param")
+    C.set_terminated(run)
+
+
+@step
+def c11c_delete_logged_model_tag():
+    # MLflow checks the content type of POST and PUT only: DELETE …/logged-models/<id>/tags/<key>
+    # without a JSON content type (and without a body) works.
+    eid = C.create_experiment(f"{P}-c11c-deltag")
+    mid = C.create_logged_model(eid, name="n", tags={"k": "v", "k2": "v", "k3": "v"}).model_id
+    path = f"/api/2.0/mlflow/logged-models/{mid}/tags"
+    r = raw("DELETE", f"{path}/k")
+    eq((r.status_code, rjson(r, "DELETE tag without a content type")), (200, {}), "DELETE tag, no content type")
+    r = raw("DELETE", f"{path}/k")
+    eq((r.status_code, r.json().get("error_code")), (404, "RESOURCE_DOES_NOT_EXIST"), "DELETE of a deleted tag")
+    r = raw("DELETE", f"{path}/k2", headers={"Content-Type": "text/plain"}, data="x")
+    eq(r.status_code, 200, "DELETE tag with text/plain")
+    C.delete_logged_model_tag(mid, "k3")  # the client's own call
+    eq(C.get_logged_model(mid).tags, {}, "tags after the deletes")
 
 
 # --- runner ---------------------------------------------------------------------------------------

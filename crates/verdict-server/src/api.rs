@@ -15,8 +15,7 @@
 //! Not served (404 `ENDPOINT_NOT_FOUND`, which the client tolerates where it matters): traces,
 //! assessments, prompts, webhooks, gateway, workspaces and the other GenAI RPCs of MLflow 3.x; the
 //! 2.x `runs/log-model`; multipart artifact uploads (server-info advertises them as off).
-//! `logged-models/search` ignores its `datasets` field (the store filters logged-model metrics by
-//! key only), and `artifacts/list` answers one page.
+//! `artifacts/list` answers one page.
 
 use axum::http::Method;
 use serde_json::Value;
@@ -197,6 +196,18 @@ fn empty() -> Value {
     Obj::new().done()
 }
 
+/// A point of the bulk history calls: MLflow sends `{key, value, timestamp, step, run_id}`
+/// only (no dataset or model link).
+fn bulk_point(p: &verdict_store::RunMetric) -> Value {
+    Obj::new()
+        .s("key", &p.metric.key)
+        .f("value", p.metric.value)
+        .i("timestamp", p.metric.timestamp)
+        .i("step", p.metric.step)
+        .s("run_id", &p.run_id)
+        .done()
+}
+
 /// The mlflow-artifacts path of an artifact URI the server handed out, if it is one.
 pub fn proxy_path(uri: &str) -> Option<&str> {
     uri.strip_prefix("mlflow-artifacts:")
@@ -364,6 +375,17 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             if let Some(loc) = &loc {
                 crate::validate::artifact_location(loc, "artifact_location")?;
             }
+            // A relative local location is made absolute against the working directory, as
+            // MLflow's store does (crate::locations).
+            let loc = match loc {
+                Some(l) => {
+                    let cwd = std::env::current_dir().map_err(|e| {
+                        ApiError::internal(format!("cannot read the working directory: {e}"))
+                    })?;
+                    Some(crate::locations::resolve_if_local(&l, &cwd))
+                }
+                None => None,
+            };
             let id = store.create_experiment(&name, loc.as_deref(), &tags)?;
             Obj::new().s("experiment_id", &id).done()
         }
@@ -607,17 +629,17 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 metric_key: f.str("metric_key")?,
                 start_step: f.opt_i64("start_step")?,
                 end_step: f.opt_i64("end_step")?,
-                // MLflow's default when the UI sends none.
-                max_results: f.opt_i64("max_results")?.unwrap_or(320),
+                // MLflow's default when the request sends none (MAX_RESULTS_PER_RUN).
+                max_results: f.opt_i64("max_results")?.unwrap_or(2500),
             })?;
-            Obj::new()
-                .arr("metrics", points.iter().map(entities::run_metric).collect())
-                .done()
+            let points = points.iter().map(bulk_point).collect();
+            Obj::new().arr("metrics", points).done()
         }
         "metrics/get-history-bulk" => {
             // The UI's older bulk call: every point of the key for up to 100 runs, at most
-            // max_results (≤ 25000) in all, ordered by run, then step and timestamp.
-            // MLflow's messages (handlers.get_metric_history_bulk_handler).
+            // max_results in all (0 gives none, above 25000 means 25000, as in MLflow),
+            // ordered by run id, then timestamp, step and value (the store's rule); MLflow's
+            // messages (handlers.get_metric_history_bulk_handler).
             let mut run_ids = f.strs("run_id")?;
             if run_ids.is_empty() {
                 return Err(ApiError::invalid(
@@ -633,22 +655,23 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             }
             run_ids.dedup();
             let max = f.opt_i64("max_results")?.unwrap_or(25_000);
-            if !(1..=25_000).contains(&max) {
-                return Err(ApiError::invalid("max_results must be between 1 and 25000"));
+            if max < 0 {
+                return Err(ApiError::invalid(format!(
+                    "Invalid value {max} for parameter 'max_results' supplied. It must be a \
+                     non-negative integer."
+                )));
             }
             let key = f.opt_str("metric_key")?.ok_or_else(|| {
                 ApiError::invalid("GetMetricHistoryBulk request must specify a metric_key.")
             })?;
-            let mut out = Vec::new();
-            'runs: for rid in &run_ids {
-                for m in store.get_metric_history(rid, &key, None, None)?.items {
-                    if out.len() as i64 >= max {
-                        break 'runs;
-                    }
-                    out.push(entities::metric(&m, Some(rid)));
-                }
-            }
-            Obj::new().arr("metrics", out).done()
+            let max = usize::try_from(max.min(25_000)).unwrap_or(25_000);
+            let out: Vec<Value> = store
+                .get_metric_history_bulk(&run_ids, &key, max)?
+                .iter()
+                .map(bulk_point)
+                .collect();
+            // A plain dict in MLflow's handler: an empty list is sent, not omitted.
+            serde_json::json!({ "metrics": out })
         }
         "artifacts/list" => {
             // handlers.list_artifacts_impl: MLflow checks the path before it looks the run up.
@@ -664,8 +687,9 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             let m = store.create_logged_model(&NewLoggedModel {
                 experiment_id: f.str("experiment_id")?,
                 name: f.opt_str("name")?.filter(|s| !s.is_empty()),
-                model_type: f.opt_str("model_type")?.filter(|s| !s.is_empty()),
-                source_run_id: f.opt_str("source_run_id")?.filter(|s| !s.is_empty()),
+                // MLflow stores the proto defaults: `""` when not sent (and filters see it).
+                model_type: Some(f.opt_str("model_type")?.unwrap_or_default()),
+                source_run_id: Some(f.opt_str("source_run_id")?.unwrap_or_default()),
                 params: parse_params(&f, "params")?,
                 tags: parse_tags(&f, "tags")?,
             })?;
@@ -712,14 +736,24 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
             list_under(arts, &m.artifact_location, &dir)?
         }
         "logged-models/search" => {
-            // order_by is a list of {field_name, ascending}; the store takes MLflow's text form.
-            let order_by = f
-                .objs("order_by")?
+            // order_by is a list of {field_name, ascending, dataset_name, dataset_digest}; the
+            // store takes MLflow's text form and the datasets beside it.
+            let mut order_by = Vec::new();
+            let mut order_datasets = Vec::new();
+            for o in f.objs("order_by")? {
+                let field = o.str("field_name")?;
+                let asc = o.opt_bool("ascending")?.unwrap_or(true);
+                order_by.push(format!("{field} {}", if asc { "ASC" } else { "DESC" }));
+                order_datasets.push((o.opt_str("dataset_name")?, o.opt_str("dataset_digest")?));
+            }
+            let datasets = f
+                .objs("datasets")?
                 .iter()
-                .map(|o| {
-                    let field = o.str("field_name")?;
-                    let asc = o.opt_bool("ascending")?.unwrap_or(true);
-                    Ok(format!("{field} {}", if asc { "ASC" } else { "DESC" }))
+                .map(|d| {
+                    Ok(verdict_store::DatasetFilter {
+                        dataset_name: d.str("dataset_name")?,
+                        dataset_digest: d.opt_str("dataset_digest")?.filter(|s| !s.is_empty()),
+                    })
                 })
                 .collect::<ApiResult<Vec<_>>>()?;
             let page = store.search_logged_models(&LoggedModelQuery {
@@ -728,6 +762,8 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 order_by,
                 max_results: f.opt_i64("max_results")?.unwrap_or(0),
                 page_token: f.opt_str("page_token")?.filter(|s| !s.is_empty()),
+                datasets,
+                order_datasets,
             })?;
             Obj::new()
                 .arr(
@@ -843,8 +879,10 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
                 name: f.str("name")?,
                 source,
                 run_id,
-                run_link: f.opt_str("run_link")?.filter(|s| !s.is_empty()),
-                description: f.opt_str("description")?,
+                // MLflow stores the proto defaults: a version created without them has
+                // `"description": ""` and `"run_link": ""`.
+                run_link: Some(f.opt_str("run_link")?.unwrap_or_default()),
+                description: Some(f.opt_str("description")?.unwrap_or_default()),
                 model_id,
                 user_id: None,
                 tags: parse_tags(&f, "tags")?,

@@ -24,8 +24,9 @@
 //!   `postgres` client); one `spawn_blocking` per request runs the handler and serialises the
 //!   answer, so async workers never block and never format 12 MB of JSON.
 //! - **Never a 5xx for bad input.** The MLflow client retries 5xx for minutes. Unknown routes
-//!   (and known paths with the wrong method) are 404 `ENDPOINT_NOT_FOUND`; a POST without
-//!   `Content-Type: application/json` is 400 like MLflow's; a body over the limit is 413; bad
+//!   (and known paths with the wrong method) are 404 `ENDPOINT_NOT_FOUND`; a POST (or PUT)
+//!   without `Content-Type: application/json` is 400 like MLflow's (PATCH and DELETE bodies are
+//!   read as MLflow reads them, whatever their type); a body over the limit is 413; bad
 //!   fields are 400 `INVALID_PARAMETER_VALUE`. Handlers contain no `unwrap`.
 //! - **Limits.** log-batch bodies: MLflow's 1 MB (`validation.py`), always. Other JSON bodies:
 //!   `max_json_bytes` (default 32 MB: MLflow accepts a dataset profile of 16 MB and a schema of
@@ -55,6 +56,7 @@ pub mod api;
 mod artifacts;
 pub mod entities;
 pub mod error;
+mod locations;
 pub mod mime;
 pub mod validate;
 pub mod wire;
@@ -370,7 +372,7 @@ pub(crate) async fn read_body(
     }
 }
 
-/// MLflow's content-type rule for every non-GET API request.
+/// MLflow's content-type rule for POST and PUT API requests.
 fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(ct) = headers.get(header::CONTENT_TYPE) else {
         return Err(ApiError::invalid(
@@ -448,14 +450,25 @@ async fn api_inner(
     let req = if method == Method::GET {
         wire::Req::from_query(uri.query().unwrap_or(""))
     } else {
-        check_json_content_type(&headers)?;
+        // MLflow checks the content type of POST and PUT only (`server/validation.py`,
+        // `_validate_content_type`) and reads other bodies with `get_json(force=True,
+        // silent=True)`: a PATCH or DELETE without a JSON type, without a body or with one that
+        // is not a JSON object is an empty message (the DELETE of a logged-model tag sends none).
+        let strict = method == Method::POST || method == Method::PUT;
+        if strict {
+            check_json_content_type(&headers)?;
+        }
         let limit = if route.is_log_batch() {
             LOG_BATCH_MAX_BYTES
         } else {
             state.0.limits.max_json_bytes
         };
         let bytes = read_body(&headers, body, limit).await?;
-        wire::Req::from_json(&bytes)?
+        match wire::Req::from_json(&bytes) {
+            Ok(req) => req,
+            Err(_) if !strict => wire::Req::default(),
+            Err(e) => return Err(e),
+        }
     };
     let bytes = blocking(move || {
         let value = api::handle(&state.0.store, &state.0.arts, &route, &req)?;

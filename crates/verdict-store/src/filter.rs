@@ -132,6 +132,11 @@ pub(crate) struct Grammar {
     /// `SearchModelVersionUtils`) word three messages their own way (invalid clauses unquoted,
     /// the entity-type list, IS NULL on attributes); `true` copies that wording.
     pub(crate) experiment_messages: bool,
+    /// MLflow's SQL store parses logged-model filters with its own rules
+    /// (`mlflow/utils/search_logged_model_utils.py`): only the entity prefixes `attributes.`,
+    /// `metrics.`, `params.`, `tags.`; numeric keys take `< <= > >= = !=`, the others
+    /// `= != LIKE ILIKE IN NOT IN`, checked before the value; no `IS NULL`; its own messages.
+    pub(crate) logged_model_rules: bool,
 }
 
 const METRIC_OPS: &[Op] = &[Op::Gt, Op::Ge, Op::Ne, Op::Eq, Op::Lt, Op::Le];
@@ -163,6 +168,7 @@ pub(crate) const RUNS: Grammar = Grammar {
     datasets: true,
     string_ops: STRING_ATTR_OPS,
     experiment_messages: false,
+    logged_model_rules: false,
 };
 
 /// `search_experiments` (`SearchExperimentsUtils`).
@@ -177,6 +183,7 @@ pub(crate) const EXPERIMENTS: Grammar = Grammar {
     datasets: false,
     string_ops: STRING_ATTR_OPS,
     experiment_messages: true,
+    logged_model_rules: false,
 };
 
 /// `search_logged_models`.
@@ -194,6 +201,7 @@ pub(crate) const LOGGED_MODELS: Grammar = Grammar {
     datasets: false,
     string_ops: STRING_ATTR_OPS,
     experiment_messages: false,
+    logged_model_rules: true,
 };
 
 /// `search_registered_models` (`SearchModelUtils`).
@@ -208,6 +216,7 @@ pub(crate) const REGISTERED_MODELS: Grammar = Grammar {
     datasets: false,
     string_ops: STRING_ATTR_OPS,
     experiment_messages: true,
+    logged_model_rules: false,
 };
 
 /// `search_model_versions` (`SearchModelVersionUtils`).
@@ -222,6 +231,7 @@ pub(crate) const MODEL_VERSIONS: Grammar = Grammar {
     datasets: false,
     string_ops: STRING_ATTR_OPS,
     experiment_messages: true,
+    logged_model_rules: false,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -554,6 +564,13 @@ fn group(filter: &str, toks: &[Tok], g: &Grammar) -> Result<Vec<RawClause>> {
         i += 1;
     }
     if !invalid.is_empty() {
+        if g.logged_model_rules {
+            return Err(Error::invalid(format!(
+                "Invalid filter string: {}. Expected a list of comparisons separated by 'AND' \
+                 (e.g. 'metrics.loss > 0.1 AND params.lr = 0.01').",
+                py_repr(filter)
+            )));
+        }
         return Err(Error::invalid(format!(
             "Invalid clause(s) in filter string: {}",
             invalid.join(", ")
@@ -600,8 +617,47 @@ fn strip_value_quotes(s: &str) -> Result<String> {
     }
 }
 
+/// Python's `repr()` of a string (single quotes unless it holds one and no double quote).
+fn py_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
 fn entity_type(raw: &str, g: &Grammar) -> Result<Entity> {
     let t = trim_backticks(raw);
+    if g.logged_model_rules {
+        return match t.as_str() {
+            "attributes" => Ok(Entity::Attribute),
+            "metrics" => Ok(Entity::Metric),
+            "params" => Ok(Entity::Param),
+            "tags" => Ok(Entity::Tag),
+            _ => Err(Error::invalid(format!(
+                "Invalid entity type: {}. Expected one of ['attributes', 'metrics', 'params', \
+                 'tags'].",
+                py_repr(&t)
+            ))),
+        };
+    }
     let e = match t.as_str() {
         "metric" | "metrics" if g.metrics => Entity::Metric,
         "parameter" | "parameters" | "param" | "params" if g.params => Entity::Param,
@@ -773,6 +829,31 @@ fn ops_text(ops: &[Op]) -> String {
 
 fn check_op(entity: Entity, key: &str, op_raw: &str, g: &Grammar) -> Result<Op> {
     let upper = op_raw.to_ascii_uppercase();
+    if g.logged_model_rules {
+        let numeric = entity == Entity::Metric
+            || (entity == Entity::Attribute && g.numeric_attrs.contains(&key));
+        let (allowed, text): (&[Op], &str) = if numeric {
+            (METRIC_OPS, "('<', '<=', '>', '>=', '=', '!=')")
+        } else {
+            (
+                STRING_ATTR_OPS,
+                "('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN')",
+            )
+        };
+        let prefix = match entity {
+            Entity::Metric => "metrics",
+            Entity::Param => "params",
+            Entity::Tag => "tags",
+            _ => "attributes",
+        };
+        return match Op::parse(&upper) {
+            Some(op) if allowed.contains(&op) => Ok(op),
+            _ => Err(Error::invalid(format!(
+                "Invalid comparison operator for {prefix}.{key}: {}. Expected one of {text}.",
+                py_repr(&upper)
+            ))),
+        };
+    }
     let allowed: &[Op] = match entity {
         Entity::Metric => METRIC_OPS,
         Entity::Param | Entity::Tag => PARAM_TAG_OPS,
@@ -801,6 +882,18 @@ pub(crate) fn parse(filter: &str, g: &Grammar) -> Result<Vec<Clause>> {
     let mut typed = Vec::with_capacity(raw.len());
     for rc in &raw {
         let (entity, key) = identifier(&rc.ident, g)?;
+        if g.logged_model_rules {
+            if rc.value.is_none() {
+                // sqlparse does not read `x IS NULL` as a comparison; MLflow's message joins
+                // the tokens without a space.
+                return Err(Error::invalid(format!(
+                    "Invalid comparison: {}{}. Expected a comparison with 3 tokens.",
+                    rc.ident,
+                    rc.op.to_ascii_uppercase()
+                )));
+            }
+            check_op(entity, &key, &rc.op, g)?;
+        }
         let value = match &rc.value {
             None if g.experiment_messages && entity != Entity::Tag => {
                 return Err(Error::invalid(format!(

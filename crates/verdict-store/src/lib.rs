@@ -74,13 +74,14 @@
 //! - **Paging.** A page token is the standard-base64 encoding of the JSON text `{"offset": N}` —
 //!   the same token MLflow's SQL store hands out — where N is the number of rows already returned
 //!   for the same query. A token that does not decode is an `INVALID_PARAMETER_VALUE`.
-//! - **Downsampling** (`get_metric_history_bulk_interval`): per run, take the distinct steps of
-//!   the key within [start_step, end_step]; if there are at most `max_results`, keep all; otherwise
-//!   keep the steps at ranks `round(i·(n−1)/(m−1))` for i = 0..m (n distinct steps, m =
-//!   max_results), which always keeps the first and the last step and spaces the rest evenly by
-//!   rank. Every point logged at a kept step is returned, ordered by (run order, step, timestamp).
-//!   The cost per run is one index range scan over the key's steps and one index probe per kept
-//!   step, so the rows read are O(steps + points returned), never the whole history.
+//! - **Downsampling** (`get_metric_history_bulk_interval`), MLflow 3.17's rule: per run (in the
+//!   order given, a repeated id again, an unknown one without points), the n points of the key
+//!   within [start_step, end_step] ordered by (step, timestamp, value, is_nan); if n ≤ m
+//!   (max_results) all of them, otherwise the first row of each of m `NTILE(m)` buckets, the
+//!   last kept row replaced by the last row of the range (so the first and last points are
+//!   always there, and m = 1 gives only the last). Rows, not steps, are sampled: many values at
+//!   one step are spread like any others. The cost per run is one count and one index range
+//!   scan of the key's rows.
 //! - **Filters** follow MLflow's grammar (see the `filter` module); `tests/fixtures/search_runs.json`
 //!   holds what MLflow's own `SearchUtils`/`SearchExperimentsUtils` answer for ~110 filters and
 //!   order_by lists, and the conformance suite checks both backends give the same results and the

@@ -2,8 +2,6 @@
 //! docs). Both read the `metrics` primary key `(run_uuid, key, step, timestamp, …)` as an index
 //! range, so a history read is one range scan and never touches other runs' rows.
 
-use std::collections::BTreeSet;
-
 use crate::db::{Conn, Value};
 use crate::error::{Error, Result};
 use crate::limits;
@@ -29,55 +27,72 @@ fn metric_from_row(key: &str, row: &crate::db::Row) -> Result<Metric> {
     })
 }
 
-/// Ranks kept out of `n` distinct steps when at most `m` may stay: `round(i·(n−1)/(m−1))` for
-/// `i = 0..m`, so the first and last are always kept (for `m = 1`, only the first).
-pub(crate) fn sample_ranks(n: usize, m: usize) -> Vec<usize> {
+/// Row indices kept out of `n` points when at most `m` may stay, MLflow 3.17's rule
+/// (`SqlAlchemyStore._sample_rows_with_window_functions`): the rows, ordered by (step,
+/// timestamp, value, is_nan), are cut into `m` buckets as SQL's `NTILE(m)` does (the first
+/// `n mod m` buckets one row larger), the first row of each bucket is kept, and the last row
+/// replaces the last kept one if it is not already kept. So `n ≤ m` keeps every row and `m = 1`
+/// keeps only the last.
+pub(crate) fn sample_indices(n: usize, m: usize) -> Vec<usize> {
     if n <= m {
         return (0..n).collect();
     }
-    if m <= 1 {
-        return vec![0];
+    let m = m.max(1);
+    let (q, r) = (n / m, n % m);
+    let mut out: Vec<usize> = (0..m).map(|b| b * q + b.min(r)).collect();
+    if let Some(last) = out.last_mut() {
+        *last = n - 1;
     }
-    let mut out: Vec<usize> = (0..m)
-        .map(|i| {
-            // Integer form of round(i·(n−1)/(m−1)) (half up), exact for any sizes here.
-            let num = i * (n - 1);
-            let den = m - 1;
-            (2 * num + den) / (2 * den)
-        })
-        .collect();
-    out.dedup();
     out
 }
 
-fn sampled_steps(
+/// The sampled points of `key` in one run (see [`sample_indices`]): one count, then one scan
+/// that numbers the rows in the index order and keeps the chosen numbers.
+fn sampled_points(
     c: &mut dyn Conn,
     run_id: &str,
     key: &str,
     range: Option<(i64, i64)>,
     max: usize,
-) -> Result<Vec<i64>> {
-    let rows = match range {
-        Some((start, end)) => c.query(
-            "SELECT DISTINCT step FROM metrics WHERE run_uuid = $1 AND key = $2 AND step >= $3 \
-             AND step <= $4 ORDER BY step",
-            &[
-                run_id.into(),
-                key.into(),
-                Value::Int(start),
-                Value::Int(end),
-            ],
-        )?,
-        None => c.query(
-            "SELECT DISTINCT step FROM metrics WHERE run_uuid = $1 AND key = $2 ORDER BY step",
-            &[run_id.into(), key.into()],
-        )?,
+) -> Result<Vec<Metric>> {
+    let mut cond = "run_uuid = $1 AND key = $2".to_owned();
+    let mut args: Vec<Value> = vec![run_id.into(), key.into()];
+    if let Some((start, end)) = range {
+        cond.push_str(" AND step >= $3 AND step <= $4");
+        args.extend([Value::Int(start), Value::Int(end)]);
+    }
+    let n = c
+        .query_opt(&format!("SELECT COUNT(*) FROM metrics WHERE {cond}"), &args)?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let n = usize::try_from(n).unwrap_or(0);
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    const ORDER: &str = "step, timestamp, value, is_nan";
+    let rows = if n <= max {
+        c.query(
+            &format!("SELECT {HISTORY_COLUMNS} FROM metrics WHERE {cond} ORDER BY {ORDER}"),
+            &args,
+        )?
+    } else {
+        // Row numbers are computed integers, written into the SQL as literals.
+        let keep = sample_indices(n, max)
+            .iter()
+            .map(|i| (i + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        c.query(
+            &format!(
+                "SELECT {HISTORY_COLUMNS} FROM (SELECT {HISTORY_COLUMNS}, ROW_NUMBER() OVER \
+                 (ORDER BY {ORDER}) AS rn FROM metrics WHERE {cond}) numbered \
+                 WHERE rn IN ({keep}) ORDER BY {ORDER}"
+            ),
+            &args,
+        )?
     };
-    let steps: Vec<i64> = rows.iter().map(|r| r.int(0)).collect::<Result<_>>()?;
-    Ok(sample_ranks(steps.len(), max)
-        .into_iter()
-        .map(|i| steps[i])
-        .collect())
+    rows.iter().map(|r| metric_from_row(key, r)).collect()
 }
 
 impl Store {
@@ -182,38 +197,58 @@ impl Store {
             }
         };
         let max = usize::try_from(query.max_results).unwrap_or(1);
-        let mut seen = BTreeSet::new();
         self.read(|c| {
-            seen.clear();
             let mut out = Vec::new();
+            // As MLflow: the runs in the order given, a repeated id sampled again, an unknown
+            // run simply without points.
             for run_id in &query.run_ids {
-                if !seen.insert(run_id.as_str()) {
-                    continue;
+                for metric in sampled_points(c, run_id, &query.metric_key, range, max)? {
+                    out.push(RunMetric {
+                        run_id: run_id.clone(),
+                        metric,
+                    });
                 }
-                run_info(c, run_id)?;
-                let steps = sampled_steps(c, run_id, &query.metric_key, range, max)?;
-                if steps.is_empty() {
-                    continue;
+            }
+            Ok(out)
+        })
+    }
+
+    /// The UI's `GET /ajax-api/2.0/mlflow/metrics/get-history-bulk`, as MLflow's SQL store
+    /// answers it (`get_metric_history_bulk`): every point of `key` in the given runs (each run
+    /// once, unknown runs without points), ordered by run id (byte order), then timestamp, step
+    /// and value, at most `max_results` in all.
+    pub fn get_metric_history_bulk(
+        &self,
+        run_ids: &[String],
+        key: &str,
+        max_results: usize,
+    ) -> Result<Vec<RunMetric>> {
+        let mut ids: Vec<&str> = run_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.read(|c| {
+            let mut out = Vec::new();
+            for run_id in &ids {
+                let left = max_results.saturating_sub(out.len());
+                if left == 0 {
+                    break;
                 }
-                // The kept steps, 500 per query: an index probe per step, O(points returned).
-                for chunk in steps.chunks(500) {
-                    let mut args: Vec<Value> =
-                        vec![run_id.into(), query.metric_key.as_str().into()];
-                    args.extend(chunk.iter().map(|s| Value::Int(*s)));
-                    let rows = c.query(
-                        &format!(
-                            "SELECT {HISTORY_COLUMNS} FROM metrics WHERE run_uuid = $1 AND \
-                             key = $2 AND step IN ({}) ORDER BY step, timestamp, value, is_nan",
-                            crate::experiments::placeholders(3, chunk.len())
-                        ),
-                        &args,
-                    )?;
-                    for row in &rows {
-                        out.push(RunMetric {
-                            run_id: run_id.clone(),
-                            metric: metric_from_row(&query.metric_key, row)?,
-                        });
-                    }
+                let rows = c.query(
+                    &format!(
+                        "SELECT {HISTORY_COLUMNS} FROM metrics WHERE run_uuid = $1 AND key = $2 \
+                         ORDER BY timestamp, step, value, is_nan LIMIT $3"
+                    ),
+                    &[
+                        (*run_id).into(),
+                        key.into(),
+                        Value::Int(i64::try_from(left).unwrap_or(i64::MAX)),
+                    ],
+                )?;
+                for r in &rows {
+                    out.push(RunMetric {
+                        run_id: (*run_id).to_owned(),
+                        metric: metric_from_row(key, r)?,
+                    });
                 }
             }
             Ok(out)
@@ -223,17 +258,23 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::sample_ranks;
+    use super::sample_indices;
 
     #[test]
-    fn ranks_keep_endpoints() {
-        assert_eq!(sample_ranks(3, 2), vec![0, 2]);
-        assert_eq!(sample_ranks(3, 5), vec![0, 1, 2]);
-        assert_eq!(sample_ranks(11, 3), vec![0, 5, 10]);
-        assert_eq!(sample_ranks(10, 4), vec![0, 3, 6, 9]);
-        assert_eq!(sample_ranks(5, 1), vec![0]);
-        let r = sample_ranks(100_000, 320);
-        assert_eq!(r.len(), 320);
-        assert_eq!((r[0], r[319]), (0, 99_999));
+    fn indices_as_mlflow_samples() {
+        // What mlflow server 3.17.2 kept: 100 steps, max 10 -> steps 0,10,…,80,99; 21 rows,
+        // max 5 -> rows 0,5,9,13,20; 24 rows, max 5 -> 0,5,10,15,23; 9 rows, max 4 -> 0,3,5,8;
+        // max 1 -> only the last row.
+        assert_eq!(
+            sample_indices(100, 10),
+            vec![0, 10, 20, 30, 40, 50, 60, 70, 80, 99]
+        );
+        assert_eq!(sample_indices(21, 5), vec![0, 5, 9, 13, 20]);
+        assert_eq!(sample_indices(24, 5), vec![0, 5, 10, 15, 23]);
+        assert_eq!(sample_indices(9, 4), vec![0, 3, 5, 8]);
+        assert_eq!(sample_indices(24, 1), vec![23]);
+        assert_eq!(sample_indices(3, 5), vec![0, 1, 2]);
+        let r = sample_indices(100_000, 2500);
+        assert_eq!((r.len(), r[0], r[2499]), (2500, 0, 99_999));
     }
 }

@@ -207,6 +207,125 @@ fn touch(c: &mut dyn Conn, model_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// ` AND (<one of the datasets>)` for a metric row `m`, or nothing when there are none. An
+/// entry without a digest matches nothing, as in MLflow (see [`crate::DatasetFilter`]).
+fn dataset_cond(b: &mut SqlBuilder, datasets: &[crate::types::DatasetFilter]) -> String {
+    if datasets.is_empty() {
+        return String::new();
+    }
+    let ors: Vec<String> = datasets
+        .iter()
+        .map(|d| match &d.dataset_digest {
+            Some(digest) => {
+                let n = b.bind(d.dataset_name.clone().into());
+                let g = b.bind(digest.clone().into());
+                format!("(m.dataset_name = {n} AND m.dataset_digest = {g})")
+            }
+            None => "1 = 0".to_owned(),
+        })
+        .collect();
+    format!(" AND ({})", ors.join(" OR "))
+}
+
+/// The logged-model tag listing the registered versions made from the model.
+pub(crate) const MODEL_VERSIONS_TAG: &str = "mlflow.modelVersions";
+
+/// Python's `json.dumps(v)` with its defaults (`", "` and `": "` separators, non-ASCII as
+/// `\uXXXX`), so a tag MLflow would have written reads the same byte for byte.
+fn py_json(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value as J;
+    match v {
+        J::Null => out.push_str("null"),
+        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        J::Number(n) => out.push_str(&n.to_string()),
+        J::String(s) => {
+            out.push('"');
+            for ch in s.chars() {
+                match ch {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                    c => {
+                        let mut buf = [0u16; 2];
+                        for unit in c.encode_utf16(&mut buf) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                }
+            }
+            out.push('"');
+        }
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                py_json(item, out);
+            }
+            out.push(']');
+        }
+        J::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                py_json(&J::String(k.clone()), out);
+                out.push_str(": ");
+                py_json(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// MLflow's `set_model_versions_tags`: appends `{"name": …, "version": N}` to the logged
+/// model's `mlflow.modelVersions` tag (a JSON list, created if missing, an entry already there
+/// not repeated). `RESOURCE_DOES_NOT_EXIST` for an unknown model; a tag that is not a JSON list
+/// is left alone and refused.
+pub(crate) fn link_model_version(
+    c: &mut dyn Conn,
+    model_id: &str,
+    name: &str,
+    version: i64,
+) -> Result<()> {
+    logged_model_row(c, model_id)?;
+    let entry = serde_json::json!({"name": name, "version": version});
+    let existing = c
+        .query_opt(
+            "SELECT value FROM logged_model_tags WHERE model_id = $1 AND key = $2",
+            &[model_id.into(), MODEL_VERSIONS_TAG.into()],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
+    let mut list = match existing.as_deref().filter(|v| !v.is_empty()) {
+        None => Vec::new(),
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(items)) => items,
+            _ => {
+                return Err(Error::invalid(format!(
+                    "The tag '{MODEL_VERSIONS_TAG}' of logged model '{model_id}' is not a JSON \
+                     list; cannot add version {version} of '{name}' to it."
+                )));
+            }
+        },
+    };
+    if list.contains(&entry) {
+        return Ok(());
+    }
+    list.push(entry);
+    let mut text = String::new();
+    py_json(&serde_json::Value::Array(list), &mut text);
+    write_model_tags(c, model_id, &[Tag::new(MODEL_VERSIONS_TAG, text)])?;
+    touch(c, model_id)
+}
+
 fn model_attr_column(key: &str) -> &'static str {
     match key {
         "model_id" => "lm.model_id",
@@ -375,11 +494,18 @@ impl Store {
         };
         let dialect = self.dialect();
         let mut b = SqlBuilder::new("");
-        let mut joins = String::new();
+        let joins = String::new();
         let mut order_terms = Vec::new();
+        // MLflow's tie-breaks: creation_timestamp DESC unless ordered by it, then model_id ASC
+        // unless ordered by it.
+        let mut by_creation = false;
+        let mut by_model_id = false;
         for (n, o) in orders.iter().enumerate() {
             let dir = if o.ascending { "ASC" } else { "DESC" };
-            let alias = format!("o{n}");
+            if o.entity == Entity::Attribute {
+                by_creation |= o.key == "creation_timestamp";
+                by_model_id |= o.key == "model_id";
+            }
             match o.entity {
                 Entity::Attribute => {
                     let col = model_attr_column(&o.key);
@@ -392,37 +518,40 @@ impl Store {
                     order_terms.push(format!("{sort_col} {dir}"));
                 }
                 Entity::Param | Entity::Tag => {
-                    let table = if o.entity == Entity::Param {
-                        "logged_model_params"
-                    } else {
-                        "logged_model_tags"
-                    };
-                    let k = b.bind(o.key.clone().into());
-                    joins.push_str(&format!(
-                        " LEFT JOIN {table} {alias} ON {alias}.model_id = lm.model_id AND {alias}.key = {k}"
-                    ));
-                    order_terms.push(format!("({alias}.value IS NULL)"));
-                    order_terms.push(format!(
-                        "{} {dir}",
-                        text_order(&format!("{alias}.value"), dialect)
-                    ));
+                    return Err(Error::invalid(format!(
+                        "Invalid order by field name: {}.{}. Only metrics are supported.",
+                        if o.entity == Entity::Param {
+                            "params"
+                        } else {
+                            "tags"
+                        },
+                        o.key
+                    )));
                 }
                 Entity::Metric => {
-                    // The model's latest point of that key (by step, then timestamp); numbers
-                    // first, then NaN, then models without the metric, as for runs.
+                    // MLflow: the model's latest point of that key by (timestamp DESC, step
+                    // DESC, run ASC), on the order's dataset if it names one; models without
+                    // it (or whose latest is NaN, a NULL in MLflow's table) last.
                     let k = b.bind(o.key.clone().into());
-                    let latest = |col: &str| {
-                        format!(
-                            "(SELECT m.{col} FROM logged_model_metrics m WHERE m.model_id = \
-                             lm.model_id AND m.key = {k} ORDER BY m.step DESC, m.timestamp DESC, \
-                             m.value DESC LIMIT 1)"
-                        )
-                    };
-                    let is_nan = latest("is_nan");
-                    order_terms.push(format!(
-                        "CASE WHEN {is_nan} IS NULL THEN 2 WHEN {is_nan} = 1 THEN 1 ELSE 0 END"
-                    ));
-                    order_terms.push(format!("{} {dir}", latest("value")));
+                    let mut on_dataset = String::new();
+                    if let Some((name, digest)) = query.order_datasets.get(n) {
+                        if let Some(name) = name.as_ref().filter(|s| !s.is_empty()) {
+                            let v = b.bind(name.clone().into());
+                            on_dataset.push_str(&format!(" AND m.dataset_name = {v}"));
+                        }
+                        if let Some(digest) = digest.as_ref().filter(|s| !s.is_empty()) {
+                            let v = b.bind(digest.clone().into());
+                            on_dataset.push_str(&format!(" AND m.dataset_digest = {v}"));
+                        }
+                    }
+                    let latest = format!(
+                        "(SELECT CASE WHEN m.is_nan = 1 THEN NULL ELSE m.value END FROM \
+                         logged_model_metrics m WHERE m.model_id = lm.model_id AND m.key = {k}\
+                         {on_dataset} ORDER BY m.timestamp DESC, m.step DESC, m.run_uuid ASC \
+                         LIMIT 1)"
+                    );
+                    order_terms.push(format!("CASE WHEN {latest} IS NULL THEN 1 ELSE 0 END"));
+                    order_terms.push(format!("{latest} {dir}"));
                 }
                 Entity::Dataset => {
                     return Err(Error::invalid(format!(
@@ -451,11 +580,14 @@ impl Store {
                     }
                 }
                 Entity::Metric => {
+                    // Any point of the key (on one of the datasets, if given) satisfies it; a
+                    // NaN point never does (MLflow's table holds it as NULL).
                     let k = b.bind(cl.key.clone().into());
                     let cond = metric_cond(&mut b, "m", cl.op, &cl.value)?;
+                    let on = dataset_cond(&mut b, &query.datasets);
                     format!(
                         "EXISTS (SELECT 1 FROM logged_model_metrics m WHERE m.model_id = \
-                         lm.model_id AND m.key = {k} AND {cond})"
+                         lm.model_id AND m.key = {k} AND m.is_nan = 0 AND {cond}{on})"
                     )
                 }
                 Entity::Param | Entity::Tag => {
@@ -489,10 +621,19 @@ impl Store {
             };
             wheres.push(cond);
         }
-        if orders.is_empty() {
+        // Datasets without a metric clause: models with any metric on one of them.
+        if !query.datasets.is_empty() && !clauses.iter().any(|c| c.entity == Entity::Metric) {
+            let on = dataset_cond(&mut b, &query.datasets);
+            wheres.push(format!(
+                "EXISTS (SELECT 1 FROM logged_model_metrics m WHERE m.model_id = lm.model_id{on})"
+            ));
+        }
+        if !by_creation {
             order_terms.push("lm.creation_timestamp_ms DESC".to_owned());
         }
-        order_terms.push(text_order("lm.model_id", dialect) + " ASC");
+        if !by_model_id {
+            order_terms.push(text_order("lm.model_id", dialect) + " ASC");
+        }
         let lim = b.bind(Value::Int(limit + 1));
         let off = b.bind(Value::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
         b.sql = format!(

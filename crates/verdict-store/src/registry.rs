@@ -293,6 +293,123 @@ fn storage_location(c: &mut dyn Conn, source: &str) -> Result<String> {
     Ok(source.to_owned())
 }
 
+/// The version of a registered model a `models:/` source names, how MLflow's
+/// `_parse_model_uri` reads it: `models:/<name>/<version>`, `…/latest`, `…/<stage>`,
+/// `models:/<name>@<alias>`. `None` for other sources and for a logged model
+/// (`models:/<model_id>`).
+enum VersionRef<'a> {
+    Number(i64),
+    Latest,
+    Stage(&'a str),
+    Alias(&'a str),
+}
+
+fn invalid_source(source: &str) -> Error {
+    Error::invalid(format!(
+        "Invalid model version source: '{source}'. The model_id request parameter must identify \
+         the resource that contains the source."
+    ))
+}
+
+fn parse_registered_source(source: &str) -> Result<Option<(&str, VersionRef<'_>)>> {
+    let Some(rest) = source.strip_prefix("models:") else {
+        return Ok(None);
+    };
+    if rest.starts_with("//") {
+        return Err(Error::invalid(format!(
+            "Invalid model version source: '{source}'. Registered model sources must use the \
+             active model registry."
+        )));
+    }
+    // urlparse: a query ends the path (fragments are not split off for models:/ URIs).
+    let path = rest.split('?').next().unwrap_or("");
+    let Some(path) = path.strip_prefix('/').filter(|p| !p.is_empty()) else {
+        return Err(invalid_source(source));
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 2 || parts[0].trim().is_empty() {
+        return Err(invalid_source(source));
+    }
+    if let [name, suffix] = parts[..] {
+        if suffix.trim().is_empty() {
+            return Err(invalid_source(source));
+        }
+        let r = if suffix.bytes().all(|b| b.is_ascii_digit()) {
+            VersionRef::Number(suffix.parse().map_err(|_| invalid_source(source))?)
+        } else if suffix.eq_ignore_ascii_case("latest") {
+            VersionRef::Latest
+        } else {
+            VersionRef::Stage(suffix)
+        };
+        return Ok(Some((name, r)));
+    }
+    match parts[0].rsplit_once('@') {
+        Some((_, alias)) if alias.trim().is_empty() => Err(invalid_source(source)),
+        Some((name, alias)) => Ok(Some((name, VersionRef::Alias(alias)))),
+        None => Ok(None),
+    }
+}
+
+/// The referenced version for a `models:/<name>/…` source: its number, run id, model id and
+/// download location (MLflow's `_resolve_registered_model_source_lineage` and the SQL
+/// registry's `storage_location`).
+fn resolve_registered_source(
+    c: &mut dyn Conn,
+    name: &str,
+    r: &VersionRef<'_>,
+) -> Result<(i64, Option<String>, Option<String>, String)> {
+    model_row(c, name)?;
+    let version = match r {
+        VersionRef::Number(v) => *v,
+        VersionRef::Alias(alias) => c
+            .query_opt(
+                "SELECT version FROM registered_model_aliases WHERE name = $1 AND alias = $2",
+                &[name.into(), (*alias).into()],
+            )?
+            .map(|r| r.int(0))
+            .transpose()?
+            .ok_or_else(|| Error::invalid(format!("Registered model alias {alias} not found.")))?,
+        VersionRef::Latest | VersionRef::Stage(_) => {
+            let row = match r {
+                VersionRef::Stage(stage) => c.query_opt(
+                    "SELECT MAX(version) FROM model_versions WHERE name = $1 AND \
+                     current_stage = $2",
+                    &[name.into(), canonical_stage(stage)?.into()],
+                )?,
+                _ => c.query_opt(
+                    "SELECT MAX(version) FROM model_versions WHERE name = $1",
+                    &[name.into()],
+                )?,
+            };
+            row.and_then(|r| r.opt_int(0).transpose())
+                .transpose()?
+                .ok_or_else(|| {
+                    let stage = match r {
+                        VersionRef::Stage(s) => format!(" and stage '{s}'"),
+                        _ => String::new(),
+                    };
+                    Error::not_found(format!(
+                        "No versions of model with name '{name}'{stage} found"
+                    ))
+                })?
+        }
+    };
+    let row = c
+        .query_opt(
+            "SELECT run_id, storage_location, source FROM model_versions WHERE name = $1 AND \
+             version = $2",
+            &[name.into(), Value::Int(version)],
+        )?
+        .ok_or_else(|| version_not_found(name, version))?;
+    let location = match row.opt_text(1)? {
+        Some(loc) if !loc.is_empty() => loc,
+        _ => row.text(2)?,
+    };
+    // MLflow's SQL registry does not keep a version's model_id (its entity has none), so a
+    // referenced version never passes one on, and a model_id given with it must be empty.
+    Ok((version, row.opt_text(0)?, None, location))
+}
+
 impl Store {
     /// Creates a registered model; `RESOURCE_ALREADY_EXISTS` if the name is taken.
     pub fn create_registered_model(
@@ -556,7 +673,53 @@ impl Store {
                 )?
                 .ok_or_else(|| model_not_found(&new.name))?
                 .int(0)?;
-            let location = storage_location(c, &new.source)?;
+            // A registered version as the source (the copy-model-version flow): MLflow keeps
+            // `models:/<name>/<number>`, inherits its run and logged model, and downloads from
+            // where it does.
+            let (mut source, mut run_id, mut model_id) =
+                (new.source.clone(), new.run_id.clone(), new.model_id.clone());
+            let location = match parse_registered_source(&new.source)? {
+                Some((src_name, r)) => {
+                    let (v, src_run, src_model, loc) = resolve_registered_source(c, src_name, &r)?;
+                    let differs = |given: &Option<String>, theirs: &Option<String>| {
+                        given
+                            .as_deref()
+                            .is_some_and(|g| g != theirs.as_deref().unwrap_or(""))
+                    };
+                    if differs(&run_id, &src_run) || differs(&model_id, &src_model) {
+                        return Err(Error::invalid(format!(
+                            "Invalid model version source: '{}'. The run_id and model_id \
+                             request parameters must match the referenced model version.",
+                            new.source
+                        )));
+                    }
+                    source = format!("models:/{src_name}/{v}");
+                    run_id = run_id.or(src_run);
+                    model_id = model_id.or(src_model);
+                    loc
+                }
+                None => storage_location(c, &new.source)?,
+            };
+            // Without a run_id, the version takes the logged model's source run (the model of
+            // a `models:/<model_id>` source, else of `model_id`), as MLflow's SQL registry.
+            if run_id.is_none() {
+                let from_source = new
+                    .source
+                    .strip_prefix("models:/")
+                    .map(|id| id.trim_end_matches('/'))
+                    .filter(|id| !id.is_empty() && !id.contains('/') && !id.contains('@'));
+                if let Some(id) = from_source.or(model_id.as_deref()) {
+                    run_id = c
+                        .query_opt(
+                            "SELECT source_run_id FROM logged_models WHERE model_id = $1",
+                            &[id.into()],
+                        )?
+                        .map(|r| r.opt_text(0))
+                        .transpose()?
+                        .flatten()
+                        .filter(|r| !r.is_empty());
+                }
+            }
             c.execute(
                 &format!(
                     "INSERT INTO model_versions ({MV_COLUMNS}) VALUES ($1, $2, $3, $3, $4, $5, \
@@ -568,13 +731,17 @@ impl Store {
                     Value::Int(now),
                     new.description.as_ref().into(),
                     new.user_id.as_ref().into(),
-                    (&new.source).into(),
-                    new.run_id.as_ref().into(),
+                    (&source).into(),
+                    run_id.as_ref().into(),
                     new.run_link.as_ref().into(),
                     location.into(),
-                    new.model_id.as_ref().into(),
+                    model_id.as_ref().into(),
                 ],
             )?;
+            // MLflow's handler then lists the version on the logged model.
+            if let Some(mid) = model_id.as_deref() {
+                crate::models::link_model_version(c, mid, &new.name, version)?;
+            }
             for t in &new.tags {
                 c.execute(
                     "INSERT INTO model_version_tags (name, version, key, value) VALUES ($1, $2, \

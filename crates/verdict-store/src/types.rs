@@ -380,13 +380,29 @@ pub struct LoggedModelQuery {
     pub experiment_ids: Vec<String>,
     /// Attributes `name`, `model_id`, `model_type`, `status`, `source_run_id`,
     /// `creation_timestamp`, `last_updated_timestamp`, plus `params.*`, `tags.*`, `metrics.*`
-    /// (a metric filter matches when any point of that key satisfies it).
+    /// (a metric filter matches when any non-NaN point of that key satisfies it), with MLflow's
+    /// logged-model rules (docs/server.md).
     pub filter: String,
-    /// `"<attribute|params.k|tags.k|metrics.k> [ASC|DESC]"` (a metric orders by the model's
-    /// latest point of that key); default `creation_timestamp DESC`, then `model_id ASC`.
+    /// `"<attribute|metrics.k> [ASC|DESC]"` (a metric orders by the model's latest point of
+    /// that key); then `creation_timestamp DESC` and `model_id ASC` unless ordered by them.
     pub order_by: Vec<String>,
     pub max_results: i64,
     pub page_token: Option<String>,
+    /// MLflow's `datasets` field: metric clauses (and, without any, the models themselves) are
+    /// restricted to metrics logged on one of these datasets.
+    pub datasets: Vec<DatasetFilter>,
+    /// Per `order_by` entry (same index; missing means none): the dataset a metric order
+    /// reads, `(dataset_name, dataset_digest)`.
+    pub order_datasets: Vec<(Option<String>, Option<String>)>,
+}
+
+/// One entry of `search_logged_models`' `datasets`. MLflow's SQL store compares the digest
+/// even when none was sent (`dataset_digest = NULL`), so an entry without one matches no
+/// metric; verdict does the same.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DatasetFilter {
+    pub dataset_name: String,
+    pub dataset_digest: Option<String>,
 }
 
 /// A registered model. `latest_versions` holds the newest version of each stage (`None` when the
