@@ -31,28 +31,6 @@ fn scheme(uri: &str) -> Option<String> {
     Some(s.to_ascii_lowercase())
 }
 
-/// `urllib.parse.unquote`: `%XX` decoded, invalid UTF-8 replaced.
-fn unquote(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = b
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `pathlib.Path(cwd).joinpath(rel).as_posix()`: empty and `.` components dropped, `..` kept.
 fn join_posix(cwd: &Path, rel: &str) -> String {
     let mut out = cwd.to_string_lossy().trim_end_matches('/').to_owned();
@@ -70,7 +48,7 @@ fn join_posix(cwd: &Path, rel: &str) -> String {
 pub(crate) fn resolve_if_local(location: &str, cwd: &Path) -> String {
     match scheme(location).as_deref() {
         None => {
-            let path = unquote(location);
+            let path = crate::validate::unquote(location);
             if path.starts_with('/') {
                 location.to_owned()
             } else {
@@ -92,7 +70,7 @@ pub(crate) fn resolve_if_local(location: &str, cwd: &Path) -> String {
                 Some(after) => after.find('/').map_or("", |i| &after[i..]),
                 None => rest,
             };
-            let path = unquote(path);
+            let path = crate::validate::unquote(path);
             if path.starts_with('/') {
                 return location.to_owned();
             }

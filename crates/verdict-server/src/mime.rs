@@ -10,7 +10,7 @@
 //!    own extension) is one of MLflow's text extensions (`txt`, `log`, `json`, `yaml`, `py`, `csv`,
 //!    `md`, … and the names `MLmodel` and `mlproject`, compared case-sensitively, so `MLproject`
 //!    is not one): `text/plain`;
-//! 2. else Python's `mimetypes.guess_type` with Python's built-in table ([`TYPES`], from
+//! 2. else Python's `mimetypes.guess_type` with Python's built-in table (`TYPES`, from
 //!    CPython 3.11's `mimetypes._types_map_default`; a system's `/etc/mime.types`, which Python
 //!    would also read, is not consulted, so the answer does not depend on the host): suffix
 //!    aliases first (`.tgz` → `.tar.gz`), then an encoding suffix (`.gz`, `.Z`, `.bz2`, `.xz`,

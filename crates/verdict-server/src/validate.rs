@@ -309,7 +309,7 @@ pub fn with_lists(f: &Fields<'_>, repeated: &[&str]) -> serde_json::Map<String, 
 
 /// Python's `urllib.parse.unquote`: `%XX` sequences become bytes (read as UTF-8, invalid bytes
 /// replaced), anything else is kept.
-fn unquote(s: &str) -> String {
+pub(crate) fn unquote(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -335,8 +335,8 @@ fn unquote(s: &str) -> String {
 /// tracking API (`artifacts/list?path=`, `logged-models/<id>/artifacts/directories`): the path
 /// is percent-decoded until it stops changing (at most 10 times), then refused with MLflow's
 /// bare `Invalid path` when it holds a `#`, a `..` component, or is absolute (`/x`, `C:/x`,
-/// a UNC path, or a `file:` URI of an absolute path). Returns the decoded path, which
-/// MLflow uses from then on. (A backslash, which MLflow allows on a POSIX server, is still
+/// a UNC path, or a `file:` URI of an absolute path). Returns the decoded path (a `file:` URI
+/// reduced to its path), which MLflow uses from then on. (A backslash, which MLflow allows on a POSIX server, is still
 /// refused by the artifact repository with its own message.)
 pub fn safe_path(path: &str) -> ApiResult<String> {
     let invalid = || ApiError::invalid("Invalid path");
