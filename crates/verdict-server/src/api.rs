@@ -152,13 +152,9 @@ fn logged_model_route(m: &str, rest: &str) -> Option<Route> {
     })
 }
 
+/// `%XX` decoding of a path segment (a `+` stays a `+`; invalid UTF-8 replaced).
 pub(crate) fn percent_decode(s: &str) -> String {
-    // form_urlencoded also turns '+' into ' ', which a path does not; protect it first.
-    let protected = s.replace('+', "%2B");
-    form_urlencoded::parse(format!("x={protected}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    crate::validate::unquote(s)
 }
 
 fn view_type(f: &Fields<'_>, key: &str) -> ApiResult<ViewType> {

@@ -96,33 +96,9 @@ pub(crate) async fn entry(
     r.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `%XX` decoding of a URL path (a `+` stays a `+`).
+/// `%XX` decoding of a URL path (a `+` stays a `+`); `None` when the bytes are not UTF-8.
 fn percent_decode_path(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    String::from_utf8(crate::validate::unquote_bytes(s)).ok()
 }
 
 /// A blocking reader over body chunks sent from the async side.

@@ -310,6 +310,12 @@ pub fn with_lists(f: &Fields<'_>, repeated: &[&str]) -> serde_json::Map<String, 
 /// Python's `urllib.parse.unquote`: `%XX` sequences become bytes (read as UTF-8, invalid bytes
 /// replaced), anything else is kept.
 pub(crate) fn unquote(s: &str) -> String {
+    String::from_utf8_lossy(&unquote_bytes(s)).into_owned()
+}
+
+/// The bytes `%XX` sequences stand for (two hex digits), everything else kept as it is; the one
+/// percent-decoder of the server's paths and query values.
+pub(crate) fn unquote_bytes(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -328,7 +334,7 @@ pub(crate) fn unquote(s: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// MLflow's `validate_path_is_safe` (`mlflow/utils/uri.py`), for the artifact paths of the
