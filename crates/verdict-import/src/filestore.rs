@@ -19,7 +19,9 @@ use verdict_store::{
 /// run produced (`outputs/`).
 #[derive(Clone, Debug)]
 pub struct RunRecord {
+    /// The run with its own ids and times.
     pub run: ImportRun,
+    /// The logged models the run produced.
     pub model_outputs: Vec<ModelOutput>,
 }
 
@@ -31,9 +33,11 @@ pub const RESERVED_EXPERIMENT_FOLDERS: [&str; 4] = ["tags", "datasets", "traces"
 /// Something left out, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skip {
+    /// The file or directory left out.
     pub path: PathBuf,
     /// 1-based line, when the problem is on one line.
     pub line: Option<usize>,
+    /// Why it was left out.
     pub reason: String,
 }
 
@@ -57,7 +61,9 @@ pub(crate) fn skip(path: &Path, line: Option<usize>, reason: impl Into<String>) 
 /// One experiment directory (under the root or under `.trash/`).
 #[derive(Clone, Debug)]
 pub struct ExperimentDir {
+    /// The directory.
     pub path: PathBuf,
+    /// Its `meta.yaml` and `tags/`.
     pub experiment: Experiment,
     /// Run directories (every non-reserved sub-directory), sorted.
     pub run_dirs: Vec<PathBuf>,
@@ -72,9 +78,11 @@ pub struct ExperimentDir {
 /// What the root holds.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
+    /// Every readable experiment directory.
     pub experiments: Vec<ExperimentDir>,
     /// `models/<name>` registry directories, sorted.
     pub registered_model_dirs: Vec<PathBuf>,
+    /// What was left out while reading the tree.
     pub skipped: Vec<Skip>,
 }
 
@@ -85,13 +93,23 @@ pub enum Error {
     /// whole-chain print shows it once).
     #[error("{}: {error}", path.display())]
     Io {
+        /// The path that could not be read.
         path: PathBuf,
+        /// The OS error.
         error: std::io::Error,
     },
+    /// The root does not exist.
     #[error("{}: no such directory (expected an MLflow FileStore directory, e.g. ./mlruns)", path.display())]
-    Missing { path: PathBuf },
+    Missing {
+        /// The root.
+        path: PathBuf,
+    },
+    /// The root holds no experiment directory.
     #[error("{}: not an MLflow FileStore (expected experiment directories with a meta.yaml, e.g. 0/meta.yaml)", path.display())]
-    NotAFileStore { path: PathBuf },
+    NotAFileStore {
+        /// The root.
+        path: PathBuf,
+    },
 }
 
 fn io(path: &Path, error: std::io::Error) -> Error {

@@ -45,6 +45,8 @@
 //!   is imported from the first place found (experiments in id order, runs in directory order)
 //!   and every other copy is skipped, naming both paths; nothing is merged or silently dropped.
 
+#![warn(missing_docs)]
+
 pub mod filestore;
 pub mod yaml;
 
@@ -89,6 +91,7 @@ impl Counts {
         }
     }
 
+    /// New, updated and unchanged together.
     pub fn total(&self) -> u64 {
         self.new + self.updated + self.unchanged
     }
@@ -97,9 +100,11 @@ impl Counts {
 /// Artifact files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ArtifactCounts {
+    /// Files copied into the artifact root.
     pub copied: u64,
     /// Already in the artifact root with the same bytes.
     pub unchanged: u64,
+    /// Bytes copied.
     pub bytes_copied: u64,
     /// Entities whose artifacts stay where their URI points (not local, or no repo given).
     pub referenced: u64,
@@ -108,22 +113,33 @@ pub struct ArtifactCounts {
 /// What an import brought in and what it left out.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// The FileStore root.
     pub source: PathBuf,
+    /// Experiments.
     pub experiments: Counts,
+    /// Runs.
     pub runs: Counts,
+    /// Logged models.
     pub logged_models: Counts,
+    /// Registered models.
     pub registered_models: Counts,
-    /// Read from the source (for the imported runs).
+    /// Params read from the source (for the imported runs).
     pub params: u64,
+    /// Tags read from the source (for the imported runs).
     pub tags: u64,
+    /// Metric points read from the source (for the imported runs).
     pub metric_points: u64,
     /// Exact repeats among `metric_points` (stored once).
     pub duplicate_metric_points: u64,
+    /// Dataset inputs read.
     pub dataset_inputs: u64,
+    /// Model versions read.
     pub model_versions: u64,
+    /// Artifact files.
     pub artifacts: ArtifactCounts,
     /// Trace directories seen (not imported).
     pub traces: u64,
+    /// Everything left out, with its path and reason.
     pub skipped: Vec<Skip>,
 }
 
@@ -401,8 +417,10 @@ pub fn import_mlruns(
 /// Why an import stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The source cannot be read as a FileStore.
     #[error(transparent)]
     Source(#[from] Error),
+    /// The ledger refused a write.
     #[error("store: {0}")]
     Store(#[from] verdict_store::Error),
 }

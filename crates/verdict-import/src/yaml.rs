@@ -20,19 +20,24 @@ use std::fmt;
 /// A parsed YAML node.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Yaml {
+    /// `null`, `~` or nothing.
     Null,
     /// A plain (unquoted) scalar, as written.
     Plain(String),
     /// A quoted scalar, unescaped.
     Quoted(String),
+    /// A mapping, entries in file order.
     Map(Vec<(String, Yaml)>),
+    /// A sequence.
     Seq(Vec<Yaml>),
 }
 
 /// A YAML syntax error at a 1-based line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
+    /// 1-based line.
     pub line: usize,
+    /// What was expected there.
     pub message: String,
 }
 
@@ -61,6 +66,7 @@ impl Yaml {
         }
     }
 
+    /// Whether the node is null.
     pub fn is_null(&self) -> bool {
         matches!(self, Yaml::Null)
     }

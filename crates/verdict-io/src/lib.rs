@@ -13,6 +13,8 @@
 //!   the files differ.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod embeddings;
 pub mod error;

@@ -12,6 +12,8 @@
 //! * [`compare`]: the verdict line and the comparison report.
 //! * [`i18n`]: every user-facing phrase in each [`Lang`].
 
+#![warn(missing_docs)]
+
 pub mod compare;
 pub mod i18n;
 pub mod json;
