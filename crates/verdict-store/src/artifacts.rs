@@ -32,7 +32,9 @@ use crate::error::{Error, Result};
 /// name), as the mlflow-artifacts list endpoint answers (mlflow.md §1.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileInfo {
+    /// The path.
     pub path: String,
+    /// Whether it is a directory.
     pub is_dir: bool,
     /// `None` for directories.
     pub file_size: Option<u64>,

@@ -28,10 +28,15 @@ pub enum ImportOutcome {
 /// history (no batch limit; the latest values are derived from it by the usual rule).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportRun {
+    /// The run's info.
     pub info: RunInfo,
+    /// Parameters, sorted by key.
     pub params: Vec<Param>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
+    /// Metric points.
     pub metrics: Vec<Metric>,
+    /// Its dataset inputs.
     pub dataset_inputs: Vec<DatasetInput>,
 }
 

@@ -23,59 +23,96 @@ const CHUNK: usize = 200;
 /// A metric point of a logged model, with the run it was logged to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportModelMetric {
+    /// The run's id.
     pub run_id: String,
+    /// The metric point.
     pub metric: Metric,
 }
 
 /// A logged model with its source id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportLoggedModel {
+    /// The logged model's id, if any.
     pub model_id: String,
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The name.
     pub name: String,
+    /// Where its artifacts live (a URI or path).
     pub artifact_location: String,
+    /// Creation time (epoch ms).
     pub creation_timestamp_ms: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp_ms: i64,
+    /// The status.
     pub status: LoggedModelStatus,
+    /// A message about the status, if any.
     pub status_message: Option<String>,
+    /// The model type, if given.
     pub model_type: Option<String>,
+    /// The run that produced it, if any.
     pub source_run_id: Option<String>,
+    /// Active or deleted.
     pub lifecycle_stage: LifecycleStage,
+    /// Parameters, sorted by key.
     pub params: Vec<Param>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
+    /// Metric points.
     pub metrics: Vec<ImportModelMetric>,
 }
 
 /// A model version with its source number.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportModelVersion {
+    /// The version number.
     pub version: i64,
+    /// Creation time (epoch ms).
     pub creation_timestamp: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp: i64,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// The (legacy) stage: None, Staging, Production or Archived.
     pub current_stage: String,
+    /// The description, if any.
     pub description: Option<String>,
+    /// The source URI of the model files.
     pub source: String,
+    /// The run's id.
     pub run_id: Option<String>,
+    /// A link to the run, if given.
     pub run_link: Option<String>,
+    /// The status.
     pub status: String,
+    /// A message about the status, if any.
     pub status_message: Option<String>,
+    /// Where the registry keeps the files, if known.
     pub storage_location: Option<String>,
+    /// The logged model's id, if any.
     pub model_id: Option<String>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
 }
 
 /// A registered model with its versions, tags and aliases.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportRegisteredModel {
+    /// The name.
     pub name: String,
+    /// Creation time (epoch ms).
     pub creation_timestamp: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp: i64,
+    /// The description, if any.
     pub description: Option<String>,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
     /// (alias, version).
     pub aliases: Vec<(String, i64)>,
+    /// Its versions.
     pub versions: Vec<ImportModelVersion>,
 }
 

@@ -92,6 +92,8 @@
 //!   PostgreSQL.
 //! - Limits follow MLflow's `validation.py` (mlflow.md §1.9); see [`limits`].
 
+#![warn(missing_docs)]
+
 pub mod artifacts;
 mod db;
 mod error;

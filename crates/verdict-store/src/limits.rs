@@ -5,28 +5,49 @@
 use crate::error::{Error, Result};
 use crate::types::{Metric, Param, Tag};
 
+/// MLflow's `MAX_PARAMS_TAGS_PER_BATCH` (`mlflow/utils/validation.py`).
 pub const MAX_PARAMS_TAGS_PER_BATCH: usize = 100;
+/// MLflow's `MAX_METRICS_PER_BATCH` (`mlflow/utils/validation.py`).
 pub const MAX_METRICS_PER_BATCH: usize = 1000;
+/// MLflow's `MAX_ENTITIES_PER_BATCH` (`mlflow/utils/validation.py`).
 pub const MAX_ENTITIES_PER_BATCH: usize = 1000;
+/// MLflow's `MAX_PARAM_VAL_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_PARAM_VAL_LENGTH: usize = 6000;
+/// MLflow's `MAX_TAG_VAL_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_TAG_VAL_LENGTH: usize = 8000;
+/// MLflow's `MAX_EXPERIMENT_NAME_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_EXPERIMENT_NAME_LENGTH: usize = 500;
+/// MLflow's `MAX_EXPERIMENT_TAG_KEY_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_EXPERIMENT_TAG_KEY_LENGTH: usize = 250;
+/// MLflow's `MAX_EXPERIMENT_TAG_VAL_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_EXPERIMENT_TAG_VAL_LENGTH: usize = 20000;
+/// MLflow's `MAX_ENTITY_KEY_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_ENTITY_KEY_LENGTH: usize = 250;
+/// MLflow's `MAX_MODEL_REGISTRY_TAG_KEY_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH: usize = 250;
+/// MLflow's `MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH: usize = 100_000;
+/// MLflow's `MAX_RESULTS_PER_PAGE` (`mlflow/utils/validation.py`).
 pub const MAX_RESULTS_PER_PAGE: i64 = 50000;
+/// MLflow's `MAX_DATASET_NAME_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_DATASET_NAME_SIZE: usize = 500;
+/// MLflow's `MAX_DATASET_DIGEST_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_DATASET_DIGEST_SIZE: usize = 36;
+/// MLflow's `MAX_DATASET_SCHEMA_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_DATASET_SCHEMA_SIZE: usize = 1_048_575;
+/// MLflow's `MAX_DATASET_SOURCE_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_DATASET_SOURCE_SIZE: usize = 65535;
+/// MLflow's `MAX_DATASET_PROFILE_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_DATASET_PROFILE_SIZE: usize = 16_777_215;
+/// MLflow's `MAX_INPUT_TAG_KEY_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_INPUT_TAG_KEY_SIZE: usize = 255;
+/// MLflow's `MAX_INPUT_TAG_VALUE_SIZE` (`mlflow/utils/validation.py`).
 pub const MAX_INPUT_TAG_VALUE_SIZE: usize = 500;
+/// MLflow's `MAX_REGISTERED_MODEL_ALIAS_LENGTH` (`mlflow/utils/validation.py`).
 pub const MAX_REGISTERED_MODEL_ALIAS_LENGTH: usize = 255;
 /// `get_metric_history_bulk_interval`: most runs per request and most steps per run.
 pub const MAX_BULK_RUN_IDS: usize = 100;
+/// MLflow's `MAX_BULK_INTERVAL_RESULTS` (`mlflow/utils/validation.py`).
 pub const MAX_BULK_INTERVAL_RESULTS: i64 = 2500;
 
 /// Most clauses (joined by `AND`) in one search filter (runs, experiments, logged models,
@@ -169,6 +190,8 @@ fn join(prefix: &str, field: &str) -> String {
     }
 }
 
+/// MLflow's metric rules (key name and length, a non-negative timestamp, dataset name and digest
+/// lengths); `path` names the item in the message.
 pub fn validate_metric(m: &Metric, path: &str) -> Result<()> {
     validate_name(&m.key, &join(path, "name"))?;
     if m.timestamp < 0 {
@@ -191,30 +214,35 @@ pub fn validate_metric(m: &Metric, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// MLflow's param rules (key name and lengths); `path` names the item in the message.
 pub fn validate_param(p: &Param, path: &str) -> Result<()> {
     validate_name(&p.key, &join(path, "key"))?;
     limit("Param key", MAX_ENTITY_KEY_LENGTH, &p.key)?;
     limit("Param value", MAX_PARAM_VAL_LENGTH, &p.value)
 }
 
+/// MLflow's run tag rules (key name and lengths); `path` names the item in the message.
 pub fn validate_tag(t: &Tag, path: &str) -> Result<()> {
     validate_name(&t.key, &join(path, "key"))?;
     limit(&join(path, "key"), MAX_ENTITY_KEY_LENGTH, &t.key)?;
     limit(&join(path, "value"), MAX_TAG_VAL_LENGTH, &t.value)
 }
 
+/// MLflow's experiment tag rules (key name and lengths), with its message.
 pub fn validate_experiment_tag(t: &Tag) -> Result<()> {
     validate_name(&t.key, "key")?;
     limit("key", MAX_EXPERIMENT_TAG_KEY_LENGTH, &t.key)?;
     limit("value", MAX_EXPERIMENT_TAG_VAL_LENGTH, &t.value)
 }
 
+/// MLflow's registry tag rules (key name and lengths), with its message.
 pub fn validate_registry_tag(t: &Tag) -> Result<()> {
     validate_name(&t.key, "key")?;
     limit("key", MAX_MODEL_REGISTRY_TAG_KEY_LENGTH, &t.key)?;
     limit("value", MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH, &t.value)
 }
 
+/// MLflow's experiment-name rule (length), with its message.
 pub fn validate_experiment_name(name: &str) -> Result<()> {
     if name.is_empty() {
         return Err(Error::invalid(format!("Invalid experiment name: '{name}'")));

@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BackendKind {
+    /// Sqlite.
     Sqlite,
+    /// Postgres.
     Postgres,
 }
 

@@ -7,11 +7,14 @@
 /// A key/value tag (runs, experiments, logged models, registered models, model versions, inputs).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tag {
+    /// The key.
     pub key: String,
+    /// The value.
     pub value: String,
 }
 
 impl Tag {
+    /// A tag from anything string-like.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Tag {
         Tag {
             key: key.into(),
@@ -23,11 +26,14 @@ impl Tag {
 /// A run or logged-model parameter. Parameters are write-once (see [`crate::Store::log_param`]).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Param {
+    /// The key.
     pub key: String,
+    /// The value.
     pub value: String,
 }
 
 impl Param {
+    /// A param from anything string-like.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Param {
         Param {
             key: key.into(),
@@ -39,11 +45,14 @@ impl Param {
 /// `active` or `deleted` (soft delete; restore brings it back).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LifecycleStage {
+    /// `active`.
     Active,
+    /// `deleted` (soft-deleted).
     Deleted,
 }
 
 impl LifecycleStage {
+    /// The name MLflow uses.
     pub fn as_str(self) -> &'static str {
         match self {
             LifecycleStage::Active => "active",
@@ -51,6 +60,7 @@ impl LifecycleStage {
         }
     }
 
+    /// Parses `active` / `deleted`.
     pub fn parse(s: &str) -> Option<LifecycleStage> {
         match s {
             "active" => Some(LifecycleStage::Active),
@@ -63,9 +73,12 @@ impl LifecycleStage {
 /// Which lifecycle stages a search returns (MLflow `ViewType`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum ViewType {
+    /// `ACTIVE_ONLY`.
     #[default]
     ActiveOnly,
+    /// `DELETED_ONLY`.
     DeletedOnly,
+    /// `ALL`.
     All,
 }
 
@@ -84,11 +97,17 @@ impl ViewType {
 /// An experiment. `experiment_id` `"0"` is `Default` and exists after migration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Experiment {
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The name.
     pub name: String,
+    /// Where its artifacts live (a URI or path).
     pub artifact_location: String,
+    /// Active or deleted.
     pub lifecycle_stage: LifecycleStage,
+    /// Creation time (epoch ms).
     pub creation_time: i64,
+    /// Last update time (epoch ms).
     pub last_update_time: i64,
     /// Sorted by key.
     pub tags: Vec<Tag>,
@@ -97,14 +116,20 @@ pub struct Experiment {
 /// MLflow's run status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RunStatus {
+    /// `RUNNING`.
     Running,
+    /// `SCHEDULED`.
     Scheduled,
+    /// `FINISHED`.
     Finished,
+    /// `FAILED`.
     Failed,
+    /// `KILLED`.
     Killed,
 }
 
 impl RunStatus {
+    /// The name MLflow uses.
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Running => "RUNNING",
@@ -133,32 +158,49 @@ impl RunStatus {
 /// `mlflow.runName` and `run_name` are kept in step as MLflow does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewRun {
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// The run's name.
     pub run_name: Option<String>,
+    /// Start time (epoch ms).
     pub start_time: Option<i64>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
 }
 
 /// What `update_run` changes; `None` keeps the stored value.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RunUpdate {
+    /// The status.
     pub status: Option<RunStatus>,
+    /// End time (epoch ms), once finished.
     pub end_time: Option<i64>,
+    /// The run's name.
     pub run_name: Option<String>,
 }
 
 /// A run's metadata (MLflow `RunInfo`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunInfo {
+    /// The run's id.
     pub run_id: String,
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The run's name.
     pub run_name: String,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// The status.
     pub status: RunStatus,
+    /// Start time (epoch ms).
     pub start_time: Option<i64>,
+    /// End time (epoch ms), once finished.
     pub end_time: Option<i64>,
+    /// Where its artifacts live (a URI).
     pub artifact_uri: String,
+    /// Active or deleted.
     pub lifecycle_stage: LifecycleStage,
     /// Set when the run is soft-deleted, cleared on restore.
     pub deleted_time: Option<i64>,
@@ -168,12 +210,19 @@ pub struct RunInfo {
 /// its payload is not kept). The optional fields link the point to a dataset and a logged model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
+    /// The key.
     pub key: String,
+    /// The value.
     pub value: f64,
+    /// Time of the point (epoch ms).
     pub timestamp: i64,
+    /// The step.
     pub step: i64,
+    /// The dataset name.
     pub dataset_name: Option<String>,
+    /// The dataset digest.
     pub dataset_digest: Option<String>,
+    /// The logged model's id, if any.
     pub model_id: Option<String>,
 }
 
@@ -195,24 +244,33 @@ impl Metric {
 /// A metric point together with the run it belongs to (bulk history answers).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunMetric {
+    /// The run's id.
     pub run_id: String,
+    /// The metric point.
     pub metric: Metric,
 }
 
 /// A dataset as the client describes it; identified by (experiment, name, digest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dataset {
+    /// The name.
     pub name: String,
+    /// The dataset's digest.
     pub digest: String,
+    /// The kind of source.
     pub source_type: String,
+    /// The source URI of the model files.
     pub source: String,
+    /// The schema, if given.
     pub schema: Option<String>,
+    /// The profile, if given.
     pub profile: Option<String>,
 }
 
 /// A dataset used by a run, with its input tags (e.g. `mlflow.data.context = training`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DatasetInput {
+    /// The dataset.
     pub dataset: Dataset,
     /// Sorted by key.
     pub tags: Vec<Tag>,
@@ -221,8 +279,11 @@ pub struct DatasetInput {
 /// One (experiment, dataset, context) used by some run (MLflow `SearchDatasets`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DatasetSummary {
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The name.
     pub name: String,
+    /// The dataset's digest.
     pub digest: String,
     /// The input's `mlflow.data.context` tag, if any.
     pub context: Option<String>,
@@ -231,13 +292,16 @@ pub struct DatasetSummary {
 /// A logged model a run produced, at an optional step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelOutput {
+    /// The logged model's id, if any.
     pub model_id: String,
+    /// The step.
     pub step: i64,
 }
 
 /// A whole run: info, latest metrics, params, tags, inputs and outputs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
+    /// The run's info.
     pub info: RunInfo,
     /// The latest value of every metric key (see the crate docs for the rule), sorted by key.
     pub metrics: Vec<Metric>,
@@ -256,7 +320,9 @@ pub struct Run {
 /// A page of results and the opaque token for the next page (`None` on the last page).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
+    /// The items of this page.
     pub items: Vec<T>,
+    /// The token of the next page, if there is one.
     pub next_page_token: Option<String>,
 }
 
@@ -280,20 +346,26 @@ pub struct ExperimentQuery {
     pub order_by: Vec<String>,
     /// 1..=50000; 0 means MLflow's default of 1000.
     pub max_results: i64,
+    /// The page token.
     pub page_token: Option<String>,
+    /// The view.
     pub view: ViewType,
 }
 
 /// A search over runs (MLflow `SearchRuns`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RunQuery {
+    /// The experiment ids.
     pub experiment_ids: Vec<String>,
     /// MLflow filter grammar (mlflow.md §1.6); empty means every run.
     pub filter: String,
+    /// The order by.
     pub order_by: Vec<String>,
     /// 1..=50000; 0 means MLflow's default of 1000.
     pub max_results: i64,
+    /// The page token.
     pub page_token: Option<String>,
+    /// The view.
     pub view: ViewType,
 }
 
@@ -302,9 +374,11 @@ pub struct RunQuery {
 pub struct BulkIntervalQuery {
     /// 1..=100 run ids.
     pub run_ids: Vec<String>,
+    /// The metric key.
     pub metric_key: String,
     /// Both or neither.
     pub start_step: Option<i64>,
+    /// The end step.
     pub end_step: Option<i64>,
     /// Steps kept per run, 1..=2500.
     pub max_results: i64,
@@ -313,8 +387,11 @@ pub struct BulkIntervalQuery {
 /// Status of a logged model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LoggedModelStatus {
+    /// `PENDING`.
     Pending,
+    /// `READY`.
     Ready,
+    /// `UPLOAD_FAILED`.
     UploadFailed,
 }
 
@@ -342,28 +419,44 @@ impl LoggedModelStatus {
 /// What `create_logged_model` needs.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NewLoggedModel {
+    /// The experiment's id.
     pub experiment_id: String,
     /// `None` lets the store pick one.
     pub name: Option<String>,
+    /// The model type, if given.
     pub model_type: Option<String>,
+    /// The run that produced it, if any.
     pub source_run_id: Option<String>,
+    /// Parameters, sorted by key.
     pub params: Vec<Param>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
 }
 
 /// A logged model (MLflow 3.x `LoggedModel`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoggedModel {
+    /// The logged model's id, if any.
     pub model_id: String,
+    /// The experiment's id.
     pub experiment_id: String,
+    /// The name.
     pub name: String,
+    /// Where its artifacts live (a URI or path).
     pub artifact_location: String,
+    /// Creation time (epoch ms).
     pub creation_timestamp_ms: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp_ms: i64,
+    /// The status.
     pub status: LoggedModelStatus,
+    /// A message about the status, if any.
     pub status_message: Option<String>,
+    /// The model type, if given.
     pub model_type: Option<String>,
+    /// The run that produced it, if any.
     pub source_run_id: Option<String>,
+    /// Active or deleted.
     pub lifecycle_stage: LifecycleStage,
     /// Sorted by key.
     pub params: Vec<Param>,
@@ -377,6 +470,7 @@ pub struct LoggedModel {
 /// A search over logged models.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LoggedModelQuery {
+    /// The experiment ids.
     pub experiment_ids: Vec<String>,
     /// Attributes `name`, `model_id`, `model_type`, `status`, `source_run_id`,
     /// `creation_timestamp`, `last_updated_timestamp`, plus `params.*`, `tags.*`, `metrics.*`
@@ -386,7 +480,9 @@ pub struct LoggedModelQuery {
     /// `"<attribute|metrics.k> [ASC|DESC]"` (a metric orders by the model's latest point of
     /// that key); then `creation_timestamp DESC` and `model_id ASC` unless ordered by them.
     pub order_by: Vec<String>,
+    /// The max results.
     pub max_results: i64,
+    /// The page token.
     pub page_token: Option<String>,
     /// MLflow's `datasets` field: metric clauses (and, without any, the models themselves) are
     /// restricted to metrics logged on one of these datasets.
@@ -401,7 +497,9 @@ pub struct LoggedModelQuery {
 /// metric; verdict does the same.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DatasetFilter {
+    /// The dataset name.
     pub dataset_name: String,
+    /// The dataset digest.
     pub dataset_digest: Option<String>,
 }
 
@@ -409,11 +507,17 @@ pub struct DatasetFilter {
 /// model has no versions), as MLflow returns it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegisteredModel {
+    /// The name.
     pub name: String,
+    /// Creation time (epoch ms).
     pub creation_timestamp: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp: i64,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// The description, if any.
     pub description: Option<String>,
+    /// The latest version per stage.
     pub latest_versions: Vec<ModelVersion>,
     /// Sorted by key.
     pub tags: Vec<Tag>,
@@ -424,32 +528,52 @@ pub struct RegisteredModel {
 /// What `create_model_version` needs.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NewModelVersion {
+    /// The name.
     pub name: String,
+    /// The source URI of the model files.
     pub source: String,
+    /// The run's id.
     pub run_id: Option<String>,
+    /// A link to the run, if given.
     pub run_link: Option<String>,
+    /// The description, if any.
     pub description: Option<String>,
+    /// The logged model's id, if any.
     pub model_id: Option<String>,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
+    /// Tags, sorted by key.
     pub tags: Vec<Tag>,
 }
 
 /// A model version; `status` is always `READY` (the store has no asynchronous copy step).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelVersion {
+    /// The name.
     pub name: String,
+    /// The version number.
     pub version: i64,
+    /// Creation time (epoch ms).
     pub creation_timestamp: i64,
+    /// Last update time (epoch ms).
     pub last_updated_timestamp: i64,
+    /// The user who created it, if known.
     pub user_id: Option<String>,
     /// `None`, `Staging`, `Production` or `Archived` (MLflow's deprecated stages).
     pub current_stage: String,
+    /// The description, if any.
     pub description: Option<String>,
+    /// The source URI of the model files.
     pub source: String,
+    /// The run's id.
     pub run_id: Option<String>,
+    /// A link to the run, if given.
     pub run_link: Option<String>,
+    /// The logged model's id, if any.
     pub model_id: Option<String>,
+    /// The status.
     pub status: String,
+    /// A message about the status, if any.
     pub status_message: Option<String>,
     /// Sorted by key.
     pub tags: Vec<Tag>,
@@ -468,5 +592,6 @@ pub struct RegistryQuery {
     pub order_by: Vec<String>,
     /// 0 means the MLflow default (100 for registered models, 10000 for versions).
     pub max_results: i64,
+    /// The page token.
     pub page_token: Option<String>,
 }
