@@ -10,12 +10,14 @@ use verdict_store::{
 use crate::error::ApiResult;
 use crate::wire::{Fields, Obj};
 
+/// Tags as MLflow's `[{"key","value"}]`.
 pub fn tags(tags: &[Tag]) -> Vec<Value> {
     tags.iter()
         .map(|t| Obj::new().s("key", &t.key).s("value", &t.value).done())
         .collect()
 }
 
+/// Params as MLflow's `[{"key","value"}]`.
 pub fn params(params: &[Param]) -> Vec<Value> {
     params
         .iter()
@@ -23,6 +25,7 @@ pub fn params(params: &[Param]) -> Vec<Value> {
         .collect()
 }
 
+/// A metric point as MLflow's `Metric` (with `run_id` in bulk answers).
 pub fn metric(m: &Metric, run_id: Option<&str>) -> Value {
     Obj::new()
         .s("key", &m.key)
@@ -36,10 +39,12 @@ pub fn metric(m: &Metric, run_id: Option<&str>) -> Value {
         .done()
 }
 
+/// A run's metric point as MLflow's `Metric`.
 pub fn run_metric(m: &RunMetric) -> Value {
     metric(&m.metric, Some(&m.run_id))
 }
 
+/// An experiment as MLflow's `Experiment`.
 pub fn experiment(e: &Experiment) -> Value {
     Obj::new()
         .s("experiment_id", &e.experiment_id)
@@ -53,6 +58,7 @@ pub fn experiment(e: &Experiment) -> Value {
         .done()
 }
 
+/// A run's info as MLflow's `RunInfo` (`run_id` and the legacy `run_uuid`).
 pub fn run_info(i: &RunInfo) -> Value {
     Obj::new()
         .s("run_id", &i.run_id)
@@ -80,6 +86,7 @@ fn dataset(d: &Dataset) -> Value {
         .done()
 }
 
+/// A run as MLflow's `Run` (info, data, inputs, outputs).
 pub fn run(r: &Run) -> Value {
     let data = Obj::new()
         .arr(
@@ -128,6 +135,7 @@ pub fn run(r: &Run) -> Value {
         .done()
 }
 
+/// A logged model as MLflow's `LoggedModel` (info and data).
 pub fn logged_model(m: &LoggedModel) -> Value {
     let info = Obj::new()
         .s("model_id", &m.model_id)
@@ -147,6 +155,7 @@ pub fn logged_model(m: &LoggedModel) -> Value {
     Obj::new().v("info", info).v("data", data).done()
 }
 
+/// A model version as MLflow's `ModelVersion`.
 pub fn model_version(v: &ModelVersion) -> Value {
     // No `model_id` key: MLflow 3.17's server does not send it either (docs/mlflow-workload.md,
     // quirk 4), and the client decides what to fetch from `source`.
@@ -171,6 +180,7 @@ pub fn model_version(v: &ModelVersion) -> Value {
         .done()
 }
 
+/// A registered model as MLflow's `RegisteredModel`.
 pub fn registered_model(m: &RegisteredModel) -> Value {
     Obj::new()
         .s("name", &m.name)
@@ -195,6 +205,7 @@ pub fn registered_model(m: &RegisteredModel) -> Value {
 
 // --- request messages -----------------------------------------------------------------------
 
+/// The list of `{"key","value"}` objects under `key` as tags.
 pub fn parse_tags(f: &Fields<'_>, key: &str) -> ApiResult<Vec<Tag>> {
     f.objs(key)?
         .iter()
@@ -202,6 +213,7 @@ pub fn parse_tags(f: &Fields<'_>, key: &str) -> ApiResult<Vec<Tag>> {
         .collect()
 }
 
+/// The list of `{"key","value"}` objects under `key` as params.
 pub fn parse_params(f: &Fields<'_>, key: &str) -> ApiResult<Vec<Param>> {
     f.objs(key)?
         .iter()
@@ -222,6 +234,7 @@ pub fn parse_metric(m: &Fields<'_>) -> ApiResult<Metric> {
     })
 }
 
+/// One `DatasetInput` object (dataset and its tags).
 pub fn parse_dataset_input(d: &Fields<'_>) -> ApiResult<DatasetInput> {
     let ds = d.opt_obj("dataset")?.ok_or_else(|| {
         crate::error::ApiError::invalid("Missing value for required parameter 'dataset'")

@@ -13,12 +13,16 @@ use axum::response::{IntoResponse, Response};
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
+    /// MLflow's error code (`INVALID_PARAMETER_VALUE`, …).
     pub code: &'static str,
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The message (never a server path).
     pub message: String,
 }
 
 impl ApiError {
+    /// An error with its code, status and message.
     pub fn new(code: &'static str, status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
@@ -114,4 +118,5 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A handler's result.
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -52,6 +52,8 @@
 //!   version and its API (the mlflow client's "View run … at http://host:5000/#/…" links land
 //!   there), not a JSON 404.
 
+#![warn(missing_docs)]
+
 pub mod api;
 mod artifacts;
 pub mod entities;
@@ -97,9 +99,11 @@ pub struct ServerConfig {
     pub store_url: String,
     /// Root directory of the mlflow-artifacts proxy.
     pub artifacts: PathBuf,
+    /// Address to listen on.
     pub host: String,
     /// 0 picks a free port (the chosen one is printed).
     pub port: u16,
+    /// With a token, every API request must carry it (bearer, or basic with it as the password).
     pub auth_token: Option<String>,
     /// Limit of a JSON request body (log-batch is held to [`LOG_BATCH_MAX_BYTES`] regardless).
     pub max_json_bytes: u64,
@@ -134,17 +138,27 @@ impl Default for ServerConfig {
 pub enum ServerError {
     // The messages carry the underlying error themselves and mark no `source`, so a caller
     // printing the whole chain (`{:#}`) shows the OS message once.
+    /// The store cannot be opened.
     #[error("cannot open the store {url}: {error}")]
     Store {
+        /// The store URL.
         url: String,
+        /// Why.
         error: verdict_store::Error,
     },
+    /// The artifact root cannot be opened.
     #[error("cannot open the artifact root: {0}")]
     Artifacts(verdict_store::Error),
     /// The address could not be bound; for a port in use (`error.kind()` is `AddrInUse`) the
     /// message names the port.
     #[error("{}", bind_message(addr, error))]
-    Bind { addr: String, error: std::io::Error },
+    Bind {
+        /// The address.
+        addr: String,
+        /// The OS error.
+        error: std::io::Error,
+    },
+    /// The async runtime failed.
     #[error("the async runtime failed: {0}")]
     Runtime(std::io::Error),
 }
@@ -161,7 +175,9 @@ fn bind_message(addr: &str, error: &std::io::Error) -> String {
 /// Limits and auth, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Limits {
+    /// Largest JSON body accepted (log-batch keeps MLflow's 1 MB).
     pub max_json_bytes: u64,
+    /// Largest artifact upload accepted.
     pub max_artifact_bytes: u64,
 }
 
@@ -177,6 +193,7 @@ struct Shared {
 pub struct AppState(Arc<Shared>);
 
 impl AppState {
+    /// The state every handler shares.
     pub fn new(
         store: Store,
         arts: ArtifactRepo,
@@ -191,6 +208,7 @@ impl AppState {
         }))
     }
 
+    /// The ledger.
     pub fn store(&self) -> &Store {
         &self.0.store
     }
@@ -582,6 +600,7 @@ impl Server {
         })
     }
 
+    /// The address bound (with the port `--port 0` picked).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }

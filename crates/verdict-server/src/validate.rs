@@ -537,7 +537,9 @@ pub fn custom_view_count<'k>(keys: impl IntoIterator<Item = &'k str>) -> ApiResu
 /// What [`model_version_source`] needs to look up: the artifact URI of a run and the artifact
 /// location of a logged model, `None` when there is no such run or model.
 pub struct SourceOwners<'a> {
+    /// A run's artifact URI by id (`None` when there is no such run).
     pub run_artifact_uri: &'a dyn Fn(&str) -> ApiResult<Option<String>>,
+    /// A logged model's artifact location by id (`None` when there is none).
     pub model_artifact_location: &'a dyn Fn(&str) -> ApiResult<Option<String>>,
 }
 

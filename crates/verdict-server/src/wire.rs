@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult};
 /// A request message: the JSON body, or the query string of a GET.
 #[derive(Debug, Default)]
 pub struct Req {
+    /// The request's fields (query string or JSON body).
     pub fields: Map<String, Value>,
 }
 
@@ -78,6 +79,7 @@ impl Req {
         }
     }
 
+    /// The fields as typed accessors.
     pub fn obj(&self) -> Fields<'_> {
         Fields(&self.fields)
     }
@@ -119,6 +121,7 @@ impl<'a> Fields<'a> {
         self.opt_str(key)?.ok_or_else(|| missing(key))
     }
 
+    /// An int64 field (a JSON number or a decimal string, as proto3 JSON allows).
     pub fn opt_i64(&self, key: &str) -> ApiResult<Option<i64>> {
         match self.get(key) {
             None => Ok(None),
@@ -139,10 +142,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A required int64 field.
     pub fn i64(&self, key: &str) -> ApiResult<i64> {
         self.opt_i64(key)?.ok_or_else(|| missing(key))
     }
 
+    /// A double field (a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`).
     pub fn opt_f64(&self, key: &str) -> ApiResult<Option<f64>> {
         match self.get(key) {
             None => Ok(None),
@@ -166,10 +171,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A required double field.
     pub fn f64(&self, key: &str) -> ApiResult<f64> {
         self.opt_f64(key)?.ok_or_else(|| missing(key))
     }
 
+    /// A boolean field (`true`/`false`, also as strings).
     pub fn opt_bool(&self, key: &str) -> ApiResult<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
@@ -252,15 +259,18 @@ pub fn f64_value(v: f64) -> Value {
 pub struct Obj(pub Map<String, Value>);
 
 impl Obj {
+    /// An empty answer object.
     pub fn new() -> Obj {
         Obj(Map::new())
     }
 
+    /// A string field.
     pub fn s(mut self, key: &str, v: &str) -> Obj {
         self.0.insert(key.to_owned(), Value::String(v.to_owned()));
         self
     }
 
+    /// A string field, omitted when `None`.
     pub fn os(self, key: &str, v: Option<&str>) -> Obj {
         match v {
             Some(v) => self.s(key, v),
@@ -268,11 +278,13 @@ impl Obj {
         }
     }
 
+    /// An int64 field (a JSON number).
     pub fn i(mut self, key: &str, v: i64) -> Obj {
         self.0.insert(key.to_owned(), Value::Number(v.into()));
         self
     }
 
+    /// An int64 field, omitted when `None`.
     pub fn oi(self, key: &str, v: Option<i64>) -> Obj {
         match v {
             Some(v) => self.i(key, v),
@@ -280,16 +292,19 @@ impl Obj {
         }
     }
 
+    /// A double field (`"NaN"`/`"Infinity"` strings for non-finite values).
     pub fn f(mut self, key: &str, v: f64) -> Obj {
         self.0.insert(key.to_owned(), f64_value(v));
         self
     }
 
+    /// A boolean field.
     pub fn b(mut self, key: &str, v: bool) -> Obj {
         self.0.insert(key.to_owned(), Value::Bool(v));
         self
     }
 
+    /// Any JSON value; an empty array or object is omitted, as MLflow omits empty repeated fields.
     pub fn v(mut self, key: &str, v: impl Into<Value>) -> Obj {
         self.0.insert(key.to_owned(), v.into());
         self
@@ -308,6 +323,7 @@ impl Obj {
         self.os("next_page_token", token.as_deref())
     }
 
+    /// The finished object.
     pub fn done(self) -> Value {
         Value::Object(self.0)
     }
