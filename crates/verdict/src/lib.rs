@@ -5,6 +5,8 @@
 //! is printed with its whole chain (`{:#}`), so the reader sees the file, line and column the
 //! library error names.
 
+#![warn(missing_docs)]
+
 mod cli;
 mod commands;
 
