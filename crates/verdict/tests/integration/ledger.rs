@@ -31,7 +31,7 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 }
 
 /// A temp dir holding a ledger (./verdict.db, ./verdict-artifacts) with the fixture imported.
-fn imported() -> (tempfile::TempDir, String) {
+pub(crate) fn imported() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = mlruns().display().to_string();
     let out = ok(dir.path(), &["import", "mlruns", &src]);
