@@ -63,7 +63,7 @@ enum Op {
 }
 
 /// A unified-style diff from `old` to `new`: hunks headed `@@ -a,b +c,d @@` (1-based line
-/// numbers) with [`CONTEXT`] unchanged lines around each change, `-` for lines only in `old`,
+/// numbers) with two unchanged lines of context around each change, `-` for lines only in `old`,
 /// `+` for lines only in `new`. Empty when the two have the same lines; a difference in the
 /// final newline alone is reported as such.
 pub fn line_diff(old: &str, new: &str) -> String {
