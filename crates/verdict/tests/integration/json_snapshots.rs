@@ -1,6 +1,7 @@
 //! Whole-document snapshots of every `--format json` output (`tests/snapshots/*.json`): eval of a
 //! binary and of a multi-class file, compare, retrieval, retrieval compare, and the ledger's
-//! `runs list` / `experiments list`. The other tests check values against scikit-learn and
+//! `runs list` / `runs show` / `experiments list` / `experiments show`. The other tests check
+//! values against scikit-learn and
 //! friends; these fail on any renamed, added, removed or reordered key, so a change to the
 //! documents of docs/eval-json.md and docs/ledger.md is reviewed as a snapshot diff.
 //!
@@ -165,12 +166,29 @@ fn retrieval_compare_json() {
 }
 
 #[test]
-fn ledger_lists_json() {
+fn ledger_lists_and_shows_json() {
     let (dir, _) = crate::ledger::imported();
     json_snapshot(
         "ledger_runs_list.json",
         dir.path(),
         &["runs", "list", "--all", "--format", "json"],
+    );
+    json_snapshot(
+        "ledger_runs_show.json",
+        dir.path(),
+        &[
+            "runs",
+            "show",
+            crate::ledger::BASELINE,
+            "--history",
+            "--format",
+            "json",
+        ],
+    );
+    json_snapshot(
+        "ledger_experiments_show.json",
+        dir.path(),
+        &["experiments", "show", "ct-cnn", "--format", "json"],
     );
     json_snapshot(
         "ledger_experiments_list.json",
