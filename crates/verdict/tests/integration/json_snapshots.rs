@@ -1,9 +1,9 @@
 //! Whole-document snapshots of every `--format json` output (`tests/snapshots/*.json`): eval of a
 //! binary and of a multi-class file, compare, retrieval, retrieval compare, and the ledger's
 //! `runs list` / `runs show` / `experiments list` / `experiments show`. The other tests check
-//! values against scikit-learn and
-//! friends; these fail on any renamed, added, removed or reordered key, so a change to the
-//! documents of docs/eval-json.md and docs/ledger.md is reviewed as a snapshot diff.
+//! values against scikit-learn and friends; these fail on any renamed, added, removed or
+//! reordered key, so a change to the documents of docs/eval-json.md and docs/ledger.md is
+//! reviewed as a snapshot diff.
 //!
 //! Nothing is masked: every field that could vary is fixed by the input. Paths are relative
 //! (each command runs in the directory of its files), bootstraps are seeded, the ledger holds
