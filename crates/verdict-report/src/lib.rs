@@ -11,6 +11,8 @@
 //! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
 //! * [`compare`]: the verdict line and the comparison report.
 //! * [`i18n`]: every user-facing phrase in each [`Lang`].
+//! * [`Table`]: the aligned text / Markdown table behind all of them and the binary's ledger
+//!   commands.
 
 #![warn(missing_docs)]
 
@@ -25,6 +27,7 @@ mod table;
 pub mod text;
 
 pub use i18n::Lang;
+pub use table::{Align, Table};
 use verdict_core::eval::EvalResult;
 
 /// Above this many classes a report changes shape so that its size stays linear in the number of

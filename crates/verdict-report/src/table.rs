@@ -1,20 +1,25 @@
-//! A minimal table model rendered as aligned text or as a Markdown table.
+//! A minimal table model rendered as aligned text or as a Markdown table: the one text-table
+//! renderer of the workspace (the reports here and the binary's ledger commands).
 
 /// Column alignment.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Align {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Align {
+    /// Padded on the right.
     Left,
+    /// Padded on the left (numbers).
     Right,
 }
 
-pub(crate) struct Table {
+/// Headers, one alignment per column, and rows of already formatted cells.
+pub struct Table {
     pub(crate) headers: Vec<String>,
     pub(crate) align: Vec<Align>,
     pub(crate) rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    pub(crate) fn new(headers: Vec<String>) -> Self {
+    /// A table whose first column is left-aligned and the others right-aligned.
+    pub fn new(headers: Vec<String>) -> Self {
         let mut align = vec![Align::Right; headers.len()];
         if let Some(a) = align.first_mut() {
             *a = Align::Left;
@@ -26,11 +31,23 @@ impl Table {
         }
     }
 
-    pub(crate) fn row(&mut self, cells: Vec<String>) {
+    /// A table with these column alignments; columns beyond `align` are left-aligned.
+    pub fn with_align(headers: Vec<String>, mut align: Vec<Align>) -> Self {
+        align.resize(headers.len(), Align::Left);
+        Self {
+            headers,
+            align,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row; cells beyond the number of headers are not rendered.
+    pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    pub(crate) fn markdown(&self) -> String {
+    /// The table as Markdown (`---:` under right-aligned columns).
+    pub fn markdown(&self) -> String {
         let mut s = String::new();
         s.push_str(&format!("| {} |\n", self.headers.join(" | ")));
         let seps: Vec<&str> = self
@@ -52,7 +69,7 @@ impl Table {
     }
 
     /// Display width: East Asian wide characters (Hangul) take two columns.
-    pub(crate) fn width(s: &str) -> usize {
+    pub fn width(s: &str) -> usize {
         s.chars()
             .map(|c| {
                 let u = c as u32;
@@ -70,7 +87,10 @@ impl Table {
             .sum()
     }
 
-    pub(crate) fn text(&self, bold_header: bool) -> String {
+    /// The table as aligned text: columns padded to their display width ([`Table::width`]) and
+    /// separated by two spaces, trailing blanks trimmed, one `\n` per line; the header line in
+    /// bold (ANSI) when `bold_header`.
+    pub fn text(&self, bold_header: bool) -> String {
         let cols = self.headers.len();
         let mut w = vec![0usize; cols];
         for r in std::iter::once(&self.headers).chain(&self.rows) {
@@ -107,5 +127,31 @@ impl Table {
             s.push('\n');
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_align_pads_alignments_and_trims_the_last_column() {
+        let mut t = Table::with_align(
+            vec!["k".into(), "v".into(), "note".into()],
+            vec![Align::Left, Align::Right],
+        );
+        t.row(vec!["alpha".into(), "1".into(), String::new()]);
+        t.row(vec!["b".into(), "10".into(), "x".into()]);
+        assert_eq!(t.text(false), "k       v  note\nalpha   1\nb      10  x\n");
+    }
+
+    #[test]
+    fn hangul_takes_two_columns() {
+        let mut t = Table::with_align(
+            vec!["이름".into(), "n".into()],
+            vec![Align::Left, Align::Right],
+        );
+        t.row(vec!["ab".into(), "1".into()]);
+        assert_eq!(t.text(false), "이름  n\nab    1\n");
     }
 }

@@ -415,34 +415,15 @@ fn empty_calibration() -> Calibration {
     }
 }
 
-/// Compares `actual` with `tests/snapshots/svg/<name>`; `UPDATE_SNAPSHOTS=1` writes it instead.
+/// Compares `actual` with `tests/snapshots/svg/<name>` (verdict-testkit; `UPDATE_SNAPSHOTS=1`
+/// writes it instead).
 fn snapshot(name: &str, actual: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/svg")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
-        std::fs::write(&path, actual).expect("write snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing snapshot {name}; run with UPDATE_SNAPSHOTS=1"));
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(10)
-            .map(|(i, (e, a))| format!("line {}:\n  - {e}\n  + {a}", i + 1))
-            .collect();
-        panic!(
-            "{name} differs from its snapshot (UPDATE_SNAPSHOTS=1 to accept; {} vs {} lines):\n{}",
-            expected.lines().count(),
-            actual.lines().count(),
-            diff.join("\n")
-        );
-    }
+    verdict_testkit::snapshot(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots/svg")
+            .join(name),
+        actual,
+    );
 }
 
 /// Well-formed, rooted at `<svg>` with a `viewBox`, no non-finite numbers.

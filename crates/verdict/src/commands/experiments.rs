@@ -1,6 +1,6 @@
 //! `verdict experiments list|show`.
 
-use super::ledger::{self, Table};
+use super::ledger::{self, Align};
 use crate::cli::{ExperimentsCmd, LedgerFormat};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -16,9 +16,15 @@ pub(crate) fn run(c: &ExperimentsCmd) -> Result<String> {
                     "experiments": exps.iter().map(experiment_json).collect::<Vec<_>>()
                 }))?,
                 LedgerFormat::Text => {
-                    let mut t = Table::new(
+                    let mut t = ledger::table(
                         &["id", "name", "stage", "created", "tags"],
-                        &[false, false, false, false, true],
+                        &[
+                            Align::Left,
+                            Align::Left,
+                            Align::Left,
+                            Align::Left,
+                            Align::Right,
+                        ],
                     );
                     for e in &exps {
                         t.row(vec![
@@ -32,7 +38,7 @@ pub(crate) fn run(c: &ExperimentsCmd) -> Result<String> {
                     if exps.is_empty() {
                         "No experiments.\n".to_owned()
                     } else {
-                        t.render()
+                        t.text(false)
                     }
                 }
             })
@@ -49,7 +55,7 @@ pub(crate) fn run(c: &ExperimentsCmd) -> Result<String> {
                 }
                 LedgerFormat::Text => {
                     let mut out = String::new();
-                    let mut t = Table::new(&["", ""], &[false, false]);
+                    let mut t = ledger::table(&["", ""], &[Align::Left, Align::Left]);
                     t.row(vec![
                         "experiment".into(),
                         format!("{} ({})", e.experiment_id, e.name),
@@ -65,7 +71,7 @@ pub(crate) fn run(c: &ExperimentsCmd) -> Result<String> {
                         "runs".into(),
                         format!("{active} active, {deleted} deleted"),
                     ]);
-                    out.push_str(&t.render().lines().skip(1).collect::<Vec<_>>().join("\n"));
+                    out.push_str(&t.text(false).lines().skip(1).collect::<Vec<_>>().join("\n"));
                     out.push('\n');
                     if !e.tags.is_empty() {
                         out.push_str("\ntags\n");

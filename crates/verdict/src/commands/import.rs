@@ -7,7 +7,7 @@
 //! pay one fsync per run. A killed import loses nothing it reported (the WAL is in the OS);
 //! a power loss may lose the last runs, and running the import again (idempotent) brings them in.
 
-use super::ledger;
+use super::ledger::{self, Align};
 use crate::cli::{ImportMlrunsArgs, LedgerFormat};
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
@@ -87,9 +87,9 @@ fn report_text(r: &Report, store: &str) -> String {
     } else {
         "Nothing changed: the ledger already held everything in this FileStore.\n\n"
     });
-    let mut t = ledger::Table::new(
+    let mut t = ledger::table(
         &["", "new", "updated", "unchanged"],
-        &[false, true, true, true],
+        &[Align::Left, Align::Right, Align::Right, Align::Right],
     );
     for (name, c) in [
         ("experiments", r.experiments),
@@ -104,7 +104,7 @@ fn report_text(r: &Report, store: &str) -> String {
             c.unchanged.to_string(),
         ]);
     }
-    out.push_str(&t.render());
+    out.push_str(&t.text(false));
     out.push_str(&format!(
         "\nRead: {} params, {} tags, {} metric points ({} exact repeats stored once), {} dataset inputs, {} model versions.\n",
         r.params, r.tags, r.metric_points, r.duplicate_metric_points, r.dataset_inputs, r.model_versions

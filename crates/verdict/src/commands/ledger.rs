@@ -1,5 +1,5 @@
 //! What the ledger commands share: opening the store, finding experiments by id or name, the
-//! evaluation tag and metric names, artifact locations, and text/JSON rendering helpers.
+//! evaluation tag and metric names, artifact locations, and text/JSON rendering helpers (text tables are verdict-report's [`Table`]).
 //!
 //! # Conventions (docs/ledger.md)
 //! An evaluation stored with `verdict eval FILE --run RUN --eval-name NAME` (default `eval`):
@@ -17,6 +17,7 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 use std::path::Path;
+pub(crate) use verdict_report::{Align, Table};
 use verdict_store::artifacts::ArtifactRepo;
 use verdict_store::{Experiment, ExperimentQuery, Metric, Run, Store, ViewType};
 
@@ -170,67 +171,13 @@ pub(crate) fn time(ms: Option<i64>) -> String {
     )
 }
 
-/// An aligned text table; the first column left-aligned, the others as given.
-pub(crate) struct Table {
-    headers: Vec<String>,
-    right: Vec<bool>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    pub(crate) fn new(headers: &[&str], right: &[bool]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-            right: right.to_vec(),
-            rows: Vec::new(),
-        }
-    }
-
-    pub(crate) fn with_headers(headers: Vec<String>, right: Vec<bool>) -> Table {
-        Table {
-            headers,
-            right,
-            rows: Vec::new(),
-        }
-    }
-
-    pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
-    }
-
-    pub(crate) fn render(&self) -> String {
-        let n = self.headers.len();
-        let mut width: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for r in &self.rows {
-            for (i, c) in r.iter().enumerate().take(n) {
-                width[i] = width[i].max(c.chars().count());
-            }
-        }
-        let line = |cells: &[String]| {
-            let mut s = String::new();
-            for (i, c) in cells.iter().enumerate().take(n) {
-                let pad = width[i].saturating_sub(c.chars().count());
-                if i > 0 {
-                    s.push_str("  ");
-                }
-                if self.right.get(i).copied().unwrap_or(false) {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(c);
-                } else {
-                    s.push_str(c);
-                    if i + 1 < n {
-                        s.push_str(&" ".repeat(pad));
-                    }
-                }
-            }
-            s.trim_end().to_owned() + "\n"
-        };
-        let mut out = line(&self.headers);
-        for r in &self.rows {
-            out.push_str(&line(r));
-        }
-        out
-    }
+/// A text table of the ledger commands, rendered by verdict-report's [`Table`] (`.text(false)`):
+/// these headers, column `i` aligned by `align[i]` (left when not given).
+pub(crate) fn table(headers: &[&str], align: &[Align]) -> Table {
+    Table::with_align(
+        headers.iter().map(|h| (*h).to_owned()).collect(),
+        align.to_vec(),
+    )
 }
 
 /// `{key: value}` of tags or params.

@@ -6,7 +6,7 @@
 //! it shows `NAME/…` metrics of runs whose NAME evaluations were made on different eval sets.
 
 use super::experiments::pretty;
-use super::ledger::{self, Table};
+use super::ledger::{self, Align, Table};
 use crate::cli::{LedgerFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowArgs};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -184,16 +184,16 @@ fn list(a: &RunsListArgs) -> Result<String> {
     let mut headers: Vec<String> = ["run_id", "name", "status", "started"]
         .map(String::from)
         .to_vec();
-    let mut right = vec![false; 4];
+    let mut align = vec![Align::Left; 4];
     for (kind, k) in &extra {
         headers.push(format!("{kind}s.{k}"));
-        right.push(false);
+        align.push(Align::Left);
     }
     for k in &keys {
         headers.push(k.clone());
-        right.push(true);
+        align.push(Align::Right);
     }
-    let mut t = Table::with_headers(headers, right);
+    let mut t = Table::with_align(headers, align);
     for r in &runs {
         let mut row = vec![
             r.info.run_id.clone(),
@@ -226,7 +226,7 @@ fn list(a: &RunsListArgs) -> Result<String> {
         }
         t.row(row);
     }
-    let mut out = t.render();
+    let mut out = t.text(false);
     for w in warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
@@ -317,7 +317,7 @@ fn show(a: &RunsShowArgs) -> Result<String> {
         return pretty(&v);
     }
     let i = &run.info;
-    let mut head = Table::new(&["", ""], &[false, false]);
+    let mut head = ledger::table(&["", ""], &[Align::Left, Align::Left]);
     head.row(vec!["run".into(), i.run_id.clone()]);
     head.row(vec!["name".into(), i.run_name.clone()]);
     head.row(vec![
@@ -336,24 +336,24 @@ fn show(a: &RunsShowArgs) -> Result<String> {
     head.row(vec!["ended".into(), ledger::time(i.end_time)]);
     head.row(vec!["artifacts".into(), i.artifact_uri.clone()]);
     let mut out: String = head
-        .render()
+        .text(false)
         .lines()
         .skip(1)
         .map(|l| format!("{l}\n"))
         .collect();
     if !run.params.is_empty() {
         out.push_str("\nparams\n");
-        let mut t = Table::new(&["key", "value"], &[false, false]);
+        let mut t = ledger::table(&["key", "value"], &[Align::Left, Align::Left]);
         for p in &run.params {
             t.row(vec![p.key.clone(), p.value.clone()]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     if !run.metrics.is_empty() {
         out.push_str("\nmetrics (latest)\n");
-        let mut t = Table::new(
+        let mut t = ledger::table(
             &["key", "value", "step", "time"],
-            &[false, true, true, false],
+            &[Align::Left, Align::Right, Align::Right, Align::Left],
         );
         for m in &run.metrics {
             t.row(vec![
@@ -363,13 +363,19 @@ fn show(a: &RunsShowArgs) -> Result<String> {
                 ledger::time(Some(m.timestamp)),
             ]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     if !evals.is_empty() {
         out.push_str("\nevaluations\n");
-        let mut t = Table::new(
+        let mut t = ledger::table(
             &["name", "eval set", "rows", "source", "artifact"],
-            &[false, false, true, false, false],
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Left,
+                Align::Left,
+            ],
         );
         for e in &evals {
             t.row(vec![
@@ -380,11 +386,14 @@ fn show(a: &RunsShowArgs) -> Result<String> {
                 e.artifact.clone().unwrap_or_else(|| "-".into()),
             ]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     if !run.dataset_inputs.is_empty() {
         out.push_str("\ndatasets\n");
-        let mut t = Table::new(&["name", "digest", "context"], &[false, false, false]);
+        let mut t = ledger::table(
+            &["name", "digest", "context"],
+            &[Align::Left, Align::Left, Align::Left],
+        );
         for d in &run.dataset_inputs {
             let ctx = d
                 .tags
@@ -397,7 +406,7 @@ fn show(a: &RunsShowArgs) -> Result<String> {
                 ctx.to_owned(),
             ]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     if !run.model_outputs.is_empty() {
         out.push_str("\nlogged models\n");
@@ -407,15 +416,18 @@ fn show(a: &RunsShowArgs) -> Result<String> {
     }
     if !run.tags.is_empty() {
         out.push_str("\ntags\n");
-        let mut t = Table::new(&["key", "value"], &[false, false]);
+        let mut t = ledger::table(&["key", "value"], &[Align::Left, Align::Left]);
         for tg in &run.tags {
             t.row(vec![tg.key.clone(), tg.value.replace('\n', "\\n")]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     for (k, h) in &history {
         out.push_str(&format!("\nhistory {k}\n"));
-        let mut t = Table::new(&["step", "value", "time"], &[true, true, false]);
+        let mut t = ledger::table(
+            &["step", "value", "time"],
+            &[Align::Right, Align::Right, Align::Left],
+        );
         for m in h {
             t.row(vec![
                 m.step.to_string(),
@@ -423,7 +435,7 @@ fn show(a: &RunsShowArgs) -> Result<String> {
                 ledger::time(Some(m.timestamp)),
             ]);
         }
-        out.push_str(&indent(&t.render()));
+        out.push_str(&indent(&t.text(false)));
     }
     Ok(out)
 }
@@ -534,7 +546,10 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
         },
         _ => "-".to_owned(),
     };
-    let mut t = Table::new(&["metric", "A", "B", "B − A"], &[false, true, true, true]);
+    let mut t = ledger::table(
+        &["metric", "A", "B", "B − A"],
+        &[Align::Left, Align::Right, Align::Right, Align::Right],
+    );
     for k in keys {
         let d = match (ma.get(k).and_then(|x| x[0]), mb.get(k).and_then(|x| x[0])) {
             (Some(x), Some(y)) => format!("{:+.4}", y - x),
@@ -542,7 +557,7 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
         };
         t.row(vec![k.clone(), cell(&ma, k), cell(&mb, k), d]);
     }
-    out.push_str(&t.render());
+    out.push_str(&t.text(false));
     out.push_str("\nIntervals are each run's own; for a paired test of the difference run `verdict compare` on the two prediction files.\n");
     Ok(out)
 }

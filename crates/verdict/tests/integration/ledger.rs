@@ -7,7 +7,7 @@ use crate::support::{snapshot, verdict};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const BASELINE: &str = "e0963ebc5a9a4220ae2b749f181b697b";
+pub(crate) const BASELINE: &str = "e0963ebc5a9a4220ae2b749f181b697b";
 const WIDER: &str = "cf2b3d890d0f41c3b3af131908d22c56";
 const CT_CNN: &str = "285006039092024637";
 
@@ -31,7 +31,7 @@ fn json(dir: &Path, args: &[&str]) -> Value {
 }
 
 /// A temp dir holding a ledger (./verdict.db, ./verdict-artifacts) with the fixture imported.
-fn imported() -> (tempfile::TempDir, String) {
+pub(crate) fn imported() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = mlruns().display().to_string();
     let out = ok(dir.path(), &["import", "mlruns", &src]);

@@ -4,6 +4,7 @@
 mod cli;
 mod compare;
 mod hardening;
+mod json_snapshots;
 mod ledger;
 mod parity;
 mod readme;

@@ -46,7 +46,7 @@ fn run_json(dir: &Path, args: &[&str]) -> Value {
 }
 
 /// The digits fixture's embeddings (float32 little-endian, NumPy v1.0), row after row.
-fn digits_embeddings() -> Vec<f32> {
+pub(crate) fn digits_embeddings() -> Vec<f32> {
     let npy = std::fs::read(fixtures().join("retrieval/digits_emb.npy")).expect("npy");
     let header_len = u16::from_le_bytes([npy[8], npy[9]]) as usize;
     npy[10 + header_len..]
@@ -56,7 +56,7 @@ fn digits_embeddings() -> Vec<f32> {
 }
 
 /// Writes rows `rows` of an `(n, dim)` float32 matrix as a NumPy v1.0 `.npy` file.
-fn write_npy(path: &Path, data: &[f32], dim: usize, rows: &[usize]) {
+pub(crate) fn write_npy(path: &Path, data: &[f32], dim: usize, rows: &[usize]) {
     let mut header = format!(
         "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {dim}), }}",
         rows.len()

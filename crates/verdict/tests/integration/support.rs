@@ -8,33 +8,15 @@ pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Compares `actual` with the committed snapshot `tests/snapshots/<name>`; with
-/// `UPDATE_SNAPSHOTS=1` it writes the snapshot instead.
+/// Compares `actual` with the committed snapshot `tests/snapshots/<name>` (verdict-testkit:
+/// a line diff on mismatch; `UPDATE_SNAPSHOTS=1` writes the snapshot instead).
 pub(crate) fn snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
-        std::fs::write(&path, actual).expect("write snapshot");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing snapshot {name}; run with UPDATE_SNAPSHOTS=1"));
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(10)
-            .map(|(i, (e, a))| format!("line {}:\n  - {e}\n  + {a}", i + 1))
-            .collect();
-        panic!(
-            "{name} differs from its snapshot (UPDATE_SNAPSHOTS=1 to accept):\n{}",
-            diff.join("\n")
-        );
-    }
+    verdict_testkit::snapshot(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(name),
+        actual,
+    );
 }
 
 /// Runs `verdict` with `args` in `dir`; returns (exit code, stdout, stderr).
