@@ -1,4 +1,4 @@
-//! Plain entity structs, shaped like MLflow's entities (mlflow.md §1.4) but with no wire format.
+//! Plain entity structs, shaped like MLflow's entities (docs/design/mlflow.md §1.4) but with no wire format.
 //!
 //! Times are epoch milliseconds (`i64`). Ids are strings as MLflow sends them: experiment ids are
 //! decimal integers (`"0"` is `Default`), run ids 32 lowercase hex digits (a UUID4 without dashes),
@@ -288,7 +288,7 @@ pub struct ExperimentQuery {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RunQuery {
     pub experiment_ids: Vec<String>,
-    /// MLflow filter grammar (mlflow.md §1.6); empty means every run.
+    /// MLflow filter grammar (docs/design/mlflow.md §1.6); empty means every run.
     pub filter: String,
     pub order_by: Vec<String>,
     /// 1..=50000; 0 means MLflow's default of 1000.
