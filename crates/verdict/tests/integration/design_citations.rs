@@ -71,8 +71,7 @@ fn token_before(s: &str, end: usize) -> &str {
 
 /// The section number cited right after byte `at` (after `.md`): an optional closing backtick,
 /// spaces, then `§N[.M…]`, or for a bare note name also `N.M` without `§`.
-/// Returns (number, written with §).
-fn section_after(s: &str, at: usize) -> Option<(String, bool)> {
+fn section_after(s: &str, at: usize) -> Option<String> {
     let mut rest = &s[at..];
     rest = rest.strip_prefix('`').unwrap_or(rest);
     rest = rest.trim_start_matches(' ');
@@ -91,7 +90,7 @@ fn section_after(s: &str, at: usize) -> Option<(String, bool)> {
     if !with_sign && !num.contains('.') {
         return None;
     }
-    Some((num, with_sign))
+    Some(num)
 }
 
 /// Does `note` have a heading numbered `num` (`## 1.`, `### 1.2 …`)?
@@ -141,17 +140,17 @@ fn problems(root: &Path, text: &str, in_design: bool) -> Vec<String> {
                 out.push(format!("cites {file}, which does not exist"));
                 continue;
             };
-            if let Some((num, _)) = section {
-                if !has_section(&note, &num) {
-                    out.push(format!("cites {file} §{num}, which has no such section"));
-                }
+            if let Some(num) = section
+                && !has_section(&note, &num)
+            {
+                out.push(format!("cites {file} §{num}, which has no such section"));
             }
         } else if NOTE_NAMES.contains(&stem) {
             let sibling =
                 in_design && token == stem && root.join(format!("docs/design/{stem}.md")).is_file();
             if !sibling {
                 let cited = match section {
-                    Some((num, _)) => format!("{token}.md §{num}"),
+                    Some(num) => format!("{token}.md §{num}"),
                     None => format!("{token}.md"),
                 };
                 out.push(format!(
