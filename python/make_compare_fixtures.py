@@ -17,7 +17,7 @@ text (the id that differs).
 
 Deterministic: re-running reproduces identical bytes (fixed CV seed, fixed model seeds, fixed
 shuffles, floats written with repr(), expected values computed from the values re-read from the
-written files). Formulas: shared/reference/metrics.md §3 (McNemar §3.1, DeLong §3.2, Obuchowski
+written files). Formulas: docs/design/metrics.md §3 (McNemar §3.1, DeLong §3.2, Obuchowski
 §3.3); every interpretation is spelled out next to the code and in the fixtures' README.
 """
 
@@ -93,7 +93,7 @@ def stem(f: str) -> str:
 def mcnemar_block(correct_a: np.ndarray, correct_b: np.ndarray) -> dict:
     """b = #(A right, B wrong), c = #(A wrong, B right); p-values from statsmodels' mcnemar on the
     2x2 table [[both right, A only], [B only, both wrong]]; mid-p (not in statsmodels) from
-    scipy.stats.binom as metrics.md §3.1: 2·cdf(min(b,c); n, ½) − pmf(min(b,c); n, ½), from the
+    scipy.stats.binom as docs/design/metrics.md §3.1: 2·cdf(min(b,c); n, ½) − pmf(min(b,c); n, ½), from the
     UNcapped exact value. chi2 = without continuity correction, chi2_cc = with (cc = 1)."""
     from statsmodels.stats.contingency_tables import mcnemar
 
@@ -153,8 +153,8 @@ def fast_delong(preds_sorted: np.ndarray, m: int):
         ty[r, :] = compute_midrank(neg[r, :])
         tz[r, :] = compute_midrank(preds_sorted[r, :])
     aucs = tz[:, :m].sum(axis=1) / m / n - float(m + 1.0) / 2.0 / n
-    v01 = (tz[:, :m] - tx[:, :]) / n          # metrics.md V10 (placements of the positives)
-    v10 = 1.0 - (tz[:, m:] - ty[:, :]) / m    # metrics.md V01 (placements of the negatives)
+    v01 = (tz[:, :m] - tx[:, :]) / n          # docs/design/metrics.md §3.2 V10 (placements of the positives)
+    v10 = 1.0 - (tz[:, m:] - ty[:, :]) / m    # docs/design/metrics.md §3.2 V01 (placements of the negatives)
     sx = np.atleast_2d(np.cov(v01))
     sy = np.atleast_2d(np.cov(v10))
     return aucs, sx / m + sy / n
@@ -166,7 +166,7 @@ def psi_matrix(x_pos: np.ndarray, y_neg: np.ndarray) -> np.ndarray:
 
 
 def direct_delong(scores: list[np.ndarray], ypos: np.ndarray):
-    """O(m·n) DeLong from the placements of metrics.md §3.2."""
+    """O(m·n) DeLong from the placements of docs/design/metrics.md §3.2."""
     V10, V01, aucs = [], [], []
     for s in scores:
         P = psi_matrix(s[ypos], s[~ypos])
@@ -193,11 +193,11 @@ def delong_two(y_pos: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> tuple[float
 
 
 # ----------------------------------------------------------------------------------------------
-# §3.3 Obuchowski (1997) clustered AUC, written literally from metrics.md
+# §3.3 Obuchowski (1997) clustered AUC, written literally from docs/design/metrics.md
 
 
 def obuchowski_two(y_pos: np.ndarray, clusters: np.ndarray, sa: np.ndarray, sb: np.ndarray):
-    """Obuchowski's clustered variance of AUC_a, AUC_b and of their difference (metrics.md §3.3).
+    """Obuchowski's clustered variance of AUC_a, AUC_b and of their difference (docs/design/metrics.md §3.3).
 
     Returns (theta_a, theta_b, var_a, var_b, cov_ab)."""
     X_mask, Y_mask = y_pos, ~y_pos
@@ -245,7 +245,7 @@ def obuchowski_two(y_pos: np.ndarray, clusters: np.ndarray, sa: np.ndarray, sb: 
 
 def delong_block(auc_a: float, auc_b: float, var: float, clustered: bool) -> dict:
     """diff = AUC_b − AUC_a; se = √Var(Δ); z = diff/se; p = 2·Φ(−|z|) = 2·norm.sf(|z|);
-    95% CI = diff ± z_{0.975}·se (metrics.md §3.2/§3.3)."""
+    95% CI = diff ± z_{0.975}·se (docs/design/metrics.md §3.2/§3.3)."""
     diff = auc_b - auc_a
     se = float(np.sqrt(var))
     z = diff / se
@@ -256,7 +256,7 @@ def delong_block(auc_a: float, auc_b: float, var: float, clustered: bool) -> dic
 
 
 def self_checks():
-    """Goldens of metrics.md §3.1/§3.2, and Obuchowski == DeLong when every sample is its own cluster."""
+    """Goldens of docs/design/metrics.md §3.1/§3.2, and Obuchowski == DeLong when every sample is its own cluster."""
     m = mcnemar_block(np.r_[np.ones(10), np.zeros(3)], np.r_[np.zeros(10), np.ones(3)])
     assert (m["b"], m["c"]) == (10, 3)
     assert m["exact_p"] == 0.09228515625, m
@@ -431,7 +431,7 @@ def bc_grouped(out: Path, X, y, ids, s_lr, s_nb):
         "the 40 clusters are ASSIGNED: rows sorted by the first feature (mean radius, stable) and cut into 40 "
         "contiguous blocks with numpy array_split (not the CV fold). Clusters are therefore made-up but "
         "correlated with the label (some are single-class: I10, I01 < I). bc_grouped_nb.csv rows shuffled "
-        "(default_rng(1)). delong.clustered = true: Obuchowski (1997) literally as metrics.md 3.3: placements "
+        "(default_rng(1)). delong.clustered = true: Obuchowski (1997) literally as docs/design/metrics.md §3.3: placements "
         "against ALL negatives/positives, V10_i./V01_i. cluster sums, S10 = I10/((I10-1)M) sum(V10_i.-m_i "
         "theta)^2, S01 likewise with I01 and N, S11 = I/(I-1) sum(V10_i.-m_i theta)(V01_i.-n_i theta), "
         "Var = S10/M + S01/N + 2 S11/(MN); Cov = S10_12/M + S01_12/N + (S11_12+S11_21)/(MN); Var(diff) = "

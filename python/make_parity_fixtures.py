@@ -270,11 +270,11 @@ def many_classes(out: Path):
 
 
 # ----------------------------------------------------------------------------------------------
-# golden edge cases (tiny hand-made CSVs; see shared/reference/metrics.md)
+# golden edge cases (tiny hand-made CSVs; see docs/design/metrics.md)
 
 
 def edges(out: Path):
-    # ties: AP = 0.5833333333333333, AUC = 0.625 (metrics.md 1.3)
+    # ties: AP = 0.5833333333333333, AUC = 0.625 (docs/design/metrics.md §1.3)
     f = "edge_ties.csv"
     R.write_csv(out / f, {"label": [1, 0, 1, 0], "score": [0.5, 0.5, 0.2, 0.1]})
     df = R.read_back(out / f)

@@ -226,7 +226,7 @@ def run_pml(query, qlab, reference=None, rlab=None, knn="faiss"):
 
 
 def per_query_numpy(idx, qlab, glab, R):
-    """Reference re-implementation of the four PML metrics (metrics.md §2.1) + hit rate, per query,
+    """Reference re-implementation of the four PML metrics (docs/design/metrics.md §2.1) + hit rate, per query,
     from neighbour index lists truncated at k = max_bin_count (- self)."""
     rel = (glab[idx] == qlab[:, None]).astype(np.int64)
     k = rel.shape[1]
@@ -350,7 +350,7 @@ def digits_pml_scenario(out, emb, labels, ids, subsets, splits, metric, mode):
              f"{setup}; {dist_note} k used by PML = {k_pml}. Per-query values are PML's own "
              "accuracy_per_sample vectors (captured by wrapping accuracy_calculator.maybe_get_avg_of_avgs); "
              "their means equal PML's returned values to 1e-12, and a numpy re-implementation "
-             "(metrics.md 2.1) applied to PML's own neighbour lists reproduces every per-query value to 1e-12. "
+             "(docs/design/metrics.md §2.1) applied to PML's own neighbour lists reproduces every per-query value to 1e-12. "
              "Exception: PML computes mean_reciprocal_rank in float32 (per query and the mean), so "
              "per_query.mrr holds the exact 1/rank (PML's float32 values agree to 1e-7) and metrics.mrr is "
              f"PML's float32 mean ({res['mean_reciprocal_rank']!r}; the float64 mean of the exact values is "
@@ -447,7 +447,7 @@ def digits_ranx(out, emb, labels, ids):
                   f"{RUN_DEPTH} neighbours by cosine similarity (float64 from the float32 embeddings, self "
                   "excluded, ranked by score desc then index asc), score = cosine written with repr(). "
                   f"Score ties at full precision within a query: {ties}. Qrels: every other item with the same "
-                  "label, relevance 1 (R = 173..182). Metrics in the IR sense (metrics.md §2.2): "
+                  "label, relevance 1 (R = 173..182). Metrics in the IR sense (docs/design/metrics.md §2.2): "
                   "recall_at_k = hits@k / R, precision_at_k = hits@k / k, map = AP over the 100 retrieved "
                   "divided by R (= map_at_100 here), mrr, ndcg_at_10 (Jarvelin, binary), hit_rate_at_k = "
                   "any hit in top k. Values from ranx.evaluate (means) and run.scores (per query); an "
@@ -473,7 +473,7 @@ def read_trec(run_path: Path, qrels_path: Path):
 
 
 def ir_metrics(ranked_rels: list[int], judged: dict[str, int], metric: str) -> float:
-    """metrics.md §2.2 on a ranked list of graded relevances (already ordered)."""
+    """docs/design/metrics.md §2.2 on a ranked list of graded relevances (already ordered)."""
     metric, _, lvl = metric.partition("-l")
     lvl = int(lvl) if lvl else 1
     base, _, k = metric.partition("@")

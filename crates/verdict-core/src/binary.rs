@@ -666,7 +666,7 @@ mod tests {
 
     #[test]
     fn golden_roc_curve() {
-        // metrics.md §1.1: roc_curve([0,0,1,1], [.1,.4,.35,.8])
+        // docs/design/metrics.md §1.1: roc_curve([0,0,1,1], [.1,.4,.35,.8])
         let r = Ranked::new(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]);
         let c = roc_curve(&r, true);
         assert_eq!(c.fpr, [0.0, 0.0, 0.5, 0.5, 1.0]);
@@ -682,7 +682,7 @@ mod tests {
 
     #[test]
     fn golden_pr_with_ties_and_ap() {
-        // metrics.md §1.3: precision_recall_curve([1,0,1,0], [.5,.5,.2,.1])
+        // docs/design/metrics.md §1.3: precision_recall_curve([1,0,1,0], [.5,.5,.2,.1])
         // → ([0.5, 2/3, 0.5, 1], [1, 1, 0.5, 0], [0.1, 0.2, 0.5]); AP 0.5833333333333333
         let r = Ranked::new(&[0.5, 0.5, 0.2, 0.1], &[true, false, true, false]);
         let pr = precision_recall_curve(&r);
@@ -791,7 +791,7 @@ mod tests {
 
     #[test]
     fn golden_log_loss_and_brier() {
-        // metrics.md §1.6: log_loss([1,0],[0.0,0.0]) = 18.021826694558577
+        // docs/design/metrics.md §1.6: log_loss([1,0],[0.0,0.0]) = 18.021826694558577
         assert_close(
             log_loss(&[true, false], &[0.0, 0.0], Weights::Unit),
             18.021826694558577,

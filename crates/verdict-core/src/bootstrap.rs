@@ -2,12 +2,12 @@
 //!
 //! A replicate is a vector `counts` with `counts[i]` = how often sample `i` was drawn. Metrics take
 //! these as [`crate::Weights::Counts`], so data are sorted once and a replicate costs O(n)
-//! (metrics.md §3.4).
+//! (docs/design/metrics.md §3.4).
 //!
 //! * **Plain:** `n` draws with replacement over the `n` samples.
 //! * **Clustered** (a group column such as a battery): `I` draws with replacement over the `I`
 //!   groups, and every sample of a drawn group gets that group's count (Obuchowski-style cluster
-//!   bootstrap, metrics.md §3.3). Samples in one group are correlated, so a group is the unit of
+//!   bootstrap, docs/design/metrics.md §3.3). Samples in one group are correlated, so a group is the unit of
 //!   information: 35,529 slices of 25 batteries carry about 25 samples' worth.
 //!
 //! Replicate `b` draws from [`Xoshiro256pp::for_stream`]`(seed, b)`, so results are identical for

@@ -6,7 +6,7 @@
 //! whether that prediction was right. For a binary model that outputs P(positive) = `p` at
 //! threshold ½ that is `max(p, 1 − p)` and `[p >= ½] == y`; the caller may instead pass `p` and
 //! `y` themselves to get scikit-learn's "fraction of positives" reliability curve (netcal and
-//! torchmetrics do that for binary inputs, metrics.md §4.1). Confidences must be finite and in
+//! torchmetrics do that for binary inputs, docs/design/metrics.md §4.1). Confidences must be finite and in
 //! `[0, 1]` (scikit-learn raises otherwise; the caller validates).
 //!
 //! # Bins (scikit-learn `calibration_curve`, so every bin can be checked against it)

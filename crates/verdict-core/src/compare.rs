@@ -6,7 +6,7 @@
 //!
 //! * **paired bootstrap** deltas B − A for every metric both models have: one resample (whole groups
 //!   when grouped) is applied to both models, so their correlation is kept; percentile interval and
-//!   the two-sided p-value `min(1, 2·min(P(Δ* ≤ 0), P(Δ* ≥ 0)))` (metrics.md §3.4);
+//!   the two-sided p-value `min(1, 2·min(P(Δ* ≤ 0), P(Δ* ≥ 0)))` (docs/design/metrics.md §3.4);
 //! * **McNemar** on correctness at the shared threshold (or top-1);
 //! * **DeLong** for two correlated AUCs (binary with scores), in Obuchowski's clustered form when
 //!   grouped;
@@ -568,7 +568,7 @@ mod tests {
         }
     }
 
-    /// metrics.md §3.2 golden DeLong: AUC_a = 0.96, AUC_b = 0.88, z = 0.8081220356417671 (A − B),
+    /// docs/design/metrics.md §3.2 golden DeLong: AUC_a = 0.96, AUC_b = 0.88, z = 0.8081220356417671 (A − B),
     /// p = 0.4190203335343168.
     #[test]
     fn golden_delong_through_compare() {

@@ -48,7 +48,7 @@
 //! # Order and ties
 //! Neighbours are listed best first: **higher similarity** for Cosine/Dot, **smaller distance** for
 //! L2, and on equal scores the **smaller gallery index** first (faiss returns ties in that order,
-//! metrics.md §2.1). This is a total order, so the result equals a full stable sort of each query's
+//! docs/design/metrics.md §2.1). This is a total order, so the result equals a full stable sort of each query's
 //! scores, is the same for any block sizes, and does not depend on the number of threads. `-0.0` and
 //! `0.0` are one score (`0.0` is reported).
 //!

@@ -944,7 +944,7 @@ mod tests {
         (a.is_nan() && b.is_nan()) || (a - b).abs() <= tol
     }
 
-    // metrics.md §1.2 golden data, produced by (scikit-learn 1.9.1, numpy, /work/main/.venv):
+    // docs/design/metrics.md §1.2 golden data, produced by (scikit-learn 1.9.1, numpy, /work/main/.venv):
     //   rng = np.random.default_rng(0); rng.integers(0, 2, 1000); rng.integers(0, 10, 1000) / 10
     //   y = rng.integers(0, 3, 300); P = rng.dirichlet([1, 1, 1], 300)
     // printed with repr() (shortest round-trip), P row-major.

@@ -6,7 +6,7 @@
 //! `c` = (A wrong, B right), and [`DeLong::test`]`(i, j, …)` reports `AUC_j − AUC_i`, so with the
 //! baseline as model `i` a positive difference means the other model is better.
 //!
-//! Conventions (metrics.md §3.1–3.3):
+//! Conventions (docs/design/metrics.md §3.1–3.3):
 //! * McNemar's exact and χ² p-values are statsmodels' `mcnemar`; the mid-p is Fagerland, Lydersen &
 //!   Laake (2013). The binomial tail is summed exactly in integers up to 120 discordant pairs and
 //!   taken from the regularized incomplete beta function above.
@@ -170,7 +170,7 @@ pub fn mcnemar(a_correct: &[bool], b_correct: &[bool]) -> McNemar {
 /// * plain ([`delong`]): `S = S10/m + S01/n` with
 ///   `S10[r,s] = Σᵢ(V10ʳᵢ−AUCʳ)(V10ˢᵢ−AUCˢ)/(m−1)` over the positives and `S01` the same over the
 ///   negatives with `n−1` (pROC's `delong.paired.calculations`);
-/// * clustered ([`delong_clustered`]): Obuchowski's (1997) covariance, metrics.md §3.3.
+/// * clustered ([`delong_clustered`]): Obuchowski's (1997) covariance, docs/design/metrics.md §3.3.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeLong {
     /// The AUC of each model, Mann-Whitney `U/(m·n)` with ties counting ½.
@@ -386,7 +386,7 @@ pub fn delong(positive: &[bool], scores: &[&[f64]]) -> Option<DeLong> {
     })
 }
 
-/// Obuchowski (1997) clustered form (metrics.md §3.3); `group[i]` in `0..n_groups`.
+/// Obuchowski (1997) clustered form (docs/design/metrics.md §3.3); `group[i]` in `0..n_groups`.
 ///
 /// With `I` non-empty clusters, `I10` (`I01`) of them holding a positive (negative), `M` positives
 /// and `N` negatives, and per cluster `X_g = Σ V10 − m_g·θ`, `Y_g = Σ V01 − n_g·θ` (placements
@@ -716,7 +716,7 @@ mod tests {
 
     #[test]
     fn mcnemar_golden_and_counting() {
-        // metrics.md §3.1: b=10, c=3.
+        // docs/design/metrics.md §3.1: b=10, c=3.
         let r = mcnemar_counts(10, 3);
         assert_eq!(r.exact_p, 0.09228515625);
         // Exact integer tail (n ≤ 120): the mathematically exact 0.057373046875, not scipy's …002.
@@ -738,7 +738,7 @@ mod tests {
 
     #[test]
     fn delong_golden() {
-        // metrics.md §3.2 (pROC / fastDeLong): AUC_a = 0.96, AUC_b = 0.88,
+        // docs/design/metrics.md §3.2 (pROC / fastDeLong): AUC_a = 0.96, AUC_b = 0.88,
         // S = [[0.0032, 0.0026], [0.0026, 0.0118]], z = (AUC_a − AUC_b)/σ = 0.8081220356417671,
         // p = 0.4190203335343168. Our test(0, 1) is AUC_b − AUC_a, so z has the opposite sign.
         // CI from the venv: d ± norm.ppf(0.975)·σ = [-0.27402653540895494, 0.11402653540895483].
@@ -902,7 +902,7 @@ mod tests {
 
     #[test]
     fn clustered_matches_numpy_obuchowski() {
-        // Data and expected values from this numpy transcription of metrics.md §3.3
+        // Data and expected values from this numpy transcription of docs/design/metrics.md §3.3
         // (/work/main/.venv/bin/python, numpy default_rng(7)):
         //   sizes = rng.integers(3, 7, size=12); group = np.repeat(np.arange(12), sizes); N = len(group)
         //   y = (rng.random(N) < .45).astype(int); y[group==3] = 0; y[group==8] = 1

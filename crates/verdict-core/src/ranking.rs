@@ -241,10 +241,10 @@ mod tests {
 
     #[test]
     fn golden_auc_and_ap() {
-        // metrics.md §1.1: y=[0,0,1,1], s=[.1,.4,.35,.8] → AUC 0.75.
+        // docs/design/metrics.md §1.1: y=[0,0,1,1], s=[.1,.4,.35,.8] → AUC 0.75.
         let r = Ranked::new(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]);
         assert!((r.auc(Weights::Unit) - 0.75).abs() < 1e-15);
-        // metrics.md §1.3: y=[1,0,1,0], s=[.5,.5,.2,.1] → AP 0.5833333333333333, AUC 0.625.
+        // docs/design/metrics.md §1.3: y=[1,0,1,0], s=[.5,.5,.2,.1] → AP 0.5833333333333333, AUC 0.625.
         let r = Ranked::new(&[0.5, 0.5, 0.2, 0.1], &[true, false, true, false]);
         assert!((r.average_precision(Weights::Unit) - 0.5833333333333333).abs() < 1e-15);
         assert!((r.auc(Weights::Unit) - 0.625).abs() < 1e-15);

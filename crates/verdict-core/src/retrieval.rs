@@ -5,7 +5,7 @@
 //! (for label-based retrieval: gallery items with the query's label, minus the query itself under
 //! leave-one-out, as pytorch-metric-learning (PML) computes `R_ℓ − self`; see
 //! [`relevance_from_labels`]). Notation: `relᵢ ∈ {0,1}` for rank `i = 1..K`, `hits@k = Σ_{i≤min(k,K)}
-//! relᵢ`, `P@i = hits@i / i`. References: metrics.md §2.1 (PML `AccuracyCalculator`) and §2.2 (ranx).
+//! relᵢ`, `P@i = hits@i / i`. References: docs/design/metrics.md §2.1 (PML `AccuracyCalculator`) and §2.2 (ranx).
 //!
 //! # Conventions
 //! * **No relevant item** (`R = 0`, PML's "lone" queries): every metric returns **NaN**. The caller

@@ -1,4 +1,4 @@
-//! Reading an MLflow FileStore tree (mlflow.md §2) into the store's import types.
+//! Reading an MLflow FileStore tree (docs/design/mlflow.md §2) into the store's import types.
 //!
 //! Every problem with one entity (a run dir without a usable `meta.yaml`, a metric line that does
 //! not parse, a file that is not UTF-8) becomes a [`Skip`] naming the file (and line) and what was

@@ -5,7 +5,7 @@
 //! stays ignorant of it (as it is of HTTP), and the binary only renders the [`Report`]. The store
 //! side is `verdict_store::Store::import_*`, id-preserving insert-if-missing writes.
 //!
-//! [`filestore`] reads the tree (layout and quirks in mlflow.md §2), [`yaml`] parses the subset of
+//! [`filestore`] reads the tree (layout and quirks in docs/design/mlflow.md §2), [`yaml`] parses the subset of
 //! YAML that PyYAML writes there, and [`import_mlruns`] walks experiments → runs → logged models
 //! → registry, writing each entity in one store transaction.
 //!

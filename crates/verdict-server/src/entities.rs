@@ -1,4 +1,4 @@
-//! Store entities → MLflow's JSON shapes (mlflow.md §1.4), and the request messages that carry
+//! Store entities → MLflow's JSON shapes (docs/design/mlflow.md §1.4), and the request messages that carry
 //! entities the other way (metrics, params, tags, datasets).
 
 use serde_json::Value;

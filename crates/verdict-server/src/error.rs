@@ -1,5 +1,5 @@
 //! [`ApiError`]: every failure a request can meet, answered as MLflow's `{"error_code", "message"}`
-//! with MLflow's HTTP status (mlflow.md §1.2, `exceptions.ERROR_CODE_TO_HTTP_STATUS`).
+//! with MLflow's HTTP status (docs/design/mlflow.md §1.2, `exceptions.ERROR_CODE_TO_HTTP_STATUS`).
 //!
 //! The status matters more than the text: the MLflow client retries 408/429/500/502/503/504 for
 //! minutes, so nothing a client can fix (bad input, unknown route, missing content type, body too

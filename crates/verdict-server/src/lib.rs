@@ -18,7 +18,7 @@
 //!   name; every download, and `nosniff` on every answer).
 //!
 //! # Why these choices
-//! - **axum + tokio, lean features** (rust-stack.md §3): tests call the [`app`] router in-process
+//! - **axum + tokio, lean features** (docs/design/stack.md §3): tests call the [`app`] router in-process
 //!   without sockets; only `http1` and `tokio` are enabled.
 //! - **Every store call on a blocking thread.** The store is synchronous (rusqlite, the blocking
 //!   `postgres` client); one `spawn_blocking` per request runs the handler and serialises the

@@ -1,4 +1,4 @@
-//! MLflow's wire conventions (mlflow.md §1.1), in one place, both ways.
+//! MLflow's wire conventions (docs/design/mlflow.md §1.1), in one place, both ways.
 //!
 //! Requests: a GET's message is flattened into the query string (a repeated field repeats its
 //! key); every other method sends a JSON body. Both become one [`Req`] — a JSON object — so a

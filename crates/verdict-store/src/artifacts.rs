@@ -29,7 +29,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// One entry of a directory listing; `path` is relative to the listed directory (the entry's
-/// name), as the mlflow-artifacts list endpoint answers (mlflow.md §1.3).
+/// name), as the mlflow-artifacts list endpoint answers (docs/design/mlflow.md §1.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileInfo {
     /// The path.

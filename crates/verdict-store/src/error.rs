@@ -1,7 +1,7 @@
 //! The store's one error type.
 //!
 //! Every error carries an [`ErrorKind`] that says which MLflow error code the HTTP layer answers
-//! with (`verdict-server` owns the code → HTTP status table; mlflow.md §1.2). The messages follow
+//! with (`verdict-server` owns the code → HTTP status table; docs/design/mlflow.md §1.2). The messages follow
 //! MLflow's wording where clients or users are known to look at them.
 
 use std::path::PathBuf;

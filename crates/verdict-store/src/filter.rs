@@ -1,4 +1,4 @@
-//! MLflow's search filter grammar (`mlflow/utils/search_utils.py::SearchUtils`, mlflow.md §1.6),
+//! MLflow's search filter grammar (`mlflow/utils/search_utils.py::SearchUtils`, docs/design/mlflow.md §1.6),
 //! hand-written instead of going through a SQL tokenizer.
 //!
 //! A filter is a conjunction: `clause (AND clause)*` (a stray `AND` at either end is ignored, as

@@ -1,5 +1,5 @@
 //! Bringing existing history in with its own ids and times (for `verdict import mlruns`, which
-//! reads an MLflow FileStore, mlflow.md §2). Each call is one transaction and idempotent: an
+//! reads an MLflow FileStore, docs/design/mlflow.md §2). Each call is one transaction and idempotent: an
 //! experiment or run that is already there is left exactly as it is and reported as
 //! [`ImportOutcome::AlreadyPresent`], so an import can be re-run after an interruption.
 //!

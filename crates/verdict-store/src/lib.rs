@@ -16,7 +16,7 @@
 //! onto these methods and [`ErrorKind`] onto MLflow's error codes.
 //!
 //! # Why rusqlite + postgres (and not sqlx)
-//! rust-stack.md §2 measured sqlx 0.9 (sqlite+postgres+migrate) at 38–55 s for a cold dev build
+//! docs/design/stack.md §2 measured sqlx 0.9 (sqlite+postgres+migrate) at 38–55 s for a cold dev build
 //! against 26 s for rusqlite (bundled) + tokio-postgres, on this 2-core machine (here the whole
 //! dependency tree of this crate checked in 75 s cold, with tokio shared with the future server).
 //! The store needs neither
@@ -90,7 +90,7 @@
 //!   `case_sensitive_like=ON`); `%` and `_` are the only wildcards and there is no escape character,
 //!   as in MLflow's evaluator. ILIKE folds case with SQL `LOWER`: ASCII only on SQLite, Unicode on
 //!   PostgreSQL.
-//! - Limits follow MLflow's `validation.py` (mlflow.md §1.9); see [`limits`].
+//! - Limits follow MLflow's `validation.py` (docs/design/mlflow.md §1.9); see [`limits`].
 
 #![warn(missing_docs)]
 

@@ -1,5 +1,5 @@
 //! Page tokens: standard base64 of `{"offset": N}`, the token MLflow's SQL store hands out
-//! (mlflow.md §1.6), so a client never sees a difference. Clients treat it as opaque.
+//! (docs/design/mlflow.md §1.6), so a client never sees a difference. Clients treat it as opaque.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn mlflow_token() {
-        // The token MLflow 3.17's server answered for offset 1 (mlflow.md §1.6).
+        // The token MLflow 3.17's server answered for offset 1 (docs/design/mlflow.md §1.6).
         assert_eq!(encode(1), "eyJvZmZzZXQiOiAxfQ==");
         assert_eq!(decode(Some("eyJvZmZzZXQiOiAxfQ==")).ok(), Some(1));
         assert_eq!(decode(None).ok(), Some(0));

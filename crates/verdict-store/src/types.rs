@@ -1,4 +1,4 @@
-//! Plain entity structs, shaped like MLflow's entities (mlflow.md §1.4) but with no wire format.
+//! Plain entity structs, shaped like MLflow's entities (docs/design/mlflow.md §1.4) but with no wire format.
 //!
 //! Times are epoch milliseconds (`i64`). Ids are strings as MLflow sends them: experiment ids are
 //! decimal integers (`"0"` is `Default`), run ids 32 lowercase hex digits (a UUID4 without dashes),
@@ -357,7 +357,7 @@ pub struct ExperimentQuery {
 pub struct RunQuery {
     /// The experiment ids.
     pub experiment_ids: Vec<String>,
-    /// MLflow filter grammar (mlflow.md §1.6); empty means every run.
+    /// MLflow filter grammar (docs/design/mlflow.md §1.6); empty means every run.
     pub filter: String,
     /// The order by.
     pub order_by: Vec<String>,

@@ -100,7 +100,7 @@ fn is_hex32(s: &str) -> bool {
 pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
     let a = db.open();
     assert_eq!(a.backend(), db.backend());
-    // MLflow: experiment "0" named "Default" exists in a fresh store (mlflow.md §1.4).
+    // MLflow: experiment "0" named "Default" exists in a fresh store (docs/design/mlflow.md §1.4).
     let d = a.get_experiment("0").expect("default experiment");
     assert_eq!(d.name, "Default");
     assert_eq!(d.lifecycle_stage, LifecycleStage::Active);
@@ -469,7 +469,7 @@ pub(crate) fn run_crud_and_lifecycle(db: &TestDb) {
     assert_eq!(run.info.end_time, None);
     assert_eq!(run.info.user_id.as_deref(), Some("ann"));
     assert_eq!(run.info.experiment_id, exp);
-    // mlflow.md §1.4: artifact_uri = mlflow-artifacts:/<exp>/<run_id>/artifacts.
+    // docs/design/mlflow.md §1.4: artifact_uri = mlflow-artifacts:/<exp>/<run_id>/artifacts.
     assert_eq!(
         run.info.artifact_uri,
         format!("mlflow-artifacts:/{exp}/{id}/artifacts")
@@ -540,7 +540,7 @@ pub(crate) fn run_crud_and_lifecycle(db: &TestDb) {
     let got = s.get_run(&id).expect("get");
     assert_eq!(got.info, info);
     assert!(got.tags.contains(&Tag::new("mlflow.runName", "renamed")));
-    // A FINISHED run still takes logging (mlflow.md §1.9).
+    // A FINISHED run still takes logging (docs/design/mlflow.md §1.9).
     s.log_metric(&id, &m("late", 1.0, 1, 0))
         .expect("log to finished");
     // Renaming through the tag renames the run.
@@ -651,7 +651,7 @@ pub(crate) fn run_tags_set_delete(db: &TestDb) {
 pub(crate) fn latest_metric_rule(db: &TestDb) {
     let s = db.open();
     let id = new_run(&s, "0", "latest");
-    // MLflow's SQL store keeps max by (step, timestamp, value) (mlflow.md §1.4;
+    // MLflow's SQL store keeps max by (step, timestamp, value) (docs/design/mlflow.md §1.4;
     // sqlalchemy_store._update_latest_metrics_if_necessary). Each line: point → expected latest.
     type Point = (i64, i64, f64);
     let steps: &[(Point, Point)] = &[
@@ -682,7 +682,7 @@ pub(crate) fn latest_metric_rule(db: &TestDb) {
         ]
     );
     // An exact repeat of a point is stored once (the SQL store's metrics primary key is
-    // (key, timestamp, step, run_uuid, value, is_nan), mlflow.md §2).
+    // (key, timestamp, step, run_uuid, value, is_nan), docs/design/mlflow.md §2).
     s.log_metric(&id, &m("x", 0.3, 60, 2)).expect("repeat");
     assert_eq!(history(&s, &id, "x").len(), 7);
     // NaN is stored as value 0 with is_nan (sqlalchemy_store.sanitize_metric_value), so at equal
@@ -909,7 +909,7 @@ pub(crate) fn metric_history_paging(db: &TestDb) {
     }
     assert_eq!(pages, 3);
     assert_eq!(all, points);
-    // Without max_results every point comes back (MLflow 3.x, mlflow.md §1.7).
+    // Without max_results every point comes back (MLflow 3.x, docs/design/mlflow.md §1.7).
     let whole = s.get_metric_history(&id, "loss", None, None).expect("all");
     assert_eq!(whole.items, points);
     assert_eq!(whole.next_page_token, None);
@@ -952,7 +952,7 @@ pub(crate) fn bulk_interval_downsampling(db: &TestDb) {
     let steps = |rs: Vec<verdict_store::RunMetric>| -> Vec<(String, i64)> {
         rs.into_iter().map(|r| (r.run_id, r.metric.step)).collect()
     };
-    // mlflow.md §1.7 [observed]: max_results=2 on steps 0,1,2 returns steps 0 and 2.
+    // docs/design/mlflow.md §1.7 [observed]: max_results=2 on steps 0,1,2 returns steps 0 and 2.
     assert_eq!(
         steps(
             s.get_metric_history_bulk_interval(&q(vec![a.clone()], 2, None))
@@ -1282,7 +1282,7 @@ pub(crate) fn search_runs_paging_views_and_run_id_lists(db: &TestDb) {
         }
     }
     assert_eq!(seen, ["r6", "r5", "r4", "r3", "r2", "r1", "r0"]);
-    // MLflow's token: base64 of {"offset": N} (mlflow.md §1.6).
+    // MLflow's token: base64 of {"offset": N} (docs/design/mlflow.md §1.6).
     assert_eq!(tokens, ["eyJvZmZzZXQiOiAzfQ==", "eyJvZmZzZXQiOiA2fQ=="]);
     // Limits.
     assert_eq!(
@@ -1331,7 +1331,7 @@ pub(crate) fn search_runs_paging_views_and_run_id_lists(db: &TestDb) {
         ..query(&exp, "", &[])
     };
     assert_eq!(run_names(&s, &all).len(), 7);
-    // Equal start times: run_id ASC breaks the tie (the base order, mlflow.md §1.6).
+    // Equal start times: run_id ASC breaks the tie (the base order, docs/design/mlflow.md §1.6).
     let tie = s.create_experiment("ties", None, &[]).expect("exp");
     let mut tied: Vec<String> = (0..4)
         .map(|i| run_at(&s, &tie, &format!("t{i}"), 77))
@@ -1643,7 +1643,7 @@ pub(crate) fn works_from_tokio(db: &TestDb) {
 }
 
 /// `import_experiment` / `import_run` keep ids and times (an MLflow FileStore's 18-digit
-/// experiment ids, mlflow.md §2), take a whole history past the batch limits, and are idempotent.
+/// experiment ids, docs/design/mlflow.md §2), take a whole history past the batch limits, and are idempotent.
 pub(crate) fn import_keeps_ids_and_is_idempotent(db: &TestDb) {
     let s = db.open();
     let exp = Experiment {
@@ -1909,7 +1909,7 @@ pub(crate) fn logged_models_crud_and_search(db: &TestDb) {
         })
         .expect("create");
     let id = created.model_id.clone();
-    // mlflow.md §1.4: id m-<32hex>, PENDING, artifacts under <exp>/models/<id>/artifacts.
+    // docs/design/mlflow.md §1.4: id m-<32hex>, PENDING, artifacts under <exp>/models/<id>/artifacts.
     assert!(id.starts_with("m-") && is_hex32(&id[2..]), "{id}");
     assert_eq!(created.status, LoggedModelStatus::Pending);
     assert_eq!(
@@ -1938,7 +1938,7 @@ pub(crate) fn logged_models_crud_and_search(db: &TestDb) {
         err_kind(s.log_logged_model_params(&id, &[Param::new("depth", "4")])).0,
         ErrorKind::InvalidParameterValue
     );
-    // Metrics logged with this model_id (what log_model's re-logging does, mlflow.md §1.9).
+    // Metrics logged with this model_id (what log_model's re-logging does, docs/design/mlflow.md §1.9).
     let mut point = m("acc", 0.9, 5, 1);
     point.model_id = Some(id.clone());
     s.log_batch(&run, &[point.clone()], &[], &[])
@@ -1949,7 +1949,7 @@ pub(crate) fn logged_models_crud_and_search(db: &TestDb) {
     assert_eq!(got.metrics.len(), 1);
     assert_eq!(got.metrics[0].run_id, run);
     assert_eq!(got.metrics[0].metric, point);
-    // Search: the client looks models up by name (mlflow.md §1.5).
+    // Search: the client looks models up by name (docs/design/mlflow.md §1.5).
     let other = s
         .create_logged_model(&NewLoggedModel {
             experiment_id: exp.clone(),
@@ -2037,12 +2037,12 @@ pub(crate) fn registry_models_versions_aliases(db: &TestDb) {
     assert_eq!(rm.name, "fsm");
     assert_eq!(rm.description.as_deref(), Some("desc"));
     assert!(rm.latest_versions.is_empty());
-    // RESOURCE_ALREADY_EXISTS on a taken name (mlflow.md §1.2).
+    // RESOURCE_ALREADY_EXISTS on a taken name (docs/design/mlflow.md §1.2).
     assert_eq!(
         err_kind(s.create_registered_model("fsm", &[], None)).0,
         ErrorKind::ResourceAlreadyExists
     );
-    // Versions are numbered 1, 2, 3 and come back READY (mlflow.md §1.3).
+    // Versions are numbered 1, 2, 3 and come back READY (docs/design/mlflow.md §1.8).
     let mut versions = Vec::new();
     for source in [
         format!("runs:/{run}/model"),
@@ -2314,7 +2314,7 @@ pub(crate) fn artifacts_case() {
         .iter()
         .map(|f| (f.path.clone(), f.is_dir, f.file_size))
         .collect();
-    // mlflow.md §1.3: paths relative to the listed directory, sizes for files only.
+    // docs/design/mlflow.md §1.3: paths relative to the listed directory, sizes for files only.
     assert_eq!(
         shape,
         [

@@ -4,7 +4,7 @@
 //! Without `VERDICT_TEST_PG_URL` the PostgreSQL half fails, unless `VERDICT_TEST_PG_OPTIONAL=1`
 //! says skipping is fine (then each PostgreSQL case prints that it skipped and passes).
 //!
-//! Expected values come from MLflow's documented behaviour (mlflow.md; `validation.py`,
+//! Expected values come from MLflow's documented behaviour (docs/design/mlflow.md; `validation.py`,
 //! `sqlalchemy_store.py` of 3.17.2) or, for the filter grammar and ordering, from MLflow's own
 //! search code via `python/make_store_filter_fixtures.py` (tests/fixtures/search_runs.json).
 

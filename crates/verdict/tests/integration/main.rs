@@ -3,6 +3,7 @@
 
 mod cli;
 mod compare;
+mod design_citations;
 mod hardening;
 mod json_snapshots;
 mod ledger;
