@@ -333,10 +333,25 @@ impl SqliteDb {
             SqliteSync::Full => "FULL",
             SqliteSync::Normal => "NORMAL",
         };
-        // journal_mode answers with a row, so it goes through query_row.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(sqlite_err)?;
+        // journal_mode answers with a row, so it goes through query_row. Switching a fresh file
+        // to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without the
+        // busy handler, when another connection is doing the same (several processes or threads
+        // opening one new database): so it is retried here for as long as `busy_timeout`.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+                Ok(mode) => break mode,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => return Err(sqlite_err(e)),
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::db(format!(
                 "sqlite: could not switch {} to WAL (journal_mode is {mode})",
