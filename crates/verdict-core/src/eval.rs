@@ -352,6 +352,15 @@ pub struct EvalResult {
 }
 
 impl EvalResult {
+    /// The positive class's share of the samples (binary only): the no-skill precision a PR plot
+    /// draws. `None` for multi-class results.
+    pub fn prevalence(&self) -> Option<f64> {
+        self.positive.map(|p| {
+            let support: u64 = self.per_class.iter().map(|c| c.support).sum();
+            self.per_class[p].support as f64 / support.max(1) as f64
+        })
+    }
+
     /// A result with what every task has; curves, thresholds, calibration and warnings are
     /// filled in by the caller.
     fn new(

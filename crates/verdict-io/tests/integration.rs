@@ -579,6 +579,14 @@ fn normalize_divides_by_the_row_sum() {
     };
     let set = load_with(&path, &opts).unwrap();
     assert_eq!(probs(&set), [0.5, 0.25, 0.25, 0.4, 0.4, 0.2]);
+    // Both rows were divided (sums 4 and 0.5) and are counted with the largest |sum - 1|.
+    assert_eq!(
+        set.normalized,
+        Normalized {
+            rows: 2,
+            max_deviation: 3.0
+        }
+    );
 }
 
 // ----------------------------------------------------------------------------------------- errors

@@ -562,34 +562,6 @@ fn unquote_plus_all(s: &str) -> String {
     }
 }
 
-/// A POSIX path with `.`, `..` and repeated slashes resolved lexically (what `Path.resolve()`
-/// does to an absolute path when no component is a symlink).
-fn normalize(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for c in path.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !absolute {
-                    parts.push("..");
-                }
-            }
-            c => parts.push(c),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else if joined.is_empty() {
-        ".".to_owned()
-    } else {
-        joined
-    }
-}
-
 /// `utils.uri.is_local_uri`: no scheme, or `file:` on this host; a `file:` URI naming another
 /// host is refused (MLflow raises there, which its server answers with a 500; here a 400).
 fn is_local_uri(uri: &str) -> ApiResult<bool> {
@@ -634,7 +606,7 @@ fn local_within(source: &str, root: &str) -> ApiResult<bool> {
     if !is_local_uri(root)? {
         return Ok(false);
     }
-    let dir = normalize(&local_path(root));
+    let dir = verdict_store::limits::normpath(&local_path(root));
     Ok(dir.starts_with('/')
         && (source == dir || source.starts_with(&format!("{}/", dir.trim_end_matches('/')))))
 }
@@ -652,7 +624,7 @@ fn no_relative_paths(source: &str) -> ApiResult<()> {
     let bad = collapsed.contains('\0')
         || decoded.split('/').any(|p| p == "..")
         || !collapsed.starts_with('/')
-        || normalize(&collapsed) != collapsed;
+        || verdict_store::limits::normpath(&collapsed) != collapsed;
     if bad {
         return Err(ApiError::invalid(format!(
             "Invalid model version source: '{source}'. If supplying a source as an http, https, \
@@ -778,7 +750,7 @@ pub fn model_version_source(
         let mut shown = source.to_owned();
         if let Some(id) = id {
             let root = root_of(id)?.ok_or_else(|| invalid_source(source, id_name))?;
-            let path = normalize(&local_path(source));
+            let path = verdict_store::limits::normpath(&local_path(source));
             if local_within(&path, &root)? {
                 return Ok(());
             }

@@ -113,8 +113,9 @@ fn exceeds(path: &str, limit: usize) -> Error {
     ))
 }
 
-/// `posixpath.normpath`.
-fn normpath(path: &str) -> String {
+/// `posixpath.normpath`: `.`, `..` and repeated slashes resolved lexically (exactly two leading
+/// slashes are kept, as POSIX and `pathlib` keep them). The server's MLflow source checks use it too.
+pub fn normpath(path: &str) -> String {
     if path.is_empty() {
         return ".".to_owned();
     }

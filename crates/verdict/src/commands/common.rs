@@ -248,3 +248,12 @@ pub(crate) fn shown(path: &std::path::Path) -> String {
         path.display().to_string()
     }
 }
+
+/// What the reports say about probability rows the reader divided by their sum (`None` when it
+/// divided none).
+pub(crate) fn normalization(set: &PredictionSet) -> Option<verdict_report::Normalization> {
+    (set.normalized.rows > 0).then_some(verdict_report::Normalization {
+        rows: set.normalized.rows,
+        max_deviation: set.normalized.max_deviation,
+    })
+}

@@ -125,14 +125,7 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
     let normalized: Vec<(usize, verdict_report::Normalization)> = sets
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.normalized.rows > 0)
-        .map(|(i, s)| {
-            let rows = verdict_report::Normalization {
-                rows: s.normalized.rows,
-                max_deviation: s.normalized.max_deviation,
-            };
-            (i, rows)
-        })
+        .filter_map(|(i, s)| common::normalization(s).map(|rows| (i, rows)))
         .collect();
     let tasks: Vec<_> = sets.iter().map(|s| s.task).collect();
     if tasks.iter().any(|t| *t != tasks[0]) {
@@ -269,13 +262,8 @@ fn write_out_dir(dir: &Path, rep: &CompareReport, lang: verdict_report::Lang) ->
                 })
             })
             .collect();
-        let first = &models[0];
-        let prevalence = first.positive.map(|p| {
-            let support: u64 = first.per_class.iter().map(|c| c.support).sum();
-            first.per_class[p].support as f64 / support.max(1) as f64
-        });
         write("roc.svg", &svg::roc_plot(&roc, lang))?;
-        write("pr.svg", &svg::pr_plot(&pr, prevalence, lang))?;
+        write("pr.svg", &svg::pr_plot(&pr, models[0].prevalence(), lang))?;
     }
     write(
         "report.md",

@@ -127,10 +127,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
         result,
         grouped,
         slices,
-        normalized: (set.normalized.rows > 0).then_some(verdict_report::Normalization {
-            rows: set.normalized.rows,
-            max_deviation: set.normalized.max_deviation,
-        }),
+        normalized: common::normalization(set),
     };
     if let Some(run_id) = &a.ledger.run {
         let note = store_in_run(a, run_id, &report)?;
@@ -247,12 +244,8 @@ fn write_out_dir(dir: &Path, rep: &EvalReport, lang: verdict_report::Lang) -> Re
         plots.push(("ROC", "roc.svg"));
     }
     if let Some(pr) = &r.pr {
-        let prevalence = r.positive.map(|p| {
-            let support: u64 = r.per_class.iter().map(|c| c.support).sum();
-            r.per_class[p].support as f64 / support.max(1) as f64
-        });
         let series = [Series::pr(name, pr, metric("average_precision"))];
-        write("pr.svg", &svg::pr_plot(&series, prevalence, lang))?;
+        write("pr.svg", &svg::pr_plot(&series, r.prevalence(), lang))?;
         plots.push(("PR", "pr.svg"));
     }
     if let Some(cal) = &r.calibration {

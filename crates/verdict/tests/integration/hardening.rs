@@ -215,6 +215,25 @@ fn eval_out_dir_writes_the_report_json_and_plots() {
         "x",
         "nothing overwritten"
     );
+    // Below a file the directory cannot be created: said, with the path.
+    let below = file.join("sub");
+    let (code, _, err) = verdict(
+        &root(),
+        &[
+            "eval",
+            "examples/breast_cancer.csv",
+            "--out-dir",
+            below.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "--out-dir {}: cannot create the directory",
+            below.display()
+        )),
+        "{err}"
+    );
 }
 
 /// Thresholds print with the metrics' 4 decimals in text and Markdown; the JSON keeps them exact.

@@ -54,6 +54,32 @@ fn start_with(store: &str, artifacts: &Path, stderr: Stdio) -> Server {
     Server { child, port }
 }
 
+/// Sends SIGTERM and waits (at most 20 s) for the exit; returns the exit status and, when stderr
+/// was piped, everything the server wrote there.
+fn terminate(server: &mut Server) -> (std::process::ExitStatus, String) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(killed.success());
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(st) = server.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    if let Some(mut e) = server.child.stderr.take() {
+        e.read_to_string(&mut err).expect("read stderr");
+    }
+    (status, err)
+}
+
 /// One HTTP/1.1 request on a fresh connection; `None` when the connection fails.
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Option<(u16, Value)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -221,31 +247,8 @@ fn sigterm_shuts_down_cleanly() {
     let mut server = start_with(&store, &dir.path().join("artifacts"), Stdio::piped());
     let (status, _) = http(server.port, "GET", "/health", None).expect("health");
     assert_eq!(status, 200);
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .expect("kill -TERM");
-    assert!(killed.success());
-    let t0 = Instant::now();
-    loop {
-        if let Some(st) = server.child.try_wait().expect("wait") {
-            assert!(st.success(), "exit status after SIGTERM: {st}");
-            break;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "no exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut err = String::new();
-    server
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read stderr");
+    let (st, err) = terminate(&mut server);
+    assert!(st.success(), "exit status after SIGTERM: {st}");
     assert_eq!(
         err,
         "verdict server stopped (SIGTERM): running requests finished, the store was closed, and \
@@ -261,12 +264,7 @@ fn sigterm_right_after_start_still_stops_cleanly() {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = format!("sqlite:///{}", dir.path().join("v.db").display());
         let mut server = start_with(&store, &dir.path().join("artifacts"), Stdio::null());
-        let killed = Command::new("kill")
-            .args(["-TERM", &server.child.id().to_string()])
-            .status()
-            .expect("kill -TERM");
-        assert!(killed.success());
-        let st = server.child.wait().expect("wait");
+        let (st, _) = terminate(&mut server);
         assert!(st.success(), "exit status after an early SIGTERM: {st}");
     }
 }
@@ -321,18 +319,7 @@ fn start_removes_temp_files_of_killed_uploads() {
     }
     let (status, _) = http(server.port, "GET", "/health", None).expect("health");
     assert_eq!(status, 200);
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status();
-    let _ = server.child.wait();
-    let mut err = String::new();
-    server
-        .child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read stderr");
+    let (_, err) = terminate(&mut server);
     let first = err.lines().next().unwrap_or("");
     assert_eq!(
         first,
