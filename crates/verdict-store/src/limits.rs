@@ -271,6 +271,13 @@ pub fn validate_batch(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Res
         MAX_ENTITIES_PER_BATCH,
         metrics.len() + params.len() + tags.len(),
     )?;
+    validate_records(metrics, params, tags)
+}
+
+/// Every record of a write checked as [`validate_batch`] checks it, without the batch-size
+/// limits (those belong to MLflow's REST protocol, not to the store): what
+/// [`crate::Store::log_records`] applies.
+pub fn validate_records(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Result<()> {
     for (i, m) in metrics.iter().enumerate() {
         validate_metric(m, &format!("metrics[{i}]"))?;
     }

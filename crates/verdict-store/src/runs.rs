@@ -760,6 +760,24 @@ impl Store {
         })
     }
 
+    /// Metrics, params and tags of one run in **one transaction**, each record validated as
+    /// [`Store::log_batch`] validates it but without MLflow's per-request size limits: what a
+    /// caller of the library (an evaluation stored in a run) writes as one unit. Either every
+    /// record is stored or, on any error, none is.
+    pub fn log_records(
+        &self,
+        run_id: &str,
+        metrics: &[Metric],
+        params: &[Param],
+        tags: &[Tag],
+    ) -> Result<()> {
+        limits::validate_records(metrics, params, tags)?;
+        self.write(|c| {
+            active_run(c, run_id)?;
+            write_batch(c, run_id, metrics, params, tags)
+        })
+    }
+
     /// Records datasets (created once per experiment, identified by name and digest) with their
     /// input tags, and logged models, as inputs of the run.
     pub fn log_inputs(
