@@ -16,6 +16,8 @@
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
 //! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
+//! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
+//!   classes of a one-class binary file, group and slice indices).
 //!
 //! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
 //!
@@ -34,6 +36,7 @@ pub mod fused;
 pub mod knn;
 pub mod multiclass;
 pub mod paired;
+pub mod prepare;
 pub mod ranking;
 pub mod retrieval;
 pub mod rng;

@@ -11,6 +11,7 @@ use crate::cli::{LedgerFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowA
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use verdict_app::ledger::{EvalInfo, eval_info, eval_metrics};
 use verdict_store::{Run, RunQuery, Store, ViewType};
 
 pub(crate) fn run(c: &RunsCmd) -> Result<String> {
@@ -233,26 +234,6 @@ fn list(a: &RunsListArgs) -> Result<String> {
     Ok(out)
 }
 
-/// One stored evaluation of a run, as its tags describe it.
-struct EvalInfo {
-    name: String,
-    fingerprint: String,
-    rows: Option<String>,
-    source: Option<String>,
-    artifact: Option<String>,
-}
-
-fn eval_info(run: &Run, name: &str) -> Option<EvalInfo> {
-    let get = |what: &str| ledger::tag(run, &ledger::eval_tag(name, what)).map(str::to_owned);
-    Some(EvalInfo {
-        name: name.to_owned(),
-        fingerprint: get("fingerprint")?,
-        rows: get("rows"),
-        source: get("source"),
-        artifact: get("artifact"),
-    })
-}
-
 fn show(a: &RunsShowArgs) -> Result<String> {
     let store = ledger::open(&a.store.store)?;
     let run = store
@@ -442,26 +423,6 @@ fn show(a: &RunsShowArgs) -> Result<String> {
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
-}
-
-/// (value, ci_low, ci_high) of every `NAME/<metric>` of a run.
-fn eval_metrics(run: &Run, name: &str) -> BTreeMap<String, [Option<f64>; 3]> {
-    let prefix = format!("{name}/");
-    let mut out: BTreeMap<String, [Option<f64>; 3]> = BTreeMap::new();
-    for m in &run.metrics {
-        let Some(k) = m.key.strip_prefix(&prefix) else {
-            continue;
-        };
-        let (base, slot) = if let Some(b) = k.strip_suffix("_ci_low") {
-            (b, 1)
-        } else if let Some(b) = k.strip_suffix("_ci_high") {
-            (b, 2)
-        } else {
-            (k, 0)
-        };
-        out.entry(base.to_owned()).or_default()[slot] = Some(m.value);
-    }
-    out
 }
 
 fn compare(a: &RunsCompareArgs) -> Result<String> {

@@ -1,0 +1,270 @@
+//! The ledger's conventions for evaluations (docs/ledger.md), and the one operation that writes an
+//! evaluation into a run.
+//!
+//! An evaluation stored under the name `NAME` (default `eval`) is:
+//! - the artifact `verdict/NAME.json`: the whole `--format json` document (docs/eval-json.md);
+//! - the metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0 (the
+//!   names of the document's `metrics` object; undefined values and absent intervals are not
+//!   logged);
+//! - the tags `verdict.eval.NAME.fingerprint` (the eval set's `sha256:…`), `verdict.eval.NAME.rows`,
+//!   `verdict.eval.NAME.source` (the predictions file as given), `verdict.eval.NAME.artifact`.
+//!
+//! The fingerprint tag is what makes results comparable: `verdict runs compare` refuses two runs
+//! whose fingerprints for the evaluation differ, and [`store_evaluation`] refuses to put an
+//! evaluation of another eval set under a name the run already uses.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use verdict_report::EvalReport;
+use verdict_store::artifacts::ArtifactRepo;
+use verdict_store::{Metric, Run, Store, Tag};
+
+use crate::{Error, ResultExt, bail};
+
+/// The tag `verdict.eval.NAME.WHAT` of a stored evaluation named `name`.
+pub fn eval_tag(name: &str, what: &str) -> String {
+    format!("verdict.eval.{name}.{what}")
+}
+
+/// The value of a run tag.
+pub fn tag<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
+    run.tags
+        .iter()
+        .find(|t| t.key == key)
+        .map(|t| t.value.as_str())
+}
+
+/// The names of the evaluations stored in a run (from its `verdict.eval.*.fingerprint` tags).
+pub fn eval_names(run: &Run) -> Vec<String> {
+    run.tags
+        .iter()
+        .filter_map(|t| {
+            t.key
+                .strip_prefix("verdict.eval.")
+                .and_then(|r| r.strip_suffix(".fingerprint"))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// One stored evaluation of a run, as its tags describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalInfo {
+    /// The evaluation's name.
+    pub name: String,
+    /// The eval set's fingerprint.
+    pub fingerprint: String,
+    /// Rows of the eval set.
+    pub rows: Option<String>,
+    /// The predictions file as given.
+    pub source: Option<String>,
+    /// The JSON document's artifact path.
+    pub artifact: Option<String>,
+}
+
+/// The evaluation `name` of a run, when the run holds one.
+pub fn eval_info(run: &Run, name: &str) -> Option<EvalInfo> {
+    let get = |what: &str| tag(run, &eval_tag(name, what)).map(str::to_owned);
+    Some(EvalInfo {
+        name: name.to_owned(),
+        fingerprint: get("fingerprint")?,
+        rows: get("rows"),
+        source: get("source"),
+        artifact: get("artifact"),
+    })
+}
+
+/// `(value, ci_low, ci_high)` of every `NAME/<metric>` of a run, by metric name.
+pub fn eval_metrics(run: &Run, name: &str) -> BTreeMap<String, [Option<f64>; 3]> {
+    let prefix = format!("{name}/");
+    let mut out: BTreeMap<String, [Option<f64>; 3]> = BTreeMap::new();
+    for m in &run.metrics {
+        let Some(k) = m.key.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (base, slot) = if let Some(b) = k.strip_suffix("_ci_low") {
+            (b, 1)
+        } else if let Some(b) = k.strip_suffix("_ci_high") {
+            (b, 2)
+        } else {
+            (k, 0)
+        };
+        out.entry(base.to_owned()).or_default()[slot] = Some(m.value);
+    }
+    out
+}
+
+/// The artifact directory of a run's `artifact_uri`: `mlflow-artifacts:/X` is `X` under the
+/// artifact root `root` (the layout `verdict server` serves), `file://` URIs and plain paths are
+/// themselves. Returns the repository and the path inside it.
+pub fn run_artifacts(uri: &str, root: &Path) -> crate::Result<(ArtifactRepo, String)> {
+    if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
+        let repo = ArtifactRepo::open(root).with_context(|| {
+            format!(
+                "cannot open the artifact root (--artifacts {})",
+                root.display()
+            )
+        })?;
+        return Ok((repo, rest.trim_start_matches('/').to_owned()));
+    }
+    let path = if let Some(rest) = uri.strip_prefix("file://") {
+        rest.to_owned()
+    } else if !uri.contains("://") && !uri.is_empty() {
+        uri.to_owned()
+    } else {
+        bail!(
+            "cannot write artifacts to {uri}: only mlflow-artifacts:/ and local file:// artifact URIs are supported"
+        );
+    };
+    let repo = ArtifactRepo::open(Path::new(&path))
+        .with_context(|| format!("cannot open the artifact directory {path}"))?;
+    Ok((repo, String::new()))
+}
+
+/// Joins an artifact-relative directory and a name.
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{}/{name}", dir.trim_end_matches('/'))
+    }
+}
+
+/// Where [`store_evaluation`] writes.
+#[derive(Debug, Clone)]
+pub struct EvalTarget<'a> {
+    /// The run.
+    pub run_id: &'a str,
+    /// The evaluation's name: letters, digits, `_`, `-` or `.`.
+    pub name: &'a str,
+    /// The artifact root that `mlflow-artifacts:` URIs resolve under.
+    pub artifacts: &'a Path,
+    /// The predictions file as the user named it (the `source` tag).
+    pub source: &'a str,
+}
+
+/// What [`store_evaluation`] stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Metrics logged.
+    pub metrics: usize,
+    /// The artifact's path inside the run.
+    pub artifact: String,
+    /// The eval set's fingerprint.
+    pub fingerprint: String,
+    /// Its rows.
+    pub rows: usize,
+}
+
+impl std::fmt::Display for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} metrics, artifact {}, eval set {} ({} rows)",
+            self.metrics, self.artifact, self.fingerprint, self.rows
+        )
+    }
+}
+
+/// The metrics an evaluation logs (module docs), all at `timestamp`, step 0.
+pub fn evaluation_metrics(name: &str, report: &EvalReport, timestamp: i64) -> Vec<Metric> {
+    let mut out = Vec::new();
+    for m in &report.result.metrics {
+        let (lo, hi) = m.ci.map_or((None, None), |(l, h)| (Some(l), Some(h)));
+        for (suffix, v) in [("", Some(m.value)), ("_ci_low", lo), ("_ci_high", hi)] {
+            if let Some(x) = v.filter(|x| x.is_finite()) {
+                out.push(Metric::new(
+                    format!("{name}/{}{suffix}", m.name),
+                    x,
+                    timestamp,
+                    0,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Stores `report` in a run as one unit (module docs for what is written).
+///
+/// The order makes a failure part-way leave nothing half-written: the JSON document is written
+/// first (an earlier document of the same name is kept in memory), then every tag and metric in
+/// **one** store transaction ([`Store::log_records`]); when that transaction fails, the artifact
+/// is put back as it was (the earlier document restored, or the new one removed) and the error is
+/// returned. So either the run holds the whole new evaluation, or exactly what it held before.
+///
+/// # Errors
+/// [`Error::Invalid`] for a bad name, or when the run already holds an evaluation of this name
+/// made on another eval set (results of different eval sets must not share a name); otherwise the
+/// store's or the artifact repository's error.
+pub fn store_evaluation(
+    store: &Store,
+    target: &EvalTarget<'_>,
+    report: &EvalReport,
+) -> crate::Result<Stored> {
+    let (run_id, name) = (target.run_id, target.name);
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        bail!("--eval-name must be letters, digits, `_`, `-` or `.`, got `{name}`");
+    }
+    let fingerprint = report.fingerprint.clone();
+    let rows = report.result.n;
+    let run = store
+        .get_run(run_id)
+        .with_context(|| format!("--run {run_id}"))?;
+    let fp_tag = eval_tag(name, "fingerprint");
+    if let Some(old) = tag(&run, &fp_tag)
+        && old != fingerprint
+    {
+        bail!(
+            "run {run_id} already holds an evaluation `{name}` made on another eval set ({old}; \
+             {} is {fingerprint}); results of different eval sets must not share a name: use \
+             another --eval-name",
+            target.source
+        );
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let metrics = evaluation_metrics(name, report, now);
+    let artifact = format!("verdict/{name}.json");
+    let tags = vec![
+        Tag::new(fp_tag, fingerprint.clone()),
+        Tag::new(eval_tag(name, "rows"), rows.to_string()),
+        Tag::new(eval_tag(name, "source"), target.source.to_owned()),
+        Tag::new(eval_tag(name, "artifact"), artifact.clone()),
+    ];
+    let (repo, base) = run_artifacts(&run.info.artifact_uri, target.artifacts)?;
+    let path = join(&base, &artifact);
+    let previous = repo.get(&path).ok();
+    let doc = verdict_report::json::render(report);
+    repo.put(&path, doc.as_bytes())
+        .with_context(|| format!("cannot store {artifact} for run {run_id}"))?;
+    if let Err(e) = store.log_records(run_id, &metrics, &[], &tags) {
+        let restored = match &previous {
+            Some(bytes) => repo.put(&path, bytes),
+            None => repo.delete(&path),
+        };
+        let why = format!("cannot store evaluation `{name}` in run {run_id}");
+        return Err(match restored {
+            Ok(()) => Error::Context {
+                context: why,
+                source: Box::new(e),
+            },
+            Err(r) => Error::Context {
+                context: format!("{why} (and {artifact} could not be put back as it was: {r})"),
+                source: Box::new(e),
+            },
+        });
+    }
+    Ok(Stored {
+        metrics: metrics.len(),
+        artifact,
+        fingerprint,
+        rows,
+    })
+}
