@@ -268,3 +268,132 @@ pub fn store_evaluation(
         rows,
     })
 }
+
+/// One side of [`compare_stored`]: the run, its evaluation and that evaluation's metrics.
+#[derive(Debug, Clone)]
+pub struct StoredSide {
+    /// The run.
+    pub run: Run,
+    /// Its evaluation.
+    pub eval: EvalInfo,
+    /// `(value, ci_low, ci_high)` by metric name ([`eval_metrics`]).
+    pub metrics: BTreeMap<String, [Option<f64>; 3]>,
+}
+
+impl StoredSide {
+    /// `RUN_ID (RUN_NAME)`.
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.run.info.run_id, self.run.info.run_name)
+    }
+}
+
+/// Two runs' evaluations of one name, made on the same eval set.
+#[derive(Debug, Clone)]
+pub struct StoredComparison {
+    /// The evaluation's name.
+    pub name: String,
+    /// Run A.
+    pub a: StoredSide,
+    /// Run B.
+    pub b: StoredSide,
+}
+
+impl StoredComparison {
+    /// Every metric name of either side, sorted.
+    pub fn keys(&self) -> Vec<&String> {
+        let keys: std::collections::BTreeSet<&String> =
+            self.a.metrics.keys().chain(self.b.metrics.keys()).collect();
+        keys.into_iter().collect()
+    }
+}
+
+/// The evaluations `name` of two runs side by side. Refused, saying both eval sets, when their
+/// fingerprints differ: metrics from different eval sets are not comparable.
+///
+/// # Errors
+/// A missing run, a run without an evaluation `name` (naming the ones it has), or two eval sets.
+pub fn compare_stored(
+    store: &Store,
+    run_a: &str,
+    run_b: &str,
+    name: &str,
+) -> crate::Result<StoredComparison> {
+    let side = |id: &str| -> crate::Result<StoredSide> {
+        let run = store
+            .get_run(id)
+            .with_context(|| format!("runs compare: run {id}"))?;
+        let describe = format!("{} ({})", run.info.run_id, run.info.run_name);
+        let Some(eval) = eval_info(&run, name) else {
+            let others = eval_names(&run);
+            bail!(
+                "run {describe} has no evaluation `{name}`{} (store one with `verdict eval FILE --run {} --eval-name {name}`)",
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it has: {})", others.join(", "))
+                },
+                run.info.run_id
+            );
+        };
+        let metrics = eval_metrics(&run, name);
+        Ok(StoredSide { run, eval, metrics })
+    };
+    let (a, b) = (side(run_a)?, side(run_b)?);
+    if a.eval.fingerprint != b.eval.fingerprint {
+        let line = |s: &StoredSide| {
+            format!(
+                "  {}: {} ({} rows, {})",
+                s.describe(),
+                s.eval.fingerprint,
+                s.eval.rows.as_deref().unwrap_or("?"),
+                s.eval.source.as_deref().unwrap_or("unknown source")
+            )
+        };
+        bail!(
+            "refusing to compare: the `{name}` evaluations of the two runs were made on different eval sets\n{}\n{}\nMetrics from different eval sets are not comparable; evaluate both runs on the same file.",
+            line(&a),
+            line(&b)
+        );
+    }
+    Ok(StoredComparison {
+        name: name.to_owned(),
+        a,
+        b,
+    })
+}
+
+/// Evaluations of one name made on several eval sets among some runs: their `NAME/…` metrics are
+/// not comparable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedEvalSets {
+    /// The evaluation's name.
+    pub name: String,
+    /// Each eval set's fingerprint with how many of the runs used it, by fingerprint.
+    pub sets: Vec<(String, usize)>,
+}
+
+/// For each evaluation name behind the metric keys `keys` (`NAME/metric`), the eval sets the runs'
+/// `NAME` evaluations were made on, when there is more than one.
+pub fn mixed_eval_sets(runs: &[Run], keys: &[String]) -> Vec<MixedEvalSets> {
+    let names: std::collections::BTreeSet<&str> = keys
+        .iter()
+        .filter_map(|k| k.split_once('/').map(|(n, _)| n))
+        .collect();
+    let mut out = Vec::new();
+    for name in names {
+        let key = eval_tag(name, "fingerprint");
+        let mut sets: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in runs {
+            if let Some(f) = tag(r, &key) {
+                *sets.entry(f).or_default() += 1;
+            }
+        }
+        if sets.len() > 1 {
+            out.push(MixedEvalSets {
+                name: name.to_owned(),
+                sets: sets.into_iter().map(|(f, n)| (f.to_owned(), n)).collect(),
+            });
+        }
+    }
+    out
+}

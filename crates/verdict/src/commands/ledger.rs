@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
-pub(crate) use verdict_app::ledger::{eval_names, eval_tag, tag};
+pub(crate) use verdict_app::ledger::{eval_names, tag};
 pub(crate) use verdict_report::{Align, Table};
 use verdict_store::{Experiment, ExperimentQuery, Metric, Run, Store, ViewType};
 
