@@ -14,6 +14,8 @@
 //! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
+//! * [`curves`]: learning curves by name, and the overfitting, failed-training and
+//!   implausible-validation rules over them.
 //! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
@@ -31,6 +33,7 @@ pub mod binary;
 pub mod bootstrap;
 pub mod calibration;
 pub mod compare;
+pub mod curves;
 pub mod eval;
 pub mod fused;
 pub mod knn;
