@@ -49,6 +49,7 @@ library_errors!(
     verdict_io::AlignError,
     verdict_io::EmbeddingError,
     verdict_io::RankingError,
+    verdict_io::WriteError,
     verdict_core::compare::CompareError,
     verdict_core::retrieval::RetrievalError,
     verdict_core::knn::KnnError,

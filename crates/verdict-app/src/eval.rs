@@ -55,16 +55,46 @@ pub struct EvalSpec {
     pub groupings: Vec<ClassGrouping>,
     /// A metadata column to slice by.
     pub by: Option<String>,
+    /// Keep the evaluated predictions ([`Evaluation::predictions`]) for storing beside the
+    /// results.
+    pub keep_predictions: bool,
+}
+
+/// An evaluation's report, and the predictions it evaluated when the spec asked to keep them.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The report.
+    pub report: EvalReport,
+    /// The evaluated predictions as a Parquet file (`verdict_io::predictions_parquet`: read back
+    /// with default options, the same eval set and the same numbers).
+    pub predictions: Option<KeptPredictions>,
+}
+
+/// Predictions kept by an evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptPredictions {
+    /// The Parquet file's bytes.
+    pub parquet: Vec<u8>,
+    /// The positive class's name (binary tasks), which a reader passes as its positive class.
+    pub positive: Option<String>,
 }
 
 /// Evaluates `spec.file`. Bad groupings and slice columns fail before any work.
-pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<EvalReport> {
+pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<Evaluation> {
     let mut opts = spec.predictions.clone();
     opts.keep.extend(spec.by.iter().cloned());
     let mut set = input::load(&spec.file, &spec.read, &opts, "evaluate")?;
     // The eval set's canonical order (by id), as `compare` uses: the bootstrap draws the same
     // samples in both, so a model's intervals agree.
     verdict_io::canonical_order(&mut set);
+    let predictions = if spec.keep_predictions {
+        Some(KeptPredictions {
+            parquet: verdict_io::predictions_parquet(&set)?,
+            positive: set.positive.map(|p| set.classes[p].clone()),
+        })
+    } else {
+        None
+    };
     let data = input::to_eval_data(&mut set);
     let set = &set;
     let cfg = &spec.config;
@@ -129,7 +159,7 @@ pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<EvalR
     });
     progress.finish();
 
-    Ok(EvalReport {
+    let report = EvalReport {
         source: shown(&spec.file),
         inputs: set.inputs.name(),
         fingerprint,
@@ -142,6 +172,10 @@ pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<EvalR
         grouped,
         slices,
         normalized: input::normalization(set),
+    };
+    Ok(Evaluation {
+        report,
+        predictions,
     })
 }
 

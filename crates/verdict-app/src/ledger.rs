@@ -6,13 +6,20 @@
 //! - the metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0 (the
 //!   names of the document's `metrics` object; undefined values and absent intervals are not
 //!   logged);
+//! - the artifact `verdict/NAME.predictions.parquet`: the evaluated predictions (unless the
+//!   evaluation did not keep them), which `verdict_io::load_predictions` reads back to the same eval
+//!   set, so later comparisons can pair runs sample by sample;
 //! - the tags `verdict.eval.NAME.fingerprint` (the eval set's `sha256:…`), `verdict.eval.NAME.rows`,
-//!   `verdict.eval.NAME.source` (the predictions file as given), `verdict.eval.NAME.artifact`.
+//!   `verdict.eval.NAME.source` (the predictions file as given), `verdict.eval.NAME.artifact`,
+//!   `verdict.eval.NAME.predictions` (the predictions' path, empty when not kept) and, for a binary
+//!   task, `verdict.eval.NAME.positive` (the positive class, which a reader of the predictions
+//!   passes as its positive class).
 //!
 //! The fingerprint tag is what makes results comparable: `verdict runs compare` refuses two runs
 //! whose fingerprints for the evaluation differ, and [`store_evaluation`] refuses to put an
 //! evaluation of another eval set under a name the run already uses.
 
+use crate::eval::Evaluation;
 use std::collections::BTreeMap;
 use std::path::Path;
 use verdict_report::EvalReport;
@@ -60,6 +67,10 @@ pub struct EvalInfo {
     pub source: Option<String>,
     /// The JSON document's artifact path.
     pub artifact: Option<String>,
+    /// The stored predictions' artifact path, when the evaluation kept them.
+    pub predictions: Option<String>,
+    /// The positive class (binary tasks with stored predictions).
+    pub positive: Option<String>,
 }
 
 /// The evaluation `name` of a run, when the run holds one.
@@ -71,7 +82,46 @@ pub fn eval_info(run: &Run, name: &str) -> Option<EvalInfo> {
         rows: get("rows"),
         source: get("source"),
         artifact: get("artifact"),
+        predictions: get("predictions").filter(|p| !p.is_empty()),
+        positive: get("positive"),
     })
+}
+
+/// The predictions stored with a run's evaluation, read back as the evaluation read them (same
+/// eval set, same canonical order), ready for a paired comparison.
+///
+/// # Errors
+/// [`Error::Invalid`] when the evaluation kept no predictions; the artifact repository's or the
+/// reader's error otherwise.
+pub fn load_stored_predictions(
+    run: &Run,
+    eval: &EvalInfo,
+    artifacts: &Path,
+) -> crate::Result<verdict_io::PredictionSet> {
+    let Some(rel) = &eval.predictions else {
+        bail!(
+            "run {} ({}): evaluation `{}` has no stored predictions (it was stored with \
+             --no-keep-predictions or by an older verdict); store it again with `verdict eval FILE \
+             --run {} --eval-name {}`",
+            run.info.run_id,
+            run.info.run_name,
+            eval.name,
+            run.info.run_id,
+            eval.name
+        );
+    };
+    let (repo, base) = run_artifacts(&run.info.artifact_uri, artifacts)?;
+    let path = repo
+        .resolve(&join(&base, rel))
+        .with_context(|| format!("run {}: {rel}", run.info.run_id))?;
+    let opts = verdict_io::PredictionOptions {
+        positive: eval.positive.clone(),
+        ..verdict_io::PredictionOptions::default()
+    };
+    let mut set = verdict_io::load_predictions(&path, &verdict_io::ReadOptions::default(), &opts)
+        .with_context(|| format!("run {}: cannot read {rel}", run.info.run_id))?;
+    verdict_io::canonical_order(&mut set);
+    Ok(set)
 }
 
 /// `(value, ci_low, ci_high)` of every `NAME/<metric>` of a run, by metric name.
@@ -148,8 +198,10 @@ pub struct EvalTarget<'a> {
 pub struct Stored {
     /// Metrics logged.
     pub metrics: usize,
-    /// The artifact's path inside the run.
+    /// The JSON document's path inside the run.
     pub artifact: String,
+    /// The predictions' path inside the run, when they were kept.
+    pub predictions: Option<String>,
     /// The eval set's fingerprint.
     pub fingerprint: String,
     /// Its rows.
@@ -160,8 +212,14 @@ impl std::fmt::Display for Stored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} metrics, artifact {}, eval set {} ({} rows)",
-            self.metrics, self.artifact, self.fingerprint, self.rows
+            "{} metrics, artifact {}{}, eval set {} ({} rows)",
+            self.metrics,
+            self.artifact,
+            self.predictions
+                .as_ref()
+                .map_or(String::new(), |p| format!(" and {p}")),
+            self.fingerprint,
+            self.rows
         )
     }
 }
@@ -185,13 +243,16 @@ pub fn evaluation_metrics(name: &str, report: &EvalReport, timestamp: i64) -> Ve
     out
 }
 
-/// Stores `report` in a run as one unit (module docs for what is written).
+/// Stores an evaluation in a run as one unit (module docs for what is written).
 ///
-/// The order makes a failure part-way leave nothing half-written: the JSON document is written
-/// first (an earlier document of the same name is kept in memory), then every tag and metric in
-/// **one** store transaction ([`Store::log_records`]); when that transaction fails, the artifact
-/// is put back as it was (the earlier document restored, or the new one removed) and the error is
-/// returned. So either the run holds the whole new evaluation, or exactly what it held before.
+/// The order makes a failure part-way leave nothing half-written: the artifacts (the JSON
+/// document, and the predictions when the evaluation kept them) are written first, each earlier
+/// file of the same path kept in memory; then every tag and metric goes into **one** store
+/// transaction ([`Store::log_records`]). When that transaction fails, the artifacts are put back
+/// as they were (the earlier files restored, new ones removed) and the error is returned. So
+/// either the run holds the whole new evaluation, or exactly what it held before. An evaluation
+/// stored without predictions sets the `predictions` tag empty (an earlier evaluation's
+/// predictions no longer describe it) and then removes the earlier predictions file.
 ///
 /// # Errors
 /// [`Error::Invalid`] for a bad name, or when the run already holds an evaluation of this name
@@ -200,8 +261,9 @@ pub fn evaluation_metrics(name: &str, report: &EvalReport, timestamp: i64) -> Ve
 pub fn store_evaluation(
     store: &Store,
     target: &EvalTarget<'_>,
-    report: &EvalReport,
+    evaluation: &Evaluation,
 ) -> crate::Result<Stored> {
+    let report = &evaluation.report;
     let (run_id, name) = (target.run_id, target.name);
     if name.is_empty()
         || !name
@@ -232,43 +294,79 @@ pub fn store_evaluation(
         .unwrap_or(0);
     let metrics = evaluation_metrics(name, report, now);
     let artifact = format!("verdict/{name}.json");
-    let tags = vec![
+    let predictions = format!("verdict/{name}.predictions.parquet");
+    let kept = evaluation.predictions.as_ref();
+    let mut tags = vec![
         Tag::new(fp_tag, fingerprint.clone()),
         Tag::new(eval_tag(name, "rows"), rows.to_string()),
         Tag::new(eval_tag(name, "source"), target.source.to_owned()),
         Tag::new(eval_tag(name, "artifact"), artifact.clone()),
+        Tag::new(
+            eval_tag(name, "predictions"),
+            if kept.is_some() {
+                predictions.as_str()
+            } else {
+                ""
+            },
+        ),
     ];
+    if let Some(positive) = kept.and_then(|k| k.positive.as_ref()) {
+        tags.push(Tag::new(eval_tag(name, "positive"), positive.clone()));
+    }
     let (repo, base) = run_artifacts(&run.info.artifact_uri, target.artifacts)?;
-    let path = join(&base, &artifact);
-    let previous = repo.get(&path).ok();
     let doc = verdict_report::json::render(report);
-    repo.put(&path, doc.as_bytes())
-        .with_context(|| format!("cannot store {artifact} for run {run_id}"))?;
+    let mut files: Vec<(String, &[u8])> = vec![(join(&base, &artifact), doc.as_bytes())];
+    if let Some(k) = kept {
+        files.push((join(&base, &predictions), &k.parquet));
+    }
+    // Every file written is undone (in reverse) if a later step fails.
+    let mut undo: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let restore = |undo: &[(String, Option<Vec<u8>>)]| -> Result<(), verdict_store::Error> {
+        for (path, previous) in undo.iter().rev() {
+            match previous {
+                Some(bytes) => repo.put(path, bytes)?,
+                None => repo.delete(path)?,
+            }
+        }
+        Ok(())
+    };
+    for (path, bytes) in &files {
+        let previous = repo.get(path).ok();
+        if let Err(e) = repo.put(path, bytes) {
+            // Best effort: the put failed, so the store was not touched.
+            let _ = restore(&undo);
+            return Err(Error::Context {
+                context: format!("cannot store {path} for run {run_id}"),
+                source: Box::new(e),
+            });
+        }
+        undo.push((path.clone(), previous));
+    }
     if let Err(e) = store.log_records(run_id, &metrics, &[], &tags) {
-        let restored = match &previous {
-            Some(bytes) => repo.put(&path, bytes),
-            None => repo.delete(&path),
-        };
         let why = format!("cannot store evaluation `{name}` in run {run_id}");
-        return Err(match restored {
-            Ok(()) => Error::Context {
-                context: why,
-                source: Box::new(e),
+        return Err(Error::Context {
+            context: match restore(&undo) {
+                Ok(()) => why,
+                Err(r) => {
+                    format!("{why} (and its artifacts could not be put back as they were: {r})")
+                }
             },
-            Err(r) => Error::Context {
-                context: format!("{why} (and {artifact} could not be put back as it was: {r})"),
-                source: Box::new(e),
-            },
+            source: Box::new(e),
         });
+    }
+    if kept.is_none() {
+        // The tag now says "no predictions"; an earlier file is only stale. A failure to remove
+        // it leaves an unreferenced file, never a wrong reference.
+        let _ = repo.delete(&join(&base, &predictions));
     }
     Ok(Stored {
         metrics: metrics.len(),
         artifact,
+        predictions: kept.map(|_| predictions),
         fingerprint,
         rows,
     })
 }
-
 /// One side of [`compare_stored`]: the run, its evaluation and that evaluation's metrics.
 #[derive(Debug, Clone)]
 pub struct StoredSide {

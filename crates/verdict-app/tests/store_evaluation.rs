@@ -6,12 +6,11 @@
 
 use std::path::Path;
 use verdict_app::NoProgress;
-use verdict_app::eval::{EvalSpec, evaluate};
-use verdict_app::ledger::{EvalTarget, store_evaluation};
+use verdict_app::eval::{EvalSpec, Evaluation, evaluate};
+use verdict_app::ledger::{EvalTarget, eval_info, load_stored_predictions, store_evaluation};
 use verdict_core::calibration::{Binning, CalibrationConfig};
 use verdict_core::eval::EvalConfig;
 use verdict_io::{PredictionOptions, ReadOptions};
-use verdict_report::EvalReport;
 use verdict_store::{NewRun, Run, Store};
 
 fn config() -> EvalConfig {
@@ -44,7 +43,7 @@ fn predictions(dir: &Path, name: &str, shift: f64) -> std::path::PathBuf {
     path
 }
 
-fn report(file: &Path) -> EvalReport {
+fn report(file: &Path) -> Evaluation {
     let spec = EvalSpec {
         file: file.to_path_buf(),
         read: ReadOptions::default(),
@@ -52,6 +51,7 @@ fn report(file: &Path) -> EvalReport {
         config: config(),
         groupings: Vec::new(),
         by: None,
+        keep_predictions: true,
     };
     evaluate(&spec, &NoProgress).expect("evaluates")
 }
@@ -90,7 +90,7 @@ impl Ledger {
         self.dir.path().join("artifacts")
     }
 
-    fn store(&self, name: &str, source: &str, report: &EvalReport) -> verdict_app::Result<()> {
+    fn store(&self, name: &str, source: &str, report: &Evaluation) -> verdict_app::Result<()> {
         let artifacts = self.artifacts();
         let target = EvalTarget {
             run_id: &self.run_id,
@@ -107,9 +107,18 @@ impl Ledger {
 
     /// The artifact `verdict/NAME.json` on disk, when it exists.
     fn artifact(&self, name: &str) -> Option<Vec<u8>> {
+        self.file(&format!("verdict/{name}.json"))
+    }
+
+    /// The artifact `verdict/NAME.predictions.parquet` on disk, when it exists.
+    fn predictions(&self, name: &str) -> Option<Vec<u8>> {
+        self.file(&format!("verdict/{name}.predictions.parquet"))
+    }
+
+    fn file(&self, rel: &str) -> Option<Vec<u8>> {
         let found: Vec<_> = walk(&self.artifacts())
             .into_iter()
-            .filter(|p| p.ends_with(format!("verdict/{name}.json")))
+            .filter(|p| p.ends_with(rel))
             .collect();
         assert!(found.len() <= 1, "{found:?}");
         found
@@ -164,8 +173,9 @@ fn keys_with(run: &Run, part: &str) -> (Vec<String>, Vec<String>) {
 fn an_evaluation_is_stored_whole() {
     let l = Ledger::new();
     let file = predictions(l.dir.path(), "model.csv", 0.0);
-    let rep = report(&file);
-    l.store("test", "model.csv", &rep).expect("stored");
+    let ev = report(&file);
+    let rep = &ev.report;
+    l.store("test", "model.csv", &ev).expect("stored");
     let run = l.run();
     let tag = |k: &str| {
         run.tags
@@ -203,7 +213,40 @@ fn an_evaluation_is_stored_whole() {
     let doc = l.artifact("test").expect("the JSON document");
     assert_eq!(
         String::from_utf8(doc).expect("utf-8"),
-        verdict_report::json::render(&rep)
+        verdict_report::json::render(rep)
+    );
+    // The kept predictions read back to the same eval set.
+    let info = eval_info(&run, "test").expect("the evaluation");
+    assert_eq!(
+        info.predictions.as_deref(),
+        Some("verdict/test.predictions.parquet")
+    );
+    assert_eq!(info.positive.as_deref(), Some("1"));
+    let set = load_stored_predictions(&run, &info, &l.artifacts()).expect("predictions");
+    assert_eq!(verdict_io::fingerprint(&set), rep.fingerprint);
+    assert_eq!(set.len(), 120);
+}
+
+#[test]
+fn an_evaluation_without_predictions_clears_the_earlier_ones() {
+    let l = Ledger::new();
+    let file = predictions(l.dir.path(), "model.csv", 0.0);
+    l.store("test", "model.csv", &report(&file))
+        .expect("stored");
+    assert!(l.predictions("test").is_some());
+    let mut again = report(&file);
+    again.predictions = None;
+    l.store("test", "model.csv", &again).expect("stored");
+    assert!(
+        l.predictions("test").is_none(),
+        "a stale predictions file stayed"
+    );
+    let info = eval_info(&l.run(), "test").expect("the evaluation");
+    assert_eq!(info.predictions, None);
+    let err = load_stored_predictions(&l.run(), &info, &l.artifacts()).expect_err("none kept");
+    assert!(
+        err.to_string().contains("has no stored predictions"),
+        "{err}"
     );
 }
 
@@ -232,6 +275,10 @@ fn a_store_failure_after_the_artifact_leaves_nothing_half_written() {
     assert!(tags.is_empty(), "tags left behind: {tags:?}");
     assert!(metrics.is_empty(), "metrics left behind: {metrics:?}");
     assert!(l.artifact("test").is_none(), "the artifact was not removed");
+    assert!(
+        l.predictions("test").is_none(),
+        "the predictions were not removed"
+    );
 }
 
 #[test]
@@ -241,15 +288,16 @@ fn a_failed_overwrite_keeps_the_earlier_evaluation() {
     let first = report(&file);
     l.store("test", "model.csv", &first).expect("stored");
     let before_doc = l.artifact("test").expect("first document");
+    let before_predictions = l.predictions("test").expect("first predictions");
     let before = l.run();
     // The same eval set (same rows and labels) scored by another model: allowed under the name,
     // but the store fails.
     let other = predictions(l.dir.path(), "model.csv", 0.2);
     let second = report(&other);
-    assert_eq!(second.fingerprint, first.fingerprint);
+    assert_eq!(second.report.fingerprint, first.report.fingerprint);
     assert_ne!(
-        verdict_report::json::render(&second),
-        verdict_report::json::render(&first)
+        verdict_report::json::render(&second.report),
+        verdict_report::json::render(&first.report)
     );
     l.break_metrics();
     l.store("test", "model.csv", &second)
@@ -292,9 +340,9 @@ fn another_eval_set_under_the_same_name_is_refused_before_writing() {
 fn bad_names_are_refused() {
     let l = Ledger::new();
     let file = predictions(l.dir.path(), "a.csv", 0.0);
-    let rep = report(&file);
+    let ev = report(&file);
     for bad in ["", "a/b", "a b", "ü"] {
-        let err = l.store(bad, "a.csv", &rep).expect_err("refused");
+        let err = l.store(bad, "a.csv", &ev).expect_err("refused");
         assert!(err.to_string().contains("--eval-name must be"), "{err}");
     }
     assert!(l.artifact("").is_none());

@@ -24,12 +24,13 @@ fn spec(a: &EvalArgs) -> Result<EvalSpec> {
         config: common::eval_config(&a.stats, a.target_recall, a.target_precision)?,
         groupings,
         by: a.by.clone(),
+        keep_predictions: a.ledger.run.is_some() && !a.ledger.no_keep_predictions,
     })
 }
 
 pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let spec = spec(a)?;
-    let report = verdict_app::eval::evaluate(&spec, &common::Bar::new(&a.output))?;
+    let evaluation = verdict_app::eval::evaluate(&spec, &common::Bar::new(&a.output))?;
     if let Some(run_id) = &a.ledger.run {
         let l = &a.ledger;
         let store = super::ledger::open(&l.store)?;
@@ -39,7 +40,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
             artifacts: &l.artifacts,
             source: &a.file.display().to_string(),
         };
-        let stored = store_evaluation(&store, &target, &report)?;
+        let stored = store_evaluation(&store, &target, &evaluation)?;
         if !a.output.quiet {
             eprintln!(
                 "stored evaluation `{}` in run {run_id}: {stored}",
@@ -47,6 +48,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
             );
         }
     }
+    let report = evaluation.report;
     let lang = common::lang(&a.output);
     if let Some(dir) = &a.out_dir {
         write_out_dir(dir, &report, lang)?;
