@@ -307,6 +307,11 @@ fn a_failed_overwrite_keeps_the_earlier_evaluation() {
         Some(before_doc),
         "the earlier document is back"
     );
+    assert_eq!(
+        l.predictions("test"),
+        Some(before_predictions),
+        "the earlier predictions are back"
+    );
     let after = l.run();
     assert_eq!(keys_with(&after, "test"), keys_with(&before, "test"));
     for m in &before.metrics {
