@@ -762,8 +762,8 @@ mod tests {
     #[test]
     fn template_syntax() {
         assert_eq!(
-            parse("a {n} b {p:.3} c {x:.1e} {r:%}|: }").unwrap(),
-            vec![
+            parse("a {n} b {p:.3} c {x:.1e} {r:%}|: }"),
+            Ok(vec![
                 Piece::Text("a "),
                 Piece::Value {
                     name: "n",
@@ -785,11 +785,11 @@ mod tests {
                     spec: Spec::Percent
                 },
                 Piece::Text("|: }"),
-            ]
+            ])
         );
         assert_eq!(
-            parse("{k|one:1 row: {k}|other:}!").unwrap(),
-            vec![
+            parse("{k|one:1 row: {k}|other:}!"),
+            Ok(vec![
                 Piece::Choice {
                     name: "k",
                     branches: vec![
@@ -807,7 +807,7 @@ mod tests {
                     ]
                 },
                 Piece::Text("!"),
-            ]
+            ])
         );
         assert_eq!(parse("{n"), Err(TemplateError::Unclosed(0)));
         assert_eq!(parse("{Bad}"), Err(TemplateError::BadName("Bad".into())));
