@@ -84,8 +84,10 @@ pub struct Message {
     pub ko: &'static str,
 }
 
-/// One line of the registry.
+/// One line of the registry. Made by [`Check::new`] (and, for fields later checks need, builder
+/// methods), so a new field does not touch every line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Check {
     /// The stable id (snake_case), printed as `code` in the JSON documents.
     pub id: &'static str,
@@ -229,8 +231,11 @@ pub enum Figure {
     },
 }
 
-/// One occurrence of a check: what the reader is told, with the figures that say it.
+/// One occurrence of a check: what the reader is told, with the figures that say it. Made by the
+/// check's constructor function ([`small_eval_set`], …), never field by field, so that the figures
+/// always match the check's templates and new fields get their defaults in [`Finding::new`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The check's id (a line of [`CHECKS`]).
     pub check: &'static str,
@@ -248,6 +253,7 @@ impl Finding {
     /// A finding of the check `id` about `subject`, with the check's default status and no
     /// figures yet.
     pub fn new(id: &'static str, subject: Subject) -> Finding {
+        debug_assert!(check(id).is_some(), "unregistered check {id}");
         Finding {
             check: id,
             status: check(id).map_or(Status::Warn, |c| c.status),
