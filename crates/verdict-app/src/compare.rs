@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use verdict_core::compare::{CompareConfig, compare as compare_models};
+use verdict_core::diagnostics;
 use verdict_core::eval::{EvalConfig, EvalData, evaluate};
 use verdict_io::{PredictionOptions, PredictionSet, ReadOptions};
-use verdict_report::compare::{CompareReport, CompareWarning, ModelThreshold};
+use verdict_report::compare::{CompareReport, ModelThreshold};
 
 use crate::{Progress, bail, input};
 
@@ -194,30 +195,21 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
     let thresholds = own_thresholds(spec, &data)?;
     let mut warnings = Vec::new();
     if pairing == verdict_io::Pairing::ByPosition {
-        warnings.push(CompareWarning::PairedByPosition);
+        warnings.push(diagnostics::paired_by_position());
     }
     // The eval set is shared: its warnings are said once for the set (computed from the rows, the
     // same for every model), the models' own ones per model.
-    warnings.extend(
-        result
-            .eval_set_warnings
-            .iter()
-            .map(|w| CompareWarning::EvalSet { warning: w.clone() }),
-    );
+    warnings.extend(result.eval_set_warnings.iter().cloned());
     if thresholds.as_ref().is_some_and(|(_, on_test)| *on_test) {
-        warnings.push(CompareWarning::ThresholdOnTest);
+        warnings.push(diagnostics::threshold_chosen_on_test());
     }
-    warnings.extend(
-        normalized
-            .into_iter()
-            .map(|(model, rows)| CompareWarning::Normalized { model, rows }),
-    );
+    warnings.extend(normalized.into_iter().map(|(model, nz)| {
+        diagnostics::normalized_rows(nz.rows, nz.max_deviation, result.models[model].n)
+            .for_model(model)
+    }));
     for (model, r) in result.models.iter().enumerate() {
         for w in r.warnings.iter().filter(|w| !w.is_eval_set()) {
-            warnings.push(CompareWarning::Model {
-                model,
-                warning: w.clone(),
-            });
+            warnings.push(w.clone().for_model(model));
         }
     }
     Ok(CompareReport {

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use verdict_core::diagnostics::{self, Finding};
 use verdict_core::knn::{KnnConfig, Matrix, Similarity, knn_map, zero_rows};
 use verdict_core::prepare::rows_by_value;
 use verdict_core::retrieval::{
@@ -18,9 +19,7 @@ use verdict_core::retrieval::{
     choose_depth, ndcg_at_k,
 };
 use verdict_io::{EmbeddingMatrix, ReadOptions};
-use verdict_report::retrieval::{
-    EmbeddingRole, PairedRow, RetrievalComparison, RetrievalReport, RetrievalWarning,
-};
+use verdict_report::retrieval::{EmbeddingRole, PairedRow, RetrievalComparison, RetrievalReport};
 
 use crate::{Error, Progress, bail};
 
@@ -269,7 +268,7 @@ struct Evaluated {
     labels: Vec<String>,
     subsets: Option<Vec<String>>,
     header: Map<String, Value>,
-    warnings: Vec<RetrievalWarning>,
+    warnings: Vec<Finding>,
     timings: Timings,
 }
 
@@ -422,11 +421,11 @@ fn embeddings_mode(
         .collect();
     let mut warnings = Vec::new();
     if max_r > depth {
-        warnings.push(RetrievalWarning::ShallowDepth { max_r, depth });
+        warnings.push(diagnostics::shallow_depth(max_r, depth));
     }
     let dups = duplicate_rows(gm);
     if dups > 0 {
-        warnings.push(RetrievalWarning::DuplicateEmbeddings { rows: dups });
+        warnings.push(diagnostics::duplicate_embeddings(dups));
     }
     if similarity == Similarity::Cosine {
         // A zero vector is scored 0 against everything (verdict_core::knn, as scikit-learn, PML
@@ -434,11 +433,11 @@ fn embeddings_mode(
         let mut zero = |m: &EmbeddingMatrix, role: EmbeddingRole| {
             let rows = zero_rows(Matrix::new(&m.data, m.rows, m.dim));
             if !rows.is_empty() {
-                warnings.push(RetrievalWarning::ZeroEmbeddings {
+                warnings.push(diagnostics::zero_embeddings(
                     role,
-                    count: rows.len(),
-                    rows: rows.into_iter().take(ZERO_ROWS_NAMED).collect(),
-                });
+                    rows.iter().copied().take(ZERO_ROWS_NAMED).collect(),
+                    rows.len(),
+                ));
             }
         };
         match &gallery {
@@ -528,7 +527,7 @@ fn ranked_mode(run_path: &Path, qrels_path: &Path, k: &[usize]) -> crate::Result
     let missing = qids.iter().filter(|q| run.get(q).is_none()).count();
     let mut warnings = Vec::new();
     if missing > 0 {
-        warnings.push(RetrievalWarning::QueriesMissingFromRun { queries: missing });
+        warnings.push(diagnostics::queries_missing_from_run(missing));
     }
     let mut header = Map::new();
     header.insert("mode".into(), json!("ranked lists"));

@@ -17,6 +17,7 @@
 //! * [`curves`]: learning curves by name, and the overfitting, failed-training and
 //!   implausible-validation rules over them.
 //! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
+//! * [`diagnostics`]: the findings registry: every warning's id, status, scope and message templates.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
 //!   classes of a one-class binary file, group and slice indices).
@@ -34,6 +35,7 @@ pub mod bootstrap;
 pub mod calibration;
 pub mod compare;
 pub mod curves;
+pub mod diagnostics;
 pub mod eval;
 pub mod fused;
 pub mod knn;
