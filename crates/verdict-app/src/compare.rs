@@ -11,23 +11,15 @@ use verdict_report::compare::{CompareReport, ModelThreshold};
 
 use crate::{Progress, bail, input};
 
-/// What to compare and how.
+/// How models are compared, whatever they were read from.
 #[derive(Debug, Clone)]
-pub struct CompareSpec {
-    /// One predictions file per model; the first is the baseline unless `baseline` names one.
-    pub files: Vec<PathBuf>,
-    /// Optional validation file per model, on which each model's own threshold is chosen.
-    pub val: Vec<PathBuf>,
-    /// How to read the files.
-    pub read: ReadOptions,
-    /// Which columns mean what.
-    pub predictions: PredictionOptions,
+pub struct CompareOptions {
     /// Threshold, bootstrap and calibration, as for one evaluation.
     pub eval: EvalConfig,
     /// The headline metric; by default `roc_auc` when every model gives binary scores, else
     /// `accuracy`.
     pub metric: Option<String>,
-    /// The baseline model's name (a file stem).
+    /// The baseline model's name.
     pub baseline: Option<String>,
     /// Significance level.
     pub alpha: f64,
@@ -35,6 +27,35 @@ pub struct CompareSpec {
     pub power: f64,
     /// Permutations of the paired permutation test (0 = off).
     pub permutations: usize,
+}
+
+/// What to compare: prediction files.
+#[derive(Debug, Clone)]
+pub struct CompareSpec {
+    /// One predictions file per model; the first is the baseline unless `options.baseline` names
+    /// one.
+    pub files: Vec<PathBuf>,
+    /// Optional validation file per model, on which each model's own threshold is chosen.
+    pub val: Vec<PathBuf>,
+    /// How to read the files.
+    pub read: ReadOptions,
+    /// Which columns mean what.
+    pub predictions: PredictionOptions,
+    /// How to compare.
+    pub options: CompareOptions,
+}
+
+/// One model of a comparison, already read.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Its name in the report.
+    pub name: String,
+    /// Where its predictions came from (a file, a run's artifact).
+    pub source: String,
+    /// Its predictions on the eval set.
+    pub set: PredictionSet,
+    /// Its predictions on a validation set, on which its own threshold is chosen.
+    pub val: Option<PredictionSet>,
 }
 
 /// Model names: file stems, made unique with their position when two files share a stem.
@@ -78,26 +99,25 @@ fn load(spec: &CompareSpec, path: &Path) -> crate::Result<PredictionSet> {
 /// set (then flagged); with the test metrics at that threshold. `None` unless every model gives
 /// binary scores. The flag is true when the thresholds were chosen on the test set.
 fn own_thresholds(
-    spec: &CompareSpec,
+    eval: &EvalConfig,
     data: &[EvalData],
+    val: Vec<Option<PredictionSet>>,
 ) -> crate::Result<Option<(Vec<ModelThreshold>, bool)>> {
+    let any_val = val.iter().any(Option::is_some);
     if !input::all_binary_scored(data) {
-        if !spec.val.is_empty() {
+        if any_val {
             bail!("--val needs binary models with scores (a threshold is chosen on them)");
         }
         return Ok(None);
     }
     let point = EvalConfig {
         bootstrap: 0,
-        ..spec.eval.clone()
+        ..eval.clone()
     };
     let mut out = Vec::new();
-    for (i, test) in data.iter().enumerate() {
-        let (source, chosen_on) = match spec.val.get(i) {
-            Some(path) => {
-                let mut set = load(spec, path)?;
-                (input::to_eval_data(&mut set), "validation")
-            }
+    for ((i, test), val) in data.iter().enumerate().zip(val) {
+        let (source, chosen_on) = match val {
+            Some(mut set) => (input::to_eval_data(&mut set), "validation"),
             None => (test.clone(), "test"),
         };
         let chosen = evaluate(&source, &point, &|| {});
@@ -120,23 +140,12 @@ fn own_thresholds(
             metrics,
         });
     }
-    Ok(Some((out, spec.val.is_empty())))
+    Ok(Some((out, !any_val)))
 }
 
-/// Compares the models of `spec`.
+/// Compares the models of `spec`'s files.
 pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<CompareReport> {
-    if !(spec.alpha > 0.0 && spec.alpha < 1.0) {
-        bail!(
-            "--alpha must be between 0 and 1 (exclusive), got {}",
-            spec.alpha
-        );
-    }
-    if !(spec.power > 0.0 && spec.power < 1.0) {
-        bail!(
-            "--power must be between 0 and 1 (exclusive), got {}",
-            spec.power
-        );
-    }
+    check_options(&spec.options)?;
     if !spec.val.is_empty() && spec.val.len() != spec.files.len() {
         bail!(
             "--val needs one validation file per model: {} models, {} --val files",
@@ -145,11 +154,57 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
         );
     }
     let names = model_names(&spec.files);
-    let mut sets = spec
-        .files
-        .iter()
-        .map(|f| load(spec, f))
-        .collect::<crate::Result<Vec<_>>>()?;
+    let mut models = Vec::with_capacity(spec.files.len());
+    for (name, f) in names.into_iter().zip(&spec.files) {
+        models.push(Model {
+            name,
+            source: f.display().to_string(),
+            set: load(spec, f)?,
+            val: None,
+        });
+    }
+    for (m, v) in models.iter_mut().zip(&spec.val) {
+        m.val = Some(load(spec, v)?);
+    }
+    compare_models_read(models, &spec.options, &spec.predictions.columns.group, progress)
+}
+
+fn check_options(o: &CompareOptions) -> crate::Result<()> {
+    if !(o.alpha > 0.0 && o.alpha < 1.0) {
+        bail!(
+            "--alpha must be between 0 and 1 (exclusive), got {}",
+            o.alpha
+        );
+    }
+    if !(o.power > 0.0 && o.power < 1.0) {
+        bail!(
+            "--power must be between 0 and 1 (exclusive), got {}",
+            o.power
+        );
+    }
+    Ok(())
+}
+
+/// Compares models already read (from files, or from runs' stored predictions): aligns them on
+/// one eval set or refuses, runs the paired tests, chooses each model's own threshold, and collects
+/// the findings. `group_column` names the group column in the report when the sets have groups.
+pub fn compare_models_read(
+    models: Vec<Model>,
+    options: &CompareOptions,
+    group_column: &str,
+    progress: &dyn Progress,
+) -> crate::Result<CompareReport> {
+    check_options(options)?;
+    let mut names = Vec::with_capacity(models.len());
+    let mut sources = Vec::with_capacity(models.len());
+    let mut sets = Vec::with_capacity(models.len());
+    let mut vals = Vec::with_capacity(models.len());
+    for m in models {
+        names.push(m.name);
+        sources.push(m.source);
+        sets.push(m.set);
+        vals.push(m.val);
+    }
     let pairing = verdict_io::align(&mut sets)?;
     let normalized: Vec<(usize, verdict_report::Normalization)> = sets
         .iter()
@@ -166,8 +221,8 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
     let groups = data[0]
         .groups
         .as_ref()
-        .map(|(_, k)| (spec.predictions.columns.group.clone(), *k));
-    let baseline = match &spec.baseline {
+        .map(|(_, k)| (group_column.to_owned(), *k));
+    let baseline = match &options.baseline {
         None => 0,
         Some(b) => match names.iter().position(|n| n == b) {
             Some(i) => i,
@@ -178,21 +233,21 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
         },
     };
     let cfg = CompareConfig {
-        eval: spec.eval.clone(),
-        metric: spec
+        eval: options.eval.clone(),
+        metric: options
             .metric
             .clone()
             .unwrap_or_else(|| default_metric(&data).to_string()),
-        alpha: spec.alpha,
-        power: spec.power,
-        permutations: spec.permutations,
+        alpha: options.alpha,
+        power: options.power,
+        permutations: options.permutations,
     };
-    let steps = cfg.eval.bootstrap + spec.permutations * (data.len() - 1);
+    let steps = cfg.eval.bootstrap + options.permutations * (data.len() - 1);
     progress.start(steps as u64, "resamples");
     let result = compare_models(&data, baseline, &cfg, &|| progress.inc(1))?;
     progress.finish();
 
-    let thresholds = own_thresholds(spec, &data)?;
+    let thresholds = own_thresholds(&options.eval, &data, vals)?;
     let mut warnings = Vec::new();
     if pairing == verdict_io::Pairing::ByPosition {
         warnings.push(diagnostics::paired_by_position());
@@ -213,7 +268,7 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
         }
     }
     Ok(CompareReport {
-        sources: spec.files.iter().map(|f| f.display().to_string()).collect(),
+        sources,
         names,
         fingerprint,
         groups,

@@ -405,17 +405,40 @@ impl StoredComparison {
     }
 }
 
-/// The evaluations `name` of two runs side by side. Refused, saying both eval sets, when their
-/// fingerprints differ: metrics from different eval sets are not comparable.
+/// The evaluations `name` of two runs side by side ([`stored_evaluations`] of two).
 ///
 /// # Errors
-/// A missing run, a run without an evaluation `name` (naming the ones it has), or two eval sets.
+/// As [`stored_evaluations`].
 pub fn compare_stored(
     store: &Store,
     run_a: &str,
     run_b: &str,
     name: &str,
 ) -> crate::Result<StoredComparison> {
+    let mut sides = stored_evaluations(store, &[run_a, run_b], name)?;
+    let b = sides.pop();
+    let a = sides.pop();
+    match (a, b) {
+        (Some(a), Some(b)) => Ok(StoredComparison {
+            name: name.to_owned(),
+            a,
+            b,
+        }),
+        _ => bail!("runs compare needs two runs"),
+    }
+}
+
+/// The evaluations `name` of several runs, made on one eval set. Refused, listing every run's eval
+/// set, when their fingerprints differ: metrics from different eval sets are not comparable.
+///
+/// # Errors
+/// A missing run, a run without an evaluation `name` (naming the ones it has), or several eval
+/// sets.
+pub fn stored_evaluations(
+    store: &Store,
+    run_ids: &[&str],
+    name: &str,
+) -> crate::Result<Vec<StoredSide>> {
     let side = |id: &str| -> crate::Result<StoredSide> {
         let run = store
             .get_run(id)
@@ -436,28 +459,83 @@ pub fn compare_stored(
         let metrics = eval_metrics(&run, name);
         Ok(StoredSide { run, eval, metrics })
     };
-    let (a, b) = (side(run_a)?, side(run_b)?);
-    if a.eval.fingerprint != b.eval.fingerprint {
-        let line = |s: &StoredSide| {
-            format!(
-                "  {}: {} ({} rows, {})",
-                s.describe(),
-                s.eval.fingerprint,
-                s.eval.rows.as_deref().unwrap_or("?"),
-                s.eval.source.as_deref().unwrap_or("unknown source")
-            )
-        };
+    let sides = run_ids
+        .iter()
+        .map(|id| side(id))
+        .collect::<crate::Result<Vec<_>>>()?;
+    if sides
+        .iter()
+        .any(|s| s.eval.fingerprint != sides[0].eval.fingerprint)
+    {
+        let lines: Vec<String> = sides
+            .iter()
+            .map(|s| {
+                format!(
+                    "  {}: {} ({} rows, {})",
+                    s.describe(),
+                    s.eval.fingerprint,
+                    s.eval.rows.as_deref().unwrap_or("?"),
+                    s.eval.source.as_deref().unwrap_or("unknown source")
+                )
+            })
+            .collect();
         bail!(
-            "refusing to compare: the `{name}` evaluations of the two runs were made on different eval sets\n{}\n{}\nMetrics from different eval sets are not comparable; evaluate both runs on the same file.",
-            line(&a),
-            line(&b)
+            "refusing to compare: the `{name}` evaluations of {} were made on different eval sets\n{}\nMetrics from different eval sets are not comparable; evaluate {} on the same file.",
+            if sides.len() == 2 {
+                "the two runs"
+            } else {
+                "these runs"
+            },
+            lines.join("\n"),
+            if sides.len() == 2 { "both runs" } else { "every run" }
         );
     }
-    Ok(StoredComparison {
-        name: name.to_owned(),
-        a,
-        b,
-    })
+    Ok(sides)
+}
+
+/// The paired comparison of runs' stored evaluations: each run's stored predictions read back
+/// ([`load_stored_predictions`]) and compared as `verdict compare` compares prediction files, so
+/// the numbers are the same as `verdict compare` on the files the runs evaluated. A model is named
+/// by its run's name (its id when unnamed; `#position` added when two share a name).
+///
+/// # Errors
+/// A run whose evaluation kept no predictions; otherwise as
+/// [`crate::compare::compare_models_read`].
+pub fn compare_runs(
+    sides: &[StoredSide],
+    artifacts: &Path,
+    options: &crate::compare::CompareOptions,
+    progress: &dyn crate::Progress,
+) -> crate::Result<verdict_report::compare::CompareReport> {
+    let base: Vec<String> = sides
+        .iter()
+        .map(|s| {
+            if s.run.info.run_name.is_empty() {
+                s.run.info.run_id.clone()
+            } else {
+                s.run.info.run_name.clone()
+            }
+        })
+        .collect();
+    let mut models = Vec::with_capacity(sides.len());
+    for (i, s) in sides.iter().enumerate() {
+        let name = if base.iter().filter(|b| **b == base[i]).count() > 1 {
+            format!("{}#{}", base[i], i + 1)
+        } else {
+            base[i].clone()
+        };
+        models.push(crate::compare::Model {
+            name,
+            source: format!(
+                "run {}: {}",
+                s.run.info.run_id,
+                s.eval.predictions.as_deref().unwrap_or("")
+            ),
+            set: load_stored_predictions(&s.run, &s.eval, artifacts)?,
+            val: None,
+        });
+    }
+    crate::compare::compare_models_read(models, options, "group", progress)
 }
 
 /// Evaluations of one name made on several eval sets among some runs: their `NAME/…` metrics are

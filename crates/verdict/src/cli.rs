@@ -199,16 +199,24 @@ pub(crate) struct RunsShowArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RunsCompareArgs {
-    pub(crate) run_a: String,
-    pub(crate) run_b: String,
+    /// Two or more runs (the first is the baseline) whose evaluations were made on one eval set.
+    #[arg(required = true, num_args = 2..)]
+    pub(crate) runs: Vec<String>,
     /// Which evaluation of the runs (the --eval-name given to `verdict eval --run`).
     #[arg(long, default_value = "eval")]
     pub(crate) eval_name: String,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub(crate) format: LedgerFormat,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (where the stored
+    /// predictions are).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
+    #[command(flatten)]
+    pub(crate) stats: StatArgs,
+    #[command(flatten)]
+    pub(crate) paired: PairedArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 /// Storing an evaluation in a run of the ledger (`verdict eval … --run RUN_ID`).
@@ -413,7 +421,22 @@ pub(crate) struct CompareArgs {
     pub(crate) stats: StatArgs,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
-    /// The model the others are compared with (a file stem; default: the first file).
+    #[command(flatten)]
+    pub(crate) paired: PairedArgs,
+    /// Validation predictions, one file per model in the same order: each model's own (Youden)
+    /// threshold is chosen there and applied to the test files.
+    #[arg(long)]
+    pub(crate) val: Vec<PathBuf>,
+    /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
+    #[arg(long)]
+    pub(crate) out_dir: Option<PathBuf>,
+}
+
+/// How models are compared (`verdict compare`, `verdict runs compare`).
+#[derive(Debug, Args)]
+pub(crate) struct PairedArgs {
+    /// The model the others are compared with (a file stem, or a run name for `runs compare`;
+    /// default: the first).
     #[arg(long)]
     pub(crate) baseline: Option<String>,
     /// The headline metric (default: roc_auc for binary scores, else accuracy).
@@ -428,13 +451,6 @@ pub(crate) struct CompareArgs {
     /// Also run a paired permutation test of the headline metric with this many permutations.
     #[arg(long, default_value_t = 0)]
     pub(crate) permutation: usize,
-    /// Validation predictions, one file per model in the same order: each model's own (Youden)
-    /// threshold is chosen there and applied to the test files.
-    #[arg(long)]
-    pub(crate) val: Vec<PathBuf>,
-    /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
-    #[arg(long)]
-    pub(crate) out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -2,10 +2,10 @@
 //! paired tests) → leaderboard, verdict lines, plots.
 
 use super::common;
-use crate::cli::{CompareArgs, OutputFormat};
+use crate::cli::{CompareArgs, OutputArgs, OutputFormat, PairedArgs, StatArgs};
 use anyhow::Result;
 use std::path::Path;
-use verdict_app::compare::CompareSpec;
+use verdict_app::compare::{CompareOptions, CompareSpec};
 use verdict_report::compare::CompareReport;
 use verdict_report::svg::{self, Series};
 
@@ -15,25 +15,35 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
         val: a.val.clone(),
         read: common::read_options(&a.input)?,
         predictions: common::prediction_options(&a.input, Vec::new()),
-        eval: common::eval_config(&a.stats, None, None)?,
-        metric: a.metric.clone(),
-        baseline: a.baseline.clone(),
-        alpha: a.alpha,
-        power: a.power,
-        permutations: a.permutation,
+        options: options(&a.stats, &a.paired)?,
     };
     let report = verdict_app::compare::compare(&spec, &common::Bar::new(&a.output))?;
-    let lang = common::lang(&a.output);
     if let Some(dir) = &a.out_dir {
-        write_out_dir(dir, &report, lang)?;
+        write_out_dir(dir, &report, common::lang(&a.output))?;
     }
-    Ok(match a.output.format {
-        OutputFormat::Json => verdict_report::compare::json(&report),
-        OutputFormat::Md => verdict_report::compare::markdown(&report, lang, &plots(&report)),
-        OutputFormat::Text => {
-            verdict_report::compare::text(&report, lang, common::color(&a.output))
-        }
+    Ok(render(&report, &a.output))
+}
+
+/// The comparison settings from the statistics and comparison flags.
+pub(crate) fn options(stats: &StatArgs, p: &PairedArgs) -> Result<CompareOptions> {
+    Ok(CompareOptions {
+        eval: common::eval_config(stats, None, None)?,
+        metric: p.metric.clone(),
+        baseline: p.baseline.clone(),
+        alpha: p.alpha,
+        power: p.power,
+        permutations: p.permutation,
     })
+}
+
+/// The report in the output flags' format and language.
+pub(crate) fn render(report: &CompareReport, out: &OutputArgs) -> String {
+    let lang = common::lang(out);
+    match out.format {
+        OutputFormat::Json => verdict_report::compare::json(report),
+        OutputFormat::Md => verdict_report::compare::markdown(report, lang, &plots(report)),
+        OutputFormat::Text => verdict_report::compare::text(report, lang, common::color(out)),
+    }
 }
 
 /// The plots a report links to: (title, file name), for binary models with curves.

@@ -7,11 +7,15 @@
 
 use super::experiments::pretty;
 use super::ledger::{self, Align, Table};
-use crate::cli::{LedgerFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowArgs};
+use crate::cli::{LedgerFormat, OutputFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowArgs};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use verdict_app::ledger::{EvalInfo, compare_stored, eval_info, mixed_eval_sets};
+use super::common;
+use verdict_app::ledger::{
+    EvalInfo, StoredComparison, StoredSide, compare_runs, eval_info, mixed_eval_sets,
+    stored_evaluations,
+};
 use verdict_store::{Run, RunQuery, Store, ViewType};
 
 pub(crate) fn run(c: &RunsCmd) -> Result<String> {
@@ -415,15 +419,52 @@ fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
 }
 
+/// `runs compare`: the paired comparison of the runs' stored predictions (the numbers of `verdict
+/// compare` on the files they evaluated); without stored predictions, two runs' stored metrics side
+/// by side, saying why there is no paired test.
 fn compare(a: &RunsCompareArgs) -> Result<String> {
     let store = ledger::open(&a.store.store)?;
-    let c = compare_stored(&store, &a.run_a, &a.run_b, &a.eval_name)?;
+    let ids: Vec<&str> = a.runs.iter().map(String::as_str).collect();
+    let sides = stored_evaluations(&store, &ids, &a.eval_name)?;
+    let missing: Vec<String> = sides
+        .iter()
+        .filter(|s| s.eval.predictions.is_none())
+        .map(StoredSide::describe)
+        .collect();
+    if missing.is_empty() {
+        let options = super::compare::options(&a.stats, &a.paired)?;
+        let report = compare_runs(&sides, &a.artifacts, &options, &common::Bar::new(&a.output))?;
+        return Ok(super::compare::render(&report, &a.output));
+    }
+    let [sa, sb]: [StoredSide; 2] = sides.try_into().map_err(|s: Vec<StoredSide>| {
+        anyhow::anyhow!(
+            "a paired comparison of {} runs needs every run's stored predictions; the `{}` \
+             evaluation of {} has none (store it again with `verdict eval FILE --run RUN_ID \
+             --eval-name {}`)",
+            s.len(),
+            a.eval_name,
+            missing.join(", "),
+            a.eval_name
+        )
+    })?;
+    let c = StoredComparison {
+        name: a.eval_name.clone(),
+        a: sa,
+        b: sb,
+    };
+    let json = matches!(a.output.format, OutputFormat::Json);
+    side_by_side(&c, json, &missing)
+}
+
+/// Two runs' stored metrics side by side (no paired test: `missing` lists the runs without
+/// stored predictions).
+fn side_by_side(c: &StoredComparison, json_out: bool, missing: &[String]) -> Result<String> {
     let name = &c.name;
     let (ra, rb) = (&c.a.run, &c.b.run);
     let (ea, eb) = (&c.a.eval, &c.b.eval);
     let (ma, mb) = (&c.a.metrics, &c.b.metrics);
     let keys = c.keys();
-    if a.format == LedgerFormat::Json {
+    if json_out {
         let side = |m: &BTreeMap<String, [Option<f64>; 3]>, k: &str| match m.get(k) {
             Some([v, lo, hi]) => json!({
                 "value": v.map(ledger::json_f64),
@@ -449,6 +490,8 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
             "a": {"run_id": ra.info.run_id, "run_name": ra.info.run_name, "source": ea.source},
             "b": {"run_id": rb.info.run_id, "run_name": rb.info.run_name, "source": eb.source},
             "metrics": metrics,
+            "paired": Value::Null,
+            "not_paired_because": missing.iter().map(|m| format!("{m}: no stored predictions")).collect::<Vec<_>>(),
         }));
     }
     let mut out = format!(
@@ -477,7 +520,12 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
         t.row(vec![k.clone(), cell(ma, k), cell(mb, k), d]);
     }
     out.push_str(&t.text(false));
-    out.push_str("\nIntervals are each run's own; for a paired test of the difference run `verdict compare` on the two prediction files.\n");
+    out.push_str(&format!(
+        "\nIntervals are each run's own: no paired test, because the `{name}` evaluation of {} has \
+         no stored predictions (store it again with `verdict eval FILE --run RUN_ID --eval-name \
+         {name}`, or run `verdict compare` on the two prediction files).\n",
+        missing.join(" and ")
+    ));
     Ok(out)
 }
 
