@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Entity, Op};
 use crate::limits;
 use crate::search::{SqlBuilder, number_cond, order_nulls_last, string_cond, text_order};
-use crate::sql::{insert_rows, kv_rows, placeholders};
+use crate::sql::{placeholders, upsert_tags};
 use crate::store::{Store, now_ms};
 use crate::token;
 use crate::types::{Experiment, ExperimentQuery, LifecycleStage, Page, Tag};
@@ -91,16 +91,13 @@ pub(crate) fn check_experiment_active(e: &Experiment) -> Result<()> {
 
 /// Sets (inserts or replaces) experiment tags, the last value of a key winning.
 pub(crate) fn write_experiment_tags(c: &mut dyn Conn, id: i64, tags: &[Tag]) -> Result<()> {
-    insert_rows(
+    upsert_tags(
         c,
-        "INSERT INTO experiment_tags (experiment_id, key, value)",
-        "ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-        kv_rows(
-            &[Value::Int(id)],
-            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
-        ),
-    )?;
-    Ok(())
+        "experiment_tags",
+        "experiment_id",
+        &[Value::Int(id)],
+        tags,
+    )
 }
 
 impl Store {

@@ -12,7 +12,7 @@ use crate::runs::{ParamOwner, stored_params, stored_value};
 use crate::search::{
     Parsed, SqlBuilder, metric_cond, number_cond, parse_search, string_cond, text_order,
 };
-use crate::sql::{insert_rows, kv_rows};
+use crate::sql::{insert_rows, upsert_tags};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::token;
 use crate::types::{
@@ -173,16 +173,7 @@ fn write_model_params(c: &mut dyn Conn, model_id: &str, params: &[Param]) -> Res
 }
 
 fn write_model_tags(c: &mut dyn Conn, model_id: &str, tags: &[Tag]) -> Result<()> {
-    insert_rows(
-        c,
-        "INSERT INTO logged_model_tags (model_id, key, value)",
-        "ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        kv_rows(
-            &[model_id.into()],
-            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
-        ),
-    )?;
-    Ok(())
+    upsert_tags(c, "logged_model_tags", "model_id", &[model_id.into()], tags)
 }
 
 fn touch(c: &mut dyn Conn, model_id: &str) -> Result<()> {

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Entity, Op};
 use crate::limits;
 use crate::search::{SqlBuilder, number_cond, order_nulls_last, string_cond, text_order};
-use crate::sql::{insert_rows, kv_rows};
+use crate::sql::upsert_tags;
 use crate::store::{Store, now_ms};
 use crate::token;
 use crate::types::{ModelVersion, NewModelVersion, Page, RegisteredModel, RegistryQuery, Tag};
@@ -128,30 +128,18 @@ fn version_exists(c: &mut dyn Conn, name: &str, version: i64) -> Result<()> {
 
 /// Sets (inserts or replaces) registered-model tags, the last value of a key winning.
 fn write_model_tags(c: &mut dyn Conn, name: &str, tags: &[Tag]) -> Result<()> {
-    insert_rows(
-        c,
-        "INSERT INTO registered_model_tags (name, key, value)",
-        "ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
-        kv_rows(
-            &[name.into()],
-            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
-        ),
-    )?;
-    Ok(())
+    upsert_tags(c, "registered_model_tags", "name", &[name.into()], tags)
 }
 
 /// Sets (inserts or replaces) model-version tags, the last value of a key winning.
 fn write_version_tags(c: &mut dyn Conn, name: &str, version: i64, tags: &[Tag]) -> Result<()> {
-    insert_rows(
+    upsert_tags(
         c,
-        "INSERT INTO model_version_tags (name, version, key, value)",
-        "ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
-        kv_rows(
-            &[name.into(), Value::Int(version)],
-            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
-        ),
-    )?;
-    Ok(())
+        "model_version_tags",
+        "name, version",
+        &[name.into(), Value::Int(version)],
+        tags,
+    )
 }
 
 /// Loads versions (in the order given) with their tags and aliases.

@@ -7,7 +7,7 @@ use crate::db::{Conn, Row, Value};
 use crate::error::{Error, Result};
 use crate::experiments::{check_experiment_active, experiment_row, parse_experiment_id};
 use crate::limits;
-use crate::sql::{IN_CHUNK, insert_rows, kv_rows, placeholders};
+use crate::sql::{IN_CHUNK, insert_rows, placeholders, upsert_tags};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::types::{
     Dataset, DatasetInput, DatasetSummary, LifecycleStage, Metric, ModelOutput, NewRun, Param, Run,
@@ -328,15 +328,7 @@ pub(crate) fn write_batch(
     if !tags.is_empty() {
         // The last value of a key wins within a batch; one row per key (PostgreSQL refuses to
         // upsert the same row twice in one statement).
-        insert_rows(
-            c,
-            "INSERT INTO tags (run_uuid, key, value)",
-            "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value",
-            kv_rows(
-                &[run_id.into()],
-                tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
-            ),
-        )?;
+        upsert_tags(c, "tags", "run_uuid", &[run_id.into()], tags)?;
         if let Some(name) = tags.iter().rev().find(|t| t.key == RUN_NAME_TAG) {
             c.execute(
                 "UPDATE runs SET name = $1 WHERE run_uuid = $2",

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::db::{Conn, Value};
 use crate::error::{Error, Result};
+use crate::types::Tag;
 
 /// Values per `IN (…)` list of a query that reads many keys or ids (one statement per chunk).
 pub(crate) const IN_CHUNK: usize = 500;
@@ -100,6 +101,28 @@ pub(crate) fn kv_rows<'a>(
             row
         })
         .collect()
+}
+
+/// Sets (inserts or replaces) tags of one owner in a tag table whose key is `(owner_columns…,
+/// key)`: one row per key, the last value of a key winning, through [`insert_rows`].
+/// `owner_columns` is the column list (`"name, version"`), `owner` their values.
+pub(crate) fn upsert_tags(
+    c: &mut dyn Conn,
+    table: &str,
+    owner_columns: &str,
+    owner: &[Value],
+    tags: &[Tag],
+) -> Result<()> {
+    insert_rows(
+        c,
+        &format!("INSERT INTO {table} ({owner_columns}, key, value)"),
+        &format!("ON CONFLICT ({owner_columns}, key) DO UPDATE SET value = excluded.value"),
+        kv_rows(
+            owner,
+            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+        ),
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
