@@ -157,7 +157,7 @@ pub struct CompareResult {
     pub models: Vec<EvalResult>,
     /// The warnings about the shared eval set ([`crate::eval::eval_set_warnings`]): the same for
     /// every model, to be said once for the set, not per model.
-    pub eval_set_warnings: Vec<crate::eval::Warning>,
+    pub eval_set_warnings: Vec<crate::diagnostics::Finding>,
     /// The baseline.
     pub baseline: usize,
     /// The headline metric.
@@ -531,7 +531,7 @@ fn permutation_p(
 mod tests {
     use super::*;
     use crate::calibration::{Binning, CalibrationConfig};
-    use crate::eval::Warning;
+    use crate::diagnostics::{Finding, small_eval_set};
     use crate::rng::Xoshiro256pp;
 
     fn cfg(bootstrap: usize, metric: &str) -> CompareConfig {
@@ -682,10 +682,10 @@ mod tests {
             &|| {},
         )
         .expect("compare");
-        assert_eq!(r.eval_set_warnings, vec![Warning::SmallEvalSet { n: 80 }]);
+        assert_eq!(r.eval_set_warnings, vec![small_eval_set(80)]);
         for m in &r.models {
-            let set: Vec<&Warning> = m.warnings.iter().filter(|w| w.is_eval_set()).collect();
-            assert_eq!(set, vec![&Warning::SmallEvalSet { n: 80 }]);
+            let set: Vec<&Finding> = m.warnings.iter().filter(|w| w.is_eval_set()).collect();
+            assert_eq!(set, vec![&small_eval_set(80)]);
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! [`evaluate`] takes validated, owned data ([`EvalData`]) and a [`EvalConfig`], and returns an
 //! [`EvalResult`]: every scalar metric with its bootstrap interval, per-class scores, the confusion
-//! matrix, curves, optimal thresholds, calibration and structured [`Warning`]s. Rendering (text,
+//! matrix, curves, optimal thresholds, calibration and its warnings ([`Finding`]s of
+//! [`crate::diagnostics`]). Rendering (text,
 //! JSON, Markdown, languages) happens in `verdict-report`; this module only computes.
 //!
 //! # Layout and the bootstrap
@@ -27,6 +28,7 @@ use crate::Weights;
 use crate::binary::{Confusion, OperatingPoints, PrCurve, RocCurve, ThresholdChoice};
 use crate::bootstrap::Resampler;
 use crate::calibration::{self, Calibration, CalibrationConfig};
+use crate::diagnostics::{self, Finding, class_name};
 use crate::fused::BinaryKernel;
 use crate::multiclass::{self, AucPrep, ClassScores, ClassTotals, ConfusedPair, ConfusionMatrix};
 use crate::ranking::Ranked;
@@ -229,91 +231,6 @@ pub struct NamedThreshold {
     pub choice: ThresholdChoice,
 }
 
-/// Something a reader of the report must know. Rendered in each language by `verdict-report`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Warning {
-    /// Fewer than 100 samples.
-    SmallEvalSet {
-        /// Samples.
-        n: usize,
-    },
-    /// A class has fewer than 30 samples.
-    SmallClass {
-        /// Class index.
-        class: usize,
-        /// Its support.
-        n: u64,
-    },
-    /// A class is never predicted.
-    ClassNeverPredicted {
-        /// Class index.
-        class: usize,
-    },
-    /// Predictions collapse onto one class: it receives ≥ 90% of the predictions while making up
-    /// at least 20 percentage points less of the true labels.
-    PredictionCollapse {
-        /// Class index.
-        class: usize,
-        /// Predictions of that class.
-        predicted: u64,
-        /// Samples.
-        n: u64,
-        /// True share of that class.
-        true_share: f64,
-    },
-    /// Accuracy is not significantly above always predicting the majority class (one-sided exact
-    /// binomial test, α = 0.05).
-    NotAboveMajority {
-        /// Accuracy.
-        accuracy: f64,
-        /// Majority-class rate.
-        majority_rate: f64,
-        /// p-value of `P(X ≥ correct)`, `X ~ Binomial(n, majority_rate)`.
-        p_value: f64,
-    },
-    /// An optimal threshold sits at the extreme of the score range: at the smallest or largest
-    /// observed score, or with more than 95% of the samples on one side of it.
-    ExtremeThreshold {
-        /// Which rule chose it.
-        rule: &'static str,
-        /// The threshold.
-        threshold: f64,
-        /// Share of samples predicted positive at it.
-        positive_share: f64,
-    },
-    /// The cluster bootstrap has few groups, so its intervals are rough.
-    FewGroups {
-        /// Groups.
-        groups: usize,
-    },
-}
-
-impl Warning {
-    /// True for a warning about the **eval set** rather than the model: `small_eval_set`,
-    /// `small_class` and `few_groups` depend only on the rows, their labels and their groups
-    /// ([`eval_set_warnings`]), never on the scores, the threshold or the metric, so every model
-    /// scored on one eval set gets the same ones, and a comparison says them once for the set.
-    pub fn is_eval_set(&self) -> bool {
-        matches!(
-            self,
-            Warning::SmallEvalSet { .. } | Warning::SmallClass { .. } | Warning::FewGroups { .. }
-        )
-    }
-
-    /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Warning::SmallEvalSet { .. } => "small_eval_set",
-            Warning::SmallClass { .. } => "small_class",
-            Warning::ClassNeverPredicted { .. } => "class_never_predicted",
-            Warning::PredictionCollapse { .. } => "prediction_collapse",
-            Warning::NotAboveMajority { .. } => "not_above_majority",
-            Warning::ExtremeThreshold { .. } => "extreme_threshold",
-            Warning::FewGroups { .. } => "few_groups",
-        }
-    }
-}
-
 /// The result of [`evaluate`].
 #[derive(Debug, Clone)]
 pub struct EvalResult {
@@ -347,8 +264,8 @@ pub struct EvalResult {
     pub calibration_config: CalibrationConfig,
     /// Bootstrap settings, when one ran.
     pub bootstrap: Option<BootstrapInfo>,
-    /// Warnings.
-    pub warnings: Vec<Warning>,
+    /// Warnings: the eval set's and the model's findings ([`crate::diagnostics`]).
+    pub warnings: Vec<Finding>,
 }
 
 impl EvalResult {
@@ -825,7 +742,7 @@ fn evaluate_multiclass(
     result
 }
 
-/// The warnings about the eval set itself ([`Warning::is_eval_set`]), from the rows alone:
+/// The warnings about the eval set itself ([`Finding::is_eval_set`]), from the rows alone:
 /// * `small_eval_set`: fewer than 100 rows (samples; with a group column the groups are judged by
 ///   `few_groups`);
 /// * `small_class`: a class with fewer than 30 true samples (a class of the task with none counts);
@@ -833,11 +750,11 @@ fn evaluate_multiclass(
 ///
 /// They depend on `n`, the labels and the groups only, so they are the same for every model scored
 /// on the same eval set.
-pub fn eval_set_warnings(data: &EvalData) -> Vec<Warning> {
+pub fn eval_set_warnings(data: &EvalData) -> Vec<Finding> {
     let mut out = Vec::new();
     let n = data.len();
     if n < 100 {
-        out.push(Warning::SmallEvalSet { n });
+        out.push(diagnostics::small_eval_set(n));
     }
     let mut support = vec![0u64; data.k()];
     for &l in &data.labels {
@@ -847,30 +764,37 @@ pub fn eval_set_warnings(data: &EvalData) -> Vec<Warning> {
     }
     for (class, &s) in support.iter().enumerate() {
         if s < 30 {
-            out.push(Warning::SmallClass { class, n: s });
+            out.push(diagnostics::small_class(
+                class,
+                class_name(&data.classes, class),
+                s,
+            ));
         }
     }
     if let Some((_, groups)) = &data.groups
         && *groups < 30
     {
-        out.push(Warning::FewGroups { groups: *groups });
+        out.push(diagnostics::few_groups(*groups));
     }
     out
 }
 
 /// The warnings of the module docs, from the finished result: the eval set's
 /// ([`eval_set_warnings`]; `few_groups` last) and the model's.
-fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Vec<Warning> {
-    let (few_groups, mut out): (Vec<Warning>, Vec<Warning>) = eval_set_warnings(data)
+fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Vec<Finding> {
+    let (few_groups, mut out): (Vec<Finding>, Vec<Finding>) = eval_set_warnings(data)
         .into_iter()
-        .partition(|w| matches!(w, Warning::FewGroups { .. }));
+        .partition(|w| w.check == "few_groups");
     // Per-class totals of the sparse matrix: O(k + nonzero cells), never k × k.
     let totals = result.confusion.totals();
     let support = &totals.true_sum;
     let predicted = &totals.pred_sum;
     for (class, &p) in predicted.iter().enumerate() {
         if p == 0 && support[class] > 0 {
-            out.push(Warning::ClassNeverPredicted { class });
+            out.push(diagnostics::class_never_predicted(
+                class,
+                class_name(&data.classes, class),
+            ));
         }
     }
     let total: u64 = support.iter().sum();
@@ -883,12 +807,13 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             let share = top as f64 / total as f64;
             let true_share = support[class] as f64 / total as f64;
             if share >= 0.9 && share - true_share >= 0.2 {
-                out.push(Warning::PredictionCollapse {
+                out.push(diagnostics::prediction_collapse(
                     class,
-                    predicted: top,
-                    n: total,
+                    class_name(&data.classes, class),
+                    top,
+                    total,
                     true_share,
-                });
+                ));
             }
         }
         let correct = totals.correct();
@@ -896,11 +821,11 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
         let majority_rate = majority as f64 / total as f64;
         let p_value = stats::binomial_sf_ge(correct, total, majority_rate);
         if majority_rate < 1.0 && p_value >= 0.05 {
-            out.push(Warning::NotAboveMajority {
-                accuracy: correct as f64 / total as f64,
+            out.push(diagnostics::not_above_majority(
+                correct as f64 / total as f64,
                 majority_rate,
                 p_value,
-            });
+            ));
         }
     }
     if let Some(r) = ranked {
@@ -913,11 +838,7 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             let pos = r.scores().partition_point(|&s| s >= thr);
             let share = pos as f64 / r.len().max(1) as f64;
             if Some(thr) == lo || Some(thr) == hi || !(0.05..=0.95).contains(&share) {
-                out.push(Warning::ExtremeThreshold {
-                    rule: t.name,
-                    threshold: thr,
-                    positive_share: share,
-                });
+                out.push(diagnostics::extreme_threshold(t.name, thr, share));
             }
         }
     }
@@ -960,7 +881,7 @@ mod tests {
     }
 
     fn has(r: &EvalResult, code: &str) -> bool {
-        r.warnings.iter().any(|w| w.code() == code)
+        r.warnings.iter().any(|w| w.check == code)
     }
 
     /// Seed 000: 80 sequences, 40/40, accuracy 44/80. Not significantly above the 50% majority rate:
@@ -979,10 +900,11 @@ mod tests {
         let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
         assert_eq!(r.metric("accuracy").map(|m| m.value), Some(0.55));
         assert!(has(&r, "small_eval_set"));
-        let p = r.warnings.iter().find_map(|w| match w {
-            Warning::NotAboveMajority { p_value, .. } => Some(*p_value),
-            _ => None,
-        });
+        let p = r
+            .warnings
+            .iter()
+            .find(|w| w.check == "not_above_majority")
+            .and_then(|w| w.number("p_value"));
         let p = p.expect("not_above_majority");
         assert!((p - 0.21702112767273937).abs() < 1e-12, "{p}");
     }
@@ -1020,16 +942,17 @@ mod tests {
             groups: None,
         };
         let r = evaluate(&data, &cfg(0), &|| {});
-        assert!(r.warnings.contains(&Warning::PredictionCollapse {
-            class: 0,
-            predicted: 489,
-            n: 500,
-            true_share: 0.2
-        }));
+        assert!(r.warnings.contains(&diagnostics::prediction_collapse(
+            0,
+            "0".into(),
+            489,
+            500,
+            0.2
+        )));
         for c in 2..k {
             assert!(
                 r.warnings
-                    .contains(&Warning::ClassNeverPredicted { class: c })
+                    .contains(&diagnostics::class_never_predicted(c, c.to_string()))
             );
         }
         assert!(!has(&r, "small_eval_set"));
@@ -1053,9 +976,7 @@ mod tests {
             .collect();
         let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
         assert!(
-            r.warnings
-                .iter()
-                .any(|w| matches!(w, Warning::ExtremeThreshold { .. })),
+            r.warnings.iter().any(|w| w.check == "extreme_threshold"),
             "{:?}",
             r.warnings
         );

@@ -14,8 +14,13 @@
 //! * [`fused`]: every binary scalar metric in one pass (the bootstrap's inner loop).
 //! * [`bootstrap`]: seeded, thread-count-independent (cluster) bootstrap as count weights.
 //! * [`stats`]: quantiles, the binomial test, normal quantiles.
+//! * [`curves`]: learning curves by name, and the overfitting, failed-training and
+//!   implausible-validation rules over them.
 //! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
+//! * [`diagnostics`]: the findings registry: every warning's id, status, scope and message templates.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
+//! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
+//!   classes of a one-class binary file, group and slice indices).
 //!
 //! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
 //!
@@ -29,11 +34,14 @@ pub mod binary;
 pub mod bootstrap;
 pub mod calibration;
 pub mod compare;
+pub mod curves;
+pub mod diagnostics;
 pub mod eval;
 pub mod fused;
 pub mod knn;
 pub mod multiclass;
 pub mod paired;
+pub mod prepare;
 pub mod ranking;
 pub mod retrieval;
 pub mod rng;

@@ -751,6 +751,95 @@ pub fn paired_queries(
     }
 }
 
+/// How deep an exact kNN ranks each query's neighbours: `requested`, or by default the largest
+/// cut-off and at least the largest `R` (pytorch-metric-learning's `k = "max_bin_count"`), so that
+/// MAP@R and R-precision are exact, never deeper than the `candidates` a query has.
+///
+/// # Errors
+/// [`DepthError::KExceedsCandidates`] when the largest cut-off exceeds the candidates;
+/// [`DepthError::BelowK`] / [`DepthError::AboveCandidates`] when a requested depth is shallower
+/// than the largest cut-off or deeper than the candidates.
+pub fn choose_depth(
+    requested: Option<usize>,
+    max_k: usize,
+    max_r: usize,
+    candidates: usize,
+) -> Result<usize, DepthError> {
+    if max_k > candidates {
+        return Err(DepthError::KExceedsCandidates { max_k, candidates });
+    }
+    match requested {
+        Some(depth) if depth < max_k => Err(DepthError::BelowK { depth, max_k }),
+        Some(depth) if depth > candidates => Err(DepthError::AboveCandidates { depth, candidates }),
+        Some(depth) => Ok(depth),
+        None => Ok(max_k.max(max_r).min(candidates)),
+    }
+}
+
+/// Why [`choose_depth`] refused; the front end words it with its own flag names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepthError {
+    /// The largest cut-off is larger than the candidates of a query.
+    KExceedsCandidates {
+        /// The largest cut-off.
+        max_k: usize,
+        /// Candidates per query.
+        candidates: usize,
+    },
+    /// A requested depth below the largest cut-off.
+    BelowK {
+        /// The requested depth.
+        depth: usize,
+        /// The largest cut-off.
+        max_k: usize,
+    },
+    /// A requested depth above the candidates.
+    AboveCandidates {
+        /// The requested depth.
+        depth: usize,
+        /// Candidates per query.
+        candidates: usize,
+    },
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::{DepthError, choose_depth};
+
+    #[test]
+    fn default_depth_covers_k_and_the_largest_r_within_the_candidates() {
+        assert_eq!(choose_depth(None, 10, 3, 100), Ok(10));
+        assert_eq!(choose_depth(None, 10, 40, 100), Ok(40));
+        assert_eq!(choose_depth(None, 10, 400, 99), Ok(99));
+        assert_eq!(choose_depth(Some(20), 10, 400, 99), Ok(20));
+    }
+
+    #[test]
+    fn impossible_depths_are_refused() {
+        assert_eq!(
+            choose_depth(None, 10, 3, 9),
+            Err(DepthError::KExceedsCandidates {
+                max_k: 10,
+                candidates: 9
+            })
+        );
+        assert_eq!(
+            choose_depth(Some(5), 10, 3, 100),
+            Err(DepthError::BelowK {
+                depth: 5,
+                max_k: 10
+            })
+        );
+        assert_eq!(
+            choose_depth(Some(101), 10, 3, 100),
+            Err(DepthError::AboveCandidates {
+                depth: 101,
+                candidates: 100
+            })
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 //!   plus the eval-set [`fingerprint`].
 //! * [`align`](mod@align): several models' predictions lined up on one eval set, or a refusal saying how
 //!   the files differ.
+//! * [`write`]: a [`PredictionSet`] back to Parquet, read back to the same set.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod npy;
 pub mod predictions;
 pub mod table;
 pub mod trec;
+pub mod write;
 
 pub use align::{AlignError, Pairing, align, canonical_order};
 pub use embeddings::read_embedding_column;
@@ -37,3 +39,4 @@ pub use table::{
 pub use trec::{
     JsonPos, Qrels, RankingError, RankingFormat, Run, ranx_order, read_qrels, read_run,
 };
+pub use write::{WriteError, predictions_parquet};

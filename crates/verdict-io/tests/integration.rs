@@ -1165,3 +1165,53 @@ fn align_by_position_says_so_and_refuses_labels_out_of_line() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `predictions_parquet` writes a set that reads back to the same set: every kind of model output,
+/// integer and text labels, ids and groups, and the same fingerprint.
+#[test]
+fn written_predictions_read_back_to_the_same_set() {
+    let cases = [
+        (
+            "binary.csv",
+            "id,label,score,group\na,1,0.9,g1\nb,0,0.2,g1\nc,1,0.4,g2\nd,0,0.7,g2\n",
+        ),
+        (
+            "probs.csv",
+            "id,label,prob_cat,prob_dog,prob_eel\nx,cat,0.7,0.2,0.1\ny,dog,0.1,0.8,0.1\nz,eel,0.3,0.3,0.4\n",
+        ),
+        (
+            "logits.csv",
+            "label,logit_0,logit_1,logit_10\n0,2.0,0.5,-1.0\n10,0.1,0.2,3.0\n1,0.0,1.5,0.3\n",
+        ),
+        (
+            "preds.csv",
+            "id,label,pred\nr1,9,9\nr2,10,9\nr3,10,10\nr4,2,10\n",
+        ),
+        ("text_binary.csv", "label,score\nyes,0.8\nno,0.3\nyes,0.6\n"),
+    ];
+    for (name, text) in cases {
+        let set = load(&file(name, text)).unwrap();
+        let bytes = verdict_io::predictions_parquet(&set).unwrap();
+        let path = file(&format!("{name}.parquet"), "");
+        std::fs::write(&path, &bytes).unwrap();
+        let back = load(&path).unwrap();
+        assert_eq!(back.task, set.task, "{name}");
+        assert_eq!(back.classes, set.classes, "{name}");
+        assert_eq!(back.positive, set.positive, "{name}");
+        assert_eq!(back.labels, set.labels, "{name}");
+        assert_eq!(back.ids, set.ids, "{name}");
+        assert_eq!(back.groups, set.groups, "{name}");
+        match (&set.scores, &back.scores) {
+            (Scores::Binary { score: a }, Scores::Binary { score: b }) => assert_eq!(a, b),
+            (
+                Scores::Probabilities { probs: a } | Scores::Logits { probs: a },
+                Scores::Probabilities { probs: b },
+            ) => assert_eq!(a, b, "{name}"),
+            (Scores::Predictions { pred: a }, Scores::Predictions { pred: b }) => {
+                assert_eq!(a, b)
+            }
+            (a, b) => panic!("{name}: {a:?} read back as {b:?}"),
+        }
+        assert_eq!(fingerprint(&back), fingerprint(&set), "{name}");
+    }
+}

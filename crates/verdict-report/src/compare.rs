@@ -7,7 +7,7 @@ use crate::table::Table;
 use crate::{fmt4, json::num};
 use serde_json::{Map, Value, json};
 use verdict_core::compare::{CompareResult, Comparison};
-use verdict_core::eval::Warning;
+use verdict_core::diagnostics::Finding;
 
 /// A model's own threshold (from `--val`, or chosen on the test set) and its test metrics there.
 #[derive(Debug, Clone)]
@@ -37,36 +37,10 @@ pub struct CompareReport {
     pub result: CompareResult,
     /// Per-model thresholds (binary with scores).
     pub thresholds: Option<Vec<ModelThreshold>>,
-    /// Warnings about the comparison itself (per-model warnings are in each model's result).
-    pub warnings: Vec<CompareWarning>,
-}
-
-/// A warning about the comparison as a whole, about the shared eval set, or about one model.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CompareWarning {
-    /// No file has an id column, so row `i` of every file was taken as the same sample.
-    PairedByPosition,
-    /// A warning about the shared eval set ([`Warning::is_eval_set`]), said once for the set.
-    EvalSet {
-        /// The warning.
-        warning: Warning,
-    },
-    /// Per-model thresholds were chosen on the test set (no `--val`): optimistic.
-    ThresholdOnTest,
-    /// A model's probability rows were divided by their sum when read (see `verdict-io`).
-    Normalized {
-        /// Model index.
-        model: usize,
-        /// How many rows, and the largest `|sum − 1|`.
-        rows: crate::Normalization,
-    },
-    /// A model's own evaluation warned (about the model, not the eval set).
-    Model {
-        /// Model index.
-        model: usize,
-        /// The warning.
-        warning: Warning,
-    },
+    /// What the report warns about, in order: the comparison's findings, the shared eval set's
+    /// (said once), then each model's ([`Finding::model`] set; per-model findings are also in each
+    /// model's result).
+    pub warnings: Vec<Finding>,
 }
 
 impl CompareReport {
@@ -162,24 +136,13 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
     )
 }
 
-/// A warning as a sentence.
-pub fn warning_text(lang: Lang, rep: &CompareReport, w: &CompareWarning) -> String {
-    match (lang, w) {
-        (Lang::En, CompareWarning::ThresholdOnTest) => "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.".into(),
-        (Lang::Ko, CompareWarning::ThresholdOnTest) => "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.".into(),
-        (Lang::En, CompareWarning::PairedByPosition) => "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.".into(),
-        (Lang::Ko, CompareWarning::PairedByPosition) => "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col).".into(),
-        (_, CompareWarning::Normalized { model, rows }) => format!(
-            "{}: {}",
-            rep.names[*model],
-            crate::i18n::normalized(lang, *rows, rep.result.models[*model].n)
-        ),
-        (_, CompareWarning::EvalSet { warning }) => {
-            crate::i18n::warning(lang, warning, &rep.result.models[0].classes)
-        }
-        (_, CompareWarning::Model { model, warning }) => {
-            format!("{}: {}", rep.names[*model], crate::i18n::warning(lang, warning, &rep.result.models[*model].classes))
-        }
+/// A warning as a sentence: the finding's message, after the model's name when it is about one
+/// model.
+pub fn warning_text(lang: Lang, rep: &CompareReport, w: &Finding) -> String {
+    let text = crate::findings::message(lang, w);
+    match w.model {
+        Some(model) => format!("{}: {text}", rep.names[model]),
+        None => text,
     }
 }
 
@@ -301,17 +264,8 @@ pub fn json(rep: &CompareReport) -> String {
         .warnings
         .iter()
         .map(|w| {
-            let (code, scope, model) = match w {
-                CompareWarning::PairedByPosition => ("paired_by_position", "comparison", None),
-                CompareWarning::EvalSet { warning } => (warning.code(), "eval_set", None),
-                CompareWarning::ThresholdOnTest => ("threshold_chosen_on_test", "comparison", None),
-                CompareWarning::Normalized { model, .. } => {
-                    ("normalized_rows", "model", Some(&rep.names[*model]))
-                }
-                CompareWarning::Model { model, warning } => {
-                    (warning.code(), "model", Some(&rep.names[*model]))
-                }
-            };
+            let scope = w.scope().map_or("model", |s| s.as_str());
+            let (code, model) = (w.check, w.model.map(|m| &rep.names[m]));
             let mut o =
                 json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
             if let Some(name) = model {

@@ -1,14 +1,13 @@
 //! Every user-facing phrase, per language. Metric names stay scikit-learn's in every language (as
 //! the teams' own Korean reports keep "Accuracy", "ROC AUC"); headings, labels and warnings are
-//! translated.
+//! translated. The warnings' phrases are the message templates of the findings registry
+//! (`verdict_core::diagnostics`), rendered by [`crate::findings`].
 //!
 //! Kept in one module so that a translation is checked in one place and a new front end (a web
 //! page, a binding) words things as the reports do: the fixed phrases are [`Phrase`]s read with
 //! [`t`] (report headings, plot titles and axis labels, the plots' Markdown links); phrases with
 //! numbers or names in them are functions here (the bootstrap line, a verdict line's interval and
-//! conclusion, the power line, the retrieval report's header, the warnings of an evaluation).
-
-use verdict_core::eval::Warning;
+//! conclusion, the power line, the retrieval report's header).
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,19 +353,13 @@ pub fn task(lang: Lang, task: &str, inputs: &str) -> String {
     }
 }
 
-/// The line saying that probability rows were divided by their sum (see [`crate::Normalization`]).
+/// The line saying that probability rows were divided by their sum (see [`crate::Normalization`]):
+/// the message of the `normalized_rows` finding, which a comparison lists as a model's warning.
 pub fn normalized(lang: Lang, nz: crate::Normalization, n: usize) -> String {
-    let dev = format!("{:.1e}", nz.max_deviation);
-    match lang {
-        Lang::En => format!(
-            "Normalised: {} of {n} probability rows did not sum to 1 (largest |sum − 1| = {dev}) and were divided by their sum",
-            nz.rows
-        ),
-        Lang::Ko => format!(
-            "정규화: 확률 행 {n}개 중 {}개의 합이 1이 아니어서(최대 |합 − 1| = {dev}) 각 행을 그 합으로 나눔",
-            nz.rows
-        ),
-    }
+    crate::findings::message(
+        lang,
+        &verdict_core::diagnostics::normalized_rows(nz.rows, nz.max_deviation, n),
+    )
 }
 
 /// Describes the bootstrap in one line.
@@ -530,121 +523,6 @@ pub(crate) fn retrieval_per_class_note(lang: Lang, shown: usize, all: usize) -> 
         ),
         Lang::Ko => format!(
             "이 표는 지표 {all}개 중 {shown}개만 보여 줍니다. 클래스별 전체 지표는 JSON 보고서(--format json, \"per_class\")에 있습니다."
-        ),
-    }
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-/// A warning as a sentence. `classes` names the class indices.
-pub fn warning(lang: Lang, w: &Warning, classes: &[String]) -> String {
-    let name = |i: &usize| classes.get(*i).cloned().unwrap_or_else(|| i.to_string());
-    match (lang, w) {
-        (Lang::En, Warning::SmallEvalSet { n }) => format!(
-            "The eval set is small (n = {n} < 100): differences of several points are within noise; read the intervals, not the point estimates."
-        ),
-        (Lang::Ko, Warning::SmallEvalSet { n }) => format!(
-            "평가 데이터가 작습니다 (n = {n} < 100): 수 %p 차이는 잡음 범위입니다. 점추정이 아니라 신뢰구간을 보십시오."
-        ),
-        (Lang::En, Warning::SmallClass { class, n }) => {
-            format!(
-                "Class `{}` has only {n} samples (< 30): its per-class scores are unreliable.",
-                name(class)
-            )
-        }
-        (Lang::Ko, Warning::SmallClass { class, n }) => {
-            format!(
-                "클래스 `{}`의 샘플이 {n}개뿐입니다 (< 30): 클래스별 지표를 신뢰하기 어렵습니다.",
-                name(class)
-            )
-        }
-        (Lang::En, Warning::ClassNeverPredicted { class }) => {
-            format!("Class `{}` is never predicted.", name(class))
-        }
-        (Lang::Ko, Warning::ClassNeverPredicted { class }) => {
-            format!("클래스 `{}`가 한 번도 예측되지 않았습니다.", name(class))
-        }
-        (
-            Lang::En,
-            Warning::PredictionCollapse {
-                class,
-                predicted,
-                n,
-                true_share,
-            },
-        ) => format!(
-            "Predictions collapse onto `{}`: {predicted} of {n} predictions ({}), though it is {} of the labels.",
-            name(class),
-            pct(*predicted as f64 / *n as f64),
-            pct(*true_share)
-        ),
-        (
-            Lang::Ko,
-            Warning::PredictionCollapse {
-                class,
-                predicted,
-                n,
-                true_share,
-            },
-        ) => format!(
-            "예측이 `{}`로 쏠립니다: 예측 {n}건 중 {predicted}건 ({}), 실제 비율은 {}입니다.",
-            name(class),
-            pct(*predicted as f64 / *n as f64),
-            pct(*true_share)
-        ),
-        (
-            Lang::En,
-            Warning::NotAboveMajority {
-                accuracy,
-                majority_rate,
-                p_value,
-            },
-        ) => format!(
-            "Accuracy {} is not significantly above always predicting the majority class ({}; exact binomial test, p = {p_value:.3}).",
-            pct(*accuracy),
-            pct(*majority_rate)
-        ),
-        (
-            Lang::Ko,
-            Warning::NotAboveMajority {
-                accuracy,
-                majority_rate,
-                p_value,
-            },
-        ) => format!(
-            "정확도 {}는 항상 다수 클래스로 예측하는 경우({})보다 유의하게 높지 않습니다 (정확 이항검정, p = {p_value:.3}).",
-            pct(*accuracy),
-            pct(*majority_rate)
-        ),
-        (
-            Lang::En,
-            Warning::ExtremeThreshold {
-                rule,
-                threshold,
-                positive_share,
-            },
-        ) => format!(
-            "The {rule} threshold {threshold} sits at the extreme of the score range ({} of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
-            pct(*positive_share)
-        ),
-        (
-            Lang::Ko,
-            Warning::ExtremeThreshold {
-                rule,
-                threshold,
-                positive_share,
-            },
-        ) => format!(
-            "{rule} 최적 임계값 {threshold}이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 {}): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다.",
-            pct(*positive_share)
-        ),
-        (Lang::En, Warning::FewGroups { groups }) => format!(
-            "Only {groups} groups: the cluster bootstrap intervals are rough, and the effective sample size is about {groups}, not the number of rows."
-        ),
-        (Lang::Ko, Warning::FewGroups { groups }) => format!(
-            "그룹이 {groups}개뿐입니다: 클러스터 부트스트랩 구간은 거칠며, 유효 표본 크기는 행 수가 아니라 약 {groups}입니다."
         ),
     }
 }

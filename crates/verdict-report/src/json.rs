@@ -126,7 +126,7 @@ fn warnings(r: &EvalResult) -> Value {
     Value::Array(
         r.warnings
             .iter()
-            .map(|w| json!({"code": w.code(), "message": crate::i18n::warning(crate::Lang::En, w, &r.classes)}))
+            .map(|w| json!({"code": w.check, "message": crate::findings::message(crate::Lang::En, w)}))
             .collect(),
     )
 }

@@ -10,13 +10,15 @@
 //! * [`text`]: aligned tables for the terminal, optionally coloured.
 //! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
 //! * [`compare`]: the verdict line and the comparison report.
-//! * [`i18n`]: every user-facing phrase in each [`Lang`].
+//! * [`i18n`]: every user-facing phrase in each [`Lang`]; [`findings`] renders the warnings' phrases
+//!   from the findings registry (`verdict_core::diagnostics`).
 //! * [`Table`]: the aligned text / Markdown table behind all of them and the binary's ledger
 //!   commands.
 
 #![warn(missing_docs)]
 
 pub mod compare;
+pub mod findings;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

@@ -7,6 +7,8 @@ use crate::json::num;
 use crate::sections::{Block, Section};
 use crate::table::Table;
 use serde_json::{Map, Value, json};
+pub use verdict_core::diagnostics::EmbeddingRole;
+use verdict_core::diagnostics::Finding;
 use verdict_core::retrieval::Summary;
 
 /// A retrieval evaluation with what the reader knows.
@@ -26,131 +28,9 @@ pub struct RetrievalReport {
     pub per_class: Option<Vec<(String, Summary)>>,
     /// Bootstrap: (replicates, seed, level).
     pub bootstrap: Option<(usize, u64, f64)>,
-    /// Warnings (worded per language by [`RetrievalWarning::text`]).
-    pub warnings: Vec<RetrievalWarning>,
-}
-
-/// Something the reader of a retrieval evaluation must know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RetrievalWarning {
-    /// `--depth` is below the largest R: MAP@R and R-precision were left out.
-    ShallowDepth {
-        /// The largest R over the queries.
-        max_r: usize,
-        /// Neighbours ranked per query.
-        depth: usize,
-    },
-    /// Gallery rows that repeat an earlier row exactly.
-    DuplicateEmbeddings {
-        /// How many.
-        rows: usize,
-    },
-    /// Judged queries that the run does not contain.
-    QueriesMissingFromRun {
-        /// How many.
-        queries: usize,
-    },
-    /// All-zero embeddings under cosine similarity: no direction, scored 0 against everything
-    /// (`verdict_core::knn` module docs), so their rankings are the tie order, not the model's.
-    ZeroEmbeddings {
-        /// Which input the rows are in.
-        role: EmbeddingRole,
-        /// The first few such rows (counted from 0, as the `.npy` / Parquet rows).
-        rows: Vec<usize>,
-        /// How many rows are zero in all.
-        count: usize,
-    },
-}
-
-/// Which embeddings a [`RetrievalWarning`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmbeddingRole {
-    /// The query embeddings (`--query`), with a separate gallery.
-    Query,
-    /// The gallery embeddings (`--gallery`).
-    Gallery,
-    /// Leave-one-out: the query embeddings are also the gallery.
-    QueryAndGallery,
-}
-
-/// "3, 17, 40" for the first rows of `count`, with "…" when there are more.
-fn row_list(rows: &[usize], count: usize) -> String {
-    let mut s = rows
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if count > rows.len() {
-        s.push_str(", …");
-    }
-    s
-}
-
-impl RetrievalWarning {
-    /// The warning as a sentence.
-    pub fn text(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::En, Self::ShallowDepth { max_r, depth }) => format!(
-                "map_at_r and r_precision are left out: they need each query's top R neighbours, up to {max_r}, but --depth ranks {depth}; mrr and map count only the top {depth}"
-            ),
-            (Lang::Ko, Self::ShallowDepth { max_r, depth }) => format!(
-                "map_at_r와 r_precision은 제외했습니다: 쿼리마다 상위 R개(최대 {max_r}개)의 이웃이 필요한데 --depth는 {depth}개만 순위를 매깁니다. mrr과 map은 상위 {depth}개만 셉니다"
-            ),
-            (Lang::En, Self::DuplicateEmbeddings { rows: 1 }) => {
-                "1 gallery embedding repeats an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics".into()
-            }
-            (Lang::En, Self::DuplicateEmbeddings { rows }) => format!(
-                "{rows} gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics"
-            ),
-            (Lang::Ko, Self::DuplicateEmbeddings { rows }) => format!(
-                "갤러리 임베딩 {rows}개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다"
-            ),
-            (Lang::En, Self::QueriesMissingFromRun { queries: 1 }) => {
-                "1 judged query is missing from the run; it retrieved nothing and scores 0".into()
-            }
-            (Lang::En, Self::QueriesMissingFromRun { queries }) => format!(
-                "{queries} judged queries are missing from the run; they retrieved nothing and score 0"
-            ),
-            (Lang::Ko, Self::QueriesMissingFromRun { queries }) => format!(
-                "판정된 쿼리 {queries}개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다"
-            ),
-            (Lang::En, Self::ZeroEmbeddings { role, rows, count }) => {
-                let what = match (role, *count == 1) {
-                    (EmbeddingRole::Query, true) => "1 query embedding is",
-                    (EmbeddingRole::Query, false) => "query embeddings are",
-                    (EmbeddingRole::Gallery, true) => "1 gallery embedding is",
-                    (EmbeddingRole::Gallery, false) => "gallery embeddings are",
-                    (EmbeddingRole::QueryAndGallery, true) => {
-                        "1 query embedding (leave-one-out: also a gallery row) is"
-                    }
-                    (EmbeddingRole::QueryAndGallery, false) => {
-                        "query embeddings (leave-one-out: also the gallery) are"
-                    }
-                };
-                let n = if *count == 1 {
-                    String::new()
-                } else {
-                    format!("{count} ")
-                };
-                let row = if *count == 1 { "row" } else { "rows" };
-                format!(
-                    "{n}{what} all zeros ({row} {}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows",
-                    row_list(rows, *count)
-                )
-            }
-            (Lang::Ko, Self::ZeroEmbeddings { role, rows, count }) => {
-                let what = match role {
-                    EmbeddingRole::Query => "쿼리 임베딩",
-                    EmbeddingRole::Gallery => "갤러리 임베딩",
-                    EmbeddingRole::QueryAndGallery => "쿼리 임베딩(leave-one-out이므로 갤러리이기도 함)",
-                };
-                format!(
-                    "{what} {count}개가 영벡터입니다 (행 {}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오",
-                    row_list(rows, *count)
-                )
-            }
-        }
-    }
+    /// Warnings: findings of the retrieval checks (`verdict_core::diagnostics`), worded per
+    /// language by [`crate::findings::message`].
+    pub warnings: Vec<Finding>,
 }
 
 fn summary_json(s: &Summary) -> Value {
@@ -205,7 +85,11 @@ pub fn json(r: &RetrievalReport) -> String {
         "bootstrap".into(),
         r.bootstrap.map_or(Value::Null, |(b, seed, level)| json!({"replicates": b, "seed": seed, "level": level, "unit": "query"})),
     );
-    let warnings: Vec<String> = r.warnings.iter().map(|w| w.text(Lang::En)).collect();
+    let warnings: Vec<String> = r
+        .warnings
+        .iter()
+        .map(|w| crate::findings::message(Lang::En, w))
+        .collect();
     doc.insert("warnings".into(), json!(warnings));
     let mut s = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default();
     s.push('\n');
@@ -267,7 +151,7 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
     } else {
         r.warnings
             .iter()
-            .map(|w| Block::Line(format!("⚠️ {}", w.text(lang))))
+            .map(|w| Block::Line(format!("⚠️ {}", crate::findings::message(lang, w))))
             .collect()
     };
     out.push(Section {
@@ -596,46 +480,38 @@ mod tests {
 
     #[test]
     fn warnings_are_singular_for_one() {
-        let one = RetrievalWarning::QueriesMissingFromRun { queries: 1 };
+        use verdict_core::diagnostics as d;
+        let text = |f: &Finding, lang| crate::findings::message(lang, f);
+        let one = d::queries_missing_from_run(1);
         assert_eq!(
-            one.text(Lang::En),
+            text(&one, Lang::En),
             "1 judged query is missing from the run; it retrieved nothing and scores 0"
         );
-        let two = RetrievalWarning::QueriesMissingFromRun { queries: 2 };
+        let two = d::queries_missing_from_run(2);
         assert!(
-            two.text(Lang::En)
-                .starts_with("2 judged queries are missing from the run; they")
+            text(&two, Lang::En).starts_with("2 judged queries are missing from the run; they")
         );
         assert!(
-            RetrievalWarning::DuplicateEmbeddings { rows: 1 }
-                .text(Lang::En)
+            text(&d::duplicate_embeddings(1), Lang::En)
                 .starts_with("1 gallery embedding repeats an earlier row")
         );
-        let zero = RetrievalWarning::ZeroEmbeddings {
-            role: EmbeddingRole::Gallery,
-            rows: vec![7],
-            count: 1,
-        };
+        let zero = d::zero_embeddings(EmbeddingRole::Gallery, vec![7], 1);
         assert!(
-            zero.text(Lang::En)
+            text(&zero, Lang::En)
                 .starts_with("1 gallery embedding is all zeros (row 7, counted from 0)"),
             "{}",
-            zero.text(Lang::En)
+            text(&zero, Lang::En)
         );
-        let zero = RetrievalWarning::ZeroEmbeddings {
-            role: EmbeddingRole::Query,
-            rows: vec![0, 1, 2, 3, 4],
-            count: 9,
-        };
+        let zero = d::zero_embeddings(EmbeddingRole::Query, vec![0, 1, 2, 3, 4], 9);
         assert!(
-            zero.text(Lang::En).starts_with(
+            text(&zero, Lang::En).starts_with(
                 "9 query embeddings are all zeros (rows 0, 1, 2, 3, 4, …, counted from 0)"
             ),
             "{}",
-            zero.text(Lang::En)
+            text(&zero, Lang::En)
         );
         assert!(
-            zero.text(Lang::Ko)
+            text(&zero, Lang::Ko)
                 .starts_with("쿼리 임베딩 9개가 영벡터입니다 (행 0, 1, 2, 3, 4, …, 0부터 셈)")
         );
     }

@@ -4,7 +4,8 @@
 use crate::i18n::{self, Lang, Phrase, ScaleNote, scale_note, t};
 use crate::table::Table;
 use crate::{CLASS_ROWS_SHOWN, CONFUSED_PAIRS_SHOWN, EvalReport, fmt_threshold, fmt4};
-use verdict_core::eval::{EvalResult, Warning};
+use verdict_core::diagnostics::Subject;
+use verdict_core::eval::EvalResult;
 
 pub(crate) enum Block {
     Line(String),
@@ -303,17 +304,12 @@ fn warning_lines(r: &EvalResult, lang: Lang, limit: usize) -> Vec<Block> {
     let mut out = Vec::new();
     let mut shown: Vec<(&'static str, usize)> = Vec::new();
     for w in &r.warnings {
-        let line = Block::Line(format!("⚠️ {}", i18n::warning(lang, w, &r.classes)));
-        if !(many
-            && matches!(
-                w,
-                Warning::SmallClass { .. } | Warning::ClassNeverPredicted { .. }
-            ))
-        {
+        let line = Block::Line(format!("⚠️ {}", crate::findings::message(lang, w)));
+        if !(many && matches!(w.subject, Subject::Class(_))) {
             out.push(line);
             continue;
         }
-        let code = w.code();
+        let code = w.check;
         let n = match shown.iter_mut().find(|(c, _)| *c == code) {
             Some((_, n)) => n,
             None => {
@@ -327,7 +323,7 @@ fn warning_lines(r: &EvalResult, lang: Lang, limit: usize) -> Vec<Block> {
         *n += 1;
         out.push(line);
         if *n == CLASS_ROWS_SHOWN {
-            let total = r.warnings.iter().filter(|x| x.code() == code).count();
+            let total = r.warnings.iter().filter(|x| x.check == code).count();
             if total > CLASS_ROWS_SHOWN {
                 out.push(Block::Line(scale_note(
                     lang,

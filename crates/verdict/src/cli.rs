@@ -238,6 +238,10 @@ pub(crate) struct EvalLedgerArgs {
         requires = "run"
     )]
     pub(crate) artifacts: PathBuf,
+    /// Do not store the evaluated predictions (artifact verdict/<name>.predictions.parquet) with
+    /// the evaluation; without them `runs compare` cannot pair this run sample by sample.
+    #[arg(long, requires = "run")]
+    pub(crate) no_keep_predictions: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,5 +1,5 @@
-//! The `verdict` command-line tool: a thin shell over `verdict-io` (reading), `verdict-core`
-//! (computing) and `verdict-report` (rendering).
+//! The `verdict` command-line tool: a thin shell that turns flags into `verdict-app` specs, runs
+//! the operation and renders its report with `verdict-report`.
 //!
 //! Exit codes: 0 success, 2 error (bad input, bad arguments). `anyhow` lives only here; every error
 //! is printed with its whole chain (`{:#}`), so the reader sees the file, line and column the

@@ -1,30 +1,12 @@
-//! What the ledger commands share: opening the store, finding experiments by id or name, the
-//! evaluation tag and metric names, artifact locations, and text/JSON rendering helpers (text tables are verdict-report's [`Table`]).
-//!
-//! # Conventions (docs/ledger.md)
-//! An evaluation stored with `verdict eval FILE --run RUN --eval-name NAME` (default `eval`):
-//! - artifact `verdict/NAME.json`: the whole `--format json` document (docs/eval-json.md);
-//! - metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0 (the
-//!   names of the document's `metrics` object; undefined values and absent intervals are not
-//!   logged);
-//! - tags `verdict.eval.NAME.fingerprint` (the eval set's `sha256:…`), `verdict.eval.NAME.rows`,
-//!   `verdict.eval.NAME.source` (the predictions file as given), `verdict.eval.NAME.artifact`.
-//!
-//! The fingerprint tag is what makes results comparable: `verdict runs compare` refuses two
-//! runs whose fingerprints for the evaluation differ, and `verdict eval --run` refuses to put an
-//! evaluation of another eval set under a name the run already uses.
+//! What the ledger commands share: opening the store, finding experiments by id or name, and
+//! text/JSON rendering helpers (text tables are verdict-report's [`Table`]). The conventions of a
+//! stored evaluation (tag and metric names, artifact locations) are `verdict_app::ledger`'s.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
-use std::path::Path;
+pub(crate) use verdict_app::ledger::{eval_names, tag};
 pub(crate) use verdict_report::{Align, Table};
-use verdict_store::artifacts::ArtifactRepo;
 use verdict_store::{Experiment, ExperimentQuery, Metric, Run, Store, ViewType};
-
-/// The tag prefix of a stored evaluation named `name`.
-pub(crate) fn eval_tag(name: &str, what: &str) -> String {
-    format!("verdict.eval.{name}.{what}")
-}
 
 /// Opens the ledger at `url` (created and migrated if new).
 pub(crate) fn open(url: &str) -> Result<Store> {
@@ -65,42 +47,6 @@ pub(crate) fn all_experiments(store: &Store, all: bool, filter: &str) -> Result<
             Some(t) => token = Some(t),
             None => return Ok(out),
         }
-    }
-}
-
-/// The artifact directory of a run's `artifact_uri`: `mlflow-artifacts:/X` is `X` under the
-/// artifact root (the layout `verdict server` serves), `file://` URIs and plain paths are
-/// themselves. Returns the repository and the path inside it.
-pub(crate) fn run_artifacts(uri: &str, root: &Path) -> Result<(ArtifactRepo, String)> {
-    if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
-        let repo = ArtifactRepo::open(root).with_context(|| {
-            format!(
-                "cannot open the artifact root (--artifacts {})",
-                root.display()
-            )
-        })?;
-        return Ok((repo, rest.trim_start_matches('/').to_owned()));
-    }
-    let path = if let Some(rest) = uri.strip_prefix("file://") {
-        rest.to_owned()
-    } else if !uri.contains("://") && !uri.is_empty() {
-        uri.to_owned()
-    } else {
-        bail!(
-            "cannot write artifacts to {uri}: only mlflow-artifacts:/ and local file:// artifact URIs are supported"
-        );
-    };
-    let repo = ArtifactRepo::open(Path::new(&path))
-        .with_context(|| format!("cannot open the artifact directory {path}"))?;
-    Ok((repo, String::new()))
-}
-
-/// Joins an artifact-relative directory and a name.
-pub(crate) fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{}/{name}", dir.trim_end_matches('/'))
     }
 }
 
@@ -210,27 +156,6 @@ pub(crate) fn run_json(run: &Run) -> Value {
         "tags": kv_json(run.tags.iter().map(|t| (t.key.as_str(), t.value.as_str()))),
         "metrics": Value::Object(run.metrics.iter().map(|m| (m.key.clone(), metric_json(m))).collect()),
     })
-}
-
-/// The value of a run tag.
-pub(crate) fn tag<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
-    run.tags
-        .iter()
-        .find(|t| t.key == key)
-        .map(|t| t.value.as_str())
-}
-
-/// The names of the evaluations stored in a run (from its `verdict.eval.*.fingerprint` tags).
-pub(crate) fn eval_names(run: &Run) -> Vec<String> {
-    run.tags
-        .iter()
-        .filter_map(|t| {
-            t.key
-                .strip_prefix("verdict.eval.")
-                .and_then(|r| r.strip_suffix(".fingerprint"))
-                .map(str::to_owned)
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! `list` is MLflow's `search_runs` (the same filter grammar and order_by, evaluated by the
 //! store); `compare` puts two runs' stored evaluations side by side and refuses when their eval
-//! sets differ (the `verdict.eval.NAME.fingerprint` tags, see `ledger`). `list` also warns when
+//! sets differ (the `verdict.eval.NAME.fingerprint` tags, `verdict_app::ledger`). `list` also warns when
 //! it shows `NAME/…` metrics of runs whose NAME evaluations were made on different eval sets.
 
 use super::experiments::pretty;
@@ -11,6 +11,7 @@ use crate::cli::{LedgerFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowA
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use verdict_app::ledger::{EvalInfo, compare_stored, eval_info, mixed_eval_sets};
 use verdict_store::{Run, RunQuery, Store, ViewType};
 
 pub(crate) fn run(c: &RunsCmd) -> Result<String> {
@@ -78,32 +79,22 @@ fn search_all(store: &Store, query: RunQuery, max: i64) -> Result<Vec<Run>> {
 
 /// Warnings for `NAME/…` metric columns whose NAME evaluations differ in eval set.
 fn eval_set_warnings(runs: &[Run], keys: &[String]) -> Vec<String> {
-    let names: BTreeSet<&str> = keys
-        .iter()
-        .filter_map(|k| k.split_once('/').map(|(n, _)| n))
-        .collect();
-    let mut out = Vec::new();
-    for name in names {
-        let tag = ledger::eval_tag(name, "fingerprint");
-        let mut sets: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in runs {
-            if let Some(f) = ledger::tag(r, &tag) {
-                *sets.entry(f).or_default() += 1;
-            }
-        }
-        if sets.len() > 1 {
-            let list: Vec<String> = sets
+    mixed_eval_sets(runs, keys)
+        .into_iter()
+        .map(|m| {
+            let list: Vec<String> = m
+                .sets
                 .iter()
                 .map(|(f, n)| format!("{f} ({n} runs)"))
                 .collect();
-            out.push(format!(
+            format!(
                 "the `{name}` evaluations of these runs were made on {} different eval sets: {}; their {name}/… metrics are not comparable",
-                sets.len(),
-                list.join(", ")
-            ));
-        }
-    }
-    out
+                m.sets.len(),
+                list.join(", "),
+                name = m.name
+            )
+        })
+        .collect()
 }
 
 fn list(a: &RunsListArgs) -> Result<String> {
@@ -231,26 +222,6 @@ fn list(a: &RunsListArgs) -> Result<String> {
         out.push_str(&format!("warning: {w}\n"));
     }
     Ok(out)
-}
-
-/// One stored evaluation of a run, as its tags describe it.
-struct EvalInfo {
-    name: String,
-    fingerprint: String,
-    rows: Option<String>,
-    source: Option<String>,
-    artifact: Option<String>,
-}
-
-fn eval_info(run: &Run, name: &str) -> Option<EvalInfo> {
-    let get = |what: &str| ledger::tag(run, &ledger::eval_tag(name, what)).map(str::to_owned);
-    Some(EvalInfo {
-        name: name.to_owned(),
-        fingerprint: get("fingerprint")?,
-        rows: get("rows"),
-        source: get("source"),
-        artifact: get("artifact"),
-    })
 }
 
 fn show(a: &RunsShowArgs) -> Result<String> {
@@ -444,66 +415,14 @@ fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
 }
 
-/// (value, ci_low, ci_high) of every `NAME/<metric>` of a run.
-fn eval_metrics(run: &Run, name: &str) -> BTreeMap<String, [Option<f64>; 3]> {
-    let prefix = format!("{name}/");
-    let mut out: BTreeMap<String, [Option<f64>; 3]> = BTreeMap::new();
-    for m in &run.metrics {
-        let Some(k) = m.key.strip_prefix(&prefix) else {
-            continue;
-        };
-        let (base, slot) = if let Some(b) = k.strip_suffix("_ci_low") {
-            (b, 1)
-        } else if let Some(b) = k.strip_suffix("_ci_high") {
-            (b, 2)
-        } else {
-            (k, 0)
-        };
-        out.entry(base.to_owned()).or_default()[slot] = Some(m.value);
-    }
-    out
-}
-
 fn compare(a: &RunsCompareArgs) -> Result<String> {
     let store = ledger::open(&a.store.store)?;
-    let get = |id: &str| {
-        store
-            .get_run(id)
-            .with_context(|| format!("runs compare: run {id}"))
-    };
-    let (ra, rb) = (get(&a.run_a)?, get(&a.run_b)?);
-    let name = &a.eval_name;
-    let describe = |r: &Run| format!("{} ({})", r.info.run_id, r.info.run_name);
-    let info = |r: &Run| {
-        eval_info(r, name).with_context(|| {
-            let others = ledger::eval_names(r);
-            format!(
-                "run {} has no evaluation `{name}`{} (store one with `verdict eval FILE --run {} --eval-name {name}`)",
-                describe(r),
-                if others.is_empty() { String::new() } else { format!(" (it has: {})", others.join(", ")) },
-                r.info.run_id
-            )
-        })
-    };
-    let (ea, eb) = (info(&ra)?, info(&rb)?);
-    if ea.fingerprint != eb.fingerprint {
-        let line = |r: &Run, e: &EvalInfo| {
-            format!(
-                "  {}: {} ({} rows, {})",
-                describe(r),
-                e.fingerprint,
-                e.rows.as_deref().unwrap_or("?"),
-                e.source.as_deref().unwrap_or("unknown source")
-            )
-        };
-        bail!(
-            "refusing to compare: the `{name}` evaluations of the two runs were made on different eval sets\n{}\n{}\nMetrics from different eval sets are not comparable; evaluate both runs on the same file.",
-            line(&ra, &ea),
-            line(&rb, &eb)
-        );
-    }
-    let (ma, mb) = (eval_metrics(&ra, name), eval_metrics(&rb, name));
-    let keys: BTreeSet<&String> = ma.keys().chain(mb.keys()).collect();
+    let c = compare_stored(&store, &a.run_a, &a.run_b, &a.eval_name)?;
+    let name = &c.name;
+    let (ra, rb) = (&c.a.run, &c.b.run);
+    let (ea, eb) = (&c.a.eval, &c.b.eval);
+    let (ma, mb) = (&c.a.metrics, &c.b.metrics);
+    let keys = c.keys();
     if a.format == LedgerFormat::Json {
         let side = |m: &BTreeMap<String, [Option<f64>; 3]>, k: &str| match m.get(k) {
             Some([v, lo, hi]) => json!({
@@ -520,7 +439,7 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
                     (Some(x), Some(y)) => Some(ledger::json_f64(y - x)),
                     _ => None,
                 };
-                json!({"metric": k, "a": side(&ma, k), "b": side(&mb, k), "difference": d})
+                json!({"metric": k, "a": side(ma, k), "b": side(mb, k), "difference": d})
             })
             .collect();
         return pretty(&json!({
@@ -534,8 +453,8 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
     }
     let mut out = format!(
         "A = {}\nB = {}\nSame eval set for `{name}`: {} ({} rows)\n\n",
-        describe(&ra),
-        describe(&rb),
+        c.a.describe(),
+        c.b.describe(),
         ea.fingerprint,
         ea.rows.as_deref().unwrap_or("?")
     );
@@ -555,7 +474,7 @@ fn compare(a: &RunsCompareArgs) -> Result<String> {
             (Some(x), Some(y)) => format!("{:+.4}", y - x),
             _ => "-".to_owned(),
         };
-        t.row(vec![k.clone(), cell(&ma, k), cell(&mb, k), d]);
+        t.row(vec![k.clone(), cell(ma, k), cell(mb, k), d]);
     }
     out.push_str(&t.text(false));
     out.push_str("\nIntervals are each run's own; for a paired test of the difference run `verdict compare` on the two prediction files.\n");

@@ -1,6 +1,7 @@
 //! Integration tests of the `verdict` binary: parity with scikit-learn on committed fixtures,
 //! error messages, and report snapshots.
 
+mod architecture;
 mod cli;
 mod compare;
 mod design_citations;

@@ -1,0 +1,836 @@
+//! Findings: everything Verdict tells a reader about the pitfalls of an evaluation, a comparison or a
+//! retrieval run, as one data model with one registry.
+//!
+//! Before this module the warnings lived in three types (the evaluation's, the comparison's and the
+//! retrieval's), each with its own wording code; a new check had to be added in several places and
+//! the JSON codes were spelled in several matches. Now:
+//!
+//! * [`CHECKS`] is the registry, one line per check (as ruff's `codes.rs`): its stable id (the
+//!   `code` the JSON documents print), its default [`Status`], its [`Scope`] and its message
+//!   templates in English and Korean. A new check is one line here and one constructor below.
+//! * A [`Finding`] is one occurrence: the check's id, its status, what it is about ([`Subject`],
+//!   and the model of a comparison), and the observed figures ([`Figure`], by name) that fill the
+//!   message template's placeholders.
+//! * The constructors ([`small_eval_set`], [`paired_by_position`], …) are the only way findings are
+//!   made, so the figures a template names are always there (a unit test renders every check's
+//!   placeholders against its constructor's figures).
+//!
+//! Deciding *whether* a finding applies stays where the data are (`eval` decides the eval-set and
+//! model findings; the callers of `compare` and the retrieval readers decide theirs). Turning a
+//! finding into a sentence is `verdict-report`'s job: it parses the template ([`template`]) and
+//! formats each figure as the placeholder's spec says. This module does no formatting of numbers.
+
+use std::collections::BTreeSet;
+
+/// How serious a finding is. Every check of today warns; `pass`, `info` and `fail` are there for
+/// the checks over runs and for a CI gate that fails on a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// The check ran and found nothing.
+    Pass,
+    /// Worth knowing, not a problem.
+    Info,
+    /// The reader should look before trusting the numbers.
+    Warn,
+    /// The numbers should not be trusted.
+    Fail,
+}
+
+impl Status {
+    /// `pass`, `info`, `warn` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Info => "info",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// What a check looks at: the `scope` of the comparison JSON document's warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The rows, their labels and their groups only: the same for every model scored on them, so a
+    /// comparison says such a finding once for the set.
+    EvalSet,
+    /// One model's predictions (or how they were read).
+    Model,
+    /// The comparison of several models as a whole.
+    Comparison,
+    /// A retrieval evaluation's inputs.
+    Retrieval,
+}
+
+impl Scope {
+    /// `eval_set`, `model`, `comparison` or `retrieval`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::EvalSet => "eval_set",
+            Scope::Model => "model",
+            Scope::Comparison => "comparison",
+            Scope::Retrieval => "retrieval",
+        }
+    }
+}
+
+/// A message in every report language. The text is a [`template`]: `{name}` placeholders name the
+/// finding's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message {
+    /// English.
+    pub en: &'static str,
+    /// Korean.
+    pub ko: &'static str,
+}
+
+/// One line of the registry. Made by [`Check::new`] (and, for fields later checks need, builder
+/// methods), so a new field does not touch every line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Check {
+    /// The stable id (snake_case), printed as `code` in the JSON documents.
+    pub id: &'static str,
+    /// The status a finding of this check has unless something decides otherwise.
+    pub status: Status,
+    /// What the check looks at.
+    pub scope: Scope,
+    /// What the reader is told.
+    pub message: Message,
+}
+
+impl Check {
+    /// A registry line (a `const fn`, so that later fields can be added with builder methods on
+    /// the lines that need them, without touching the others).
+    pub const fn new(
+        id: &'static str,
+        status: Status,
+        scope: Scope,
+        en: &'static str,
+        ko: &'static str,
+    ) -> Check {
+        Check {
+            id,
+            status,
+            scope,
+            message: Message { en, ko },
+        }
+    }
+}
+
+/// Every check, one line each. The ids of the evaluation and comparison checks are the `code`s the
+/// JSON documents have always printed (`docs/eval-json.md`, `docs/compare-json.md`); they never
+/// change. The placeholders of the templates are the figures of the check's constructor below.
+#[rustfmt::skip]
+pub static CHECKS: &[Check] = {
+    use Scope::{Comparison, EvalSet, Model, Retrieval};
+    use Status::Warn;
+    &[
+    Check::new("small_eval_set", Warn, EvalSet,
+        "The eval set is small (n = {n} < 100): differences of several points are within noise; read the intervals, not the point estimates.",
+        "평가 데이터가 작습니다 (n = {n} < 100): 수 %p 차이는 잡음 범위입니다. 점추정이 아니라 신뢰구간을 보십시오."),
+    Check::new("small_class", Warn, EvalSet,
+        "Class `{class}` has only {n} samples (< 30): its per-class scores are unreliable.",
+        "클래스 `{class}`의 샘플이 {n}개뿐입니다 (< 30): 클래스별 지표를 신뢰하기 어렵습니다."),
+    Check::new("few_groups", Warn, EvalSet,
+        "Only {groups} groups: the cluster bootstrap intervals are rough, and the effective sample size is about {groups}, not the number of rows.",
+        "그룹이 {groups}개뿐입니다: 클러스터 부트스트랩 구간은 거칠며, 유효 표본 크기는 행 수가 아니라 약 {groups}입니다."),
+    Check::new("class_never_predicted", Warn, Model,
+        "Class `{class}` is never predicted.",
+        "클래스 `{class}`가 한 번도 예측되지 않았습니다."),
+    Check::new("prediction_collapse", Warn, Model,
+        "Predictions collapse onto `{class}`: {predicted} of {n} predictions ({predicted_share:%}), though it is {true_share:%} of the labels.",
+        "예측이 `{class}`로 쏠립니다: 예측 {n}건 중 {predicted}건 ({predicted_share:%}), 실제 비율은 {true_share:%}입니다."),
+    Check::new("not_above_majority", Warn, Model,
+        "Accuracy {accuracy:%} is not significantly above always predicting the majority class ({majority_rate:%}; exact binomial test, p = {p_value:.3}).",
+        "정확도 {accuracy:%}는 항상 다수 클래스로 예측하는 경우({majority_rate:%})보다 유의하게 높지 않습니다 (정확 이항검정, p = {p_value:.3})."),
+    Check::new("extreme_threshold", Warn, Model,
+        "The {criterion} threshold {threshold} sits at the extreme of the score range ({positive_share:%} of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
+        "{criterion} 최적 임계값 {threshold}이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 {positive_share:%}): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다."),
+    Check::new("normalized_rows", Warn, Model,
+        "Normalised: {rows} of {n} probability rows did not sum to 1 (largest |sum − 1| = {max_deviation:.1e}) and were divided by their sum",
+        "정규화: 확률 행 {n}개 중 {rows}개의 합이 1이 아니어서(최대 |합 − 1| = {max_deviation:.1e}) 각 행을 그 합으로 나눔"),
+    Check::new("paired_by_position", Warn, Comparison,
+        "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.",
+        "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col)."),
+    Check::new("threshold_chosen_on_test", Warn, Comparison,
+        "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.",
+        "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오."),
+    Check::new("shallow_depth", Warn, Retrieval,
+        "map_at_r and r_precision are left out: they need each query's top R neighbours, up to {max_r}, but --depth ranks {depth}; mrr and map count only the top {depth}",
+        "map_at_r와 r_precision은 제외했습니다: 쿼리마다 상위 R개(최대 {max_r}개)의 이웃이 필요한데 --depth는 {depth}개만 순위를 매깁니다. mrr과 map은 상위 {depth}개만 셉니다"),
+    Check::new("duplicate_embeddings", Warn, Retrieval,
+        "{rows} gallery {rows|one:embedding repeats|other:embeddings repeat} an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics",
+        "갤러리 임베딩 {rows}개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다"),
+    Check::new("queries_missing_from_run", Warn, Retrieval,
+        "{queries} judged {queries|one:query is|other:queries are} missing from the run; {queries|one:it|other:they} retrieved nothing and {queries|one:scores|other:score} 0",
+        "판정된 쿼리 {queries}개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다"),
+    Check::new("zero_embeddings", Warn, Retrieval,
+        "{role|query:{count|one:1 query embedding is|other:{count} query embeddings are}|gallery:{count|one:1 gallery embedding is|other:{count} gallery embeddings are}|query_and_gallery:{count|one:1 query embedding (leave-one-out: also a gallery row) is|other:{count} query embeddings (leave-one-out: also the gallery) are}} all zeros ({count|one:row|other:rows} {rows}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows",
+        "{role|query:쿼리 임베딩|gallery:갤러리 임베딩|query_and_gallery:쿼리 임베딩(leave-one-out이므로 갤러리이기도 함)} {count}개가 영벡터입니다 (행 {rows}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오"),
+    ]
+};
+
+/// The registry line of `id`.
+pub fn check(id: &str) -> Option<&'static Check> {
+    CHECKS.iter().find(|c| c.id == id)
+}
+
+/// What a finding is about, within its [`Scope`] (the model of a comparison is
+/// [`Finding::model`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// The scope as a whole: the eval set, the model's predictions, the comparison, the inputs.
+    Whole,
+    /// A class (its index; its name is the figure `class`).
+    Class(usize),
+    /// The optimal threshold chosen by a rule (`youden`, `max_f1`).
+    Threshold(&'static str),
+    /// Retrieval embeddings of one input.
+    Embeddings(EmbeddingRole),
+}
+
+/// Which embeddings a retrieval finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmbeddingRole {
+    /// The query embeddings (`--query`), with a separate gallery.
+    Query,
+    /// The gallery embeddings (`--gallery`).
+    Gallery,
+    /// Leave-one-out: the query embeddings are also the gallery.
+    QueryAndGallery,
+}
+
+impl EmbeddingRole {
+    /// `query`, `gallery` or `query_and_gallery`: the value of the figure `role`, which templates
+    /// choose their wording by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmbeddingRole::Query => "query",
+            EmbeddingRole::Gallery => "gallery",
+            EmbeddingRole::QueryAndGallery => "query_and_gallery",
+        }
+    }
+}
+
+/// An observed figure, named in a [`Finding`] and filled into its message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// A count (samples, classes, rows, groups…).
+    Count(u64),
+    /// A number: a rate, a p-value, a threshold. The placeholder says how it is written.
+    Number(f64),
+    /// A word or a name: a class name, a rule, a role.
+    Text(String),
+    /// Row indices (counted from 0): the first few named, of `total` in all.
+    Indices {
+        /// The rows named.
+        shown: Vec<usize>,
+        /// How many rows there are in all (more than `shown.len()`: the list ends with `…`).
+        total: usize,
+    },
+}
+
+/// One occurrence of a check: what the reader is told, with the figures that say it. Made by the
+/// check's constructor function ([`small_eval_set`], …), never field by field, so that the figures
+/// always match the check's templates and new fields get their defaults in [`Finding::new`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// The check's id (a line of [`CHECKS`]).
+    pub check: &'static str,
+    /// Its status (the check's default unless a caller decides otherwise).
+    pub status: Status,
+    /// What it is about.
+    pub subject: Subject,
+    /// In a comparison, the model (index into the comparison's models) the finding is about.
+    pub model: Option<usize>,
+    /// The observed figures, by the names the message templates use.
+    pub observed: Vec<(&'static str, Figure)>,
+}
+
+impl Finding {
+    /// A finding of the check `id` about `subject`, with the check's default status and no
+    /// figures yet.
+    pub fn new(id: &'static str, subject: Subject) -> Finding {
+        debug_assert!(check(id).is_some(), "unregistered check {id}");
+        Finding {
+            check: id,
+            status: check(id).map_or(Status::Warn, |c| c.status),
+            subject,
+            model: None,
+            observed: Vec::new(),
+        }
+    }
+
+    /// Adds the figure `name`.
+    pub fn with(mut self, name: &'static str, figure: Figure) -> Finding {
+        self.observed.push((name, figure));
+        self
+    }
+
+    /// The same finding, said of model `model` of a comparison.
+    pub fn for_model(mut self, model: usize) -> Finding {
+        self.model = Some(model);
+        self
+    }
+
+    /// The registry line of the finding's check.
+    pub fn definition(&self) -> Option<&'static Check> {
+        check(self.check)
+    }
+
+    /// The check's scope.
+    pub fn scope(&self) -> Option<Scope> {
+        self.definition().map(|c| c.scope)
+    }
+
+    /// True for a finding about the **eval set** rather than the model ([`Scope::EvalSet`]):
+    /// `small_eval_set`, `small_class` and `few_groups` depend only on the rows, their labels and
+    /// their groups (`eval::eval_set_warnings`), never on the scores, the threshold or the metric,
+    /// so every model scored on one eval set gets the same ones, and a comparison says them once.
+    pub fn is_eval_set(&self) -> bool {
+        self.scope() == Some(Scope::EvalSet)
+    }
+
+    /// The figure `name`.
+    pub fn figure(&self, name: &str) -> Option<&Figure> {
+        self.observed
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f)
+    }
+
+    /// The figure `name` as a number (counts converted), when it is one.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.figure(name)? {
+            Figure::Count(c) => Some(*c as f64),
+            Figure::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+}
+
+fn int(n: impl TryInto<u64>) -> Figure {
+    Figure::Count(n.try_into().unwrap_or(u64::MAX))
+}
+
+/// The name of class `index` in `classes` (its index as text when there is no such class).
+pub fn class_name(classes: &[String], index: usize) -> String {
+    classes
+        .get(index)
+        .cloned()
+        .unwrap_or_else(|| index.to_string())
+}
+
+/// `small_eval_set`: fewer than 100 samples (`n`).
+pub fn small_eval_set(n: usize) -> Finding {
+    Finding::new("small_eval_set", Subject::Whole).with("n", int(n))
+}
+
+/// `small_class`: class `class` (named `name`) has only `n` (< 30) samples.
+pub fn small_class(class: usize, name: String, n: u64) -> Finding {
+    Finding::new("small_class", Subject::Class(class))
+        .with("class", Figure::Text(name))
+        .with("n", int(n))
+}
+
+/// `few_groups`: the cluster bootstrap has only `groups` (< 30) groups.
+pub fn few_groups(groups: usize) -> Finding {
+    Finding::new("few_groups", Subject::Whole).with("groups", int(groups))
+}
+
+/// `class_never_predicted`: class `class` (named `name`) is never predicted.
+pub fn class_never_predicted(class: usize, name: String) -> Finding {
+    Finding::new("class_never_predicted", Subject::Class(class)).with("class", Figure::Text(name))
+}
+
+/// `prediction_collapse`: class `class` (named `name`) receives `predicted` of the `n`
+/// predictions (≥ 90%) while it is only `true_share` of the labels (20 points less or more).
+pub fn prediction_collapse(
+    class: usize,
+    name: String,
+    predicted: u64,
+    n: u64,
+    true_share: f64,
+) -> Finding {
+    Finding::new("prediction_collapse", Subject::Class(class))
+        .with("class", Figure::Text(name))
+        .with("predicted", int(predicted))
+        .with("n", int(n))
+        .with(
+            "predicted_share",
+            Figure::Number(predicted as f64 / n as f64),
+        )
+        .with("true_share", Figure::Number(true_share))
+}
+
+/// `not_above_majority`: `accuracy` is not significantly above `majority_rate` (one-sided exact
+/// binomial test with `p_value`, α = 0.05).
+pub fn not_above_majority(accuracy: f64, majority_rate: f64, p_value: f64) -> Finding {
+    Finding::new("not_above_majority", Subject::Whole)
+        .with("accuracy", Figure::Number(accuracy))
+        .with("majority_rate", Figure::Number(majority_rate))
+        .with("p_value", Figure::Number(p_value))
+}
+
+/// `extreme_threshold`: the optimal threshold of `rule` (`youden`, `max_f1`) sits at the extreme
+/// of the score range, with `positive_share` of the samples predicted positive at it.
+pub fn extreme_threshold(rule: &'static str, threshold: f64, positive_share: f64) -> Finding {
+    Finding::new("extreme_threshold", Subject::Threshold(rule))
+        .with("criterion", Figure::Text(rule.to_string()))
+        .with("threshold", Figure::Number(threshold))
+        .with("positive_share", Figure::Number(positive_share))
+}
+
+/// `normalized_rows`: `rows` of the `n` probability rows did not sum to 1 (the largest
+/// `|sum − 1|` was `max_deviation`) and were divided by their sum when read.
+pub fn normalized_rows(rows: usize, max_deviation: f64, n: usize) -> Finding {
+    Finding::new("normalized_rows", Subject::Whole)
+        .with("rows", int(rows))
+        .with("n", int(n))
+        .with("max_deviation", Figure::Number(max_deviation))
+}
+
+/// `paired_by_position`: no file has an id column, so row `i` of every file was taken as the same
+/// sample.
+pub fn paired_by_position() -> Finding {
+    Finding::new("paired_by_position", Subject::Whole)
+}
+
+/// `threshold_chosen_on_test`: per-model thresholds were chosen on the test set (no `--val`).
+pub fn threshold_chosen_on_test() -> Finding {
+    Finding::new("threshold_chosen_on_test", Subject::Whole)
+}
+
+/// `shallow_depth`: `--depth` (`depth`) is below the largest R (`max_r`), so MAP@R and
+/// R-precision were left out.
+pub fn shallow_depth(max_r: usize, depth: usize) -> Finding {
+    Finding::new("shallow_depth", Subject::Whole)
+        .with("max_r", int(max_r))
+        .with("depth", int(depth))
+}
+
+/// `duplicate_embeddings`: `rows` gallery rows repeat an earlier row exactly.
+pub fn duplicate_embeddings(rows: usize) -> Finding {
+    Finding::new(
+        "duplicate_embeddings",
+        Subject::Embeddings(EmbeddingRole::Gallery),
+    )
+    .with("rows", int(rows))
+}
+
+/// `queries_missing_from_run`: `queries` judged queries are not in the run.
+pub fn queries_missing_from_run(queries: usize) -> Finding {
+    Finding::new("queries_missing_from_run", Subject::Whole).with("queries", int(queries))
+}
+
+/// `zero_embeddings`: `count` all-zero embeddings of `role` under cosine similarity, the first of
+/// them `rows` (counted from 0). A zero vector has no direction and is scored 0 against everything
+/// (`knn` module docs), so its ranking is the tie order, not the model's.
+pub fn zero_embeddings(role: EmbeddingRole, rows: Vec<usize>, count: usize) -> Finding {
+    Finding::new("zero_embeddings", Subject::Embeddings(role))
+        .with("role", Figure::Text(role.as_str().to_string()))
+        .with("count", int(count))
+        .with(
+            "rows",
+            Figure::Indices {
+                shown: rows,
+                total: count,
+            },
+        )
+}
+
+/// The placeholders of a parsed template, choices included (their branches' too).
+pub fn placeholders<'a>(pieces: &[template::Piece<'a>]) -> BTreeSet<&'a str> {
+    let mut out = BTreeSet::new();
+    fn walk<'a>(pieces: &[template::Piece<'a>], out: &mut BTreeSet<&'a str>) {
+        for p in pieces {
+            match p {
+                template::Piece::Text(_) => {}
+                template::Piece::Value { name, .. } => {
+                    out.insert(*name);
+                }
+                template::Piece::Choice { name, branches } => {
+                    out.insert(*name);
+                    for (_, b) in branches {
+                        walk(b, out);
+                    }
+                }
+            }
+        }
+    }
+    walk(pieces, &mut out);
+    out
+}
+
+/// The message template language: text with placeholders that name a finding's figures.
+///
+/// * `{name}`: the figure as is: a count as an integer, a number as Rust's shortest round-trip
+///   decimal (`0.0001`), a text verbatim, row indices as `3, 17, 40` (and `, …` when more rows
+///   than named).
+/// * `{name:.N}`: a number with N decimals; `{name:.Ne}`: in scientific notation with N decimals
+///   (`1.2e-7`); `{name:%}`: a rate as a percentage with one decimal (`0.125` → `12.5%`).
+/// * `{name|key:text|key:text…}`: a choice: the branch whose key matches the figure (a text
+///   figure by its value; a count by `one` when it is 1), else the `other` branch. A branch's text
+///   is a template itself and runs to the next `|` or the closing `}` (it can contain `:`).
+///
+/// Outside a choice, `|`, `:` and `}` are plain text; `{` always opens a placeholder.
+pub mod template {
+    /// How a `{name:spec}` placeholder writes its figure.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Spec {
+        /// `{name}`: as is.
+        Plain,
+        /// `{name:.N}`: N decimals.
+        Fixed(usize),
+        /// `{name:.Ne}`: scientific, N decimals.
+        Scientific(usize),
+        /// `{name:%}`: percentage, one decimal.
+        Percent,
+    }
+
+    /// A piece of a parsed template.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Piece<'a> {
+        /// Literal text.
+        Text(&'a str),
+        /// A figure, written as `spec` says.
+        Value {
+            /// The figure's name.
+            name: &'a str,
+            /// How it is written.
+            spec: Spec,
+        },
+        /// A choice between branches by the figure's value.
+        Choice {
+            /// The figure's name.
+            name: &'a str,
+            /// `(key, branch)` in template order.
+            branches: Vec<(&'a str, Vec<Piece<'a>>)>,
+        },
+    }
+
+    /// A template that does not parse.
+    #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+    pub enum TemplateError {
+        /// A `{` without its `}`.
+        #[error("unclosed placeholder at byte {0}")]
+        Unclosed(usize),
+        /// A placeholder name that is not snake_case.
+        #[error("bad placeholder name `{0}`")]
+        BadName(String),
+        /// An unknown `:spec`.
+        #[error("unknown format spec `{0}`")]
+        BadSpec(String),
+        /// A choice branch without `key:`.
+        #[error("choice branch without a key in `{0}`")]
+        BadBranch(String),
+    }
+
+    /// Parses `t`.
+    pub fn parse(t: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+        let (pieces, end) = pieces(t, 0, false)?;
+        debug_assert_eq!(end, t.len());
+        Ok(pieces)
+    }
+
+    /// Pieces from byte `at` up to the end (top level) or to the `|` / `}` that ends a branch;
+    /// returns them and the byte where they stopped.
+    fn pieces(
+        t: &str,
+        mut at: usize,
+        in_branch: bool,
+    ) -> Result<(Vec<Piece<'_>>, usize), TemplateError> {
+        let bytes = t.as_bytes();
+        let mut out = Vec::new();
+        let mut text_from = at;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'|' | b'}' if in_branch => break,
+                b'{' => {
+                    if text_from < at {
+                        out.push(Piece::Text(&t[text_from..at]));
+                    }
+                    let (piece, next) = placeholder(t, at)?;
+                    out.push(piece);
+                    at = next;
+                    text_from = at;
+                }
+                _ => at += 1,
+            }
+        }
+        if text_from < at {
+            out.push(Piece::Text(&t[text_from..at]));
+        }
+        Ok((out, at))
+    }
+
+    /// The placeholder opening at byte `open` (a `{`); returns it and the byte after its `}`.
+    fn placeholder(t: &str, open: usize) -> Result<(Piece<'_>, usize), TemplateError> {
+        let bytes = t.as_bytes();
+        let start = open + 1;
+        let mut at = start;
+        while at < bytes.len()
+            && (bytes[at].is_ascii_lowercase() || bytes[at].is_ascii_digit() || bytes[at] == b'_')
+        {
+            at += 1;
+        }
+        let name = &t[start..at];
+        if name.is_empty() || !bytes[start].is_ascii_lowercase() {
+            let upto = t[start..].find('}').map_or(t.len(), |i| start + i);
+            return Err(TemplateError::BadName(t[start..upto].to_string()));
+        }
+        match bytes.get(at) {
+            Some(b'}') => Ok((
+                Piece::Value {
+                    name,
+                    spec: Spec::Plain,
+                },
+                at + 1,
+            )),
+            Some(b':') => {
+                let close = t[at..]
+                    .find('}')
+                    .map(|i| at + i)
+                    .ok_or(TemplateError::Unclosed(open))?;
+                let spec = spec(&t[at + 1..close])?;
+                Ok((Piece::Value { name, spec }, close + 1))
+            }
+            Some(b'|') => {
+                let mut branches = Vec::new();
+                while bytes.get(at) == Some(&b'|') {
+                    let key_from = at + 1;
+                    let colon = t[key_from..].find(':').map(|i| key_from + i);
+                    let key = colon.map(|c| &t[key_from..c]);
+                    let (Some(colon), Some(key)) = (colon, key) else {
+                        return Err(TemplateError::BadBranch(t[open..].to_string()));
+                    };
+                    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                        return Err(TemplateError::BadBranch(key.to_string()));
+                    }
+                    let (branch, end) = pieces(t, colon + 1, true)?;
+                    branches.push((key, branch));
+                    at = end;
+                }
+                match bytes.get(at) {
+                    Some(b'}') => Ok((Piece::Choice { name, branches }, at + 1)),
+                    _ => Err(TemplateError::Unclosed(open)),
+                }
+            }
+            Some(_) => {
+                let upto = t[start..].find('}').map_or(t.len(), |i| start + i);
+                Err(TemplateError::BadName(t[start..upto].to_string()))
+            }
+            None => Err(TemplateError::Unclosed(open)),
+        }
+    }
+
+    fn spec(s: &str) -> Result<Spec, TemplateError> {
+        let bad = || TemplateError::BadSpec(s.to_string());
+        if s == "%" {
+            return Ok(Spec::Percent);
+        }
+        let digits = s.strip_prefix('.').ok_or_else(bad)?;
+        let (digits, sci) = match digits.strip_suffix('e') {
+            Some(d) => (d, true),
+            None => (digits, false),
+        };
+        let n: usize = digits.parse().map_err(|_| bad())?;
+        Ok(if sci {
+            Spec::Scientific(n)
+        } else {
+            Spec::Fixed(n)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template::{Piece, Spec, TemplateError, parse};
+    use super::*;
+
+    /// One finding of every constructor, with made-up figures.
+    fn every_constructor() -> Vec<Finding> {
+        vec![
+            small_eval_set(80),
+            small_class(1, "b".into(), 3),
+            few_groups(12),
+            class_never_predicted(2, "c".into()),
+            prediction_collapse(0, "a".into(), 489, 500, 0.2),
+            not_above_majority(0.55, 0.5, 0.217),
+            extreme_threshold("youden", 0.0001, 0.995),
+            normalized_rows(3, 2e-5, 100),
+            paired_by_position(),
+            threshold_chosen_on_test(),
+            shallow_depth(120, 100),
+            duplicate_embeddings(2),
+            queries_missing_from_run(1),
+            zero_embeddings(EmbeddingRole::Query, vec![0, 4], 2),
+        ]
+    }
+
+    #[test]
+    fn ids_are_unique_and_snake_case() {
+        let mut seen = BTreeSet::new();
+        for c in CHECKS {
+            assert!(seen.insert(c.id), "duplicate id {}", c.id);
+            assert!(
+                !c.id.is_empty()
+                    && c.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    && !c.id.starts_with('_')
+                    && !c.id.ends_with('_'),
+                "{} is not snake_case",
+                c.id
+            );
+        }
+    }
+
+    /// The ids the JSON documents have always printed stay exactly as they were.
+    #[test]
+    fn published_ids_are_kept() {
+        for id in [
+            "small_eval_set",
+            "small_class",
+            "class_never_predicted",
+            "prediction_collapse",
+            "not_above_majority",
+            "extreme_threshold",
+            "few_groups",
+            "paired_by_position",
+            "threshold_chosen_on_test",
+            "normalized_rows",
+        ] {
+            assert!(check(id).is_some(), "{id}");
+        }
+    }
+
+    /// Every constructor makes a finding of a registered check with its default status, and every
+    /// check has a constructor.
+    #[test]
+    fn constructors_use_registered_checks() {
+        let all = every_constructor();
+        for f in &all {
+            let c = f
+                .definition()
+                .unwrap_or_else(|| panic!("{} is not registered", f.check));
+            assert_eq!(f.status, c.status, "{}", f.check);
+        }
+        for c in CHECKS {
+            assert!(
+                all.iter().any(|f| f.check == c.id),
+                "no constructor for {}",
+                c.id
+            );
+        }
+    }
+
+    /// Today every check warns; the eval-set scope is what a comparison says once.
+    #[test]
+    fn default_statuses_and_scopes() {
+        assert!(CHECKS.iter().all(|c| c.status == Status::Warn));
+        let set: Vec<&str> = CHECKS
+            .iter()
+            .filter(|c| c.scope == Scope::EvalSet)
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(set, ["small_eval_set", "small_class", "few_groups"]);
+        assert!(small_class(0, "a".into(), 1).is_eval_set());
+        assert!(!class_never_predicted(0, "a".into()).is_eval_set());
+        assert_eq!(Status::Warn.as_str(), "warn");
+        assert!(Status::Fail > Status::Warn && Status::Warn > Status::Info);
+    }
+
+    /// Every template parses; its placeholders are exactly the figures of its check's constructor
+    /// (a typo in a template or a figure fails here), the same in English and Korean.
+    #[test]
+    fn templates_name_the_constructors_figures() {
+        for f in every_constructor() {
+            let c = f.definition().expect("registered");
+            let figures: BTreeSet<&str> = f.observed.iter().map(|(n, _)| *n).collect();
+            let en = placeholders(&parse(c.message.en).expect(c.id));
+            let ko = placeholders(&parse(c.message.ko).expect(c.id));
+            assert_eq!(en, ko, "{}: en and ko use different placeholders", c.id);
+            for p in &en {
+                assert!(figures.contains(p), "{}: no figure `{p}`", c.id);
+            }
+            // Every figure is said in the message (the JSON gives nothing else).
+            for name in &figures {
+                assert!(
+                    en.contains(name),
+                    "{}: figure `{name}` not in the message",
+                    c.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn template_syntax() {
+        assert_eq!(
+            parse("a {n} b {p:.3} c {x:.1e} {r:%}|: }"),
+            Ok(vec![
+                Piece::Text("a "),
+                Piece::Value {
+                    name: "n",
+                    spec: Spec::Plain
+                },
+                Piece::Text(" b "),
+                Piece::Value {
+                    name: "p",
+                    spec: Spec::Fixed(3)
+                },
+                Piece::Text(" c "),
+                Piece::Value {
+                    name: "x",
+                    spec: Spec::Scientific(1)
+                },
+                Piece::Text(" "),
+                Piece::Value {
+                    name: "r",
+                    spec: Spec::Percent
+                },
+                Piece::Text("|: }"),
+            ])
+        );
+        assert_eq!(
+            parse("{k|one:1 row: {k}|other:}!"),
+            Ok(vec![
+                Piece::Choice {
+                    name: "k",
+                    branches: vec![
+                        (
+                            "one",
+                            vec![
+                                Piece::Text("1 row: "),
+                                Piece::Value {
+                                    name: "k",
+                                    spec: Spec::Plain
+                                }
+                            ]
+                        ),
+                        ("other", vec![]),
+                    ]
+                },
+                Piece::Text("!"),
+            ])
+        );
+        assert_eq!(parse("{n"), Err(TemplateError::Unclosed(0)));
+        assert_eq!(parse("{Bad}"), Err(TemplateError::BadName("Bad".into())));
+        assert_eq!(parse("{n:.x}"), Err(TemplateError::BadSpec(".x".into())));
+        assert!(matches!(parse("{n|one}"), Err(TemplateError::BadBranch(_))));
+        assert_eq!(parse("{n|one:a"), Err(TemplateError::Unclosed(0)));
+    }
+
+    #[test]
+    fn finding_figures() {
+        let f = prediction_collapse(0, "a".into(), 489, 500, 0.2).for_model(1);
+        assert_eq!(f.model, Some(1));
+        assert_eq!(f.subject, Subject::Class(0));
+        assert_eq!(f.number("predicted_share"), Some(489.0 / 500.0));
+        assert_eq!(f.number("n"), Some(500.0));
+        assert_eq!(f.figure("class"), Some(&Figure::Text("a".into())));
+        assert_eq!(f.number("class"), None);
+        assert_eq!(class_name(&["x".into()], 3), "3");
+    }
+}

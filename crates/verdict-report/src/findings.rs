@@ -1,0 +1,347 @@
+//! Findings as sentences, in each language.
+//!
+//! The wording of every warning lives in one place, the registry of `verdict_core::diagnostics`
+//! (`CHECKS`: an English and a Korean template per check). This module is the rendering glue: it
+//! parses a check's template and fills its placeholders from the finding's figures, writing each
+//! number as the placeholder's spec says. Reports prefix a comparison's model findings with the
+//! model's name ([`crate::compare::warning_text`]); nothing else is added here.
+
+use crate::Lang;
+use verdict_core::diagnostics::template::{self, Piece, Spec};
+use verdict_core::diagnostics::{Figure, Finding};
+
+/// The finding's message in `lang`. A finding of an unregistered check (which the registry's tests
+/// rule out) is said by its id.
+pub fn message(lang: Lang, f: &Finding) -> String {
+    let Some(check) = f.definition() else {
+        return f.check.to_string();
+    };
+    let text = match lang {
+        Lang::En => check.message.en,
+        Lang::Ko => check.message.ko,
+    };
+    match template::parse(text) {
+        Ok(pieces) => {
+            let mut out = String::with_capacity(text.len());
+            render(&pieces, f, &mut out);
+            out
+        }
+        Err(_) => text.to_string(),
+    }
+}
+
+fn render(pieces: &[Piece<'_>], f: &Finding, out: &mut String) {
+    for p in pieces {
+        match p {
+            Piece::Text(s) => out.push_str(s),
+            Piece::Value { name, spec } => match f.figure(name) {
+                Some(fig) => out.push_str(&value(fig, *spec)),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+            Piece::Choice { name, branches } => {
+                let fig = f.figure(name);
+                let branch = branches
+                    .iter()
+                    .find(|(key, _)| fig.is_some_and(|x| chooses(x, key)))
+                    .or_else(|| branches.iter().find(|(key, _)| *key == "other"));
+                if let Some((_, b)) = branch {
+                    render(b, f, out);
+                }
+            }
+        }
+    }
+}
+
+/// True when the branch `key` of a choice is the one for `fig`: a count of 1 takes `one`, a text
+/// the branch named by its value.
+fn chooses(fig: &Figure, key: &str) -> bool {
+    match fig {
+        Figure::Count(1) => key == "one",
+        Figure::Text(t) => t == key,
+        _ => false,
+    }
+}
+
+fn number(x: f64, spec: Spec) -> String {
+    match spec {
+        Spec::Plain => format!("{x}"),
+        Spec::Fixed(n) => format!("{x:.n$}"),
+        Spec::Scientific(n) => format!("{x:.n$e}"),
+        Spec::Percent => format!("{:.1}%", x * 100.0),
+    }
+}
+
+fn value(fig: &Figure, spec: Spec) -> String {
+    match fig {
+        Figure::Count(c) if spec == Spec::Plain => c.to_string(),
+        Figure::Count(c) => number(*c as f64, spec),
+        Figure::Number(x) => number(*x, spec),
+        Figure::Text(t) => t.clone(),
+        Figure::Indices { shown, total } => {
+            let mut s = shown
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if *total > shown.len() {
+                s.push_str(", …");
+            }
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every check in both languages against the exact sentence the reports printed before the
+    //! registry (the strings of the former `i18n::warning`, `CompareWarning` and
+    //! `RetrievalWarning`, and of the snapshots).
+    use super::*;
+    use verdict_core::diagnostics::{self as d, CHECKS, EmbeddingRole};
+
+    fn both(f: &Finding, en: &str, ko: &str) {
+        assert_eq!(message(Lang::En, f), en, "{} (en)", f.check);
+        assert_eq!(message(Lang::Ko, f), ko, "{} (ko)", f.check);
+    }
+
+    #[test]
+    fn small_eval_set() {
+        both(
+            &d::small_eval_set(80),
+            "The eval set is small (n = 80 < 100): differences of several points are within noise; read the intervals, not the point estimates.",
+            "평가 데이터가 작습니다 (n = 80 < 100): 수 %p 차이는 잡음 범위입니다. 점추정이 아니라 신뢰구간을 보십시오.",
+        );
+    }
+
+    #[test]
+    fn small_class() {
+        both(
+            &d::small_class(2, "cat".into(), 7),
+            "Class `cat` has only 7 samples (< 30): its per-class scores are unreliable.",
+            "클래스 `cat`의 샘플이 7개뿐입니다 (< 30): 클래스별 지표를 신뢰하기 어렵습니다.",
+        );
+    }
+
+    #[test]
+    fn few_groups() {
+        both(
+            &d::few_groups(12),
+            "Only 12 groups: the cluster bootstrap intervals are rough, and the effective sample size is about 12, not the number of rows.",
+            "그룹이 12개뿐입니다: 클러스터 부트스트랩 구간은 거칠며, 유효 표본 크기는 행 수가 아니라 약 12입니다.",
+        );
+    }
+
+    #[test]
+    fn class_never_predicted() {
+        both(
+            &d::class_never_predicted(3, "3".into()),
+            "Class `3` is never predicted.",
+            "클래스 `3`가 한 번도 예측되지 않았습니다.",
+        );
+    }
+
+    #[test]
+    fn prediction_collapse() {
+        both(
+            &d::prediction_collapse(0, "0".into(), 489, 500, 0.2),
+            "Predictions collapse onto `0`: 489 of 500 predictions (97.8%), though it is 20.0% of the labels.",
+            "예측이 `0`로 쏠립니다: 예측 500건 중 489건 (97.8%), 실제 비율은 20.0%입니다.",
+        );
+    }
+
+    #[test]
+    fn not_above_majority() {
+        both(
+            &d::not_above_majority(0.55, 0.5, 0.21702112767273937),
+            "Accuracy 55.0% is not significantly above always predicting the majority class (50.0%; exact binomial test, p = 0.217).",
+            "정확도 55.0%는 항상 다수 클래스로 예측하는 경우(50.0%)보다 유의하게 높지 않습니다 (정확 이항검정, p = 0.217).",
+        );
+        // A tiny p-value keeps its three decimals (the wording never said `< 0.001`).
+        assert!(message(Lang::En, &d::not_above_majority(0.5, 0.5, 1e-9)).contains("p = 0.000)"));
+    }
+
+    #[test]
+    fn extreme_threshold() {
+        both(
+            &d::extreme_threshold("youden", 0.0001, 1.0),
+            "The youden threshold 0.0001 sits at the extreme of the score range (100.0% of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
+            "youden 최적 임계값 0.0001이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 100.0%): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다.",
+        );
+    }
+
+    #[test]
+    fn normalized_rows() {
+        both(
+            &d::normalized_rows(2, 0.000_123, 40),
+            "Normalised: 2 of 40 probability rows did not sum to 1 (largest |sum − 1| = 1.2e-4) and were divided by their sum",
+            "정규화: 확률 행 40개 중 2개의 합이 1이 아니어서(최대 |합 − 1| = 1.2e-4) 각 행을 그 합으로 나눔",
+        );
+    }
+
+    #[test]
+    fn paired_by_position() {
+        both(
+            &d::paired_by_position(),
+            "Rows paired by position: no id column. Row i of every file is taken to be the same sample (the labels agree row by row); give the files an id column (--id-col) to pair them by id.",
+            "행을 위치로 짝지었습니다: id 열이 없습니다. 모든 파일의 i번째 행을 같은 샘플로 보았습니다 (레이블은 행마다 일치합니다). id로 짝지으려면 파일에 id 열을 주십시오 (--id-col).",
+        );
+    }
+
+    #[test]
+    fn threshold_chosen_on_test() {
+        both(
+            &d::threshold_chosen_on_test(),
+            "Per-model thresholds were chosen on the test set itself, so their test metrics are optimistic; pass --val with one validation file per model.",
+            "모델별 임계값을 테스트 데이터 자체에서 골랐으므로 그 지표는 낙관적입니다. 모델마다 검증 파일을 --val로 주십시오.",
+        );
+    }
+
+    #[test]
+    fn shallow_depth() {
+        both(
+            &d::shallow_depth(120, 100),
+            "map_at_r and r_precision are left out: they need each query's top R neighbours, up to 120, but --depth ranks 100; mrr and map count only the top 100",
+            "map_at_r와 r_precision은 제외했습니다: 쿼리마다 상위 R개(최대 120개)의 이웃이 필요한데 --depth는 100개만 순위를 매깁니다. mrr과 map은 상위 100개만 셉니다",
+        );
+    }
+
+    #[test]
+    fn duplicate_embeddings() {
+        both(
+            &d::duplicate_embeddings(1),
+            "1 gallery embedding repeats an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics",
+            "갤러리 임베딩 1개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다",
+        );
+        both(
+            &d::duplicate_embeddings(3),
+            "3 gallery embeddings repeat an earlier row exactly: duplicates tie in every ranking and can inflate or deflate the metrics",
+            "갤러리 임베딩 3개가 앞선 행과 똑같습니다: 중복은 모든 순위에서 동점이 되어 지표를 부풀리거나 깎을 수 있습니다",
+        );
+    }
+
+    #[test]
+    fn queries_missing_from_run() {
+        both(
+            &d::queries_missing_from_run(1),
+            "1 judged query is missing from the run; it retrieved nothing and scores 0",
+            "판정된 쿼리 1개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다",
+        );
+        both(
+            &d::queries_missing_from_run(2),
+            "2 judged queries are missing from the run; they retrieved nothing and score 0",
+            "판정된 쿼리 2개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다",
+        );
+    }
+
+    #[test]
+    fn zero_embeddings() {
+        const EN: &str = " all zeros ({}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows";
+        const KO: &str = "개가 영벡터입니다 (행 {}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오";
+        let cases = [
+            (
+                EmbeddingRole::Query,
+                vec![7],
+                1,
+                "1 query embedding is",
+                "row 7",
+                "쿼리 임베딩 1",
+                "7",
+            ),
+            (
+                EmbeddingRole::Query,
+                vec![0, 1, 2, 3, 4],
+                9,
+                "9 query embeddings are",
+                "rows 0, 1, 2, 3, 4, …",
+                "쿼리 임베딩 9",
+                "0, 1, 2, 3, 4, …",
+            ),
+            (
+                EmbeddingRole::Gallery,
+                vec![7],
+                1,
+                "1 gallery embedding is",
+                "row 7",
+                "갤러리 임베딩 1",
+                "7",
+            ),
+            (
+                EmbeddingRole::Gallery,
+                vec![2, 5],
+                2,
+                "2 gallery embeddings are",
+                "rows 2, 5",
+                "갤러리 임베딩 2",
+                "2, 5",
+            ),
+            (
+                EmbeddingRole::QueryAndGallery,
+                vec![0],
+                1,
+                "1 query embedding (leave-one-out: also a gallery row) is",
+                "row 0",
+                "쿼리 임베딩(leave-one-out이므로 갤러리이기도 함) 1",
+                "0",
+            ),
+            (
+                EmbeddingRole::QueryAndGallery,
+                vec![0, 1],
+                3,
+                "3 query embeddings (leave-one-out: also the gallery) are",
+                "rows 0, 1, …",
+                "쿼리 임베딩(leave-one-out이므로 갤러리이기도 함) 3",
+                "0, 1, …",
+            ),
+        ];
+        for (role, rows, count, what, en_rows, ko_what, ko_rows) in cases {
+            both(
+                &d::zero_embeddings(role, rows, count),
+                &format!("{what}{}", EN.replace("{}", en_rows)),
+                &format!("{ko_what}{}", KO.replace("{}", ko_rows)),
+            );
+        }
+    }
+
+    /// Every registered check is rendered by a test above (a new check needs its own).
+    #[test]
+    fn every_check_has_a_rendering_test() {
+        let tested = [
+            "small_eval_set",
+            "small_class",
+            "few_groups",
+            "class_never_predicted",
+            "prediction_collapse",
+            "not_above_majority",
+            "extreme_threshold",
+            "normalized_rows",
+            "paired_by_position",
+            "threshold_chosen_on_test",
+            "shallow_depth",
+            "duplicate_embeddings",
+            "queries_missing_from_run",
+            "zero_embeddings",
+        ];
+        let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
+        assert_eq!(ids, tested);
+    }
+
+    #[test]
+    fn figures_by_spec() {
+        assert_eq!(value(&Figure::Count(3), Spec::Plain), "3");
+        assert_eq!(value(&Figure::Count(3), Spec::Fixed(2)), "3.00");
+        assert_eq!(value(&Figure::Number(0.125), Spec::Percent), "12.5%");
+        assert_eq!(
+            value(&Figure::Number(0.1 + 0.2), Spec::Plain),
+            "0.30000000000000004"
+        );
+        assert_eq!(value(&Figure::Number(2.0 / 3.0), Spec::Fixed(4)), "0.6667");
+        assert_eq!(
+            value(&Figure::Number(2.5e-7), Spec::Scientific(1)),
+            "2.5e-7"
+        );
+    }
+}
