@@ -166,7 +166,12 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
     for (m, v) in models.iter_mut().zip(&spec.val) {
         m.val = Some(load(spec, v)?);
     }
-    compare_models_read(models, &spec.options, &spec.predictions.columns.group, progress)
+    compare_models_read(
+        models,
+        &spec.options,
+        &spec.predictions.columns.group,
+        progress,
+    )
 }
 
 fn check_options(o: &CompareOptions) -> crate::Result<()> {

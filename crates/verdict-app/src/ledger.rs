@@ -487,7 +487,11 @@ pub fn stored_evaluations(
                 "these runs"
             },
             lines.join("\n"),
-            if sides.len() == 2 { "both runs" } else { "every run" }
+            if sides.len() == 2 {
+                "both runs"
+            } else {
+                "every run"
+            }
         );
     }
     Ok(sides)

@@ -11,7 +11,7 @@
 //!   plus the eval-set [`fingerprint`].
 //! * [`align`](mod@align): several models' predictions lined up on one eval set, or a refusal saying how
 //!   the files differ.
-//! * [`write`]: a [`PredictionSet`] back to Parquet, read back to the same set.
+//! * [`write`](mod@write): a [`PredictionSet`] back to Parquet, read back to the same set.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
 #![warn(missing_docs)]

@@ -1,7 +1,7 @@
 //! Rendering a model comparison: the verdict line people paste, the JSON document
 //! (`docs/compare-json.md`), and the sections of the terminal and Markdown reports.
 
-use crate::i18n::{Lang, Phrase, t};
+use crate::i18n::{self, Conclusion, Lang, Phrase, t};
 use crate::sections::{Block, Section, metrics_table};
 use crate::table::Table;
 use crate::{fmt4, json::num};
@@ -107,10 +107,7 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
     let (a, b) = (&names[c.a], &names[c.b]);
     let level = r.bootstrap.as_ref().map_or(0.95, |x| x.level) * 100.0;
     let ci = match c.headline_ci {
-        Some((lo, hi)) => match lang {
-            Lang::En => format!(" ({level:.0}% CI {} … {})", signed(lo), signed(hi)),
-            Lang::Ko => format!(" ({level:.0}% 신뢰구간 {} … {})", signed(lo), signed(hi)),
-        },
+        Some((lo, hi)) => format!(" {}", i18n::interval(lang, level, &signed(lo), &signed(hi))),
         None => String::new(),
     };
     let many = r.comparisons.len() > 1;
@@ -125,16 +122,13 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
         (None, _) => String::new(),
     };
     let better = (c.headline_delta > 0.0) == r.higher_is_better;
-    let conclusion = match (lang, c.p_value.is_some(), c.significant, better) {
-        (Lang::En, false, _, _) => "no test available (run with --bootstrap)".to_string(),
-        (Lang::En, true, false, _) => format!("no significant difference at α = {}", r.alpha),
-        (Lang::En, true, true, true) => format!("{b} is significantly better at α = {}", r.alpha),
-        (Lang::En, true, true, false) => format!("{b} is significantly worse at α = {}", r.alpha),
-        (Lang::Ko, false, _, _) => "검정 불가 (--bootstrap으로 실행하십시오)".to_string(),
-        (Lang::Ko, true, false, _) => format!("α = {}에서 유의한 차이 없음", r.alpha),
-        (Lang::Ko, true, true, true) => format!("α = {}에서 {b}가 유의하게 더 좋음", r.alpha),
-        (Lang::Ko, true, true, false) => format!("α = {}에서 {b}가 유의하게 더 나쁨", r.alpha),
+    let conclusion = match (c.p_value.is_some(), c.significant, better) {
+        (false, _, _) => Conclusion::NoTest,
+        (true, false, _) => Conclusion::NoDifference,
+        (true, true, true) => Conclusion::Better(b),
+        (true, true, false) => Conclusion::Worse(b),
     };
+    let conclusion = i18n::conclusion(lang, conclusion, r.alpha);
     format!(
         "{b} − {a}: {} {}{ci}{p}: {conclusion}",
         display_name(&r.metric),
@@ -572,15 +566,19 @@ fn power_line(
     } else {
         "∞".into()
     };
-    match lang {
-        Lang::En => format!(
-            "Power ({what}): at n = {n}, differences smaller than {} are not detectable with power {power} at α = {alpha}; the observed difference would need n ≈ {need}.",
-            fmt4(mde)
-        ),
-        Lang::Ko => format!(
-            "검정력 ({what}): n = {n}에서는 {} 미만의 차이를 검정력 {power}, α = {alpha}로 검출할 수 없습니다. 관측된 차이를 검출하려면 n ≈ {need}가 필요합니다.",
-            fmt4(mde)
-        ),
+    i18n::power_line(lang, what, &fmt4(mde), &need, n, power, alpha)
+}
+
+/// The plots a comparison report links to, `(title, file name)` with the title in `lang`:
+/// `roc.svg` and `pr.svg` when every model is binary with curves, none otherwise.
+pub fn plots(rep: &CompareReport, lang: Lang) -> Vec<(String, String)> {
+    if rep.result.models.iter().all(|m| m.roc.is_some()) {
+        vec![
+            (t(lang, Phrase::RocLink).into(), "roc.svg".into()),
+            (t(lang, Phrase::PrecisionRecallLink).into(), "pr.svg".into()),
+        ]
+    } else {
+        Vec::new()
     }
 }
 

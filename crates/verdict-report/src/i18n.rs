@@ -2,6 +2,12 @@
 //! the teams' own Korean reports keep "Accuracy", "ROC AUC"); headings, labels and warnings are
 //! translated. The warnings' phrases are the message templates of the findings registry
 //! (`verdict_core::diagnostics`), rendered by [`crate::findings`].
+//!
+//! Kept in one module so that a translation is checked in one place and a new front end (a web
+//! page, a binding) words things as the reports do: the fixed phrases are [`Phrase`]s read with
+//! [`t`] (report headings, plot titles and axis labels, the plots' Markdown links); phrases with
+//! numbers or names in them are functions here (the bootstrap line, a verdict line's interval and
+//! conclusion, the power line, the retrieval report's header).
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +132,50 @@ pub enum Phrase {
     PBootstrap,
     /// "all" (every query), as a column header.
     AllQueries,
+    /// Title of the ROC plot.
+    RocTitle,
+    /// Title of the precision-recall plot.
+    PrTitle,
+    /// Title of the reliability diagram.
+    ReliabilityTitle,
+    /// Axis label: false positive rate.
+    FalsePositiveRate,
+    /// Axis label: true positive rate.
+    TruePositiveRate,
+    /// Axis label: recall.
+    Recall,
+    /// Axis label: precision.
+    Precision,
+    /// Legend of a no-skill reference line.
+    Chance,
+    /// Legend of the reliability diagram's diagonal.
+    PerfectCalibration,
+    /// Legend of the shaded gap between accuracy and confidence.
+    Gap,
+    /// Axis label: confidence (the reliability diagram's x axis).
+    ConfidenceAxis,
+    /// The note on an empty plot.
+    NoData,
+    /// The ROC plot as an image link of a Markdown report.
+    RocLink,
+    /// The precision-recall plot as an image link of the evaluation report.
+    PrLink,
+    /// The precision-recall plot as an image link of the comparison report.
+    PrecisionRecallLink,
+    /// The reliability diagram as an image link of the evaluation report.
+    ReliabilityLink,
+    /// A two-system comparison without a metric both report.
+    NoMetricToCompare,
+    /// The retrieval comparison's randomization test, named in the verdict line.
+    PairedRandomizationTest,
+    /// The retrieval comparison's bootstrap test, named in the verdict line.
+    PairedBootstrap,
+    /// "yes" (significant), in a table cell.
+    Yes,
+    /// "no" (not significant), in a table cell.
+    No,
+    /// Column of system B's wins, ties and losses over the queries (after B's name).
+    WinsTiesLosses,
 }
 
 /// The phrase in `lang`.
@@ -232,6 +282,50 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, PBootstrap) => "p (부트스트랩)",
         (Lang::En, AllQueries) => "all",
         (Lang::Ko, AllQueries) => "전체",
+        (Lang::En, RocTitle) => "ROC curve",
+        (Lang::Ko, RocTitle) => "ROC 곡선",
+        (Lang::En, PrTitle) => "Precision-recall curve",
+        (Lang::Ko, PrTitle) => "정밀도-재현율 곡선",
+        (Lang::En, ReliabilityTitle) => "Reliability diagram",
+        (Lang::Ko, ReliabilityTitle) => "신뢰도 다이어그램",
+        (Lang::En, FalsePositiveRate) => "False positive rate",
+        (Lang::Ko, FalsePositiveRate) => "위양성률",
+        (Lang::En, TruePositiveRate) => "True positive rate",
+        (Lang::Ko, TruePositiveRate) => "진양성률",
+        (Lang::En, Recall) => "Recall",
+        (Lang::Ko, Recall) => "재현율",
+        (Lang::En, Precision) => "Precision",
+        (Lang::Ko, Precision) => "정밀도",
+        (Lang::En, Chance) => "Chance",
+        (Lang::Ko, Chance) => "무작위",
+        (Lang::En, PerfectCalibration) => "Perfect calibration",
+        (Lang::Ko, PerfectCalibration) => "완벽한 보정",
+        (Lang::En, Gap) => "Gap",
+        (Lang::Ko, Gap) => "차이",
+        (Lang::En, ConfidenceAxis) => "Confidence",
+        (Lang::Ko, ConfidenceAxis) => "신뢰도",
+        (Lang::En, NoData) => "No data",
+        (Lang::Ko, NoData) => "데이터 없음",
+        // The English links keep the short names the reports have always used.
+        (Lang::En, RocLink) => "ROC",
+        (Lang::Ko, RocLink) => "ROC 곡선",
+        (Lang::En, PrLink) => "PR",
+        (Lang::En, PrecisionRecallLink) => "Precision-recall",
+        (Lang::Ko, PrLink | PrecisionRecallLink) => "정밀도-재현율 곡선",
+        (Lang::En, ReliabilityLink) => "Reliability",
+        (Lang::Ko, ReliabilityLink) => "신뢰도 다이어그램",
+        (Lang::En, NoMetricToCompare) => "no metric to compare",
+        (Lang::Ko, NoMetricToCompare) => "비교할 지표 없음",
+        (Lang::En, PairedRandomizationTest) => "paired randomization test",
+        (Lang::Ko, PairedRandomizationTest) => "대응 무작위화 검정",
+        (Lang::En, PairedBootstrap) => "paired bootstrap",
+        (Lang::Ko, PairedBootstrap) => "대응 부트스트랩",
+        (Lang::En, Yes) => "yes",
+        (Lang::Ko, Yes) => "예",
+        (Lang::En, No) => "no",
+        (Lang::Ko, No) => "아니오",
+        (Lang::En, WinsTiesLosses) => "wins/ties/losses",
+        (Lang::Ko, WinsTiesLosses) => "승/무/패",
     }
 }
 
@@ -297,6 +391,138 @@ pub fn bootstrap_line(
             group_column.unwrap_or("group"),
             b.replicates,
             b.seed
+        ),
+    }
+}
+
+/// `(95% CI −0.0500 … +0.1100)`: a difference's interval in a verdict line, bounds already
+/// formatted.
+pub(crate) fn interval(lang: Lang, level_pct: f64, lo: &str, hi: &str) -> String {
+    match lang {
+        Lang::En => format!("({level_pct:.0}% CI {lo} … {hi})"),
+        Lang::Ko => format!("({level_pct:.0}% 신뢰구간 {lo} … {hi})"),
+    }
+}
+
+/// How a verdict line ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Conclusion<'a> {
+    /// A model comparison without a test (no bootstrap).
+    NoTest,
+    /// A retrieval comparison without a test (neither bootstrap nor permutations).
+    NoRetrievalTest,
+    /// The test found no significant difference.
+    NoDifference,
+    /// System `b` is significantly better.
+    Better(&'a str),
+    /// System `b` is significantly worse.
+    Worse(&'a str),
+}
+
+/// The end of a verdict line, e.g. `no significant difference at α = 0.05`.
+pub(crate) fn conclusion(lang: Lang, c: Conclusion<'_>, alpha: f64) -> String {
+    match (lang, c) {
+        (Lang::En, Conclusion::NoTest) => "no test available (run with --bootstrap)".into(),
+        (Lang::En, Conclusion::NoRetrievalTest) => {
+            "no test available (run with --bootstrap or --permutations)".into()
+        }
+        (Lang::En, Conclusion::NoDifference) => {
+            format!("no significant difference at α = {alpha}")
+        }
+        (Lang::En, Conclusion::Better(b)) => format!("{b} is significantly better at α = {alpha}"),
+        (Lang::En, Conclusion::Worse(b)) => format!("{b} is significantly worse at α = {alpha}"),
+        (Lang::Ko, Conclusion::NoTest) => "검정 불가 (--bootstrap으로 실행하십시오)".into(),
+        (Lang::Ko, Conclusion::NoRetrievalTest) => {
+            "검정 불가 (--bootstrap 또는 --permutations로 실행하십시오)".into()
+        }
+        (Lang::Ko, Conclusion::NoDifference) => format!("α = {alpha}에서 유의한 차이 없음"),
+        (Lang::Ko, Conclusion::Better(b)) => format!("α = {alpha}에서 {b}가 유의하게 더 좋음"),
+        (Lang::Ko, Conclusion::Worse(b)) => format!("α = {alpha}에서 {b}가 유의하게 더 나쁨"),
+    }
+}
+
+/// The power line of a comparison: which differences `n` samples can detect (`mde`, already
+/// formatted) and the `n` the observed difference would need (`need`, formatted).
+pub(crate) fn power_line(
+    lang: Lang,
+    what: &str,
+    mde: &str,
+    need: &str,
+    n: usize,
+    power: f64,
+    alpha: f64,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "Power ({what}): at n = {n}, differences smaller than {mde} are not detectable with power {power} at α = {alpha}; the observed difference would need n ≈ {need}."
+        ),
+        Lang::Ko => format!(
+            "검정력 ({what}): n = {n}에서는 {mde} 미만의 차이를 검정력 {power}, α = {alpha}로 검출할 수 없습니다. 관측된 차이를 검출하려면 n ≈ {need}가 필요합니다."
+        ),
+    }
+}
+
+/// `, 199 permutations`: the randomization test's size after its name in a verdict line.
+pub(crate) fn permutations(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!(", {n} permutations"),
+        Lang::Ko => format!(", 순열 {n}회"),
+    }
+}
+
+/// How a header key of a retrieval report is called (the JSON keeps the key).
+pub(crate) fn retrieval_header_label(lang: Lang, key: &str) -> &str {
+    match (lang, key) {
+        (Lang::En, "no_relevant") => "queries without a relevant item",
+        (Lang::En, "depth") => "ranking depth",
+        (Lang::En, k) => k,
+        (Lang::Ko, "mode") => "입력 방식",
+        (Lang::Ko, "queries") => "쿼리 수",
+        (Lang::Ko, "gallery") => "갤러리",
+        (Lang::Ko, "dim") => "차원",
+        (Lang::Ko, "similarity") => "유사도",
+        (Lang::Ko, "depth") => "순위 깊이",
+        (Lang::Ko, "no_relevant") => "관련 항목이 없는 쿼리",
+        (Lang::Ko, k) => k,
+    }
+}
+
+/// How a text value of a retrieval report's header reads: Korean words with the flag value in
+/// parentheses, so it can still be typed back (the JSON keeps the value).
+pub(crate) fn retrieval_header_value(lang: Lang, value: &str) -> String {
+    let ko = match value {
+        "embeddings" => "임베딩",
+        "ranked lists" => "순위 목록",
+        "leave-one-out" => "쿼리끼리, 자기 자신 제외",
+        "cosine" => "코사인",
+        "dot" => "내적",
+        "l2" => "제곱 유클리드 거리",
+        _ => return value.to_string(),
+    };
+    match lang {
+        Lang::En => value.to_string(),
+        Lang::Ko => format!("{ko} ({value})"),
+    }
+}
+
+/// The `--no-relevant` policy (`exclude`, `zero`) as a retrieval report states it.
+pub(crate) fn no_relevant_policy(lang: Lang, policy: &str) -> String {
+    match (lang, policy) {
+        (Lang::En, p) => p.to_string(),
+        (Lang::Ko, "exclude") => "평균에서 제외, --no-relevant exclude".into(),
+        (Lang::Ko, "zero") => "0점으로 셈, --no-relevant zero".into(),
+        (Lang::Ko, p) => format!("--no-relevant {p}"),
+    }
+}
+
+/// The note under a retrieval report's per-class table, which shows `shown` of `all` metrics.
+pub(crate) fn retrieval_per_class_note(lang: Lang, shown: usize, all: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "This table shows {shown} of the {all} metrics; every metric of every class is in the JSON report (--format json, \"per_class\")."
+        ),
+        Lang::Ko => format!(
+            "이 표는 지표 {all}개 중 {shown}개만 보여 줍니다. 클래스별 전체 지표는 JSON 보고서(--format json, \"per_class\")에 있습니다."
         ),
     }
 }

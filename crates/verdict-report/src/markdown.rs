@@ -16,9 +16,29 @@ pub fn render_with_class_limit(rep: &EvalReport, lang: Lang, limit: usize) -> St
     render_sections(t(lang, Phrase::Title), &eval_sections(rep, lang, limit))
 }
 
+/// The plots an evaluation report links to, `(title, file name)` with the title in `lang`:
+/// `roc.svg` and `pr.svg` when the result has those curves (binary with scores), then
+/// `reliability.svg` when it has a calibration.
+pub fn plots(rep: &EvalReport, lang: Lang) -> Vec<(String, String)> {
+    let r = &rep.result;
+    [
+        (r.roc.is_some(), Phrase::RocLink, "roc.svg"),
+        (r.pr.is_some(), Phrase::PrLink, "pr.svg"),
+        (
+            r.calibration.is_some(),
+            Phrase::ReliabilityLink,
+            "reliability.svg",
+        ),
+    ]
+    .into_iter()
+    .filter(|(present, _, _)| *present)
+    .map(|(_, title, file)| (t(lang, title).to_string(), file.to_string()))
+    .collect()
+}
+
 /// Renders an evaluation as Markdown followed by a section of images, `(title, file)` each, for
-/// plots written next to the report (`verdict eval --out-dir`).
-pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(&str, &str)]) -> String {
+/// plots written next to the report (`verdict eval --out-dir`; [`plots`] lists them).
+pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(String, String)]) -> String {
     let mut sections = eval_sections(rep, lang, crate::CLASS_LIMIT);
     if !plots.is_empty() {
         sections.push(crate::sections::Section {

@@ -2,7 +2,7 @@
 //! side-by-side subsets, per class).
 
 use crate::fmt4;
-use crate::i18n::{Lang, Phrase, t};
+use crate::i18n::{self, Conclusion, Lang, Phrase, t};
 use crate::json::num;
 use crate::sections::{Block, Section};
 use crate::table::Table;
@@ -103,41 +103,6 @@ fn cell(value: f64, ci: Option<(f64, f64)>) -> String {
     }
 }
 
-/// How a header key of [`RetrievalReport::header`] is called in a report (the JSON keeps the key).
-fn header_label(lang: Lang, key: &str) -> &str {
-    match (lang, key) {
-        (Lang::En, "no_relevant") => "queries without a relevant item",
-        (Lang::En, "depth") => "ranking depth",
-        (Lang::En, k) => k,
-        (Lang::Ko, "mode") => "입력 방식",
-        (Lang::Ko, "queries") => "쿼리 수",
-        (Lang::Ko, "gallery") => "갤러리",
-        (Lang::Ko, "dim") => "차원",
-        (Lang::Ko, "similarity") => "유사도",
-        (Lang::Ko, "depth") => "순위 깊이",
-        (Lang::Ko, "no_relevant") => "관련 항목이 없는 쿼리",
-        (Lang::Ko, k) => k,
-    }
-}
-
-/// How a text value of the header (and the no-relevant policy) reads in a report: Korean words
-/// with the flag value in parentheses, so it can still be typed back (the JSON keeps the value).
-fn header_value(lang: Lang, value: &str) -> String {
-    let ko = match value {
-        "embeddings" => "임베딩",
-        "ranked lists" => "순위 목록",
-        "leave-one-out" => "쿼리끼리, 자기 자신 제외",
-        "cosine" => "코사인",
-        "dot" => "내적",
-        "l2" => "제곱 유클리드 거리",
-        _ => return value.to_string(),
-    };
-    match lang {
-        Lang::En => value.to_string(),
-        Lang::Ko => format!("{ko} ({value})"),
-    }
-}
-
 /// The metrics of the per-class table, in report order: the headline ones (precision_at_1,
 /// hit_rate at the largest k, mrr, map, map_at_r, r_precision, those that were computed). Every
 /// metric per class is in the JSON document (`per_class`), and the table says so.
@@ -165,21 +130,16 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
         .map(|(k, v)| {
             Block::Line(format!(
                 "{}: {}",
-                header_label(lang, k),
+                i18n::retrieval_header_label(lang, k),
                 v.as_str()
-                    .map_or_else(|| v.to_string(), |s| header_value(lang, s))
+                    .map_or_else(|| v.to_string(), |s| i18n::retrieval_header_value(lang, s))
             ))
         })
         .collect();
-    let policy = match (lang, r.no_relevant_policy) {
-        (Lang::En, p) => p.to_string(),
-        (Lang::Ko, "exclude") => "평균에서 제외, --no-relevant exclude".into(),
-        (Lang::Ko, "zero") => "0점으로 셈, --no-relevant zero".into(),
-        (Lang::Ko, p) => format!("--no-relevant {p}"),
-    };
+    let policy = i18n::no_relevant_policy(lang, r.no_relevant_policy);
     head.push(Block::Line(format!(
         "{}: {} ({policy})",
-        header_label(lang, "no_relevant"),
+        i18n::retrieval_header_label(lang, "no_relevant"),
         r.overall.no_relevant,
     )));
     let mut out = vec![Section {
@@ -240,14 +200,7 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
             tb.row(row);
         }
         let (shown, all) = (cols.len(), r.overall.metrics.len());
-        let note = match lang {
-            Lang::En => format!(
-                "This table shows {shown} of the {all} metrics; every metric of every class is in the JSON report (--format json, \"per_class\")."
-            ),
-            Lang::Ko => format!(
-                "이 표는 지표 {all}개 중 {shown}개만 보여 줍니다. 클래스별 전체 지표는 JSON 보고서(--format json, \"per_class\")에 있습니다."
-            ),
-        };
+        let note = i18n::retrieval_per_class_note(lang, shown, all);
         out.push(Section {
             title: t(lang, Phrase::PerClass).into(),
             blocks: vec![Block::Table(tb), Block::Line(note)],
@@ -301,10 +254,10 @@ impl RetrievalComparison {
 
     /// The p-value a metric is judged by: the randomization test when it ran, else the paired
     /// bootstrap; with its name.
-    fn p_of(&self, p: &verdict_core::retrieval::PairedQueries) -> Option<(f64, &'static str)> {
+    fn p_of(&self, p: &verdict_core::retrieval::PairedQueries) -> Option<(f64, Phrase)> {
         p.p_randomization
-            .map(|x| (x, "paired randomization test"))
-            .or(p.p_bootstrap.map(|x| (x, "paired bootstrap")))
+            .map(|x| (x, Phrase::PairedRandomizationTest))
+            .or(p.p_bootstrap.map(|x| (x, Phrase::PairedBootstrap)))
     }
 
     fn significant(&self, p: &verdict_core::retrieval::PairedQueries) -> Option<bool> {
@@ -320,28 +273,17 @@ impl RetrievalComparison {
         use crate::compare::{p_fmt, signed};
         let [a, b] = &self.names;
         let Some((metric, p)) = self.headline_row() else {
-            return match lang {
-                Lang::En => format!("{b} − {a}: no metric to compare"),
-                Lang::Ko => format!("{b} − {a}: 비교할 지표 없음"),
-            };
+            return format!("{b} − {a}: {}", t(lang, Phrase::NoMetricToCompare));
         };
         let level = self.level * 100.0;
-        let ci = p.ci.map_or(String::new(), |(lo, hi)| match lang {
-            Lang::En => format!(" ({level:.0}% CI {} … {})", signed(lo), signed(hi)),
-            Lang::Ko => format!(" ({level:.0}% 신뢰구간 {} … {})", signed(lo), signed(hi)),
+        let ci = p.ci.map_or(String::new(), |(lo, hi)| {
+            format!(" {}", i18n::interval(lang, level, &signed(lo), &signed(hi)))
         });
         let test = self.p_of(p);
         let pv = test.map_or(String::new(), |(x, name)| {
-            let name = match (lang, name) {
-                (Lang::En, n) => n.to_string(),
-                (Lang::Ko, "paired randomization test") => "대응 무작위화 검정".into(),
-                (Lang::Ko, _) => "대응 부트스트랩".into(),
-            };
+            let name = t(lang, name);
             let perms = if self.permutations > 0 && p.p_randomization.is_some() {
-                match lang {
-                    Lang::En => format!(", {} permutations", self.permutations),
-                    Lang::Ko => format!(", 순열 {}회", self.permutations),
-                }
+                i18n::permutations(lang, self.permutations)
             } else {
                 String::new()
             };
@@ -356,20 +298,13 @@ impl RetrievalComparison {
             format!(", {p} ({name}{perms})")
         });
         let alpha = self.alpha;
-        let conclusion = match (lang, self.significant(p), p.delta > 0.0) {
-            (Lang::En, None, _) => {
-                "no test available (run with --bootstrap or --permutations)".to_string()
-            }
-            (Lang::En, Some(false), _) => format!("no significant difference at α = {alpha}"),
-            (Lang::En, Some(true), true) => format!("{b} is significantly better at α = {alpha}"),
-            (Lang::En, Some(true), false) => format!("{b} is significantly worse at α = {alpha}"),
-            (Lang::Ko, None, _) => {
-                "검정 불가 (--bootstrap 또는 --permutations로 실행하십시오)".into()
-            }
-            (Lang::Ko, Some(false), _) => format!("α = {alpha}에서 유의한 차이 없음"),
-            (Lang::Ko, Some(true), true) => format!("α = {alpha}에서 {b}가 유의하게 더 좋음"),
-            (Lang::Ko, Some(true), false) => format!("α = {alpha}에서 {b}가 유의하게 더 나쁨"),
+        let conclusion = match (self.significant(p), p.delta > 0.0) {
+            (None, _) => Conclusion::NoRetrievalTest,
+            (Some(false), _) => Conclusion::NoDifference,
+            (Some(true), true) => Conclusion::Better(b),
+            (Some(true), false) => Conclusion::Worse(b),
         };
+        let conclusion = i18n::conclusion(lang, conclusion, alpha);
         format!(
             "{b} − {a}: {metric} {}{ci}{pv}: {conclusion}",
             signed(p.delta)
@@ -406,10 +341,8 @@ pub fn compare_json(c: &RetrievalComparison) -> String {
 /// metric side by side with its interval, p-values, significance and B's wins/ties/losses.
 pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color: bool) -> String {
     let [a, b] = &c.names;
-    let (yes, no, wtl) = match lang {
-        Lang::En => ("yes", "no", format!("{b} wins/ties/losses")),
-        Lang::Ko => ("예", "아니오", format!("{b} 승/무/패")),
-    };
+    let (yes, no) = (t(lang, Phrase::Yes), t(lang, Phrase::No));
+    let wtl = format!("{b} {}", t(lang, Phrase::WinsTiesLosses));
     let mut tb = Table::new(vec![
         t(lang, Phrase::Metric).into(),
         a.clone(),

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Entity, Op};
 use crate::limits;
 use crate::search::{SqlBuilder, number_cond, order_nulls_last, string_cond, text_order};
+use crate::sql::{placeholders, upsert_tags};
 use crate::store::{Store, now_ms};
 use crate::token;
 use crate::types::{Experiment, ExperimentQuery, LifecycleStage, Page, Tag};
@@ -66,19 +67,6 @@ fn load_experiments(c: &mut dyn Conn, ids: &[i64]) -> Result<Vec<Experiment>> {
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
 
-/// `$start, $start+1, …` (n placeholders).
-pub(crate) fn placeholders(start: usize, n: usize) -> String {
-    let mut s = String::with_capacity(n * 4);
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push('$');
-        s.push_str(&(start + i).to_string());
-    }
-    s
-}
-
 /// The experiment row (without tags), or `RESOURCE_DOES_NOT_EXIST`.
 pub(crate) fn experiment_row(c: &mut dyn Conn, id: i64) -> Result<Experiment> {
     c.query_opt(
@@ -101,13 +89,15 @@ pub(crate) fn check_experiment_active(e: &Experiment) -> Result<()> {
     Ok(())
 }
 
-fn upsert_experiment_tag(c: &mut dyn Conn, id: i64, key: &str, value: &str) -> Result<()> {
-    c.execute(
-        "INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($1, $2, $3) \
-         ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-        &[Value::Int(id), key.into(), value.into()],
-    )?;
-    Ok(())
+/// Sets (inserts or replaces) experiment tags, the last value of a key winning.
+pub(crate) fn write_experiment_tags(c: &mut dyn Conn, id: i64, tags: &[Tag]) -> Result<()> {
+    upsert_tags(
+        c,
+        "experiment_tags",
+        "experiment_id",
+        &[Value::Int(id)],
+        tags,
+    )
 }
 
 impl Store {
@@ -157,9 +147,7 @@ impl Store {
                     &[format!("{root}/{id}").into(), Value::Int(id)],
                 )?;
             }
-            for t in tags {
-                upsert_experiment_tag(c, id, &t.key, &t.value)?;
-            }
+            write_experiment_tags(c, id, tags)?;
             Ok(id.to_string())
         })
     }
@@ -394,7 +382,7 @@ impl Store {
         self.write(|c| {
             let e = experiment_row(c, id)?;
             check_experiment_active(&e)?;
-            upsert_experiment_tag(c, id, key, value)
+            write_experiment_tags(c, id, &[Tag::new(key, value)])
         })
     }
 

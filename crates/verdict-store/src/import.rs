@@ -9,7 +9,7 @@
 
 use crate::db::{Dialect, Value};
 use crate::error::{Error, Result};
-use crate::experiments::parse_experiment_id;
+use crate::experiments::{parse_experiment_id, write_experiment_tags};
 use crate::limits;
 use crate::runs::{run_info, validate_dataset_input, write_batch, write_inputs};
 use crate::store::Store;
@@ -94,13 +94,7 @@ impl Store {
                     Value::Int(e.last_update_time),
                 ],
             )?;
-            for t in &e.tags {
-                c.execute(
-                    "INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($1, $2, $3) \
-                     ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-                    &[Value::Int(id), (&t.key).into(), (&t.value).into()],
-                )?;
-            }
+            write_experiment_tags(c, id, &e.tags)?;
             if dialect == Dialect::Postgres {
                 // Keep the identity sequence past every id in use, as SQLite's rowid does, so
                 // later create_experiment calls never collide with an imported id.

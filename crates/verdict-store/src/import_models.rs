@@ -10,15 +10,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::{Conn, Value};
+use crate::db::Value;
 use crate::error::{Error, Result};
 use crate::experiments::parse_experiment_id;
 use crate::runs::storable;
+use crate::sql::{insert_rows, kv_rows};
 use crate::store::Store;
 use crate::types::{LifecycleStage, LoggedModelStatus, Metric, ModelOutput, Param, Tag};
-
-/// Rows per multi-row `INSERT` (≤ 9 columns, far below SQLite's parameter limit).
-const CHUNK: usize = 200;
 
 /// A metric point of a logged model, with the run it was logged to.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,55 +128,19 @@ fn stage(s: LifecycleStage) -> Value {
     s.as_str().into()
 }
 
-/// `INSERT … VALUES (…), … <tail>` in chunks; returns the rows changed.
-fn insert_counted(c: &mut dyn Conn, head: &str, tail: &str, rows: &[Vec<Value>]) -> Result<u64> {
-    let mut n = 0;
-    for chunk in rows.chunks(CHUNK) {
-        let Some(ncols) = chunk.first().map(Vec::len) else {
-            continue;
-        };
-        let mut sql = format!("{head} VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * ncols);
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&crate::experiments::placeholders(
-                params.len() + 1,
-                row.len(),
-            ));
-            sql.push(')');
-            params.extend(row.iter().cloned());
-        }
-        sql.push(' ');
-        sql.push_str(tail);
-        n += c.execute(&sql, &params)?;
-    }
-    Ok(n)
-}
-
+/// One row per key (the last wins), so PostgreSQL never sees the same key twice in a statement.
 fn tag_rows(id: &Value, tags: &[Tag]) -> Vec<Vec<Value>> {
-    // One row per key (the last wins), so PostgreSQL never sees the same key twice in a statement.
-    let by_key: BTreeMap<&str, &str> = tags
-        .iter()
-        .map(|t| (t.key.as_str(), t.value.as_str()))
-        .collect();
-    by_key
-        .into_iter()
-        .map(|(k, v)| vec![id.clone(), k.into(), v.into()])
-        .collect()
+    kv_rows(
+        std::slice::from_ref(id),
+        tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+    )
 }
 
 fn param_rows(id: &Value, params: &[Param]) -> Vec<Vec<Value>> {
-    let by_key: BTreeMap<&str, &str> = params
-        .iter()
-        .map(|p| (p.key.as_str(), p.value.as_str()))
-        .collect();
-    by_key
-        .into_iter()
-        .map(|(k, v)| vec![id.clone(), k.into(), v.into()])
-        .collect()
+    kv_rows(
+        std::slice::from_ref(id),
+        params.iter().map(|p| (p.key.as_str(), p.value.as_str())),
+    )
 }
 
 impl Store {
@@ -196,11 +158,11 @@ impl Store {
                 .into_iter()
                 .map(|(m, s)| vec![rid.clone(), m.into(), Value::Int(s)])
                 .collect();
-            insert_counted(
+            insert_rows(
                 c,
                 "INSERT INTO run_model_outputs (run_uuid, model_id, step)",
                 "ON CONFLICT (run_uuid, model_id) DO NOTHING",
-                &rows,
+                rows,
             )
         })
     }
@@ -243,17 +205,17 @@ impl Store {
             )?;
             out.created = n > 0;
             out.rows += n;
-            out.rows += insert_counted(
+            out.rows += insert_rows(
                 c,
                 "INSERT INTO logged_model_params (model_id, key, value)",
                 "ON CONFLICT (model_id, key) DO NOTHING",
-                &param_rows(&mid, &m.params),
+                param_rows(&mid, &m.params),
             )?;
-            out.rows += insert_counted(
+            out.rows += insert_rows(
                 c,
                 "INSERT INTO logged_model_tags (model_id, key, value)",
                 "ON CONFLICT (model_id, key) DO NOTHING",
-                &tag_rows(&mid, &m.tags),
+                tag_rows(&mid, &m.tags),
             )?;
             let mut seen = std::collections::BTreeSet::new();
             let mut rows = Vec::new();
@@ -281,12 +243,12 @@ impl Store {
                     ]);
                 }
             }
-            out.rows += insert_counted(
+            out.rows += insert_rows(
                 c,
                 "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan, \
                  run_uuid, dataset_name, dataset_digest)",
                 "ON CONFLICT (model_id, key, step, timestamp, value, is_nan, run_uuid) DO NOTHING",
-                &rows,
+                rows,
             )?;
             Ok(out)
         })
@@ -322,20 +284,17 @@ impl Store {
                     &[name.clone(), Value::Int(max_version)],
                 )?;
             }
-            out.rows += insert_counted(
+            out.rows += insert_rows(
                 c,
                 "INSERT INTO registered_model_tags (name, key, value)",
                 "ON CONFLICT (name, key) DO NOTHING",
-                &tag_rows(&name, &m.tags),
+                tag_rows(&name, &m.tags),
             )?;
-            for v in &m.versions {
-                out.rows += c.execute(
-                    "INSERT INTO model_versions (name, version, creation_timestamp, \
-                     last_updated_timestamp, description, user_id, current_stage, source, run_id, \
-                     run_link, status, status_message, storage_location, model_id) VALUES ($1, \
-                     $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                     ON CONFLICT (name, version) DO NOTHING",
-                    &[
+            let versions: Vec<Vec<Value>> = m
+                .versions
+                .iter()
+                .map(|v| {
+                    vec![
                         name.clone(),
                         Value::Int(v.version),
                         Value::Int(v.creation_timestamp),
@@ -350,35 +309,46 @@ impl Store {
                         v.status_message.as_ref().into(),
                         v.storage_location.as_ref().into(),
                         v.model_id.as_ref().into(),
-                    ],
-                )?;
-                let by_key: BTreeMap<&str, &str> = v
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.as_str(), t.value.as_str()))
-                    .collect();
-                let rows: Vec<Vec<Value>> = by_key
-                    .into_iter()
-                    .map(|(k, val)| vec![name.clone(), Value::Int(v.version), k.into(), val.into()])
-                    .collect();
-                out.rows += insert_counted(
-                    c,
-                    "INSERT INTO model_version_tags (name, version, key, value)",
-                    "ON CONFLICT (name, version, key) DO NOTHING",
-                    &rows,
-                )?;
-            }
+                    ]
+                })
+                .collect();
+            out.rows += insert_rows(
+                c,
+                "INSERT INTO model_versions (name, version, creation_timestamp, \
+                 last_updated_timestamp, description, user_id, current_stage, source, run_id, \
+                 run_link, status, status_message, storage_location, model_id)",
+                "ON CONFLICT (name, version) DO NOTHING",
+                versions,
+            )?;
+            // Per version one row per key (the last wins); a version listed twice keeps what
+            // its first listing wrote, as DO NOTHING does for the version row itself.
+            let version_tags: Vec<Vec<Value>> = m
+                .versions
+                .iter()
+                .flat_map(|v| {
+                    kv_rows(
+                        &[name.clone(), Value::Int(v.version)],
+                        v.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+                    )
+                })
+                .collect();
+            out.rows += insert_rows(
+                c,
+                "INSERT INTO model_version_tags (name, version, key, value)",
+                "ON CONFLICT (name, version, key) DO NOTHING",
+                version_tags,
+            )?;
             let by_alias: BTreeMap<&str, i64> =
                 m.aliases.iter().map(|(a, v)| (a.as_str(), *v)).collect();
             let rows: Vec<Vec<Value>> = by_alias
                 .into_iter()
                 .map(|(a, v)| vec![name.clone(), a.into(), Value::Int(v)])
                 .collect();
-            out.rows += insert_counted(
+            out.rows += insert_rows(
                 c,
                 "INSERT INTO registered_model_aliases (name, alias, version)",
                 "ON CONFLICT (name, alias) DO NOTHING",
-                &rows,
+                rows,
             )?;
             Ok(out)
         })

@@ -108,6 +108,7 @@ mod registry;
 mod runs;
 mod schema;
 mod search;
+mod sql;
 mod store;
 pub mod testing;
 mod token;

@@ -8,10 +8,11 @@ use crate::error::{Error, Result};
 use crate::experiments::{check_experiment_active, experiment_row, parse_experiment_id};
 use crate::filter::{self, Entity, Op};
 use crate::limits;
-use crate::runs::{insert_rows, stored_value};
+use crate::runs::{ParamOwner, stored_params, stored_value};
 use crate::search::{
     Parsed, SqlBuilder, metric_cond, number_cond, parse_search, string_cond, text_order,
 };
+use crate::sql::{insert_rows, upsert_tags};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::token;
 use crate::types::{
@@ -66,9 +67,9 @@ pub(crate) fn logged_model_row(c: &mut dyn Conn, model_id: &str) -> Result<Logge
 
 fn load_models(c: &mut dyn Conn, ids: &[String]) -> Result<Vec<LoggedModel>> {
     let mut by_id: HashMap<String, LoggedModel> = HashMap::new();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(crate::sql::IN_CHUNK) {
         let params: Vec<Value> = chunk.iter().map(Value::from).collect();
-        let list = crate::experiments::placeholders(1, chunk.len());
+        let list = crate::sql::placeholders(1, chunk.len());
         for row in c.query(
             &format!("SELECT {MODEL_COLUMNS} FROM logged_models WHERE model_id IN ({list})"),
             &params,
@@ -132,25 +133,22 @@ fn load_models(c: &mut dyn Conn, ids: &[String]) -> Result<Vec<LoggedModel>> {
     Ok(out)
 }
 
+fn param_conflict(model_id: &str, key: &str, old: &str, new: &str) -> Error {
+    Error::invalid(format!(
+        "Changing param values is not allowed. Param with key='{key}' was already logged with \
+         value='{old}' for logged model ID='{model_id}'. Attempted logging new value '{new}'."
+    ))
+}
+
 fn write_model_params(c: &mut dyn Conn, model_id: &str, params: &[Param]) -> Result<()> {
+    let stored = stored_params(c, ParamOwner::LoggedModel, model_id, params)?;
     let mut rows = Vec::new();
     for p in params {
-        let old = c.query_opt(
-            "SELECT value FROM logged_model_params WHERE model_id = $1 AND key = $2",
-            &[model_id.into(), (&p.key).into()],
-        )?;
-        match old {
-            Some(r) => {
-                let old = r.text(0)?;
-                if old != p.value {
-                    return Err(Error::invalid(format!(
-                        "Changing param values is not allowed. Param with key='{}' was already \
-                         logged with value='{old}' for logged model ID='{model_id}'. Attempted \
-                         logging new value '{}'.",
-                        p.key, p.value
-                    )));
-                }
+        match stored.get(&p.key) {
+            Some(old) if *old != p.value => {
+                return Err(param_conflict(model_id, &p.key, old, &p.value));
             }
+            Some(_) => {}
             None => rows.push(vec![model_id.into(), (&p.key).into(), (&p.value).into()]),
         }
     }
@@ -161,42 +159,21 @@ fn write_model_params(c: &mut dyn Conn, model_id: &str, params: &[Param]) -> Res
         rows,
     )?;
     // A concurrent transaction may have won a new key; check what is stored now.
+    let stored = stored_params(c, ParamOwner::LoggedModel, model_id, params)?;
     for p in params {
-        let stored = c
-            .query_opt(
-                "SELECT value FROM logged_model_params WHERE model_id = $1 AND key = $2",
-                &[model_id.into(), (&p.key).into()],
-            )?
-            .map(|r| r.text(0))
-            .transpose()?;
-        if stored.as_deref() != Some(p.value.as_str()) {
-            return Err(Error::invalid(format!(
-                "Changing param values is not allowed. Param with key='{}' was already logged \
-                 with value='{}' for logged model ID='{model_id}'. Attempted logging new value \
-                 '{}'.",
-                p.key,
-                stored.unwrap_or_default(),
-                p.value
-            )));
+        match stored.get(&p.key) {
+            Some(v) if *v == p.value => {}
+            other => {
+                let old = other.map_or("", String::as_str);
+                return Err(param_conflict(model_id, &p.key, old, &p.value));
+            }
         }
     }
     Ok(())
 }
 
 fn write_model_tags(c: &mut dyn Conn, model_id: &str, tags: &[Tag]) -> Result<()> {
-    let mut by_key = std::collections::BTreeMap::new();
-    for t in tags {
-        by_key.insert(t.key.as_str(), t.value.as_str());
-    }
-    insert_rows(
-        c,
-        "INSERT INTO logged_model_tags (model_id, key, value)",
-        "ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        by_key
-            .into_iter()
-            .map(|(k, v)| vec![model_id.into(), k.into(), v.into()])
-            .collect(),
-    )
+    upsert_tags(c, "logged_model_tags", "model_id", &[model_id.into()], tags)
 }
 
 fn touch(c: &mut dyn Conn, model_id: &str) -> Result<()> {

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Entity, Op};
 use crate::limits;
 use crate::search::{SqlBuilder, number_cond, order_nulls_last, string_cond, text_order};
+use crate::sql::upsert_tags;
 use crate::store::{Store, now_ms};
 use crate::token;
 use crate::types::{ModelVersion, NewModelVersion, Page, RegisteredModel, RegistryQuery, Tag};
@@ -125,6 +126,22 @@ fn version_exists(c: &mut dyn Conn, name: &str, version: i64) -> Result<()> {
     .ok_or_else(|| version_not_found(name, version))
 }
 
+/// Sets (inserts or replaces) registered-model tags, the last value of a key winning.
+fn write_model_tags(c: &mut dyn Conn, name: &str, tags: &[Tag]) -> Result<()> {
+    upsert_tags(c, "registered_model_tags", "name", &[name.into()], tags)
+}
+
+/// Sets (inserts or replaces) model-version tags, the last value of a key winning.
+fn write_version_tags(c: &mut dyn Conn, name: &str, version: i64, tags: &[Tag]) -> Result<()> {
+    upsert_tags(
+        c,
+        "model_version_tags",
+        "name, version",
+        &[name.into(), Value::Int(version)],
+        tags,
+    )
+}
+
 /// Loads versions (in the order given) with their tags and aliases.
 fn load_versions(c: &mut dyn Conn, keys: &[(String, i64)]) -> Result<Vec<ModelVersion>> {
     let mut out = Vec::with_capacity(keys.len());
@@ -134,9 +151,9 @@ fn load_versions(c: &mut dyn Conn, keys: &[(String, i64)]) -> Result<Vec<ModelVe
     }
     let mut by_key: HashMap<(String, i64), ModelVersion> = HashMap::new();
     let names: Vec<&str> = names.into_keys().collect();
-    for chunk in names.chunks(500) {
+    for chunk in names.chunks(crate::sql::IN_CHUNK) {
         let params: Vec<Value> = chunk.iter().map(|n| Value::from(*n)).collect();
-        let list = crate::experiments::placeholders(1, chunk.len());
+        let list = crate::sql::placeholders(1, chunk.len());
         for row in c.query(
             &format!("SELECT {MV_COLUMNS} FROM model_versions WHERE name IN ({list})"),
             &params,
@@ -178,9 +195,9 @@ fn load_versions(c: &mut dyn Conn, keys: &[(String, i64)]) -> Result<Vec<ModelVe
 fn load_models(c: &mut dyn Conn, names: &[String]) -> Result<Vec<RegisteredModel>> {
     let mut out = Vec::with_capacity(names.len());
     let mut by_name: HashMap<String, RegisteredModel> = HashMap::new();
-    for chunk in names.chunks(500) {
+    for chunk in names.chunks(crate::sql::IN_CHUNK) {
         let params: Vec<Value> = chunk.iter().map(Value::from).collect();
-        let list = crate::experiments::placeholders(1, chunk.len());
+        let list = crate::sql::placeholders(1, chunk.len());
         for row in c.query(
             &format!(
                 "SELECT name, creation_timestamp, last_updated_timestamp, description, user_id \
@@ -439,13 +456,7 @@ impl Store {
                  description, user_id, last_version) VALUES ($1, $2, $2, $3, NULL, 0)",
                 &[name.into(), Value::Int(now), description.into()],
             )?;
-            for t in tags {
-                c.execute(
-                    "INSERT INTO registered_model_tags (name, key, value) VALUES ($1, $2, $3) \
-                     ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
-                    &[name.into(), (&t.key).into(), (&t.value).into()],
-                )?;
-            }
+            write_model_tags(c, name, tags)?;
             load_models(c, &[name.to_owned()])?
                 .pop()
                 .ok_or_else(|| model_not_found(name))
@@ -609,11 +620,7 @@ impl Store {
         limits::validate_registry_tag(&Tag::new(key, value))?;
         self.write(|c| {
             model_row(c, name)?;
-            c.execute(
-                "INSERT INTO registered_model_tags (name, key, value) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
-                &[name.into(), key.into(), value.into()],
-            )?;
+            write_model_tags(c, name, &[Tag::new(key, value)])?;
             touch_model(c, name)
         })
     }
@@ -742,18 +749,7 @@ impl Store {
             if let Some(mid) = model_id.as_deref() {
                 crate::models::link_model_version(c, mid, &new.name, version)?;
             }
-            for t in &new.tags {
-                c.execute(
-                    "INSERT INTO model_version_tags (name, version, key, value) VALUES ($1, $2, \
-                     $3, $4) ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
-                    &[
-                        (&new.name).into(),
-                        Value::Int(version),
-                        (&t.key).into(),
-                        (&t.value).into(),
-                    ],
-                )?;
-            }
+            write_version_tags(c, &new.name, version, &new.tags)?;
             load_versions(c, &[(new.name.clone(), version)])?
                 .pop()
                 .ok_or_else(|| version_not_found(&new.name, version))
@@ -953,11 +949,7 @@ impl Store {
         limits::validate_registry_tag(&Tag::new(key, value))?;
         self.write(|c| {
             version_exists(c, name, version)?;
-            c.execute(
-                "INSERT INTO model_version_tags (name, version, key, value) VALUES ($1, $2, $3, \
-                 $4) ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
-                &[name.into(), Value::Int(version), key.into(), value.into()],
-            )?;
+            write_version_tags(c, name, version, &[Tag::new(key, value)])?;
             touch_version(c, name, version)
         })
     }

@@ -7,6 +7,7 @@ use crate::db::{Conn, Row, Value};
 use crate::error::{Error, Result};
 use crate::experiments::{check_experiment_active, experiment_row, parse_experiment_id};
 use crate::limits;
+use crate::sql::{IN_CHUNK, insert_rows, placeholders, upsert_tags};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::types::{
     Dataset, DatasetInput, DatasetSummary, LifecycleStage, Metric, ModelOutput, NewRun, Param, Run,
@@ -16,11 +17,6 @@ use crate::types::{
 pub(crate) const RUN_NAME_TAG: &str = "mlflow.runName";
 const RUN_COLUMNS: &str = "run_uuid, experiment_id, name, user_id, status, start_time, end_time, \
                            artifact_uri, lifecycle_stage, deleted_time";
-/// Ids per `IN (…)` list when hydrating (keeps every statement far below SQLite's 32766
-/// parameters).
-const IN_CHUNK: usize = 500;
-/// Rows per multi-row `INSERT`.
-const INSERT_CHUNK: usize = 200;
 
 fn run_info_from_row(row: &Row) -> Result<RunInfo> {
     let status = row.text(4)?;
@@ -78,17 +74,13 @@ pub(crate) fn storable(value: f64) -> (f64, i64) {
     if value.is_nan() { (0.0, 1) } else { (value, 0) }
 }
 
-fn in_list(start: usize, n: usize) -> String {
-    crate::experiments::placeholders(start, n)
-}
-
 /// Loads whole runs (info, latest metrics, params, tags, inputs, outputs) in the order of `ids`;
 /// ids that do not exist are skipped. One query per table per 500 ids.
 pub(crate) fn load_runs(c: &mut dyn Conn, ids: &[String]) -> Result<Vec<Run>> {
     let mut runs: HashMap<String, Run> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
         let params: Vec<Value> = chunk.iter().map(Value::from).collect();
-        let list = in_list(1, chunk.len());
+        let list = placeholders(1, chunk.len());
         for row in c.query(
             &format!("SELECT {RUN_COLUMNS} FROM runs WHERE run_uuid IN ({list})"),
             &params,
@@ -225,39 +217,6 @@ pub(crate) fn load_runs(c: &mut dyn Conn, ids: &[String]) -> Result<Vec<Run>> {
     Ok(out)
 }
 
-/// `INSERT … VALUES (…), (…) <tail>` in chunks of [`INSERT_CHUNK`] rows.
-pub(crate) fn insert_rows(
-    c: &mut dyn Conn,
-    head: &str,
-    tail: &str,
-    rows: Vec<Vec<Value>>,
-) -> Result<()> {
-    let Some(ncols) = rows.first().map(Vec::len) else {
-        return Ok(());
-    };
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Value>> = rows.by_ref().take(INSERT_CHUNK).collect();
-        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * ncols * 6);
-        sql.push_str(head);
-        sql.push_str(" VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * ncols);
-        for (i, row) in chunk.into_iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&in_list(params.len() + 1, row.len()));
-            sql.push(')');
-            params.extend(row);
-        }
-        sql.push(' ');
-        sql.push_str(tail);
-        c.execute(&sql, &params)?;
-    }
-    Ok(())
-}
-
 /// MLflow's latest-metric order: is `a` strictly after `b` by (step, timestamp, stored value)?
 /// A NaN counts as its stored value 0, as in MLflow's SQL store.
 fn newer(a: &Metric, b: &Metric) -> bool {
@@ -274,27 +233,52 @@ fn param_conflict(run_id: &str, key: &str, old: &str, new: &str) -> Error {
     ))
 }
 
-/// Checks that every param of the batch is stored with the requested value.
-fn verify_params(c: &mut dyn Conn, run_id: &str, params: &[Param]) -> Result<()> {
+/// Whose write-once params a query reads: a run's or a logged model's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamOwner {
+    /// `params`, keyed by `run_uuid`.
+    Run,
+    /// `logged_model_params`, keyed by `model_id`.
+    LoggedModel,
+}
+
+/// The stored values of these params' keys for one run or logged model (a key that is not
+/// stored is absent): the one query for stored params, one statement per [`IN_CHUNK`] keys.
+pub(crate) fn stored_params(
+    c: &mut dyn Conn,
+    owner: ParamOwner,
+    id: &str,
+    params: &[Param],
+) -> Result<HashMap<String, String>> {
+    let (table, id_column) = match owner {
+        ParamOwner::Run => ("params", "run_uuid"),
+        ParamOwner::LoggedModel => ("logged_model_params", "model_id"),
+    };
+    let mut stored = HashMap::new();
     for chunk in params.chunks(IN_CHUNK) {
-        let mut args: Vec<Value> = vec![run_id.into()];
+        let mut args: Vec<Value> = vec![id.into()];
         args.extend(chunk.iter().map(|p| Value::from(&p.key)));
-        let mut stored: HashMap<String, String> = HashMap::new();
         for row in c.query(
             &format!(
-                "SELECT key, value FROM params WHERE run_uuid = $1 AND key IN ({})",
-                in_list(2, chunk.len())
+                "SELECT key, value FROM {table} WHERE {id_column} = $1 AND key IN ({})",
+                placeholders(2, chunk.len())
             ),
             &args,
         )? {
             stored.insert(row.text(0)?, row.text(1)?);
         }
-        for p in chunk {
-            match stored.get(&p.key) {
-                Some(v) if *v == p.value => {}
-                Some(v) => return Err(param_conflict(run_id, &p.key, v, &p.value)),
-                None => return Err(Error::db(format!("param {} was not stored", p.key))),
-            }
+    }
+    Ok(stored)
+}
+
+/// Checks that every param of the batch is stored with the requested value.
+fn verify_params(c: &mut dyn Conn, run_id: &str, params: &[Param]) -> Result<()> {
+    let stored = stored_params(c, ParamOwner::Run, run_id, params)?;
+    for p in params {
+        match stored.get(&p.key) {
+            Some(v) if *v == p.value => {}
+            Some(v) => return Err(param_conflict(run_id, &p.key, v, &p.value)),
+            None => return Err(Error::db(format!("param {} was not stored", p.key))),
         }
     }
     Ok(())
@@ -309,20 +293,7 @@ pub(crate) fn write_batch(
     tags: &[Tag],
 ) -> Result<()> {
     if !params.is_empty() {
-        let mut existing: HashMap<String, String> = HashMap::new();
-        for chunk in params.chunks(IN_CHUNK) {
-            let mut args: Vec<Value> = vec![run_id.into()];
-            args.extend(chunk.iter().map(|p| Value::from(&p.key)));
-            for row in c.query(
-                &format!(
-                    "SELECT key, value FROM params WHERE run_uuid = $1 AND key IN ({})",
-                    in_list(2, chunk.len())
-                ),
-                &args,
-            )? {
-                existing.insert(row.text(0)?, row.text(1)?);
-            }
-        }
+        let mut existing = stored_params(c, ParamOwner::Run, run_id, params)?;
         let mut new_rows = Vec::new();
         // Key order (a stable sort: the first occurrence of a key stays first), so concurrent
         // writers take row locks in the same order and cannot deadlock each other.
@@ -357,24 +328,11 @@ pub(crate) fn write_batch(
     if !tags.is_empty() {
         // The last value of a key wins within a batch; one row per key (PostgreSQL refuses to
         // upsert the same row twice in one statement).
-        let mut by_key: BTreeMap<&str, &str> = BTreeMap::new();
-        for t in tags {
-            by_key.insert(&t.key, &t.value);
-        }
-        let rows = by_key
-            .iter()
-            .map(|(k, v)| vec![run_id.into(), (*k).into(), (*v).into()])
-            .collect();
-        insert_rows(
-            c,
-            "INSERT INTO tags (run_uuid, key, value)",
-            "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value",
-            rows,
-        )?;
-        if let Some(name) = by_key.get(RUN_NAME_TAG) {
+        upsert_tags(c, "tags", "run_uuid", &[run_id.into()], tags)?;
+        if let Some(name) = tags.iter().rev().find(|t| t.key == RUN_NAME_TAG) {
             c.execute(
                 "UPDATE runs SET name = $1 WHERE run_uuid = $2",
-                &[(*name).into(), run_id.into()],
+                &[(&name.value).into(), run_id.into()],
             )?;
         }
     }
@@ -468,6 +426,9 @@ pub(crate) fn write_inputs(
     datasets: &[DatasetInput],
     model_ids: &[String],
 ) -> Result<()> {
+    let mut inputs = Vec::with_capacity(datasets.len());
+    // One row per (dataset, key), the last value winning (a dataset listed twice included).
+    let mut input_tags: BTreeMap<(String, &str), &str> = BTreeMap::new();
     for d in datasets {
         // Insert-if-missing, then read the id: correct even when another transaction
         // adds the same dataset at the same time.
@@ -498,32 +459,37 @@ pub(crate) fn write_inputs(
             )?
             .ok_or_else(|| Error::db("dataset row missing after insert"))?
             .text(0)?;
-        c.execute(
-            "INSERT INTO run_inputs (run_uuid, dataset_uuid) VALUES ($1, $2) \
-                 ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
-            &[run_id.into(), dataset_uuid.as_str().into()],
-        )?;
         for t in &d.tags {
-            c.execute(
-                "INSERT INTO run_input_tags (run_uuid, dataset_uuid, key, value) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (run_uuid, dataset_uuid, key) \
-                     DO UPDATE SET value = excluded.value",
-                &[
-                    run_id.into(),
-                    dataset_uuid.as_str().into(),
-                    (&t.key).into(),
-                    (&t.value).into(),
-                ],
-            )?;
+            input_tags.insert((dataset_uuid.clone(), &t.key), &t.value);
         }
+        inputs.push(vec![run_id.into(), dataset_uuid.into()]);
     }
-    for m in model_ids {
-        c.execute(
-            "INSERT INTO run_model_inputs (run_uuid, model_id) VALUES ($1, $2) \
-                 ON CONFLICT (run_uuid, model_id) DO NOTHING",
-            &[run_id.into(), m.into()],
-        )?;
-    }
+    insert_rows(
+        c,
+        "INSERT INTO run_inputs (run_uuid, dataset_uuid)",
+        "ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING",
+        inputs,
+    )?;
+    insert_rows(
+        c,
+        "INSERT INTO run_input_tags (run_uuid, dataset_uuid, key, value)",
+        "ON CONFLICT (run_uuid, dataset_uuid, key) DO UPDATE SET value = excluded.value",
+        input_tags
+            .into_iter()
+            .map(|((dataset_uuid, k), v)| {
+                vec![run_id.into(), dataset_uuid.into(), k.into(), v.into()]
+            })
+            .collect(),
+    )?;
+    insert_rows(
+        c,
+        "INSERT INTO run_model_inputs (run_uuid, model_id)",
+        "ON CONFLICT (run_uuid, model_id) DO NOTHING",
+        model_ids
+            .iter()
+            .map(|m| vec![run_id.into(), m.into()])
+            .collect(),
+    )?;
     Ok(())
 }
 
@@ -827,7 +793,7 @@ impl Store {
              LEFT JOIN run_input_tags it ON it.run_uuid = i.run_uuid AND \
              it.dataset_uuid = i.dataset_uuid AND it.key = 'mlflow.data.context' \
              WHERE d.experiment_id IN ({}) LIMIT 1000",
-            in_list(1, ids.len())
+            placeholders(1, ids.len())
         );
         self.read(|c| {
             let mut out = c
@@ -853,12 +819,16 @@ impl Store {
             active_run(c, run_id)?;
             for m in models {
                 crate::models::logged_model_row(c, &m.model_id)?;
-                c.execute(
-                    "INSERT INTO run_model_outputs (run_uuid, model_id, step) VALUES ($1, $2, $3) \
-                     ON CONFLICT (run_uuid, model_id) DO NOTHING",
-                    &[run_id.into(), (&m.model_id).into(), Value::Int(m.step)],
-                )?;
             }
+            insert_rows(
+                c,
+                "INSERT INTO run_model_outputs (run_uuid, model_id, step)",
+                "ON CONFLICT (run_uuid, model_id) DO NOTHING",
+                models
+                    .iter()
+                    .map(|m| vec![run_id.into(), (&m.model_id).into(), Value::Int(m.step)])
+                    .collect(),
+            )?;
             Ok(())
         })
     }

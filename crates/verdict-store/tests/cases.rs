@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use verdict_store::BackendKind;
 use verdict_store::artifacts::ArtifactRepo;
 use verdict_store::{
     BulkIntervalQuery, Dataset, DatasetInput, ErrorKind, Experiment, ExperimentQuery,
@@ -810,6 +811,131 @@ pub(crate) fn log_batch_is_atomic(db: &TestDb) {
         .expect("good batch");
     assert_eq!(history(&s, &id, "loss").len(), 50);
     assert_eq!(latest(&s, &id, "loss").value, 49.0);
+}
+
+/// A trigger that refuses every logged-model metric row: `write_batch` writes those last, after
+/// the params, tags, metric history and latest values of the same call.
+const FAIL_LOGGED_MODEL_METRICS_SQLITE: &str = "CREATE TRIGGER verdict_test_fail BEFORE INSERT \
+    ON logged_model_metrics BEGIN SELECT RAISE(ABORT, 'injected failure'); END;";
+const FAIL_LOGGED_MODEL_METRICS_PG: &str = "CREATE FUNCTION verdict_test_fail() RETURNS trigger \
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; \
+    CREATE TRIGGER verdict_test_fail BEFORE INSERT ON logged_model_metrics FOR EACH ROW \
+    EXECUTE FUNCTION verdict_test_fail();";
+const UNFAIL_LOGGED_MODEL_METRICS: &str = "DROP TRIGGER verdict_test_fail";
+
+/// `Store::log_records`: one transaction for a whole evaluation's records, without the REST
+/// batch limits. A call that fails anywhere stores none of its records.
+pub(crate) fn log_records_is_atomic_without_batch_limits(db: &TestDb) {
+    let s = db.open();
+    let id = new_run(&s, "0", "records");
+    s.log_param(&id, "fixed", "1").expect("param");
+    let metrics: Vec<Metric> = (0..20)
+        .map(|i| m(&format!("k{i}"), f64::from(i), 1, 0))
+        .collect();
+    let tags = [Tag::new("verdict.fingerprint", "abc"), Tag::new("t", "v")];
+    let before = s.get_run(&id).expect("get");
+
+    // Valid tags and metrics, then a param that changes an already-logged value.
+    let (k, msg) = err_kind(s.log_records(
+        &id,
+        &metrics,
+        &[Param::new("new", "x"), Param::new("fixed", "2")],
+        &tags,
+    ));
+    assert_eq!(k, ErrorKind::InvalidParameterValue);
+    assert!(
+        msg.contains("Changing param values is not allowed"),
+        "{msg}"
+    );
+    assert_eq!(s.get_run(&id).expect("get"), before);
+    assert!(history(&s, &id, "k0").is_empty());
+
+    // A store failure after the params, tags, history and latest values were written (the
+    // logged-model metric rows come last): the transaction leaves nothing behind.
+    db.execute_raw(match db.backend() {
+        BackendKind::Sqlite => FAIL_LOGGED_MODEL_METRICS_SQLITE,
+        BackendKind::Postgres => FAIL_LOGGED_MODEL_METRICS_PG,
+    });
+    let mut with_model = metrics.clone();
+    let mut last = m("zz", 1.0, 1, 0);
+    last.model_id = Some("m-0123".into());
+    with_model.push(last);
+    let r = s.log_records(&id, &with_model, &[Param::new("new", "x")], &tags);
+    assert!(
+        r.as_ref()
+            .is_err_and(|e| e.to_string().contains("injected failure")),
+        "{r:?}"
+    );
+    assert_eq!(s.get_run(&id).expect("get"), before);
+    assert!(history(&s, &id, "k0").is_empty());
+    assert!(history(&s, &id, "zz").is_empty());
+    let on_table = match db.backend() {
+        BackendKind::Sqlite => "",
+        BackendKind::Postgres => " ON logged_model_metrics",
+    };
+    db.execute_raw(&format!("{UNFAIL_LOGGED_MODEL_METRICS}{on_table}"));
+
+    // More than log_batch allows (1000 metrics, 100 params, 100 tags) goes in whole.
+    let many: Vec<Metric> = (0..1500)
+        .map(|i| m(&format!("k{}", i % 7), f64::from(i), 1, i64::from(i)))
+        .collect();
+    let params: Vec<Param> = (0..150).map(|i| Param::new(format!("p{i}"), "v")).collect();
+    let tags: Vec<Tag> = (0..150).map(|i| Tag::new(format!("t{i}"), "v")).collect();
+    assert_eq!(
+        err_kind(s.log_batch(&id, &many, &[], &[])).0,
+        ErrorKind::InvalidParameterValue
+    );
+    s.log_records(&id, &many, &params, &tags)
+        .expect("records beyond the batch limits");
+    let run = s.get_run(&id).expect("get");
+    assert_eq!(run.metrics.len(), 7);
+    assert_eq!(run.params.len(), 151);
+    assert_eq!(run.tags.len(), 151);
+    let points: usize = (0..7)
+        .map(|k| history(&s, &id, &format!("k{k}")).len())
+        .sum();
+    assert_eq!(points, 1500);
+    assert_eq!(latest(&s, &id, "k0").value, 1498.0);
+}
+
+/// A list of tags (or params) that names a key twice keeps the last value, on every entity that
+/// takes a list, as a loop of single upserts did (one row per key reaches the database).
+pub(crate) fn repeated_keys_in_one_call_keep_the_last_value(db: &TestDb) {
+    let s = db.open();
+    let twice = [Tag::new("k", "1"), Tag::new("j", "x"), Tag::new("k", "2")];
+    let kept = vec![Tag::new("j", "x"), Tag::new("k", "2")];
+    let exp = s.create_experiment("twice", None, &twice).expect("exp");
+    assert_eq!(s.get_experiment(&exp).expect("exp").tags, kept);
+    let rm = s
+        .create_registered_model("twice", &twice, None)
+        .expect("registered model");
+    assert_eq!(rm.tags, kept);
+    let mv = s
+        .create_model_version(&NewModelVersion {
+            name: "twice".into(),
+            source: "s3://x".into(),
+            tags: twice.to_vec(),
+            ..NewModelVersion::default()
+        })
+        .expect("version");
+    assert_eq!(mv.tags, kept);
+    let id = new_run(&s, &exp, "twice");
+    s.log_batch(&id, &[], &[], &twice).expect("tags");
+    let run = s.get_run(&id).expect("run");
+    assert!(run.tags.contains(&Tag::new("k", "2")), "{:?}", run.tags);
+    // The same dataset twice, with a context each: one input, the last context.
+    s.log_inputs(
+        &id,
+        &[dataset("d", "1", "training"), dataset("d", "1", "eval")],
+        &[],
+    )
+    .expect("inputs");
+    let run = s.get_run(&id).expect("run");
+    assert_eq!(run.dataset_inputs.len(), 1);
+    assert_eq!(
+        run.dataset_inputs[0].tags,
+        vec![Tag::new("mlflow.data.context", "eval")]
+    );
 }
 
 pub(crate) fn log_batch_limits(db: &TestDb) {

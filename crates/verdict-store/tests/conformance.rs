@@ -52,6 +52,8 @@ conformance! {
     nan_and_infinity_round_trip,
     log_batch_is_atomic,
     log_batch_limits,
+    log_records_is_atomic_without_batch_limits,
+    repeated_keys_in_one_call_keep_the_last_value,
     metric_history_paging,
     bulk_interval_downsampling,
     filter_grammar_matches_mlflow,

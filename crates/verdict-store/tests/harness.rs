@@ -63,6 +63,29 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs SQL statements on the test database behind the store's back (to inject a failure,
+    /// e.g. a trigger that refuses a row), on a connection of its own.
+    pub(crate) fn execute_raw(&self, sql: &str) {
+        match self.backend() {
+            BackendKind::Sqlite => {
+                let path = self
+                    .url
+                    .strip_prefix("sqlite:///")
+                    .expect("a sqlite:/// URL");
+                rusqlite::Connection::open(path)
+                    .and_then(|c| c.execute_batch(sql))
+                    .unwrap_or_else(|e| panic!("raw SQL on {path}: {e}"));
+            }
+            BackendKind::Postgres => {
+                postgres::Client::connect(&self.url, postgres::NoTls)
+                    .and_then(|mut c| c.batch_execute(sql))
+                    .unwrap_or_else(|e| panic!("raw SQL on {}: {e}", self.url));
+            }
+        }
+    }
+}
+
 /// The error kind of a result that must fail.
 #[track_caller]
 pub(crate) fn err_kind<T: std::fmt::Debug>(r: Result<T, Error>) -> (ErrorKind, String) {

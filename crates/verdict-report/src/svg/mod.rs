@@ -87,53 +87,6 @@ const HIST: f64 = 64.0;
 /// Space between the reliability diagram and its histogram.
 const HIST_GAP: f64 = 16.0;
 
-/// The plot-specific phrases.
-#[derive(Debug, Clone, Copy)]
-enum Label {
-    RocTitle,
-    PrTitle,
-    ReliabilityTitle,
-    Fpr,
-    Tpr,
-    Recall,
-    Precision,
-    Chance,
-    PerfectCalibration,
-    Gap,
-    Confidence,
-    NoData,
-}
-
-fn label(lang: Lang, l: Label) -> &'static str {
-    use Label::*;
-    match (lang, l) {
-        (Lang::En, RocTitle) => "ROC curve",
-        (Lang::Ko, RocTitle) => "ROC 곡선",
-        (Lang::En, PrTitle) => "Precision-recall curve",
-        (Lang::Ko, PrTitle) => "정밀도-재현율 곡선",
-        (Lang::En, ReliabilityTitle) => "Reliability diagram",
-        (Lang::Ko, ReliabilityTitle) => "신뢰도 다이어그램",
-        (Lang::En, Fpr) => "False positive rate",
-        (Lang::Ko, Fpr) => "위양성률",
-        (Lang::En, Tpr) => "True positive rate",
-        (Lang::Ko, Tpr) => "진양성률",
-        (Lang::En, Recall) => "Recall",
-        (Lang::Ko, Recall) => "재현율",
-        (Lang::En, Precision) => "Precision",
-        (Lang::Ko, Precision) => "정밀도",
-        (Lang::En, Chance) => "Chance",
-        (Lang::Ko, Chance) => "무작위",
-        (Lang::En, PerfectCalibration) => "Perfect calibration",
-        (Lang::Ko, PerfectCalibration) => "완벽한 보정",
-        (Lang::En, Gap) => "Gap",
-        (Lang::Ko, Gap) => "차이",
-        (Lang::En, Confidence) => "Confidence",
-        (Lang::Ko, Confidence) => "신뢰도",
-        (Lang::En, NoData) => "No data",
-        (Lang::Ko, NoData) => "데이터 없음",
-    }
-}
-
 /// The unit square with the usual margins.
 fn unit_frame() -> Frame {
     Frame {
@@ -329,15 +282,15 @@ pub fn roc_plot(series: &[Series<'_>], lang: Lang) -> String {
     curve_plot(
         &CurvePlot {
             kind: "roc",
-            title: label(lang, Label::RocTitle),
-            x_label: label(lang, Label::Fpr),
-            y_label: label(lang, Label::Tpr),
+            title: t(lang, Phrase::RocTitle),
+            x_label: t(lang, Phrase::FalsePositiveRate),
+            y_label: t(lang, Phrase::TruePositiveRate),
             metric: "AUC",
             step: false,
             reference: Some((
                 (0.0, 0.0),
                 (1.0, 1.0),
-                format!("{} (AUC 0.5)", label(lang, Label::Chance)),
+                format!("{} (AUC 0.5)", t(lang, Phrase::Chance)),
             )),
             corners: &[
                 Corner::LowerRight,
@@ -345,7 +298,7 @@ pub fn roc_plot(series: &[Series<'_>], lang: Lang) -> String {
                 Corner::LowerLeft,
                 Corner::UpperRight,
             ],
-            no_data: label(lang, Label::NoData),
+            no_data: t(lang, Phrase::NoData),
         },
         series,
     )
@@ -363,15 +316,15 @@ pub fn pr_plot(series: &[Series<'_>], prevalence: Option<f64>, lang: Lang) -> St
             (
                 (0.0, p),
                 (1.0, p),
-                format!("{} (AP {p:.3})", label(lang, Label::Chance)),
+                format!("{} (AP {p:.3})", t(lang, Phrase::Chance)),
             )
         });
     curve_plot(
         &CurvePlot {
             kind: "pr",
-            title: label(lang, Label::PrTitle),
-            x_label: label(lang, Label::Recall),
-            y_label: label(lang, Label::Precision),
+            title: t(lang, Phrase::PrTitle),
+            x_label: t(lang, Phrase::Recall),
+            y_label: t(lang, Phrase::Precision),
             metric: "AP",
             step: true,
             reference,
@@ -381,7 +334,7 @@ pub fn pr_plot(series: &[Series<'_>], prevalence: Option<f64>, lang: Lang) -> St
                 Corner::UpperRight,
                 Corner::UpperLeft,
             ],
-            no_data: label(lang, Label::NoData),
+            no_data: t(lang, Phrase::NoData),
         },
         series,
     )
@@ -437,7 +390,7 @@ pub fn reliability_plot(cal: &Calibration, lang: Lang) -> String {
         &Axis {
             ticks: &ticks,
             decimals: Some(1),
-            label: Some(label(lang, Label::Confidence)),
+            label: Some(t(lang, Phrase::ConfidenceAxis)),
             grid: false,
         },
         &Axis {
@@ -512,7 +465,7 @@ pub fn reliability_plot(cal: &Calibration, lang: Lang) -> String {
     let mut soft = Obstacles::default();
     soft.polyline(&[(f.px(0.0), f.py(0.0)), (f.px(1.0), f.py(1.0))]);
     if bins.is_empty() {
-        note(&mut body, &f, label(lang, Label::NoData));
+        note(&mut body, &f, t(lang, Phrase::NoData));
     }
     let mut entries = vec![
         Entry {
@@ -524,7 +477,7 @@ pub fn reliability_plot(cal: &Calibration, lang: Lang) -> String {
             },
         },
         Entry {
-            label: label(lang, Label::Gap).to_string(),
+            label: t(lang, Phrase::Gap).to_string(),
             swatch: Swatch::Fill {
                 class: "gap",
                 color: GAP,
@@ -532,7 +485,7 @@ pub fn reliability_plot(cal: &Calibration, lang: Lang) -> String {
             },
         },
         Entry {
-            label: label(lang, Label::PerfectCalibration).to_string(),
+            label: t(lang, Phrase::PerfectCalibration).to_string(),
             swatch: reference_swatch(),
         },
     ];
@@ -564,7 +517,7 @@ pub fn reliability_plot(cal: &Calibration, lang: Lang) -> String {
     );
     document(
         "reliability",
-        label(lang, Label::ReliabilityTitle),
+        t(lang, Phrase::ReliabilityTitle),
         width,
         height,
         &body,

@@ -41,26 +41,18 @@ pub(crate) fn render(report: &CompareReport, out: &OutputArgs) -> String {
     let lang = common::lang(out);
     match out.format {
         OutputFormat::Json => verdict_report::compare::json(report),
-        OutputFormat::Md => verdict_report::compare::markdown(report, lang, &plots(report)),
+        OutputFormat::Md => verdict_report::compare::markdown(
+            report,
+            lang,
+            &verdict_report::compare::plots(report, lang),
+        ),
         OutputFormat::Text => verdict_report::compare::text(report, lang, common::color(out)),
-    }
-}
-
-/// The plots a report links to: (title, file name), for binary models with curves.
-fn plots(rep: &CompareReport) -> Vec<(String, String)> {
-    if rep.result.models.iter().all(|m| m.roc.is_some()) {
-        vec![
-            ("ROC".into(), "roc.svg".into()),
-            ("Precision-recall".into(), "pr.svg".into()),
-        ]
-    } else {
-        Vec::new()
     }
 }
 
 fn write_out_dir(dir: &Path, rep: &CompareReport, lang: verdict_report::Lang) -> Result<()> {
     let write = common::out_dir(dir)?;
-    let plot_files = plots(rep);
+    let plot_files = verdict_report::compare::plots(rep, lang);
     if !plot_files.is_empty() {
         let models = &rep.result.models;
         let auc = |i: usize| models[i].metric("roc_auc").map(|m| m.value);

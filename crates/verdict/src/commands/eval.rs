@@ -64,7 +64,6 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
 fn write_out_dir(dir: &Path, rep: &EvalReport, lang: verdict_report::Lang) -> Result<()> {
     let write = common::out_dir(dir)?;
     let r = &rep.result;
-    let mut plots = Vec::new();
     let name = Path::new(&rep.source)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -73,17 +72,15 @@ fn write_out_dir(dir: &Path, rep: &EvalReport, lang: verdict_report::Lang) -> Re
     if let Some(roc) = &r.roc {
         let series = [Series::roc(name, roc, metric("roc_auc"))];
         write("roc.svg", &svg::roc_plot(&series, lang))?;
-        plots.push(("ROC", "roc.svg"));
     }
     if let Some(pr) = &r.pr {
         let series = [Series::pr(name, pr, metric("average_precision"))];
         write("pr.svg", &svg::pr_plot(&series, r.prevalence(), lang))?;
-        plots.push(("PR", "pr.svg"));
     }
     if let Some(cal) = &r.calibration {
         write("reliability.svg", &svg::reliability_plot(cal, lang))?;
-        plots.push(("Reliability", "reliability.svg"));
     }
+    let plots = verdict_report::markdown::plots(rep, lang);
     write(
         "report.md",
         &verdict_report::markdown::render_with_plots(rep, lang, &plots),

@@ -5,13 +5,15 @@
 //! sets differ (the `verdict.eval.NAME.fingerprint` tags, `verdict_app::ledger`). `list` also warns when
 //! it shows `NAME/…` metrics of runs whose NAME evaluations were made on different eval sets.
 
+use super::common;
 use super::experiments::pretty;
 use super::ledger::{self, Align, Table};
-use crate::cli::{LedgerFormat, OutputFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowArgs};
+use crate::cli::{
+    LedgerFormat, OutputFormat, RunsCmd, RunsCompareArgs, RunsListArgs, RunsShowArgs,
+};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use super::common;
 use verdict_app::ledger::{
     EvalInfo, StoredComparison, StoredSide, compare_runs, eval_info, mixed_eval_sets,
     stored_evaluations,

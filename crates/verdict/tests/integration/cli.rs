@@ -380,6 +380,11 @@ fn compare_writes_a_report_with_plots() {
     );
     snapshot("smile_compare.ko.md", &md);
     assert!(md.contains("α = 0.05에서 유의한 차이 없음"), "{md}");
+    // The plot links are titled in the report's language (they were English before).
+    assert!(
+        md.contains("- ![ROC 곡선](roc.svg)\n- ![정밀도-재현율 곡선](pr.svg)\n"),
+        "{md}"
+    );
     for f in ["report.md", "roc.svg", "pr.svg", "compare.json"] {
         assert!(dir.join(f).is_file(), "{f} not written");
     }
