@@ -86,6 +86,22 @@ impl Ledger {
         }
     }
 
+    /// Another run in the same experiment.
+    fn new_run(&self, name: &str) -> String {
+        let experiment_id = self.run().info.experiment_id;
+        self.store
+            .create_run(&NewRun {
+                experiment_id,
+                user_id: None,
+                run_name: Some(name.into()),
+                start_time: Some(2),
+                tags: Vec::new(),
+            })
+            .expect("run")
+            .info
+            .run_id
+    }
+
     fn artifacts(&self) -> std::path::PathBuf {
         self.dir.path().join("artifacts")
     }
@@ -351,4 +367,57 @@ fn bad_names_are_refused() {
         assert!(err.to_string().contains("--eval-name must be"), "{err}");
     }
     assert!(l.artifact("").is_none());
+}
+
+/// `compare_runs` over three runs' stored predictions gives the numbers `compare` gives on the
+/// three files they evaluated: the same document but for the model names and sources.
+#[test]
+fn three_runs_compare_as_their_files() {
+    use verdict_app::compare::{CompareOptions, CompareSpec, compare};
+    use verdict_app::ledger::{compare_runs, stored_evaluations};
+    let l = Ledger::new();
+    let files: Vec<_> = [0.0, 0.15, -0.1]
+        .iter()
+        .enumerate()
+        .map(|(i, &shift)| predictions(l.dir.path(), &format!("m{i}.csv"), shift))
+        .collect();
+    let runs = [l.run_id.clone(), l.new_run("b"), l.new_run("c")];
+    for (run, file) in runs.iter().zip(&files) {
+        let artifacts = l.artifacts();
+        let target = EvalTarget {
+            run_id: run,
+            name: "test",
+            artifacts: &artifacts,
+            source: "f",
+        };
+        store_evaluation(&l.store, &target, &report(file)).expect("stored");
+    }
+    let options = CompareOptions {
+        eval: config(),
+        metric: None,
+        baseline: None,
+        alpha: 0.05,
+        power: 0.8,
+        permutations: 200,
+    };
+    let ids: Vec<&str> = runs.iter().map(String::as_str).collect();
+    let sides = stored_evaluations(&l.store, &ids, "test").expect("one eval set");
+    let from_runs =
+        compare_runs(&sides, &l.artifacts(), &options, &NoProgress).expect("compared");
+    let spec = CompareSpec {
+        files: files.clone(),
+        val: Vec::new(),
+        read: ReadOptions::default(),
+        predictions: PredictionOptions::default(),
+        options,
+    };
+    let from_files = compare(&spec, &NoProgress).expect("compared");
+    assert_eq!(from_runs.names, vec!["r", "b", "c"]);
+    let mut a = from_runs.clone();
+    a.names = from_files.names.clone();
+    a.sources = from_files.sources.clone();
+    assert_eq!(
+        verdict_report::compare::json(&a),
+        verdict_report::compare::json(&from_files)
+    );
 }

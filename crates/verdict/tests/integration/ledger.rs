@@ -294,54 +294,85 @@ fn evaluations_belong_to_runs_and_other_eval_sets_are_refused() {
     );
     assert_eq!(run["evaluations"][0]["name"], "test");
 
-    // Same eval set: side by side.
-    let cmp = json(
-        d,
-        &[
-            "runs",
-            "compare",
-            BASELINE,
-            WIDER,
+    // Same eval set, stored predictions: the paired comparison, the same numbers as `verdict
+    // compare` on the files the runs evaluated (only the model names and sources differ).
+    let paired = |runs: &[&str], files: &[String], name: &str| {
+        let mut args = vec!["runs", "compare"];
+        args.extend(runs);
+        args.extend([
             "--eval-name",
-            "test",
+            name,
+            "--bootstrap",
+            "300",
             "--format",
             "json",
-        ],
-    );
+        ]);
+        let mut from_runs = json(d, &args);
+        let mut cargs = vec!["compare"];
+        cargs.extend(files.iter().map(String::as_str));
+        cargs.extend(["--bootstrap", "300", "--format", "json"]);
+        let mut from_files = json(d, &cargs);
+        for doc in [&mut from_runs, &mut from_files] {
+            for m in doc["models"].as_array_mut().into_iter().flatten() {
+                m["name"] = Value::Null;
+                m["source"] = Value::Null;
+            }
+            doc["baseline"] = Value::Null;
+            for key in ["leaderboard", "comparisons", "thresholds", "warnings"] {
+                strip_names(&mut doc[key]);
+            }
+        }
+        assert_eq!(
+            from_runs, from_files,
+            "runs compare {runs:?} vs compare {files:?}"
+        );
+        from_runs
+    };
+    let cmp = paired(&[BASELINE, WIDER], &[bc.clone(), bc.clone()], "test");
     assert_eq!(cmp["fingerprint"], fp);
-    let auc = cmp["metrics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|m| m["metric"] == "roc_auc")
-        .cloned()
-        .expect("roc_auc compared");
-    assert_eq!(auc["a"]["value"], a["metrics"]["roc_auc"]["value"]);
-    assert_eq!(auc["difference"], 0.0);
+    assert_eq!(cmp["n"], 569);
     let text = ok(
         d,
         &["runs", "compare", BASELINE, WIDER, "--eval-name", "test"],
     );
-    // Two models on one eval set (seed 000's smile detector, examples/seed000): side by side.
+    assert!(text.contains("roc_auc"), "{text}");
+    // Two models on one eval set (seed 000's smile detector, examples/seed000), and three runs.
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed000");
-    for (file, run) in [
-        ("smile_baseline.csv", BASELINE),
-        ("smile_finetuned.csv", WIDER),
-    ] {
-        let f = seed.join(file).display().to_string();
-        let _ = eval_json(&f, run, "smile");
+    let smile: Vec<String> = ["smile_baseline.csv", "smile_finetuned.csv"]
+        .iter()
+        .map(|f| seed.join(f).display().to_string())
+        .collect();
+    for (f, run) in smile.iter().zip([BASELINE, WIDER]) {
+        let _ = eval_json(f, run, "smile");
     }
-    let smile = ok(
+    let cmp = paired(&[BASELINE, WIDER], &smile, "smile");
+    assert_eq!(cmp["metric"], "roc_auc");
+    // Without stored predictions: the stored metrics side by side, saying why nothing is paired.
+    for (f, run) in smile.iter().zip([BASELINE, WIDER]) {
+        let _ = json(
+            d,
+            &[
+                "eval",
+                f,
+                "--bootstrap",
+                "200",
+                "--run",
+                run,
+                "--eval-name",
+                "smile",
+                "--no-keep-predictions",
+                "--format",
+                "json",
+            ],
+        );
+    }
+    let side = ok(
         d,
         &["runs", "compare", BASELINE, WIDER, "--eval-name", "smile"],
     );
-    snapshot("ledger_runs_compare.txt", &smile);
-    assert!(smile.contains("roc_auc            0.6606"), "{smile}");
-    assert!(
-        text.contains(&format!("Same eval set for `test`: {fp} (569 rows)")),
-        "{text}"
-    );
-    assert!(text.contains("roc_auc"), "{text}");
+    snapshot("ledger_runs_compare.txt", &side);
+    assert!(side.contains("roc_auc            0.6606"), "{side}");
+    assert!(side.contains("no paired test"), "{side}");
 
     // Another eval set under the same name is refused at eval time…
     let (code, _, err) = verdict(
@@ -399,6 +430,29 @@ fn evaluations_belong_to_runs_and_other_eval_sets_are_refused() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("has no evaluation `val`"), "{err}");
+}
+
+/// The model names inside a compare document's parts (`model`, `name`, `a`, `b` keys) blanked:
+/// runs are named by run, files by file.
+fn strip_names(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if [
+                    "model", "name", "a", "b", "baseline", "best", "message", "verdict",
+                ]
+                .contains(&k.as_str())
+                    && x.is_string()
+                {
+                    *x = Value::Null;
+                } else {
+                    strip_names(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_names),
+        _ => {}
+    }
 }
 
 fn copy_dir(src: &Path, dst: &Path) {
