@@ -402,8 +402,7 @@ fn three_runs_compare_as_their_files() {
     };
     let ids: Vec<&str> = runs.iter().map(String::as_str).collect();
     let sides = stored_evaluations(&l.store, &ids, "test").expect("one eval set");
-    let from_runs =
-        compare_runs(&sides, &l.artifacts(), &options, &NoProgress).expect("compared");
+    let from_runs = compare_runs(&sides, &l.artifacts(), &options, &NoProgress).expect("compared");
     let spec = CompareSpec {
         files: files.clone(),
         val: Vec::new(),

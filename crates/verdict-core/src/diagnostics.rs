@@ -60,6 +60,8 @@ pub enum Scope {
     Comparison,
     /// A retrieval evaluation's inputs.
     Retrieval,
+    /// A training run in the ledger: its curves and its stored evaluations.
+    Run,
 }
 
 impl Scope {
@@ -70,6 +72,7 @@ impl Scope {
             Scope::Model => "model",
             Scope::Comparison => "comparison",
             Scope::Retrieval => "retrieval",
+            Scope::Run => "run",
         }
     }
 }
@@ -97,6 +100,9 @@ pub struct Check {
     pub scope: Scope,
     /// What the reader is told.
     pub message: Message,
+    /// What the reader can do about it (a template over the same figures), when the check has
+    /// advice.
+    pub hint: Option<Message>,
 }
 
 impl Check {
@@ -114,7 +120,14 @@ impl Check {
             status,
             scope,
             message: Message { en, ko },
+            hint: None,
         }
+    }
+
+    /// The same line with advice for the reader.
+    pub const fn with_hint(mut self, en: &'static str, ko: &'static str) -> Check {
+        self.hint = Some(Message { en, ko });
+        self
     }
 }
 
@@ -123,8 +136,8 @@ impl Check {
 /// change. The placeholders of the templates are the figures of the check's constructor below.
 #[rustfmt::skip]
 pub static CHECKS: &[Check] = {
-    use Scope::{Comparison, EvalSet, Model, Retrieval};
-    use Status::Warn;
+    use Scope::{Comparison, EvalSet, Model, Retrieval, Run};
+    use Status::{Fail, Warn};
     &[
     Check::new("small_eval_set", Warn, EvalSet,
         "The eval set is small (n = {n} < 100): differences of several points are within noise; read the intervals, not the point estimates.",
@@ -168,6 +181,30 @@ pub static CHECKS: &[Check] = {
     Check::new("zero_embeddings", Warn, Retrieval,
         "{role|query:{count|one:1 query embedding is|other:{count} query embeddings are}|gallery:{count|one:1 gallery embedding is|other:{count} gallery embeddings are}|query_and_gallery:{count|one:1 query embedding (leave-one-out: also a gallery row) is|other:{count} query embeddings (leave-one-out: also the gallery) are}} all zeros ({count|one:row|other:rows} {rows}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows",
         "{role|query:쿼리 임베딩|gallery:갤러리 임베딩|query_and_gallery:쿼리 임베딩(leave-one-out이므로 갤러리이기도 함)} {count}개가 영벡터입니다 (행 {rows}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오"),
+    Check::new("overfitting", Warn, Run,
+        "Overfitting {severity}: {val_metric} is best at epoch {best_epoch}/{epochs} (step {best_step}: {best:.4}) and ends at {last:.4}, {non_finite|yes:with a non-finite value after the best|no:{worsening:%} worse}; {wasted|one:1 epoch|other:{wasted} epochs} after the best{train_improving|yes: while {train_metric} kept improving|no: while {train_metric} stopped improving|unknown:}.",
+        "과적합 {severity|none:없음|mild:경미|moderate:중간|severe:심각|extreme:극심}: {val_metric}은(는) {epochs} 에포크 중 {best_epoch}번째(step {best_step}: {best:.4})가 최고이고 {last:.4}로 끝납니다, {non_finite|yes:최고 이후 유한하지 않은 값이 있습니다|no:{worsening:%} 나빠졌습니다}. 최고 이후 {wasted} 에포크{train_improving|yes: 동안 {train_metric}은(는) 계속 좋아졌습니다|no: 동안 {train_metric}도 더 좋아지지 않았습니다|unknown:}.")
+        .with_hint(
+            "Stop at or restore the best epoch (early stopping with restore_best_weights), and regularise or add data before training longer.",
+            "최고 에포크에서 멈추거나 그 가중치로 되돌리고(restore_best_weights), 더 오래 학습하기 전에 정규화하거나 데이터를 늘리십시오."),
+    Check::new("training_failed", Fail, Run,
+        "Training failed: {reason|near_chance:the best {val_metric} ({best:.4}) never clearly exceeds its chance level {chance:.4} (it had to reach {needed:.4})|loss_never_decreased:{val_metric} never went below its first value {first:.4} (best later {best_later:.4})|non_finite:{val_metric} is not finite at epoch {at_epoch}}.",
+        "학습 실패: {reason|near_chance:최고 {val_metric}({best:.4})이(가) 우연 수준 {chance:.4}을(를) 뚜렷이 넘지 못했습니다 (최소 {needed:.4} 필요)|loss_never_decreased:{val_metric}이(가) 첫 값 {first:.4} 아래로 내려간 적이 없습니다 (이후 최저 {best_later:.4})|non_finite:{val_metric}이(가) {at_epoch}번째 에포크에서 유한하지 않습니다}.")
+        .with_hint(
+            "Do not rank this run with the others; check the learning rate, frozen layers and the input pipeline.",
+            "이 런을 다른 런과 같이 순위에 넣지 마십시오. 학습률, 고정된 층, 입력 파이프라인을 확인하십시오."),
+    Check::new("implausible_validation", Warn, Run,
+        "Implausible validation value: {val_metric} reaches {best} at epoch {best_epoch} (validation rows: {val_rows}); a held-out set rarely gives this unless it leaks training data or is tiny.",
+        "비현실적인 검증 값: {val_metric}이(가) {best_epoch}번째 에포크에서 {best}에 이릅니다 (검증 행 수: {val_rows}). 학습 데이터가 섞였거나 검증 세트가 아주 작지 않다면 나오기 어려운 값입니다.")
+        .with_hint(
+            "Check the validation split for overlap with training (same ids, groups or near-duplicates) and its size before trusting any validation-based choice.",
+            "검증 분할이 학습 데이터와 겹치는지(같은 id, 그룹, 거의 같은 샘플)와 그 크기를 확인한 뒤에 검증 기반 선택을 믿으십시오."),
+    Check::new("val_test_gap", Warn, Run,
+        "{gap|yes:Validation does not predict test|no:Validation agrees with test}: {val_metric} at the best epoch is {val:.4}, the test {test_metric} of evaluation `{eval}` is {test:.4} with interval [{ci_low:.4}, {ci_high:.4}]{gap|yes: that excludes it|no:}.",
+        "{gap|yes:검증이 테스트를 예측하지 못합니다|no:검증과 테스트가 일치합니다}: 최고 에포크의 {val_metric}은(는) {val:.4}, 평가 `{eval}`의 테스트 {test_metric}은(는) {test:.4}이고 신뢰구간은 [{ci_low:.4}, {ci_high:.4}]입니다{gap|yes: (검증 값이 구간 밖)|no:}.")
+        .with_hint(
+            "Model choices made on validation (epoch, threshold, hyper-parameters) do not carry over; compare the validation and test splits (verdict splits).",
+            "검증으로 한 선택(에포크, 임계값, 하이퍼파라미터)이 테스트로 이어지지 않습니다. 검증과 테스트 분할을 비교하십시오 (verdict splits)."),
     ]
 };
 
@@ -247,6 +284,8 @@ pub struct Finding {
     pub model: Option<usize>,
     /// The observed figures, by the names the message templates use.
     pub observed: Vec<(&'static str, Figure)>,
+    /// The rule that decided the status: its thresholds, or the test and its p-value, by name.
+    pub rule: Vec<(&'static str, Figure)>,
 }
 
 impl Finding {
@@ -260,7 +299,20 @@ impl Finding {
             subject,
             model: None,
             observed: Vec::new(),
+            rule: Vec::new(),
         }
+    }
+
+    /// Adds the rule parameter `name`.
+    pub fn with_rule(mut self, name: &'static str, figure: Figure) -> Finding {
+        self.rule.push((name, figure));
+        self
+    }
+
+    /// The same finding with `status` (for checks whose status is graded, such as `overfitting`).
+    pub fn with_status(mut self, status: Status) -> Finding {
+        self.status = status;
+        self
     }
 
     /// Adds the figure `name`.
@@ -439,6 +491,165 @@ pub fn zero_embeddings(role: EmbeddingRole, rows: Vec<usize>, count: usize) -> F
                 total: count,
             },
         )
+}
+
+fn text(t: impl Into<String>) -> Figure {
+    Figure::Text(t.into())
+}
+
+fn yes_no(b: bool) -> Figure {
+    text(if b { "yes" } else { "no" })
+}
+
+/// The status of an overfitting severity: `none` passes, `mild` is information, `moderate` a
+/// warning, `severe` and `extreme` fail.
+pub fn overfitting_status(severity: crate::curves::Severity) -> Status {
+    use crate::curves::Severity;
+    match severity {
+        Severity::None => Status::Pass,
+        Severity::Mild => Status::Info,
+        Severity::Moderate => Status::Warn,
+        Severity::Severe | Severity::Extreme => Status::Fail,
+    }
+}
+
+/// `overfitting`: the validation curve `val_metric` judged by `rule` ([`crate::curves::overfitting`];
+/// status by [`overfitting_status`]). `train_metric` is the training curve's key, when there is one.
+pub fn overfitting(
+    o: &crate::curves::Overfitting,
+    val_metric: &str,
+    train_metric: Option<&str>,
+    rule: &crate::curves::OverfitRule,
+) -> Finding {
+    Finding::new("overfitting", Subject::Whole)
+        .with_status(overfitting_status(o.severity))
+        .with("severity", text(o.severity.as_str()))
+        .with("val_metric", text(val_metric))
+        .with("best_epoch", int(o.best + 1))
+        .with("epochs", int(o.epochs))
+        .with("best_step", Figure::Number(o.best_step as f64))
+        .with("best", Figure::Number(o.best_value))
+        .with("last", Figure::Number(o.last_value))
+        .with("non_finite", yes_no(o.non_finite_after_best))
+        .with("worsening", Figure::Number(o.r))
+        .with("wasted", int(o.wasted))
+        .with(
+            "train_improving",
+            match o.train_improving {
+                Some(b) => yes_no(b),
+                None => text("unknown"),
+            },
+        )
+        .with("train_metric", text(train_metric.unwrap_or("-")))
+        .with_rule("mild", Figure::Number(rule.mild))
+        .with_rule("moderate", Figure::Number(rule.moderate))
+        .with_rule("severe", Figure::Number(rule.severe))
+        .with_rule("extreme", Figure::Number(rule.extreme))
+        .with_rule("early_share", Figure::Number(rule.early_share))
+        .with_rule("early_min_epochs", int(rule.early_min_epochs))
+        .with_rule("base_severity", text(o.base.as_str()))
+        .with_rule("early", yes_no(o.early))
+}
+
+/// `training_failed`: why the curve `val_metric` says training failed
+/// ([`crate::curves::training_failed`]). Figures a reason does not use are NaN.
+pub fn training_failed(
+    failure: &crate::curves::TrainingFailure,
+    val_metric: &str,
+    rule: &crate::curves::FailedRule,
+) -> Finding {
+    use crate::curves::TrainingFailure;
+    let (reason, best, chance, needed, first, best_later, at) = match *failure {
+        TrainingFailure::NearChance {
+            best,
+            chance,
+            needed,
+        } => ("near_chance", best, chance, needed, f64::NAN, f64::NAN, 0),
+        TrainingFailure::LossNeverDecreased { first, best_later } => (
+            "loss_never_decreased",
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            first,
+            best_later,
+            0,
+        ),
+        TrainingFailure::NonFinite { at } => (
+            "non_finite",
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+            at + 1,
+        ),
+    };
+    Finding::new("training_failed", Subject::Whole)
+        .with("reason", text(reason))
+        .with("val_metric", text(val_metric))
+        .with("best", Figure::Number(best))
+        .with("chance", Figure::Number(chance))
+        .with("needed", Figure::Number(needed))
+        .with("first", Figure::Number(first))
+        .with("best_later", Figure::Number(best_later))
+        .with("at_epoch", int(at))
+        .with_rule("chance_gap", Figure::Number(rule.chance_gap))
+}
+
+/// `implausible_validation`: the best `val_metric` is `best` at epoch `best_epoch` (1-based);
+/// `val_rows` is the validation set's size when a dataset input of the run gives it.
+pub fn implausible_validation(
+    val_metric: &str,
+    best_epoch: usize,
+    best: f64,
+    val_rows: Option<u64>,
+    rule: &crate::curves::ImplausibleRule,
+) -> Finding {
+    Finding::new("implausible_validation", Subject::Whole)
+        .with("val_metric", text(val_metric))
+        .with("best_epoch", int(best_epoch))
+        .with("best", Figure::Number(best))
+        .with(
+            "val_rows",
+            text(val_rows.map_or_else(|| "unknown".to_string(), |n| n.to_string())),
+        )
+        .with_rule("loss_below", Figure::Number(rule.loss_below))
+        .with_rule("score_at_least", Figure::Number(rule.score_at_least))
+}
+
+/// The validation value and the test evaluation's value of one metric pair, for
+/// [`val_test_gap`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValTest<'a> {
+    /// The validation curve's key.
+    pub val_metric: &'a str,
+    /// Its value at the best epoch.
+    pub val: f64,
+    /// The test metric's name in the evaluation.
+    pub test_metric: &'a str,
+    /// The stored evaluation's name.
+    pub eval: &'a str,
+    /// The test value.
+    pub test: f64,
+    /// Its interval.
+    pub ci: (f64, f64),
+}
+
+/// `val_test_gap`: the validation value lies outside the test metric's interval (status `warn`),
+/// or inside it (`pass`).
+pub fn val_test_gap(v: &ValTest<'_>) -> Finding {
+    let gap = !(v.ci.0 <= v.val && v.val <= v.ci.1);
+    let f = Finding::new("val_test_gap", Subject::Whole);
+    let f = if gap { f } else { f.with_status(Status::Pass) };
+    f.with("gap", yes_no(gap))
+        .with("val_metric", text(v.val_metric))
+        .with("val", Figure::Number(v.val))
+        .with("test_metric", text(v.test_metric))
+        .with("eval", text(v.eval))
+        .with("test", Figure::Number(v.test))
+        .with("ci_low", Figure::Number(v.ci.0))
+        .with("ci_high", Figure::Number(v.ci.1))
+        .with_rule("test", text("validation value outside the test interval"))
 }
 
 /// The placeholders of a parsed template, choices included (their branches' too).
@@ -667,7 +878,49 @@ mod tests {
             duplicate_embeddings(2),
             queries_missing_from_run(1),
             zero_embeddings(EmbeddingRole::Query, vec![0, 4], 2),
+            overfitting(
+                &moderate_overfit(),
+                "val_loss",
+                Some("loss"),
+                &crate::curves::OverfitRule::default(),
+            ),
+            training_failed(
+                &crate::curves::TrainingFailure::NonFinite { at: 2 },
+                "val_loss",
+                &crate::curves::FailedRule::default(),
+            ),
+            implausible_validation(
+                "val_loss",
+                3,
+                0.0003,
+                Some(19),
+                &crate::curves::ImplausibleRule::default(),
+            ),
+            val_test_gap(&ValTest {
+                val_metric: "val_f1",
+                val: 0.77,
+                test_metric: "f1_macro",
+                eval: "test",
+                test: 0.61,
+                ci: (0.54, 0.68),
+            }),
         ]
+    }
+
+    fn moderate_overfit() -> crate::curves::Overfitting {
+        let c = crate::curves::Curve {
+            steps: vec![0, 1, 2, 3],
+            values: vec![0.5, 0.4, 0.45, 0.52],
+        };
+        let o = crate::curves::overfitting(
+            &c,
+            None,
+            crate::curves::Direction::Minimize,
+            &crate::curves::OverfitRule::default(),
+        )
+        .expect("finite");
+        assert_eq!(o.severity, crate::curves::Severity::Moderate);
+        o
     }
 
     #[test]
@@ -728,7 +981,15 @@ mod tests {
     /// Today every check warns; the eval-set scope is what a comparison says once.
     #[test]
     fn default_statuses_and_scopes() {
-        assert!(CHECKS.iter().all(|c| c.status == Status::Warn));
+        assert!(
+            CHECKS
+                .iter()
+                .all(|c| c.status == Status::Warn || c.id == "training_failed")
+        );
+        assert_eq!(
+            check("training_failed").map(|c| c.status),
+            Some(Status::Fail)
+        );
         let set: Vec<&str> = CHECKS
             .iter()
             .filter(|c| c.scope == Scope::EvalSet)

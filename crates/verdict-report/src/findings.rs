@@ -16,10 +16,18 @@ pub fn message(lang: Lang, f: &Finding) -> String {
     let Some(check) = f.definition() else {
         return f.check.to_string();
     };
-    let text = match lang {
-        Lang::En => check.message.en,
-        Lang::Ko => check.message.ko,
-    };
+    fill(lang.pick(check.message.en, check.message.ko), f)
+}
+
+/// The check's advice for the reader in `lang`, when it has some.
+pub fn hint(lang: Lang, f: &Finding) -> Option<String> {
+    let h = f.definition()?.hint?;
+    Some(fill(lang.pick(h.en, h.ko), f))
+}
+
+/// A template filled from the finding's figures (the template itself if it does not parse, which
+/// the registry's tests rule out).
+fn fill(text: &str, f: &Finding) -> String {
     match template::parse(text) {
         Ok(pieces) => {
             let mut out = String::with_capacity(text.len());
@@ -306,6 +314,116 @@ mod tests {
         }
     }
 
+    fn curve(values: &[f64]) -> verdict_core::curves::Curve {
+        verdict_core::curves::Curve {
+            steps: (1..=values.len() as i64).collect(),
+            values: values.to_vec(),
+        }
+    }
+
+    #[test]
+    fn overfitting() {
+        use verdict_core::curves::{Direction, OverfitRule, overfitting};
+        let rule = OverfitRule::default();
+        let val = curve(&[0.6, 0.484, 0.7, 0.9, 1.0, 1.1, 1.15, 1.166]);
+        let train = curve(&[0.22, 0.2, 0.15, 0.12, 0.1, 0.08, 0.07, 0.063]);
+        let o = overfitting(&val, Some(&train), Direction::Minimize, &rule).expect("finite");
+        let f = d::overfitting(&o, "val_loss", Some("loss"), &rule);
+        assert_eq!(f.status, verdict_core::diagnostics::Status::Fail);
+        both(
+            &f,
+            "Overfitting extreme: val_loss is best at epoch 2/8 (step 2: 0.4840) and ends at 1.1660, 140.9% worse; 6 epochs after the best while loss kept improving.",
+            "과적합 극심: val_loss은(는) 8 에포크 중 2번째(step 2: 0.4840)가 최고이고 1.1660로 끝납니다, 140.9% 나빠졌습니다. 최고 이후 6 에포크 동안 loss은(는) 계속 좋아졌습니다.",
+        );
+        assert_eq!(
+            hint(Lang::En, &f).as_deref(),
+            Some(
+                "Stop at or restore the best epoch (early stopping with restore_best_weights), and regularise or add data before training longer."
+            )
+        );
+        let nan = curve(&[0.5, 0.4, f64::NAN]);
+        let o = overfitting(&nan, None, Direction::Minimize, &rule).expect("finite");
+        assert_eq!(
+            message(Lang::En, &d::overfitting(&o, "val_loss", None, &rule)),
+            "Overfitting extreme: val_loss is best at epoch 2/3 (step 2: 0.4000) and ends at NaN, with a non-finite value after the best; 1 epoch after the best."
+        );
+    }
+
+    #[test]
+    fn training_failed() {
+        use verdict_core::curves::{FailedRule, TrainingFailure};
+        let rule = FailedRule::default();
+        both(
+            &d::training_failed(
+                &TrainingFailure::NearChance {
+                    best: 0.302,
+                    chance: 0.2,
+                    needed: 0.32,
+                },
+                "val_f1",
+                &rule,
+            ),
+            "Training failed: the best val_f1 (0.3020) never clearly exceeds its chance level 0.2000 (it had to reach 0.3200).",
+            "학습 실패: 최고 val_f1(0.3020)이(가) 우연 수준 0.2000을(를) 뚜렷이 넘지 못했습니다 (최소 0.3200 필요).",
+        );
+        assert_eq!(
+            message(
+                Lang::En,
+                &d::training_failed(
+                    &TrainingFailure::LossNeverDecreased {
+                        first: 0.7,
+                        best_later: 0.71
+                    },
+                    "val_loss",
+                    &rule
+                )
+            ),
+            "Training failed: val_loss never went below its first value 0.7000 (best later 0.7100)."
+        );
+        assert_eq!(
+            message(
+                Lang::Ko,
+                &d::training_failed(&TrainingFailure::NonFinite { at: 3 }, "val_loss", &rule)
+            ),
+            "학습 실패: val_loss이(가) 4번째 에포크에서 유한하지 않습니다."
+        );
+    }
+
+    #[test]
+    fn implausible_validation() {
+        both(
+            &d::implausible_validation(
+                "val_loss",
+                9,
+                0.0003,
+                Some(19),
+                &verdict_core::curves::ImplausibleRule::default(),
+            ),
+            "Implausible validation value: val_loss reaches 0.0003 at epoch 9 (validation rows: 19); a held-out set rarely gives this unless it leaks training data or is tiny.",
+            "비현실적인 검증 값: val_loss이(가) 9번째 에포크에서 0.0003에 이릅니다 (검증 행 수: 19). 학습 데이터가 섞였거나 검증 세트가 아주 작지 않다면 나오기 어려운 값입니다.",
+        );
+    }
+
+    #[test]
+    fn val_test_gap() {
+        let v = d::ValTest {
+            val_metric: "val_f1",
+            val: 0.77,
+            test_metric: "f1_macro",
+            eval: "test",
+            test: 0.61,
+            ci: (0.54, 0.68),
+        };
+        both(
+            &d::val_test_gap(&v),
+            "Validation does not predict test: val_f1 at the best epoch is 0.7700, the test f1_macro of evaluation `test` is 0.6100 with interval [0.5400, 0.6800] that excludes it.",
+            "검증이 테스트를 예측하지 못합니다: 최고 에포크의 val_f1은(는) 0.7700, 평가 `test`의 테스트 f1_macro은(는) 0.6100이고 신뢰구간은 [0.5400, 0.6800]입니다 (검증 값이 구간 밖).",
+        );
+        let inside = d::val_test_gap(&d::ValTest { val: 0.6, ..v });
+        assert_eq!(inside.status, verdict_core::diagnostics::Status::Pass);
+        assert!(message(Lang::En, &inside).starts_with("Validation agrees with test: "));
+    }
+
     /// Every registered check is rendered by a test above (a new check needs its own).
     #[test]
     fn every_check_has_a_rendering_test() {
@@ -324,6 +442,10 @@ mod tests {
             "duplicate_embeddings",
             "queries_missing_from_run",
             "zero_embeddings",
+            "overfitting",
+            "training_failed",
+            "implausible_validation",
+            "val_test_gap",
         ];
         let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
         assert_eq!(ids, tested);

@@ -27,6 +27,14 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// `en` or `ko`, whichever is this language's.
+    pub fn pick<'a>(self, en: &'a str, ko: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ko => ko,
+        }
+    }
 }
 
 /// Fixed phrases.
