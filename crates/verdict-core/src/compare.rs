@@ -176,9 +176,10 @@ pub struct CompareResult {
     pub power: f64,
 }
 
-/// Losses: smaller is better.
+/// Whether larger is better for `metric`, as the registry ([`crate::metrics`]) says: false for the
+/// losses and calibration errors. A name the registry does not know counts as a score (true).
 pub fn higher_is_better(metric: &str) -> bool {
-    !matches!(metric, "log_loss" | "brier_score" | "ece" | "mce")
+    crate::metrics::lookup(metric).is_none_or(|m| m.higher_is_better())
 }
 
 /// Compares `models` against `models[baseline]`. `on_replicate` ticks once per bootstrap replicate
