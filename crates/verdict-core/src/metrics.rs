@@ -423,6 +423,13 @@ mod tests {
             );
         }
         assert!(crate::compare::higher_is_better("no_such_metric"));
+        // The name heuristic for logged training curves agrees wherever it has an opinion.
+        for m in METRICS {
+            if let Some(d) = crate::curves::direction_from_name(m.name) {
+                let higher = d == crate::curves::Direction::Maximize;
+                assert_eq!(higher, m.higher_is_better(), "{}", m.name);
+            }
+        }
     }
 
     #[test]
