@@ -10,9 +10,10 @@
 //! `docs/eval-json.md` against it. Like ruff's `codes.rs`, the list is a macro input, so the
 //! [`MetricId`] enum and the [`METRICS`] table are generated together and cannot drift.
 //!
-//! Adding a metric is: one line here, its value in [`MetricId::of`] (read from the output of the
-//! kernel that computes it: [`BinaryScalars`] or [`MulticlassScalars`]; add a field there if the
-//! kernel does not compute it yet), a row in `docs/eval-json.md`, and its tests.
+//! Adding a metric is: one line here; its arm in [`MetricId::of`], read from the output of the
+//! kernel that computes it ([`BinaryScalars`] or [`MulticlassScalars`]; add a field there if the
+//! kernel does not compute it yet; a test fails on an entry without an arm); a row in
+//! `docs/eval-json.md` (a test compares the table with this list); and its tests.
 //!
 //! The hot path stays what it was: a bootstrap replicate runs the kernel once and then reads each
 //! selected metric from its output by one `match` ([`MetricId::of`]), into one `Vec`.
@@ -497,6 +498,52 @@ mod tests {
         let both = ["top_2_accuracy", "top_3_accuracy"];
         assert_eq!(names(shape(Task::Multiclass, p, 4)), with_tops(&both));
         assert_eq!(names(shape(Task::Multiclass, p, 2)), with_tops(&[]));
+    }
+
+    /// Every entry has its arm in [`MetricId::of`]: read from a kernel output of a task it
+    /// applies to, it is a number, not the NaN of a missing arm.
+    #[test]
+    fn every_metric_has_a_value_in_its_kernels_output() {
+        use crate::calibration::{Binning, CalibrationConfig};
+        use crate::fused::BinaryKernel;
+        use crate::ranking::Ranked;
+        let cal = CalibrationConfig {
+            n_bins: 5,
+            binning: Binning::Uniform,
+            high_confidence: 0.9,
+        };
+        let y = [false, true, true, false, true];
+        let ranked = Ranked::new(&[0.2, 0.9, 0.6, 0.7, 0.4], &y);
+        let binary =
+            BinaryKernel::new(ranked, 0.5, Some(&cal), false).compute(crate::Weights::Unit);
+        let v = 0.5;
+        let multi = MulticlassScalars {
+            accuracy: v,
+            balanced_accuracy: v,
+            top: [Some(v); 2],
+            averages: Averages {
+                precision_macro: v,
+                precision_weighted: v,
+                precision_micro: v,
+                recall_macro: v,
+                recall_weighted: v,
+                recall_micro: v,
+                f1_macro: v,
+                f1_weighted: v,
+                f1_micro: v,
+            },
+            roc_auc: Some([v; 3]),
+            log_loss: Some(v),
+            calibration: Some((v, v)),
+        };
+        for m in METRICS {
+            if m.applies.binary.is_some() {
+                assert!(!m.id.of(Computed::Binary(&binary)).is_nan(), "{}", m.name);
+            }
+            if m.applies.multiclass.is_some() {
+                assert_eq!(m.id.of(Computed::Multiclass(&multi)), v, "{}", m.name);
+            }
+        }
     }
 
     #[test]
