@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use verdict_core::compare::{CompareConfig, compare as compare_models};
 use verdict_core::diagnostics;
 use verdict_core::eval::{EvalConfig, EvalData, evaluate};
+use verdict_core::metrics::MetricId;
 use verdict_io::{PredictionOptions, PredictionSet, ReadOptions};
 use verdict_report::compare::{CompareReport, ModelThreshold};
 
@@ -85,9 +86,9 @@ pub fn model_names(files: &[PathBuf]) -> Vec<String> {
 /// The default headline metric: `roc_auc` when every model gives binary scores, else `accuracy`.
 pub fn default_metric(data: &[EvalData]) -> &'static str {
     if input::all_binary_scored(data) {
-        "roc_auc"
+        MetricId::RocAuc.name()
     } else {
-        "accuracy"
+        MetricId::Accuracy.name()
     }
 }
 
@@ -129,10 +130,17 @@ fn own_thresholds(
             ..point.clone()
         };
         let r = evaluate(test, &at, &|| {});
-        let metrics = ["accuracy", "balanced_accuracy", "precision", "recall", "f1"]
-            .iter()
-            .filter_map(|m| r.metric(m).map(|x| ((*m).to_string(), x.value)))
-            .collect();
+        use MetricId as M;
+        let metrics = [
+            M::Accuracy,
+            M::BalancedAccuracy,
+            M::Precision,
+            M::Recall,
+            M::F1,
+        ]
+        .iter()
+        .filter_map(|m| r.metric(m.name()).map(|x| (m.name().to_string(), x.value)))
+        .collect();
         out.push(ModelThreshold {
             model: i,
             threshold: youden.choice.threshold,

@@ -40,18 +40,8 @@ fn ratio_or_zero(num: u64, den: u64) -> f64 {
 }
 
 impl Confusion {
-    /// The names of [`Self::metric_values`], scikit-learn's function names without `_score`.
-    pub const METRIC_NAMES: [&'static str; 7] = [
-        "accuracy",
-        "balanced_accuracy",
-        "precision",
-        "recall",
-        "specificity",
-        "f1",
-        "matthews_corrcoef",
-    ];
-
-    /// Every threshold metric, in the order of [`Self::METRIC_NAMES`].
+    /// Every threshold metric: accuracy, balanced accuracy, precision, recall, specificity, F1,
+    /// MCC (the registry, [`crate::metrics`], names them).
     pub fn metric_values(&self) -> [f64; 7] {
         [
             self.accuracy(),

@@ -23,6 +23,7 @@ use crate::Weights;
 use crate::eval::{
     BootstrapInfo, EvalConfig, EvalData, EvalResult, Scalars, ScoreData, evaluate, resampler_for,
 };
+use crate::metrics::MetricId;
 use crate::paired::{self, DiffTest, McNemar, Power};
 use crate::rng::Xoshiro256pp;
 use crate::stats;
@@ -176,9 +177,10 @@ pub struct CompareResult {
     pub power: f64,
 }
 
-/// Losses: smaller is better.
+/// Whether larger is better for `metric`, as the registry ([`crate::metrics`]) says: false for the
+/// losses and calibration errors. A name the registry does not know counts as a score (true).
 pub fn higher_is_better(metric: &str) -> bool {
-    !matches!(metric, "log_loss" | "brier_score" | "ece" | "mce")
+    crate::metrics::lookup(metric).is_none_or(|m| m.higher_is_better())
 }
 
 /// Compares `models` against `models[baseline]`. `on_replicate` ticks once per bootstrap replicate
@@ -347,13 +349,14 @@ pub fn compare(
         });
         let headline = deltas.iter().find(|d| d.name == cfg.metric);
         let headline_delta = headline.map_or(f64::NAN, |d| d.value);
-        let (headline_test, headline_ci, p_value) = match (cfg.metric.as_str(), &delong) {
-            ("roc_auc", Some(d)) => (
+        let headline_id = crate::metrics::lookup(&cfg.metric).map(|m| m.id);
+        let (headline_test, headline_ci, p_value) = match (headline_id, &delong) {
+            (Some(MetricId::RocAuc), Some(d)) => (
                 "DeLong",
                 Some((d.test.ci_low, d.test.ci_high)),
                 Some(d.test.p_value),
             ),
-            ("accuracy", _) => (
+            (Some(MetricId::Accuracy), _) => (
                 "McNemar",
                 headline.and_then(|d| d.ci),
                 Some(mcnemar.exact_p),

@@ -30,6 +30,7 @@ use crate::bootstrap::Resampler;
 use crate::calibration::{self, Calibration, CalibrationConfig};
 use crate::diagnostics::{self, Finding, class_name};
 use crate::fused::BinaryKernel;
+use crate::metrics::{self, Computed, Input, MetricId, MulticlassScalars, Shape, Task};
 use crate::multiclass::{self, AucPrep, ClassScores, ClassTotals, ConfusedPair, ConfusionMatrix};
 use crate::ranking::Ranked;
 use crate::stats;
@@ -380,10 +381,6 @@ fn named(names: &[String], values: Vec<f64>) -> Vec<Metric> {
         .collect()
 }
 
-fn confusion_values(c: &Confusion) -> Vec<f64> {
-    c.metric_values().to_vec()
-}
-
 /// A 2×2 [`ConfusionMatrix`] in class order from binary counts.
 fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
     // Class order: index `positive` is the positive class.
@@ -399,7 +396,12 @@ fn binary_matrix(c: &Confusion, positive: usize) -> ConfusionMatrix {
 /// The scalar metrics of one model, prepared once (sorted, per-sample terms computed) and then
 /// computable under any count weights: the point estimate, each bootstrap replicate, and each
 /// paired replicate of a comparison.
+///
+/// Which metrics it computes, their order and their names come from the registry
+/// ([`crate::metrics`]), filtered by the task and input; each value is read from the kernel's
+/// output by [`MetricId::of`], so a name can never be paired with another metric's value.
 pub struct Scalars<'a> {
+    ids: Vec<MetricId>,
     names: Vec<String>,
     kind: ScalarsKind<'a>,
 }
@@ -443,22 +445,17 @@ impl<'a> Scalars<'a> {
                         prob.then_some(&cfg.calibration),
                         repeated,
                     );
-                    let mut names: Vec<String> = Confusion::METRIC_NAMES.map(String::from).to_vec();
-                    names.extend(["roc_auc", "average_precision"].map(String::from));
-                    if prob {
-                        names.extend(["log_loss", "brier_score", "ece", "mce"].map(String::from));
-                    }
-                    return Self {
-                        names,
-                        kind: ScalarsKind::Binary(kernel),
+                    let input = if prob {
+                        Input::Probabilities
+                    } else {
+                        Input::Scores
                     };
+                    return Self::with(Task::Binary, input, k, ScalarsKind::Binary(kernel));
                 }
                 ScoreData::Predictions(pred) => {
                     let pred = pred.iter().map(|&p| p as usize == positive).collect();
-                    return Self {
-                        names: Confusion::METRIC_NAMES.map(String::from).to_vec(),
-                        kind: ScalarsKind::BinaryPredictions { y, pred },
-                    };
+                    let kind = ScalarsKind::BinaryPredictions { y, pred };
+                    return Self::with(Task::Binary, Input::Predictions, k, kind);
                 }
                 // A binary task always carries one score column (the loader reduces two probability
                 // columns to the positive-class score); anything else is treated as multi-class.
@@ -473,14 +470,22 @@ impl<'a> Scalars<'a> {
             ScoreData::Binary(_) => (Vec::new(), None),
         };
         let labels = data.labels.as_slice();
-        let mut names: Vec<String> = ["accuracy", "balanced_accuracy"].map(String::from).to_vec();
-        let tops: Vec<usize> = if probs.is_some() {
-            (2..=3).filter(|&t| t < k).collect()
+        let input = if probs.is_some() {
+            Input::Probabilities
         } else {
-            Vec::new()
+            Input::Predictions
         };
-        names.extend(tops.iter().map(|t| format!("top_{t}_accuracy")));
-        names.extend(multiclass::Averages::NAMES.map(String::from));
+        let shape = Shape {
+            task: Task::Multiclass,
+            input,
+            classes: k,
+        };
+        // Top-k accuracy is computed for the k the registry applies at this shape.
+        let tops: Vec<usize> = [(2, MetricId::Top2Accuracy), (3, MetricId::Top3Accuracy)]
+            .into_iter()
+            .filter(|(_, id)| id.info().applies.to(shape))
+            .map(|(t, _)| t)
+            .collect();
         let ranks = match probs {
             Some(p) if !tops.is_empty() => multiclass::true_class_ranks(labels, p, k),
             _ => Vec::new(),
@@ -494,17 +499,6 @@ impl<'a> Scalars<'a> {
             }
         });
         let calibration = probs.map(|p| {
-            names.extend(
-                [
-                    "roc_auc_ovr_macro",
-                    "roc_auc_ovr_weighted",
-                    "roc_auc_ovo_macro",
-                    "log_loss",
-                    "ece",
-                    "mce",
-                ]
-                .map(String::from),
-            );
             let conf: Vec<f64> = p
                 .chunks_exact(k)
                 .map(|row| row.iter().copied().fold(f64::NEG_INFINITY, f64::max))
@@ -513,20 +507,40 @@ impl<'a> Scalars<'a> {
             let edges = calibration::bin_edges(&conf, &cfg.calibration);
             (conf, correct, edges)
         });
-        Self {
-            names,
-            kind: ScalarsKind::Multi {
-                labels,
-                pred,
-                k,
-                probs,
-                tops,
-                ranks,
-                prep,
-                calibration,
-                cal_cfg: cfg.calibration,
-            },
-        }
+        let kind = ScalarsKind::Multi {
+            labels,
+            pred,
+            k,
+            probs,
+            tops,
+            ranks,
+            prep,
+            calibration,
+            cal_cfg: cfg.calibration,
+        };
+        Self::with(Task::Multiclass, input, k, kind)
+    }
+
+    /// The registry's metrics for `task` and `input` over `classes` classes, computed by `kind`.
+    fn with(task: Task, input: Input, classes: usize, kind: ScalarsKind<'a>) -> Self {
+        let shape = Shape {
+            task,
+            input,
+            classes,
+        };
+        let ids: Vec<MetricId> = metrics::applicable(shape).map(|m| m.id).collect();
+        let names = ids.iter().map(|id| id.name().to_string()).collect();
+        Self { ids, names, kind }
+    }
+
+    /// The metrics of [`Self::names`], in the same order.
+    pub fn ids(&self) -> &[MetricId] {
+        &self.ids
+    }
+
+    /// One value per metric of [`Self::ids`], read from `c` (one allocation).
+    fn read(&self, c: Computed<'_>) -> Vec<f64> {
+        self.ids.iter().map(|id| id.of(c)).collect()
     }
 
     /// Metric names, in the order of [`Self::values`].
@@ -556,19 +570,10 @@ impl<'a> Scalars<'a> {
     /// Every metric under weights in the [`Self::native_order`] layout.
     pub fn values_native(&self, w: Weights<'_>) -> Vec<f64> {
         match &self.kind {
-            ScalarsKind::Binary(kernel) => {
-                let m = kernel.compute(w);
-                let mut v = confusion_values(&m.confusion);
-                v.extend([m.roc_auc, m.average_precision]);
-                if let (Some(ll), Some(br), Some(cal)) = (m.log_loss, m.brier_score, &m.calibration)
-                {
-                    v.extend([ll, br, cal.ece, cal.mce]);
-                }
-                v
-            }
-            ScalarsKind::BinaryPredictions { y, pred } => {
-                confusion_values(&Confusion::from_predictions(y, pred, w))
-            }
+            ScalarsKind::Binary(kernel) => self.read(Computed::Binary(&kernel.compute(w))),
+            ScalarsKind::BinaryPredictions { y, pred } => self.read(Computed::BinaryPredictions(
+                &Confusion::from_predictions(y, pred, w),
+            )),
             ScalarsKind::Multi {
                 labels,
                 pred,
@@ -582,28 +587,30 @@ impl<'a> Scalars<'a> {
             } => {
                 // O(k) totals, not the k × k matrix: a replicate stays linear in n + k.
                 let cm = ClassTotals::new(labels, pred, *k, w);
-                let mut v = vec![cm.accuracy(), cm.balanced_accuracy()];
+                let mut m = MulticlassScalars {
+                    accuracy: cm.accuracy(),
+                    balanced_accuracy: cm.balanced_accuracy(),
+                    top: [None; 2],
+                    averages: cm.averages(),
+                    roc_auc: None,
+                    log_loss: None,
+                    calibration: None,
+                };
                 if probs.is_some() {
-                    v.extend(
-                        tops.iter()
-                            .map(|&t| multiclass::top_k_from_ranks(ranks, t, w)),
-                    );
+                    for &t in tops {
+                        m.top[t - 2] = Some(multiclass::top_k_from_ranks(ranks, t, w));
+                    }
                 }
-                v.extend(cm.averages().values());
                 if let (Some(p), Some(prep), Some((conf, correct, edges))) =
                     (probs, prep, calibration)
                 {
                     let (ovr, ovo) = prep.ovr_ovo(w);
-                    v.extend([
-                        ovr.macro_avg,
-                        ovr.weighted,
-                        ovo.macro_avg,
-                        multiclass::log_loss(labels, p, *k, w),
-                    ]);
+                    m.roc_auc = Some([ovr.macro_avg, ovr.weighted, ovo.macro_avg]);
+                    m.log_loss = Some(multiclass::log_loss(labels, p, *k, w));
                     let cal = calibration::calibrate(conf, correct, edges, cal_cfg, w);
-                    v.extend([cal.ece, cal.mce]);
+                    m.calibration = Some((cal.ece, cal.mce));
                 }
-                v
+                self.read(Computed::Multiclass(&m))
             }
         }
     }
@@ -979,6 +986,113 @@ mod tests {
             r.warnings.iter().any(|w| w.check == "extreme_threshold"),
             "{:?}",
             r.warnings
+        );
+    }
+
+    /// Every name `Scalars` produces is a registry name, in registry order, and each value is the
+    /// one its kernel computes for that metric (no name is paired with a neighbour's value).
+    #[test]
+    fn scalars_names_and_values_come_from_the_registry() {
+        let labels = vec![0, 1, 1, 0, 1, 0, 1, 1];
+        let scores = vec![0.1, 0.9, 0.6, 0.4, 0.3, 0.7, 0.8, 0.55];
+        let w = Weights::Counts(&[1, 2, 0, 1, 3, 1, 1, 2]);
+        let in_order = |s: &Scalars<'_>| {
+            let pos: Vec<usize> = s
+                .names()
+                .iter()
+                .map(|n| metrics::lookup(n).map_or(usize::MAX, |m| m.id as usize))
+                .collect();
+            assert!(pos.windows(2).all(|p| p[0] < p[1]), "{:?}", s.names());
+        };
+
+        // Binary, probabilities: the fused kernel's fields under their names.
+        let data = binary(labels.clone(), scores.clone());
+        let s = Scalars::new(&data, &cfg(0), false);
+        in_order(&s);
+        let got = s.values(w);
+        let k = s.binary_kernel().map(|k| {
+            k.compute(Weights::Permuted {
+                counts: &[1, 2, 0, 1, 3, 1, 1, 2],
+                order: k.ranked().original_indices(),
+            })
+        });
+        let k = k.expect("binary kernel");
+        let cal = k.calibration.as_ref().expect("calibration");
+        let mut want = k.confusion.metric_values().to_vec();
+        let (ll, br) = (k.log_loss.unwrap_or(0.0), k.brier_score.unwrap_or(0.0));
+        want.extend([k.roc_auc, k.average_precision, ll, br, cal.ece, cal.mce]);
+        assert_eq!(got, want);
+        assert_eq!(
+            s.names()[7..],
+            [
+                "roc_auc",
+                "average_precision",
+                "log_loss",
+                "brier_score",
+                "ece",
+                "mce"
+            ]
+        );
+
+        // Binary, raw scores: no losses.
+        let mut raw = data.clone();
+        raw.probabilistic = false;
+        let s = Scalars::new(&raw, &cfg(0), false);
+        assert_eq!(s.names().len(), 9);
+        assert_eq!(s.names()[8], "average_precision");
+
+        // Multi-class, probabilities over 4 classes: both top-k, the AUCs, log loss, calibration.
+        let labels = vec![0, 1, 2, 3, 1, 2];
+        let probs: Vec<f64> = (0..6)
+            .flat_map(|i| {
+                let row = [1.0 + i as f64, 2.0, 3.0 - (i % 3) as f64, 1.5];
+                let t: f64 = row.iter().sum();
+                row.map(|v| v / t)
+            })
+            .collect();
+        let data = EvalData {
+            classes: (0..4).map(|c| c.to_string()).collect(),
+            positive: None,
+            labels: labels.clone(),
+            scores: ScoreData::Probabilities(probs.clone()),
+            probabilistic: true,
+            groups: None,
+        };
+        let s = Scalars::new(&data, &cfg(0), false);
+        in_order(&s);
+        let got = s.values(Weights::Unit);
+        let at = |n: &str| got[s.names().iter().position(|x| x == n).unwrap_or(usize::MAX)];
+        let pred = multiclass::argmax_predictions(&probs, 4);
+        let cm = ClassTotals::new(&labels, &pred, 4, Weights::Unit);
+        assert_eq!(at("accuracy"), cm.accuracy());
+        assert_eq!(at("f1_micro"), cm.averages().f1_micro);
+        assert_eq!(at("recall_weighted"), cm.averages().recall_weighted);
+        let ranks = multiclass::true_class_ranks(&labels, &probs, 4);
+        assert_eq!(
+            at("top_3_accuracy"),
+            multiclass::top_k_from_ranks(&ranks, 3, Weights::Unit)
+        );
+        assert_eq!(
+            at("log_loss"),
+            multiclass::log_loss(&labels, &probs, 4, Weights::Unit)
+        );
+        let (ovr, ovo) = AucPrep::new(&labels, &probs, 4).ovr_ovo(Weights::Unit);
+        assert_eq!(at("roc_auc_ovr_weighted"), ovr.weighted);
+        assert_eq!(at("roc_auc_ovo_macro"), ovo.macro_avg);
+        assert_eq!(s.names().len(), 2 + 2 + 9 + 3 + 3);
+
+        // Multi-class, predictions only: no top-k, AUC or calibration.
+        let data = EvalData {
+            scores: ScoreData::Predictions(pred),
+            ..data
+        };
+        let s = Scalars::new(&data, &cfg(0), false);
+        in_order(&s);
+        assert_eq!(s.names().len(), 2 + 9);
+        assert!(
+            s.ids()
+                .iter()
+                .all(|id| id.info().applies.multiclass == Some(Input::Predictions))
         );
     }
 

@@ -21,6 +21,7 @@
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
 //!   classes of a one-class binary file, group and slice indices).
+//! * [`metrics`]: the registry of classification metrics (name, direction, range, display names, value).
 //!
 //! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
 //!
@@ -39,6 +40,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod fused;
 pub mod knn;
+pub mod metrics;
 pub mod multiclass;
 pub mod paired;
 pub mod prepare;

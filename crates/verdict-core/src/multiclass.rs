@@ -156,20 +156,7 @@ pub struct Averages {
 }
 
 impl Averages {
-    /// The names of [`Self::values`]: `precision_macro`, `precision_weighted`, … `f1_micro`.
-    pub const NAMES: [&'static str; 9] = [
-        "precision_macro",
-        "precision_weighted",
-        "precision_micro",
-        "recall_macro",
-        "recall_weighted",
-        "recall_micro",
-        "f1_macro",
-        "f1_weighted",
-        "f1_micro",
-    ];
-
-    /// The averages in the order of [`Self::NAMES`].
+    /// The averages: precision macro, weighted and micro, then recall, then F1.
     pub fn values(&self) -> [f64; 9] {
         [
             self.precision_macro,

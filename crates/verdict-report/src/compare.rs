@@ -8,6 +8,7 @@ use crate::{fmt4, json::num};
 use serde_json::{Map, Value, json};
 use verdict_core::compare::{CompareResult, Comparison};
 use verdict_core::diagnostics::Finding;
+use verdict_core::metrics::MetricId;
 
 /// A model's own threshold (from `--val`, or chosen on the test set) and its test metrics there.
 #[derive(Debug, Clone)]
@@ -53,14 +54,18 @@ impl CompareReport {
     }
 }
 
-/// How a metric is called in prose.
-pub fn display_name(metric: &str) -> &str {
-    match metric {
-        "roc_auc" => "ROC AUC",
-        "average_precision" => "AP",
-        "accuracy" => "accuracy",
-        "f1" => "F1",
-        other => other,
+/// How a metric is called in prose in `lang`: its display name in the registry
+/// ([`verdict_core::metrics`]); a name the registry does not know is shown as it is.
+pub fn display_name(lang: Lang, metric: &str) -> &str {
+    verdict_core::metrics::lookup(metric).map_or(metric, |m| metric_display(lang, m.id))
+}
+
+/// The display name of `id` in `lang`.
+fn metric_display(lang: Lang, id: MetricId) -> &'static str {
+    let m = id.info();
+    match lang {
+        Lang::En => m.display_en,
+        Lang::Ko => m.display_ko,
     }
 }
 
@@ -131,7 +136,7 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
     let conclusion = i18n::conclusion(lang, conclusion, r.alpha);
     format!(
         "{b} − {a}: {} {}{ci}{p}: {conclusion}",
-        display_name(&r.metric),
+        display_name(lang, &r.metric),
         signed(c.headline_delta)
     )
 }
@@ -221,9 +226,9 @@ pub fn json(rep: &CompareReport) -> String {
                 let mut p = Map::new();
                 p.insert("alpha".into(), num(r.alpha));
                 p.insert("power".into(), num(r.power));
-                p.insert("accuracy".into(), json!({"mde": num(c.power.accuracy.mde), "n_needed": num(c.power.accuracy.n_needed)}));
+                p.insert(MetricId::Accuracy.name().into(), json!({"mde": num(c.power.accuracy.mde), "n_needed": num(c.power.accuracy.n_needed)}));
                 if let Some(a) = &c.power.roc_auc {
-                    p.insert("roc_auc".into(), json!({"mde": num(a.mde), "n_needed": num(a.n_needed)}));
+                    p.insert(MetricId::RocAuc.name().into(), json!({"mde": num(a.mde), "n_needed": num(a.n_needed)}));
                 }
                 Value::Object(p)
             };
@@ -317,7 +322,7 @@ pub(crate) fn sections(
     let mut tb = Table::new(vec![
         "#".into(),
         t(lang, Phrase::Model).into(),
-        display_name(&r.metric).into(),
+        display_name(lang, &r.metric).into(),
         t(lang, Phrase::Interval).into(),
     ]);
     for (rank, &i) in r.leaderboard.iter().enumerate() {
@@ -424,7 +429,7 @@ pub(crate) fn sections(
         let acc = &c.power.accuracy;
         blocks.push(Block::Line(power_line(
             lang,
-            "accuracy",
+            metric_display(lang, MetricId::Accuracy),
             acc.mde,
             acc.n_needed,
             n,
@@ -433,7 +438,13 @@ pub(crate) fn sections(
         )));
         if let Some(a) = &c.power.roc_auc {
             blocks.push(Block::Line(power_line(
-                lang, "ROC AUC", a.mde, a.n_needed, n, r.power, r.alpha,
+                lang,
+                metric_display(lang, MetricId::RocAuc),
+                a.mde,
+                a.n_needed,
+                n,
+                r.power,
+                r.alpha,
             )));
         }
         out.push(Section {
@@ -829,6 +840,19 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    /// Prose names come from the metric registry, in both languages; other names pass through.
+    #[test]
+    fn display_names_come_from_the_registry() {
+        use super::{Lang, display_name};
+        for lang in [Lang::En, Lang::Ko] {
+            assert_eq!(display_name(lang, "roc_auc"), "ROC AUC");
+            assert_eq!(display_name(lang, "average_precision"), "AP");
+            assert_eq!(display_name(lang, "f1"), "F1");
+            assert_eq!(display_name(lang, "log_loss"), "log_loss");
+            assert_eq!(display_name(lang, "no_such_metric"), "no_such_metric");
+        }
+    }
+
     #[test]
     fn small_p_values_read_as_inequalities_and_z_uses_the_minus_sign() {
         assert_eq!(super::p_eq("p", 0.0004), "p < 0.001");
