@@ -14,36 +14,11 @@
 //! beside it.
 //!
 //! # Directions
-//! A metric is minimised or maximised ([`Direction`]); [`direction_from_name`] decides it from the
+//! A metric is minimised or maximised ([`Direction`], the metric registry's); [`direction_from_name`] decides it from the
 //! name (loss, error, MAE, MSE, RMSE, perplexity down; accuracy, F1, AUC, precision, recall, mAP,
 //! R@k, nDCG, MRR, IoU, Dice up), and a caller can always state it instead.
 
-/// Whether smaller or larger values are better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// A loss or an error: smaller is better.
-    Minimize,
-    /// A score: larger is better.
-    Maximize,
-}
-
-impl Direction {
-    /// True when `a` is strictly better than `b`.
-    pub fn better(self, a: f64, b: f64) -> bool {
-        match self {
-            Direction::Minimize => a < b,
-            Direction::Maximize => a > b,
-        }
-    }
-
-    /// `min` or `max` (Keras' `mode`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Minimize => "min",
-            Direction::Maximize => "max",
-        }
-    }
-}
+pub use crate::metrics::Direction;
 
 /// Name fragments of minimised metrics, matched on the lower-cased name split at `_`, `/`, `-`,
 /// `.` and spaces.
@@ -92,7 +67,7 @@ pub fn direction_from_name(name: &str) -> Option<Direction> {
         .filter(|w| !w.is_empty())
         .collect();
     if words.iter().any(|w| MINIMIZED.contains(w)) {
-        return Some(Direction::Minimize);
+        return Some(Direction::Lower);
     }
     let is_score = |w: &str| {
         let head = w.split('@').next().unwrap_or(w);
@@ -104,7 +79,7 @@ pub fn direction_from_name(name: &str) -> Option<Direction> {
     words
         .iter()
         .any(|w| is_score(w))
-        .then_some(Direction::Maximize)
+        .then_some(Direction::Higher)
 }
 
 /// A metric's history in step order, one value per step.
@@ -293,8 +268,8 @@ pub fn overfitting(
     let last_value = val.values[epochs - 1];
     let non_finite_after_best = val.values[best + 1..].iter().any(|v| !v.is_finite());
     let worse = match dir {
-        Direction::Minimize => last_value - best_value,
-        Direction::Maximize => best_value - last_value,
+        Direction::Lower => last_value - best_value,
+        Direction::Higher => best_value - last_value,
     };
     let r = if non_finite_after_best {
         f64::INFINITY
@@ -406,7 +381,7 @@ pub fn training_failed(
         return None;
     }
     match dir {
-        Direction::Maximize => {
+        Direction::Higher => {
             let chance = chance?;
             let best = val.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let needed = chance + rule.chance_gap * (1.0 - chance);
@@ -416,7 +391,7 @@ pub fn training_failed(
                 needed,
             })
         }
-        Direction::Minimize => {
+        Direction::Lower => {
             let first = val.values[0];
             let best_later = val.values[1..]
                 .iter()
@@ -457,8 +432,8 @@ pub fn implausible_validation(
     let best = val.best(dir)?;
     let v = val.values[best];
     let implausible = match dir {
-        Direction::Minimize => v.abs() < rule.loss_below,
-        Direction::Maximize => v >= rule.score_at_least,
+        Direction::Lower => v.abs() < rule.loss_below,
+        Direction::Higher => v >= rule.score_at_least,
     };
     implausible.then_some((best, v))
 }
@@ -536,7 +511,7 @@ pub fn primary_pair(pairs: &[CurvePair]) -> Option<(&CurvePair, Direction)> {
         .filter_map(|p| direction_from_name(&p.base).map(|d| (p, d)));
     with_dir
         .clone()
-        .find(|(_, d)| *d == Direction::Minimize)
+        .find(|(_, d)| *d == Direction::Lower)
         .or_else(|| with_dir.clone().next())
 }
 
@@ -583,14 +558,9 @@ mod tests {
     }
 
     fn severity(val: &Curve, train: &Curve) -> Severity {
-        overfitting(
-            val,
-            Some(train),
-            Direction::Minimize,
-            &OverfitRule::default(),
-        )
-        .expect("finite")
-        .severity
+        overfitting(val, Some(train), Direction::Lower, &OverfitRule::default())
+            .expect("finite")
+            .severity
     }
 
     #[test]
@@ -609,7 +579,7 @@ mod tests {
         let o = overfitting(
             &cbam,
             Some(&falling(8, 0.220, 0.063)),
-            Direction::Minimize,
+            Direction::Lower,
             &OverfitRule::default(),
         )
         .expect("finite");
@@ -626,7 +596,7 @@ mod tests {
     fn without_a_training_curve_there_is_no_escalation() {
         let cbam = seed_curve(8, 1, 0.484, 1.166);
         let o =
-            overfitting(&cbam, None, Direction::Minimize, &OverfitRule::default()).expect("finite");
+            overfitting(&cbam, None, Direction::Lower, &OverfitRule::default()).expect("finite");
         assert_eq!(o.severity, Severity::Severe);
         assert_eq!(o.train_improving, None);
     }
@@ -635,32 +605,27 @@ mod tests {
     fn edge_curves() {
         let rule = OverfitRule::default();
         // One epoch: best = last.
-        let o = overfitting(&curve(&[0.7]), None, Direction::Minimize, &rule).expect("finite");
+        let o = overfitting(&curve(&[0.7]), None, Direction::Lower, &rule).expect("finite");
         assert_eq!((o.severity, o.wasted, o.r), (Severity::None, 0, 0.0));
         // Constant: the first is the best (ties keep the first), nothing worse.
-        let o = overfitting(&curve(&[0.5; 6]), None, Direction::Minimize, &rule).expect("finite");
+        let o = overfitting(&curve(&[0.5; 6]), None, Direction::Lower, &rule).expect("finite");
         assert_eq!((o.best, o.wasted, o.severity), (0, 5, Severity::None));
         // NaN after the best: extreme.
-        let o = overfitting(
-            &curve(&[0.9, 0.5, f64::NAN]),
-            None,
-            Direction::Minimize,
-            &rule,
-        )
-        .expect("finite");
+        let o = overfitting(&curve(&[0.9, 0.5, f64::NAN]), None, Direction::Lower, &rule)
+            .expect("finite");
         assert!(o.non_finite_after_best && o.r.is_infinite());
         assert_eq!(o.severity, Severity::Extreme);
         // Nothing finite: no judgement.
-        assert!(overfitting(&curve(&[f64::NAN]), None, Direction::Minimize, &rule).is_none());
-        assert!(overfitting(&curve(&[]), None, Direction::Minimize, &rule).is_none());
+        assert!(overfitting(&curve(&[f64::NAN]), None, Direction::Lower, &rule).is_none());
+        assert!(overfitting(&curve(&[]), None, Direction::Lower, &rule).is_none());
         // A score: worsening is best − last.
-        let o = overfitting(&curve(&[0.6, 0.8, 0.7]), None, Direction::Maximize, &rule)
-            .expect("finite");
+        let o =
+            overfitting(&curve(&[0.6, 0.8, 0.7]), None, Direction::Higher, &rule).expect("finite");
         assert!((o.r - 0.125).abs() < 1e-12);
         assert_eq!(o.severity, Severity::Mild);
         // A best of exactly 0 that is left: infinitely worse.
-        let o = overfitting(&curve(&[0.2, 0.0, 0.1]), None, Direction::Minimize, &rule)
-            .expect("finite");
+        let o =
+            overfitting(&curve(&[0.2, 0.0, 0.1]), None, Direction::Lower, &rule).expect("finite");
         assert_eq!(o.r, f64::INFINITY);
     }
 
@@ -679,8 +644,7 @@ mod tests {
         assert_eq!(c.values, vec![0.8, 0.9, 0.6]);
         assert_eq!(c.at_or_before(4), Some(0.8));
         assert_eq!(c.at_or_before(2), None);
-        let o =
-            overfitting(&c, None, Direction::Minimize, &OverfitRule::default()).expect("finite");
+        let o = overfitting(&c, None, Direction::Lower, &OverfitRule::default()).expect("finite");
         assert_eq!((o.best, o.best_step), (2, 7));
     }
 
@@ -695,7 +659,7 @@ mod tests {
             let values: Vec<f64> = (0..n).map(|_| 0.05 + rng.next_f64() * 2.0).collect();
             let val = curve(&values);
             let train = falling(n, 1.0, 0.1);
-            let Some(o) = overfitting(&val, Some(&train), Direction::Minimize, &rule) else {
+            let Some(o) = overfitting(&val, Some(&train), Direction::Lower, &rule) else {
                 continue;
             };
             let bump = rng.next_f64() * 3.0;
@@ -703,8 +667,8 @@ mod tests {
             for v in &mut more[o.best + 1..] {
                 *v += bump;
             }
-            let o2 = overfitting(&curve(&more), Some(&train), Direction::Minimize, &rule)
-                .expect("finite");
+            let o2 =
+                overfitting(&curve(&more), Some(&train), Direction::Lower, &rule).expect("finite");
             assert_eq!(o2.best, o.best, "{values:?}");
             assert!(o2.severity >= o.severity, "{values:?} + {bump}");
         }
@@ -716,32 +680,30 @@ mod tests {
         // DeepLabV3+ frozen: best val macro F1 0.302 with 5 classes (chance 0.2): failed.
         let f1 = curve(&[0.21, 0.25, 0.28, 0.302, 0.29]);
         assert!(matches!(
-            training_failed(&f1, Direction::Maximize, Some(0.2), &rule),
+            training_failed(&f1, Direction::Higher, Some(0.2), &rule),
             Some(TrainingFailure::NearChance { .. })
         ));
         // Hierarchical 0.130: failed; a working run (0.82) is not.
+        assert!(training_failed(&curve(&[0.1298]), Direction::Higher, Some(0.2), &rule).is_some());
         assert!(
-            training_failed(&curve(&[0.1298]), Direction::Maximize, Some(0.2), &rule).is_some()
-        );
-        assert!(
-            training_failed(&curve(&[0.5, 0.82]), Direction::Maximize, Some(0.2), &rule).is_none()
+            training_failed(&curve(&[0.5, 0.82]), Direction::Higher, Some(0.2), &rule).is_none()
         );
         // Without a chance level a score is not judged.
-        assert!(training_failed(&f1, Direction::Maximize, None, &rule).is_none());
+        assert!(training_failed(&f1, Direction::Higher, None, &rule).is_none());
         // A loss that never goes below its first value; a NaN.
         assert_eq!(
-            training_failed(&curve(&[0.7, 0.9, 0.7]), Direction::Minimize, None, &rule),
+            training_failed(&curve(&[0.7, 0.9, 0.7]), Direction::Lower, None, &rule),
             Some(TrainingFailure::LossNeverDecreased {
                 first: 0.7,
                 best_later: 0.7
             })
         );
         assert_eq!(
-            training_failed(&curve(&[0.7, f64::NAN]), Direction::Minimize, None, &rule),
+            training_failed(&curve(&[0.7, f64::NAN]), Direction::Lower, None, &rule),
             Some(TrainingFailure::NonFinite { at: 1 })
         );
-        assert!(training_failed(&curve(&[0.7]), Direction::Minimize, None, &rule).is_none());
-        assert!(training_failed(&curve(&[0.9, 0.7]), Direction::Minimize, None, &rule).is_none());
+        assert!(training_failed(&curve(&[0.7]), Direction::Lower, None, &rule).is_none());
+        assert!(training_failed(&curve(&[0.9, 0.7]), Direction::Lower, None, &rule).is_none());
     }
 
     #[test]
@@ -749,13 +711,13 @@ mod tests {
         let rule = ImplausibleRule::default();
         // Seed 000: val loss 0.0003.
         assert_eq!(
-            implausible_validation(&curve(&[0.4, 0.01, 0.0003]), Direction::Minimize, &rule),
+            implausible_validation(&curve(&[0.4, 0.01, 0.0003]), Direction::Lower, &rule),
             Some((2, 0.0003))
         );
         // Seed 001 §5.1: val F1 1.0000.
-        assert!(implausible_validation(&curve(&[0.9, 1.0]), Direction::Maximize, &rule).is_some());
-        assert!(implausible_validation(&curve(&[0.9, 0.95]), Direction::Maximize, &rule).is_none());
-        assert!(implausible_validation(&curve(&[0.5, 0.2]), Direction::Minimize, &rule).is_none());
+        assert!(implausible_validation(&curve(&[0.9, 1.0]), Direction::Higher, &rule).is_some());
+        assert!(implausible_validation(&curve(&[0.9, 0.95]), Direction::Higher, &rule).is_none());
+        assert!(implausible_validation(&curve(&[0.5, 0.2]), Direction::Lower, &rule).is_none());
     }
 
     #[test]
@@ -769,7 +731,7 @@ mod tests {
             "f1_loss",
             "ppl",
         ] {
-            assert_eq!(direction_from_name(k), Some(Direction::Minimize), "{k}");
+            assert_eq!(direction_from_name(k), Some(Direction::Lower), "{k}");
         }
         for k in [
             "val_acc",
@@ -787,7 +749,7 @@ mod tests {
             "val_miou",
             "ndcg_at_10",
         ] {
-            assert_eq!(direction_from_name(k), Some(Direction::Maximize), "{k}");
+            assert_eq!(direction_from_name(k), Some(Direction::Higher), "{k}");
         }
         for k in ["lr", "epoch", "avg_triplets", "val_time"] {
             assert_eq!(direction_from_name(k), None, "{k}");
@@ -824,10 +786,10 @@ mod tests {
             ]
         );
         let (p, d) = primary_pair(&pairs).expect("a pair");
-        assert_eq!((p.val.as_str(), d), ("val_loss", Direction::Minimize));
+        assert_eq!((p.val.as_str(), d), ("val_loss", Direction::Lower));
         let scores = curve_pairs(&["val_f1", "train_f1"]);
         let (p, d) = primary_pair(&scores).expect("a pair");
-        assert_eq!((p.val.as_str(), d), ("val_f1", Direction::Maximize));
+        assert_eq!((p.val.as_str(), d), ("val_f1", Direction::Higher));
         assert!(primary_pair(&curve_pairs(&["val_time"])).is_none());
     }
 }

@@ -915,7 +915,7 @@ mod tests {
         let o = crate::curves::overfitting(
             &c,
             None,
-            crate::curves::Direction::Minimize,
+            crate::curves::Direction::Lower,
             &crate::curves::OverfitRule::default(),
         )
         .expect("finite");

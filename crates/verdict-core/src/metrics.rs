@@ -34,6 +34,22 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// True when `a` is strictly better than `b`.
+    pub fn better(self, a: f64, b: f64) -> bool {
+        match self {
+            Direction::Lower => a < b,
+            Direction::Higher => a > b,
+        }
+    }
+
+    /// `min` or `max` (Keras' `mode`).
+    pub fn mode(self) -> &'static str {
+        match self {
+            Direction::Lower => "min",
+            Direction::Higher => "max",
+        }
+    }
+
     /// `"higher"` or `"lower"` (the docs table's words).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -427,7 +443,7 @@ mod tests {
         // The name heuristic for logged training curves agrees wherever it has an opinion.
         for m in METRICS {
             if let Some(d) = crate::curves::direction_from_name(m.name) {
-                let higher = d == crate::curves::Direction::Maximize;
+                let higher = d == crate::curves::Direction::Higher;
                 assert_eq!(higher, m.higher_is_better(), "{}", m.name);
             }
         }

@@ -327,7 +327,7 @@ mod tests {
         let rule = OverfitRule::default();
         let val = curve(&[0.6, 0.484, 0.7, 0.9, 1.0, 1.1, 1.15, 1.166]);
         let train = curve(&[0.22, 0.2, 0.15, 0.12, 0.1, 0.08, 0.07, 0.063]);
-        let o = overfitting(&val, Some(&train), Direction::Minimize, &rule).expect("finite");
+        let o = overfitting(&val, Some(&train), Direction::Lower, &rule).expect("finite");
         let f = d::overfitting(&o, "val_loss", Some("loss"), &rule);
         assert_eq!(f.status, verdict_core::diagnostics::Status::Fail);
         both(
@@ -342,7 +342,7 @@ mod tests {
             )
         );
         let nan = curve(&[0.5, 0.4, f64::NAN]);
-        let o = overfitting(&nan, None, Direction::Minimize, &rule).expect("finite");
+        let o = overfitting(&nan, None, Direction::Lower, &rule).expect("finite");
         assert_eq!(
             message(Lang::En, &d::overfitting(&o, "val_loss", None, &rule)),
             "Overfitting extreme: val_loss is best at epoch 2/3 (step 2: 0.4000) and ends at NaN, with a non-finite value after the best; 1 epoch after the best."
