@@ -79,6 +79,26 @@ pub struct KeptPredictions {
     pub positive: Option<String>,
 }
 
+/// The command line's default settings without a bootstrap: threshold 0.5, 15 uniform calibration
+/// bins (high confidence 0.9), every curve point, seed 0, level 0.95. What a recomputation of a
+/// stored evaluation's findings uses (they do not depend on the bootstrap).
+pub fn point_config() -> EvalConfig {
+    EvalConfig {
+        threshold: 0.5,
+        bootstrap: 0,
+        seed: 0,
+        level: 0.95,
+        calibration: verdict_core::calibration::CalibrationConfig {
+            n_bins: 15,
+            binning: verdict_core::calibration::Binning::Uniform,
+            high_confidence: 0.9,
+        },
+        target_recall: None,
+        target_precision: None,
+        curve_points: 0,
+    }
+}
+
 /// Evaluates `spec.file`. Bad groupings and slice columns fail before any work.
 pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<Evaluation> {
     let mut opts = spec.predictions.clone();

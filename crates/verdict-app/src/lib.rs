@@ -11,6 +11,7 @@
 //! * [`compare`]: several prediction files of one eval set → [`verdict_report::compare::CompareReport`];
 //! * [`retrieval`]: embeddings or ranked lists → [`verdict_report::retrieval::RetrievalReport`], and
 //!   two systems paired;
+//! * [`check`]: a run's curves and stored evaluations → one list of findings;
 //! * [`ledger`]: the ledger's conventions for evaluations, and [`ledger::store_evaluation`], which
 //!   writes an evaluation into a run as one unit;
 //! * [`input`]: turning a loaded file into the core's input (`verdict_core::prepare` holds the
@@ -21,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod compare;
 mod error;
 pub mod eval;

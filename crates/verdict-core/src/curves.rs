@@ -325,8 +325,10 @@ pub fn overfitting(
 /// The failed-training rule. Defaults: a validation **score** fails when its best value does not
 /// close at least 15% of the gap from its chance level to 1 (`best < chance + 0.15 · (1 −
 /// chance)`; chance is the majority rate for accuracy-like scores, 1/k for macro averages — the
-/// caller knows which); a validation **loss** fails when no later value is below its first value,
-/// or when a value is not finite.
+/// caller knows which); a **loss** fails when no later value is below its first value — judged on
+/// the training curve when there is one (a validation loss that is best at epoch 1 is overfitting,
+/// not failed training, as long as the training loss falls), else on the validation curve; and
+/// any curve fails when a validation value is not finite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FailedRule {
     /// Share of the gap from chance to a perfect score the best value must close (default 0.15).
@@ -365,11 +367,12 @@ pub enum TrainingFailure {
     },
 }
 
-/// Judges whether training failed. `chance` is needed for a score (without it a score is never
-/// judged failed unless non-finite); a curve of one point cannot show a loss decreasing and is not
-/// judged by that rule.
+/// Judges whether training failed (the rule's docs). `chance` is needed for a score (without it a
+/// score is never judged failed unless non-finite); a curve of one point cannot show a loss
+/// decreasing and is not judged by that rule. `train` is the training curve of the same metric.
 pub fn training_failed(
     val: &Curve,
+    train: Option<&Curve>,
     dir: Direction,
     chance: Option<f64>,
     rule: &FailedRule,
@@ -392,12 +395,13 @@ pub fn training_failed(
             })
         }
         Direction::Lower => {
-            let first = val.values[0];
-            let best_later = val.values[1..]
+            let judged = train.filter(|t| !t.is_empty()).unwrap_or(val);
+            let first = judged.values[0];
+            let best_later = judged.values[1..]
                 .iter()
                 .copied()
                 .fold(f64::INFINITY, f64::min);
-            (val.len() > 1 && best_later >= first)
+            (judged.len() > 1 && best_later >= first)
                 .then_some(TrainingFailure::LossNeverDecreased { first, best_later })
         }
     }
@@ -527,34 +531,12 @@ mod tests {
         }
     }
 
-    /// A validation loss of `n` epochs going down to `best` at epoch `best_at` (1-based) and up to
-    /// `last` at the end, linearly on each side (the seed report's numbers: best epoch / total,
-    /// best → last).
     fn seed_curve(n: usize, best_at: usize, best: f64, last: f64) -> Curve {
-        let start = best * 1.3;
-        let values = (1..=n)
-            .map(|e| {
-                if e <= best_at {
-                    if best_at == 1 {
-                        best
-                    } else {
-                        start + (best - start) * (e - 1) as f64 / (best_at - 1) as f64
-                    }
-                } else {
-                    best + (last - best) * (e - best_at) as f64 / (n - best_at) as f64
-                }
-            })
-            .collect::<Vec<_>>();
-        curve(&values)
+        curve(&verdict_testkit::curves::seed_loss(n, best_at, best, last))
     }
 
-    /// A training loss that keeps falling from `first` to `last`.
     fn falling(n: usize, first: f64, last: f64) -> Curve {
-        curve(
-            &(0..n)
-                .map(|i| first + (last - first) * i as f64 / (n - 1).max(1) as f64)
-                .collect::<Vec<_>>(),
-        )
+        curve(&verdict_testkit::curves::falling(n, first, last))
     }
 
     fn severity(val: &Curve, train: &Curve) -> Severity {
@@ -680,30 +662,62 @@ mod tests {
         // DeepLabV3+ frozen: best val macro F1 0.302 with 5 classes (chance 0.2): failed.
         let f1 = curve(&[0.21, 0.25, 0.28, 0.302, 0.29]);
         assert!(matches!(
-            training_failed(&f1, Direction::Higher, Some(0.2), &rule),
+            training_failed(&f1, None, Direction::Higher, Some(0.2), &rule),
             Some(TrainingFailure::NearChance { .. })
         ));
         // Hierarchical 0.130: failed; a working run (0.82) is not.
-        assert!(training_failed(&curve(&[0.1298]), Direction::Higher, Some(0.2), &rule).is_some());
         assert!(
-            training_failed(&curve(&[0.5, 0.82]), Direction::Higher, Some(0.2), &rule).is_none()
+            training_failed(&curve(&[0.1298]), None, Direction::Higher, Some(0.2), &rule).is_some()
+        );
+        assert!(
+            training_failed(
+                &curve(&[0.5, 0.82]),
+                None,
+                Direction::Higher,
+                Some(0.2),
+                &rule
+            )
+            .is_none()
         );
         // Without a chance level a score is not judged.
-        assert!(training_failed(&f1, Direction::Higher, None, &rule).is_none());
+        assert!(training_failed(&f1, None, Direction::Higher, None, &rule).is_none());
         // A loss that never goes below its first value; a NaN.
         assert_eq!(
-            training_failed(&curve(&[0.7, 0.9, 0.7]), Direction::Lower, None, &rule),
+            training_failed(
+                &curve(&[0.7, 0.9, 0.7]),
+                None,
+                Direction::Lower,
+                None,
+                &rule
+            ),
             Some(TrainingFailure::LossNeverDecreased {
                 first: 0.7,
                 best_later: 0.7
             })
         );
         assert_eq!(
-            training_failed(&curve(&[0.7, f64::NAN]), Direction::Lower, None, &rule),
+            training_failed(
+                &curve(&[0.7, f64::NAN]),
+                None,
+                Direction::Lower,
+                None,
+                &rule
+            ),
             Some(TrainingFailure::NonFinite { at: 1 })
         );
-        assert!(training_failed(&curve(&[0.7]), Direction::Lower, None, &rule).is_none());
-        assert!(training_failed(&curve(&[0.9, 0.7]), Direction::Lower, None, &rule).is_none());
+        assert!(training_failed(&curve(&[0.7]), None, Direction::Lower, None, &rule).is_none());
+        assert!(
+            training_failed(&curve(&[0.9, 0.7]), None, Direction::Lower, None, &rule).is_none()
+        );
+        // Seed 001's CBAM 768 no_x: the validation loss is best at epoch 1, but the training loss
+        // falls: overfitting, not failed training.
+        let val = curve(&[0.484, 0.7, 1.166]);
+        assert!(training_failed(&val, None, Direction::Lower, None, &rule).is_some());
+        let train = curve(&[0.22, 0.1, 0.063]);
+        assert!(training_failed(&val, Some(&train), Direction::Lower, None, &rule).is_none());
+        // A training loss that never falls: failed.
+        let flat = curve(&[0.69, 0.70, 0.69]);
+        assert!(training_failed(&val, Some(&flat), Direction::Lower, None, &rule).is_some());
     }
 
     #[test]

@@ -527,7 +527,10 @@ pub fn overfitting(
         .with("val_metric", text(val_metric))
         .with("best_epoch", int(o.best + 1))
         .with("epochs", int(o.epochs))
-        .with("best_step", Figure::Number(o.best_step as f64))
+        .with(
+            "best_step",
+            u64::try_from(o.best_step).map_or(Figure::Number(o.best_step as f64), Figure::Count),
+        )
         .with("best", Figure::Number(o.best_value))
         .with("last", Figure::Number(o.last_value))
         .with("non_finite", yes_no(o.non_finite_after_best))

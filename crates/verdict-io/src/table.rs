@@ -127,6 +127,24 @@ pub struct Column {
 }
 
 impl Column {
+    /// The value of row `i` as a number: a float, or an integer as a float; `None` for a null or a
+    /// column that is not numeric.
+    pub fn number(&self, i: usize) -> Option<f64> {
+        if self.is_null(i) {
+            return None;
+        }
+        match &self.values {
+            Values::F64(v) => v.get(i).copied(),
+            Values::I64(v) => v.get(i).map(|&x| x as f64),
+            Values::Bool(_) | Values::Str(_) => None,
+        }
+    }
+
+    /// True for a float or integer column.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self.values, Values::F64(_) | Values::I64(_))
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.values.len()

@@ -9,6 +9,7 @@
 //! * [`json`]: the stable document described in `docs/eval-json.md`.
 //! * [`text`]: aligned tables for the terminal, optionally coloured.
 //! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
+//! * [`check`]: the findings of `verdict check`.
 //! * [`compare`]: the verdict line and the comparison report.
 //! * [`i18n`]: every user-facing phrase in each [`Lang`]; [`findings`] renders the warnings' phrases
 //!   from the findings registry (`verdict_core::diagnostics`).
@@ -17,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod compare;
 pub mod findings;
 pub mod i18n;

@@ -253,3 +253,33 @@ mod tests {
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }
+
+/// Learning curves shaped from a report's summary numbers (seed 001 §4.1 gives best epoch / total
+/// and the validation loss from its best to its last value), for the curve checks' tests.
+pub mod curves {
+    /// A validation loss of `n` epochs falling linearly from `1.3 · best` to `best` at epoch
+    /// `best_at` (1-based; at once when it is 1), then rising linearly to `last` at epoch `n`.
+    pub fn seed_loss(n: usize, best_at: usize, best: f64, last: f64) -> Vec<f64> {
+        let start = best * 1.3;
+        (1..=n)
+            .map(|e| {
+                if e <= best_at {
+                    if best_at == 1 {
+                        best
+                    } else {
+                        start + (best - start) * (e - 1) as f64 / (best_at - 1) as f64
+                    }
+                } else {
+                    best + (last - best) * (e - best_at) as f64 / (n - best_at) as f64
+                }
+            })
+            .collect()
+    }
+
+    /// `n` values falling linearly from `first` to `last` (a training loss that keeps improving).
+    pub fn falling(n: usize, first: f64, last: f64) -> Vec<f64> {
+        (0..n)
+            .map(|i| first + (last - first) * i as f64 / (n - 1).max(1) as f64)
+            .collect()
+    }
+}

@@ -29,9 +29,66 @@ pub(crate) enum Command {
     /// Experiments in the ledger.
     #[command(subcommand)]
     Experiments(ExperimentsCmd),
-    /// Runs in the ledger: list with MLflow filters, show one, compare two runs' evaluations.
+    /// Runs in the ledger: list with MLflow filters, show one, compare runs' evaluations.
     #[command(subcommand)]
     Runs(RunsCmd),
+    /// Check a run (its curves and stored evaluations) or a history file for overfitting, failed
+    /// training, implausible validation values and validation/test gaps (docs/checks.md).
+    Check(CheckArgs),
+}
+
+/// `verdict check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The run to check (its metric histories, dataset inputs and stored evaluations).
+    #[arg(long, value_name = "RUN_ID", required_unless_present = "history")]
+    pub(crate) run: Option<String>,
+    /// Curves kept outside the ledger: a history file (Keras' history.csv: an epoch or step
+    /// column and one column per metric).
+    #[arg(long, value_name = "FILE", conflicts_with = "run")]
+    pub(crate) history: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (the stored evaluations).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
+    /// The validation curve to judge (default: the first validation loss, else the first
+    /// validation metric whose name gives its direction).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) val_metric: Option<String>,
+    /// Its training curve (default: found by name: loss ↔ val_loss, train_f1 ↔ val_f1, …).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) train_metric: Option<String>,
+    /// Whether the validation metric is minimised or maximised (default: from its name).
+    #[arg(long, value_enum)]
+    pub(crate) mode: Option<ModeArg>,
+    /// A validation curve and the test metric it predicts, e.g. val_f1=f1_macro (repeatable;
+    /// common names are paired without it).
+    #[arg(long, value_name = "VAL=TEST")]
+    pub(crate) pair: Vec<String>,
+    /// Exit with code 1 when a finding reaches this status (a CI gate).
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOnArg>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// `--mode`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ModeArg {
+    /// Smaller is better (a loss).
+    Min,
+    /// Larger is better (a score).
+    Max,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FailOnArg {
+    /// A warning or a failure.
+    Warn,
+    /// A failure.
+    Fail,
 }
 
 /// `verdict server`: the MLflow REST API (tracking, model registry, mlflow-artifacts proxy).

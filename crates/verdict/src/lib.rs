@@ -1,7 +1,8 @@
 //! The `verdict` command-line tool: a thin shell that turns flags into `verdict-app` specs, runs
 //! the operation and renders its report with `verdict-report`.
 //!
-//! Exit codes: 0 success, 2 error (bad input, bad arguments). `anyhow` lives only here; every error
+//! Exit codes: 0 success, 1 when `verdict check --fail-on` is reached, 2 error (bad input, bad
+//! arguments). `anyhow` lives only here; every error
 //! is printed with its whole chain (`{:#}`), so the reader sees the file, line and column the
 //! library error names.
 
@@ -28,22 +29,38 @@ pub fn run() -> ExitCode {
         cli::Command::Import(cli::ImportCmd::Mlruns(a)) => commands::import::mlruns(&a),
         cli::Command::Experiments(c) => commands::experiments::run(&c),
         cli::Command::Runs(c) => commands::runs::run(&c),
-    };
-    match result {
-        Ok(output) => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(output.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
-                // A closed pipe (`verdict eval … | head`) is not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        cli::Command::Check(a) => {
+            return match commands::check::run(&a) {
+                // `--fail-on` reached: the report is printed, the exit code is 1.
+                Ok((output, gate)) => match emit(&output) {
+                    code if code == ExitCode::SUCCESS && gate => ExitCode::from(1),
+                    code => code,
+                },
                 Err(e) => {
-                    eprintln!("error: writing output: {e}");
+                    eprintln!("error: {}", message(&e));
                     ExitCode::from(2)
                 }
-            }
+            };
         }
+    };
+    match result {
+        Ok(output) => emit(&output),
         Err(e) => {
             eprintln!("error: {}", message(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes a command's output to stdout.
+fn emit(output: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(output.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`verdict eval … | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
             ExitCode::from(2)
         }
     }

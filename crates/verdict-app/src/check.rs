@@ -1,0 +1,480 @@
+//! `verdict check --run`: what a run's curves and stored evaluations say, as one list of findings.
+//!
+//! The inputs are the run's metric histories (or a history file kept outside the ledger), its
+//! dataset inputs and the evaluations `verdict eval --run` stored in it. The rules are
+//! `verdict_core::curves`'; the findings and their wording the registry's
+//! (`verdict_core::diagnostics`). This module finds the curves, picks the chance level and the
+//! metric pairs, and collects the findings.
+//!
+//! # Conventions
+//! * The curve a run is judged by: `val_metric` when given, else its first validation loss, else
+//!   its first validation metric with a known direction ([`curves::primary_pair`]); its training
+//!   curve is `train_metric` or the one of the same name ([`curves::curve_pairs`]).
+//! * Chance level of a validation score (`training_failed`): from a stored evaluation of the run
+//!   (the first by name that has stored predictions): the majority rate for accuracy-like scores,
+//!   1/k for the others (macro F1, precision, recall, AUC-like scores use 1/k; for a binary AUC 1/k
+//!   is 0.5, its chance level). Without a stored evaluation a score is not judged by that rule.
+//! * Validation rows (`implausible_validation`): the `num_rows` of the profile of a dataset input
+//!   whose `mlflow.data.context` is `validation`, `val`, `valid` or `eval`.
+//! * `val_test_gap`: the validation value of each pair at the primary curve's best step against
+//!   the test metric's stored interval, for every stored evaluation whose name does not start
+//!   with `val`. Pairs by name (`val_acc`/`val_accuracy` ↔ `accuracy`, `val_f1` ↔ `f1` (binary) or
+//!   `f1_macro`, `val_auc`/`val_roc_auc` ↔ `roc_auc`, `val_precision`/`val_recall` ↔ `precision` /
+//!   `recall` (binary) or their `_macro`, `val_balanced_accuracy` ↔ `balanced_accuracy`, `val_loss`
+//!   ↔ `log_loss`), or given (`--pair val_f1=f1_macro`).
+//! * A stored evaluation's own findings are recomputed from its stored predictions (the same rows,
+//!   threshold and labels, so the same findings) and listed with the run's, each said of its
+//!   evaluation.
+
+use std::path::{Path, PathBuf};
+use verdict_core::curves::{
+    self, Curve, CurvePair, Direction, FailedRule, ImplausibleRule, OverfitRule,
+};
+use verdict_core::diagnostics::{self, Finding, ValTest};
+use verdict_core::eval::{EvalConfig, EvalResult};
+use verdict_store::{Run, Store};
+
+use crate::ledger::{self, EvalInfo};
+use crate::{Error, ResultExt, bail, input};
+use verdict_report::check::{CheckReport, CheckSubject, JudgedCurve};
+
+/// The thresholds of every run check, each with its documented default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CheckRules {
+    /// `overfitting`.
+    pub overfit: OverfitRule,
+    /// `training_failed`.
+    pub failed: FailedRule,
+    /// `implausible_validation`.
+    pub implausible: ImplausibleRule,
+}
+
+/// Where the curves come from.
+#[derive(Debug, Clone)]
+pub enum Curves {
+    /// A run of the ledger (its metric histories, inputs and stored evaluations).
+    Run {
+        /// The run's id.
+        run_id: String,
+        /// The artifact root of `mlflow-artifacts:/` runs.
+        artifacts: PathBuf,
+    },
+    /// A history file (Keras' `history.csv`: one row per epoch, a column per metric; an `epoch`
+    /// or `step` column gives the steps, else rows count from 0).
+    File(PathBuf),
+}
+
+/// A run check.
+#[derive(Debug, Clone)]
+pub struct RunCheckSpec {
+    /// The curves.
+    pub curves: Curves,
+    /// The validation curve to judge (default: found by name).
+    pub val_metric: Option<String>,
+    /// Its training curve (default: found by name).
+    pub train_metric: Option<String>,
+    /// The validation curve's direction (default: from its name).
+    pub mode: Option<Direction>,
+    /// Validation key → test metric pairs, besides the ones found by name.
+    pub pairs: Vec<(String, String)>,
+    /// Thresholds.
+    pub rules: CheckRules,
+}
+
+/// A run's curves by key, and what else the checks read.
+struct Inputs {
+    curves: Vec<(String, Curve)>,
+    val_rows: Option<u64>,
+    evaluations: Vec<Stored>,
+}
+
+/// A stored evaluation with its re-evaluated result (without a bootstrap) when its predictions
+/// were kept.
+struct Stored {
+    info: EvalInfo,
+    metrics: std::collections::BTreeMap<String, [Option<f64>; 3]>,
+    result: Option<EvalResult>,
+}
+
+/// Runs the run checks.
+///
+/// # Errors
+/// A missing run or file, a named curve that does not exist, or a curve whose direction is
+/// unknown and not given.
+pub fn check_run(store: Option<&Store>, spec: &RunCheckSpec) -> crate::Result<CheckReport> {
+    let (inputs, run, source) = match &spec.curves {
+        Curves::Run { run_id, artifacts } => {
+            let Some(store) = store else {
+                bail!("--run needs the ledger (--store)");
+            };
+            let run = store
+                .get_run(run_id)
+                .with_context(|| format!("check --run {run_id}"))?;
+            let inputs = run_inputs(store, &run, artifacts)?;
+            (
+                inputs,
+                Some((run.info.run_id.clone(), run.info.run_name.clone())),
+                None,
+            )
+        }
+        Curves::File(path) => (history_file(path)?, None, Some(crate::shown(path))),
+    };
+    let keys: Vec<&str> = inputs.curves.iter().map(|(k, _)| k.as_str()).collect();
+    let curve_of = |k: &str| inputs.curves.iter().find(|(n, _)| n == k).map(|(_, c)| c);
+    let pairs = curves::curve_pairs(&keys);
+    let chosen: Option<(CurvePair, Direction)> = match &spec.val_metric {
+        Some(v) => {
+            if curve_of(v).is_none() {
+                bail!(
+                    "--val-metric {v}: no such metric{}; it has: {}",
+                    run.as_ref()
+                        .map_or(String::new(), |(id, _)| format!(" in run {id}")),
+                    keys.join(", ")
+                );
+            }
+            let found = pairs.iter().find(|p| p.val == *v).cloned();
+            let base = found.as_ref().map_or(v.as_str(), |p| p.base.as_str());
+            let Some(dir) = spec.mode.or_else(|| curves::direction_from_name(base)) else {
+                bail!(
+                    "--val-metric {v}: its direction is not clear from the name; give --mode min|max"
+                );
+            };
+            Some((
+                found.unwrap_or(CurvePair {
+                    base: v.clone(),
+                    val: v.clone(),
+                    train: None,
+                }),
+                dir,
+            ))
+        }
+        None => curves::primary_pair(&pairs).map(|(p, d)| (p.clone(), spec.mode.unwrap_or(d))),
+    };
+    let mut findings: Vec<(Option<String>, Finding)> = Vec::new();
+    let mut judged = None;
+    if let Some((mut pair, dir)) = chosen {
+        if let Some(t) = &spec.train_metric {
+            if curve_of(t).is_none() {
+                bail!(
+                    "--train-metric {t}: no such metric; it has: {}",
+                    keys.join(", ")
+                );
+            }
+            pair.train = Some(t.clone());
+        }
+        let val = curve_of(&pair.val).cloned().unwrap_or(Curve {
+            steps: Vec::new(),
+            values: Vec::new(),
+        });
+        let train = pair.train.as_deref().and_then(curve_of);
+        let over = curves::overfitting(&val, train, dir, &spec.rules.overfit);
+        if let Some(o) = &over {
+            findings.push((
+                None,
+                diagnostics::overfitting(o, &pair.val, pair.train.as_deref(), &spec.rules.overfit),
+            ));
+        }
+        let chance = chance_level(&pair.base, &inputs.evaluations);
+        if let Some(fail) = curves::training_failed(&val, train, dir, chance, &spec.rules.failed) {
+            // The loss rule judges the training curve when there is one.
+            let judged = match (&fail, &pair.train) {
+                (curves::TrainingFailure::LossNeverDecreased { .. }, Some(t))
+                    if train.is_some() =>
+                {
+                    t
+                }
+                _ => &pair.val,
+            };
+            findings.push((
+                None,
+                diagnostics::training_failed(&fail, judged, &spec.rules.failed),
+            ));
+        }
+        if let Some((at, v)) = curves::implausible_validation(&val, dir, &spec.rules.implausible) {
+            findings.push((
+                None,
+                diagnostics::implausible_validation(
+                    &pair.val,
+                    at + 1,
+                    v,
+                    inputs.val_rows,
+                    &spec.rules.implausible,
+                ),
+            ));
+        }
+        if let Some(o) = &over {
+            for (val_key, test_metric, e) in
+                gap_pairs(&pairs, &spec.pairs, &inputs.evaluations, &keys)
+            {
+                let Some(c) = curve_of(&val_key) else {
+                    continue;
+                };
+                let Some(v) = c.at_or_before(o.best_step) else {
+                    continue;
+                };
+                let Some([Some(test), Some(lo), Some(hi)]) = e.metrics.get(&test_metric) else {
+                    continue;
+                };
+                findings.push((
+                    Some(e.info.name.clone()),
+                    diagnostics::val_test_gap(&ValTest {
+                        val_metric: &val_key,
+                        val: v,
+                        test_metric: &test_metric,
+                        eval: &e.info.name,
+                        test: *test,
+                        ci: (*lo, *hi),
+                    }),
+                ));
+            }
+        }
+        judged = Some(JudgedCurve {
+            val: pair.val.clone(),
+            train: pair.train.clone(),
+            direction: dir,
+            overfitting: over,
+        });
+    } else if spec.mode.is_some() {
+        bail!("--mode needs --val-metric");
+    }
+    for e in &inputs.evaluations {
+        if let Some(r) = &e.result {
+            findings.extend(
+                r.warnings
+                    .iter()
+                    .map(|w| (Some(e.info.name.clone()), w.clone())),
+            );
+        }
+    }
+    let subject = match (run, source) {
+        (Some((id, name)), _) => CheckSubject::Run { id, name },
+        (None, source) => CheckSubject::File(source.unwrap_or_default()),
+    };
+    Ok(CheckReport {
+        subject,
+        curve: judged,
+        findings,
+    })
+}
+
+/// The metric pairs of `val_test_gap`: given ones first, then those found by name, for every
+/// stored test evaluation (names not starting with `val`).
+fn gap_pairs<'a>(
+    pairs: &[CurvePair],
+    given: &[(String, String)],
+    evaluations: &'a [Stored],
+    keys: &[&str],
+) -> Vec<(String, String, &'a Stored)> {
+    let mut out = Vec::new();
+    for e in evaluations
+        .iter()
+        .filter(|e| !e.info.name.starts_with("val"))
+    {
+        let binary = e.result.as_ref().is_some_and(|r| r.positive.is_some())
+            || e.metrics.contains_key("specificity");
+        let mut seen = std::collections::BTreeSet::new();
+        for (v, t) in given {
+            if keys.contains(&v.as_str()) && seen.insert(v.clone()) {
+                out.push((v.clone(), t.clone(), e));
+            }
+        }
+        for p in pairs {
+            if seen.contains(&p.val) {
+                continue;
+            }
+            if let Some(t) = test_metric_for(&p.base, binary) {
+                seen.insert(p.val.clone());
+                out.push((p.val.clone(), t.to_owned(), e));
+            }
+        }
+    }
+    out
+}
+
+/// The test metric of a validation curve's base name (module docs).
+fn test_metric_for(base: &str, binary: bool) -> Option<&'static str> {
+    let b = base.to_ascii_lowercase();
+    Some(match b.as_str() {
+        "acc" | "accuracy" => "accuracy",
+        "balanced_accuracy" | "balanced_acc" => "balanced_accuracy",
+        "f1" | "f1_score" => {
+            if binary {
+                "f1"
+            } else {
+                "f1_macro"
+            }
+        }
+        "f1_macro" | "macro_f1" => "f1_macro",
+        "precision" => {
+            if binary {
+                "precision"
+            } else {
+                "precision_macro"
+            }
+        }
+        "recall" => {
+            if binary {
+                "recall"
+            } else {
+                "recall_macro"
+            }
+        }
+        "auc" | "roc_auc" => "roc_auc",
+        "loss" => "log_loss",
+        _ => return None,
+    })
+}
+
+/// The chance level of a validation score named `base` (module docs), from the first stored
+/// evaluation that was re-evaluated; `None` for a loss or without one.
+fn chance_level(base: &str, evaluations: &[Stored]) -> Option<f64> {
+    if curves::direction_from_name(base) != Some(Direction::Higher) {
+        return None;
+    }
+    let r = evaluations.iter().find_map(|e| e.result.as_ref())?;
+    let support: Vec<u64> = r.per_class.iter().map(|c| c.support).collect();
+    let n: u64 = support.iter().sum();
+    let k = support.len().max(1);
+    let b = base.to_ascii_lowercase();
+    if matches!(b.as_str(), "acc" | "accuracy") {
+        let majority = support.iter().copied().max().unwrap_or(0);
+        Some(majority as f64 / n.max(1) as f64)
+    } else {
+        Some(1.0 / k as f64)
+    }
+}
+
+/// The run's curves (every metric's full history), validation rows and stored evaluations.
+fn run_inputs(store: &Store, run: &Run, artifacts: &Path) -> crate::Result<Inputs> {
+    let id = &run.info.run_id;
+    let mut out = Vec::new();
+    for m in &run.metrics {
+        // The stored evaluations' own metrics (`NAME/…`) are not curves.
+        if ledger::eval_names(run)
+            .iter()
+            .any(|n| m.key.starts_with(&format!("{n}/")))
+        {
+            continue;
+        }
+        let page = store
+            .get_metric_history(id, &m.key, None, None)
+            .with_context(|| format!("run {id}: metric {}", m.key))?;
+        let points: Vec<(i64, i64, f64)> = page
+            .items
+            .iter()
+            .map(|p| (p.step, p.timestamp, p.value))
+            .collect();
+        out.push((m.key.clone(), Curve::from_points(&points)));
+    }
+    let val_rows = run.dataset_inputs.iter().find_map(|d| {
+        let context = d
+            .tags
+            .iter()
+            .find(|t| t.key == "mlflow.data.context")
+            .map(|t| t.value.to_ascii_lowercase())?;
+        if !matches!(context.as_str(), "validation" | "val" | "valid" | "eval") {
+            return None;
+        }
+        let profile: serde_json::Value =
+            serde_json::from_str(d.dataset.profile.as_deref()?).ok()?;
+        profile["num_rows"].as_u64()
+    });
+    let mut evaluations = Vec::new();
+    let mut names = ledger::eval_names(run);
+    names.sort();
+    for name in names {
+        let Some(info) = ledger::eval_info(run, &name) else {
+            continue;
+        };
+        let metrics = ledger::eval_metrics(run, &name);
+        let result = match &info.predictions {
+            Some(_) => Some(reevaluate(run, &info, artifacts)?),
+            None => None,
+        };
+        evaluations.push(Stored {
+            info,
+            metrics,
+            result,
+        });
+    }
+    Ok(Inputs {
+        curves: out,
+        val_rows,
+        evaluations,
+    })
+}
+
+/// The stored evaluation recomputed from its stored predictions, without a bootstrap, at the
+/// threshold its document records.
+fn reevaluate(run: &Run, info: &EvalInfo, artifacts: &Path) -> crate::Result<EvalResult> {
+    let mut set = ledger::load_stored_predictions(run, info, artifacts)?;
+    let threshold = info
+        .artifact
+        .as_deref()
+        .and_then(|a| {
+            let (repo, base) = ledger::run_artifacts(&run.info.artifact_uri, artifacts).ok()?;
+            let doc = repo.get(&ledger::join(&base, a)).ok()?;
+            let v: serde_json::Value = serde_json::from_slice(&doc).ok()?;
+            v["threshold"].as_f64()
+        })
+        .unwrap_or(0.5);
+    let data = input::to_eval_data(&mut set);
+    let cfg = EvalConfig {
+        threshold,
+        ..crate::eval::point_config()
+    };
+    Ok(verdict_core::eval::evaluate(&data, &cfg, &|| {}))
+}
+
+/// Curves from a history file: an `epoch` or `step` column (else the row number) and one numeric
+/// column per metric.
+fn history_file(path: &Path) -> crate::Result<Inputs> {
+    let table = verdict_io::read_table(path, &verdict_io::ReadOptions::default())?;
+    let step_col = ["epoch", "step"]
+        .into_iter()
+        .find(|c| table.column(c).is_some());
+    let steps: Vec<i64> = match step_col.and_then(|c| table.column(c)) {
+        Some(col) => (0..table.n_rows)
+            .map(|i| {
+                col.number(i).map(|v| v as i64).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{}: {}: column \"{}\": expected a number",
+                        path.display(),
+                        table.locator.describe(i),
+                        col.name
+                    ))
+                })
+            })
+            .collect::<crate::Result<_>>()?,
+        None => (0..table.n_rows as i64).collect(),
+    };
+    let mut curves_out = Vec::new();
+    for name in &table.all_columns {
+        if Some(name.as_str()) == step_col {
+            continue;
+        }
+        let Some(col) = table.column(name) else {
+            continue;
+        };
+        // A text column (a timestamp, a note) is not a curve; an empty cell of a numeric one is
+        // NaN, which the checks report as a non-finite value.
+        if !col.is_numeric() {
+            continue;
+        }
+        let values: Vec<f64> = (0..table.n_rows)
+            .map(|i| col.number(i).unwrap_or(f64::NAN))
+            .collect();
+        let points: Vec<(i64, i64, f64)> = steps
+            .iter()
+            .zip(&values)
+            .enumerate()
+            .map(|(i, (&s, &v))| (s, i as i64, v))
+            .collect();
+        curves_out.push((name.clone(), Curve::from_points(&points)));
+    }
+    Ok(Inputs {
+        curves: curves_out,
+        val_rows: None,
+        evaluations: Vec::new(),
+    })
+}
