@@ -521,8 +521,13 @@ pub fn check_experiment(
         },
         i64::MAX,
     )?;
+    // Start order; runs started at the same time by name, then id (a stable report).
     runs.sort_by(|a, b| {
-        (a.info.start_time, &a.info.run_id).cmp(&(b.info.start_time, &b.info.run_id))
+        (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
+            b.info.start_time,
+            &b.info.run_name,
+            &b.info.run_id,
+        ))
     });
     progress.start(runs.len() as u64, "runs");
     let mut rows = Vec::with_capacity(runs.len());
