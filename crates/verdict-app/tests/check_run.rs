@@ -434,7 +434,7 @@ fn history_files() {
 fn binary_file(dir: &Path, name: &str, offset: usize, skill: f64) -> PathBuf {
     let mut text = String::from("id,label,score\n");
     for i in 0..150 {
-        let label = (i + offset) % 3 == 0;
+        let label = (i + offset).is_multiple_of(3);
         let noise = (i * 37 % 100) as f64 / 100.0;
         let score = (noise + if label { skill } else { 0.0 }) / (1.0 + skill);
         text.push_str(&format!("r{i},{},{score}\n", u8::from(label)));
