@@ -205,6 +205,12 @@ pub static CHECKS: &[Check] = {
         .with_hint(
             "Model choices made on validation (epoch, threshold, hyper-parameters) do not carry over; compare the validation and test splits (verdict splits).",
             "검증으로 한 선택(에포크, 임계값, 하이퍼파라미터)이 테스트로 이어지지 않습니다. 검증과 테스트 분할을 비교하십시오 (verdict splits)."),
+    Check::new("split_changed", Warn, Run,
+        "The `{eval}` evaluations of this experiment were made on {sets} different eval sets ({fingerprints}): their results are ranked on separate leaderboards, never together{older_best|none:|other:; best only on an older eval set: {older_best}}.",
+        "이 실험의 `{eval}` 평가는 서로 다른 평가 세트 {sets}개에서 이루어졌습니다 ({fingerprints}): 결과는 함께 순위를 매기지 않고 세트마다 따로 순위표를 만듭니다{older_best|none:|other:. 이전 평가 세트에서만 최고인 런: {older_best}}.")
+        .with_hint(
+            "Evaluate the runs you want to compare on the current eval set (verdict eval FILE --run RUN_ID --eval-name NAME) before comparing them.",
+            "비교하려는 런을 현재 평가 세트로 다시 평가한 뒤(verdict eval FILE --run RUN_ID --eval-name NAME) 비교하십시오."),
     ]
 };
 
@@ -655,6 +661,31 @@ pub fn val_test_gap(v: &ValTest<'_>) -> Finding {
         .with_rule("test", text("validation value outside the test interval"))
 }
 
+/// `split_changed`: an experiment's `eval` evaluations span `fingerprints` (each with its run
+/// count, newest first); `older_best` names the runs that are best only on an older eval set.
+pub fn split_changed(
+    eval: &str,
+    fingerprints: &[(String, usize)],
+    older_best: &[String],
+) -> Finding {
+    let list: Vec<String> = fingerprints
+        .iter()
+        .map(|(f, n)| format!("{f}: {n} {}", if *n == 1 { "run" } else { "runs" }))
+        .collect();
+    Finding::new("split_changed", Subject::Whole)
+        .with("eval", text(eval))
+        .with("sets", int(fingerprints.len()))
+        .with("fingerprints", text(list.join(", ")))
+        .with(
+            "older_best",
+            text(if older_best.is_empty() {
+                "none".to_string()
+            } else {
+                older_best.join(", ")
+            }),
+        )
+}
+
 /// The placeholders of a parsed template, choices included (their branches' too).
 pub fn placeholders<'a>(pieces: &[template::Piece<'a>]) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
@@ -898,6 +929,11 @@ mod tests {
                 0.0003,
                 Some(19),
                 &crate::curves::ImplausibleRule::default(),
+            ),
+            split_changed(
+                "test",
+                &[("sha256:a".into(), 2), ("sha256:b".into(), 1)],
+                &[],
             ),
             val_test_gap(&ValTest {
                 val_metric: "val_f1",
