@@ -299,6 +299,12 @@ def paired_p_values_equal_compare():
     eq(other["p_holm"], c["p_holm"], f"{other['run_name']} vs {best['run_name']}: p_holm = verdict compare's")
     eq(other["test"], c["headline_test"], f"{other['run_name']}: test = verdict compare's headline_test")
     eq(other["significant"], c["significant"], f"{other['run_name']}: significant = verdict compare's")
+    # the values and intervals are compare's leaderboard too (same bootstrap: --bootstrap 200, seed 0)
+    lb = {m["model"]: m for m in cmp["leaderboard"]}
+    for row, path in ((best, SMILE_BEST), (other, SMILE_OTHER)):
+        m = lb[os.path.splitext(os.path.basename(path))[0]]
+        eq((row["value"], row["ci_low"], row["ci_high"]), (m["value"], m["ci_low"], m["ci_high"]),
+           f"{row['run_name']}: value and interval = verdict compare's leaderboard")
 
 
 @step
