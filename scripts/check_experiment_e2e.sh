@@ -8,7 +8,8 @@
 #
 # Runs against verdict server on SQLite (the CLI writes to the same file next to the running
 # server: WAL), then on PostgreSQL (a fresh database on the server at VERDICT_TEST_PG_URL, dropped
-# afterwards) when VERDICT_TEST_PG_URL is set; without it the PostgreSQL half is skipped (said so).
+# afterwards). Without VERDICT_TEST_PG_URL the PostgreSQL half fails (run it inside scripts/pg.sh),
+# unless VERDICT_TEST_PG_OPTIONAL=1 says skipping it is fine, as in scripts/mlflow_compat_all.sh.
 # Both servers run with --auth-token. VERDICT_BINARY defaults to the debug build, built here with
 # `cargo build -p verdict --locked` (in $CARGO_TARGET_DIR when set). The client venv is
 # $MLFLOW_CLIENT_VENV (default .venv-mlflow, created from python/requirements-mlflow.txt if needed).
@@ -19,6 +20,7 @@ cd "$ROOT"
 
 # shellcheck source=scripts/mlflow_lib.sh
 source "$ROOT/scripts/mlflow_lib.sh"
+ensure_curl
 CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow}"
 ensure_venv "$CLIENT_VENV" python/requirements-mlflow.txt mlflow-skinny
 
@@ -72,8 +74,12 @@ status=0
 run_one SQLite '{tmp}/verdict.db' || status=1
 
 if [[ -z "${VERDICT_TEST_PG_URL:-}" ]]; then
-  echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset (run inside scripts/pg.sh)"
-  exit $status
+  if [[ "${VERDICT_TEST_PG_OPTIONAL:-}" == 1 ]]; then
+    echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1"
+    exit $status
+  fi
+  echo "error: VERDICT_TEST_PG_URL is not set: run this inside scripts/pg.sh (or set VERDICT_TEST_PG_OPTIONAL=1)" >&2
+  exit 1
 fi
 PG_DB="verdict_check_e2e_$$"
 "$psql_bin" -q "$VERDICT_TEST_PG_URL" -c "CREATE DATABASE $PG_DB"

@@ -18,10 +18,9 @@ cd "$ROOT"
 export MLFLOW_CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow}"
 
 # scripts/mlflow_lib.sh waits for the server with curl; a bare Debian image may lack it.
-if ! command -v curl >/dev/null 2>&1; then
-  echo "== curl not found: installing Debian's curl package" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >&2
-fi
+# shellcheck source=scripts/mlflow_lib.sh
+source "$ROOT/scripts/mlflow_lib.sh"
+ensure_curl
 
 BIN="${1:-}"
 if [[ -z "$BIN" ]]; then
