@@ -38,9 +38,10 @@ import os
 import subprocess
 import sys
 import time
-import traceback
 import uuid
 from collections import Counter
+
+from steps import check, client_env, eq, run_steps, step  # python/steps.py, shared with mlflow_workload.py
 
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 ap.add_argument("--uri", required=True, help="tracking server, e.g. http://127.0.0.1:5055")
@@ -56,13 +57,7 @@ for flag in ("verdict", "store", "artifacts"):
     if not getattr(ARGS, flag):
         ap.error(f"--{flag} (or its environment variable) is required")
 URI = ARGS.uri.rstrip("/")
-if ARGS.token:
-    os.environ["MLFLOW_TRACKING_TOKEN"] = ARGS.token
-else:
-    os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")  # fail fast, never hide a 5xx
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
-os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+client_env(ARGS.token)
 
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
@@ -91,16 +86,6 @@ SEED = [
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
-
-
 def need(*keys):
     missing = [k for k in keys if k not in S]
     if missing:
@@ -144,14 +129,6 @@ def ledger():
 def class_counts(path):
     with open(path, newline="") as f:
         return dict(Counter(row["label"] for row in csv.DictReader(f)))
-
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -242,7 +219,8 @@ def overfitting_table():
             "best_epoch": best_at, "first": val[0], "best": val[best_at - 1], "last": val[-1],
             "train_first": train[0], "train_last": train[-1], "severity": severity,
         }
-        eq(got, want, f"{name}: overfitting row")
+        diff = {k: (got[k], want[k]) for k in want if got[k] != want[k]}
+        check(not diff, f"{name}: overfitting row differs (key: (got, want)): {diff}")
     want_counts = {"none": 0, "mild": 0, "moderate": 0, "severe": 0, "extreme": 0, "not_judged": 0}
     want_counts.update(Counter(s[7] for s in SEED))
     eq(doc["severity_counts"], want_counts, "severity_counts")
@@ -336,27 +314,11 @@ def fail_on_gate_and_other_formats():
 
 # --- runner ---------------------------------------------------------------------------------------
 def main():
-    passed = failed = 0
-    t_all = time.perf_counter()
-    for fn in STEPS:
-        t0 = time.perf_counter()
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 -- every failure is reported, the script goes on
-            failed += 1
-            msg = f"{type(e).__name__}: {e}".replace("\n", " ")
-            print(f"FAIL {fn.__name__}: {msg[:800]}", flush=True)
-            if ARGS.verbose:
-                traceback.print_exc()
-            continue
-        passed += 1
-        print(f"ok {fn.__name__}" + (f" ({time.perf_counter() - t0:.2f}s)" if ARGS.verbose else ""), flush=True)
-    if mlflow.active_run():
-        mlflow.end_run()
-    if ARGS.verbose:
-        print(f"# {time.perf_counter() - t_all:.1f}s, prefix {P}, uri {URI}", flush=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    def end_active_run():
+        if mlflow.active_run():
+            mlflow.end_run()
+
+    return run_steps(verbose=ARGS.verbose, after=end_active_run, trailer=f"prefix {P}, uri {URI}")
 
 
 if __name__ == "__main__":

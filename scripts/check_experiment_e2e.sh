@@ -73,14 +73,7 @@ run_one() { # label, store URL ({tmp} is replaced by the scratch directory)
 status=0
 run_one SQLite '{tmp}/verdict.db' || status=1
 
-if [[ -z "${VERDICT_TEST_PG_URL:-}" ]]; then
-  if [[ "${VERDICT_TEST_PG_OPTIONAL:-}" == 1 ]]; then
-    echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1"
-    exit $status
-  fi
-  echo "error: VERDICT_TEST_PG_URL is not set: run this inside scripts/pg.sh (or set VERDICT_TEST_PG_OPTIONAL=1)" >&2
-  exit 1
-fi
+pg_half_or_exit "$status"
 PG_DB="verdict_check_e2e_$$"
 "$psql_bin" -q "$VERDICT_TEST_PG_URL" -c "CREATE DATABASE $PG_DB"
 run_one PostgreSQL "${VERDICT_TEST_PG_URL%/*}/$PG_DB" || status=1

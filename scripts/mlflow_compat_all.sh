@@ -35,14 +35,7 @@ bash scripts/mlflow_compat.sh --token "$TOKEN" -- "$BIN" server --auth-token "$T
   --store 'sqlite:///{tmp}/verdict.db' --artifacts '{tmp}/artifacts' --host 127.0.0.1 --port '{port}' \
   | grep -v '^🏃\|^🧪' || status=1
 
-if [[ -z "${VERDICT_TEST_PG_URL:-}" ]]; then
-  if [[ "${VERDICT_TEST_PG_OPTIONAL:-}" == 1 ]]; then
-    echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1"
-    exit $status
-  fi
-  echo "error: VERDICT_TEST_PG_URL is not set: run this inside scripts/pg.sh (or set VERDICT_TEST_PG_OPTIONAL=1)" >&2
-  exit 1
-fi
+pg_half_or_exit "$status"
 # a fresh database for the workload, dropped afterwards
 db="verdict_compat_$$"
 base="${VERDICT_TEST_PG_URL%/*}"
