@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use verdict_core::curves::{
     self, Curve, CurvePair, Direction, FailedRule, ImplausibleRule, OverfitRule,
 };
-use verdict_core::diagnostics::{self, Finding, ValTest};
+use verdict_core::diagnostics::{self, Finding, Status, ValTest};
 use verdict_core::eval::{EvalConfig, EvalResult};
 use verdict_store::{Run, Store};
 
@@ -570,7 +570,17 @@ pub fn check_experiment(
         progress.inc(1);
     }
     progress.finish();
-    let leaderboards = leaderboards(&runs, spec)?;
+    let mut leaderboards = leaderboards(&runs, spec)?;
+    for e in leaderboards.iter_mut().flat_map(|b| b.entries.iter_mut()) {
+        e.failing = findings
+            .iter()
+            .filter(|(run, _, f)| {
+                run.as_deref() == Some(e.run_id.as_str()) && f.status == Status::Fail
+            })
+            .map(|(_, _, f)| f.check)
+            .collect();
+        e.failing.dedup();
+    }
     if leaderboards.len() > 1 {
         let sets: Vec<(String, usize)> = leaderboards
             .iter()
@@ -729,6 +739,7 @@ fn leaderboards(
                     ci: v.and_then(|v| v[1].zip(v[2])),
                     test: tests.remove(&i),
                     not_tested_because: why.remove(&i),
+                    failing: Vec::new(),
                 }
             })
             .collect();

@@ -348,6 +348,9 @@ pub struct Entry {
     pub test: Option<PairedTest>,
     /// Why it was not tested (no stored predictions, …).
     pub not_tested_because: Option<String>,
+    /// The run's failing checks (`training_failed`, a severe `overfitting`, …): a failed run is
+    /// listed, never silently ranked as if it were sound.
+    pub failing: Vec<&'static str>,
 }
 
 /// The runs evaluated on one eval set (one fingerprint), best first.
@@ -479,6 +482,7 @@ pub fn experiment_json(rep: &ExperimentReport) -> String {
                     "p_holm": e.test.as_ref().and_then(|t| t.p_holm).map(num),
                     "significant": e.test.as_ref().map(|t| t.significant),
                     "not_tested_because": e.not_tested_because,
+                    "failing": e.failing,
                 })).collect::<Vec<_>>(),
             })
         })
@@ -646,8 +650,22 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             ),
         });
         let headers: Vec<String> = match lang {
-            Lang::En => ["rank", "run", "value [CI]", "vs best", "p (Holm)"],
-            Lang::Ko => ["순위", "런", "값 [신뢰구간]", "최고와 비교", "p (Holm)"],
+            Lang::En => [
+                "rank",
+                "run",
+                "value [CI]",
+                "vs best",
+                "p (Holm)",
+                "failing checks",
+            ],
+            Lang::Ko => [
+                "순위",
+                "런",
+                "값 [신뢰구간]",
+                "최고와 비교",
+                "p (Holm)",
+                "실패한 점검",
+            ],
         }
         .iter()
         .map(|s| (*s).to_string())
@@ -687,7 +705,19 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 ),
                 (None, None) => ("-".into(), "-".into()),
             };
-            t.row(vec![e.rank.to_string(), e.run_name.clone(), value, vs, p]);
+            let failing = if e.failing.is_empty() {
+                "-".to_string()
+            } else {
+                e.failing.join(", ")
+            };
+            t.row(vec![
+                e.rank.to_string(),
+                e.run_name.clone(),
+                value,
+                vs,
+                p,
+                failing,
+            ]);
         }
         out.push_str(&table(&t));
         out.push('\n');

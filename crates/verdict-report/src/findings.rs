@@ -425,6 +425,15 @@ mod tests {
     }
 
     #[test]
+    fn overconfidence() {
+        both(
+            &d::overconfidence(120, 30, 0.9, 0.000012),
+            "Overconfident: 30 of the 120 predictions made with confidence ≥ 90.0% are wrong (25.0%); a calibrated model errs at most 10.0% there (exact binomial test, p = 0.000).",
+            "과신: 신뢰도 90.0% 이상인 예측 120개 중 30개(25.0%)가 틀렸습니다. 보정된 모델이라면 그 구간에서 최대 10.0%만 틀립니다 (정확 이항검정, p = 0.000).",
+        );
+    }
+
+    #[test]
     fn split_changed() {
         let sets = [("sha256:aa".to_string(), 2), ("sha256:bb".to_string(), 1)];
         both(
@@ -452,6 +461,7 @@ mod tests {
             "prediction_collapse",
             "not_above_majority",
             "extreme_threshold",
+            "overconfidence",
             "normalized_rows",
             "paired_by_position",
             "threshold_chosen_on_test",
