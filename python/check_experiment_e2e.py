@@ -253,6 +253,9 @@ def leaderboards_by_fingerprint():
             check(row["ci_low"] <= row["value"] <= row["ci_high"], f"{name}: interval {row['ci_low']}…{row['ci_high']}")
             eq(row["best"], rank == 1, f"{name}: best")
             eq(row["not_tested_because"], None, f"{name}: not_tested_because (its predictions are stored)")
+            # the run's failing checks beside its rank: here only overfitting, a failure when severe or worse
+            severity = next(s[7] for s in SEED if s[0] == name)
+            eq(row.get("failing"), ["overfitting"] if severity in ("severe", "extreme") else [], f"{name}: failing")
             if rank == 1:
                 eq((row["p_value"], row["p_holm"], row["test"]), (None, None, None), f"{name}: the best is not tested")
     newest = [b["newest"] for b in boards]
