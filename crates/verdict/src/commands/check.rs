@@ -37,7 +37,7 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
             ModeArg::Max => Direction::Higher,
         }),
         pairs,
-        rules: CheckRules::default(),
+        rules: rules(a.config.as_deref())?,
     };
     let store = match &a.run {
         Some(_) => Some(super::ledger::open(&a.store.store)?),
@@ -58,4 +58,14 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
             }
     });
     Ok((out, gate))
+}
+
+/// The thresholds: `--config FILE`, else `./verdict.toml` when it exists, else the defaults.
+fn rules(config: Option<&std::path::Path>) -> Result<CheckRules> {
+    let default = std::path::Path::new("verdict.toml");
+    match config {
+        Some(path) => Ok(CheckRules::from_file(path)?),
+        None if default.is_file() => Ok(CheckRules::from_file(default)?),
+        None => Ok(CheckRules::default()),
+    }
 }
