@@ -3,7 +3,7 @@
 //! `verdict.toml` (`--config`, and `./verdict.toml` by default) with their error messages, errors
 //! exiting 2, and `check --run` on the imported fixture ledger after `eval --run`.
 
-use crate::ledger::{BASELINE, imported};
+use crate::ledger::{BASELINE, imported, json, ok};
 use crate::support::verdict;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -19,17 +19,6 @@ fn root() -> PathBuf {
 
 fn history() -> String {
     root().join(HISTORY).display().to_string()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (code, out, err) = verdict(dir, args);
-    assert_eq!(code, 0, "verdict {args:?} failed: {err}");
-    out
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = ok(dir, args);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
 }
 
 /// The findings of a check document as `(check, status, evaluation)`.
