@@ -29,8 +29,9 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 import uuid
+
+from steps import check, client_env, eq, run_steps, step  # python/steps.py, shared with check_experiment_e2e.py
 
 # --- arguments first: MLFLOW_TRACKING_TOKEN must be in the environment before mlflow is used -----
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -41,13 +42,7 @@ ap.add_argument("--only", help="comma-separated substrings: run only matching st
 ap.add_argument("--verbose", action="store_true", help="print tracebacks and step timings")
 ARGS = ap.parse_args()
 URI = ARGS.uri.rstrip("/")
-if ARGS.token:
-    os.environ["MLFLOW_TRACKING_TOKEN"] = ARGS.token
-else:
-    os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")  # fail fast, never hide a 5xx
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
-os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+client_env(ARGS.token)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -70,16 +65,6 @@ DBL_MAX = sys.float_info.max
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise AssertionError(f"{what}: got {got!r}, want {want!r}")
-
-
 def now_ms():
     return int(time.time() * 1000)
 
@@ -125,14 +110,6 @@ def artifact_path_of(run):
     uri = run.info.artifact_uri
     check(uri.startswith("mlflow-artifacts:"), f"artifact_uri {uri!r} is not mlflow-artifacts:")
     return uri[len("mlflow-artifacts:"):].lstrip("/")
-
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
 
 
 # --- health and auth ------------------------------------------------------------------------------
@@ -1401,35 +1378,11 @@ def c11c_delete_logged_model_tag():
 
 # --- runner ---------------------------------------------------------------------------------------
 def main():
-    only = [w for w in (ARGS.only or "").split(",") if w]
-    passed = failed = skipped = 0
-    t_all = time.perf_counter()
-    for fn in STEPS:
-        name = fn.__name__
-        if only and not any(w in name for w in only):
-            continue
-        t0 = time.perf_counter()
-        try:
-            res = fn()
-        except Exception as e:  # noqa: BLE001 -- every failure is reported, the workload goes on
-            failed += 1
-            msg = f"{type(e).__name__}: {e}".replace("\n", " ")
-            print(f"FAIL {name}: {msg[:600]}", flush=True)
-            if ARGS.verbose:
-                traceback.print_exc()
-            continue
-        if isinstance(res, tuple) and res[0] == "skip":
-            skipped += 1
-            print(f"skip {name}: {res[1]}", flush=True)
-        else:
-            passed += 1
-            print(f"ok {name}" + (f" ({time.perf_counter() - t0:.2f}s)" if ARGS.verbose else ""), flush=True)
-    if mlflow.active_run():
-        mlflow.end_run()
-    if ARGS.verbose:
-        print(f"# {time.perf_counter() - t_all:.1f}s, prefix {P}, uri {URI}", flush=True)
-    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""), flush=True)
-    return 1 if failed else 0
+    def end_active_run():
+        if mlflow.active_run():
+            mlflow.end_run()
+
+    return run_steps(ARGS.only, ARGS.verbose, after=end_active_run, trailer=f"prefix {P}, uri {URI}")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,9 @@ cd "$ROOT"
 export MLFLOW_CLIENT_VENV="${MLFLOW_CLIENT_VENV:-$ROOT/.venv-mlflow}"
 
 # scripts/mlflow_lib.sh waits for the server with curl; a bare Debian image may lack it.
-if ! command -v curl >/dev/null 2>&1; then
-  echo "== curl not found: installing Debian's curl package" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >&2
-fi
+# shellcheck source=scripts/mlflow_lib.sh
+source "$ROOT/scripts/mlflow_lib.sh"
+ensure_curl
 
 BIN="${1:-}"
 if [[ -z "$BIN" ]]; then
@@ -36,14 +35,7 @@ bash scripts/mlflow_compat.sh --token "$TOKEN" -- "$BIN" server --auth-token "$T
   --store 'sqlite:///{tmp}/verdict.db' --artifacts '{tmp}/artifacts' --host 127.0.0.1 --port '{port}' \
   | grep -v '^🏃\|^🧪' || status=1
 
-if [[ -z "${VERDICT_TEST_PG_URL:-}" ]]; then
-  if [[ "${VERDICT_TEST_PG_OPTIONAL:-}" == 1 ]]; then
-    echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1"
-    exit $status
-  fi
-  echo "error: VERDICT_TEST_PG_URL is not set: run this inside scripts/pg.sh (or set VERDICT_TEST_PG_OPTIONAL=1)" >&2
-  exit 1
-fi
+pg_half_or_exit "$status"
 # a fresh database for the workload, dropped afterwards
 db="verdict_compat_$$"
 base="${VERDICT_TEST_PG_URL%/*}"

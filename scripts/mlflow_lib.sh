@@ -1,12 +1,33 @@
-# Shell helpers shared by scripts/test.sh, scripts/mlflow_compat.sh, bench/mlflow_bench.sh and
-# bench/pg_search_probe.sh (source it, don't run it).
+# Shell helpers shared by scripts/test.sh, scripts/mlflow_compat.sh, scripts/mlflow_compat_all.sh,
+# scripts/check_experiment_e2e.sh, bench/mlflow_bench.sh and bench/pg_search_probe.sh (source it, don't run it).
 #
 #   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless every pin of REQUIREMENTS is installed
+#   ensure_curl                            install Debian's curl when missing (start_server needs it)
+#   pg_half_or_exit STATUS                 return if VERDICT_TEST_PG_URL is set, else exit (STATUS when
+#                                          VERDICT_TEST_PG_OPTIONAL=1 skips the PostgreSQL half, else 1)
 #   start_server TMP CMD...                run CMD ({port}, {tmp} substituted) in its own process group on a
 #                                          free port; sets SERVER_PID, SERVER_URL; log in TMP/server.log;
 #                                          waits for GET /health (MLFLOW_START_TIMEOUT s, default 120)
 #   stop_server                            SIGTERM the process group, SIGKILL after 10 s
 # AUTH_TOKEN, when set, is sent as a bearer token to /health.
+
+ensure_curl() { # start_server waits for the server with curl; a bare Debian image may lack it
+  if ! command -v curl >/dev/null 2>&1; then
+    echo "== curl not found: installing Debian's curl package" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >&2
+  fi
+}
+
+pg_half_or_exit() { # status so far: returns when VERDICT_TEST_PG_URL is set, else exits
+  # (with that status when VERDICT_TEST_PG_OPTIONAL=1 allows skipping the PostgreSQL half, else 1)
+  [[ -n "${VERDICT_TEST_PG_URL:-}" ]] && return 0
+  if [[ "${VERDICT_TEST_PG_OPTIONAL:-}" == 1 ]]; then
+    echo "== SKIPPED the PostgreSQL half: VERDICT_TEST_PG_URL is unset and VERDICT_TEST_PG_OPTIONAL=1"
+    exit "$1"
+  fi
+  echo "error: VERDICT_TEST_PG_URL is not set: run this inside scripts/pg.sh (or set VERDICT_TEST_PG_OPTIONAL=1)" >&2
+  exit 1
+}
 
 pinned_version() { # requirements file, package
   sed -n "s/^$2==//p" "$1" | head -1

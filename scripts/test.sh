@@ -12,7 +12,10 @@
 #     VERDICT_TEST_PG_URL, so the store conformance suite runs on PostgreSQL as well as SQLite;
 #  5. the real MLflow client (the same venv) runs
 #     python/mlflow_workload.py against `verdict server` on SQLite and on PostgreSQL, with auth
-#     (scripts/mlflow_compat_all.sh inside scripts/pg.sh).
+#     (scripts/mlflow_compat_all.sh inside scripts/pg.sh);
+#  6. `verdict check --experiment` end to end: the same client logs seed 001's curves to
+#     `verdict server`, `verdict eval --run` stores evaluations on two eval sets, and the check's
+#     JSON is asserted, on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,3 +76,6 @@ fi
 
 echo "== the real MLflow client against verdict server (SQLite and PostgreSQL)"
 bash scripts/pg.sh bash scripts/mlflow_compat_all.sh
+
+echo "== verdict check --experiment end to end (runs logged by the real MLflow client; SQLite and PostgreSQL)"
+bash scripts/pg.sh bash scripts/check_experiment_e2e.sh

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use verdict_core::curves::{
     self, Curve, CurvePair, Direction, FailedRule, ImplausibleRule, OverfitRule,
 };
-use verdict_core::diagnostics::{self, Finding, ValTest};
+use verdict_core::diagnostics::{self, Finding, Status, ValTest};
 use verdict_core::eval::{EvalConfig, EvalResult};
 use verdict_io::config::CheckSettings;
 use verdict_store::{Run, Store};
@@ -534,4 +534,310 @@ fn history_file(path: &Path) -> crate::Result<Inputs> {
         val_rows: None,
         evaluations: Vec::new(),
     })
+}
+
+/// `verdict check --experiment`.
+#[derive(Debug, Clone)]
+pub struct ExperimentCheckSpec {
+    /// The experiment's id or name.
+    pub experiment: String,
+    /// The evaluation name the leaderboards rank (`verdict eval --run … --eval-name`).
+    pub eval_name: String,
+    /// The artifact root of `mlflow-artifacts:/` runs.
+    pub artifacts: PathBuf,
+    /// What each run is checked with (its `curves` is ignored: every run of the experiment is).
+    pub run: RunCheckSpec,
+    /// How runs are compared against their leaderboard's best (metric, bootstrap, α).
+    pub compare: crate::compare::CompareOptions,
+}
+
+/// The experiment's checks: every active run checked as `check_run` checks it (a run without the
+/// named validation curve is "not judged", not an error), the overfitting table, and one
+/// leaderboard per eval-set fingerprint of the runs' `eval_name` evaluations, newest first, each
+/// run tested against its leaderboard's best with `verdict compare`'s paired tests (Holm over the
+/// leaderboard) when both kept their predictions.
+///
+/// # Errors
+/// An unknown experiment or metric; a store or artifact failure.
+pub fn check_experiment(
+    store: &Store,
+    spec: &ExperimentCheckSpec,
+    progress: &dyn crate::Progress,
+) -> crate::Result<verdict_report::check::ExperimentReport> {
+    use verdict_report::check::{ExperimentReport, RunRow};
+    let exp = ledger::experiment(store, &spec.experiment)?;
+    let mut runs = ledger::search_all(
+        store,
+        verdict_store::RunQuery {
+            experiment_ids: vec![exp.experiment_id.clone()],
+            filter: String::new(),
+            order_by: vec!["start_time ASC".to_owned()],
+            max_results: 50_000,
+            page_token: None,
+            view: verdict_store::ViewType::ActiveOnly,
+        },
+        i64::MAX,
+    )?;
+    // Start order; runs started at the same time by name, then id (a stable report).
+    runs.sort_by(|a, b| {
+        (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
+            b.info.start_time,
+            &b.info.run_name,
+            &b.info.run_id,
+        ))
+    });
+    progress.start(runs.len() as u64, "runs");
+    let mut rows = Vec::with_capacity(runs.len());
+    let mut findings: Vec<(Option<String>, Option<String>, Finding)> = Vec::new();
+    for run in &runs {
+        let id = run.info.run_id.clone();
+        let one = RunCheckSpec {
+            curves: Curves::Run {
+                run_id: id.clone(),
+                artifacts: spec.artifacts.clone(),
+            },
+            ..spec.run.clone()
+        };
+        match check_run(Some(store), &one) {
+            Ok(rep) => {
+                findings.extend(
+                    rep.findings
+                        .into_iter()
+                        .map(|(e, f)| (Some(id.clone()), e, f)),
+                );
+                rows.push(RunRow {
+                    run_id: id,
+                    run_name: run.info.run_name.clone(),
+                    not_judged: rep
+                        .curve
+                        .is_none()
+                        .then(|| "no validation curve".to_owned()),
+                    curve: rep.curve,
+                });
+            }
+            // A run without the named curve (or whose curve has no direction) is not judged.
+            Err(e) if e.is_invalid() => rows.push(RunRow {
+                run_id: id,
+                run_name: run.info.run_name.clone(),
+                curve: None,
+                not_judged: Some(e.to_string()),
+            }),
+            Err(e) => return Err(e),
+        }
+        progress.inc(1);
+    }
+    progress.finish();
+    let mut leaderboards = leaderboards(&runs, spec)?;
+    for e in leaderboards.iter_mut().flat_map(|b| b.entries.iter_mut()) {
+        e.failing = findings
+            .iter()
+            .filter(|(run, _, f)| {
+                run.as_deref() == Some(e.run_id.as_str()) && f.status == Status::Fail
+            })
+            .map(|(_, _, f)| f.check)
+            .collect();
+        e.failing.dedup();
+    }
+    if leaderboards.len() > 1 {
+        let sets: Vec<(String, usize)> = leaderboards
+            .iter()
+            .map(|b| (b.fingerprint.clone(), b.entries.len()))
+            .collect();
+        let current: Vec<&str> = leaderboards[0]
+            .entries
+            .iter()
+            .map(|e| e.run_id.as_str())
+            .collect();
+        let older_best: Vec<String> = leaderboards[1..]
+            .iter()
+            .filter_map(|b| b.entries.first())
+            .filter(|e| !current.contains(&e.run_id.as_str()))
+            .map(|e| e.run_name.clone())
+            .collect();
+        findings.insert(
+            0,
+            (
+                None,
+                None,
+                diagnostics::split_changed(&spec.eval_name, &sets, &older_best),
+            ),
+        );
+    }
+    Ok(ExperimentReport {
+        experiment_id: exp.experiment_id,
+        experiment_name: exp.name,
+        eval_name: spec.eval_name.clone(),
+        runs: rows,
+        leaderboards,
+        findings,
+    })
+}
+
+/// One leaderboard per fingerprint (module docs of [`check_experiment`]).
+fn leaderboards(
+    runs: &[Run],
+    spec: &ExperimentCheckSpec,
+) -> crate::Result<Vec<verdict_report::check::Leaderboard>> {
+    use verdict_report::check::{Entry, Leaderboard, PairedTest};
+    let name = &spec.eval_name;
+    // fingerprint → runs with their stored evaluation
+    let mut groups: Vec<(String, Vec<(&Run, EvalInfo)>)> = Vec::new();
+    for run in runs {
+        let Some(info) = ledger::eval_info(run, name) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(f, _)| *f == info.fingerprint) {
+            Some((_, g)) => g.push((run, info)),
+            None => groups.push((info.fingerprint.clone(), vec![(run, info)])),
+        }
+    }
+    let mut out = Vec::new();
+    for (fingerprint, members) in groups {
+        let stored_at = |r: &Run| {
+            r.metrics
+                .iter()
+                .filter(|m| m.key.starts_with(&format!("{name}/")))
+                .map(|m| m.timestamp)
+                .max()
+                .unwrap_or(0)
+        };
+        let newest = members.iter().map(|(r, _)| stored_at(r)).max().unwrap_or(0);
+        let metrics: Vec<_> = members
+            .iter()
+            .map(|(r, _)| ledger::eval_metrics(r, name))
+            .collect();
+        let metric = match &spec.compare.metric {
+            Some(m) => m.clone(),
+            None if metrics.iter().all(|m| m.contains_key("roc_auc")) => "roc_auc".into(),
+            None => "accuracy".into(),
+        };
+        let Some(info) = verdict_core::metrics::lookup(&metric) else {
+            bail!("--metric {metric}: not a metric of verdict eval");
+        };
+        let higher = info.direction == Direction::Higher;
+        let (rows, classes) = eval_set_shape(members[0].0, &members[0].1, &spec.artifacts);
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        let value = |i: usize| {
+            metrics[i]
+                .get(&metric)
+                .and_then(|v| v[0])
+                .unwrap_or(f64::NAN)
+        };
+        // Best first by the metric's direction; a missing value last; ties keep start-time order.
+        order.sort_by(|&a, &b| {
+            let (x, y) = (value(a), value(b));
+            match (x.is_nan(), y.is_nan()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => std::cmp::Ordering::Greater,
+                (false, true) => std::cmp::Ordering::Less,
+                _ if higher => y.total_cmp(&x),
+                _ => x.total_cmp(&y),
+            }
+        });
+        let best = order[0];
+        // Paired tests: the best and every other run that kept its predictions.
+        let mut tests: std::collections::BTreeMap<usize, PairedTest> = Default::default();
+        let mut why: std::collections::BTreeMap<usize, String> = Default::default();
+        let with_predictions: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| members[i].1.predictions.is_some())
+            .collect();
+        if members[best].1.predictions.is_none() {
+            for &i in &order[1..] {
+                why.insert(i, "the best run has no stored predictions".into());
+            }
+        } else if with_predictions.len() > 1 {
+            let sides: Vec<ledger::StoredSide> = with_predictions
+                .iter()
+                .map(|&i| ledger::StoredSide {
+                    run: members[i].0.clone(),
+                    eval: members[i].1.clone(),
+                    metrics: metrics[i].clone(),
+                })
+                .collect();
+            let options = crate::compare::CompareOptions {
+                metric: Some(metric.clone()),
+                baseline: None,
+                ..spec.compare.clone()
+            };
+            let rep = ledger::compare_runs(&sides, &spec.artifacts, &options, &crate::NoProgress)?;
+            for c in &rep.result.comparisons {
+                // Comparisons are baseline (the best, position 0) against each other model.
+                let other = if c.a == 0 { c.b } else { c.a };
+                if let Some(&i) = with_predictions.get(other) {
+                    tests.insert(
+                        i,
+                        PairedTest {
+                            test: c.headline_test,
+                            p_value: c.p_value,
+                            p_holm: c.p_holm,
+                            significant: c.significant,
+                        },
+                    );
+                }
+            }
+        }
+        for &i in &order[1..] {
+            if !tests.contains_key(&i) && !why.contains_key(&i) {
+                why.insert(i, "no stored predictions".into());
+            }
+        }
+        let entries = order
+            .iter()
+            .enumerate()
+            .map(|(rank, &i)| {
+                let v = metrics[i].get(&metric);
+                Entry {
+                    rank: rank + 1,
+                    run_id: members[i].0.info.run_id.clone(),
+                    run_name: members[i].0.info.run_name.clone(),
+                    value: value(i),
+                    ci: v.and_then(|v| v[1].zip(v[2])),
+                    test: tests.remove(&i),
+                    not_tested_because: why.remove(&i),
+                    failing: Vec::new(),
+                }
+            })
+            .collect();
+        out.push(Leaderboard {
+            fingerprint,
+            rows,
+            classes,
+            metric,
+            newest,
+            entries,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.newest
+            .cmp(&a.newest)
+            .then(a.fingerprint.cmp(&b.fingerprint))
+    });
+    Ok(out)
+}
+
+/// Rows and class counts of an eval set, from its stored JSON document (`n`, `per_class`); the
+/// row count of the tag when the document cannot be read.
+fn eval_set_shape(run: &Run, info: &EvalInfo, artifacts: &Path) -> (u64, Vec<(String, u64)>) {
+    let rows_tag = info
+        .rows
+        .as_deref()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let doc = info.artifact.as_deref().and_then(|a| {
+        let (repo, base) = ledger::run_artifacts(&run.info.artifact_uri, artifacts).ok()?;
+        let bytes = repo.get(&ledger::join(&base, a)).ok()?;
+        serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+    });
+    let Some(doc) = doc else {
+        return (rows_tag, Vec::new());
+    };
+    let classes = doc["per_class"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| Some((c["class"].as_str()?.to_owned(), c["support"].as_u64()?)))
+        .collect();
+    (doc["n"].as_u64().unwrap_or(rows_tag), classes)
 }

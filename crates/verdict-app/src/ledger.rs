@@ -28,6 +28,46 @@ use verdict_store::{Metric, Run, Store, Tag};
 
 use crate::{Error, ResultExt, bail};
 
+/// The experiment with this id (all digits), else this name.
+///
+/// # Errors
+/// [`Error::Invalid`] when there is neither.
+pub fn experiment(store: &Store, id_or_name: &str) -> crate::Result<verdict_store::Experiment> {
+    if id_or_name.bytes().all(|b| b.is_ascii_digit())
+        && !id_or_name.is_empty()
+        && let Ok(e) = store.get_experiment(id_or_name)
+    {
+        return Ok(e);
+    }
+    store.get_experiment_by_name(id_or_name).map_err(|_| {
+        Error::Invalid(format!(
+            "no experiment with id or name `{id_or_name}` in the ledger"
+        ))
+    })
+}
+
+/// Every run `query` finds, at most `max`, following the page tokens (pages of at most 50,000).
+///
+/// # Errors
+/// The store's (a bad filter names what was expected).
+pub fn search_all(
+    store: &Store,
+    query: verdict_store::RunQuery,
+    max: i64,
+) -> crate::Result<Vec<Run>> {
+    let mut out = Vec::new();
+    let mut q = query;
+    loop {
+        q.max_results = (max - out.len() as i64).clamp(1, 50_000);
+        let page = store.search_runs(&q)?;
+        out.extend(page.items);
+        match page.next_page_token {
+            Some(t) if (out.len() as i64) < max => q.page_token = Some(t),
+            _ => return Ok(out),
+        }
+    }
+}
+
 /// The tag `verdict.eval.NAME.WHAT` of a stored evaluation named `name`.
 pub fn eval_tag(name: &str, what: &str) -> String {
     format!("verdict.eval.{name}.{what}")

@@ -428,3 +428,160 @@ fn history_files() {
         "{msg}"
     );
 }
+
+/// A binary prediction file of 150 rows (`offset` shifts the eval set's labels: another eval
+/// set); `skill` moves the scores towards the labels (another model).
+fn binary_file(dir: &Path, name: &str, offset: usize, skill: f64) -> PathBuf {
+    let mut text = String::from("id,label,score\n");
+    for i in 0..150 {
+        let label = (i + offset).is_multiple_of(3);
+        let noise = (i * 37 % 100) as f64 / 100.0;
+        let score = (noise + if label { skill } else { 0.0 }) / (1.0 + skill);
+        text.push_str(&format!("r{i},{},{score}\n", u8::from(label)));
+    }
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+fn store_kept(l: &Ledger, run_id: &str, file: &Path, keep: bool) {
+    let spec = EvalSpec {
+        file: file.to_path_buf(),
+        read: ReadOptions::default(),
+        predictions: PredictionOptions::default(),
+        config: verdict_core::eval::EvalConfig {
+            bootstrap: 100,
+            ..point_config()
+        },
+        groupings: Vec::new(),
+        by: None,
+        keep_predictions: keep,
+    };
+    let ev = evaluate(&spec, &NoProgress).expect("evaluated");
+    let artifacts = l.dir.path().join("artifacts");
+    store_evaluation(
+        &l.store,
+        &EvalTarget {
+            run_id,
+            name: "test",
+            artifacts: &artifacts,
+            source: "f",
+        },
+        &ev,
+    )
+    .expect("stored");
+}
+
+#[test]
+fn experiment_leaderboards_per_eval_set_with_paired_tests() {
+    use verdict_app::check::{ExperimentCheckSpec, check_experiment};
+    use verdict_app::compare::{CompareOptions, CompareSpec, compare};
+    let l = Ledger::new();
+    let d = l.dir.path();
+    let (val, train) = seed_curves(8, 1, 0.484, 1.166, 0.22, 0.063);
+    let a = l.run("a", &[("val_loss", &val), ("loss", &train)], 1);
+    let b = l.run(
+        "b",
+        &[("val_loss", &[0.5, 0.4, 0.41]), ("loss", &[0.6, 0.4, 0.3])],
+        1,
+    );
+    let c = l.run("c", &[("val_loss", &[0.5, 0.45]), ("loss", &[0.6, 0.5])], 1);
+    let old = l.run("old", &[("lr", &[0.1])], 1);
+    let files = [
+        binary_file(d, "a.csv", 0, 0.2),
+        binary_file(d, "b.csv", 0, 0.6),
+        binary_file(d, "c.csv", 0, 0.4),
+        binary_file(d, "old.csv", 1, 0.9),
+    ];
+    store_kept(&l, &old, &files[3], true);
+    store_kept(&l, &a, &files[0], true);
+    store_kept(&l, &b, &files[1], true);
+    store_kept(&l, &c, &files[2], false);
+    let spec = ExperimentCheckSpec {
+        experiment: "exp".into(),
+        eval_name: "test".into(),
+        artifacts: d.join("artifacts"),
+        run: l.spec(&a),
+        compare: CompareOptions {
+            eval: point_config(),
+            metric: None,
+            baseline: None,
+            alpha: 0.05,
+            power: 0.8,
+            permutations: 0,
+        },
+    };
+    let rep = check_experiment(&l.store, &spec, &NoProgress).expect("checked");
+    // The overfitting table: every run, the one without a validation curve not judged.
+    let sev: Vec<(&str, Option<&str>)> = rep
+        .runs
+        .iter()
+        .map(|r| {
+            (
+                r.run_name.as_str(),
+                r.curve
+                    .as_ref()
+                    .and_then(|c| c.overfitting.as_ref())
+                    .map(|o| o.severity.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sev,
+        vec![
+            ("a", Some("extreme")),
+            ("b", Some("none")),
+            ("c", Some("none")),
+            ("old", None)
+        ]
+    );
+    // Two eval sets, the newest first: a, b, c on the current one, `old` alone on the older.
+    assert_eq!(rep.leaderboards.len(), 2);
+    let current = &rep.leaderboards[0];
+    let names: Vec<&str> = current
+        .entries
+        .iter()
+        .map(|e| e.run_name.as_str())
+        .collect();
+    assert_eq!(names, vec!["b", "c", "a"]);
+    assert_eq!(current.metric, "roc_auc");
+    assert_eq!(current.rows, 150);
+    assert_eq!(
+        current.classes,
+        vec![("0".to_string(), 100), ("1".to_string(), 50)]
+    );
+    assert_eq!(rep.leaderboards[1].entries[0].run_name, "old");
+    // c kept no predictions: shown, not tested; a is tested against b exactly as verdict compare
+    // tests the two files (b the baseline).
+    let c_row = &current.entries[1];
+    assert!(c_row.test.is_none());
+    assert_eq!(
+        c_row.not_tested_because.as_deref(),
+        Some("no stored predictions")
+    );
+    let a_row = &current.entries[2];
+    let test = a_row.test.as_ref().expect("tested");
+    let cmp = compare(
+        &CompareSpec {
+            files: vec![files[1].clone(), files[0].clone()],
+            val: Vec::new(),
+            read: ReadOptions::default(),
+            predictions: PredictionOptions::default(),
+            options: CompareOptions {
+                metric: Some("roc_auc".into()),
+                ..spec.compare.clone()
+            },
+        },
+        &NoProgress,
+    )
+    .expect("compared");
+    assert_eq!(test.p_value, cmp.result.comparisons[0].p_value);
+    assert_eq!(test.p_holm, cmp.result.comparisons[0].p_holm);
+    assert_eq!(test.test, "DeLong");
+    // split_changed first, naming the run that is best only on the older set.
+    let (run, _, f) = &rep.findings[0];
+    assert!(run.is_none());
+    assert_eq!(f.check, "split_changed");
+    assert_eq!(f.figure("older_best"), Some(&Figure::Text("old".into())));
+    assert!(rep.worst() == Status::Fail);
+}

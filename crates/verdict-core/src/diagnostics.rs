@@ -160,6 +160,12 @@ pub static CHECKS: &[Check] = {
     Check::new("extreme_threshold", Warn, Model,
         "The {criterion} threshold {threshold} sits at the extreme of the score range ({positive_share:%} of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
         "{criterion} 최적 임계값 {threshold}이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 {positive_share:%}): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다."),
+    Check::new("overconfidence", Warn, Model,
+        "Overconfident: {errors} of the {n} predictions made with confidence ≥ {level:%} are wrong ({error_rate:%}); a calibrated model errs at most {allowed:%} there (exact binomial test, p = {p_value:.3}).",
+        "과신: 신뢰도 {level:%} 이상인 예측 {n}개 중 {errors}개({error_rate:%})가 틀렸습니다. 보정된 모델이라면 그 구간에서 최대 {allowed:%}만 틀립니다 (정확 이항검정, p = {p_value:.3}).")
+        .with_hint(
+            "Do not act on high confidence alone: recalibrate (temperature or isotonic scaling on a validation set) and read the reliability diagram.",
+            "높은 신뢰도만 보고 판단하지 마십시오. 검증 세트로 다시 보정하고(temperature 또는 isotonic scaling) 신뢰도 다이어그램을 보십시오."),
     Check::new("normalized_rows", Warn, Model,
         "Normalised: {rows} of {n} probability rows did not sum to 1 (largest |sum − 1| = {max_deviation:.1e}) and were divided by their sum",
         "정규화: 확률 행 {n}개 중 {rows}개의 합이 1이 아니어서(최대 |합 − 1| = {max_deviation:.1e}) 각 행을 그 합으로 나눔"),
@@ -205,6 +211,12 @@ pub static CHECKS: &[Check] = {
         .with_hint(
             "Model choices made on validation (epoch, threshold, hyper-parameters) do not carry over; compare the validation and test splits (verdict splits).",
             "검증으로 한 선택(에포크, 임계값, 하이퍼파라미터)이 테스트로 이어지지 않습니다. 검증과 테스트 분할을 비교하십시오 (verdict splits)."),
+    Check::new("split_changed", Warn, Run,
+        "The `{eval}` evaluations of this experiment were made on {sets} different eval sets ({fingerprints}): their results are ranked on separate leaderboards, never together{older_best|none:|other:; best only on an older eval set: {older_best}}.",
+        "이 실험의 `{eval}` 평가는 서로 다른 평가 세트 {sets}개에서 이루어졌습니다 ({fingerprints}): 결과는 함께 순위를 매기지 않고 세트마다 따로 순위표를 만듭니다{older_best|none:|other:. 이전 평가 세트에서만 최고인 런: {older_best}}.")
+        .with_hint(
+            "Evaluate the runs you want to compare on the current eval set (verdict eval FILE --run RUN_ID --eval-name NAME) before comparing them.",
+            "비교하려는 런을 현재 평가 세트로 다시 평가한 뒤(verdict eval FILE --run RUN_ID --eval-name NAME) 비교하십시오."),
     ]
 };
 
@@ -435,6 +447,27 @@ pub fn extreme_threshold(rule: &'static str, threshold: f64, positive_share: f64
         .with("positive_share", Figure::Number(positive_share))
 }
 
+/// `overconfidence`: `errors` of the `n` predictions made with confidence ≥ `level` are wrong,
+/// significantly more than the `1 − level` a calibrated model allows (one-sided exact binomial
+/// test with `p_value`).
+pub fn overconfidence(n: u64, errors: u64, level: f64, p_value: f64) -> Finding {
+    Finding::new("overconfidence", Subject::Whole)
+        .with("n", int(n))
+        .with("errors", int(errors))
+        .with("level", Figure::Number(level))
+        .with(
+            "error_rate",
+            Figure::Number(errors as f64 / n.max(1) as f64),
+        )
+        .with("allowed", Figure::Number(1.0 - level))
+        .with("p_value", Figure::Number(p_value))
+        .with_rule(
+            "test",
+            Figure::Text("one-sided exact binomial, α = 0.05".into()),
+        )
+        .with_rule("min_predictions", Figure::Count(30))
+}
+
 /// `normalized_rows`: `rows` of the `n` probability rows did not sum to 1 (the largest
 /// `|sum − 1|` was `max_deviation`) and were divided by their sum when read.
 pub fn normalized_rows(rows: usize, max_deviation: f64, n: usize) -> Finding {
@@ -653,6 +686,31 @@ pub fn val_test_gap(v: &ValTest<'_>) -> Finding {
         .with("ci_low", Figure::Number(v.ci.0))
         .with("ci_high", Figure::Number(v.ci.1))
         .with_rule("test", text("validation value outside the test interval"))
+}
+
+/// `split_changed`: an experiment's `eval` evaluations span `fingerprints` (each with its run
+/// count, newest first); `older_best` names the runs that are best only on an older eval set.
+pub fn split_changed(
+    eval: &str,
+    fingerprints: &[(String, usize)],
+    older_best: &[String],
+) -> Finding {
+    let list: Vec<String> = fingerprints
+        .iter()
+        .map(|(f, n)| format!("{f}: {n} {}", if *n == 1 { "run" } else { "runs" }))
+        .collect();
+    Finding::new("split_changed", Subject::Whole)
+        .with("eval", text(eval))
+        .with("sets", int(fingerprints.len()))
+        .with("fingerprints", text(list.join(", ")))
+        .with(
+            "older_best",
+            text(if older_best.is_empty() {
+                "none".to_string()
+            } else {
+                older_best.join(", ")
+            }),
+        )
 }
 
 /// The placeholders of a parsed template, choices included (their branches' too).
@@ -875,6 +933,7 @@ mod tests {
             not_above_majority(0.55, 0.5, 0.217),
             extreme_threshold("youden", 0.0001, 0.995),
             normalized_rows(3, 2e-5, 100),
+            overconfidence(120, 30, 0.9, 1e-6),
             paired_by_position(),
             threshold_chosen_on_test(),
             shallow_depth(120, 100),
@@ -898,6 +957,11 @@ mod tests {
                 0.0003,
                 Some(19),
                 &crate::curves::ImplausibleRule::default(),
+            ),
+            split_changed(
+                "test",
+                &[("sha256:a".into(), 2), ("sha256:b".into(), 1)],
+                &[],
             ),
             val_test_gap(&ValTest {
                 val_metric: "val_f1",

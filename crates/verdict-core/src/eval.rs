@@ -849,6 +849,25 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             }
         }
     }
+    // `overconfidence`: among the predictions made with confidence >= the high-confidence level
+    // (0.9), a calibrated model errs at most 1 − 0.9 = 10% of the time; warn when the errors are
+    // significantly more (one-sided exact binomial test, α = 0.05, at least 30 such predictions).
+    if let Some(cal) = &result.calibration {
+        let n = cal.high_conf_n;
+        let errors = (cal.high_conf_error_rate * n as f64).round() as u64;
+        let allowed = 1.0 - result.calibration_config.high_confidence;
+        if n >= 30 && errors > 0 && allowed > 0.0 {
+            let p_value = stats::binomial_sf_ge(errors, n, allowed);
+            if p_value < 0.05 {
+                out.push(diagnostics::overconfidence(
+                    n,
+                    errors,
+                    result.calibration_config.high_confidence,
+                    p_value,
+                ));
+            }
+        }
+    }
     out.extend(few_groups);
     out
 }
@@ -932,6 +951,43 @@ mod tests {
         let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
         assert_eq!(r.metric("accuracy").map(|m| m.value), Some(0.65));
         assert!(!has(&r, "not_above_majority"));
+    }
+
+    /// A model 25% wrong among its ≥ 90%-confident answers (the brief's example): 120 such
+    /// predictions, 30 wrong. The p-value is scipy's
+    /// `binomtest(30, 120, 0.1, alternative='greater').pvalue` = 1.8921509725873459e-06 (to the
+    /// test's 1e-9 relative tolerance); 13 wrong of 120 (10.8%) is within a calibrated model's
+    /// 10% and not flagged.
+    #[test]
+    fn overconfidence_is_a_finding() {
+        let make = |wrong: usize| {
+            let mut labels = Vec::new();
+            let mut scores = Vec::new();
+            // 120 confident (p = 0.95 for class 1, or 0.05), `wrong` of them on the other class.
+            for i in 0..120 {
+                let say_one = i % 2 == 0;
+                let truth = if i < wrong { !say_one } else { say_one };
+                labels.push(u32::from(truth));
+                scores.push(if say_one { 0.95 } else { 0.05 });
+            }
+            // 80 unconfident ones, half right.
+            for i in 0..80 {
+                labels.push(u32::from(i % 2 == 0));
+                scores.push(if i % 4 < 2 { 0.6 } else { 0.4 });
+            }
+            evaluate(&binary(labels, scores), &cfg(0), &|| {})
+        };
+        let r = make(30);
+        let f = r
+            .warnings
+            .iter()
+            .find(|w| w.check == "overconfidence")
+            .expect("overconfidence");
+        assert_eq!(f.number("n"), Some(120.0));
+        assert_eq!(f.number("errors"), Some(30.0));
+        let p = f.number("p_value").expect("p");
+        assert!((p / 1.8921509725873459e-06 - 1.0).abs() < 1e-9, "{p}");
+        assert!(!has(&make(13), "overconfidence"));
     }
 
     /// Seed 001: 489 of 500 predictions on one class.

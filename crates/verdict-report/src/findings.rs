@@ -424,6 +424,32 @@ mod tests {
         assert!(message(Lang::En, &inside).starts_with("Validation agrees with test: "));
     }
 
+    #[test]
+    fn overconfidence() {
+        both(
+            &d::overconfidence(120, 30, 0.9, 0.000012),
+            "Overconfident: 30 of the 120 predictions made with confidence ≥ 90.0% are wrong (25.0%); a calibrated model errs at most 10.0% there (exact binomial test, p = 0.000).",
+            "과신: 신뢰도 90.0% 이상인 예측 120개 중 30개(25.0%)가 틀렸습니다. 보정된 모델이라면 그 구간에서 최대 10.0%만 틀립니다 (정확 이항검정, p = 0.000).",
+        );
+    }
+
+    #[test]
+    fn split_changed() {
+        let sets = [("sha256:aa".to_string(), 2), ("sha256:bb".to_string(), 1)];
+        both(
+            &d::split_changed("test", &sets, &[]),
+            "The `test` evaluations of this experiment were made on 2 different eval sets (sha256:aa: 2 runs, sha256:bb: 1 run): their results are ranked on separate leaderboards, never together.",
+            "이 실험의 `test` 평가는 서로 다른 평가 세트 2개에서 이루어졌습니다 (sha256:aa: 2 runs, sha256:bb: 1 run): 결과는 함께 순위를 매기지 않고 세트마다 따로 순위표를 만듭니다.",
+        );
+        assert!(
+            message(
+                Lang::En,
+                &d::split_changed("test", &sets, &["old-best".into()])
+            )
+            .ends_with("never together; best only on an older eval set: old-best.")
+        );
+    }
+
     /// Every registered check is rendered by a test above (a new check needs its own).
     #[test]
     fn every_check_has_a_rendering_test() {
@@ -435,6 +461,7 @@ mod tests {
             "prediction_collapse",
             "not_above_majority",
             "extreme_threshold",
+            "overconfidence",
             "normalized_rows",
             "paired_by_position",
             "threshold_chosen_on_test",
@@ -446,6 +473,7 @@ mod tests {
             "training_failed",
             "implausible_validation",
             "val_test_gap",
+            "split_changed",
         ];
         let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
         assert_eq!(ids, tested);

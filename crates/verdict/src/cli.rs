@@ -41,12 +41,31 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// The run to check (its metric histories, dataset inputs and stored evaluations).
-    #[arg(long, value_name = "RUN_ID", required_unless_present = "history")]
+    #[arg(long, value_name = "RUN_ID", required_unless_present_any = ["history", "experiment"])]
     pub(crate) run: Option<String>,
     /// Curves kept outside the ledger: a history file (Keras' history.csv: an epoch or step
     /// column and one column per metric).
-    #[arg(long, value_name = "FILE", conflicts_with = "run")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["run", "experiment"])]
     pub(crate) history: Option<PathBuf>,
+    /// Check every run of an experiment (id or name): the overfitting table and one leaderboard
+    /// per eval set, runs tested against the best with paired tests.
+    #[arg(long, value_name = "NAME_OR_ID", conflicts_with = "run")]
+    pub(crate) experiment: Option<String>,
+    /// The evaluation the leaderboards rank (the --eval-name of `verdict eval --run`).
+    #[arg(long, default_value = "eval", requires = "experiment")]
+    pub(crate) eval_name: String,
+    /// The leaderboards' metric (default: roc_auc when every run has it, else accuracy).
+    #[arg(long, requires = "experiment")]
+    pub(crate) metric: Option<String>,
+    /// Paired bootstrap replicates of the leaderboard tests (0: McNemar and DeLong only).
+    #[arg(long, default_value_t = 0, requires = "experiment")]
+    pub(crate) bootstrap: usize,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 0, requires = "experiment")]
+    pub(crate) seed: u64,
+    /// Significance level of the leaderboard tests (Holm-adjusted).
+    #[arg(long, default_value_t = 0.05, requires = "experiment")]
+    pub(crate) alpha: f64,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
     /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (the stored evaluations).

@@ -4,8 +4,13 @@
 use super::common;
 use crate::cli::{CheckArgs, FailOnArg, ModeArg, OutputFormat};
 use anyhow::{Result, bail};
-use verdict_app::check::{CheckRules, Curves, RunCheckSpec, check_run};
+use verdict_app::check::{
+    CheckRules, Curves, ExperimentCheckSpec, RunCheckSpec, check_experiment, check_run,
+};
+use verdict_app::compare::CompareOptions;
+use verdict_app::eval::point_config;
 use verdict_core::diagnostics::Status;
+use verdict_core::eval::EvalConfig;
 use verdict_core::metrics::Direction;
 
 /// Runs the check; returns the report and whether `--fail-on` was reached.
@@ -26,7 +31,8 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
             artifacts: a.artifacts.clone(),
         },
         (None, Some(h)) => Curves::File(h.clone()),
-        (None, None) => bail!("give --run RUN_ID or --history FILE"),
+        (None, None) if a.experiment.is_some() => Curves::File(Default::default()),
+        (None, None) => bail!("give --run RUN_ID, --experiment NAME or --history FILE"),
     };
     let spec = RunCheckSpec {
         curves,
@@ -39,25 +45,58 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
         pairs,
         rules: rules(a.config.as_deref())?,
     };
+    let lang = common::lang(&a.output);
+    if let Some(experiment) = &a.experiment {
+        let store = super::ledger::open(&a.store.store)?;
+        let compare = CompareOptions {
+            eval: EvalConfig {
+                bootstrap: a.bootstrap,
+                seed: a.seed,
+                ..point_config()
+            },
+            metric: a.metric.clone(),
+            baseline: None,
+            alpha: a.alpha,
+            power: 0.8,
+            permutations: 0,
+        };
+        let spec = ExperimentCheckSpec {
+            experiment: experiment.clone(),
+            eval_name: a.eval_name.clone(),
+            artifacts: a.artifacts.clone(),
+            run: spec,
+            compare,
+        };
+        let report = check_experiment(&store, &spec, &common::Bar::new(&a.output))?;
+        let out = match a.output.format {
+            OutputFormat::Json => verdict_report::check::experiment_json(&report),
+            OutputFormat::Md => verdict_report::check::experiment_render(&report, lang, true),
+            OutputFormat::Text => verdict_report::check::experiment_render(&report, lang, false),
+        };
+        return Ok((out, gate(a.fail_on, report.worst())));
+    }
     let store = match &a.run {
         Some(_) => Some(super::ledger::open(&a.store.store)?),
         None => None,
     };
     let report = check_run(store.as_ref(), &spec)?;
-    let lang = common::lang(&a.output);
     let out = match a.output.format {
         OutputFormat::Json => verdict_report::check::json(&report),
         OutputFormat::Md => verdict_report::check::markdown(&report, lang),
         OutputFormat::Text => verdict_report::check::text(&report, lang),
     };
-    let gate = a.fail_on.is_some_and(|f| {
-        report.worst()
+    Ok((out, gate(a.fail_on, report.worst())))
+}
+
+/// True when `--fail-on` is given and `worst` reaches it.
+fn gate(fail_on: Option<FailOnArg>, worst: Status) -> bool {
+    fail_on.is_some_and(|f| {
+        worst
             >= match f {
                 FailOnArg::Warn => Status::Warn,
                 FailOnArg::Fail => Status::Fail,
             }
-    });
-    Ok((out, gate))
+    })
 }
 
 /// The thresholds: `--config FILE`, else `./verdict.toml` when it exists, else the defaults.

@@ -15,15 +15,7 @@ pub(crate) fn open(url: &str) -> Result<Store> {
 
 /// The experiment with this id, else this name.
 pub(crate) fn experiment(store: &Store, id_or_name: &str) -> Result<Experiment> {
-    if id_or_name.bytes().all(|b| b.is_ascii_digit())
-        && !id_or_name.is_empty()
-        && let Ok(e) = store.get_experiment(id_or_name)
-    {
-        return Ok(e);
-    }
-    store
-        .get_experiment_by_name(id_or_name)
-        .map_err(|_| anyhow::anyhow!("no experiment with id or name `{id_or_name}` in the ledger"))
+    Ok(verdict_app::ledger::experiment(store, id_or_name)?)
 }
 
 /// Every experiment (active ones, or all), newest first.

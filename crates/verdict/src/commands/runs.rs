@@ -70,17 +70,7 @@ fn metric_keys(text: &str) -> Vec<String> {
 }
 
 fn search_all(store: &Store, query: RunQuery, max: i64) -> Result<Vec<Run>> {
-    let mut out = Vec::new();
-    let mut q = query;
-    loop {
-        q.max_results = (max - out.len() as i64).clamp(1, 50_000);
-        let page = store.search_runs(&q)?;
-        out.extend(page.items);
-        match page.next_page_token {
-            Some(t) if (out.len() as i64) < max => q.page_token = Some(t),
-            _ => return Ok(out),
-        }
-    }
+    Ok(verdict_app::ledger::search_all(store, query, max)?)
 }
 
 /// Warnings for `NAME/…` metric columns whose NAME evaluations differ in eval set.

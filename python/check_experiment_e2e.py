@@ -1,0 +1,328 @@
+#!/usr/bin/env python
+"""`verdict check --experiment` end to end, with runs logged by the real MLflow client.
+
+The pinned mlflow-skinny client (python/requirements-mlflow.txt) logs five runs to a running
+`verdict server` — the validation and training losses of seed 001 §4.1, epoch by epoch, as a
+training loop logs them — then the `verdict` binary stores three test evaluations in three of those
+runs (`verdict eval FILE --run RUN_ID --eval-name test`, on the server's own store and artifact
+root), on two different test sets: seed 000's two smile models (examples/seed000/smile_*.csv, one
+eval set of 80 sequences) and the breast-cancer predictions (examples/breast_cancer.csv, 569 rows).
+Then `verdict check --experiment NAME --eval-name test --format json --bootstrap 200` must give
+
+* the overfitting table: each run's severity (the ones crates/verdict-app/tests/check_run.rs asserts
+  for the same curves), best epoch / total, first / best / last values, and the severity counts;
+* one leaderboard per eval-set fingerprint (newest first) with its rows, class counts and runs;
+* in the smile leaderboard, the paired p-value of the second run against the best exactly equal
+  (same float) to `verdict compare BEST OTHER --baseline BEST --bootstrap 200 --format json`'s
+  `comparisons[0]` on the same two files;
+* a `split_changed` finding (warn), and exit code 1 with `--fail-on warn`.
+
+    .venv-mlflow/bin/python python/check_experiment_e2e.py --uri http://127.0.0.1:5055 \
+        --verdict target/debug/verdict --store /tmp/x/verdict.db --artifacts /tmp/x/artifacts [--token T]
+
+--verdict, --store and --artifacts default to $VERDICT_BINARY, $VERDICT_STORE and
+$VERDICT_ARTIFACTS; --store / --artifacts must be the server's --store / --artifacts (SQLite in WAL
+mode lets the CLI write next to the running server; PostgreSQL is a URL shared by both).
+scripts/check_experiment_e2e.sh starts the server and runs this script.
+
+Output as python/mlflow_workload.py: `ok <step>` or `FAIL <step>: <reason>` per step, then
+`N passed, M failed`; exit code 1 if any step failed. Names carry a random prefix, so the script can
+run repeatedly against one server (each run makes its own experiment).
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+
+from steps import check, client_env, eq, run_steps, step  # python/steps.py, shared with mlflow_workload.py
+
+ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+ap.add_argument("--uri", required=True, help="tracking server, e.g. http://127.0.0.1:5055")
+ap.add_argument("--verdict", default=os.environ.get("VERDICT_BINARY"), help="the verdict binary ($VERDICT_BINARY)")
+ap.add_argument("--store", default=os.environ.get("VERDICT_STORE"), help="the server's --store ($VERDICT_STORE)")
+ap.add_argument(
+    "--artifacts", default=os.environ.get("VERDICT_ARTIFACTS"), help="the server's --artifacts ($VERDICT_ARTIFACTS)"
+)
+ap.add_argument("--token", help="bearer token the server requires")
+ap.add_argument("--verbose", action="store_true", help="print tracebacks and step timings")
+ARGS = ap.parse_args()
+for flag in ("verdict", "store", "artifacts"):
+    if not getattr(ARGS, flag):
+        ap.error(f"--{flag} (or its environment variable) is required")
+URI = ARGS.uri.rstrip("/")
+client_env(ARGS.token)
+
+import mlflow  # noqa: E402
+from mlflow import MlflowClient  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SMILE_BEST = os.path.join(ROOT, "examples", "seed000", "smile_finetuned.csv")  # ROC AUC 0.7347
+SMILE_OTHER = os.path.join(ROOT, "examples", "seed000", "smile_baseline.csv")  # ROC AUC 0.6606
+BREAST = os.path.join(ROOT, "examples", "breast_cancer.csv")
+BOOTSTRAP = "200"
+
+mlflow.set_tracking_uri(URI)
+C = MlflowClient(URI)
+P = "ce" + uuid.uuid4().hex[:8]  # prefix of every name this run creates
+S = {}  # state shared between steps
+
+# Seed 001 §4.1 (the report's numbers): name, epochs, best epoch (1-based), val loss best → last,
+# train loss first → last, the severity crates/verdict-app/tests/check_run.rs asserts for these
+# curves, and the test file this run is evaluated on (None: no evaluation).
+SEED = [
+    ("late_fusion_v2", 12, 5, 0.475, 0.584, 1.118, 0.191, "mild", SMILE_BEST),
+    ("resnet18_no_x", 12, 5, 0.734, 1.190, 0.214, 0.074, "severe", SMILE_OTHER),
+    ("drn_aspp", 16, 9, 0.392, 0.904, 0.182, 0.065, "severe", BREAST),
+    ("cbam_768_no_x", 8, 1, 0.484, 1.166, 0.220, 0.063, "extreme", None),
+    ("hd_cnn_v2", 14, 7, 2.437, 11.508, 2.539, 0.747, "extreme", None),
+]
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def need(*keys):
+    missing = [k for k in keys if k not in S]
+    if missing:
+        raise AssertionError(f"an earlier step failed (no {', '.join(missing)})")
+    return [S[k] for k in keys]
+
+
+def seed_loss(n, best_at, best, last):
+    """verdict-testkit's curves::seed_loss: linear from 1.3·best down to best at epoch best_at
+    (1-based; at once when it is 1), then linear up to last at epoch n (same operations, same floats)."""
+    start = best * 1.3
+    out = []
+    for e in range(1, n + 1):
+        if e <= best_at:
+            out.append(best if best_at == 1 else start + (best - start) * (e - 1) / (best_at - 1))
+        else:
+            out.append(best + (last - best) * (e - best_at) / (n - best_at))
+    return out
+
+
+def falling(n, first, last):
+    """verdict-testkit's curves::falling: n values linear from first to last."""
+    return [first + (last - first) * i / max(n - 1, 1) for i in range(n)]
+
+
+def verdict(*args, want_rc=0):
+    """Runs the verdict binary; returns its stdout (the exit code must be want_rc)."""
+    cmd = [ARGS.verdict, *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != want_rc:
+        raise AssertionError(
+            f"`verdict {' '.join(args)}` exited {p.returncode} (want {want_rc}): {p.stderr.strip()[-600:]}"
+        )
+    return p.stdout
+
+
+def ledger():
+    return ["--store", ARGS.store, "--artifacts", ARGS.artifacts]
+
+
+def class_counts(path):
+    with open(path, newline="") as f:
+        return dict(Counter(row["label"] for row in csv.DictReader(f)))
+
+
+# --- steps ----------------------------------------------------------------------------------------
+@step
+def log_seed_runs():
+    exp = mlflow.set_experiment(f"{P}-seed001")
+    S["exp_id"], S["exp_name"] = exp.experiment_id, exp.name
+    S["runs"] = {}
+    for name, n, best_at, best, last, t0, t1, _, _ in SEED:
+        val, train = seed_loss(n, best_at, best, last), falling(n, t0, t1)
+        with mlflow.start_run(run_name=name) as run:
+            for epoch in range(1, n + 1):  # Keras' epochs, as mlflow.keras.autolog logs them
+                mlflow.log_metric("val_loss", val[epoch - 1], step=epoch)
+                mlflow.log_metric("loss", train[epoch - 1], step=epoch)
+        stored = {}
+        for key, sent in (("val_loss", val), ("loss", train)):
+            hist = sorted((m.step, m.value) for m in C.get_metric_history(run.info.run_id, key))
+            eq([s for s, _ in hist], list(range(1, n + 1)), f"{name}: {key} steps read back")
+            # Within one ulp, not exactly: verdict server parses request JSON with serde_json's
+            # default (not correctly rounded) float parser, which can land one ulp off the value
+            # sent (e.g. 0.45080000000000003 is stored as 0.4508); serde_json's `float_roundtrip`
+            # feature fixes it. The checks below compare with what the ledger holds.
+            for (epoch, got), want in zip(hist, sent):
+                check(abs(got - want) <= math.ulp(want), f"{name}: {key} at epoch {epoch}: got {got!r}, sent {want!r}")
+            S["ulp_off"] = S.get("ulp_off", 0) + sum(got != want for (_, got), want in zip(hist, sent))
+            stored[key] = [v for _, v in hist]
+        S["runs"][name] = {"id": run.info.run_id, "val": stored["val_loss"], "train": stored["loss"]}
+    if S.get("ulp_off"):
+        print(f"note: {S['ulp_off']} logged metric values came back one ulp off (server-side JSON float parsing)",
+              file=sys.stderr)
+
+
+@step
+def store_evaluations():
+    (runs,) = need("runs")
+    S["evals"] = {}
+    for name, *_, test_file in SEED:
+        if test_file is None:
+            continue
+        out = verdict(
+            "eval", test_file, "--run", runs[name]["id"], "--eval-name", "test", *ledger(),
+            "--bootstrap", BOOTSTRAP, "--format", "json", "--quiet",
+        )
+        S["evals"][name] = (test_file, json.loads(out))
+        time.sleep(0.01)  # distinct evaluation times: the breast-cancer leaderboard is the newest
+    # the server sees what the CLI stored: the fingerprint tag and the artifacts under its root
+    for name, (_, doc) in S["evals"].items():
+        run = C.get_run(runs[name]["id"])
+        eq(run.data.tags.get("verdict.eval.test.fingerprint"), doc["fingerprint"], f"{name}: fingerprint tag")
+        eq(run.data.metrics.get("test/roc_auc"), doc["metrics"]["roc_auc"]["value"], f"{name}: metric test/roc_auc")
+        listed = {a.path for a in C.list_artifacts(runs[name]["id"], "verdict")}
+        want = {"verdict/test.json", "verdict/test.predictions.parquet"}
+        check(want <= listed, f"{name}: artifacts served by the server {sorted(listed)}, want {sorted(want)}")
+    fps = {doc["fingerprint"] for _, doc in S["evals"].values()}
+    eq(len(fps), 2, "distinct eval-set fingerprints of the three evaluations")
+
+
+@step
+def check_experiment_json():
+    (exp_name,) = need("exp_name")
+    need("evals")
+    out = verdict(
+        "check", "--experiment", exp_name, "--eval-name", "test", *ledger(),
+        "--bootstrap", BOOTSTRAP, "--format", "json",
+    )
+    S["doc"] = doc = json.loads(out)
+    eq(doc.get("schema"), 1, "schema")
+    eq(doc.get("subject"), {"experiment_id": S["exp_id"], "experiment_name": exp_name}, "subject")
+    eq(doc.get("eval_name"), "test", "eval_name")
+    for key in ("overfitting", "severity_counts", "leaderboards", "findings"):
+        check(key in doc, f"no {key!r} in the document (keys: {sorted(doc)})")
+
+
+@step
+def overfitting_table():
+    doc, runs = need("doc", "runs")
+    rows = {r["run_id"]: r for r in doc["overfitting"]}
+    eq(len(doc["overfitting"]), len(SEED), "overfitting rows")
+    for name, n, best_at, _, _, _, _, severity, _ in SEED:
+        r = rows.get(runs[name]["id"])
+        check(r is not None, f"{name}: no overfitting row")
+        val, train = runs[name]["val"], runs[name]["train"]
+        got = {k: r.get(k) for k in (
+            "run_name", "curve", "train", "mode", "epochs", "best_epoch", "first", "best", "last",
+            "train_first", "train_last", "severity")}
+        want = {
+            "run_name": name, "curve": "val_loss", "train": "loss", "mode": "min", "epochs": n,
+            "best_epoch": best_at, "first": val[0], "best": val[best_at - 1], "last": val[-1],
+            "train_first": train[0], "train_last": train[-1], "severity": severity,
+        }
+        diff = {k: (got[k], want[k]) for k in want if got[k] != want[k]}
+        check(not diff, f"{name}: overfitting row differs (key: (got, want)): {diff}")
+    want_counts = {"none": 0, "mild": 0, "moderate": 0, "severe": 0, "extreme": 0, "not_judged": 0}
+    want_counts.update(Counter(s[7] for s in SEED))
+    eq(doc["severity_counts"], want_counts, "severity_counts")
+
+
+@step
+def leaderboards_by_fingerprint():
+    doc, runs, evals = need("doc", "runs", "evals")
+    boards = doc["leaderboards"]
+    eq(len(boards), 2, "leaderboards (one per eval-set fingerprint)")
+    by_file = {}
+    for name, (test_file, ev) in evals.items():
+        by_file.setdefault(test_file, []).append((name, ev))
+    # newest first: the breast-cancer evaluation was stored last
+    for board, files in zip(boards, ([BREAST], [SMILE_BEST, SMILE_OTHER])):
+        members = [m for f in files for m in by_file[f]]
+        fp = members[0][1]["fingerprint"]
+        eq(board["fingerprint"], fp, f"leaderboard of {os.path.basename(files[0])}: fingerprint")
+        eq(board["rows"], members[0][1]["n"], f"{fp}: rows")
+        eq(board["classes"], class_counts(files[0]), f"{fp}: class counts")
+        eq(board["metric"], "roc_auc", f"{fp}: metric")
+        check(isinstance(board.get("newest"), int), f"{fp}: newest is not a time in ms: {board.get('newest')!r}")
+        # ranked by the stored ROC AUC, best first
+        members.sort(key=lambda m: -m[1]["metrics"]["roc_auc"]["value"])
+        eq([r["run_id"] for r in board["runs"]], [runs[m[0]]["id"] for m in members], f"{fp}: runs, ranked")
+        for rank, (row, (name, ev)) in enumerate(zip(board["runs"], members), start=1):
+            eq(row["rank"], rank, f"{name}: rank")
+            eq(row["run_name"], name, f"{name}: run_name")
+            eq(row["value"], ev["metrics"]["roc_auc"]["value"], f"{name}: ROC AUC = the stored evaluation's")
+            check(row["ci_low"] <= row["value"] <= row["ci_high"], f"{name}: interval {row['ci_low']}…{row['ci_high']}")
+            eq(row["best"], rank == 1, f"{name}: best")
+            eq(row["not_tested_because"], None, f"{name}: not_tested_because (its predictions are stored)")
+            # the run's failing checks beside its rank: here only overfitting, a failure when severe or worse
+            severity = next(s[7] for s in SEED if s[0] == name)
+            eq(row.get("failing"), ["overfitting"] if severity in ("severe", "extreme") else [], f"{name}: failing")
+            if rank == 1:
+                eq((row["p_value"], row["p_holm"], row["test"]), (None, None, None), f"{name}: the best is not tested")
+    newest = [b["newest"] for b in boards]
+    check(newest[0] >= newest[1], f"leaderboards not newest first: {newest}")
+    S["smile_board"] = boards[1]
+
+
+@step
+def paired_p_values_equal_compare():
+    (board,) = need("smile_board")
+    best, other = board["runs"][0], board["runs"][1]
+    stem = os.path.splitext(os.path.basename(SMILE_BEST))[0]
+    cmp = json.loads(verdict(
+        "compare", SMILE_BEST, SMILE_OTHER, "--baseline", stem, "--bootstrap", BOOTSTRAP, "--format", "json",
+    ))
+    c = cmp["comparisons"][0]
+    eq((c["a"], c["b"]), (stem, "smile_baseline"), "compare's comparison")
+    eq(cmp["fingerprint"], board["fingerprint"], "compare's fingerprint = the leaderboard's")
+    check(isinstance(other["p_value"], float), f"{other['run_name']}: p_value {other['p_value']!r}")
+    # exactly the same floats (JSON round-trips f64 exactly)
+    eq(other["p_value"], c["p_value"], f"{other['run_name']} vs {best['run_name']}: p_value = verdict compare's")
+    eq(other["p_holm"], c["p_holm"], f"{other['run_name']} vs {best['run_name']}: p_holm = verdict compare's")
+    eq(other["test"], c["headline_test"], f"{other['run_name']}: test = verdict compare's headline_test")
+    eq(other["significant"], c["significant"], f"{other['run_name']}: significant = verdict compare's")
+    # the values and intervals are compare's leaderboard too (same bootstrap: --bootstrap 200, seed 0)
+    lb = {m["model"]: m for m in cmp["leaderboard"]}
+    for row, path in ((best, SMILE_BEST), (other, SMILE_OTHER)):
+        m = lb[os.path.splitext(os.path.basename(path))[0]]
+        eq((row["value"], row["ci_low"], row["ci_high"]), (m["value"], m["ci_low"], m["ci_high"]),
+           f"{row['run_name']}: value and interval = verdict compare's leaderboard")
+
+
+@step
+def split_changed_finding():
+    (doc,) = need("doc")
+    found = [f for f in doc["findings"] if f.get("check") == "split_changed"]
+    eq(len(found), 1, "split_changed findings")
+    eq(found[0]["status"], "warn", "split_changed status")
+    checks = {f.get("check") for f in doc["findings"]}
+    check("overfitting" in checks, f"no run's overfitting finding in findings: {sorted(checks)}")
+
+
+@step
+def fail_on_gate_and_other_formats():
+    (exp_name,) = need("exp_name")
+    base = ["check", "--experiment", exp_name, "--eval-name", "test", *ledger(), "--bootstrap", BOOTSTRAP]
+    verdict(*base, "--fail-on", "warn", "--format", "json", want_rc=1)  # split_changed is a warning
+    for fmt in ("text", "md"):
+        out = verdict(*base, "--format", fmt)
+        for name, *_ in SEED:
+            check(name in out, f"--format {fmt}: run {name} not in the report")
+    # by id as well as by name
+    by_id = json.loads(verdict(
+        "check", "--experiment", S["exp_id"], "--eval-name", "test", *ledger(), "--bootstrap", BOOTSTRAP,
+        "--format", "json",
+    ))
+    eq(by_id["subject"], S["doc"]["subject"], "subject when the experiment is given by id")
+
+
+# --- runner ---------------------------------------------------------------------------------------
+def main():
+    def end_active_run():
+        if mlflow.active_run():
+            mlflow.end_run()
+
+    return run_steps(verbose=ARGS.verbose, after=end_active_run, trailer=f"prefix {P}, uri {URI}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
