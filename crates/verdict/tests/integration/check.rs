@@ -1,7 +1,8 @@
 //! `verdict check` through the binary: the committed history (examples/checks/history.csv) in
 //! every format and language, the `--fail-on` gate's exit codes, the thresholds of a
 //! `verdict.toml` (`--config`, and `./verdict.toml` by default) with their error messages, errors
-//! exiting 2, and `check --run` on the imported fixture ledger after `eval --run`.
+//! exiting 2, and `check --run` (and `--experiment` with a config) on the imported fixture ledger
+//! after `eval --run`.
 
 use crate::ledger::{BASELINE, imported, json, ok};
 use crate::support::verdict;
@@ -372,6 +373,27 @@ fn run_checks_read_the_stored_evaluation() {
         text.contains("warn  small_eval_set [test]: The eval set is small (n = 80 < 100)"),
         "{text}"
     );
+    // The thresholds of ./verdict.toml reach the experiment mode's run checks too: both runs'
+    // best val_f1 (0.82, 0.91) are implausible under score_at_least = 0.8.
+    let experiment = |d: &Path| {
+        let doc = json(d, &["check", "--experiment", "ct-cnn", "--format", "json"]);
+        let mut runs: Vec<String> = doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["check"] == "implausible_validation")
+            .map(|f| {
+                assert_eq!(f["rule"]["score_at_least"], 0.8);
+                f["run_id"].as_str().unwrap_or_default().to_string()
+            })
+            .collect();
+        runs.sort();
+        runs
+    };
+    std::fs::write(d.join("verdict.toml"), "[checks]\nscore_at_least = 0.8\n").expect("write");
+    assert_eq!(experiment(d).len(), 2);
+    std::fs::remove_file(d.join("verdict.toml")).expect("remove");
+    assert!(experiment(d).is_empty());
     // A run that does not exist is an error naming it.
     let (code, _, err) = verdict(d, &["check", "--run", "nope"]);
     assert_eq!(code, 2);
