@@ -32,6 +32,7 @@ use verdict_core::curves::{
 };
 use verdict_core::diagnostics::{self, Finding, Status, ValTest};
 use verdict_core::eval::{EvalConfig, EvalResult};
+use verdict_io::config::CheckSettings;
 use verdict_store::{Run, Store};
 
 use crate::ledger::{self, EvalInfo};
@@ -47,6 +48,55 @@ pub struct CheckRules {
     pub failed: FailedRule,
     /// `implausible_validation`.
     pub implausible: ImplausibleRule,
+}
+
+impl CheckRules {
+    /// The rules as the plain numbers of `verdict.toml`'s `[checks]` table.
+    pub fn settings(&self) -> CheckSettings {
+        CheckSettings {
+            overfit_mild: self.overfit.mild,
+            overfit_moderate: self.overfit.moderate,
+            overfit_severe: self.overfit.severe,
+            overfit_extreme: self.overfit.extreme,
+            early_share: self.overfit.early_share,
+            early_min_epochs: self.overfit.early_min_epochs as u64,
+            chance_gap: self.failed.chance_gap,
+            loss_below: self.implausible.loss_below,
+            score_at_least: self.implausible.score_at_least,
+        }
+    }
+
+    /// The rules of `[checks]`' numbers.
+    pub fn from_settings(s: &CheckSettings) -> CheckRules {
+        CheckRules {
+            overfit: OverfitRule {
+                mild: s.overfit_mild,
+                moderate: s.overfit_moderate,
+                severe: s.overfit_severe,
+                extreme: s.overfit_extreme,
+                early_share: s.early_share,
+                early_min_epochs: usize::try_from(s.early_min_epochs).unwrap_or(usize::MAX),
+            },
+            failed: FailedRule {
+                chance_gap: s.chance_gap,
+            },
+            implausible: ImplausibleRule {
+                loss_below: s.loss_below,
+                score_at_least: s.score_at_least,
+            },
+        }
+    }
+
+    /// The default rules with the `[checks]` table of the settings file `path` applied
+    /// (`verdict_io::config`; docs/checks.md).
+    ///
+    /// # Errors
+    /// The file cannot be read, or holds a key or a value it may not (the error names the file,
+    /// the line and the key).
+    pub fn from_file(path: &Path) -> crate::Result<CheckRules> {
+        let s = verdict_io::config::read_checks(path, &CheckRules::default().settings())?;
+        Ok(CheckRules::from_settings(&s))
+    }
 }
 
 /// Where the curves come from.
@@ -434,18 +484,25 @@ fn history_file(path: &Path) -> crate::Result<Inputs> {
         .into_iter()
         .find(|c| table.column(c).is_some());
     let steps: Vec<i64> = match step_col.and_then(|c| table.column(c)) {
-        Some(col) => (0..table.n_rows)
-            .map(|i| {
-                col.number(i).map(|v| v as i64).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "{}: {}: column \"{}\": expected a number",
-                        path.display(),
-                        table.locator.describe(i),
-                        col.name
-                    ))
+        Some(col) => {
+            // A text column: name the first cell that is not a number, not row 0.
+            let not_a_number =
+                |i: usize| col.text(i).is_none_or(|t| t.trim().parse::<f64>().is_err());
+            (0..table.n_rows)
+                .map(|i| {
+                    col.number(i).map(|v| v as i64).ok_or_else(|| {
+                        let bad = (i..table.n_rows).find(|&j| not_a_number(j)).unwrap_or(i);
+                        let found = col
+                            .text(bad)
+                            .map_or_else(|| table.null_word().to_string(), |t| format!("\"{t}\""));
+                        Error::Invalid(format!(
+                            "{}: expected a number (the step of each row), found {found}",
+                            table.locate(bad, &col.name)
+                        ))
+                    })
                 })
-            })
-            .collect::<crate::Result<_>>()?,
+                .collect::<crate::Result<_>>()?
+        }
         None => (0..table.n_rows as i64).collect(),
     };
     let mut curves_out = Vec::new();

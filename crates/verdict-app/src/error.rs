@@ -50,6 +50,7 @@ library_errors!(
     verdict_io::EmbeddingError,
     verdict_io::RankingError,
     verdict_io::WriteError,
+    verdict_io::config::ConfigError,
     verdict_core::compare::CompareError,
     verdict_core::retrieval::RetrievalError,
     verdict_core::knn::KnnError,

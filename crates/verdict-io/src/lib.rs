@@ -12,11 +12,14 @@
 //! * [`align`](mod@align): several models' predictions lined up on one eval set, or a refusal saying how
 //!   the files differ.
 //! * [`write`](mod@write): a [`PredictionSet`] back to Parquet, read back to the same set.
+//! * [`config`]: `verdict.toml`, a project's settings (the run checks' thresholds), refused with
+//!   the file, line and key when it holds anything else.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod config;
 pub mod embeddings;
 pub mod error;
 pub mod npy;

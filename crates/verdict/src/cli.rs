@@ -88,6 +88,10 @@ pub(crate) struct CheckArgs {
     /// Exit with code 1 when a finding reaches this status (a CI gate).
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOnArg>,
+    /// The checks' thresholds: the [checks] table of a verdict.toml (docs/checks.md; default:
+    /// ./verdict.toml when it exists, else the documented defaults).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

@@ -43,7 +43,7 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
             ModeArg::Max => Direction::Higher,
         }),
         pairs,
-        rules: CheckRules::default(),
+        rules: rules(a.config.as_deref())?,
     };
     let lang = common::lang(&a.output);
     if let Some(experiment) = &a.experiment {
@@ -97,4 +97,14 @@ fn gate(fail_on: Option<FailOnArg>, worst: Status) -> bool {
                 FailOnArg::Fail => Status::Fail,
             }
     })
+}
+
+/// The thresholds: `--config FILE`, else `./verdict.toml` when it exists, else the defaults.
+fn rules(config: Option<&std::path::Path>) -> Result<CheckRules> {
+    let default = std::path::Path::new("verdict.toml");
+    match config {
+        Some(path) => Ok(CheckRules::from_file(path)?),
+        None if default.is_file() => Ok(CheckRules::from_file(default)?),
+        None => Ok(CheckRules::default()),
+    }
 }

@@ -1,9 +1,9 @@
 //! Whole-document snapshots of every `--format json` output (`tests/snapshots/*.json`): eval of a
-//! binary and of a multi-class file, compare, retrieval, retrieval compare, and the ledger's
-//! `runs list` / `runs show` / `experiments list` / `experiments show`. The other tests check
-//! values against scikit-learn and friends; these fail on any renamed, added, removed or
-//! reordered key, so a change to the documents of docs/eval-json.md and docs/ledger.md is
-//! reviewed as a snapshot diff.
+//! binary and of a multi-class file, compare, retrieval, retrieval compare, the ledger's
+//! `runs list` / `runs show` / `experiments list` / `experiments show`, and `check --history`.
+//! The other tests check values against scikit-learn and friends; these fail on any renamed,
+//! added, removed or reordered key, so a change to the documents of docs/eval-json.md,
+//! docs/ledger.md and docs/checks.md is reviewed as a snapshot diff.
 //!
 //! Nothing is masked: every field that could vary is fixed by the input. Paths are relative
 //! (each command runs in the directory of its files), bootstraps are seeded, the ledger holds
@@ -70,6 +70,22 @@ fn eval_multiclass_json_with_slices_and_grouping() {
             "fold",
             "--curve-points",
             "10",
+        ],
+    );
+}
+
+/// The findings document of docs/checks.md, on the committed history (examples/checks/).
+#[test]
+fn check_history_json() {
+    json_snapshot(
+        "check_history.json",
+        &root(),
+        &[
+            "check",
+            "--history",
+            "examples/checks/history.csv",
+            "--format",
+            "json",
         ],
     );
 }

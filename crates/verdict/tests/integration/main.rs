@@ -2,6 +2,8 @@
 //! error messages, and report snapshots.
 
 mod architecture;
+mod check;
+mod checks_doc;
 mod cli;
 mod compare;
 mod design_citations;
