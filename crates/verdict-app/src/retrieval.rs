@@ -529,6 +529,21 @@ fn ranked_mode(run_path: &Path, qrels_path: &Path, k: &[usize]) -> crate::Result
     if missing > 0 {
         warnings.push(diagnostics::queries_missing_from_run(missing));
     }
+    // A query whose list is shorter than the largest cut-off (but not empty: those are the
+    // missing ones) has fewer candidates than k: its @k metrics count the absent ranks as misses.
+    let short = lists
+        .iter()
+        .filter(|l| !l.is_empty() && l.len() < max_k)
+        .count();
+    if short > 0 {
+        let shortest = lists
+            .iter()
+            .filter(|l| !l.is_empty())
+            .map(Vec::len)
+            .min()
+            .unwrap_or(0);
+        warnings.push(diagnostics::k_exceeds_pool(short, max_k, shortest));
+    }
     let mut header = Map::new();
     header.insert("mode".into(), json!("ranked lists"));
     header.insert("queries".into(), json!(qids.len()));

@@ -184,6 +184,9 @@ pub static CHECKS: &[Check] = {
     Check::new("queries_missing_from_run", Warn, Retrieval,
         "{queries} judged {queries|one:query is|other:queries are} missing from the run; {queries|one:it|other:they} retrieved nothing and {queries|one:scores|other:score} 0",
         "판정된 쿼리 {queries}개가 런에 없습니다: 아무것도 검색하지 않은 것으로 보고 0점을 줍니다"),
+    Check::new("k_exceeds_pool", Warn, Retrieval,
+        "{queries} {queries|one:query retrieved|other:queries retrieved} fewer items than the largest cut-off k = {k} (the shortest list has {shortest}): @{k} metrics count the missing ranks as misses, so they measure the pool's size as much as the ranking (a Recall@10 from batches smaller than 10 is not a model's recall)",
+        "쿼리 {queries}개가 가장 큰 컷오프 k = {k}보다 적은 항목을 검색했습니다 (가장 짧은 목록 {shortest}개): @{k} 지표는 없는 순위를 놓친 것으로 세므로, 순위 품질만큼 후보 수를 잽니다 (10개보다 작은 배치에서 잰 Recall@10은 모델의 재현율이 아닙니다)"),
     Check::new("zero_embeddings", Warn, Retrieval,
         "{role|query:{count|one:1 query embedding is|other:{count} query embeddings are}|gallery:{count|one:1 gallery embedding is|other:{count} gallery embeddings are}|query_and_gallery:{count|one:1 query embedding (leave-one-out: also a gallery row) is|other:{count} query embeddings (leave-one-out: also the gallery) are}} all zeros ({count|one:row|other:rows} {rows}, counted from 0): under cosine similarity a zero vector has no direction and is scored 0 against every item (as scikit-learn, pytorch-metric-learning and faiss do), so its ranking is the tie order, not the model's; fix the embeddings or drop the rows",
         "{role|query:쿼리 임베딩|gallery:갤러리 임베딩|query_and_gallery:쿼리 임베딩(leave-one-out이므로 갤러리이기도 함)} {count}개가 영벡터입니다 (행 {rows}, 0부터 셈): 코사인 유사도에서 영벡터는 방향이 없어 모든 항목과의 유사도를 0으로 계산하므로 (scikit-learn, pytorch-metric-learning, faiss와 같음) 그 순위는 모델이 아니라 동점 처리 순서로 정해집니다. 임베딩을 고치거나 해당 행을 빼십시오"),
@@ -508,6 +511,15 @@ pub fn duplicate_embeddings(rows: usize) -> Finding {
 /// `queries_missing_from_run`: `queries` judged queries are not in the run.
 pub fn queries_missing_from_run(queries: usize) -> Finding {
     Finding::new("queries_missing_from_run", Subject::Whole).with("queries", int(queries))
+}
+
+/// `k_exceeds_pool`: `queries` ranked lists are shorter than the largest cut-off `k` (the
+/// shortest has `shortest` items).
+pub fn k_exceeds_pool(queries: usize, k: usize, shortest: usize) -> Finding {
+    Finding::new("k_exceeds_pool", Subject::Whole)
+        .with("queries", int(queries))
+        .with("k", int(k))
+        .with("shortest", int(shortest))
 }
 
 /// `zero_embeddings`: `count` all-zero embeddings of `role` under cosine similarity, the first of
@@ -939,6 +951,7 @@ mod tests {
             shallow_depth(120, 100),
             duplicate_embeddings(2),
             queries_missing_from_run(1),
+            k_exceeds_pool(3, 10, 4),
             zero_embeddings(EmbeddingRole::Query, vec![0, 4], 2),
             overfitting(
                 &moderate_overfit(),

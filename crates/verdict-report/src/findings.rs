@@ -425,6 +425,18 @@ mod tests {
     }
 
     #[test]
+    fn k_exceeds_pool() {
+        both(
+            &d::k_exceeds_pool(3, 10, 4),
+            "3 queries retrieved fewer items than the largest cut-off k = 10 (the shortest list has 4): @10 metrics count the missing ranks as misses, so they measure the pool's size as much as the ranking (a Recall@10 from batches smaller than 10 is not a model's recall)",
+            "쿼리 3개가 가장 큰 컷오프 k = 10보다 적은 항목을 검색했습니다 (가장 짧은 목록 4개): @10 지표는 없는 순위를 놓친 것으로 세므로, 순위 품질만큼 후보 수를 잽니다 (10개보다 작은 배치에서 잰 Recall@10은 모델의 재현율이 아닙니다)",
+        );
+        assert!(
+            message(Lang::En, &d::k_exceeds_pool(1, 5, 2)).starts_with("1 query retrieved fewer")
+        );
+    }
+
+    #[test]
     fn overconfidence() {
         both(
             &d::overconfidence(120, 30, 0.9, 0.000012),
@@ -468,6 +480,7 @@ mod tests {
             "shallow_depth",
             "duplicate_embeddings",
             "queries_missing_from_run",
+            "k_exceeds_pool",
             "zero_embeddings",
             "overfitting",
             "training_failed",

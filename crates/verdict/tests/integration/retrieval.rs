@@ -980,3 +980,66 @@ fn bundled_retrieval_example_runs_and_its_two_views_agree() {
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
     assert!(readme.contains(line), "README.md should quote: {line}");
 }
+
+/// Seed 002's "Recall@10 of 0.0%" from candidate pools smaller than 10: a ranked-list run whose
+/// lists are shorter than the largest k says so (`k_exceeds_pool`), and a run with full lists
+/// does not.
+#[test]
+fn short_ranked_lists_are_a_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut run = String::new();
+    let mut qrels = String::new();
+    for q in 0..4 {
+        // Queries 0 and 1 retrieve 3 documents, the others 10.
+        let len = if q < 2 { 3 } else { 10 };
+        for r in 0..len {
+            run.push_str(&format!("q{q} Q0 d{r} {} {} sys\n", r + 1, 10 - r));
+        }
+        qrels.push_str(&format!("q{q} 0 d1 1\n"));
+    }
+    std::fs::write(d.join("short.run"), &run).expect("write");
+    std::fs::write(d.join("q.qrels"), &qrels).expect("write");
+    let got = run_json(
+        d,
+        &[
+            "retrieval",
+            "--run",
+            "short.run",
+            "--qrels",
+            "q.qrels",
+            "--k",
+            "1,10",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    let warnings = got["warnings"].to_string();
+    assert!(
+        warnings.contains("2 queries retrieved fewer items than the largest cut-off k = 10 (the shortest list has 3)"),
+        "{warnings}"
+    );
+    let got = run_json(
+        d,
+        &[
+            "retrieval",
+            "--run",
+            "short.run",
+            "--qrels",
+            "q.qrels",
+            "--k",
+            "1,3",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        !got["warnings"].to_string().contains("fewer items"),
+        "{}",
+        got["warnings"]
+    );
+}
