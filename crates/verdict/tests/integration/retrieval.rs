@@ -1000,46 +1000,29 @@ fn short_ranked_lists_are_a_finding() {
     }
     std::fs::write(d.join("short.run"), &run).expect("write");
     std::fs::write(d.join("q.qrels"), &qrels).expect("write");
-    let got = run_json(
-        d,
-        &[
+    let warnings = |k: &str| {
+        let args = [
             "retrieval",
             "--run",
             "short.run",
             "--qrels",
             "q.qrels",
             "--k",
-            "1,10",
+            k,
             "--bootstrap",
             "0",
             "--format",
             "json",
-        ],
-    );
-    let warnings = got["warnings"].to_string();
+        ];
+        run_json(d, &args)["warnings"].to_string()
+    };
+    let w = warnings("1,10");
     assert!(
-        warnings.contains("2 queries retrieved fewer items than the largest cut-off k = 10 (the shortest list has 3)"),
-        "{warnings}"
+        w.contains(
+            "2 queries retrieved fewer items than the largest cut-off k = 10 (the shortest list has 3)"
+        ),
+        "{w}"
     );
-    let got = run_json(
-        d,
-        &[
-            "retrieval",
-            "--run",
-            "short.run",
-            "--qrels",
-            "q.qrels",
-            "--k",
-            "1,3",
-            "--bootstrap",
-            "0",
-            "--format",
-            "json",
-        ],
-    );
-    assert!(
-        !got["warnings"].to_string().contains("fewer items"),
-        "{}",
-        got["warnings"]
-    );
+    let w = warnings("1,3");
+    assert!(!w.contains("fewer items"), "{w}");
 }
