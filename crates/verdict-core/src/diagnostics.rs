@@ -157,7 +157,7 @@ pub static CHECKS: &[Check] = {
     Check::new("not_above_majority", Warn, Model,
         "Accuracy {accuracy:%} is not significantly above always predicting the majority class ({majority_rate:%}; exact binomial test, p = {p_value:.3}).",
         "정확도 {accuracy:%}는 항상 다수 클래스로 예측하는 경우({majority_rate:%})보다 유의하게 높지 않습니다 (정확 이항검정, p = {p_value:.3})."),
-    Check::new("extreme_threshold", Warn, Model,
+    Check::new("degenerate_threshold", Warn, Model,
         "The {criterion} threshold {threshold} sits at the extreme of the score range ({positive_share:%} of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
         "{criterion} 최적 임계값 {threshold}이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 {positive_share:%}): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다."),
     Check::new("overconfidence", Warn, Model,
@@ -441,10 +441,10 @@ pub fn not_above_majority(accuracy: f64, majority_rate: f64, p_value: f64) -> Fi
         .with("p_value", Figure::Number(p_value))
 }
 
-/// `extreme_threshold`: the optimal threshold of `rule` (`youden`, `max_f1`) sits at the extreme
+/// `degenerate_threshold`: the optimal threshold of `rule` (`youden`, `max_f1`) sits at the extreme
 /// of the score range, with `positive_share` of the samples predicted positive at it.
-pub fn extreme_threshold(rule: &'static str, threshold: f64, positive_share: f64) -> Finding {
-    Finding::new("extreme_threshold", Subject::Threshold(rule))
+pub fn degenerate_threshold(rule: &'static str, threshold: f64, positive_share: f64) -> Finding {
+    Finding::new("degenerate_threshold", Subject::Threshold(rule))
         .with("criterion", Figure::Text(rule.to_string()))
         .with("threshold", Figure::Number(threshold))
         .with("positive_share", Figure::Number(positive_share))
@@ -943,7 +943,7 @@ mod tests {
             class_never_predicted(2, "c".into()),
             prediction_collapse(0, "a".into(), 489, 500, 0.2),
             not_above_majority(0.55, 0.5, 0.217),
-            extreme_threshold("youden", 0.0001, 0.995),
+            degenerate_threshold("youden", 0.0001, 0.995),
             normalized_rows(3, 2e-5, 100),
             overconfidence(120, 30, 0.9, 1e-6),
             paired_by_position(),
@@ -1028,7 +1028,7 @@ mod tests {
             "class_never_predicted",
             "prediction_collapse",
             "not_above_majority",
-            "extreme_threshold",
+            "degenerate_threshold",
             "few_groups",
             "paired_by_position",
             "threshold_chosen_on_test",

@@ -845,7 +845,7 @@ fn warnings(data: &EvalData, result: &EvalResult, ranked: Option<&Ranked>) -> Ve
             let pos = r.scores().partition_point(|&s| s >= thr);
             let share = pos as f64 / r.len().max(1) as f64;
             if Some(thr) == lo || Some(thr) == hi || !(0.05..=0.95).contains(&share) {
-                out.push(diagnostics::extreme_threshold(t.name, thr, share));
+                out.push(diagnostics::degenerate_threshold(t.name, thr, share));
             }
         }
     }
@@ -1023,7 +1023,7 @@ mod tests {
 
     /// Seed 000: an "optimal threshold" of 0.0001 — every sample predicted positive.
     #[test]
-    fn extreme_threshold_is_flagged() {
+    fn degenerate_threshold_is_flagged() {
         // Positives and negatives interleaved; the lowest score is a negative below all others, so
         // J is maximal when everything but that sample is positive... make the best J sit at the
         // minimum score: all positives have the lowest scores.
@@ -1039,7 +1039,7 @@ mod tests {
             .collect();
         let r = evaluate(&binary(labels, scores), &cfg(0), &|| {});
         assert!(
-            r.warnings.iter().any(|w| w.check == "extreme_threshold"),
+            r.warnings.iter().any(|w| w.check == "degenerate_threshold"),
             "{:?}",
             r.warnings
         );

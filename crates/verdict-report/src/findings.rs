@@ -173,9 +173,9 @@ mod tests {
     }
 
     #[test]
-    fn extreme_threshold() {
+    fn degenerate_threshold() {
         both(
-            &d::extreme_threshold("youden", 0.0001, 1.0),
+            &d::degenerate_threshold("youden", 0.0001, 1.0),
             "The youden threshold 0.0001 sits at the extreme of the score range (100.0% of samples predicted positive): the scores may be miscalibrated or the model degenerate.",
             "youden 최적 임계값 0.0001이(가) 점수 범위의 극단에 있습니다 (양성 예측 비율 100.0%): 점수 보정이 잘못되었거나 모델이 퇴화했을 수 있습니다.",
         );
@@ -472,7 +472,7 @@ mod tests {
             "class_never_predicted",
             "prediction_collapse",
             "not_above_majority",
-            "extreme_threshold",
+            "degenerate_threshold",
             "overconfidence",
             "normalized_rows",
             "paired_by_position",
