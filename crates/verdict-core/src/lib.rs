@@ -22,6 +22,9 @@
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
 //!   classes of a one-class binary file, group and slice indices).
 //! * [`metrics`]: the registry of classification metrics (name, direction, range, display names, value).
+//! * [`splits`]: train/val/test split manifests checked as data (group leakage, duplicates, label
+//!   drift, metadata shortcuts, condition mismatch, small splits) and diffed, because a split's
+//!   faults never show in the predictions of a model evaluated on it.
 //!
 //! Conventions (ties, zero division, bin edges) are documented on the function that applies them.
 //!
@@ -47,6 +50,7 @@ pub mod prepare;
 pub mod ranking;
 pub mod retrieval;
 pub mod rng;
+pub mod splits;
 pub mod stats;
 
 /// How samples are weighted in a metric computation.
