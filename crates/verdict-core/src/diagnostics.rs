@@ -230,20 +230,20 @@ pub static CHECKS: &[Check] = {
             "Split by group (GroupShuffleSplit or GroupKFold on the group column) so that every group is in exactly one split, then retrain and re-evaluate.",
             "그룹 단위로 분할하여(그룹 열로 GroupShuffleSplit 또는 GroupKFold) 모든 그룹이 한 분할에만 있게 한 뒤 다시 학습하고 평가하십시오."),
     Check::new("id_overlap", Warn, Split,
-        "{across} {across|one:id is|other:ids are} in more than one split ({shared}) and {within} {within|one:row repeats|other:rows repeat} an id of its own split ({within_splits}): a sample in two splits is tested on what the model was trained on, and a sample twice in one split counts twice.",
+        "{across} {across|one:id is|other:ids are} in more than one split ({shared}) and {within} {within|one:row repeats an id of its own split|other:rows repeat an id of their own split} ({within_splits}): a sample in two splits is tested on what the model was trained on, and a sample twice in one split counts twice.",
         "둘 이상의 분할에 있는 id가 {across}개({shared}), 같은 분할 안에서 id가 반복되는 행이 {within}개({within_splits})입니다: 두 분할에 있는 샘플은 학습한 것으로 테스트하는 셈이고, 한 분할에 두 번 있는 샘플은 두 번 셉니다.")
         .with_hint(
             "Make ids unique within each split and move or drop the shared ones (if the ids are row numbers per file, give the manifests real sample ids).",
             "분할마다 id를 고유하게 하고 겹치는 id는 옮기거나 빼십시오 (id가 파일별 행 번호라면 매니페스트에 실제 샘플 id를 주십시오)."),
     Check::new("duplicate_content", Fail, Split,
-        "{across} {across|one:content hash is|other:content hashes are} in more than one split ({shared}) and {within} {within|one:row repeats|other:rows repeat} a hash of its own split ({within_splits}): identical samples under different ids leak between splits and count more than once.",
+        "{across} {across|one:content hash is|other:content hashes are} in more than one split ({shared}) and {within} {within|one:row repeats a hash of its own split|other:rows repeat a hash of their own split} ({within_splits}): identical samples under different ids leak between splits and count more than once.",
         "둘 이상의 분할에 있는 콘텐츠 해시가 {across}개({shared}), 같은 분할 안에서 해시가 반복되는 행이 {within}개({within_splits})입니다: id가 달라도 내용이 같은 샘플은 분할 사이로 새어 나가고 여러 번 셉니다.")
         .with_hint(
             "Drop exact duplicates before splitting, and split so that identical content lands in one split only.",
             "분할하기 전에 완전 중복을 빼고, 같은 내용이 한 분할에만 들어가도록 분할하십시오."),
     Check::new("label_drift", Warn, Split,
-        "{kind|scarce:{cells|one:1 class is|other:{cells} classes are} absent from a split or under {min_class} samples there ({scarce}): the scores of a class on a split where it is that rare are undefined or unreliable|other:The class proportions differ between splits}; chi-squared test of homogeneity{test|yes:: χ² = {chi2:.1}, dof = {dof}, p = {p_value:.3}, Cramér's V = {cramers_v:.3}|other: not possible (fewer than two non-empty splits or classes)}.",
-        "{kind|scarce:분할에 없거나 {min_class}개 미만인 클래스가 {cells}개입니다 ({scarce}): 그 분할에서 그 클래스의 지표는 정의되지 않거나 신뢰하기 어렵습니다|other:분할마다 클래스 비율이 다릅니다}. 동질성 카이제곱 검정{test|yes:: χ² = {chi2:.1}, 자유도 = {dof}, p = {p_value:.3}, Cramér's V = {cramers_v:.3}|other:은 할 수 없습니다 (비어 있지 않은 분할이나 클래스가 둘 미만)}.")
+        "{kind|scarce:In {cells|one:1 case|other:{cells} cases} a class is absent from a split or has under {min_class} samples there ({scarce}): the scores of a class on a split where it is that rare are undefined or unreliable|other:The class proportions differ between splits}; chi-squared test of homogeneity{test|yes:: χ² = {chi2:.1}, dof = {dof}, p = {p_value:.3}, Cramér's V = {cramers_v:.3}|other: not possible (fewer than two non-empty splits or classes)}.",
+        "{kind|scarce:클래스가 분할에 없거나 {min_class}개 미만인 경우가 {cells}건입니다 ({scarce}): 그 분할에서 그 클래스의 지표는 정의되지 않거나 신뢰하기 어렵습니다|other:분할마다 클래스 비율이 다릅니다}. 동질성 카이제곱 검정{test|yes:: χ² = {chi2:.1}, 자유도 = {dof}, p = {p_value:.3}, Cramér's V = {cramers_v:.3}|other:은 할 수 없습니다 (비어 있지 않은 분할이나 클래스가 둘 미만)}.")
         .with_hint(
             "Read per-class scores only where the class has enough samples; re-split stratified by class (within groups) if the splits should share class proportions.",
             "클래스 샘플이 충분한 분할에서만 클래스별 지표를 읽으십시오. 분할끼리 클래스 비율이 같아야 한다면 (그룹 안에서) 클래스로 층화하여 다시 분할하십시오."),
@@ -774,9 +774,9 @@ pub fn split_changed(
         )
 }
 
-/// `"none"` for an empty list (the split findings' list figures).
+/// `"-"` for an empty list (the split findings' list figures).
 fn list_or_none(s: String) -> Figure {
-    text(if s.is_empty() { "none".to_string() } else { s })
+    text(if s.is_empty() { "-".to_string() } else { s })
 }
 
 /// `group_leakage`: `groups` of the `total` groups are in more than one split; `shared` names
@@ -1246,7 +1246,7 @@ mod tests {
                 1,
                 "val 1".into(),
             ),
-            label_drift(1, "module_resin in val 27".into(), Some(h), &rules),
+            label_drift(1, "module_resin (val 27)".into(), Some(h), &rules),
             metadata_shortcut("axis", 0.17, &v, 0.61, &rules),
             condition_mismatch(
                 &Mismatch {

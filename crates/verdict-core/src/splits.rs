@@ -583,7 +583,7 @@ fn label_drift_finding(
         }
         for (class, &n) in classes.iter().zip(row) {
             if n < rules.min_class {
-                scarce.push(format!("{class} in {} {n}", s.name));
+                scarce.push(format!("{class} ({} {n})", s.name));
             }
         }
     }

@@ -51,7 +51,7 @@ fn ids_repeated_within_one_split_only() {
         .find(|f| f.check == "id_overlap")
         .expect("id_overlap");
     assert_eq!(f.figure("across"), Some(&Figure::Count(0)));
-    assert_eq!(text(f, "shared"), "none");
+    assert_eq!(text(f, "shared"), "-");
     assert_eq!(text(f, "within_splits"), "train 2");
 }
 

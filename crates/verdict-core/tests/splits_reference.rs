@@ -210,7 +210,7 @@ fn seed001_current_split_label_drift() {
     assert_eq!(drift.len(), 1);
     assert_eq!(drift[0].status, Status::Warn);
     assert_eq!(drift[0].figure("cells"), Some(&Figure::Count(6)));
-    assert!(text(drift[0], "scarce").starts_with("module_normal in train 0; "));
+    assert!(text(drift[0], "scarce").starts_with("module_normal (train 0); "));
     close(
         drift[0].number("chi2").expect("chi2"),
         num(&want["chi2"]),
@@ -456,7 +456,7 @@ fn edge_cases() {
     assert_eq!(drift[0].figure("cells"), Some(&Figure::Count(4)));
     assert_eq!(
         text(drift[0], "scarce"),
-        "cell_porosity in test 0; module_normal in test 0; module_porosity in test 0; module_resin in test 0"
+        "cell_porosity (test 0); module_normal (test 0); module_porosity (test 0); module_resin (test 0)"
     );
     assert!(r.label_drift.is_some());
 

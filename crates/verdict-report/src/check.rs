@@ -96,6 +96,8 @@ fn subject(s: &Subject) -> Value {
         Subject::Class(i) => json!({"class": i}),
         Subject::Threshold(r) => json!({"threshold": r}),
         Subject::Embeddings(role) => json!({"embeddings": role.as_str()}),
+        Subject::Split(name) => json!({"split": name}),
+        Subject::Column(name) => json!({"column": name}),
     }
 }
 

@@ -110,6 +110,7 @@ mod tests {
     //! `RetrievalWarning`, and of the snapshots).
     use super::*;
     use verdict_core::diagnostics::{self as d, CHECKS, EmbeddingRole};
+    use verdict_core::splits as s;
 
     fn both(f: &Finding, en: &str, ko: &str) {
         assert_eq!(message(Lang::En, f), en, "{} (en)", f.check);
@@ -462,6 +463,198 @@ mod tests {
         );
     }
 
+    #[test]
+    fn group_leakage() {
+        let rules = s::SplitRules::default();
+        both(
+            &d::group_leakage(
+                1,
+                134,
+                "b000 (train 10, test 3)".into(),
+                "train 10/920, test 3/253".into(),
+                &rules,
+            ),
+            "1 of the 134 groups is in more than one split: b000 (train 10, test 3). Rows of these groups per split: train 10/920, test 3/253. A model tested on groups it was trained on is scored partly on memory, so its results are optimistic.",
+            "전체 그룹 134개 중 1개가 둘 이상의 분할에 들어 있습니다: b000 (train 10, test 3). 이 그룹들의 분할별 행 수: train 10/920, test 3/253. 학습한 그룹으로 테스트한 모델은 일부를 암기로 맞히므로 결과가 낙관적입니다.",
+        );
+        both(
+            &d::group_leakage(
+                3,
+                134,
+                "b000 (train 10, test 3); b001 (train 10, val 2); b002 (val 1, test 1)".into(),
+                "train 20/920, val 3/170, test 4/253".into(),
+                &rules,
+            ),
+            "3 of the 134 groups are in more than one split: b000 (train 10, test 3); b001 (train 10, val 2); b002 (val 1, test 1). Rows of these groups per split: train 20/920, val 3/170, test 4/253. A model tested on groups it was trained on is scored partly on memory, so its results are optimistic.",
+            "전체 그룹 134개 중 3개가 둘 이상의 분할에 들어 있습니다: b000 (train 10, test 3); b001 (train 10, val 2); b002 (val 1, test 1). 이 그룹들의 분할별 행 수: train 20/920, val 3/170, test 4/253. 학습한 그룹으로 테스트한 모델은 일부를 암기로 맞히므로 결과가 낙관적입니다.",
+        );
+    }
+
+    #[test]
+    fn id_overlap() {
+        both(
+            &d::duplicate_keys(
+                "id_overlap",
+                2,
+                "1 (train 1, test 1); 3 (train 1, test 2)".into(),
+                2,
+                "train 1, test 1".into(),
+            ),
+            "2 ids are in more than one split (1 (train 1, test 1); 3 (train 1, test 2)) and 2 rows repeat an id of their own split (train 1, test 1): a sample in two splits is tested on what the model was trained on, and a sample twice in one split counts twice.",
+            "둘 이상의 분할에 있는 id가 2개(1 (train 1, test 1); 3 (train 1, test 2)), 같은 분할 안에서 id가 반복되는 행이 2개(train 1, test 1)입니다: 두 분할에 있는 샘플은 학습한 것으로 테스트하는 셈이고, 한 분할에 두 번 있는 샘플은 두 번 셉니다.",
+        );
+        both(
+            &d::duplicate_keys(
+                "id_overlap",
+                1,
+                "7 (train 1, test 1)".into(),
+                0,
+                String::new(),
+            ),
+            "1 id is in more than one split (7 (train 1, test 1)) and 0 rows repeat an id of their own split (-): a sample in two splits is tested on what the model was trained on, and a sample twice in one split counts twice.",
+            "둘 이상의 분할에 있는 id가 1개(7 (train 1, test 1)), 같은 분할 안에서 id가 반복되는 행이 0개(-)입니다: 두 분할에 있는 샘플은 학습한 것으로 테스트하는 셈이고, 한 분할에 두 번 있는 샘플은 두 번 셉니다.",
+        );
+    }
+
+    #[test]
+    fn duplicate_content() {
+        both(
+            &d::duplicate_keys(
+                "duplicate_content",
+                1,
+                "train: a, c = test: d".into(),
+                1,
+                "train 1".into(),
+            ),
+            "1 content hash is in more than one split (train: a, c = test: d) and 1 row repeats a hash of its own split (train 1): identical samples under different ids leak between splits and count more than once.",
+            "둘 이상의 분할에 있는 콘텐츠 해시가 1개(train: a, c = test: d), 같은 분할 안에서 해시가 반복되는 행이 1개(train 1)입니다: id가 달라도 내용이 같은 샘플은 분할 사이로 새어 나가고 여러 번 셉니다.",
+        );
+        assert_eq!(
+            d::duplicate_keys("duplicate_content", 0, String::new(), 2, "train 2".into()).status,
+            verdict_core::diagnostics::Status::Warn
+        );
+    }
+
+    #[test]
+    fn label_drift() {
+        let rules = s::SplitRules::default();
+        let h = s::Homogeneity {
+            chi2: 19123.456,
+            dof: 8,
+            p_value: 0.0,
+            cramers_v: 0.2345,
+        };
+        both(
+            &d::label_drift(
+                2,
+                "module_resin (val 27); module_resin (test 12)".into(),
+                Some(h),
+                &rules,
+            ),
+            "In 2 cases a class is absent from a split or has under 30 samples there (module_resin (val 27); module_resin (test 12)): the scores of a class on a split where it is that rare are undefined or unreliable; chi-squared test of homogeneity: χ² = 19123.5, dof = 8, p = 0.000, Cramér's V = 0.234.",
+            "클래스가 분할에 없거나 30개 미만인 경우가 2건입니다 (module_resin (val 27); module_resin (test 12)): 그 분할에서 그 클래스의 지표는 정의되지 않거나 신뢰하기 어렵습니다. 동질성 카이제곱 검정: χ² = 19123.5, 자유도 = 8, p = 0.000, Cramér's V = 0.234.",
+        );
+        both(
+            &d::label_drift(0, String::new(), Some(h), &rules),
+            "The class proportions differ between splits; chi-squared test of homogeneity: χ² = 19123.5, dof = 8, p = 0.000, Cramér's V = 0.234.",
+            "분할마다 클래스 비율이 다릅니다. 동질성 카이제곱 검정: χ² = 19123.5, 자유도 = 8, p = 0.000, Cramér's V = 0.234.",
+        );
+        both(
+            &d::label_drift(1, "b (test 0)".into(), None, &rules),
+            "In 1 case a class is absent from a split or has under 30 samples there (b (test 0)): the scores of a class on a split where it is that rare are undefined or unreliable; chi-squared test of homogeneity not possible (fewer than two non-empty splits or classes).",
+            "클래스가 분할에 없거나 30개 미만인 경우가 1건입니다 (b (test 0)): 그 분할에서 그 클래스의 지표는 정의되지 않거나 신뢰하기 어렵습니다. 동질성 카이제곱 검정은 할 수 없습니다 (비어 있지 않은 분할이나 클래스가 둘 미만).",
+        );
+        assert_eq!(
+            d::label_drift(0, String::new(), Some(h), &rules).status,
+            verdict_core::diagnostics::Status::Info
+        );
+    }
+
+    #[test]
+    fn metadata_shortcut() {
+        let rules = s::SplitRules::default();
+        let v = s::ValueShare {
+            value: "x".into(),
+            n: 8923,
+            majority_label: "normal".into(),
+            share: 8920.0 / 8923.0,
+            ci: (0.99901, 0.99989),
+        };
+        both(
+            &d::metadata_shortcut("axis", 0.16966848271391446, &v, 21744.0 / 35529.0, &rules),
+            "Metadata column `axis` alone tells much about the label (normalised mutual information 0.170): a share of 0.9997 of the rows with `axis` = `x` are `normal` (n = 8923, 95.0% Wilson interval [0.9990, 0.9999]), while the most frequent label is a share of 0.6120 overall. A model can learn this column instead of the image.",
+            "메타데이터 열 `axis`만으로도 레이블을 많이 알 수 있습니다 (정규화 상호정보량 0.170): `axis` = `x`인 행의 0.9997가 `normal`입니다 (n = 8923, 95.0% Wilson 구간 [0.9990, 0.9999]). 전체에서 가장 많은 레이블의 비율은 0.6120입니다. 모델이 이미지 대신 이 열을 학습할 수 있습니다.",
+        );
+    }
+
+    #[test]
+    fn condition_mismatch() {
+        let rules = s::SplitRules::default();
+        both(
+            &d::condition_mismatch(
+                &d::Mismatch {
+                    column: "axis",
+                    values: "x".into(),
+                    count: 1,
+                    present: "test",
+                    rows: 8923,
+                    share: 8923.0 / 35529.0,
+                    missing: "train",
+                    absent: true,
+                },
+                &rules,
+            ),
+            "`axis` value x is 25.1% of `test` (8923 rows) but absent from `train`: that part of `test` comes from conditions `train` does not cover.",
+            "`axis` 값 1개(x)가 `test`의 25.1%(8923행)를 차지하지만 `train`에는 없습니다: `test`의 그 부분은 `train`이(가) 다루지 않는 조건에서 나옵니다.",
+        );
+        both(
+            &d::condition_mismatch(
+                &d::Mismatch {
+                    column: "scanner",
+                    values: "s2; s3".into(),
+                    count: 2,
+                    present: "test",
+                    rows: 300,
+                    share: 0.3,
+                    missing: "train",
+                    absent: false,
+                },
+                &rules,
+            ),
+            "`scanner` values s2; s3 are 30.0% of `test` (300 rows) but under 1.0% of `train`: that part of `test` comes from conditions `train` does not cover.",
+            "`scanner` 값 2개(s2; s3)가 `test`의 30.0%(300행)를 차지하지만 `train`에는 1.0% 미만입니다: `test`의 그 부분은 `train`이(가) 다루지 않는 조건에서 나옵니다.",
+        );
+    }
+
+    #[test]
+    fn small_split() {
+        let rules = s::SplitRules::default();
+        let test = s::SmallSplit {
+            split: "test".into(),
+            n: 35529,
+            accuracy_half_width: 0.0051993,
+            groups: Some(25),
+            group_half_width: Some(0.180655),
+        };
+        let val = s::SmallSplit {
+            split: "val".into(),
+            n: 19,
+            accuracy_half_width: 0.2095,
+            groups: None,
+            group_half_width: None,
+        };
+        both(
+            &d::small_split(&test, &rules),
+            "Split `test` is small for precise claims: with 35529 rows the 95.0% Wilson interval on an accuracy near 50% is ±0.5%, and its 25 groups carry the information of about 25 samples (±18.1% for new groups); differences under that are noise (the check asks for at most ±5.0%).",
+            "분할 `test`은(는) 정밀한 주장을 하기에 작습니다: 35529행에서 정확도 50% 부근의 95.0% Wilson 구간은 ±0.5%이고, 그룹 25개는 샘플 약 25개만큼의 정보를 담습니다 (새 그룹에 대해 ±18.1%). 그보다 작은 차이는 잡음입니다 (기준: ±5.0% 이하).",
+        );
+        both(
+            &d::small_split(&val, &rules),
+            "Split `val` is small for precise claims: with 19 rows the 95.0% Wilson interval on an accuracy near 50% is ±20.9%; differences under that are noise (the check asks for at most ±5.0%).",
+            "분할 `val`은(는) 정밀한 주장을 하기에 작습니다: 19행에서 정확도 50% 부근의 95.0% Wilson 구간은 ±20.9%입니다. 그보다 작은 차이는 잡음입니다 (기준: ±5.0% 이하).",
+        );
+    }
+
     /// Every registered check is rendered by a test above (a new check needs its own).
     #[test]
     fn every_check_has_a_rendering_test() {
@@ -487,6 +680,13 @@ mod tests {
             "implausible_validation",
             "val_test_gap",
             "split_changed",
+            "group_leakage",
+            "id_overlap",
+            "duplicate_content",
+            "label_drift",
+            "metadata_shortcut",
+            "condition_mismatch",
+            "small_split",
         ];
         let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
         assert_eq!(ids, tested);
