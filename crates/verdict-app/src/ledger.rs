@@ -246,6 +246,10 @@ pub struct Stored {
     pub fingerprint: String,
     /// Its rows.
     pub rows: usize,
+    /// The fingerprint of the test split recorded with the run (`verdict splits check --run`,
+    /// tag `verdict.split.testing.fingerprint`) when it differs from the eval set's: the run was
+    /// evaluated on another set than the one recorded.
+    pub split_mismatch: Option<String>,
 }
 
 impl std::fmt::Display for Stored {
@@ -399,12 +403,16 @@ pub fn store_evaluation(
         // it leaves an unreferenced file, never a wrong reference.
         let _ = repo.delete(&join(&base, &predictions));
     }
+    let split_mismatch = tag(&run, "verdict.split.testing.fingerprint")
+        .filter(|recorded| *recorded != fingerprint)
+        .map(str::to_owned);
     Ok(Stored {
         metrics: metrics.len(),
         artifact,
         predictions: kept.map(|_| predictions),
         fingerprint,
         rows,
+        split_mismatch,
     })
 }
 /// One side of [`compare_stored`]: the run, its evaluation and that evaluation's metrics.

@@ -14,6 +14,7 @@
 //! * [`check`]: a run's curves and stored evaluations → one list of findings;
 //! * [`ledger`]: the ledger's conventions for evaluations, and [`ledger::store_evaluation`], which
 //!   writes an evaluation into a run as one unit;
+//! * [`splits`]: split manifests checked, diffed and recorded with a run;
 //! * [`input`]: turning a loaded file into the core's input (`verdict_core::prepare` holds the
 //!   rules).
 //!
@@ -29,6 +30,7 @@ pub mod eval;
 pub mod input;
 pub mod ledger;
 pub mod retrieval;
+pub mod splits;
 
 pub use error::{Error, Result};
 pub(crate) use error::{ResultExt, bail};

@@ -251,14 +251,14 @@ pub static CHECKS: &[Check] = {
         "Metadata column `{column}` alone tells much about the label (normalised mutual information {nmi:.3}): a share of {share:.4} of the rows with `{column}` = `{value}` are `{majority_label}` (n = {n}, {level:%} Wilson interval [{ci_low:.4}, {ci_high:.4}]), while the most frequent label is a share of {overall_share:.4} overall. A model can learn this column instead of the image.",
         "메타데이터 열 `{column}`만으로도 레이블을 많이 알 수 있습니다 (정규화 상호정보량 {nmi:.3}): `{column}` = `{value}`인 행의 {share:.4}가 `{majority_label}`입니다 (n = {n}, {level:%} Wilson 구간 [{ci_low:.4}, {ci_high:.4}]). 전체에서 가장 많은 레이블의 비율은 {overall_share:.4}입니다. 모델이 이미지 대신 이 열을 학습할 수 있습니다.")
         .with_hint(
-            "Evaluate per value of this column (--slice-col) and without it; balance the labels within each value if the column must not decide the prediction.",
-            "이 열의 값별로(--slice-col), 그리고 이 열 없이 평가하십시오. 이 열이 예측을 결정하면 안 된다면 값마다 레이블 균형을 맞추십시오."),
+            "Evaluate per value of this column (verdict eval --by COLUMN) and without it; balance the labels within each value if the column must not decide the prediction.",
+            "이 열의 값별로(verdict eval --by COLUMN), 그리고 이 열 없이 평가하십시오. 이 열이 예측을 결정하면 안 된다면 값마다 레이블 균형을 맞추십시오."),
     Check::new("condition_mismatch", Warn, Split,
         "`{column}` {count|one:value|other:values} {values} {count|one:is|other:are} {share:%} of `{present}` ({rows} rows) but {absent|yes:absent from|other:under {condition_share:%} of} `{missing}`: that part of `{present}` comes from conditions `{missing}` does not cover.",
         "`{column}` 값 {count}개({values})가 `{present}`의 {share:%}({rows}행)를 차지하지만 `{missing}`에는 {absent|yes:없습니다|other:{condition_share:%} 미만입니다}: `{present}`의 그 부분은 `{missing}`이(가) 다루지 않는 조건에서 나옵니다.")
         .with_hint(
-            "Train and test under the same conditions, or report the scores per condition (--slice-col) so that the uncovered part is read on its own.",
-            "같은 조건에서 학습하고 테스트하거나, 조건별로 지표를 보고하여(--slice-col) 다루지 않은 부분을 따로 읽으십시오."),
+            "Train and test under the same conditions, or report the scores per condition (verdict eval --by COLUMN) so that the uncovered part is read on its own.",
+            "같은 조건에서 학습하고 테스트하거나, 조건별로 지표를 보고하여(verdict eval --by COLUMN) 다루지 않은 부분을 따로 읽으십시오."),
     Check::new("small_split", Warn, Split,
         "Split `{split}` is small for precise claims: with {n} rows the {level:%} Wilson interval on an accuracy near 50% is ±{half_width:%}{grouped|yes:, and its {groups} groups carry the information of about {groups} samples (±{group_half_width:%} for new groups)|other:}; differences under that are noise (the check asks for at most ±{max_half_width:%}).",
         "분할 `{split}`은(는) 정밀한 주장을 하기에 작습니다: {n}행에서 정확도 50% 부근의 {level:%} Wilson 구간은 ±{half_width:%}{grouped|yes:이고, 그룹 {groups}개는 샘플 약 {groups}개만큼의 정보를 담습니다 (새 그룹에 대해 ±{group_half_width:%})|other:입니다}. 그보다 작은 차이는 잡음입니다 (기준: ±{max_half_width:%} 이하).")

@@ -14,6 +14,7 @@
 //! * [`write`](mod@write): a [`PredictionSet`] back to Parquet, read back to the same set.
 //! * [`config`]: `verdict.toml`, a project's settings (the run checks' thresholds), refused with
 //!   the file, line and key when it holds anything else.
+//! * [`manifest`]: split manifests (id, label, group, hash, metadata) for `verdict splits`.
 //! * [`error`]: [`ReadError`] and [`PredictionError`], and the [`Location`] they print.
 
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod align;
 pub mod config;
 pub mod embeddings;
 pub mod error;
+pub mod manifest;
 pub mod npy;
 pub mod predictions;
 pub mod table;
@@ -31,10 +33,12 @@ pub mod write;
 pub use align::{AlignError, Pairing, align, canonical_order};
 pub use embeddings::read_embedding_column;
 pub use error::{Location, Position, PredictionError, ReadError};
+pub use manifest::{Manifest, ManifestColumns, read_manifest};
 pub use npy::{Cell, EmbeddingError, EmbeddingMatrix, read_npy};
 pub use predictions::{
     ColumnNames, Inputs, Normalized, PredictionOptions, PredictionSet, ROW_SUM_ROUNDING, Scores,
-    Task, fingerprint, load_predictions, predictions_from_table, row_sum_tolerance,
+    Task, fingerprint, fingerprint_rows, label_names, load_predictions, predictions_from_table,
+    row_sum_tolerance,
 };
 pub use table::{
     Column, Format, Locator, ReadOptions, STDIN, STDIN_NAME, Table, Values, read_table,

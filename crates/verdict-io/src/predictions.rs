@@ -425,6 +425,37 @@ fn class_codes(
         .collect()
 }
 
+/// The class name of every cell of a label column, as [`load_predictions`] names classes
+/// (integers and integral floats by their integer, `True`/`False`, other floats by Python's
+/// `repr`, text as it is): what a split manifest's labels are compared and fingerprinted by.
+///
+/// # Errors
+/// A null or non-finite cell, naming the file, line and column.
+pub fn label_names(table: &Table, col: &Column) -> Result<Vec<String>, PredictionError> {
+    (0..table.n_rows)
+        .map(|i| {
+            Ok(match class_key(table, col, i, "a label")? {
+                Key::Int(v) => v.to_string(),
+                Key::Text(t) => t.into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The text of every cell of a column (ids, groups, metadata), a null being an error.
+///
+/// # Errors
+/// A null cell, naming the file, line and column and `what` was expected.
+pub fn text_cells(table: &Table, col: &Column, what: &str) -> Result<Vec<String>, PredictionError> {
+    (0..table.n_rows)
+        .map(|i| {
+            col.text(i)
+                .map(|t| t.into_owned())
+                .ok_or_else(|| invalid(table, i, &col.name, what, table.null_word().to_owned()))
+        })
+        .collect()
+}
+
 /// One column as finite numbers. `what` is the role ("a score", "a probability", "a logit").
 fn numbers(table: &Table, col: &Column, what: &str) -> Result<Vec<f64>, PredictionError> {
     let finite = |i: usize, x: f64| -> Result<f64, PredictionError> {
@@ -824,15 +855,7 @@ pub fn predictions_from_table(
     };
 
     // Ids, groups, kept columns.
-    let texts = |col: &Column, what: &str| -> Result<Vec<String>, PredictionError> {
-        (0..table.n_rows)
-            .map(|i| {
-                col.text(i)
-                    .map(|t| t.into_owned())
-                    .ok_or_else(|| invalid(table, i, &col.name, what, table.null_word().to_owned()))
-            })
-            .collect()
-    };
+    let texts = |col: &Column, what: &str| text_cells(table, col, what);
     let ids = match table.column(&names.id) {
         None => None,
         Some(col) => {
@@ -910,9 +933,26 @@ pub fn fingerprint(set: &PredictionSet) -> String {
             .get(set.labels[i] as usize)
             .map_or("", String::as_str)
     };
-    let group = |i: usize| set.groups.as_ref().map(|g| g[i].as_str());
-    let mut order: Vec<usize> = (0..set.labels.len()).collect();
-    if let Some(ids) = &set.ids {
+    fingerprint_rows(
+        set.labels.len(),
+        set.ids.as_deref(),
+        &label,
+        set.groups.as_deref(),
+    )
+}
+
+/// The fingerprint of `n` rows given as columns: row `i` is (`ids[i]` or its index, `label(i)`,
+/// `groups[i]`). [`fingerprint`] is this over a prediction set's rows; a split manifest's rows give
+/// the same fingerprint as an evaluation made on the same samples.
+pub fn fingerprint_rows<'a>(
+    n: usize,
+    ids: Option<&[String]>,
+    label: &dyn Fn(usize) -> &'a str,
+    groups: Option<&[String]>,
+) -> String {
+    let group = |i: usize| groups.map(|g| g[i].as_str());
+    let mut order: Vec<usize> = (0..n).collect();
+    if let Some(ids) = ids {
         order.sort_by(|&a, &b| {
             (
                 ids[a].as_bytes(),
@@ -935,7 +975,7 @@ pub fn fingerprint(set: &PredictionSet) -> String {
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     let mut index = String::new();
     for i in order {
-        let id = match &set.ids {
+        let id = match ids {
             Some(ids) => ids[i].as_str(),
             None => {
                 index.clear();

@@ -1215,3 +1215,60 @@ fn written_predictions_read_back_to_the_same_set() {
         assert_eq!(fingerprint(&back), fingerprint(&set), "{name}");
     }
 }
+
+/// A split manifest: labels named as the prediction reader names classes (so an evaluation of the
+/// same rows has the same fingerprint), optional group and hash columns, metadata, and errors that
+/// name the file, line and column.
+#[test]
+fn split_manifests() {
+    use verdict_io::{ManifestColumns, read_manifest};
+    let p = file(
+        "train.csv",
+        "id,label,battery,hash,axis\na,1,b1,h1,x\nb,0,b1,h2,y\nc,1.0,b2,h3,x\n",
+    );
+    let cols = ManifestColumns {
+        group: Some("battery".into()),
+        meta: vec!["axis".into()],
+        ..ManifestColumns::default()
+    };
+    let m = read_manifest(&p, &ReadOptions::default(), &cols).unwrap();
+    assert_eq!(m.ids, ["a", "b", "c"]);
+    assert_eq!(m.labels, ["1", "0", "1"]);
+    assert_eq!(
+        m.groups.as_deref(),
+        Some(&["b1".to_string(), "b1".into(), "b2".into()][..])
+    );
+    assert_eq!(
+        m.hashes.as_deref(),
+        Some(&["h1".to_string(), "h2".into(), "h3".into()][..])
+    );
+    assert_eq!(m.meta[0].1, ["x", "y", "x"]);
+    assert_eq!(m.id_type, "string");
+    // The fingerprint equals an evaluation's on the same (id, label, group) rows.
+    let preds = file(
+        "preds.csv",
+        "id,label,group,score\nc,1,b2,0.3\na,1,b1,0.9\nb,0,b1,0.2\n",
+    );
+    let set = load(&preds).unwrap();
+    assert_eq!(m.fingerprint(), fingerprint(&set));
+    // A named group column must exist; a default one may be absent.
+    let missing = ManifestColumns {
+        group: Some("patient".into()),
+        ..ManifestColumns::default()
+    };
+    let e = read_manifest(&p, &ReadOptions::default(), &missing)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("patient") && e.contains("train.csv"), "{e}");
+    let plain = read_manifest(&p, &ReadOptions::default(), &ManifestColumns::default()).unwrap();
+    assert!(plain.groups.is_none());
+    // A null label names its line.
+    let bad = file("bad.csv", "id,label\na,1\nb,\n");
+    let e = read_manifest(&bad, &ReadOptions::default(), &ManifestColumns::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("bad.csv:3") && e.contains("column \"label\""),
+        "{e}"
+    );
+}

@@ -9,6 +9,7 @@
 //! * [`json`]: the stable document described in `docs/eval-json.md`.
 //! * [`text`]: aligned tables for the terminal, optionally coloured.
 //! * [`markdown`]: the report a team pastes into its wiki, in the spirit of their hand-written ones.
+//! * [`splits`]: `verdict splits check|diff`.
 //! * [`check`]: the findings of `verdict check`.
 //! * [`compare`]: the verdict line and the comparison report.
 //! * [`i18n`]: every user-facing phrase in each [`Lang`]; [`findings`] renders the warnings' phrases
@@ -26,6 +27,7 @@ pub mod json;
 pub mod markdown;
 pub mod retrieval;
 mod sections;
+pub mod splits;
 pub mod svg;
 mod table;
 pub mod text;

@@ -32,9 +32,88 @@ pub(crate) enum Command {
     /// Runs in the ledger: list with MLflow filters, show one, compare runs' evaluations.
     #[command(subcommand)]
     Runs(RunsCmd),
+    /// Check train/val/test splits for leakage, drift and shortcuts, compare two versions of a
+    /// split, and record the splits with a run.
+    #[command(subcommand)]
+    Splits(SplitsCmd),
     /// Check a run (its curves and stored evaluations) or a history file for overfitting, failed
     /// training, implausible validation values and validation/test gaps (docs/checks.md).
     Check(CheckArgs),
+}
+
+/// `verdict splits …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SplitsCmd {
+    /// Check split manifests (one row per sample: id, label, optional group, hash, metadata):
+    /// group leakage, shared ids or content, label drift, metadata shortcuts, condition
+    /// mismatches, splits too small (docs/checks.md).
+    Check(SplitsCheckArgs),
+    /// What changed between two versions of a split: ids added, removed, relabelled, regrouped,
+    /// class counts, fingerprints.
+    Diff(SplitsDiffArgs),
+}
+
+/// The columns of a split manifest.
+#[derive(Debug, Args)]
+pub(crate) struct ManifestArgs {
+    /// The sample id column.
+    #[arg(long, default_value = "id")]
+    pub(crate) id_col: String,
+    /// The label column.
+    #[arg(long, default_value = "label")]
+    pub(crate) label_col: String,
+    /// The group column (battery, patient, session); default: `group` when the file has it.
+    #[arg(long)]
+    pub(crate) group_col: Option<String>,
+    /// The content-hash column (a hash or the sample's file path); default: `hash` when present.
+    #[arg(long)]
+    pub(crate) hash_col: Option<String>,
+    /// Metadata columns to check for shortcuts and mismatches (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) meta: Vec<String>,
+    /// Input format (default: from the file extension).
+    #[arg(long, value_enum)]
+    pub(crate) input_format: Option<InputFormat>,
+    /// CSV delimiter (default: detected from the header).
+    #[arg(long)]
+    pub(crate) delimiter: Option<char>,
+}
+
+/// `verdict splits check`.
+#[derive(Debug, Args)]
+pub(crate) struct SplitsCheckArgs {
+    /// One manifest per split (train.csv val.csv test.csv).
+    #[arg(required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Split names (comma-separated; default: the file stems).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) names: Vec<String>,
+    #[command(flatten)]
+    pub(crate) columns: ManifestArgs,
+    /// Record the splits with this run: MLflow dataset inputs (context training / validation /
+    /// testing, digest from the fingerprint) and the verdict.split.<context>.fingerprint tags.
+    #[arg(long, value_name = "RUN_ID")]
+    pub(crate) run: Option<String>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Exit with code 1 when a finding reaches this status (a CI gate).
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOnArg>,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+}
+
+/// `verdict splits diff`.
+#[derive(Debug, Args)]
+pub(crate) struct SplitsDiffArgs {
+    /// The old version of the split.
+    pub(crate) old: PathBuf,
+    /// The new version.
+    pub(crate) new: PathBuf,
+    #[command(flatten)]
+    pub(crate) columns: ManifestArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 /// `verdict check`.

@@ -29,22 +29,26 @@ pub fn run() -> ExitCode {
         cli::Command::Import(cli::ImportCmd::Mlruns(a)) => commands::import::mlruns(&a),
         cli::Command::Experiments(c) => commands::experiments::run(&c),
         cli::Command::Runs(c) => commands::runs::run(&c),
-        cli::Command::Check(a) => {
-            return match commands::check::run(&a) {
-                // `--fail-on` reached: the report is printed, the exit code is 1.
-                Ok((output, gate)) => match emit(&output) {
-                    code if code == ExitCode::SUCCESS && gate => ExitCode::from(1),
-                    code => code,
-                },
-                Err(e) => {
-                    eprintln!("error: {}", message(&e));
-                    ExitCode::from(2)
-                }
-            };
-        }
+        cli::Command::Splits(c) => return gated(commands::splits::run(&c)),
+        cli::Command::Check(a) => return gated(commands::check::run(&a)),
     };
     match result {
         Ok(output) => emit(&output),
+        Err(e) => {
+            eprintln!("error: {}", message(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A command with a CI gate (`--fail-on`): its report is printed, and the exit code is 1 when the
+/// gate was reached.
+fn gated(result: anyhow::Result<(String, bool)>) -> ExitCode {
+    match result {
+        Ok((output, gate)) => match emit(&output) {
+            code if code == ExitCode::SUCCESS && gate => ExitCode::from(1),
+            code => code,
+        },
         Err(e) => {
             eprintln!("error: {}", message(&e));
             ExitCode::from(2)

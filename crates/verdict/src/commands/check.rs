@@ -89,7 +89,7 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
 }
 
 /// True when `--fail-on` is given and `worst` reaches it.
-fn gate(fail_on: Option<FailOnArg>, worst: Status) -> bool {
+pub(crate) fn gate(fail_on: Option<FailOnArg>, worst: Status) -> bool {
     fail_on.is_some_and(|f| {
         worst
             >= match f {

@@ -12,13 +12,21 @@ use verdict_report::Lang;
 
 /// Read options from the input flags.
 pub(crate) fn read_options(a: &InputArgs) -> Result<ReadOptions> {
+    read_options_of(a.input_format, a.delimiter)
+}
+
+/// Read options from `--input-format` and `--delimiter`.
+pub(crate) fn read_options_of(
+    format: Option<InputFormat>,
+    delimiter: Option<char>,
+) -> Result<ReadOptions> {
     Ok(ReadOptions {
-        format: a.input_format.map(|f| match f {
+        format: format.map(|f| match f {
             InputFormat::Csv => Format::Csv,
             InputFormat::Parquet => Format::Parquet,
             InputFormat::Jsonl => Format::Jsonl,
         }),
-        delimiter: match a.delimiter {
+        delimiter: match delimiter {
             None => None,
             Some(c) if c.is_ascii() => Some(c as u8),
             Some(c) => bail!("--delimiter must be a single ASCII character, got `{c}`"),

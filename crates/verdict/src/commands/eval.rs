@@ -47,6 +47,15 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
                 l.eval_name
             );
         }
+        // Said even with --quiet: the numbers are not about the split the run recorded.
+        if let Some(recorded) = &stored.split_mismatch {
+            eprintln!(
+                "warning: run {run_id} recorded its test split as {recorded}, but {} is another \
+                 eval set ({}); this evaluation is not about the recorded split",
+                a.file.display(),
+                stored.fingerprint
+            );
+        }
     }
     let report = evaluation.report;
     let lang = common::lang(&a.output);

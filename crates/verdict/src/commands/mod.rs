@@ -8,3 +8,4 @@ pub(crate) mod ledger;
 pub(crate) mod retrieval;
 pub(crate) mod runs;
 pub(crate) mod server;
+pub(crate) mod splits;

@@ -15,4 +15,5 @@ mod readme;
 mod retrieval;
 mod scale;
 mod server;
+mod splits;
 mod support;
