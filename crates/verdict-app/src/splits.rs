@@ -38,22 +38,8 @@ pub struct SplitsSpec {
     pub rules: SplitRules,
 }
 
-/// A split as checked: its name, context, file, fingerprint and rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitInfo {
-    /// Its name.
-    pub name: String,
-    /// Its MLflow context (`training`, `validation`, `testing`, or the name).
-    pub context: String,
-    /// The manifest as given.
-    pub source: String,
-    /// The eval-set fingerprint of its rows.
-    pub fingerprint: String,
-    /// Rows.
-    pub rows: usize,
-    /// Distinct groups, when grouped.
-    pub groups: Option<usize>,
-}
+/// A split as checked: its name, context, file, fingerprint and rows (the report's row).
+pub use verdict_report::splits::SplitRow as SplitInfo;
 
 /// The MLflow context of a split name (module docs).
 pub fn context(name: &str) -> String {

@@ -191,7 +191,8 @@ pub fn json(rep: &CheckReport) -> String {
     s
 }
 
-fn status_word(lang: Lang, s: Status) -> &'static str {
+/// A status as the reports print it (`FAIL` in capitals in English, to stand out).
+pub(crate) fn status_word(lang: Lang, s: Status) -> &'static str {
     match (lang, s) {
         (Lang::En, Status::Pass) => "pass",
         (Lang::En, Status::Info) => "info",

@@ -2,7 +2,7 @@
 //! groups, fingerprints, class counts), the label-drift test, the metadata shortcuts, and the
 //! findings in the model of `verdict check` (docs/checks.md); the diff as seed 001 §5.8's table.
 
-use crate::check::finding_json;
+use crate::check::{finding_json, status_word};
 use crate::{Align, Lang, Table, findings, fmt4};
 use serde_json::{Map, Value, json};
 use verdict_core::diagnostics::{Finding, Status};
@@ -111,19 +111,6 @@ pub fn json(rep: &SplitsCheckReport) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
-}
-
-fn status_word(lang: Lang, s: Status) -> &'static str {
-    match (lang, s) {
-        (Lang::En, Status::Pass) => "pass",
-        (Lang::En, Status::Info) => "info",
-        (Lang::En, Status::Warn) => "warn",
-        (Lang::En, Status::Fail) => "FAIL",
-        (Lang::Ko, Status::Pass) => "통과",
-        (Lang::Ko, Status::Info) => "정보",
-        (Lang::Ko, Status::Warn) => "경고",
-        (Lang::Ko, Status::Fail) => "실패",
-    }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {

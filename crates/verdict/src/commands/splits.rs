@@ -4,10 +4,10 @@
 use super::common;
 use crate::cli::{ManifestArgs, OutputFormat, SplitsCheckArgs, SplitsCmd, SplitsDiffArgs};
 use anyhow::Result;
-use verdict_app::splits::{SplitInfo, SplitsSpec};
+use verdict_app::splits::SplitsSpec;
 use verdict_core::splits::SplitRules;
 use verdict_io::ManifestColumns;
-use verdict_report::splits::{SplitRow, SplitsCheckReport, SplitsDiffReport};
+use verdict_report::splits::{SplitsCheckReport, SplitsDiffReport};
 
 /// Runs the subcommand; returns the report and whether `--fail-on` was reached.
 pub(crate) fn run(c: &SplitsCmd) -> Result<(String, bool)> {
@@ -37,17 +37,6 @@ fn spec(
     })
 }
 
-fn row(s: &SplitInfo) -> SplitRow {
-    SplitRow {
-        name: s.name.clone(),
-        context: s.context.clone(),
-        source: s.source.clone(),
-        fingerprint: s.fingerprint.clone(),
-        rows: s.rows,
-        groups: s.groups,
-    }
-}
-
 fn check(a: &SplitsCheckArgs) -> Result<(String, bool)> {
     let spec = spec(&a.columns, a.files.clone(), a.names.clone())?;
     let checked = verdict_app::splits::check(&spec)?;
@@ -62,7 +51,7 @@ fn check(a: &SplitsCheckArgs) -> Result<(String, bool)> {
         }
     }
     let report = SplitsCheckReport {
-        splits: checked.splits.iter().map(row).collect(),
+        splits: checked.splits,
         report: checked.report,
     };
     let lang = common::lang(&a.output);
@@ -78,8 +67,8 @@ fn diff(a: &SplitsDiffArgs) -> Result<String> {
     let spec = spec(&a.columns, Vec::new(), Vec::new())?;
     let d = verdict_app::splits::diff(&a.old, &a.new, &spec)?;
     let report = SplitsDiffReport {
-        old: row(&d.old),
-        new: row(&d.new),
+        old: d.old,
+        new: d.new,
         diff: d.diff,
     };
     let lang = common::lang(&a.output);
