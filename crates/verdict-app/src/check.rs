@@ -136,6 +136,8 @@ struct Inputs {
     curves: Vec<(String, Curve)>,
     val_rows: Option<u64>,
     evaluations: Vec<Stored>,
+    /// The findings of the splits recorded with the run (`verdict splits check --run`).
+    splits: Vec<Finding>,
 }
 
 /// A stored evaluation with its re-evaluated result (without a bootstrap) when its predictions
@@ -296,6 +298,12 @@ pub fn check_run(store: Option<&Store>, spec: &RunCheckSpec) -> crate::Result<Ch
             );
         }
     }
+    findings.extend(
+        inputs
+            .splits
+            .into_iter()
+            .map(|f| (Some("splits".to_owned()), f)),
+    );
     let subject = match (run, source) {
         (Some((id, name)), _) => CheckSubject::Run { id, name },
         (None, source) => CheckSubject::File(source.unwrap_or_default()),
@@ -447,10 +455,13 @@ fn run_inputs(store: &Store, run: &Run, artifacts: &Path) -> crate::Result<Input
             result,
         });
     }
+    let splits = crate::splits::recorded_findings(run, artifacts, &Default::default())?
+        .map_or_else(Vec::new, |r| r.findings);
     Ok(Inputs {
         curves: out,
         val_rows,
         evaluations,
+        splits,
     })
 }
 
@@ -533,6 +544,7 @@ fn history_file(path: &Path) -> crate::Result<Inputs> {
         curves: curves_out,
         val_rows: None,
         evaluations: Vec::new(),
+        splits: Vec::new(),
     })
 }
 

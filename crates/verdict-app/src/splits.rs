@@ -36,6 +36,8 @@ pub struct SplitsSpec {
     pub columns: ManifestColumns,
     /// Thresholds.
     pub rules: SplitRules,
+    /// Keep each split as Parquet ([`SplitsCheck::manifests`]) to record it with a run.
+    pub keep: bool,
 }
 
 /// A split as checked: its name, context, file, fingerprint and rows (the report's row).
@@ -121,8 +123,12 @@ pub struct SplitsCheck {
     pub splits: Vec<SplitInfo>,
     /// The checks.
     pub report: SplitsReport,
-    /// The splits themselves, for recording with a run.
+    /// Each split's columns, for recording with a run.
     pub schemas: Vec<Vec<String>>,
+    /// Each split as Parquet (`verdict_io::manifest_parquet`), when the spec kept them.
+    pub manifests: Vec<Vec<u8>>,
+    /// The metadata columns checked.
+    pub meta: Vec<String>,
 }
 
 /// Reads and checks the splits.
@@ -134,7 +140,11 @@ pub fn check(spec: &SplitsSpec) -> crate::Result<SplitsCheck> {
     let mut infos = Vec::with_capacity(manifests.len());
     let mut schemas = Vec::with_capacity(manifests.len());
     let mut splits_in = Vec::with_capacity(manifests.len());
+    let mut kept = Vec::new();
     for (name, m) in manifests {
+        if spec.keep {
+            kept.push(verdict_io::manifest_parquet(&m)?);
+        }
         let groups = m.groups.as_ref().map(|g| {
             let set: std::collections::HashSet<&str> = g.iter().map(String::as_str).collect();
             set.len()
@@ -158,6 +168,8 @@ pub fn check(spec: &SplitsSpec) -> crate::Result<SplitsCheck> {
         splits: infos,
         report,
         schemas,
+        manifests: kept,
+        meta: spec.columns.meta.clone(),
     })
 }
 
@@ -221,14 +233,30 @@ pub fn split_tag(context: &str) -> String {
     format!("verdict.split.{context}.fingerprint")
 }
 
-/// Records the checked splits with a run (module docs): one dataset input per split and the
-/// fingerprint tags, in one call each.
+/// The tag listing the splits recorded with a run: a JSON array of `{"name", "context",
+/// "artifact", "meta"}`, what `verdict check --run` reads them back by.
+pub const SPLITS_TAG: &str = "verdict.splits";
+
+/// Records the checked splits with a run (module docs): each split's manifest as the artifact
+/// `verdict/splits/<name>.parquet` (when the check kept them), one dataset input per split, the
+/// fingerprint tags and [`SPLITS_TAG`]. The dataset inputs are idempotent (recording the same
+/// splits again changes nothing), and the tags are written last, in one transaction.
 ///
 /// # Errors
-/// A missing or finished-and-deleted run; the store's validation.
-pub fn record(store: &Store, run_id: &str, checked: &SplitsCheck) -> crate::Result<()> {
+/// A missing or deleted run; the store's validation; the artifact repository's errors.
+pub fn record(
+    store: &Store,
+    run_id: &str,
+    artifacts: &std::path::Path,
+    checked: &SplitsCheck,
+) -> crate::Result<()> {
+    let run = store
+        .get_run(run_id)
+        .with_context(|| format!("--run {run_id}"))?;
+    let (repo, base) = crate::ledger::run_artifacts(&run.info.artifact_uri, artifacts)?;
     let mut inputs = Vec::with_capacity(checked.splits.len());
-    let mut tags = Vec::with_capacity(checked.splits.len());
+    let mut tags = Vec::with_capacity(checked.splits.len() + 1);
+    let mut listed = Vec::new();
     for (i, s) in checked.splits.iter().enumerate() {
         let counts: serde_json::Map<String, serde_json::Value> = checked
             .report
@@ -257,12 +285,74 @@ pub fn record(store: &Store, run_id: &str, checked: &SplitsCheck) -> crate::Resu
             tags: vec![Tag::new("mlflow.data.context", s.context.clone())],
         });
         tags.push(Tag::new(split_tag(&s.context), s.fingerprint.clone()));
+        if let Some(bytes) = checked.manifests.get(i) {
+            let artifact = format!("verdict/splits/{}.parquet", s.name);
+            repo.put(&crate::ledger::join(&base, &artifact), bytes)
+                .with_context(|| format!("cannot store {artifact} for run {run_id}"))?;
+            listed.push(json!({"name": s.name, "context": s.context, "artifact": artifact, "meta": checked.meta}));
+        }
     }
     store
         .log_inputs(run_id, &inputs, &[])
         .with_context(|| format!("cannot record the splits with run {run_id}"))?;
+    if !listed.is_empty() {
+        tags.push(Tag::new(
+            SPLITS_TAG,
+            serde_json::Value::Array(listed).to_string(),
+        ));
+    }
     store
         .log_records(run_id, &[], &[], &tags)
         .with_context(|| format!("cannot tag run {run_id} with its splits"))?;
     Ok(())
+}
+
+/// The split findings of a run: the splits recorded with it ([`SPLITS_TAG`]) read back from their
+/// artifacts and checked again (the same rows, so the same findings). `None` when the run
+/// recorded none.
+///
+/// # Errors
+/// A recorded split whose artifact cannot be read.
+pub fn recorded_findings(
+    run: &verdict_store::Run,
+    artifacts: &std::path::Path,
+    rules: &SplitRules,
+) -> crate::Result<Option<SplitsReport>> {
+    let Some(listed) = crate::ledger::tag(run, SPLITS_TAG) else {
+        return Ok(None);
+    };
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str(listed) else {
+        bail!(
+            "run {}: tag {SPLITS_TAG} is not the JSON list verdict splits check --run writes",
+            run.info.run_id
+        );
+    };
+    let (repo, base) = crate::ledger::run_artifacts(&run.info.artifact_uri, artifacts)?;
+    let mut splits_in = Vec::with_capacity(items.len());
+    for item in &items {
+        let (Some(name), Some(artifact)) = (item["name"].as_str(), item["artifact"].as_str())
+        else {
+            continue;
+        };
+        let meta: Vec<String> = item["meta"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str().map(str::to_owned))
+            .collect();
+        let path = repo
+            .resolve(&crate::ledger::join(&base, artifact))
+            .with_context(|| format!("run {}: {artifact}", run.info.run_id))?;
+        let m = verdict_io::read_manifest(
+            &path,
+            &ReadOptions::default(),
+            &ManifestColumns {
+                meta,
+                ..ManifestColumns::default()
+            },
+        )
+        .with_context(|| format!("run {}: cannot read {artifact}", run.info.run_id))?;
+        splits_in.push(to_split(name, m));
+    }
+    Ok(Some(splits::check_splits(&splits_in, rules)))
 }

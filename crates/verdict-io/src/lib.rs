@@ -46,4 +46,4 @@ pub use table::{
 pub use trec::{
     JsonPos, Qrels, RankingError, RankingFormat, Run, ranx_order, read_qrels, read_run,
 };
-pub use write::{WriteError, predictions_parquet};
+pub use write::{WriteError, manifest_parquet, predictions_parquet};

@@ -32,7 +32,6 @@ pub struct WriteError(String);
 /// # Errors
 /// [`WriteError`] when the Parquet writer fails (it does not for a valid set).
 pub fn predictions_parquet(set: &PredictionSet) -> Result<Vec<u8>, WriteError> {
-    let err = |e: &dyn std::fmt::Display| WriteError(e.to_string());
     let integer_classes: Option<Vec<i64>> =
         set.classes.iter().map(|c| c.parse::<i64>().ok()).collect();
     let class_column = |idx: &[u32]| -> (DataType, ArrayRef) {
@@ -92,6 +91,47 @@ pub fn predictions_parquet(set: &PredictionSet) -> Result<Vec<u8>, WriteError> {
             columns.push(values);
         }
     }
+    parquet_bytes(fields, columns)
+}
+
+/// A split manifest as a Parquet file's bytes (zstd) that [`crate::read_manifest`] reads back to
+/// the same manifest with the columns `id`, `label` (the class names as text), `group` and `hash`
+/// when present, and the metadata columns by their names.
+///
+/// # Errors
+/// [`WriteError`] when a metadata column is named like one of the fixed columns, or the writer
+/// fails.
+pub fn manifest_parquet(m: &crate::Manifest) -> Result<Vec<u8>, WriteError> {
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    let mut text = |name: &str, values: &[String]| {
+        fields.push(Field::new(name, DataType::Utf8, false));
+        columns.push(Arc::new(StringArray::from_iter_values(
+            values.iter().map(String::as_str),
+        )));
+    };
+    text("id", &m.ids);
+    text("label", &m.labels);
+    if let Some(g) = &m.groups {
+        text("group", g);
+    }
+    if let Some(h) = &m.hashes {
+        text("hash", h);
+    }
+    for (name, values) in &m.meta {
+        if ["id", "label", "group", "hash"].contains(&name.as_str()) {
+            return Err(WriteError(format!(
+                "the metadata column `{name}` has the name of a manifest column; rename it"
+            )));
+        }
+        text(name, values);
+    }
+    parquet_bytes(fields, columns)
+}
+
+/// One record batch of `columns` as a zstd Parquet file's bytes.
+fn parquet_bytes(fields: Vec<Field>, columns: Vec<ArrayRef>) -> Result<Vec<u8>, WriteError> {
+    let err = |e: &dyn std::fmt::Display| WriteError(e.to_string());
     let schema = Arc::new(Schema::new(fields));
     let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(&e))?;
     let props = WriterProperties::builder()

@@ -96,6 +96,10 @@ pub(crate) struct SplitsCheckArgs {
     pub(crate) run: Option<String>,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (with --run: the splits
+    /// are stored as verdict/splits/<name>.parquet, which `verdict check --run` reads back).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
     /// Exit with code 1 when a finding reaches this status (a CI gate).
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOnArg>,

@@ -21,6 +21,7 @@ fn spec(
     columns: &ManifestArgs,
     files: Vec<std::path::PathBuf>,
     names: Vec<String>,
+    keep: bool,
 ) -> Result<SplitsSpec> {
     Ok(SplitsSpec {
         files,
@@ -34,15 +35,21 @@ fn spec(
             meta: columns.meta.clone(),
         },
         rules: SplitRules::default(),
+        keep,
     })
 }
 
 fn check(a: &SplitsCheckArgs) -> Result<(String, bool)> {
-    let spec = spec(&a.columns, a.files.clone(), a.names.clone())?;
+    let spec = spec(
+        &a.columns,
+        a.files.clone(),
+        a.names.clone(),
+        a.run.is_some(),
+    )?;
     let checked = verdict_app::splits::check(&spec)?;
     if let Some(run_id) = &a.run {
         let store = super::ledger::open(&a.store.store)?;
-        verdict_app::splits::record(&store, run_id, &checked)?;
+        verdict_app::splits::record(&store, run_id, &a.artifacts, &checked)?;
         if !a.output.quiet {
             eprintln!(
                 "recorded {} splits with run {run_id} as dataset inputs",
@@ -64,7 +71,7 @@ fn check(a: &SplitsCheckArgs) -> Result<(String, bool)> {
 }
 
 fn diff(a: &SplitsDiffArgs) -> Result<String> {
-    let spec = spec(&a.columns, Vec::new(), Vec::new())?;
+    let spec = spec(&a.columns, Vec::new(), Vec::new(), false)?;
     let d = verdict_app::splits::diff(&a.old, &a.new, &spec)?;
     let report = SplitsDiffReport {
         old: d.old,

@@ -189,6 +189,11 @@ fn splits_recorded_with_a_run_are_its_dataset_inputs() {
         inputs.contains("testing") && inputs.contains("validation"),
         "{inputs}"
     );
+    // `verdict check --run` lists the recorded splits' findings with the run's.
+    let (code, out, err) = verdict(d, &["check", "--run", BASELINE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("group_leakage [splits]"), "{out}");
+    assert!(out.contains("b05"), "{out}");
     // An evaluation of another set than the recorded test split is said to be one.
     let preds: PathBuf =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed000/smile_baseline.csv");
