@@ -675,6 +675,50 @@ pub fn check_experiment(
             ),
         );
     }
+    // Runs trained or tested on different recorded splits of one context (`verdict splits check
+    // --run`): which runs share which split.
+    let mut contexts: std::collections::BTreeMap<String, Vec<(String, Vec<String>)>> =
+        Default::default();
+    for run in &runs {
+        for t in &run.tags {
+            let Some(context) = t
+                .key
+                .strip_prefix("verdict.split.")
+                .and_then(|r| r.strip_suffix(".fingerprint"))
+            else {
+                continue;
+            };
+            let sets = contexts.entry(context.to_owned()).or_default();
+            match sets.iter_mut().find(|(f, _)| *f == t.value) {
+                Some((_, names)) => names.push(run.info.run_name.clone()),
+                None => sets.push((t.value.clone(), vec![run.info.run_name.clone()])),
+            }
+        }
+    }
+    for (context, sets) in contexts.into_iter().filter(|(_, s)| s.len() > 1) {
+        let counts: Vec<(String, usize)> = sets.iter().map(|(f, n)| (f.clone(), n.len())).collect();
+        let who: Vec<String> = sets
+            .iter()
+            .map(|(f, names)| {
+                format!(
+                    "{}…: {}",
+                    f.trim_start_matches("sha256:")
+                        .chars()
+                        .take(12)
+                        .collect::<String>(),
+                    names.join(" ")
+                )
+            })
+            .collect();
+        findings.insert(
+            0,
+            (
+                None,
+                None,
+                diagnostics::recorded_split_changed(&context, &counts, &[who.join("; ")]),
+            ),
+        );
+    }
     Ok(ExperimentReport {
         experiment_id: exp.experiment_id,
         experiment_name: exp.name,

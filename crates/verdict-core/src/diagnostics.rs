@@ -218,8 +218,8 @@ pub static CHECKS: &[Check] = {
             "Model choices made on validation (epoch, threshold, hyper-parameters) do not carry over; compare the validation and test splits (verdict splits).",
             "검증으로 한 선택(에포크, 임계값, 하이퍼파라미터)이 테스트로 이어지지 않습니다. 검증과 테스트 분할을 비교하십시오 (verdict splits)."),
     Check::new("split_changed", Warn, Run,
-        "The `{eval}` evaluations of this experiment were made on {sets} different eval sets ({fingerprints}): their results are ranked on separate leaderboards, never together{older_best|none:|other:; best only on an older eval set: {older_best}}.",
-        "이 실험의 `{eval}` 평가는 서로 다른 평가 세트 {sets}개에서 이루어졌습니다 ({fingerprints}): 결과는 함께 순위를 매기지 않고 세트마다 따로 순위표를 만듭니다{older_best|none:|other:. 이전 평가 세트에서만 최고인 런: {older_best}}.")
+        "{kind|evaluation:The `{eval}` evaluations of this experiment were made on {sets} different eval sets ({fingerprints}): their results are ranked on separate leaderboards, never together{older_best|none:|other:; best only on an older eval set: {older_best}}|split:The runs of this experiment recorded {sets} different `{eval}` splits ({fingerprints}; runs per split: {older_best}): runs on different splits were not trained or tested on the same data, so their results are not comparable}.",
+        "{kind|evaluation:이 실험의 `{eval}` 평가는 서로 다른 평가 세트 {sets}개에서 이루어졌습니다 ({fingerprints}): 결과는 함께 순위를 매기지 않고 세트마다 따로 순위표를 만듭니다{older_best|none:|other:. 이전 평가 세트에서만 최고인 런: {older_best}}|split:이 실험의 런들은 서로 다른 `{eval}` 분할 {sets}개를 기록했습니다 ({fingerprints}; 분할별 런: {older_best}): 다른 분할의 런은 같은 데이터로 학습하거나 테스트하지 않았으므로 결과를 비교할 수 없습니다}.")
         .with_hint(
             "Evaluate the runs you want to compare on the current eval set (verdict eval FILE --run RUN_ID --eval-name NAME) before comparing them.",
             "비교하려는 런을 현재 평가 세트로 다시 평가한 뒤(verdict eval FILE --run RUN_ID --eval-name NAME) 비교하십시오."),
@@ -756,20 +756,35 @@ pub fn split_changed(
     fingerprints: &[(String, usize)],
     older_best: &[String],
 ) -> Finding {
+    changed("evaluation", eval, fingerprints, older_best)
+}
+
+/// `split_changed` for recorded splits (`verdict splits check --run`): the experiment's runs
+/// recorded `sets` different splits of `context`; `runs` says which runs share which split.
+pub fn recorded_split_changed(
+    context: &str,
+    fingerprints: &[(String, usize)],
+    runs: &[String],
+) -> Finding {
+    changed("split", context, fingerprints, runs)
+}
+
+fn changed(kind: &str, eval: &str, fingerprints: &[(String, usize)], names: &[String]) -> Finding {
     let list: Vec<String> = fingerprints
         .iter()
         .map(|(f, n)| format!("{f}: {n} {}", if *n == 1 { "run" } else { "runs" }))
         .collect();
     Finding::new("split_changed", Subject::Whole)
+        .with("kind", text(kind))
         .with("eval", text(eval))
         .with("sets", int(fingerprints.len()))
         .with("fingerprints", text(list.join(", ")))
         .with(
             "older_best",
-            text(if older_best.is_empty() {
+            text(if names.is_empty() {
                 "none".to_string()
             } else {
-                older_best.join(", ")
+                names.join(", ")
             }),
         )
 }

@@ -461,6 +461,11 @@ mod tests {
             )
             .ends_with("never together; best only on an older eval set: old-best.")
         );
+        both(
+            &d::recorded_split_changed("training", &sets, &["aa…: r1 r2; bb…: r3".into()]),
+            "The runs of this experiment recorded 2 different `training` splits (sha256:aa: 2 runs, sha256:bb: 1 run; runs per split: aa…: r1 r2; bb…: r3): runs on different splits were not trained or tested on the same data, so their results are not comparable.",
+            "이 실험의 런들은 서로 다른 `training` 분할 2개를 기록했습니다 (sha256:aa: 2 runs, sha256:bb: 1 run; 분할별 런: aa…: r1 r2; bb…: r3): 다른 분할의 런은 같은 데이터로 학습하거나 테스트하지 않았으므로 결과를 비교할 수 없습니다.",
+        );
     }
 
     #[test]

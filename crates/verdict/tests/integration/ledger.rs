@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 pub(crate) const BASELINE: &str = "e0963ebc5a9a4220ae2b749f181b697b";
-const WIDER: &str = "cf2b3d890d0f41c3b3af131908d22c56";
+pub(crate) const WIDER: &str = "cf2b3d890d0f41c3b3af131908d22c56";
 const CT_CNN: &str = "285006039092024637";
 
 fn mlruns() -> PathBuf {

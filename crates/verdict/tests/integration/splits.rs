@@ -212,3 +212,50 @@ fn splits_recorded_with_a_run_are_its_dataset_inputs() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("recorded its test split as"), "{err}");
 }
+
+/// Two runs of one experiment that recorded different test splits: `verdict check --experiment`
+/// says so (`split_changed`) and which run used which split.
+#[test]
+fn runs_on_different_recorded_splits_are_named() {
+    use crate::ledger::WIDER;
+    let (dir, _) = imported();
+    let d = dir.path();
+    for (run, test) in [(BASELINE, "test.csv"), (WIDER, "val.csv")] {
+        let (code, _, err) = verdict(
+            d,
+            &[
+                "splits",
+                "check",
+                &example("train.csv"),
+                &example(test),
+                "--names",
+                "train,test",
+                "--run",
+                run,
+                "-q",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    let doc = json(d, &["check", "--experiment", "ct-cnn", "--format", "json"]);
+    let f = doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["check"] == "split_changed" && f["observed"]["kind"] == "split")
+        .cloned()
+        .expect("split_changed for the recorded splits");
+    assert_eq!(f["observed"]["eval"], "testing");
+    assert_eq!(f["observed"]["sets"], 2);
+    let who = f["observed"]["older_best"].as_str().unwrap_or("");
+    assert!(who.contains("baseline") && who.contains("wider"), "{who}");
+    // The training split is the same for both: no finding for it.
+    assert!(
+        !doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["observed"]["eval"] == "training"),
+        "{doc}"
+    );
+}
