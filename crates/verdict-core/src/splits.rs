@@ -558,7 +558,9 @@ fn duplicates(splits: &[Split], keys: &[Option<&[String]>]) -> Option<Duplicates
     let rows: usize = keys.iter().flatten().map(|c| c.len()).sum();
     let mut seen: HashMap<&str, Seen> = HashMap::with_capacity_and_hasher(rows, Default::default());
     let mut within = vec![0u64; k];
-    let mut multi: Vec<(&str, Vec<u64>, Vec<Vec<String>>)> = Vec::new();
+    // (key, rows per split, up to three ids per split) of the keys in several splits.
+    type Multi<'k> = (&'k str, Vec<u64>, Vec<Vec<String>>);
+    let mut multi: Vec<Multi<'_>> = Vec::new();
     let id_of = |s: usize, row: usize| splits[s].ids.get(row).cloned().unwrap_or_default();
     for (si, col) in keys.iter().enumerate() {
         let Some(col) = col else { continue };
@@ -639,14 +641,12 @@ fn duplicate_finding(
     let examples = listing(
         d.across.iter().zip(&d.ids).map(|(key, ids)| {
             if hashes {
-                let who = ids
-                    .iter()
+                ids.iter()
                     .zip(names)
                     .filter(|(v, _)| !v.is_empty())
                     .map(|(v, s)| format!("{s}: {}", v.join(", ")))
                     .collect::<Vec<_>>()
-                    .join(" = ");
-                who
+                    .join(" = ")
             } else {
                 format!("{} ({})", key.key, per_split(&key.rows, names))
             }

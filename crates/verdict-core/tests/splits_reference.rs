@@ -287,9 +287,9 @@ fn batteries(shared: bool) -> Vec<Split> {
     if shared {
         // Battery b000 (train) also gives the test split 3 slices.
         let test = &mut out[2];
-        for i in 0..3 {
+        for (i, class) in CLASSES.iter().take(3).enumerate() {
             test.ids.push(format!("b000-test-{i}"));
-            test.labels.push(CLASSES[i].into());
+            test.labels.push((*class).into());
             test.groups.as_mut().expect("grouped").push("b000".into());
         }
     }
