@@ -930,7 +930,7 @@ pub fn chi2_homogeneity(table: &[Vec<u64>]) -> Option<Homogeneity> {
     }
     let chi2 = chi2.total();
     let dof = ((r - 1) * (c - 1)) as u64;
-    let p_value = chi2_sf(chi2, dof as f64);
+    let p_value = crate::stats::chi2_sf(chi2, dof as f64);
     let cramers_v = (chi2 / (nf * (r.min(c) - 1) as f64)).sqrt();
     Some(Homogeneity {
         chi2,
@@ -938,20 +938,6 @@ pub fn chi2_homogeneity(table: &[Vec<u64>]) -> Option<Homogeneity> {
         p_value,
         cramers_v,
     })
-}
-
-/// `P(χ²_dof > x)`: the upper regularized gamma function Q(dof/2, x/2), scipy's `chdtrc`.
-fn chi2_sf(x: f64, dof: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    if x <= 0.0 {
-        return 1.0;
-    }
-    if x.is_infinite() {
-        return 0.0;
-    }
-    statrs::function::gamma::checked_gamma_ur(dof / 2.0, x / 2.0).unwrap_or(f64::NAN)
 }
 
 /// scikit-learn's `normalized_mutual_info_score(x, y, average_method="arithmetic")`: the mutual
