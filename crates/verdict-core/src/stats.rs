@@ -83,6 +83,12 @@ pub fn normal_quantile(q: f64) -> f64 {
 /// Not `erfc(√(x/2))`: statrs 0.19's `erfc` (and so `Normal::cdf`) is only accurate to about
 /// 1e-10 relative (statrs-dev/statrs#412), while its `gamma_ur` agrees with scipy to ~1e-15.
 pub fn chi2_1_sf(x: f64) -> f64 {
+    chi2_sf(x, 1.0)
+}
+
+/// Survival function of χ² with `dof` degrees of freedom, `P(χ²_dof > x) = Q(dof/2, x/2)`
+/// (scipy's `chdtrc`; see [`chi2_1_sf`] for why the gamma function).
+pub fn chi2_sf(x: f64, dof: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;
     }
@@ -92,7 +98,7 @@ pub fn chi2_1_sf(x: f64) -> f64 {
     if x.is_infinite() {
         return 0.0;
     }
-    checked_gamma_ur(0.5, x / 2.0).unwrap_or(f64::NAN)
+    checked_gamma_ur(dof / 2.0, x / 2.0).unwrap_or(f64::NAN)
 }
 
 /// Two-sided normal p-value `2·Φ(−|z|) = P(χ²₁ > z²)`, accurate to ~1e-15 (see [`chi2_1_sf`]).

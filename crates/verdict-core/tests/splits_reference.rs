@@ -287,9 +287,9 @@ fn batteries(shared: bool) -> Vec<Split> {
     if shared {
         // Battery b000 (train) also gives the test split 3 slices.
         let test = &mut out[2];
-        for i in 0..3 {
+        for (i, class) in CLASSES.iter().take(3).enumerate() {
             test.ids.push(format!("b000-test-{i}"));
-            test.labels.push(CLASSES[i].into());
+            test.labels.push((*class).into());
             test.groups.as_mut().expect("grouped").push("b000".into());
         }
     }
@@ -489,4 +489,52 @@ fn edge_cases() {
     assert!(shared.starts_with("g00000 (train 1, test 1); g00001 (train 1, test 1)"));
     assert!(shared.ends_with("; …"));
     assert_eq!(r.small[1].groups, Some(10_000));
+}
+
+/// The size of the benchmark (seed 001's patch split: 1.33 M rows, 134 batteries, 5 classes, 2
+/// metadata columns): `cargo test --release -p verdict-core --test splits_reference -- --ignored`.
+#[test]
+#[ignore = "a timing run, release builds only"]
+fn patch_split_scale() {
+    let mut splits = Vec::new();
+    let mut battery = 0usize;
+    for (name, batteries, rows) in [
+        ("train", 92, 1_333_606 - 300_000),
+        ("val", 17, 100_000),
+        ("test", 25, 200_000),
+    ] {
+        let mut s = Split {
+            name: name.into(),
+            groups: Some(Vec::with_capacity(rows)),
+            hashes: Some(Vec::with_capacity(rows)),
+            ..Split::default()
+        };
+        let mut axis = Vec::with_capacity(rows);
+        let mut slice = Vec::with_capacity(rows);
+        for i in 0..rows {
+            let b = battery + i % batteries;
+            s.ids.push(format!("{name}-{i}"));
+            s.labels.push(CLASSES[(i / 7) % 5].into());
+            s.groups.as_mut().expect("grouped").push(format!("b{b:03}"));
+            s.hashes.as_mut().expect("hashed").push(format!(
+                "{:016x}",
+                (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ battery as u64
+            ));
+            axis.push(["x", "y", "z"][i % 3].to_string());
+            slice.push(format!("s{}", i % 400));
+        }
+        battery += batteries;
+        s.meta.push(("axis".into(), axis));
+        s.meta.push(("slice".into(), slice));
+        splits.push(s);
+    }
+    let t = std::time::Instant::now();
+    let r = check_splits(&splits, &SplitRules::default());
+    let took = t.elapsed();
+    eprintln!(
+        "check_splits on {} rows: {took:?} ({} findings)",
+        splits.iter().map(Split::len).sum::<usize>(),
+        r.findings.len()
+    );
+    assert_eq!(r.class_counts.iter().flatten().sum::<u64>(), 1_333_606);
 }
