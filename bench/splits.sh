@@ -11,22 +11,8 @@
 # exit, file reading and, for the peer, imports included), best of REPEATS.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
-if [[ -z "${PYTHON:-}" ]]; then
-  if [[ -x "$ROOT/.venv/bin/python" ]]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON="$(command -v python3)"; fi
-fi
-REPEATS="${REPEATS:-3}"
-VERDICT="${VERDICT:-${CARGO_TARGET_DIR:-$ROOT/target}/release/verdict}"
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  cargo build --release -p verdict >&2
-fi
-if [[ ! -x "$VERDICT" ]]; then
-  echo "verdict binary not found at $VERDICT" >&2
-  exit 1
-fi
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DATA="$ROOT/bench-data/splits"
 "$PYTHON" bench/make_splits_data.py --out "$DATA" >&2
