@@ -17,6 +17,12 @@ Then `verdict check --experiment NAME --eval-name test --format json --bootstrap
   `comparisons[0]` on the same two files;
 * a `split_changed` finding (warn), and exit code 1 with `--fail-on warn`.
 
+Then (issue 14) in a run of its own experiment: `verdict splits check examples/splits/{train,val,test}.csv
+--group-col battery_id --meta axis --run RUN_ID` must leave three dataset inputs the client reads back
+(name, `mlflow.data.context` training/validation/testing, digest = the first 32 hex digits of the
+fingerprint, source, profile, schema) and the `verdict.split.<context>.fingerprint` tags, and
+`verdict eval --run` of another eval set must warn that the run recorded another test split.
+
     .venv-mlflow/bin/python python/check_experiment_e2e.py --uri http://127.0.0.1:5055 \
         --verdict target/debug/verdict --store /tmp/x/verdict.db --artifacts /tmp/x/artifacts [--token T]
 
@@ -66,6 +72,11 @@ SMILE_BEST = os.path.join(ROOT, "examples", "seed000", "smile_finetuned.csv")  #
 SMILE_OTHER = os.path.join(ROOT, "examples", "seed000", "smile_baseline.csv")  # ROC AUC 0.6606
 BREAST = os.path.join(ROOT, "examples", "breast_cancer.csv")
 BOOTSTRAP = "200"
+# examples/splits: battery-CT split manifests (id, label, battery_id, axis); name, MLflow context
+SPLITS = [
+    (os.path.join(ROOT, "examples", "splits", f"{name}.csv"), name, context)
+    for name, context in (("train", "training"), ("val", "validation"), ("test", "testing"))
+]
 
 mlflow.set_tracking_uri(URI)
 C = MlflowClient(URI)
@@ -121,6 +132,16 @@ def verdict(*args, want_rc=0):
     return p.stdout
 
 
+def verdict_stderr(*args, want_rc=0):
+    """Runs the verdict binary; returns its stderr (the exit code must be want_rc)."""
+    p = subprocess.run([ARGS.verdict, *args], capture_output=True, text=True, timeout=120)
+    if p.returncode != want_rc:
+        raise AssertionError(
+            f"`verdict {' '.join(args)}` exited {p.returncode} (want {want_rc}): {p.stderr.strip()[-600:]}"
+        )
+    return p.stderr
+
+
 def ledger():
     return ["--store", ARGS.store, "--artifacts", ARGS.artifacts]
 
@@ -128,6 +149,13 @@ def ledger():
 def class_counts(path):
     with open(path, newline="") as f:
         return dict(Counter(row["label"] for row in csv.DictReader(f)))
+
+
+def manifest(path):
+    """A split manifest's header and rows, as csv reads them."""
+    with open(path, newline="") as f:
+        r = csv.DictReader(f)
+        return r.fieldnames, list(r)
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -307,6 +335,73 @@ def fail_on_gate_and_other_formats():
         "--format", "json",
     ))
     eq(by_id["subject"], S["doc"]["subject"], "subject when the experiment is given by id")
+
+
+@step
+def splits_recorded_as_dataset_inputs():
+    # A run of its own experiment, made by the client (the seed runs' experiment stays as it was).
+    exp_id = C.create_experiment(f"{P}-splits")
+    run_id = C.create_run(exp_id, run_name="battery_ct_split").info.run_id
+    files = [path for path, _, _ in SPLITS]
+    cmd = ["splits", "check", *files, "--group-col", "battery_id", "--meta", "axis", "--run", run_id, *ledger()]
+    doc = json.loads(verdict(*cmd, "--format", "json"))
+    eq([(s["name"], s["context"]) for s in doc["splits"]], [(n, c) for _, n, c in SPLITS], "splits (name, context)")
+    S["split_run"], S["split_doc"] = run_id, doc
+    # Checked twice: recording the same splits again must change nothing the client sees.
+    for attempt in ("first", "again"):
+        if attempt == "again":
+            doc2 = json.loads(verdict(*cmd, "--format", "json"))
+            eq([s["fingerprint"] for s in doc2["splits"]], [s["fingerprint"] for s in doc["splits"]],
+               "fingerprints of the second check")
+        run = C.get_run(run_id)
+        inputs = run.inputs.dataset_inputs
+        eq(sorted(i.dataset.name for i in inputs), sorted(n for _, n, _ in SPLITS),
+           f"{attempt}: dataset input names")
+        by_name = {i.dataset.name: i for i in inputs}
+        for s, (path, name, context) in zip(doc["splits"], SPLITS):
+            di = by_name[name]
+            what = f"{attempt}: dataset input {name}"
+            eq({t.key: t.value for t in di.tags}, {"mlflow.data.context": context}, f"{what}: input tags")
+            ds = di.dataset
+            eq(ds.digest, s["fingerprint"].removeprefix("sha256:")[:32], f"{what}: digest")
+            check(len(ds.digest) == 32 and s["fingerprint"].startswith("sha256:"),
+                  f"{what}: digest {ds.digest!r} of fingerprint {s['fingerprint']!r}")
+            eq((ds.source_type, ds.source), ("local", path), f"{what}: (source_type, source)")
+            header, rows = manifest(path)
+            profile = json.loads(ds.profile)
+            eq(profile, {
+                "num_rows": len(rows),
+                "num_groups": len({r["battery_id"] for r in rows}),
+                "class_counts": class_counts(path),
+                "fingerprint": s["fingerprint"],
+            }, f"{what}: profile")
+            eq(profile["class_counts"], doc["class_counts"][name], f"{what}: class counts = the command's")
+            eq((profile["num_rows"], profile["num_groups"]), (s["rows"], s["groups"]), f"{what}: rows, groups")
+            eq(json.loads(ds.schema), {"columns": header}, f"{what}: schema")
+            eq(run.data.tags.get(f"verdict.split.{context}.fingerprint"), s["fingerprint"],
+               f"{attempt}: tag verdict.split.{context}.fingerprint")
+    # the same inputs in search results (the experiment's run list, as the UI reads it)
+    found = C.search_runs([exp_id])
+    eq([r.info.run_id for r in found], [run_id], "search_runs of the splits experiment")
+    eq(sorted((i.dataset.name, i.dataset.digest) for i in found[0].inputs.dataset_inputs),
+       sorted((i.dataset.name, i.dataset.digest) for i in C.get_run(run_id).inputs.dataset_inputs),
+       "search_runs' dataset inputs = get_run's")
+
+
+@step
+def eval_on_another_set_warns_about_the_recorded_split():
+    run_id, doc = need("split_run", "split_doc")
+    test_fp = next(s["fingerprint"] for s in doc["splits"] if s["context"] == "testing")
+    # seed 000's smile predictions: another eval set than the recorded test split
+    err = verdict_stderr("eval", SMILE_OTHER, "--run", run_id, "--eval-name", "test", *ledger(), "--quiet")
+    check("recorded its test split as" in err, f"no split warning on stderr: {err.strip()[-600:]!r}")
+    check(test_fp in err, f"the warning does not name the recorded split {test_fp}: {err.strip()[-600:]!r}")
+    tags = C.get_run(run_id).data.tags
+    stored = tags.get("verdict.eval.test.fingerprint")
+    check(stored is not None and stored != test_fp,
+          f"eval fingerprint tag {stored!r} (the recorded test split is {test_fp})")
+    check(stored in err, f"the warning does not name the evaluated set {stored}: {err.strip()[-600:]!r}")
+    eq(tags.get("verdict.split.testing.fingerprint"), test_fp, "the recorded split's tag after the evaluation")
 
 
 # --- runner ---------------------------------------------------------------------------------------

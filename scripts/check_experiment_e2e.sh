@@ -2,7 +2,8 @@
 # `verdict check --experiment` end to end (issue 13): the real mlflow-skinny client logs seed 001's
 # curves to `verdict server`, the verdict CLI stores three test evaluations on two eval sets in the
 # server's own store, and python/check_experiment_e2e.py checks `verdict check --experiment`'s JSON
-# (severities, one leaderboard per fingerprint, p-values = `verdict compare`'s, split_changed).
+# (severities, one leaderboard per fingerprint, p-values = `verdict compare`'s, split_changed), and
+# that `verdict splits check --run` leaves dataset inputs the client reads back (issue 14).
 #
 #     bash scripts/pg.sh bash scripts/check_experiment_e2e.sh [VERDICT_BINARY]
 #

@@ -15,7 +15,8 @@
 #     (scripts/mlflow_compat_all.sh inside scripts/pg.sh);
 #  6. `verdict check --experiment` end to end: the same client logs seed 001's curves to
 #     `verdict server`, `verdict eval --run` stores evaluations on two eval sets, and the check's
-#     JSON is asserted, on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh).
+#     JSON is asserted, and `verdict splits check --run`'s dataset inputs are read back by the client,
+#     on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
