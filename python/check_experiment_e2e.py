@@ -366,7 +366,9 @@ def splits_recorded_as_dataset_inputs():
             eq(ds.digest, s["fingerprint"].removeprefix("sha256:")[:32], f"{what}: digest")
             check(len(ds.digest) == 32 and s["fingerprint"].startswith("sha256:"),
                   f"{what}: digest {ds.digest!r} of fingerprint {s['fingerprint']!r}")
-            eq((ds.source_type, ds.source), ("local", path), f"{what}: (source_type, source)")
+            # MLflow's local source: JSON {"uri": path}, what mlflow.data.get_source parses.
+            eq((ds.source_type, json.loads(ds.source)), ("local", {"uri": path}), f"{what}: (source_type, source)")
+            eq(mlflow.data.get_source(di).uri, path, f"{what}: mlflow.data.get_source")
             header, rows = manifest(path)
             profile = json.loads(ds.profile)
             eq(profile, {

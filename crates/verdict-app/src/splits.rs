@@ -10,7 +10,7 @@
 //!   another would never match, so a leak would go unseen; they are refused with both files.
 //! * Recorded with a run (`--run`): each split becomes a dataset input named after the split, its
 //!   digest the first 32 hex digits of the fingerprint (MLflow allows 36 characters), its source
-//!   the manifest's path, its profile `{"num_rows", "num_groups", "class_counts", "fingerprint"}`
+//!   MLflow's local source JSON `{"uri": <the manifest's path>}`, its profile `{"num_rows", "num_groups", "class_counts", "fingerprint"}`
 //!   and its schema the manifest's columns; and the run gets the tag
 //!   `verdict.split.<context>.fingerprint` with the whole fingerprint, which `verdict eval --run`
 //!   compares with the eval set it stores.
@@ -278,7 +278,9 @@ pub fn record(
                 name: s.name.clone(),
                 digest: hex.chars().take(32).collect(),
                 source_type: "local".into(),
-                source: s.source.clone(),
+                // MLflow's local source (`LocalArtifactDatasetSource`): JSON `{"uri": path}`,
+                // what `mlflow.data.get_source` parses.
+                source: json!({"uri": s.source}).to_string(),
                 schema: Some(schema.to_string()),
                 profile: Some(profile.to_string()),
             },
