@@ -7,12 +7,8 @@
 #
 # PYTHON defaults to .venv/bin/python (python/requirements.txt: numpy, pandas, pyarrow).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
-REPEATS="${REPEATS:-3}"
-VERDICT="${VERDICT:-$ROOT/target/release/verdict}"
-[[ -z "${SKIP_BUILD:-}" ]] && cargo build --release -p verdict >&2
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATA="$ROOT/bench-data/check"
 "$PYTHON" bench/make_check_ledger.py --out "$DATA" >&2
 work="$(mktemp -d)"

@@ -415,7 +415,7 @@ pub fn store_evaluation(
         split_mismatch,
     })
 }
-/// One side of [`compare_stored`]: the run, its evaluation and that evaluation's metrics.
+/// One side of a comparison of stored evaluations ([`stored_evaluations`]): the run, its evaluation and that evaluation's metrics.
 #[derive(Debug, Clone)]
 pub struct StoredSide {
     /// The run.
@@ -450,29 +450,6 @@ impl StoredComparison {
         let keys: std::collections::BTreeSet<&String> =
             self.a.metrics.keys().chain(self.b.metrics.keys()).collect();
         keys.into_iter().collect()
-    }
-}
-
-/// The evaluations `name` of two runs side by side ([`stored_evaluations`] of two).
-///
-/// # Errors
-/// As [`stored_evaluations`].
-pub fn compare_stored(
-    store: &Store,
-    run_a: &str,
-    run_b: &str,
-    name: &str,
-) -> crate::Result<StoredComparison> {
-    let mut sides = stored_evaluations(store, &[run_a, run_b], name)?;
-    let b = sides.pop();
-    let a = sides.pop();
-    match (a, b) {
-        (Some(a), Some(b)) => Ok(StoredComparison {
-            name: name.to_owned(),
-            a,
-            b,
-        }),
-        _ => bail!("runs compare needs two runs"),
     }
 }
 

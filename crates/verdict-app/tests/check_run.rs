@@ -253,17 +253,23 @@ fn failed_training_and_implausible_validation() {
 }
 
 fn store(l: &Ledger, run_id: &str, file: &Path, name: &str) {
+    store_with(l, run_id, file, name, 200, true);
+}
+
+/// `verdict eval FILE --run RUN_ID --eval-name NAME --bootstrap B` (with or without the
+/// predictions).
+fn store_with(l: &Ledger, run_id: &str, file: &Path, name: &str, bootstrap: usize, keep: bool) {
     let spec = EvalSpec {
         file: file.to_path_buf(),
         read: ReadOptions::default(),
         predictions: PredictionOptions::default(),
         config: verdict_core::eval::EvalConfig {
-            bootstrap: 200,
+            bootstrap,
             ..point_config()
         },
         groupings: Vec::new(),
         by: None,
-        keep_predictions: true,
+        keep_predictions: keep,
     };
     let ev = evaluate(&spec, &NoProgress).expect("evaluated");
     let artifacts = l.dir.path().join("artifacts");
@@ -445,31 +451,7 @@ fn binary_file(dir: &Path, name: &str, offset: usize, skill: f64) -> PathBuf {
 }
 
 fn store_kept(l: &Ledger, run_id: &str, file: &Path, keep: bool) {
-    let spec = EvalSpec {
-        file: file.to_path_buf(),
-        read: ReadOptions::default(),
-        predictions: PredictionOptions::default(),
-        config: verdict_core::eval::EvalConfig {
-            bootstrap: 100,
-            ..point_config()
-        },
-        groupings: Vec::new(),
-        by: None,
-        keep_predictions: keep,
-    };
-    let ev = evaluate(&spec, &NoProgress).expect("evaluated");
-    let artifacts = l.dir.path().join("artifacts");
-    store_evaluation(
-        &l.store,
-        &EvalTarget {
-            run_id,
-            name: "test",
-            artifacts: &artifacts,
-            source: "f",
-        },
-        &ev,
-    )
-    .expect("stored");
+    store_with(l, run_id, file, "test", 100, keep);
 }
 
 #[test]

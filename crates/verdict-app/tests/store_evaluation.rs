@@ -8,25 +8,14 @@ use std::path::Path;
 use verdict_app::NoProgress;
 use verdict_app::eval::{EvalSpec, Evaluation, evaluate};
 use verdict_app::ledger::{EvalTarget, eval_info, load_stored_predictions, store_evaluation};
-use verdict_core::calibration::{Binning, CalibrationConfig};
 use verdict_core::eval::EvalConfig;
 use verdict_io::{PredictionOptions, ReadOptions};
 use verdict_store::{NewRun, Run, Store};
 
 fn config() -> EvalConfig {
     EvalConfig {
-        threshold: 0.5,
         bootstrap: 50,
-        seed: 0,
-        level: 0.95,
-        calibration: CalibrationConfig {
-            n_bins: 10,
-            binning: Binning::Uniform,
-            high_confidence: 0.9,
-        },
-        target_recall: None,
-        target_precision: None,
-        curve_points: 0,
+        ..verdict_app::eval::point_config()
     }
 }
 

@@ -283,12 +283,12 @@ pub fn text(rep: &CheckReport, lang: Lang) -> String {
 /// The Markdown report.
 pub fn markdown(rep: &CheckReport, lang: Lang) -> String {
     let mut out = format!("# {}\n\n{}\n\n", heading(rep, lang), curve_line(rep, lang));
-    let headers = match lang {
-        Lang::En => ["status", "check", "finding", "what to do"],
-        Lang::Ko => ["상태", "점검", "내용", "조치"],
-    };
     let mut t = Table::with_align(
-        headers.iter().map(|h| (*h).to_string()).collect(),
+        crate::headers(
+            lang,
+            &["status", "check", "finding", "what to do"],
+            &["상태", "점검", "내용", "조치"],
+        ),
         vec![Align::Left; 4],
     );
     // A `|` inside a cell would end it (`|sum − 1|` in a message).
@@ -560,8 +560,9 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
         },
     ));
     out.push_str(&h(2, lang.pick("Overfitting", "과적합").to_string()));
-    let headers: Vec<String> = match lang {
-        Lang::En => [
+    let headers = crate::headers(
+        lang,
+        &[
             "run",
             "curve",
             "first/last train",
@@ -569,7 +570,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             "val best → last",
             "overfitting",
         ],
-        Lang::Ko => [
+        &[
             "런",
             "곡선",
             "학습 처음/마지막",
@@ -577,10 +578,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             "검증 최고 → 마지막",
             "과적합",
         ],
-    }
-    .iter()
-    .map(|s| (*s).to_string())
-    .collect();
+    );
     let mut t = Table::with_align(
         headers,
         vec![
@@ -652,8 +650,9 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 }
             ),
         });
-        let headers: Vec<String> = match lang {
-            Lang::En => [
+        let headers = crate::headers(
+            lang,
+            &[
                 "rank",
                 "run",
                 "value [CI]",
@@ -661,7 +660,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 "p (Holm)",
                 "failing checks",
             ],
-            Lang::Ko => [
+            &[
                 "순위",
                 "런",
                 "값 [신뢰구간]",
@@ -669,10 +668,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 "p (Holm)",
                 "실패한 점검",
             ],
-        }
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
+        );
         let mut t = Table::with_align(
             headers,
             vec![

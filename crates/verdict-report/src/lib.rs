@@ -141,6 +141,17 @@ pub(crate) fn fmt_threshold(v: f64) -> String {
     }
 }
 
+/// A table's header cells in `lang`.
+pub(crate) fn headers(lang: Lang, en: &[&str], ko: &[&str]) -> Vec<String> {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect()
+}
+
 /// Formats a metric value with 4 decimals; `—` when undefined.
 pub(crate) fn fmt4(v: f64) -> String {
     if v.is_finite() {

@@ -113,10 +113,6 @@ pub fn json(rep: &SplitsCheckReport) -> String {
     s
 }
 
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| (*s).to_string()).collect()
-}
-
 /// The text (`markdown` false) or Markdown report.
 pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
     let r = &rep.report;
@@ -139,10 +135,11 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
         out.push_str(&format!("# {}\n\n", lang.pick("Split checks", "분할 점검")));
     }
     let mut t = Table::with_align(
-        strings(match lang {
-            Lang::En => &["split", "context", "rows", "groups", "fingerprint"],
-            Lang::Ko => &["분할", "용도", "행", "그룹", "지문"],
-        }),
+        crate::headers(
+            lang,
+            &["split", "context", "rows", "groups", "fingerprint"],
+            &["분할", "용도", "행", "그룹", "지문"],
+        ),
         vec![
             Align::Left,
             Align::Left,
@@ -196,10 +193,11 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
             fmt4(s.nmi)
         )));
         let mut t = Table::with_align(
-            strings(match lang {
-                Lang::En => &["value", "n", "majority label", "share [95% CI]"],
-                Lang::Ko => &["값", "n", "다수 레이블", "비율 [95% 신뢰구간]"],
-            }),
+            crate::headers(
+                lang,
+                &["value", "n", "majority label", "share [95% CI]"],
+                &["값", "n", "다수 레이블", "비율 [95% 신뢰구간]"],
+            ),
             vec![Align::Left, Align::Right, Align::Left, Align::Right],
         );
         for v in &s.values {
@@ -310,10 +308,11 @@ pub fn diff_render(rep: &SplitsDiffReport, lang: Lang, markdown: bool) -> String
         rep.new.fingerprint
     ));
     let mut t = Table::with_align(
-        strings(match lang {
-            Lang::En => &["class", "old", "new", "change"],
-            Lang::Ko => &["클래스", "이전", "새", "변화"],
-        }),
+        crate::headers(
+            lang,
+            &["class", "old", "new", "change"],
+            &["클래스", "이전", "새", "변화"],
+        ),
         vec![Align::Left, Align::Right, Align::Right, Align::Right],
     );
     for (c, (b, a)) in d.classes.iter().zip(d.before.iter().zip(&d.after)) {

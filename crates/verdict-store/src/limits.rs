@@ -261,8 +261,9 @@ fn batch_limit(entity: &str, max: usize, len: usize) -> Result<()> {
     Ok(())
 }
 
-/// `_validate_batch_log_limits` then `_validate_batch_log_data`, plus duplicate param keys.
-pub fn validate_batch(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Result<()> {
+/// MLflow's per-request size limits of a batch (`_validate_batch_log_limits`: ≤ 1000 metrics,
+/// ≤ 100 params, ≤ 100 tags, ≤ 1000 in all), checked before its records ([`validate_records`]).
+pub fn validate_batch_size(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Result<()> {
     batch_limit("metrics", MAX_METRICS_PER_BATCH, metrics.len())?;
     batch_limit("params", MAX_PARAMS_TAGS_PER_BATCH, params.len())?;
     batch_limit("tags", MAX_PARAMS_TAGS_PER_BATCH, tags.len())?;
@@ -270,13 +271,13 @@ pub fn validate_batch(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Res
         "metrics, params, and tags",
         MAX_ENTITIES_PER_BATCH,
         metrics.len() + params.len() + tags.len(),
-    )?;
-    validate_records(metrics, params, tags)
+    )
 }
 
-/// Every record of a write checked as [`validate_batch`] checks it, without the batch-size
-/// limits (those belong to MLflow's REST protocol, not to the store): what
-/// [`crate::Store::log_records`] applies.
+/// Every record of a write (`_validate_batch_log_data`, plus duplicate param keys), without the
+/// batch-size limits (those belong to MLflow's REST protocol, not to the store): what
+/// [`crate::Store::log_records`] applies, and [`crate::Store::log_batch`] after
+/// [`validate_batch_size`].
 pub fn validate_records(metrics: &[Metric], params: &[Param], tags: &[Tag]) -> Result<()> {
     for (i, m) in metrics.iter().enumerate() {
         validate_metric(m, &format!("metrics[{i}]"))?;

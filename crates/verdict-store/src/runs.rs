@@ -719,11 +719,8 @@ impl Store {
         params: &[Param],
         tags: &[Tag],
     ) -> Result<()> {
-        limits::validate_batch(metrics, params, tags)?;
-        self.write(|c| {
-            active_run(c, run_id)?;
-            write_batch(c, run_id, metrics, params, tags)
-        })
+        limits::validate_batch_size(metrics, params, tags)?;
+        self.log_records(run_id, metrics, params, tags)
     }
 
     /// Metrics, params and tags of one run in **one transaction**, each record validated as

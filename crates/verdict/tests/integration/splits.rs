@@ -259,3 +259,24 @@ fn runs_on_different_recorded_splits_are_named() {
         "{doc}"
     );
 }
+
+/// Names that do not fit the files, and a malformed `check --pair`, say what was expected.
+#[test]
+fn bad_names_and_pairs_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (train, test) = (example("train.csv"), example("test.csv"));
+    let (code, _, err) = verdict(d, &["splits", "check", &train, &test, "--names", "a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--names gives 1 names for 2 files"), "{err}");
+    let (code, _, err) = verdict(d, &["splits", "check", &train, &test, "--names", "a,a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("two splits are named `a`"), "{err}");
+    let history = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/checks/history.csv")
+        .display()
+        .to_string();
+    let (code, _, err) = verdict(d, &["check", "--history", &history, "--pair", "val_f1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--pair expects VAL=TEST"), "{err}");
+}
