@@ -487,9 +487,37 @@ fn reevaluate(run: &Run, info: &EvalInfo, artifacts: &Path) -> crate::Result<Eva
     Ok(verdict_core::eval::evaluate(&data, &cfg, &|| {}))
 }
 
-/// Curves from a history file: an `epoch` or `step` column (else the row number) and one numeric
-/// column per metric.
+/// Curves from a history file ([`history_table`]); an empty cell of a numeric column is NaN,
+/// which the checks report as a non-finite value.
 fn history_file(path: &Path) -> crate::Result<Inputs> {
+    let (steps, columns) = history_table(path)?;
+    let curves_out = columns
+        .into_iter()
+        .map(|(name, values)| {
+            let points: Vec<(i64, i64, f64)> = steps
+                .iter()
+                .zip(&values)
+                .enumerate()
+                .map(|(i, (&s, v))| (s, i as i64, v.unwrap_or(f64::NAN)))
+                .collect();
+            (name, Curve::from_points(&points))
+        })
+        .collect();
+    Ok(Inputs {
+        curves: curves_out,
+        val_rows: None,
+        evaluations: Vec::new(),
+        splits: Vec::new(),
+    })
+}
+
+/// A history file (Keras' `history.csv`, Lightning's `metrics.csv`): the step of each row (an
+/// `epoch` or `step` column, else the row number) and each numeric column's cells, `None` where
+/// a cell is empty. Text columns (a timestamp, a note) are not metrics and are left out.
+///
+/// # Errors
+/// The file cannot be read, or a step cell is not a number (named by file, line and column).
+pub(crate) fn history_table(path: &Path) -> crate::Result<HistoryTable> {
     let table = verdict_io::read_table(path, &verdict_io::ReadOptions::default())?;
     let step_col = ["epoch", "step"]
         .into_iter()
@@ -516,7 +544,7 @@ fn history_file(path: &Path) -> crate::Result<Inputs> {
         }
         None => (0..table.n_rows as i64).collect(),
     };
-    let mut curves_out = Vec::new();
+    let mut columns = Vec::new();
     for name in &table.all_columns {
         if Some(name.as_str()) == step_col {
             continue;
@@ -524,29 +552,19 @@ fn history_file(path: &Path) -> crate::Result<Inputs> {
         let Some(col) = table.column(name) else {
             continue;
         };
-        // A text column (a timestamp, a note) is not a curve; an empty cell of a numeric one is
-        // NaN, which the checks report as a non-finite value.
         if !col.is_numeric() {
             continue;
         }
-        let values: Vec<f64> = (0..table.n_rows)
-            .map(|i| col.number(i).unwrap_or(f64::NAN))
-            .collect();
-        let points: Vec<(i64, i64, f64)> = steps
-            .iter()
-            .zip(&values)
-            .enumerate()
-            .map(|(i, (&s, &v))| (s, i as i64, v))
-            .collect();
-        curves_out.push((name.clone(), Curve::from_points(&points)));
+        columns.push((
+            name.clone(),
+            (0..table.n_rows).map(|i| col.number(i)).collect(),
+        ));
     }
-    Ok(Inputs {
-        curves: curves_out,
-        val_rows: None,
-        evaluations: Vec::new(),
-        splits: Vec::new(),
-    })
+    Ok((steps, columns))
 }
+
+/// The steps of a history file's rows, and each metric column's cells.
+pub(crate) type HistoryTable = (Vec<i64>, Vec<(String, Vec<Option<f64>>)>);
 
 /// `verdict check --experiment`.
 #[derive(Debug, Clone)]

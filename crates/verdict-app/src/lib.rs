@@ -30,6 +30,7 @@ pub mod eval;
 pub mod input;
 pub mod ledger;
 pub mod retrieval;
+pub mod rules;
 pub mod splits;
 
 pub use error::{Error, Result};

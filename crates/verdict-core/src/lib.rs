@@ -50,6 +50,7 @@ pub mod prepare;
 pub mod ranking;
 pub mod retrieval;
 pub mod rng;
+pub mod rules;
 pub mod splits;
 pub mod stats;
 

@@ -143,11 +143,15 @@ pub fn parse_checks(
     let mut set: Vec<(&'static str, usize)> = Vec::new();
     for (key, value) in doc.get_ref() {
         let name = key.get_ref().as_ref();
+        if name == "rules" {
+            // The rules' own table: `verdict_io::rules` reads it.
+            continue;
+        }
         if name != "checks" {
             return Err(invalid(
                 key.span(),
                 name,
-                "only the table [checks]".into(),
+                "only the tables [checks] and [rules]".into(),
                 format!("`{name}`"),
             ));
         }
@@ -285,7 +289,7 @@ impl Bound {
 }
 
 /// A TOML integer or float as a number (`None` for anything else or an unreadable integer).
-fn number(v: &DeValue<'_>) -> Option<f64> {
+pub(crate) fn number(v: &DeValue<'_>) -> Option<f64> {
     match v {
         DeValue::Float(f) => f.as_str().parse().ok(),
         DeValue::Integer(_) => integer_i64(v).map(|n| n as f64),
@@ -293,7 +297,7 @@ fn number(v: &DeValue<'_>) -> Option<f64> {
     }
 }
 
-fn integer_i64(v: &DeValue<'_>) -> Option<i64> {
+pub(crate) fn integer_i64(v: &DeValue<'_>) -> Option<i64> {
     match v {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
         _ => None,
@@ -301,12 +305,12 @@ fn integer_i64(v: &DeValue<'_>) -> Option<i64> {
 }
 
 /// A TOML integer ≥ 0.
-fn integer(v: &DeValue<'_>) -> Option<u64> {
+pub(crate) fn integer(v: &DeValue<'_>) -> Option<u64> {
     integer_i64(v).and_then(|n| u64::try_from(n).ok())
 }
 
 /// A value as the file writes it (a number or a short string), else what type it is.
-fn written(text: &str, v: &Spanned<DeValue<'_>>) -> String {
+pub(crate) fn written(text: &str, v: &Spanned<DeValue<'_>>) -> String {
     let shown = text.get(v.span()).unwrap_or_default().trim();
     match v.get_ref() {
         DeValue::Integer(_) | DeValue::Float(_) => shown.to_string(),
@@ -322,7 +326,7 @@ fn written(text: &str, v: &Spanned<DeValue<'_>>) -> String {
 }
 
 /// `a string`, `an integer`.
-fn a(kind: &str) -> String {
+pub(crate) fn a(kind: &str) -> String {
     if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
         format!("an {kind}")
     } else {
@@ -331,7 +335,7 @@ fn a(kind: &str) -> String {
 }
 
 /// 1-based line and column (in characters) of byte `at` of `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -408,7 +412,7 @@ mod tests {
             ),
             (
                 "[check]\noverfit_mild = 0.1\n",
-                "verdict.toml:1: check: expected only the table [checks], found `check`",
+                "verdict.toml:1: check: expected only the tables [checks] and [rules], found `check`",
             ),
             (
                 "checks = 3\n",

@@ -26,6 +26,7 @@ pub mod error;
 pub mod manifest;
 pub mod npy;
 pub mod predictions;
+pub mod rules;
 pub mod table;
 pub mod trec;
 pub mod write;

@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod retrieval;
+pub mod rules;
 mod sections;
 pub mod splits;
 pub mod svg;

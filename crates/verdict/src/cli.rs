@@ -39,6 +39,42 @@ pub(crate) enum Command {
     /// Check a run (its curves and stored evaluations) or a history file for overfitting, failed
     /// training, implausible validation values and validation/test gaps (docs/checks.md).
     Check(CheckArgs),
+    /// Training rules (stop / roll back / reduce the learning rate, docs/rules.md): what they would
+    /// have done on stored runs or a history file, and the rules the ledger runs live.
+    #[command(subcommand)]
+    Rules(RulesCmd),
+}
+
+/// `verdict rules …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum RulesCmd {
+    /// When each rule would have fired on a run, every run of an experiment or a history file; the
+    /// best step to keep and how many evaluations ran past the first stop.
+    Check(RulesCheckArgs),
+}
+
+/// `verdict rules check`.
+#[derive(Debug, Args)]
+pub(crate) struct RulesCheckArgs {
+    /// The rules file (rules.toml, or a verdict.toml with a [rules] table).
+    pub(crate) rules: PathBuf,
+    /// A run of the ledger.
+    #[arg(long, value_name = "RUN_ID", required_unless_present_any = ["history", "experiment"])]
+    pub(crate) run: Option<String>,
+    /// A history file (Keras' history.csv, Lightning's metrics.csv: an epoch or step column and a
+    /// column per metric; an empty cell is not logged at that step).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["run", "experiment"])]
+    pub(crate) history: Option<PathBuf>,
+    /// Every active run of an experiment (id or name), in start order.
+    #[arg(long, value_name = "NAME_OR_ID", conflicts_with = "run")]
+    pub(crate) experiment: Option<String>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (to find checkpoints).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR")]
+    pub(crate) artifacts: PathBuf,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
 }
 
 /// `verdict splits …`.

@@ -31,6 +31,7 @@ pub fn run() -> ExitCode {
         cli::Command::Runs(c) => commands::runs::run(&c),
         cli::Command::Splits(c) => return gated(commands::splits::run(&c)),
         cli::Command::Check(a) => return gated(commands::check::run(&a)),
+        cli::Command::Rules(c) => commands::rules::run(&c),
     };
     match result {
         Ok(output) => emit(&output),

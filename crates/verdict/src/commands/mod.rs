@@ -6,6 +6,7 @@ pub(crate) mod experiments;
 pub(crate) mod import;
 pub(crate) mod ledger;
 pub(crate) mod retrieval;
+pub(crate) mod rules;
 pub(crate) mod runs;
 pub(crate) mod server;
 pub(crate) mod splits;

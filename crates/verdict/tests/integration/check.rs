@@ -244,7 +244,7 @@ fn config_errors_exit_2_naming_the_file_line_and_key() {
         ),
         (
             "[thresholds]\n",
-            "error: verdict.toml:1: thresholds: expected only the table [checks], found \
+            "error: verdict.toml:1: thresholds: expected only the tables [checks] and [rules], found \
              `thresholds`\n",
         ),
         (

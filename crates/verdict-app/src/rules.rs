@@ -1,0 +1,268 @@
+//! `verdict rules`: the training rules of `verdict_core::rules` over stored runs and history files
+//! (after the fact), and the hook that runs them live inside the ledger's metric writes.
+//!
+//! After the fact and live are one computation: both cut the logged points into evaluations with
+//! `verdict_core::rules::replay::evaluations` and feed them to the same engine, so what
+//! `verdict rules check --run` reports on a finished run is what the server decided while the run
+//! was logging.
+
+use std::path::{Path, PathBuf};
+
+use verdict_core::rules::replay::{Logged, replay};
+use verdict_core::rules::{Action, RuleSet};
+use verdict_report::rules::{RulesReport, RunRules};
+use verdict_store::Store;
+
+use crate::ledger;
+use crate::{Error, ResultExt, bail};
+
+/// Reads a rules file (`rules.toml`, or a `verdict.toml` with a `[rules]` table).
+///
+/// # Errors
+/// The file cannot be read or is not a valid rules file (the error names file, line and key).
+pub fn load(path: &Path) -> crate::Result<RuleSet> {
+    verdict_io::rules::read_rules(path).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// What `verdict rules check` judges.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// One run of the ledger.
+    Run(String),
+    /// Every active run of an experiment (id or name), in start order.
+    Experiment(String),
+    /// A history file (Keras' `history.csv`, Lightning's `metrics.csv`): an `epoch` or `step`
+    /// column and a column per metric; an empty cell is "not logged at this step".
+    History(PathBuf),
+}
+
+/// A rules check.
+#[derive(Debug, Clone)]
+pub struct RulesCheckSpec {
+    /// The rules file.
+    pub rules: PathBuf,
+    /// What to judge.
+    pub target: Target,
+    /// The artifact root of `mlflow-artifacts:/` runs (to find checkpoints).
+    pub artifacts: PathBuf,
+}
+
+/// Runs the rules over the target.
+///
+/// # Errors
+/// A bad rules file, a missing run, experiment or file, a store failure.
+pub fn check(store: Option<&Store>, spec: &RulesCheckSpec) -> crate::Result<RulesReport> {
+    let set = load(&spec.rules)?;
+    let need_store = || match store {
+        Some(s) => Ok(s),
+        None => Err(Error::Invalid(
+            "--run and --experiment need the ledger (--store)".into(),
+        )),
+    };
+    let runs = match &spec.target {
+        Target::History(path) => vec![history_rules(&set, path)?],
+        Target::Run(id) => {
+            let store = need_store()?;
+            let run = store
+                .get_run(id)
+                .with_context(|| format!("rules check --run {id}"))?;
+            vec![run_rules(store, &set, &run, &spec.artifacts)?]
+        }
+        Target::Experiment(name) => {
+            let store = need_store()?;
+            let exp = ledger::experiment(store, name)?;
+            let mut runs = ledger::search_all(
+                store,
+                verdict_store::RunQuery {
+                    experiment_ids: vec![exp.experiment_id.clone()],
+                    filter: String::new(),
+                    order_by: vec!["start_time ASC".to_owned()],
+                    max_results: 50_000,
+                    page_token: None,
+                    view: verdict_store::ViewType::ActiveOnly,
+                },
+                i64::MAX,
+            )?;
+            runs.sort_by(|a, b| {
+                (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
+                    b.info.start_time,
+                    &b.info.run_name,
+                    &b.info.run_id,
+                ))
+            });
+            runs.iter()
+                .map(|r| run_rules(store, &set, r, &spec.artifacts))
+                .collect::<crate::Result<_>>()?
+        }
+    };
+    Ok(RulesReport {
+        source: crate::shown(&spec.rules),
+        rules: set,
+        runs,
+    })
+}
+
+/// Every stored point of the metrics the rules read, in the store's (key, step, timestamp) order.
+pub fn stored_points(
+    store: &Store,
+    set: &RuleSet,
+    run_id: &str,
+) -> crate::Result<Vec<verdict_store::Metric>> {
+    let mut out = Vec::new();
+    for key in set.metrics() {
+        out.extend(store.get_metric_history(run_id, &key, None, None)?.items);
+    }
+    Ok(out)
+}
+
+/// The engine's view of stored points.
+pub fn logged(points: &[verdict_store::Metric]) -> Vec<Logged<'_>> {
+    points
+        .iter()
+        .map(|m| Logged {
+            key: &m.key,
+            step: m.step,
+            timestamp: m.timestamp,
+            value: m.value,
+        })
+        .collect()
+}
+
+fn run_rules(
+    store: &Store,
+    set: &RuleSet,
+    run: &verdict_store::Run,
+    artifacts: &Path,
+) -> crate::Result<RunRules> {
+    let points = stored_points(store, set, &run.info.run_id)?;
+    let replay = replay(set, &logged(&points));
+    let rollback_step = replay
+        .decisions
+        .iter()
+        .find(|d| d.action == Action::Rollback)
+        .and_then(|d| d.best_step);
+    let checkpoint = match rollback_step {
+        Some(step) => checkpoint_at(&run.info.artifact_uri, artifacts, step)?,
+        None => None,
+    };
+    Ok(RunRules {
+        run_id: Some(run.info.run_id.clone()),
+        name: run.info.run_name.clone(),
+        replay,
+        checkpoint,
+    })
+}
+
+fn history_rules(set: &RuleSet, path: &Path) -> crate::Result<RunRules> {
+    let (steps, columns) = crate::check::history_table(path)?;
+    let mut logged = Vec::new();
+    for (name, cells) in &columns {
+        for (row, (step, cell)) in steps.iter().zip(cells).enumerate() {
+            if let Some(value) = cell {
+                logged.push(Logged {
+                    key: name,
+                    step: *step,
+                    // Rows are in logging order.
+                    timestamp: row as i64,
+                    value: *value,
+                });
+            }
+        }
+    }
+    let known: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let missing: Vec<String> = set
+        .rules
+        .iter()
+        .map(|r| r.monitor.clone())
+        .filter(|m| !known.contains(&m.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{}: no column {} (a rule monitors it); the file has: {}",
+            crate::shown(path),
+            missing.join(", "),
+            known.join(", ")
+        );
+    }
+    Ok(RunRules {
+        run_id: None,
+        name: crate::shown(path),
+        replay: replay(set, &logged),
+        checkpoint: None,
+    })
+}
+
+/// The step a checkpoint's path names: the number after `step`, `epoch`, `ckpt` or
+/// `checkpoint` (`epoch=05.ckpt`, `checkpoint-500`, `ckpt_12.pt`), in its last path component
+/// that has one.
+pub fn checkpoint_step(path: &str) -> Option<i64> {
+    path.rsplit('/').find_map(|part| {
+        let lower = part.to_ascii_lowercase();
+        ["checkpoint", "epoch", "step", "ckpt"]
+            .iter()
+            .find_map(|word| {
+                let at = lower.find(word)? + word.len();
+                let rest = lower[at..].trim_start_matches(['-', '_', '=', '.']);
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+    })
+}
+
+/// The checkpoint artifact logged at or before `step` (the latest such), if the run has one:
+/// a file or directory whose name carries a step ([`checkpoint_step`]), at most 3 levels deep.
+fn checkpoint_at(uri: &str, root: &Path, step: i64) -> crate::Result<Option<String>> {
+    let Ok((repo, base)) = ledger::run_artifacts(uri, root) else {
+        return Ok(None);
+    };
+    let mut best: Option<(i64, String)> = None;
+    let mut dirs = vec![(String::new(), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let full = if base.is_empty() {
+            dir.clone()
+        } else if dir.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}/{dir}")
+        };
+        let Ok(entries) = repo.list(&full) else {
+            continue;
+        };
+        for e in entries {
+            let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
+            let rel = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            if let Some(s) = checkpoint_step(&rel).filter(|s| *s <= step)
+                && best.as_ref().is_none_or(|(b, _)| s > *b)
+            {
+                best = Some((s, rel.clone()));
+            }
+            if e.is_dir && depth < 3 {
+                dirs.push((rel, depth + 1));
+            }
+        }
+    }
+    Ok(best.map(|(_, p)| p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_names_give_their_step() {
+        for (path, step) in [
+            ("checkpoints/epoch=05.ckpt", Some(5)),
+            ("checkpoint-500", Some(500)),
+            ("models/ckpt_12.pt", Some(12)),
+            ("run/step-7/model.safetensors", Some(7)),
+            ("weights.h5", None),
+            ("epoch_last.ckpt", None),
+        ] {
+            assert_eq!(checkpoint_step(path), step, "{path}");
+        }
+    }
+}
