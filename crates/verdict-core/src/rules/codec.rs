@@ -1,7 +1,7 @@
 //! The engine's state as text: what the ledger stores after every write and reads back on the
 //! next, so a restarted server resumes exactly where it stopped.
 //!
-//! Why a text of our own and not a wire format: the core has none (it is pure), the state is a
+//! Why a text of our own and not a wire format (docs/design/rules.md §4): the core has none (it is pure), the state is a
 //! handful of counters and numbers, and the one thing that matters is that every f64 comes back
 //! bit for bit (NaN and ±inf included, which JSON cannot hold). Rust's `{:?}` formatting of an f64
 //! is the shortest text that parses back to the same value, and `str::parse` reads `NaN`, `inf`
@@ -12,6 +12,7 @@
 //! updates=12
 //! ended=stop@7#0
 //! best=7:0.081:-
+//! last=-
 //! rule.0.evaluations=12
 //! rule.0.recent=5:0.09:-,6:0.1:-
 //! ```
@@ -57,6 +58,7 @@ impl Engine {
         });
         let _ = writeln!(s, "ended={ended}");
         let _ = writeln!(s, "best={}", opt(self.best, point));
+        let _ = writeln!(s, "last={}", opt(self.last, |a| a.as_str().to_string()));
         for (i, st) in self.states.iter().enumerate() {
             let mut put = |k: &str, v: String| {
                 let _ = writeln!(s, "rule.{i}.{k}={v}");
@@ -110,6 +112,7 @@ impl Engine {
                     engine.ended = parse_ended(value, engine.states.len()).ok_or_else(bad)?
                 }
                 "best" => engine.best = parse_opt(value, parse_point).ok_or_else(bad)?,
+                "last" => engine.last = parse_opt(value, Action::parse).ok_or_else(bad)?,
                 _ => {
                     let rest = key
                         .strip_prefix("rule.")

@@ -57,6 +57,8 @@ pub struct Engine {
     pub(crate) ended: Option<(Action, i64, usize)>,
     /// The best point of [`RuleSet::best_metric`].
     pub(crate) best: Option<Point>,
+    /// The run's decision after the last update ([`Engine::decision`]).
+    pub(crate) last: Option<Action>,
 }
 
 /// The mode of the best-step metric: the first rule on it that has one, else its name's.
@@ -113,6 +115,7 @@ impl Engine {
             updates: 0,
             ended: None,
             best: None,
+            last: None,
         }
     }
 
@@ -145,6 +148,40 @@ impl Engine {
             .zip(&self.states)
             .filter_map(|(r, s)| s.status.map(|c| (r.name.as_str(), c)))
             .collect()
+    }
+
+    /// The run's decision now: the action of the first decision that ended training once one
+    /// has; else `reduce_lr` when the last update reduced the learning rate; else `None`
+    /// ("continue"). Alerts do not change it.
+    pub fn decision(&self) -> Option<Action> {
+        self.ended.map(|(a, _, _)| a).or(self.last)
+    }
+
+    /// [`Engine::decision`] as the `verdict.decision` tag writes it: `continue`, `stop`,
+    /// `rollback` or `reduce_lr`.
+    pub fn decision_word(&self) -> &'static str {
+        self.decision().map_or("continue", Action::as_str)
+    }
+
+    /// Rule `i`'s best evaluation so far, as (step, value): `early_stopping`'s own best (Keras'
+    /// `best_epoch` and `best`, which may be NaN when the first judged value was), else the plain
+    /// best of its monitor.
+    pub fn rule_best(&self, i: usize) -> Option<(i64, f64)> {
+        let (rule, s) = (self.set.rules.get(i)?, self.states.get(i)?);
+        match rule.kind {
+            RuleKind::EarlyStopping { .. } => s.reference_step.zip(s.reference),
+            _ => s.peak.map(|p| (p.step, p.value)),
+        }
+    }
+
+    /// Rule `i`'s count of non-improving evaluations (Keras' `wait`, PyTorch's
+    /// `num_bad_epochs`; the run of evaluations meeting a `threshold` or `decline`).
+    pub fn rule_wait(&self, i: usize) -> Option<u64> {
+        let (rule, s) = (self.set.rules.get(i)?, self.states.get(i)?);
+        Some(match rule.kind {
+            RuleKind::Threshold { .. } | RuleKind::Decline { .. } => s.count,
+            _ => s.wait,
+        })
     }
 
     /// Updates seen.
@@ -192,6 +229,10 @@ impl Engine {
                 out.push(d);
             }
         }
+        self.last = out
+            .iter()
+            .any(|d| d.action == Action::ReduceLr)
+            .then_some(Action::ReduceLr);
         out
     }
 }
@@ -366,12 +407,7 @@ fn judge(
                 return Some(with_best(fire(Reason::DivergenceThreshold, s), s));
             }
             s.wait += 1;
-            let delta = min_delta.abs();
-            let improved_over = |reference: f64| match mode {
-                // Keras: monitor_op(current - min_delta, reference), min_delta negated for min.
-                Direction::Lower => (v + delta) < reference,
-                Direction::Higher => (v - delta) > reference,
-            };
+            let improved_over = |reference: f64| keras_improves(mode, v, *min_delta, reference);
             let improved = match s.reference {
                 None => true,
                 Some(r) => improved_over(r),
@@ -439,6 +475,17 @@ fn judge(
     }
 }
 
+/// Keras 3's `_is_improvement`: `monitor_op(current − min_delta′, reference)` where min_delta′ is
+/// `−|δ|` in min mode and `|δ|` in max mode, the subtraction in f64 (Python floats) and the
+/// comparison on float32 tensors (`ops.less` / `ops.greater` convert Python floats to floatx).
+fn keras_improves(mode: Direction, v: f64, min_delta: f64, reference: f64) -> bool {
+    let d = min_delta.abs();
+    match mode {
+        Direction::Lower => f32r(v + d) < f32r(reference),
+        Direction::Higher => f32r(v - d) > f32r(reference),
+    }
+}
+
 /// One plateau step; `Some(new lr or None when unknown)` when it reduces.
 fn plateau(
     style: PlateauStyle,
@@ -448,22 +495,32 @@ fn plateau(
     (min_lr, factor, eps): (f64, f64, f64),
     s: &mut RuleState,
 ) -> Option<Option<f64>> {
-    let best = s.reference.unwrap_or(match mode {
-        Direction::Lower => f64::INFINITY,
-        Direction::Higher => f64::NEG_INFINITY,
-    });
-    let bar = match (mode, kind) {
-        (Direction::Lower, DeltaKind::Abs) => best - min_delta,
-        (Direction::Lower, DeltaKind::Rel) => best * (1.0 - min_delta),
-        (Direction::Higher, DeltaKind::Abs) => best + min_delta,
-        (Direction::Higher, DeltaKind::Rel) => best * (1.0 + min_delta),
-    };
-    let improved = match (style, mode) {
-        // Keras compares float32 tensors.
-        (PlateauStyle::Keras, Direction::Lower) => f32r(v) < f32r(bar),
-        (PlateauStyle::Keras, Direction::Higher) => f32r(v) > f32r(bar),
-        (PlateauStyle::Torch, Direction::Lower) => v < bar,
-        (PlateauStyle::Torch, Direction::Higher) => v > bar,
+    let improved = match style {
+        // Keras 3: no best yet is always an improvement (a first NaN becomes the best); else
+        // `monitor_op(current − min_delta′, best)` on float32 tensors, min_delta′ = −δ for min.
+        PlateauStyle::Keras => match s.reference {
+            None => true,
+            Some(best) => match kind {
+                DeltaKind::Abs => keras_improves(mode, v, min_delta, best),
+                DeltaKind::Rel => match mode {
+                    Direction::Lower => f32r(v) < f32r(best * (1.0 - min_delta)),
+                    Direction::Higher => f32r(v) > f32r(best * (1.0 + min_delta)),
+                },
+            },
+        },
+        // PyTorch: the best starts at ±inf; `_is_better` in f64.
+        PlateauStyle::Torch => {
+            let best = s.reference.unwrap_or(match mode {
+                Direction::Lower => f64::INFINITY,
+                Direction::Higher => f64::NEG_INFINITY,
+            });
+            match (mode, kind) {
+                (Direction::Lower, DeltaKind::Abs) => v < best - min_delta,
+                (Direction::Lower, DeltaKind::Rel) => v < best * (1.0 - min_delta),
+                (Direction::Higher, DeltaKind::Abs) => v > best + min_delta,
+                (Direction::Higher, DeltaKind::Rel) => v > best * (1.0 + min_delta),
+            }
+        }
     };
     match style {
         PlateauStyle::Keras => {

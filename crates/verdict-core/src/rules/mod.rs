@@ -12,7 +12,7 @@
 //! reads back exactly, so a server that restarts mid-run makes the next decision it would have
 //! made without the restart.
 //!
-//! Conventions (docs/design/rules.md gives the reasoning, docs/rules.md the user's view):
+//! Conventions (docs/design/rules.md §1 gives the reasoning, docs/rules.md the user's view):
 //! - An *evaluation* of a rule is one logged value of its monitor. Patience, `for`, `count`,
 //!   `window`, `cooldown` and `start_from` count evaluations, never epochs or steps: a run that
 //!   validates every 5 epochs with `patience = 3` stops after 15 epochs without improvement.

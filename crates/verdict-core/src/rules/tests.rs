@@ -121,6 +121,9 @@ fn keras_reduces_on_the_patience_th_bad_evaluation_torch_on_the_next() {
     assert_eq!(steps(&feed(&mut k, "loss", &flat)), vec![2, 4, 6]);
     assert_eq!(steps(&feed(&mut t, "loss", &flat)), vec![3, 6]);
     assert_eq!(k.lr(), Some(f64::from(0.0125_f32)));
+    assert_eq!(k.decision_word(), "continue", "step 7 did not reduce");
+    k.update(8, &[("loss", 1.0)]);
+    assert_eq!(k.decision_word(), "reduce_lr");
     assert_eq!(t.lr(), Some(0.025));
 }
 
