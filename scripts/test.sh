@@ -81,3 +81,6 @@ bash scripts/pg.sh bash scripts/mlflow_compat_all.sh
 
 echo "== verdict check --experiment end to end (runs logged by the real MLflow client; SQLite and PostgreSQL)"
 bash scripts/pg.sh bash scripts/check_experiment_e2e.sh
+
+echo "== live training rules end to end (the real MLflow client, a server restart, 8 concurrent runs; SQLite and PostgreSQL)"
+bash scripts/pg.sh bash scripts/rules_e2e.sh

@@ -100,6 +100,7 @@ pub fn json(rep: &RulesReport) -> Value {
                     "action": a.as_str(), "step": step, "rule": rule
                 })),
                 "wasted": r.wasted,
+                "decision": r.decision,
                 "lr": opt_number(r.lr),
                 "checkpoint": run.checkpoint,
                 "convergence": r.convergence.iter().map(|(rule, c)| json!({

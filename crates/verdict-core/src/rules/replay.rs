@@ -46,6 +46,9 @@ pub struct Replay {
     pub decisions: Vec<Decision>,
     /// The first decision that ended training: (action, step, rule name).
     pub ended: Option<(Action, i64, String)>,
+    /// The run's decision at the end (`Engine::decision_word`: what the `verdict.decision` tag
+    /// holds).
+    pub decision: &'static str,
     /// The best evaluation of the best-step metric: (step, value).
     pub best: Option<(i64, f64)>,
     /// The metric [`Replay::best`] is by.
@@ -85,6 +88,7 @@ pub fn replay(set: &RuleSet, logged: &[Logged<'_>]) -> Replay {
     Replay {
         decisions,
         ended: engine.ended().map(|(a, s, r)| (a, s, r.to_string())),
+        decision: engine.decision_word(),
         best: engine.best(),
         best_metric: set.best_metric().map(str::to_string),
         evaluations: engine.updates(),
