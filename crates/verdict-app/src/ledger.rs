@@ -3,7 +3,7 @@
 //!
 //! An evaluation stored under the name `NAME` (default `eval`) is:
 //! - the artifact `verdict/NAME.json`: the whole `--format json` document (docs/eval-json.md);
-//! - the metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0 (the
+//! - the metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0, or `--step` (the
 //!   names of the document's `metrics` object; undefined values and absent intervals are not
 //!   logged);
 //! - the artifact `verdict/NAME.predictions.parquet`: the evaluated predictions (unless the
@@ -231,6 +231,8 @@ pub struct EvalTarget<'a> {
     pub artifacts: &'a Path,
     /// The predictions file as the user named it (the `source` tag).
     pub source: &'a str,
+    /// The step the metrics are logged at (0 unless the caller evaluates repeatedly).
+    pub step: i64,
 }
 
 /// What [`store_evaluation`] stored.
@@ -268,8 +270,13 @@ impl std::fmt::Display for Stored {
     }
 }
 
-/// The metrics an evaluation logs (module docs), all at `timestamp`, step 0.
-pub fn evaluation_metrics(name: &str, report: &EvalReport, timestamp: i64) -> Vec<Metric> {
+/// The metrics an evaluation logs (module docs), all at `timestamp` and `step`.
+pub fn evaluation_metrics(
+    name: &str,
+    report: &EvalReport,
+    timestamp: i64,
+    step: i64,
+) -> Vec<Metric> {
     let mut out = Vec::new();
     for m in &report.result.metrics {
         let (lo, hi) = m.ci.map_or((None, None), |(l, h)| (Some(l), Some(h)));
@@ -279,7 +286,7 @@ pub fn evaluation_metrics(name: &str, report: &EvalReport, timestamp: i64) -> Ve
                     format!("{name}/{}{suffix}", m.name),
                     x,
                     timestamp,
-                    0,
+                    step,
                 ));
             }
         }
@@ -336,7 +343,7 @@ pub fn store_evaluation(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    let metrics = evaluation_metrics(name, report, now);
+    let metrics = evaluation_metrics(name, report, now, target.step);
     let artifact = format!("verdict/{name}.json");
     let predictions = format!("verdict/{name}.predictions.parquet");
     let kept = evaluation.predictions.as_ref();

@@ -280,6 +280,7 @@ fn store_with(l: &Ledger, run_id: &str, file: &Path, name: &str, bootstrap: usiz
             name,
             artifacts: &artifacts,
             source: "f",
+            step: 0,
         },
         &ev,
     )

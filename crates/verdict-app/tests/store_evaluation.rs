@@ -102,6 +102,7 @@ impl Ledger {
             name,
             artifacts: &artifacts,
             source,
+            step: 0,
         };
         store_evaluation(&self.store, &target, report).map(|_| ())
     }
@@ -378,6 +379,7 @@ fn three_runs_compare_as_their_files() {
             name: "test",
             artifacts: &artifacts,
             source: "f",
+            step: 0,
         };
         store_evaluation(&l.store, &target, &report(file)).expect("stored");
     }

@@ -429,6 +429,10 @@ pub(crate) struct EvalLedgerArgs {
     /// Name of this evaluation within the run (e.g. val, test).
     #[arg(long, default_value = "eval", requires = "run")]
     pub(crate) eval_name: String,
+    /// The step the evaluation's metrics are logged at (an iteration of a refine loop, an
+    /// epoch), so a `converged` rule can judge successive evaluations with their intervals.
+    #[arg(long, default_value_t = 0, requires = "run")]
+    pub(crate) step: i64,
     /// The ledger (with --run).
     #[arg(
         long,

@@ -39,6 +39,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
             name: &l.eval_name,
             artifacts: &l.artifacts,
             source: &a.file.display().to_string(),
+            step: l.step,
         };
         let stored = store_evaluation(&store, &target, &evaluation)?;
         if !a.output.quiet {
