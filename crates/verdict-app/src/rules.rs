@@ -31,9 +31,10 @@ pub enum Target {
     Run(String),
     /// Every active run of an experiment (id or name), in start order.
     Experiment(String),
-    /// A history file (Keras' `history.csv`, Lightning's `metrics.csv`): an `epoch` or `step`
-    /// column and a column per metric; an empty cell is "not logged at this step".
-    History(PathBuf),
+    /// History files (Keras' `history.csv`, Lightning's `metrics.csv`): an `epoch` or `step`
+    /// column and a column per metric; an empty cell is "not logged at this step". Each is
+    /// judged as one run.
+    History(Vec<PathBuf>),
 }
 
 /// A rules check.
@@ -60,7 +61,10 @@ pub fn check(store: Option<&Store>, spec: &RulesCheckSpec) -> crate::Result<Rule
         )),
     };
     let runs = match &spec.target {
-        Target::History(path) => vec![history_rules(&set, path)?],
+        Target::History(paths) => paths
+            .iter()
+            .map(|p| history_rules(&set, p))
+            .collect::<crate::Result<_>>()?,
         Target::Run(id) => {
             let store = need_store()?;
             let run = store
@@ -170,12 +174,12 @@ fn history_rules(set: &RuleSet, path: &Path) -> crate::Result<RunRules> {
         }
     }
     let known: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-    let missing: Vec<String> = set
-        .rules
-        .iter()
-        .map(|r| r.monitor.clone())
-        .filter(|m| !known.contains(&m.as_str()))
-        .collect();
+    let mut missing: Vec<String> = Vec::new();
+    for r in &set.rules {
+        if !known.contains(&r.monitor.as_str()) && !missing.contains(&r.monitor) {
+            missing.push(r.monitor.clone());
+        }
+    }
     if !missing.is_empty() {
         bail!(
             "{}: no column {} (a rule monitors it); the file has: {}",

@@ -61,10 +61,10 @@ pub(crate) struct RulesCheckArgs {
     /// A run of the ledger.
     #[arg(long, value_name = "RUN_ID", required_unless_present_any = ["history", "experiment"])]
     pub(crate) run: Option<String>,
-    /// A history file (Keras' history.csv, Lightning's metrics.csv: an epoch or step column and a
-    /// column per metric; an empty cell is not logged at that step).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["run", "experiment"])]
-    pub(crate) history: Option<PathBuf>,
+    /// History files (Keras' history.csv, Lightning's metrics.csv: an epoch or step column and a
+    /// column per metric; an empty cell is not logged at that step), each judged as a run.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["run", "experiment"])]
+    pub(crate) history: Vec<PathBuf>,
     /// Every active run of an experiment (id or name), in start order.
     #[arg(long, value_name = "NAME_OR_ID", conflicts_with = "run")]
     pub(crate) experiment: Option<String>,

@@ -15,8 +15,8 @@ fn rules_check(a: &RulesCheckArgs) -> Result<String> {
     let target = match (&a.run, &a.experiment, &a.history) {
         (Some(r), _, _) => Target::Run(r.clone()),
         (None, Some(e), _) => Target::Experiment(e.clone()),
-        (None, None, Some(h)) => Target::History(h.clone()),
-        (None, None, None) => {
+        (None, None, h) if !h.is_empty() => Target::History(h.clone()),
+        (None, None, _) => {
             anyhow::bail!("give --run RUN_ID, --experiment NAME or --history FILE")
         }
     };

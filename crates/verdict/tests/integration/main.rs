@@ -13,6 +13,7 @@ mod ledger;
 mod parity;
 mod readme;
 mod retrieval;
+mod rules;
 mod scale;
 mod server;
 mod splits;
