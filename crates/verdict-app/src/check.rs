@@ -596,26 +596,7 @@ pub fn check_experiment(
 ) -> crate::Result<verdict_report::check::ExperimentReport> {
     use verdict_report::check::{ExperimentReport, RunRow};
     let exp = ledger::experiment(store, &spec.experiment)?;
-    let mut runs = ledger::search_all(
-        store,
-        verdict_store::RunQuery {
-            experiment_ids: vec![exp.experiment_id.clone()],
-            filter: String::new(),
-            order_by: vec!["start_time ASC".to_owned()],
-            max_results: 50_000,
-            page_token: None,
-            view: verdict_store::ViewType::ActiveOnly,
-        },
-        i64::MAX,
-    )?;
-    // Start order; runs started at the same time by name, then id (a stable report).
-    runs.sort_by(|a, b| {
-        (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
-            b.info.start_time,
-            &b.info.run_name,
-            &b.info.run_id,
-        ))
-    });
+    let runs = ledger::experiment_runs(store, &exp.experiment_id)?;
     progress.start(runs.len() as u64, "runs");
     let mut rows = Vec::with_capacity(runs.len());
     let mut findings: Vec<(Option<String>, Option<String>, Finding)> = Vec::new();

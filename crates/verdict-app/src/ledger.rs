@@ -68,6 +68,34 @@ pub fn search_all(
     }
 }
 
+/// Every active run of the experiment, in start order (runs started at the same time by name, then
+/// id, so a report over them is stable).
+///
+/// # Errors
+/// A store failure.
+pub fn experiment_runs(store: &Store, experiment_id: &str) -> crate::Result<Vec<Run>> {
+    let mut runs = search_all(
+        store,
+        verdict_store::RunQuery {
+            experiment_ids: vec![experiment_id.to_owned()],
+            filter: String::new(),
+            order_by: vec!["start_time ASC".to_owned()],
+            max_results: 50_000,
+            page_token: None,
+            view: verdict_store::ViewType::ActiveOnly,
+        },
+        i64::MAX,
+    )?;
+    runs.sort_by(|a, b| {
+        (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
+            b.info.start_time,
+            &b.info.run_name,
+            &b.info.run_id,
+        ))
+    });
+    Ok(runs)
+}
+
 /// The tag `verdict.eval.NAME.WHAT` of a stored evaluation named `name`.
 pub fn eval_tag(name: &str, what: &str) -> String {
     format!("verdict.eval.{name}.{what}")

@@ -75,25 +75,7 @@ pub fn check(store: Option<&Store>, spec: &RulesCheckSpec) -> crate::Result<Rule
         Target::Experiment(name) => {
             let store = need_store()?;
             let exp = ledger::experiment(store, name)?;
-            let mut runs = ledger::search_all(
-                store,
-                verdict_store::RunQuery {
-                    experiment_ids: vec![exp.experiment_id.clone()],
-                    filter: String::new(),
-                    order_by: vec!["start_time ASC".to_owned()],
-                    max_results: 50_000,
-                    page_token: None,
-                    view: verdict_store::ViewType::ActiveOnly,
-                },
-                i64::MAX,
-            )?;
-            runs.sort_by(|a, b| {
-                (a.info.start_time, &a.info.run_name, &a.info.run_id).cmp(&(
-                    b.info.start_time,
-                    &b.info.run_name,
-                    &b.info.run_id,
-                ))
-            });
+            let runs = ledger::experiment_runs(store, &exp.experiment_id)?;
             runs.iter()
                 .map(|r| run_rules(store, &set, r, &spec.artifacts))
                 .collect::<crate::Result<_>>()?

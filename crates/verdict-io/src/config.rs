@@ -120,15 +120,7 @@ pub fn parse_checks(
     path: &Path,
     defaults: &CheckSettings,
 ) -> Result<CheckSettings, ConfigError> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
-        ConfigError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().trim().replace('\n', "; "),
-        }
-    })?;
+    let doc = parse_toml(text, path)?;
     let at = |span: Range<usize>| line_col(text, span.start).0;
     let invalid =
         |span: Range<usize>, key: &str, expected: String, found: String| ConfigError::Invalid {
@@ -233,6 +225,22 @@ pub fn parse_checks(
         });
     }
     Ok(out)
+}
+
+/// A TOML document with spans, or the syntax error with its line and column.
+pub(crate) fn parse_toml<'t>(
+    text: &'t str,
+    path: &Path,
+) -> Result<Spanned<DeTable<'t>>, ConfigError> {
+    DeTable::parse(text).map_err(|e| {
+        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().replace('\n', "; "),
+        }
+    })
 }
 
 /// The field of the number key `key`.

@@ -28,7 +28,7 @@ use verdict_core::curves::direction_from_name;
 use verdict_core::metrics::Direction;
 use verdict_core::rules::{Action, DeltaKind, PlateauStyle, Rule, RuleKind, RuleSet};
 
-use crate::config::{ConfigError, a, integer, line_col, number, written};
+use crate::config::{ConfigError, a, integer, line_col, number, parse_toml, written};
 
 /// The keys every `[[rule]]` may hold.
 const COMMON: [&str; 5] = ["kind", "name", "monitor", "mode", "action"];
@@ -88,15 +88,7 @@ pub fn read_rules(path: &Path) -> Result<RuleSet, ConfigError> {
 /// # Errors
 /// As [`read_rules`], but for reading.
 pub fn parse_rules(text: &str, path: &Path) -> Result<RuleSet, ConfigError> {
-    let doc = DeTable::parse(text).map_err(|e| {
-        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
-        ConfigError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().trim().replace('\n', "; "),
-        }
-    })?;
+    let doc = parse_toml(text, path)?;
     let r = Reader { text, path };
     let top = doc.get_ref();
     // A verdict.toml: the rules are its [rules] table and its other tables are not ours.
