@@ -159,7 +159,8 @@ impl Store {
                     info.deleted_time.into(),
                 ],
             )?;
-            write_batch(c, &info.run_id, &run.metrics, &run.params, &run.tags)?;
+            // No rules on import (the `rules` module docs): it stays idempotent.
+            write_batch(c, None, &info.run_id, &run.metrics, &run.params, &run.tags)?;
             write_inputs(c, &info.run_id, exp_id, &run.dataset_inputs, &[])?;
             Ok(ImportOutcome::Imported)
         })

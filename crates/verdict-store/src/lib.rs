@@ -105,6 +105,7 @@ pub mod limits;
 mod metrics;
 mod models;
 mod registry;
+pub mod rules;
 mod runs;
 mod schema;
 mod search;
@@ -120,5 +121,6 @@ pub use import::{ImportOutcome, ImportRun};
 pub use import_models::{
     ImportLoggedModel, ImportModelMetric, ImportModelVersion, ImportRegisteredModel, Imported,
 };
+pub use rules::{HookInput, HookOutput, NewDecision, RulesHook, Ruleset, StoredDecision};
 pub use store::{BackendKind, Store, StoreOptions};
 pub use types::*;

@@ -11,11 +11,14 @@ use crate::token;
 use crate::types::{BulkIntervalQuery, Metric, Page, RunMetric};
 
 /// The key is known from the request, so it is not fetched again for every row.
-const HISTORY_COLUMNS: &str =
+pub(crate) const HISTORY_COLUMNS: &str =
     "value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id";
+/// How many columns [`HISTORY_COLUMNS`] has (a query may add more after them).
+pub(crate) const HISTORY_COLUMN_COUNT: usize = 7;
 const STEP_COLUMN: usize = 3;
 
-fn metric_from_row(key: &str, row: &crate::db::Row) -> Result<Metric> {
+/// A point from a row that starts with [`HISTORY_COLUMNS`].
+pub(crate) fn metric_from_row(key: &str, row: &crate::db::Row) -> Result<Metric> {
     Ok(Metric {
         key: key.to_owned(),
         value: stored_value(row.real(0)?, row.int(1)?),

@@ -1,12 +1,14 @@
 //! Runs: create, get, update, soft delete/restore, params, tags, log_metric, log_batch, inputs,
 //! outputs, and `load_runs`, which hydrates many runs with one query per child table.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::db::{Conn, Row, Value};
 use crate::error::{Error, Result};
 use crate::experiments::{check_experiment_active, experiment_row, parse_experiment_id};
 use crate::limits;
+use crate::rules::{ERROR_TAG, RulesHook, RulesOutcome};
 use crate::sql::{IN_CHUNK, insert_rows, placeholders, upsert_tags};
 use crate::store::{Store, now_ms, uuid4_hex};
 use crate::types::{
@@ -285,13 +287,34 @@ fn verify_params(c: &mut dyn Conn, run_id: &str, params: &[Param]) -> Result<()>
 }
 
 /// Writes params (write-once), tags and metrics of one run inside the caller's transaction.
+///
+/// With a rules hook and metric points, the run's rules run first (`rules::apply`: the state
+/// row is the first lock the write takes, so writers to one run lock in the same order), and
+/// the tags they return are upserted with the request's own, after them.
 pub(crate) fn write_batch(
     c: &mut dyn Conn,
+    hook: Option<&dyn RulesHook>,
     run_id: &str,
     metrics: &[Metric],
     params: &[Param],
     tags: &[Tag],
 ) -> Result<()> {
+    let rules = match hook {
+        Some(hook) if !metrics.is_empty() => crate::rules::apply(c, hook, run_id, metrics, tags)?,
+        _ => RulesOutcome::default(),
+    };
+    let tags: Cow<'_, [Tag]> = if rules.tags.is_empty() {
+        Cow::Borrowed(tags)
+    } else {
+        Cow::Owned(tags.iter().chain(&rules.tags).cloned().collect())
+    };
+    if rules.clear_error && !tags.iter().any(|t| t.key == ERROR_TAG) {
+        c.execute(
+            "DELETE FROM tags WHERE run_uuid = $1 AND key = $2",
+            &[run_id.into(), ERROR_TAG.into()],
+        )?;
+    }
+    let tags = &*tags;
     if !params.is_empty() {
         let mut existing = stored_params(c, ParamOwner::Run, run_id, params)?;
         let mut new_rows = Vec::new();
@@ -594,7 +617,7 @@ impl Store {
                     artifact_uri.into(),
                 ],
             )?;
-            write_batch(c, &run_id, &[], &[], &tags)?;
+            write_batch(c, None, &run_id, &[], &[], &tags)?;
             load_runs(c, std::slice::from_ref(&run_id))?
                 .pop()
                 .ok_or_else(|| run_not_found(&run_id))
@@ -623,7 +646,14 @@ impl Store {
             }
             if let Some(n) = update.run_name.as_ref().filter(|n| !n.is_empty()) {
                 info.run_name = n.clone();
-                write_batch(c, run_id, &[], &[], &[Tag::new(RUN_NAME_TAG, n.clone())])?;
+                write_batch(
+                    c,
+                    None,
+                    run_id,
+                    &[],
+                    &[],
+                    &[Tag::new(RUN_NAME_TAG, n.clone())],
+                )?;
             }
             c.execute(
                 "UPDATE runs SET status = $1, end_time = $2, name = $3 WHERE run_uuid = $4",
@@ -669,7 +699,7 @@ impl Store {
         limits::validate_param(&p, "")?;
         self.write(|c| {
             active_run(c, run_id)?;
-            write_batch(c, run_id, &[], std::slice::from_ref(&p), &[])
+            write_batch(c, None, run_id, &[], std::slice::from_ref(&p), &[])
         })
     }
 
@@ -679,7 +709,7 @@ impl Store {
         limits::validate_tag(&t, "")?;
         self.write(|c| {
             active_run(c, run_id)?;
-            write_batch(c, run_id, &[], &[], std::slice::from_ref(&t))
+            write_batch(c, None, run_id, &[], &[], std::slice::from_ref(&t))
         })
     }
 
@@ -705,7 +735,14 @@ impl Store {
         limits::validate_metric(metric, "")?;
         self.write(|c| {
             active_run(c, run_id)?;
-            write_batch(c, run_id, std::slice::from_ref(metric), &[], &[])
+            write_batch(
+                c,
+                self.rules_hook(),
+                run_id,
+                std::slice::from_ref(metric),
+                &[],
+                &[],
+            )
         })
     }
 
@@ -737,7 +774,7 @@ impl Store {
         limits::validate_records(metrics, params, tags)?;
         self.write(|c| {
             active_run(c, run_id)?;
-            write_batch(c, run_id, metrics, params, tags)
+            write_batch(c, self.rules_hook(), run_id, metrics, params, tags)
         })
     }
 

@@ -17,7 +17,8 @@ use crate::db::{Conn, Dialect, Value};
 use crate::error::Result;
 use crate::store::{Store, now_ms};
 
-pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", INITIAL)];
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", INITIAL), (2, "training rules", RULES)];
 
 const INITIAL: &str = r"
 CREATE TABLE experiments (
@@ -199,6 +200,42 @@ CREATE TABLE registered_model_aliases (
     version BIGINT NOT NULL,
     PRIMARY KEY (name, alias)
 );
+";
+
+/// Training rules (`rules` module; docs/ledger.md, "Training rules"): rulesets by name, one per
+/// experiment at most, each run's engine state (with the name and a copy of the text it was
+/// computed for) and its decision history, numbered per run.
+const RULES: &str = r"
+CREATE TABLE rulesets (
+    name TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    created BIGINT NOT NULL
+);
+CREATE TABLE rule_attachments (
+    experiment_id BIGINT PRIMARY KEY,
+    ruleset TEXT NOT NULL,
+    attached BIGINT NOT NULL
+);
+CREATE INDEX rule_attachments_ruleset ON rule_attachments (ruleset);
+CREATE TABLE rule_state (
+    run_uuid TEXT PRIMARY KEY,
+    ruleset TEXT,
+    text TEXT,
+    state TEXT,
+    updated BIGINT NOT NULL
+);
+CREATE TABLE rule_decisions (
+    run_uuid TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    ruleset TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    action TEXT NOT NULL,
+    step BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    timestamp BIGINT NOT NULL,
+    PRIMARY KEY (run_uuid, seq)
+){CLUSTERED};
 ";
 
 fn render(sql: &str, dialect: Dialect) -> String {

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::db::{Conn, Dialect, PgDb, SqliteDb, SqliteSync};
 use crate::error::{Error, Result};
+use crate::rules::RulesHook;
 
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,22 +19,43 @@ pub enum BackendKind {
 }
 
 /// How to open a store. There is no `Default`: say what the artifact root is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct StoreOptions {
     /// Prefix of new experiments' `artifact_location` (`<root>/<experiment_id>`), e.g.
     /// `mlflow-artifacts:` (→ `mlflow-artifacts:/1`) or `file:///data/artifacts`.
     pub default_artifact_root: String,
     /// SQLite durability (ignored for PostgreSQL).
     pub sqlite_sync: SqliteSync,
+    /// What evaluates training rules on metric writes (see the `rules` module docs); `None`
+    /// stores metrics without evaluating any rules.
+    pub rules_hook: Option<Arc<dyn RulesHook>>,
 }
 
+/// Equal when the artifact roots and sync modes are, and the hooks are the same object (or
+/// both absent).
+impl PartialEq for StoreOptions {
+    fn eq(&self, other: &StoreOptions) -> bool {
+        let same_hook = match (&self.rules_hook, &other.rules_hook) {
+            (None, None) => true,
+            (Some(a), Some(b)) => std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b)),
+            _ => false,
+        };
+        self.default_artifact_root == other.default_artifact_root
+            && self.sqlite_sync == other.sqlite_sync
+            && same_hook
+    }
+}
+
+impl Eq for StoreOptions {}
+
 impl StoreOptions {
-    /// Artifact root `mlflow-artifacts:` (what `mlflow server --artifacts-destination` hands out)
-    /// and `synchronous=FULL`.
+    /// Artifact root `mlflow-artifacts:` (what `mlflow server --artifacts-destination` hands out),
+    /// `synchronous=FULL` and no rules hook.
     pub fn mlflow_artifacts() -> StoreOptions {
         StoreOptions {
             default_artifact_root: "mlflow-artifacts:".to_owned(),
             sqlite_sync: SqliteSync::Full,
+            rules_hook: None,
         }
     }
 }
@@ -46,6 +68,7 @@ pub(crate) enum Backend {
 pub(crate) struct Inner {
     pub(crate) db: Backend,
     pub(crate) artifact_root: String,
+    pub(crate) rules_hook: Option<Arc<dyn RulesHook>>,
 }
 
 /// The ledger. Cheap to clone; every clone shares the same connections.
@@ -61,7 +84,9 @@ impl std::fmt::Debug for Store {
             Backend::Sqlite(db) => d.field("sqlite", &db.path()),
             Backend::Postgres(_) => d.field("postgres", &"…"),
         };
-        d.field("artifact_root", &self.inner.artifact_root).finish()
+        d.field("artifact_root", &self.inner.artifact_root)
+            .field("rules_hook", &self.inner.rules_hook)
+            .finish()
     }
 }
 
@@ -140,10 +165,16 @@ impl Store {
                     .default_artifact_root
                     .trim_end_matches('/')
                     .to_owned(),
+                rules_hook: options.rules_hook.clone(),
             }),
         };
         crate::schema::migrate(&store)?;
         Ok(store)
+    }
+
+    /// The rules hook the store was opened with, for the write path.
+    pub(crate) fn rules_hook(&self) -> Option<&dyn RulesHook> {
+        self.inner.rules_hook.as_deref()
     }
 
     /// Which database this store runs on.

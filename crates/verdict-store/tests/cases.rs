@@ -16,7 +16,7 @@ use crate::harness::{TestDb, err_kind};
 // ------------------------------------------------------------------------------------------
 // helpers
 
-fn new_run(store: &Store, exp: &str, name: &str) -> String {
+pub(crate) fn new_run(store: &Store, exp: &str, name: &str) -> String {
     store
         .create_run(&NewRun {
             experiment_id: exp.to_owned(),
@@ -44,7 +44,7 @@ fn run_at(store: &Store, exp: &str, name: &str, start: i64) -> String {
         .run_id
 }
 
-fn m(key: &str, value: f64, ts: i64, step: i64) -> Metric {
+pub(crate) fn m(key: &str, value: f64, ts: i64, step: i64) -> Metric {
     Metric::new(key, value, ts, step)
 }
 
@@ -58,7 +58,7 @@ fn latest(store: &Store, run_id: &str, key: &str) -> Metric {
         .unwrap_or_else(|| panic!("no latest {key}"))
 }
 
-fn history(store: &Store, run_id: &str, key: &str) -> Vec<(i64, i64, f64)> {
+pub(crate) fn history(store: &Store, run_id: &str, key: &str) -> Vec<(i64, i64, f64)> {
     store
         .get_metric_history(run_id, key, None, None)
         .expect("history")
@@ -106,11 +106,11 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
     assert_eq!(d.name, "Default");
     assert_eq!(d.lifecycle_stage, LifecycleStage::Active);
     assert_eq!(d.artifact_location, "mlflow-artifacts:/0");
-    assert_eq!(a.schema_version().expect("version"), 1);
+    assert_eq!(a.schema_version().expect("version"), 2);
     // Opening again (while the first handle is open) migrates nothing and duplicates nothing.
     let b = db.open();
     let c = db.open();
-    assert_eq!(b.schema_version().expect("version"), 1);
+    assert_eq!(b.schema_version().expect("version"), 2);
     let all = c
         .search_experiments(&ExperimentQuery {
             view: ViewType::All,
@@ -129,7 +129,7 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
     for h in handles {
         assert_eq!(
             h.join().expect("thread").expect("open").expect("version"),
-            1
+            2
         );
     }
     // Options: another artifact root for new experiments, and SQLite's NORMAL sync.
@@ -138,6 +138,7 @@ pub(crate) fn migrations_are_idempotent_and_create_default(db: &TestDb) {
         &StoreOptions {
             default_artifact_root: "file:///data/artifacts/".into(),
             sqlite_sync: SqliteSync::Normal,
+            rules_hook: None,
         },
     )
     .expect("open with options");
@@ -815,13 +816,13 @@ pub(crate) fn log_batch_is_atomic(db: &TestDb) {
 
 /// A trigger that refuses every logged-model metric row: `write_batch` writes those last, after
 /// the params, tags, metric history and latest values of the same call.
-const FAIL_LOGGED_MODEL_METRICS_SQLITE: &str = "CREATE TRIGGER verdict_test_fail BEFORE INSERT \
+pub(crate) const FAIL_LOGGED_MODEL_METRICS_SQLITE: &str = "CREATE TRIGGER verdict_test_fail BEFORE INSERT \
     ON logged_model_metrics BEGIN SELECT RAISE(ABORT, 'injected failure'); END;";
-const FAIL_LOGGED_MODEL_METRICS_PG: &str = "CREATE FUNCTION verdict_test_fail() RETURNS trigger \
+pub(crate) const FAIL_LOGGED_MODEL_METRICS_PG: &str = "CREATE FUNCTION verdict_test_fail() RETURNS trigger \
     LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; \
     CREATE TRIGGER verdict_test_fail BEFORE INSERT ON logged_model_metrics FOR EACH ROW \
     EXECUTE FUNCTION verdict_test_fail();";
-const UNFAIL_LOGGED_MODEL_METRICS: &str = "DROP TRIGGER verdict_test_fail";
+pub(crate) const UNFAIL_LOGGED_MODEL_METRICS: &str = "DROP TRIGGER verdict_test_fail";
 
 /// `Store::log_records`: one transaction for a whole evaluation's records, without the REST
 /// batch limits. A call that fails anywhere stores none of its records.

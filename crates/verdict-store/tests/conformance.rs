@@ -10,9 +10,11 @@
 
 mod cases;
 mod harness;
+mod rules;
 
 use cases::*;
 use harness::TestDb;
+use rules::*;
 
 /// For each case, one test per backend: `sqlite::<case>` and `postgres::<case>`.
 macro_rules! conformance {
@@ -69,6 +71,12 @@ conformance! {
     registry_models_versions_aliases,
     search_runs_many_runs,
     search_size_limits,
+    rules_rulesets_and_attachments,
+    rules_hook_runs_in_the_write_transaction,
+    rules_state_replay_and_restart,
+    rules_tag_overrides_and_unknown_rulesets,
+    rules_hook_errors_keep_the_metrics,
+    rules_concurrent_writers_lose_no_state,
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Test databases: a SQLite file in a temp dir, or a fresh PostgreSQL database per case.
 
 use verdict_store::testing::PgTestDb;
-use verdict_store::{BackendKind, Error, ErrorKind, Store};
+use verdict_store::{BackendKind, Error, ErrorKind, Store, StoreOptions};
 
 pub(crate) struct TestDb {
     pub(crate) url: String,
@@ -52,6 +52,10 @@ impl TestDb {
 
     pub(crate) fn open(&self) -> Store {
         Store::open(&self.url).unwrap_or_else(|e| panic!("open {}: {e}", self.url))
+    }
+
+    pub(crate) fn open_with(&self, options: &StoreOptions) -> Store {
+        Store::open_with(&self.url, options).unwrap_or_else(|e| panic!("open {}: {e}", self.url))
     }
 
     pub(crate) fn backend(&self) -> BackendKind {
