@@ -68,6 +68,24 @@ pub fn search_all(
     }
 }
 
+/// The options every front end opens the ledger with: MLflow's artifact convention and the live
+/// rules hook ([`crate::rules::LiveRules`]), so a metric written through any of them (the
+/// server, `verdict eval --run`) is judged by the run's rules in the same transaction.
+pub fn store_options() -> verdict_store::StoreOptions {
+    verdict_store::StoreOptions {
+        rules_hook: Some(std::sync::Arc::new(crate::rules::LiveRules)),
+        ..verdict_store::StoreOptions::mlflow_artifacts()
+    }
+}
+
+/// Opens the ledger at `url` with [`store_options`].
+///
+/// # Errors
+/// The store cannot be opened.
+pub fn open(url: &str) -> crate::Result<Store> {
+    Ok(Store::open_with(url, &store_options())?)
+}
+
 /// Every active run of the experiment, in start order (runs started at the same time by name, then
 /// id, so a report over them is stable).
 ///

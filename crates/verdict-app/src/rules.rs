@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use verdict_core::rules::replay::{Logged, replay};
-use verdict_core::rules::{Action, RuleSet};
+use verdict_core::rules::replay::{Logged, evaluations, replay};
+use verdict_core::rules::{Action, Engine, RuleSet};
 use verdict_report::rules::{RulesReport, RunRules};
 use verdict_store::Store;
 
@@ -233,6 +233,135 @@ fn checkpoint_at(uri: &str, root: &Path, step: i64) -> crate::Result<Option<Stri
     }
     Ok(best.map(|(_, p)| p))
 }
+
+/// `verdict rules attach`: stores the rules file under `name` (default: the file's stem) and
+/// attaches it to the experiment (id or name), replacing what was attached. The file is read and
+/// checked first, so the ledger never holds rules it cannot run. Returns (ruleset name,
+/// experiment id).
+///
+/// # Errors
+/// A bad rules file, an unknown experiment, a store failure.
+pub fn attach(
+    store: &Store,
+    experiment: &str,
+    path: &Path,
+    name: Option<&str>,
+) -> crate::Result<(String, String)> {
+    load(path)?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", crate::shown(path))))?;
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::Invalid(format!("{}: give the ruleset a --name", crate::shown(path)))
+            })?,
+    };
+    let exp = ledger::experiment(store, experiment)?;
+    store.put_ruleset(&name, &text)?;
+    store.attach_rules(&exp.experiment_id, &name)?;
+    Ok((name, exp.experiment_id))
+}
+
+/// `verdict rules detach`: the experiment's attached ruleset is detached (it stays stored).
+/// Returns the detached ruleset's name, `None` when none was attached.
+///
+/// # Errors
+/// An unknown experiment, a store failure.
+pub fn detach(store: &Store, experiment: &str) -> crate::Result<Option<String>> {
+    let exp = ledger::experiment(store, experiment)?;
+    let was = store.attached_rules(&exp.experiment_id)?;
+    store.detach_rules(&exp.experiment_id)?;
+    Ok(was)
+}
+
+/// The ledger's rules hook: runs a stored ruleset over each metric write, inside the write's
+/// transaction (docs/design/rules.md §4). Installed by `verdict server` and every CLI command that
+/// opens the ledger ([`crate::ledger::open`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LiveRules;
+
+impl verdict_store::RulesHook for LiveRules {
+    fn on_metrics(
+        &self,
+        input: &verdict_store::HookInput<'_>,
+    ) -> Result<verdict_store::HookOutput, String> {
+        let origin = format!("ruleset {}", input.ruleset);
+        let set = verdict_io::rules::parse_rules(input.text, Path::new(&origin))
+            .map_err(|e| e.to_string())?;
+        let wanted = set.metrics();
+        let read = |m: &verdict_store::Metric| wanted.binary_search(&m.key).is_ok();
+        let mut engine = match input.state {
+            Some(text) => Engine::restore(set.clone(), text).map_err(|e| e.to_string())?,
+            None => Engine::new(set.clone()),
+        };
+        let before = (engine.decision_word(), engine.best(), engine.lr());
+        let mut decisions = Vec::new();
+        if input.state.is_none() {
+            // Attached to a run that already logged: judge its history first.
+            let past: Vec<verdict_store::Metric> =
+                input.history.iter().filter(|m| read(m)).cloned().collect();
+            for (step, values) in evaluations(&logged(&past)) {
+                decisions.extend(engine.update(step, &values));
+            }
+        }
+        let now: Vec<verdict_store::Metric> =
+            input.metrics.iter().filter(|m| read(m)).cloned().collect();
+        for (step, values) in evaluations(&logged(&now)) {
+            decisions.extend(engine.update(step, &values));
+        }
+        let mut tags = Vec::new();
+        let first = input.state.is_none();
+        if first || engine.decision_word() != before.0 {
+            tags.push(verdict_store::Tag::new(
+                DECISION_TAG,
+                engine.decision_word(),
+            ));
+        }
+        if let Some(last) = decisions.last() {
+            tags.push(verdict_store::Tag::new(REASON_TAG, &last.summary()));
+            tags.push(verdict_store::Tag::new(STEP_TAG, &last.step.to_string()));
+        }
+        if let Some((step, _)) = engine.best()
+            && (first || before.1.map(|b| b.0) != Some(step))
+        {
+            tags.push(verdict_store::Tag::new(BEST_STEP_TAG, &step.to_string()));
+        }
+        if let Some(lr) = engine.lr()
+            && (first || before.2 != Some(lr))
+        {
+            tags.push(verdict_store::Tag::new(LR_TAG, &format!("{lr}")));
+        }
+        Ok(verdict_store::HookOutput {
+            state: engine.save(),
+            decisions: decisions
+                .iter()
+                .map(|d| verdict_store::NewDecision {
+                    rule: d.rule.clone(),
+                    action: d.action.as_str().to_string(),
+                    step: d.step,
+                    metric: d.metric.clone(),
+                    reason: verdict_report::rules::decision_json(d).to_string(),
+                })
+                .collect(),
+            tags,
+        })
+    }
+}
+
+/// `verdict.decision`: `continue`, `stop`, `rollback` or `reduce_lr`.
+pub const DECISION_TAG: &str = "verdict.decision";
+/// `verdict.decision.reason`: the last decision's summary.
+pub const REASON_TAG: &str = "verdict.decision.reason";
+/// `verdict.decision.step`: the last decision's step.
+pub const STEP_TAG: &str = "verdict.decision.step";
+/// `verdict.best_step`: the best step by the ruleset's `best_by`.
+pub const BEST_STEP_TAG: &str = "verdict.best_step";
+/// `verdict.lr`: the learning rate the plateau rule holds.
+pub const LR_TAG: &str = "verdict.lr";
 
 #[cfg(test)]
 mod tests {

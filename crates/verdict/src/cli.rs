@@ -43,6 +43,9 @@ pub(crate) enum Command {
     /// have done on stored runs or a history file, and the rules the ledger runs live.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Follow a live run: the metrics its rules monitor (with sparklines) and each decision as it
+    /// is made. Exits 0 when the run ends, 3 when a stop or rollback fires.
+    Watch(WatchArgs),
 }
 
 /// `verdict rules …`.
@@ -51,6 +54,64 @@ pub(crate) enum RulesCmd {
     /// When each rule would have fired on a run, every run of an experiment or a history file; the
     /// best step to keep and how many evaluations ran past the first stop.
     Check(RulesCheckArgs),
+    /// Store a rules file in the ledger and attach it to an experiment: `verdict server` then runs
+    /// it on every metric write to the experiment's runs (replacing what was attached).
+    Attach(RulesAttachArgs),
+    /// The rulesets the ledger holds and the experiments they are attached to.
+    List(RulesListArgs),
+    /// Detach the experiment's rules (the ruleset stays stored).
+    Detach(RulesDetachArgs),
+}
+
+/// `verdict rules attach`.
+#[derive(Debug, Args)]
+pub(crate) struct RulesAttachArgs {
+    /// The experiment (id or name).
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub(crate) experiment: String,
+    /// The rules file (checked before it is stored).
+    pub(crate) rules: PathBuf,
+    /// The ruleset's name in the ledger (default: the file's stem); a run tag `verdict.rules =
+    /// NAME` selects it for one run.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+}
+
+/// `verdict rules list`.
+#[derive(Debug, Args)]
+pub(crate) struct RulesListArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: LedgerFormat,
+}
+
+/// `verdict rules detach`.
+#[derive(Debug, Args)]
+pub(crate) struct RulesDetachArgs {
+    /// The experiment (id or name).
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub(crate) experiment: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+}
+
+/// `verdict watch`.
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// The run to follow.
+    pub(crate) run_id: String,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Seconds between polls of the ledger.
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) interval: f64,
+    /// Give up (exit 2) after this many seconds.
+    #[arg(long)]
+    pub(crate) timeout: Option<f64>,
 }
 
 /// `verdict rules check`.

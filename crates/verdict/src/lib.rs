@@ -2,7 +2,7 @@
 //! the operation and renders its report with `verdict-report`.
 //!
 //! Exit codes: 0 success, 1 when `verdict check --fail-on` is reached, 2 error (bad input, bad
-//! arguments). `anyhow` lives only here; every error
+//! arguments), 3 when `verdict watch` sees a rule stop the run. `anyhow` lives only here; every error
 //! is printed with its whole chain (`{:#}`), so the reader sees the file, line and column the
 //! library error names.
 
@@ -32,6 +32,7 @@ pub fn run() -> ExitCode {
         cli::Command::Splits(c) => return gated(commands::splits::run(&c)),
         cli::Command::Check(a) => return gated(commands::check::run(&a)),
         cli::Command::Rules(c) => commands::rules::run(&c),
+        cli::Command::Watch(a) => return commands::watch::run(&a),
     };
     match result {
         Ok(output) => emit(&output),

@@ -10,7 +10,8 @@ use verdict_store::{Experiment, ExperimentQuery, Metric, Run, Store, ViewType};
 
 /// Opens the ledger at `url` (created and migrated if new).
 pub(crate) fn open(url: &str) -> Result<Store> {
-    Store::open(url).with_context(|| format!("cannot open the ledger (--store {url})"))
+    verdict_app::ledger::open(url)
+        .with_context(|| format!("cannot open the ledger (--store {url})"))
 }
 
 /// The experiment with this id, else this name.

@@ -10,3 +10,4 @@ pub(crate) mod rules;
 pub(crate) mod runs;
 pub(crate) mod server;
 pub(crate) mod splits;
+pub(crate) mod watch;
