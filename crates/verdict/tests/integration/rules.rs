@@ -133,3 +133,160 @@ fn bad_rules_and_histories_are_refused_with_where_and_what() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.toml"), "{err}");
 }
+
+/// A ledger with seed 003's rules attached to an experiment and two runs: `stopped` logged the whole
+/// curve (a rollback fires at epoch 13), `calm` logged epochs 1–5 and finished.
+fn ledger(dir: &Path) -> (String, String, String) {
+    let db = dir.join("verdict.db");
+    let url = db.to_str().expect("utf-8").to_string();
+    let store = verdict_app::ledger::open(&url).expect("store");
+    let exp = store
+        .create_experiment("seed003", None, &[])
+        .expect("experiment");
+    let rules = root().join("examples/rules/rules.toml");
+    let (code, out, err) = verdict(
+        dir,
+        &[
+            "rules",
+            "attach",
+            "--experiment",
+            "seed003",
+            rules.to_str().expect("utf-8"),
+            "--store",
+            &url,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("attached ruleset rules to experiment "),
+        "{out}"
+    );
+    let text =
+        std::fs::read_to_string(root().join("examples/rules/seed003_history.csv")).expect("csv");
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().expect("number")).collect())
+        .collect();
+    let mut ids = Vec::new();
+    for (name, epochs) in [("stopped", rows.len()), ("calm", 5)] {
+        let run = store
+            .create_run(&verdict_store::NewRun {
+                experiment_id: exp.clone(),
+                user_id: None,
+                run_name: Some(name.into()),
+                start_time: Some(1),
+                tags: Vec::new(),
+            })
+            .expect("run");
+        let id = run.info.run_id;
+        for r in &rows[..epochs] {
+            let step = r[0] as i64;
+            let metrics: Vec<verdict_store::Metric> = ["val_loss", "avg_triplets", "val_r1"]
+                .iter()
+                .zip(&r[1..])
+                .map(|(k, v)| verdict_store::Metric::new(*k, *v, 1000 + step, step))
+                .collect();
+            store.log_batch(&id, &metrics, &[], &[]).expect("log");
+        }
+        ids.push(id);
+    }
+    let calm = ids.pop().expect("calm");
+    store
+        .update_run(
+            &calm,
+            &verdict_store::RunUpdate {
+                status: Some(verdict_store::RunStatus::Finished),
+                end_time: Some(2),
+                run_name: None,
+            },
+        )
+        .expect("finish");
+    (url, ids.pop().expect("stopped"), calm)
+}
+
+#[test]
+fn attached_rules_run_on_cli_writes_and_watch_exits_3_on_a_stop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, stopped, calm) = ledger(dir.path());
+    let (code, out, err) = verdict(
+        dir.path(),
+        &["watch", &stopped, "--store", &url, "--interval", "0.05"],
+    );
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.contains("step 13     rollback  declined: val_r1 = 0.8652 at step 13"),
+        "{out}"
+    );
+    assert!(out.contains("val_r1"), "{out}");
+    assert!(out.contains("a rule ended the run: exit 3"), "{out}");
+    let (code, out, err) = verdict(
+        dir.path(),
+        &["watch", &calm, "--store", &url, "--interval", "0.05"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("FINISHED"), "{out}");
+    let (code, out, _) = verdict(
+        dir.path(),
+        &["rules", "list", "--store", &url, "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    let listed: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(listed["rulesets"][0]["name"], "rules");
+    assert_eq!(
+        listed["rulesets"][0]["experiments"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let (code, out, _) = verdict(
+        dir.path(),
+        &[
+            "rules",
+            "detach",
+            "--experiment",
+            "seed003",
+            "--store",
+            &url,
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "detached ruleset rules from experiment seed003\n")
+    );
+    let (code, out, _) = verdict(
+        dir.path(),
+        &[
+            "rules",
+            "detach",
+            "--experiment",
+            "seed003",
+            "--store",
+            &url,
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "experiment seed003 had no rules attached\n")
+    );
+    // Without rules, watch says how to attach some.
+    let (code, _, err) = verdict(dir.path(), &["watch", &calm, "--store", &url]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has no rules: attach some"), "{err}");
+    // A bad rules file is refused before anything is stored.
+    std::fs::write(dir.path().join("bad.toml"), "[[rule]]\nkind = \"nope\"\n").expect("write");
+    let (code, _, err) = verdict(
+        dir.path(),
+        &[
+            "rules",
+            "attach",
+            "--experiment",
+            "seed003",
+            "bad.toml",
+            "--store",
+            &url,
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml:2: rule[0].kind"), "{err}");
+}
