@@ -56,6 +56,7 @@ mod logged_models;
 mod metrics;
 mod model_versions;
 mod registered_models;
+mod rules;
 mod runs;
 
 pub use experiments::Experiments;
@@ -64,6 +65,7 @@ pub use logged_models::LoggedModels;
 pub use metrics::Metrics;
 pub use model_versions::ModelVersions;
 pub use registered_models::RegisteredModels;
+pub use rules::Rules;
 pub use runs::Runs;
 
 /// An MLflow endpoint: its area (one handler function each) and the operation in it.
@@ -83,6 +85,8 @@ pub enum Endpoint {
     RegisteredModels(RegisteredModels),
     /// `model-versions/…`.
     ModelVersions(ModelVersions),
+    /// Verdict's `rules/…`, under `/api/2.0/verdict/` only.
+    Rules(Rules),
 }
 
 impl Endpoint {
@@ -96,7 +100,8 @@ impl Endpoint {
             | Endpoint::Artifacts(_)
             | Endpoint::LoggedModels(_)
             | Endpoint::RegisteredModels(_)
-            | Endpoint::ModelVersions(_) => {}
+            | Endpoint::ModelVersions(_)
+            | Endpoint::Rules(_) => {}
         };
         let mut all = Vec::new();
         all.extend(Experiments::ALL.iter().map(|&o| Endpoint::Experiments(o)));
@@ -114,7 +119,14 @@ impl Endpoint {
                 .iter()
                 .map(|&o| Endpoint::ModelVersions(o)),
         );
+        all.extend(Rules::ALL.iter().map(|&o| Endpoint::Rules(o)));
         all
+    }
+
+    /// Whether the endpoint is Verdict's own, served under `/api/2.0/verdict/` instead of
+    /// MLflow's prefixes.
+    pub fn is_verdict(self) -> bool {
+        matches!(self, Endpoint::Rules(_))
     }
 }
 
@@ -202,6 +214,9 @@ pub const ENDPOINTS: &[(&[&str], &str, Endpoint)] = &[
     (POST, "model-versions/transition-stage", E::ModelVersions(Mv::TransitionStage)),
     (POST, "model-versions/set-tag", E::ModelVersions(Mv::SetTag)),
     (DELETE, "model-versions/delete-tag", E::ModelVersions(Mv::DeleteTag)),
+    // Verdict's own, after /api/2.0/verdict/ (Endpoint::is_verdict)
+    (GET, "rules/decisions", E::Rules(Rules::Decisions)),
+    (GET, "rules/list", E::Rules(Rules::List)),
 ];
 
 /// A routed endpoint and the path parameters of the logged-model endpoints.
@@ -226,11 +241,18 @@ impl Route {
 /// of [`ENDPOINTS`] without parameters whose path is `rest`, else the first with parameters
 /// that matches.
 pub fn route(method: &Method, rest: &str) -> Option<Route> {
+    route_in(false, method, rest)
+}
+
+/// [`route`] among Verdict's own endpoints (`verdict`: the path after `/api/2.0/verdict/`) or
+/// MLflow's.
+pub fn route_in(verdict: bool, method: &Method, rest: &str) -> Option<Route> {
     let m = method.as_str();
-    let answers = |methods: &[&str]| methods.contains(&m);
+    let answers =
+        |methods: &[&str], e: &Endpoint| methods.contains(&m) && e.is_verdict() == verdict;
     let plain = ENDPOINTS
         .iter()
-        .find(|(methods, path, _)| !path.contains('{') && *path == rest && answers(methods));
+        .find(|(methods, path, e)| !path.contains('{') && *path == rest && answers(methods, e));
     if let Some(&(_, _, endpoint)) = plain {
         return Some(Route {
             endpoint,
@@ -240,7 +262,7 @@ pub fn route(method: &Method, rest: &str) -> Option<Route> {
     }
     ENDPOINTS
         .iter()
-        .filter(|(methods, path, _)| path.contains('{') && answers(methods))
+        .filter(|(methods, path, e)| path.contains('{') && answers(methods, e))
         .find_map(|&(_, path, endpoint)| match_params(path, rest, endpoint))
 }
 
@@ -310,6 +332,7 @@ pub fn handle(store: &Store, arts: &ArtifactRepo, route: &Route, req: &Req) -> A
         Endpoint::LoggedModels(e) => logged_models::handle(cx, e),
         Endpoint::RegisteredModels(e) => registered_models::handle(cx, e),
         Endpoint::ModelVersions(e) => model_versions::handle(cx, e),
+        Endpoint::Rules(e) => rules::handle(cx, e),
     }
 }
 
@@ -471,6 +494,13 @@ mod tests {
             (Endpoint::LoggedModels(LoggedModels::Get), Some("search"))
         );
         assert!(route(&Method::PUT, "registered-models/alias").is_none());
+        // Verdict's endpoints answer under their own prefix only.
+        assert!(route(&Method::GET, "rules/decisions").is_none());
+        assert_eq!(
+            route_in(true, &Method::GET, "rules/decisions").map(|r| r.endpoint),
+            Some(Endpoint::Rules(Rules::Decisions))
+        );
+        assert!(route_in(true, &Method::GET, "runs/get").is_none());
     }
 
     /// The table and the enum cannot drift: every line of [`ENDPOINTS`] routes to its own
@@ -482,7 +512,7 @@ mod tests {
             let concrete = path.replace("{id}", "m-1").replace("{key}", "k");
             for m in methods {
                 let method = Method::from_bytes(m.as_bytes()).expect("method");
-                let got = route(&method, &concrete).map(|r| r.endpoint);
+                let got = route_in(endpoint.is_verdict(), &method, &concrete).map(|r| r.endpoint);
                 assert_eq!(got, Some(endpoint), "{m} {path}");
             }
         }

@@ -109,6 +109,9 @@ pub struct ServerConfig {
     pub max_json_bytes: u64,
     /// Limit of one artifact upload.
     pub max_artifact_bytes: u64,
+    /// What evaluates training rules on every metric write (`verdict_store::rules`); passed to
+    /// the store's [`StoreOptions::rules_hook`]. `None`: no rules are evaluated.
+    pub rules_hook: Option<Arc<dyn verdict_store::RulesHook>>,
 }
 
 impl ServerConfig {
@@ -123,6 +126,7 @@ impl ServerConfig {
             auth_token: None,
             max_json_bytes: 32 * 1024 * 1024,
             max_artifact_bytes: 5 * 1024 * 1024 * 1024,
+            rules_hook: None,
         }
     }
 }
@@ -225,6 +229,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ajax-api/3.0/mlflow/server-info", get(server_info))
         .route("/api/2.0/mlflow/{*rest}", any(api_handler))
         .route("/ajax-api/2.0/mlflow/{*rest}", any(api_handler))
+        .route("/api/2.0/verdict/{*rest}", any(api_handler))
         .route("/api/2.0/mlflow-artifacts/artifacts", any(artifacts::root))
         .route(
             "/api/2.0/mlflow-artifacts/artifacts/{*path}",
@@ -303,6 +308,8 @@ for example <code>GET /api/2.0/mlflow/experiments/search?max_results=10</code></
 (<code>mlflow-artifacts:/</code> URIs)</li>
 <li><code>/ajax-api/2.0/mlflow/&hellip;</code> &mdash; the same API under the MLflow UI's prefix</li>
 <li><code>/api/3.0/mlflow/server-info</code> &mdash; server capabilities</li>
+<li><code>/api/2.0/verdict/rules/decisions?run_id=&hellip;</code>, <code>/api/2.0/verdict/rules/list</code>
+&mdash; training-rule decisions of a run, stored rulesets</li>
 <li><code>/health</code> &mdash; <code>OK</code> while the server runs</li>
 <li><code>/version</code> &mdash; the MLflow version this server speaks ({MLFLOW_VERSION})</li>
 </ul>
@@ -458,11 +465,16 @@ async fn api_inner(
     body: Body,
 ) -> Result<Response, ApiError> {
     let path = uri.path();
-    let rest = path
-        .strip_prefix("/api/2.0/mlflow/")
-        .or_else(|| path.strip_prefix("/ajax-api/2.0/mlflow/"))
-        .unwrap_or("");
-    let Some(route) = api::route(&method, rest) else {
+    let (verdict, rest) = match path.strip_prefix("/api/2.0/verdict/") {
+        Some(rest) => (true, rest),
+        None => (
+            false,
+            path.strip_prefix("/api/2.0/mlflow/")
+                .or_else(|| path.strip_prefix("/ajax-api/2.0/mlflow/"))
+                .unwrap_or(""),
+        ),
+    };
+    let Some(route) = api::route_in(verdict, &method, rest) else {
         return Err(ApiError::endpoint_not_found(method.as_str(), path));
     };
     let req = if method == Method::GET {
@@ -549,8 +561,12 @@ impl Server {
             .enable_all()
             .build()
             .map_err(ServerError::Runtime)?;
-        let store = Store::open_with(&config.store_url, &StoreOptions::mlflow_artifacts())
-            .map_err(|error| ServerError::Store {
+        let options = StoreOptions {
+            rules_hook: config.rules_hook.clone(),
+            ..StoreOptions::mlflow_artifacts()
+        };
+        let store =
+            Store::open_with(&config.store_url, &options).map_err(|error| ServerError::Store {
                 url: config.store_url.clone(),
                 error,
             })?;

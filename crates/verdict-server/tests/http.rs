@@ -65,6 +65,7 @@ both_backends! {
     c11c_model_version_links_logged_model,
     c11c_search_logged_models_as_mlflow,
     c11c_delete_and_patch_need_no_json_type,
+    rules_decisions_and_list,
 }
 
 type MakeEnv = fn(Option<&str>, Limits) -> Option<Env>;
@@ -3012,4 +3013,117 @@ async fn c11c_delete_and_patch_need_no_json_type(make: MakeEnv) {
     )
     .await
     .assert_error(400, "INVALID_PARAMETER_VALUE");
+}
+
+/// A rules hook for the server test: every point above 1 is a `stop` decision.
+#[derive(Debug)]
+struct StopAboveOne;
+
+impl verdict_store::RulesHook for StopAboveOne {
+    fn on_metrics(
+        &self,
+        input: &verdict_store::HookInput<'_>,
+    ) -> Result<verdict_store::HookOutput, String> {
+        let decisions = input
+            .metrics
+            .iter()
+            .filter(|p| p.value > 1.0)
+            .map(|p| verdict_store::NewDecision {
+                rule: "cap".into(),
+                action: "stop".into(),
+                step: p.step,
+                metric: p.key.clone(),
+                reason: format!(r#"{{"value": {}, "above": 1}}"#, p.value),
+            })
+            .collect();
+        Ok(verdict_store::HookOutput {
+            state: String::new(),
+            decisions,
+            tags: Vec::new(),
+        })
+    }
+}
+
+/// `GET /api/2.0/verdict/rules/decisions` and `rules/list`: the decision history with its
+/// reasons as JSON objects, 400 without `run_id`, 404 for an unknown run; not under MLflow's
+/// prefix.
+async fn rules_decisions_and_list(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    const V: &str = "/api/2.0/verdict/rules";
+    assert_eq!(
+        env.ok_get(&format!("{V}/list")).await,
+        json!({"rulesets": []})
+    );
+    let exp = env.new_experiment("ruled").await;
+    let run = env.new_run(&exp).await;
+    assert_eq!(
+        env.ok_get(&format!("{V}/decisions?run_id={run}")).await,
+        json!({"decisions": []})
+    );
+    let (url, exp2, run2) = (env.url.clone(), exp.clone(), run.clone());
+    tokio::task::spawn_blocking(move || {
+        let hooked = verdict_store::Store::open_with(
+            &url,
+            &verdict_store::StoreOptions {
+                rules_hook: Some(std::sync::Arc::new(StopAboveOne)),
+                ..verdict_store::StoreOptions::mlflow_artifacts()
+            },
+        )
+        .expect("open with hook");
+        hooked.put_ruleset("cap", "above = 1").expect("put");
+        hooked.attach_rules(&exp2, "cap").expect("attach");
+        hooked
+            .log_batch(
+                &run2,
+                &[
+                    verdict_store::Metric::new("loss", 0.5, 1, 0),
+                    verdict_store::Metric::new("loss", 2.5, 2, 1),
+                    verdict_store::Metric::new("acc", 3.0, 2, 1),
+                ],
+                &[],
+                &[],
+            )
+            .expect("batch");
+    })
+    .await
+    .expect("blocking");
+    let d = env.ok_get(&format!("{V}/decisions?run_id={run}")).await;
+    let ds = d["decisions"].as_array().expect("decisions");
+    assert_eq!(ds.len(), 2, "{d}");
+    assert_eq!(ds[0]["seq"], 1);
+    assert_eq!(ds[0]["ruleset"], "cap");
+    assert_eq!(ds[0]["rule"], "cap");
+    assert_eq!(ds[0]["action"], "stop");
+    assert_eq!(ds[0]["step"], 1);
+    assert_eq!(ds[0]["metric"], "loss");
+    assert_eq!(ds[0]["reason"], json!({"value": 2.5, "above": 1}));
+    assert!(ds[0]["timestamp"].as_i64().is_some_and(|t| t > 0), "{d}");
+    assert_eq!(
+        (ds[1]["seq"].clone(), ds[1]["metric"].clone()),
+        (json!(2), json!("acc"))
+    );
+    let l = env.ok_get(&format!("{V}/list")).await;
+    assert_eq!(l["rulesets"][0]["name"], "cap");
+    assert_eq!(l["rulesets"][0]["text"], "above = 1");
+    assert_eq!(l["rulesets"][0]["experiments"], json!([exp]));
+    assert!(l["rulesets"][0]["created"].as_i64().is_some(), "{l}");
+
+    env.get(&format!("{V}/decisions"))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.get(&format!("{V}/decisions?run_id="))
+        .await
+        .assert_error(400, "INVALID_PARAMETER_VALUE");
+    env.get(&format!("{V}/decisions?run_id=0123456789abcdef"))
+        .await
+        .assert_error(404, "RESOURCE_DOES_NOT_EXIST");
+    // Not under MLflow's prefixes, and GET only.
+    env.get(&format!("{API}/rules/decisions?run_id={run}"))
+        .await
+        .assert_error(404, "ENDPOINT_NOT_FOUND");
+    env.post(&format!("{V}/list"), json!({}))
+        .await
+        .assert_error(404, "ENDPOINT_NOT_FOUND");
 }

@@ -21,6 +21,8 @@ use verdict_store::testing::PgTestDb;
 pub struct Env {
     pub router: Router,
     pub store: Store,
+    /// The store's URL (to open another handle on it, e.g. with a rules hook).
+    pub url: String,
     pub dir: tempfile::TempDir,
     /// The fresh PostgreSQL database, dropped with the environment.
     pg: Option<PgTestDb>,
@@ -61,6 +63,7 @@ impl Env {
         Env {
             router: app(state),
             store,
+            url: url.to_owned(),
             dir,
             pg,
         }

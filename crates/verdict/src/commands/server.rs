@@ -15,6 +15,8 @@ pub(crate) fn run(args: &ServerArgs) -> anyhow::Result<String> {
         auth_token: args.auth_token.clone().filter(|t| !t.is_empty()),
         max_json_bytes: args.max_body_mb.max(1).saturating_mul(MB),
         max_artifact_bytes: args.max_artifact_mb.max(1).saturating_mul(MB),
+        // The rules engine's hook is wired by the application (issue 15).
+        rules_hook: None,
     };
     match verdict_server::serve(&config) {
         Ok(()) => Ok(String::new()),
