@@ -171,6 +171,7 @@ def a_restart_mid_run_resumes_exactly():
         client.log_batch(rid, metrics=[Metric(k, v, 0, epoch) for k, v in row.items()])
     stop_server()
     start_server()
+    client = MlflowClient()  # the restarted server listens on another port
     for row in rows[12:]:
         epoch = int(row.pop("epoch"))
         client.log_batch(rid, metrics=[Metric(k, v, 0, epoch) for k, v in row.items()])

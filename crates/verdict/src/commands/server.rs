@@ -16,7 +16,8 @@ pub(crate) fn run(args: &ServerArgs) -> anyhow::Result<String> {
         max_json_bytes: args.max_body_mb.max(1).saturating_mul(MB),
         max_artifact_bytes: args.max_artifact_mb.max(1).saturating_mul(MB),
         // The rules engine's hook is wired by the application (issue 15).
-        rules_hook: None,
+        // The ledger runs the rules attached to an experiment on every metric write.
+        rules_hook: Some(std::sync::Arc::new(verdict_app::rules::LiveRules)),
     };
     match verdict_server::serve(&config) {
         Ok(()) => Ok(String::new()),
