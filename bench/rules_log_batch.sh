@@ -15,6 +15,7 @@ one() { # label, store
     --host 127.0.0.1 --port '{port}'
   echo "== $1"
   python3 bench/rules_log_batch.py --uri "$SERVER_URL" --verdict "$VERDICT" --store "${2//\{tmp\}/$tmp}"
+  python3 bench/rules_log_batch.py --uri "$SERVER_URL" --verdict "$VERDICT" --store "${2//\{tmp\}/$tmp}" --busy
   stop_server
   rm -rf "$tmp"
 }

@@ -73,7 +73,7 @@ pub fn search_all(
 /// server, `verdict eval --run`) is judged by the run's rules in the same transaction.
 pub fn store_options() -> verdict_store::StoreOptions {
     verdict_store::StoreOptions {
-        rules_hook: Some(std::sync::Arc::new(crate::rules::LiveRules)),
+        rules_hook: Some(std::sync::Arc::new(crate::rules::LiveRules::default())),
         ..verdict_store::StoreOptions::mlflow_artifacts()
     }
 }

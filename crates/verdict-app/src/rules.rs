@@ -281,17 +281,44 @@ pub fn detach(store: &Store, experiment: &str) -> crate::Result<Option<String>> 
 /// The ledger's rules hook: runs a stored ruleset over each metric write, inside the write's
 /// transaction (docs/design/rules.md §4). Installed by `verdict server` and every CLI command that
 /// opens the ledger ([`crate::ledger::open`]).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LiveRules;
+///
+/// It keeps the rule sets it parsed, by their text (a handful per server: one per stored ruleset
+/// in use), so a write pays for the TOML parse once per ruleset, not once per write.
+#[derive(Debug, Default)]
+pub struct LiveRules {
+    parsed: std::sync::Mutex<Vec<(String, RuleSet)>>,
+}
+
+/// How many parsed rule sets [`LiveRules`] keeps (the least recently parsed goes first).
+const PARSED_KEPT: usize = 32;
+
+impl LiveRules {
+    /// The rule set of a stored ruleset's text, parsed once.
+    fn rule_set(&self, name: &str, text: &str) -> Result<RuleSet, String> {
+        if let Ok(cache) = self.parsed.lock()
+            && let Some((_, set)) = cache.iter().find(|(t, _)| t == text)
+        {
+            return Ok(set.clone());
+        }
+        let origin = format!("ruleset {name}");
+        let set =
+            verdict_io::rules::parse_rules(text, Path::new(&origin)).map_err(|e| e.to_string())?;
+        if let Ok(mut cache) = self.parsed.lock() {
+            if cache.len() >= PARSED_KEPT {
+                cache.remove(0);
+            }
+            cache.push((text.to_string(), set.clone()));
+        }
+        Ok(set)
+    }
+}
 
 impl verdict_store::RulesHook for LiveRules {
     fn on_metrics(
         &self,
         input: &verdict_store::HookInput<'_>,
     ) -> Result<verdict_store::HookOutput, String> {
-        let origin = format!("ruleset {}", input.ruleset);
-        let set = verdict_io::rules::parse_rules(input.text, Path::new(&origin))
-            .map_err(|e| e.to_string())?;
+        let set = self.rule_set(input.ruleset, input.text)?;
         let wanted = set.metrics();
         let read = |m: &verdict_store::Metric| wanted.binary_search(&m.key).is_ok();
         let mut engine = match input.state {
@@ -322,18 +349,18 @@ impl verdict_store::RulesHook for LiveRules {
             ));
         }
         if let Some(last) = decisions.last() {
-            tags.push(verdict_store::Tag::new(REASON_TAG, &last.summary()));
-            tags.push(verdict_store::Tag::new(STEP_TAG, &last.step.to_string()));
+            tags.push(verdict_store::Tag::new(REASON_TAG, last.summary()));
+            tags.push(verdict_store::Tag::new(STEP_TAG, last.step.to_string()));
         }
         if let Some((step, _)) = engine.best()
             && (first || before.1.map(|b| b.0) != Some(step))
         {
-            tags.push(verdict_store::Tag::new(BEST_STEP_TAG, &step.to_string()));
+            tags.push(verdict_store::Tag::new(BEST_STEP_TAG, step.to_string()));
         }
         if let Some(lr) = engine.lr()
             && (first || before.2 != Some(lr))
         {
-            tags.push(verdict_store::Tag::new(LR_TAG, &format!("{lr}")));
+            tags.push(verdict_store::Tag::new(LR_TAG, format!("{lr}")));
         }
         Ok(verdict_store::HookOutput {
             state: engine.save(),

@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 
 fn options() -> StoreOptions {
     StoreOptions {
-        rules_hook: Some(Arc::new(LiveRules)),
+        rules_hook: Some(Arc::new(LiveRules::default())),
         ..StoreOptions::mlflow_artifacts()
     }
 }

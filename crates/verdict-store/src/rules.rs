@@ -185,16 +185,20 @@ struct Resolved {
     attached: Option<String>,
     attached_text: Option<String>,
     has_error: bool,
+    /// The state row as the same query read it (`None`: no row yet).
+    state: Option<StateRow>,
 }
 
 fn resolve(c: &mut dyn Conn, run_id: &str) -> Result<Resolved> {
     let row = c.query_opt(
-        "SELECT t.value, rt.text, a.ruleset, ra.text, e.value FROM runs r \
+        "SELECT t.value, rt.text, a.ruleset, ra.text, e.value, s.run_uuid, s.ruleset, s.text, \
+         s.state FROM runs r \
          LEFT JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = $2 \
          LEFT JOIN rulesets rt ON rt.name = t.value \
          LEFT JOIN rule_attachments a ON a.experiment_id = r.experiment_id \
          LEFT JOIN rulesets ra ON ra.name = a.ruleset \
          LEFT JOIN tags e ON e.run_uuid = r.run_uuid AND e.key = $3 \
+         LEFT JOIN rule_state s ON s.run_uuid = r.run_uuid \
          WHERE r.run_uuid = $1",
         &[run_id.into(), RULES_TAG.into(), ERROR_TAG.into()],
     )?;
@@ -207,6 +211,10 @@ fn resolve(c: &mut dyn Conn, run_id: &str) -> Result<Resolved> {
         attached: row.opt_text(2)?,
         attached_text: row.opt_text(3)?,
         has_error: row.opt_text(4)?.is_some(),
+        state: match row.opt_text(5)? {
+            Some(_) => Some((row.opt_text(6)?, row.opt_text(7)?, row.opt_text(8)?)),
+            None => None,
+        },
     })
 }
 
@@ -216,11 +224,12 @@ fn ruleset_text(c: &mut dyn Conn, name: &str) -> Result<Option<String>> {
         .transpose()
 }
 
+/// A run's state row: `(ruleset, text, state)`.
+type StateRow = (Option<String>, Option<String>, Option<String>);
+
 /// The run's state row, locked for the rest of the transaction on PostgreSQL (created empty
 /// first if missing, so that two first writers wait for each other too): `(ruleset, text,
 /// state)`.
-type StateRow = (Option<String>, Option<String>, Option<String>);
-
 fn lock_state(c: &mut dyn Conn, run_id: &str) -> Result<StateRow> {
     let sql = match c.dialect() {
         // SQLite's `BEGIN IMMEDIATE` already holds the only write lock.
@@ -327,7 +336,15 @@ pub(crate) fn apply(
             clear_error: false,
         });
     };
-    let (stored_name, stored_text, stored_state) = lock_state(c, run_id)?;
+    // SQLite: `BEGIN IMMEDIATE` already holds the only write lock, so the row `resolve` read is
+    // current. PostgreSQL: the state row is locked (created empty if missing) and read again in
+    // a statement of its own, which sees what a writer that held the lock before committed.
+    let row = match c.dialect() {
+        Dialect::Sqlite => resolved.state,
+        Dialect::Postgres => Some(lock_state(c, run_id)?),
+    };
+    let had_row = row.is_some();
+    let (stored_name, stored_text, stored_state) = row.unwrap_or((None, None, None));
     let state = stored_state.filter(|_| {
         stored_name.as_deref() == Some(name.as_str()) && stored_text.as_deref() == Some(&text)
     });
@@ -356,17 +373,37 @@ pub(crate) fn apply(
         }
     };
     let now = now_ms();
-    c.execute(
-        "UPDATE rule_state SET ruleset = $2, text = $3, state = $4, updated = $5 \
-         WHERE run_uuid = $1",
-        &[
-            run_id.into(),
-            name.as_str().into(),
-            text.as_str().into(),
-            out.state.as_str().into(),
-            Value::Int(now),
-        ],
-    )?;
+    if !had_row {
+        c.execute(
+            "INSERT INTO rule_state (run_uuid, ruleset, text, state, updated) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                run_id.into(),
+                name.as_str().into(),
+                text.as_str().into(),
+                out.state.as_str().into(),
+                Value::Int(now),
+            ],
+        )?;
+    } else if state.is_some() {
+        // Same ruleset and text as stored: only the state changes (not the text again).
+        c.execute(
+            "UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1",
+            &[run_id.into(), out.state.as_str().into(), Value::Int(now)],
+        )?;
+    } else {
+        c.execute(
+            "UPDATE rule_state SET ruleset = $2, text = $3, state = $4, updated = $5 \
+             WHERE run_uuid = $1",
+            &[
+                run_id.into(),
+                name.as_str().into(),
+                text.as_str().into(),
+                out.state.as_str().into(),
+                Value::Int(now),
+            ],
+        )?;
+    }
     if !out.decisions.is_empty() {
         let last = c
             .query_opt(

@@ -17,7 +17,7 @@
 //! rule.0.recent=5:0.09:-,6:0.1:-
 //! ```
 //!
-//! An absent value is `-`; a point is `step:value:ci` with `ci` either `-` or `low/high`. A key
+//! A field at its default (0, `false`, empty, absent) is left out, except `lr`. An absent value is `-`; a point is `step:value:ci` with `ci` either `-` or `low/high`. A key
 //! the engine does not know, a rule index out of range or a malformed value is an error: a state
 //! that cannot be read exactly must not be half-read.
 
@@ -59,9 +59,24 @@ impl Engine {
         let _ = writeln!(s, "ended={ended}");
         let _ = writeln!(s, "best={}", opt(self.best, point));
         let _ = writeln!(s, "last={}", opt(self.last, |a| a.as_str().to_string()));
+        let fresh = RuleState::default();
         for (i, st) in self.states.iter().enumerate() {
+            // A field at its default is left out (restore starts from the defaults), except the
+            // learning rate, whose starting value is the rule's `lr`, not `-`.
             let mut put = |k: &str, v: String| {
-                let _ = writeln!(s, "rule.{i}.{k}={v}");
+                let default = match k {
+                    "evaluations" => Some(fresh.evaluations.to_string()),
+                    "wait" => Some(fresh.wait.to_string()),
+                    "cooldown" => Some(fresh.cooldown.to_string()),
+                    "count" => Some(fresh.count.to_string()),
+                    "done" => Some(fresh.done.to_string()),
+                    "recent" => Some(String::new()),
+                    "lr" => None,
+                    _ => Some("-".to_string()),
+                };
+                if default.as_deref() != Some(v.as_str()) {
+                    let _ = writeln!(s, "rule.{i}.{k}={v}");
+                }
             };
             put("evaluations", st.evaluations.to_string());
             put("wait", st.wait.to_string());

@@ -17,7 +17,7 @@ pub(crate) fn run(args: &ServerArgs) -> anyhow::Result<String> {
         max_artifact_bytes: args.max_artifact_mb.max(1).saturating_mul(MB),
         // The rules engine's hook is wired by the application (issue 15).
         // The ledger runs the rules attached to an experiment on every metric write.
-        rules_hook: Some(std::sync::Arc::new(verdict_app::rules::LiveRules)),
+        rules_hook: Some(std::sync::Arc::new(verdict_app::rules::LiveRules::default())),
     };
     match verdict_server::serve(&config) {
         Ok(()) => Ok(String::new()),
