@@ -205,6 +205,10 @@ fn resolve(c: &mut dyn Conn, run_id: &str) -> Result<Resolved> {
     let Some(row) = row else {
         return Err(crate::runs::run_not_found(run_id));
     };
+    resolved_from(&row)
+}
+
+fn resolved_from(row: &crate::db::Row) -> Result<Resolved> {
     Ok(Resolved {
         tag: row.opt_text(0)?.filter(|s| !s.is_empty()),
         tag_text: row.opt_text(1)?,
@@ -216,6 +220,46 @@ fn resolve(c: &mut dyn Conn, run_id: &str) -> Result<Resolved> {
             None => None,
         },
     })
+}
+
+/// Runs this process has seen with a state row (PostgreSQL only): for them the write's first
+/// statement reads the ruleset and locks the state row at once ([`resolve_locked`]), one round
+/// trip instead of two. Only a hint: a wrong entry (a run whose state row is gone, an id of
+/// another database) costs one query that finds nothing and falls back. Bounded: emptied when
+/// it reaches [`HINT_LIMIT`] entries.
+static STATE_HINT: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+const HINT_LIMIT: usize = 100_000;
+
+fn hinted(run_id: &str) -> bool {
+    STATE_HINT.lock().is_ok_and(|h| h.contains(run_id))
+}
+
+fn remember(run_id: &str) {
+    if let Ok(mut h) = STATE_HINT.lock() {
+        if h.len() >= HINT_LIMIT {
+            h.clear();
+        }
+        h.insert(run_id.to_string());
+    }
+}
+
+/// PostgreSQL, a run with a state row: [`resolve`]'s query on the state row as its base table,
+/// locking it (`FOR UPDATE OF s`: after waiting for another writer of the run, PostgreSQL reads
+/// the locked row's committed version). `None` when the run has no state row.
+fn resolve_locked(c: &mut dyn Conn, run_id: &str) -> Result<Option<Resolved>> {
+    let row = c.query_opt(
+        "SELECT t.value, rt.text, a.ruleset, ra.text, e.value, s.run_uuid, s.ruleset, s.text, \
+         s.state FROM rule_state s JOIN runs r ON r.run_uuid = s.run_uuid \
+         LEFT JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = $2 \
+         LEFT JOIN rulesets rt ON rt.name = t.value \
+         LEFT JOIN rule_attachments a ON a.experiment_id = r.experiment_id \
+         LEFT JOIN rulesets ra ON ra.name = a.ruleset \
+         LEFT JOIN tags e ON e.run_uuid = r.run_uuid AND e.key = $3 \
+         WHERE s.run_uuid = $1 FOR UPDATE OF s",
+        &[run_id.into(), RULES_TAG.into(), ERROR_TAG.into()],
+    )?;
+    row.map(|row| resolved_from(&row)).transpose()
 }
 
 fn ruleset_text(c: &mut dyn Conn, name: &str) -> Result<Option<String>> {
@@ -308,7 +352,14 @@ pub(crate) fn apply(
     metrics: &[Metric],
     tags: &[Tag],
 ) -> Result<RulesOutcome> {
-    let resolved = resolve(c, run_id)?;
+    let postgres = c.dialect() == Dialect::Postgres;
+    let (resolved, locked) = match postgres && hinted(run_id) {
+        true => match resolve_locked(c, run_id)? {
+            Some(r) => (r, true),
+            None => (resolve(c, run_id)?, false),
+        },
+        false => (resolve(c, run_id)?, false),
+    };
     let requested = tags
         .iter()
         .rev()
@@ -339,9 +390,13 @@ pub(crate) fn apply(
     // SQLite: `BEGIN IMMEDIATE` already holds the only write lock, so the row `resolve` read is
     // current. PostgreSQL: the state row is locked (created empty if missing) and read again in
     // a statement of its own, which sees what a writer that held the lock before committed.
-    let row = match c.dialect() {
-        Dialect::Sqlite => resolved.state,
-        Dialect::Postgres => Some(lock_state(c, run_id)?),
+    let row = match (c.dialect(), locked) {
+        (Dialect::Sqlite, _) | (Dialect::Postgres, true) => resolved.state,
+        (Dialect::Postgres, false) => {
+            let row = lock_state(c, run_id)?;
+            remember(run_id);
+            Some(row)
+        }
     };
     let had_row = row.is_some();
     let (stored_name, stored_text, stored_state) = row.unwrap_or((None, None, None));
@@ -373,6 +428,8 @@ pub(crate) fn apply(
         }
     };
     let now = now_ms();
+    // The returned tags were already written with the state (PostgreSQL, below).
+    let mut written = false;
     if !had_row {
         c.execute(
             "INSERT INTO rule_state (run_uuid, ruleset, text, state, updated) \
@@ -386,11 +443,40 @@ pub(crate) fn apply(
             ],
         )?;
     } else if state.is_some() {
-        // Same ruleset and text as stored: only the state changes (not the text again).
-        c.execute(
-            "UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1",
-            &[run_id.into(), out.state.as_str().into(), Value::Int(now)],
-        )?;
+        // Same ruleset and text as stored: only the state changes (not the text again). On
+        // PostgreSQL the returned tags go in the same statement (one round trip, a
+        // data-modifying CTE), unless the request sets one of their keys itself: then they are
+        // upserted after the request's, as below, so they still win.
+        let shared = out.tags.iter().any(|t| tags.iter().any(|r| r.key == t.key));
+        if postgres && !out.tags.is_empty() && !shared {
+            let mut sql = String::from(
+                "WITH st AS (UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1) \
+                 INSERT INTO tags (run_uuid, key, value) VALUES ",
+            );
+            let mut params: Vec<Value> =
+                vec![run_id.into(), out.state.as_str().into(), Value::Int(now)];
+            // One row per key, the last value winning (as the tag upsert of a batch does).
+            let mut unique: Vec<&Tag> = Vec::new();
+            for t in out.tags.iter().rev() {
+                if !unique.iter().any(|u| u.key == t.key) {
+                    unique.push(t);
+                }
+            }
+            for (i, t) in unique.iter().rev().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                sql.push_str(&format!("{sep}($1, ${}, ${})", 4 + 2 * i, 5 + 2 * i));
+                params.push(t.key.as_str().into());
+                params.push(t.value.as_str().into());
+            }
+            sql.push_str(" ON CONFLICT (run_uuid, key) DO UPDATE SET value = EXCLUDED.value");
+            c.execute(&sql, &params)?;
+            written = true;
+        } else {
+            c.execute(
+                "UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1",
+                &[run_id.into(), out.state.as_str().into(), Value::Int(now)],
+            )?;
+        }
     } else {
         c.execute(
             "UPDATE rule_state SET ruleset = $2, text = $3, state = $4, updated = $5 \
@@ -441,7 +527,7 @@ pub(crate) fn apply(
     }
     let clear_error = resolved.has_error && !out.tags.iter().any(|t| t.key == ERROR_TAG);
     Ok(RulesOutcome {
-        tags: out.tags,
+        tags: if written { Vec::new() } else { out.tags },
         clear_error,
     })
 }
