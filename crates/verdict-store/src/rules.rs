@@ -189,17 +189,23 @@ struct Resolved {
     state: Option<StateRow>,
 }
 
+/// What [`resolve`] and [`resolve_locked`] read: the tag's ruleset and text, the attachment's,
+/// the error tag, the state row.
+const RESOLVE_COLUMNS: &str = "SELECT t.value, rt.text, a.ruleset, ra.text, e.value, s.run_uuid, \
+                               s.ruleset, s.text, s.state";
+/// … and where from, for the run `r` (`$2` is the rules tag's key, `$3` the error tag's).
+const RESOLVE_JOINS: &str = "LEFT JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = $2 \
+     LEFT JOIN rulesets rt ON rt.name = t.value \
+     LEFT JOIN rule_attachments a ON a.experiment_id = r.experiment_id \
+     LEFT JOIN rulesets ra ON ra.name = a.ruleset \
+     LEFT JOIN tags e ON e.run_uuid = r.run_uuid AND e.key = $3";
+
 fn resolve(c: &mut dyn Conn, run_id: &str) -> Result<Resolved> {
     let row = c.query_opt(
-        "SELECT t.value, rt.text, a.ruleset, ra.text, e.value, s.run_uuid, s.ruleset, s.text, \
-         s.state FROM runs r \
-         LEFT JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = $2 \
-         LEFT JOIN rulesets rt ON rt.name = t.value \
-         LEFT JOIN rule_attachments a ON a.experiment_id = r.experiment_id \
-         LEFT JOIN rulesets ra ON ra.name = a.ruleset \
-         LEFT JOIN tags e ON e.run_uuid = r.run_uuid AND e.key = $3 \
-         LEFT JOIN rule_state s ON s.run_uuid = r.run_uuid \
-         WHERE r.run_uuid = $1",
+        &format!(
+            "{RESOLVE_COLUMNS} FROM runs r {RESOLVE_JOINS} \
+             LEFT JOIN rule_state s ON s.run_uuid = r.run_uuid WHERE r.run_uuid = $1"
+        ),
         &[run_id.into(), RULES_TAG.into(), ERROR_TAG.into()],
     )?;
     let Some(row) = row else {
@@ -249,14 +255,10 @@ fn remember(run_id: &str) {
 /// the locked row's committed version). `None` when the run has no state row.
 fn resolve_locked(c: &mut dyn Conn, run_id: &str) -> Result<Option<Resolved>> {
     let row = c.query_opt(
-        "SELECT t.value, rt.text, a.ruleset, ra.text, e.value, s.run_uuid, s.ruleset, s.text, \
-         s.state FROM rule_state s JOIN runs r ON r.run_uuid = s.run_uuid \
-         LEFT JOIN tags t ON t.run_uuid = r.run_uuid AND t.key = $2 \
-         LEFT JOIN rulesets rt ON rt.name = t.value \
-         LEFT JOIN rule_attachments a ON a.experiment_id = r.experiment_id \
-         LEFT JOIN rulesets ra ON ra.name = a.ruleset \
-         LEFT JOIN tags e ON e.run_uuid = r.run_uuid AND e.key = $3 \
-         WHERE s.run_uuid = $1 FOR UPDATE OF s",
+        &format!(
+            "{RESOLVE_COLUMNS} FROM rule_state s JOIN runs r ON r.run_uuid = s.run_uuid \
+             {RESOLVE_JOINS} WHERE s.run_uuid = $1 FOR UPDATE OF s"
+        ),
         &[run_id.into(), RULES_TAG.into(), ERROR_TAG.into()],
     )?;
     row.map(|row| resolved_from(&row)).transpose()
@@ -398,7 +400,6 @@ pub(crate) fn apply(
             Some(row)
         }
     };
-    let had_row = row.is_some();
     let (stored_name, stored_text, stored_state) = row.unwrap_or((None, None, None));
     let state = stored_state.filter(|_| {
         stored_name.as_deref() == Some(name.as_str()) && stored_text.as_deref() == Some(&text)
@@ -430,19 +431,7 @@ pub(crate) fn apply(
     let now = now_ms();
     // The returned tags were already written with the state (PostgreSQL, below).
     let mut written = false;
-    if !had_row {
-        c.execute(
-            "INSERT INTO rule_state (run_uuid, ruleset, text, state, updated) \
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                run_id.into(),
-                name.as_str().into(),
-                text.as_str().into(),
-                out.state.as_str().into(),
-                Value::Int(now),
-            ],
-        )?;
-    } else if state.is_some() {
+    if state.is_some() {
         // Same ruleset and text as stored: only the state changes (not the text again). On
         // PostgreSQL the returned tags go in the same statement (one round trip, a
         // data-modifying CTE), unless the request sets one of their keys itself: then they are
@@ -478,9 +467,12 @@ pub(crate) fn apply(
             )?;
         }
     } else {
+        // A first write, or another ruleset or text than the stored state's.
         c.execute(
-            "UPDATE rule_state SET ruleset = $2, text = $3, state = $4, updated = $5 \
-             WHERE run_uuid = $1",
+            "INSERT INTO rule_state (run_uuid, ruleset, text, state, updated) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_uuid) DO UPDATE SET \
+             ruleset = EXCLUDED.ruleset, text = EXCLUDED.text, state = EXCLUDED.state, \
+             updated = EXCLUDED.updated",
             &[
                 run_id.into(),
                 name.as_str().into(),
