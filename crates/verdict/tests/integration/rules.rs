@@ -269,6 +269,40 @@ fn attached_rules_run_on_cli_writes_and_watch_exits_3_on_a_stop() {
         (code, out.as_str()),
         (0, "experiment seed003 had no rules attached\n")
     );
+    // rules check --run names the checkpoint logged at or before the rollback's best step (11).
+    let store = verdict_app::ledger::open(&url).expect("store");
+    let uri = store.get_run(&stopped).expect("run").info.artifact_uri;
+    let rel = uri
+        .strip_prefix("mlflow-artifacts:/")
+        .expect("mlflow-artifacts URI");
+    let ckpts = dir
+        .path()
+        .join("verdict-artifacts")
+        .join(rel)
+        .join("checkpoints");
+    std::fs::create_dir_all(&ckpts).expect("mkdir");
+    for e in [9, 11, 12] {
+        std::fs::write(ckpts.join(format!("epoch={e:02}.ckpt")), "weights").expect("write");
+    }
+    let rules = root().join("examples/rules/rules.toml");
+    let (code, out, err) = verdict(
+        dir.path(),
+        &[
+            "rules",
+            "check",
+            rules.to_str().expect("utf-8"),
+            "--run",
+            &stopped,
+            "--store",
+            &url,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let rep: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(rep["runs"][0]["checkpoint"], "checkpoints/epoch=11.ckpt");
+    assert_eq!(rep["runs"][0]["ended"]["step"], 13);
     // Without rules, watch says how to attach some.
     let (code, _, err) = verdict(dir.path(), &["watch", &calm, "--store", &url]);
     assert_eq!(code, 2);
