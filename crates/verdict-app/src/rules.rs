@@ -394,6 +394,58 @@ pub const LR_TAG: &str = "verdict.lr";
 mod tests {
     use super::*;
 
+    fn input<'a>(
+        text: &'a str,
+        state: Option<&'a str>,
+        metrics: &'a [verdict_store::Metric],
+    ) -> verdict_store::HookInput<'a> {
+        verdict_store::HookInput {
+            run_id: "r",
+            ruleset: "seed",
+            text,
+            state,
+            history: &[],
+            metrics,
+        }
+    }
+
+    #[test]
+    fn the_hook_refuses_what_it_cannot_read_and_writes_tags_only_on_change() {
+        use verdict_store::RulesHook;
+        let hook = LiveRules::default();
+        let rules = "[[rule]]\nkind = \"threshold\"\nmonitor = \"val_loss\"\nabove = 0.12\n";
+        let m = |v: f64, step: i64| vec![verdict_store::Metric::new("val_loss", v, 1, step)];
+        let e = hook
+            .on_metrics(&input("[[rule]]\nkind = 3\n", None, &m(0.1, 0)))
+            .expect_err("bad rules");
+        assert!(e.starts_with("ruleset seed:2: rule[0].kind"), "{e}");
+        let e = hook
+            .on_metrics(&input(rules, Some("garbage"), &m(0.1, 0)))
+            .expect_err("bad state");
+        assert!(e.starts_with("rules state line 1"), "{e}");
+        let first = hook
+            .on_metrics(&input(rules, None, &m(0.1, 0)))
+            .expect("first");
+        let keys = |o: &verdict_store::HookOutput| {
+            o.tags.iter().map(|t| t.key.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&first), vec![DECISION_TAG, BEST_STEP_TAG]);
+        // Nothing changed: no tag is rewritten.
+        let same = hook
+            .on_metrics(&input(rules, Some(&first.state), &m(0.11, 1)))
+            .expect("second");
+        assert!(same.tags.is_empty(), "{:?}", same.tags);
+        let stop = hook
+            .on_metrics(&input(rules, Some(&same.state), &m(0.13, 2)))
+            .expect("third");
+        assert_eq!(keys(&stop), vec![DECISION_TAG, REASON_TAG, STEP_TAG]);
+        assert_eq!(stop.tags[0].value, "stop");
+        assert_eq!(stop.decisions[0].action, "stop");
+        let reason: serde_json::Value =
+            serde_json::from_str(&stop.decisions[0].reason).expect("json");
+        assert_eq!(reason["reason"], "threshold_above");
+    }
+
     #[test]
     fn checkpoint_names_give_their_step() {
         for (path, step) in [
