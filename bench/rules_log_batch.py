@@ -5,10 +5,12 @@ attached (examples/rules/rules.toml: threshold, decline, plateau, non_finite), t
 client posts raw `runs/log-batch` requests over one keep-alive HTTP connection (no MLflow client
 overhead, so the server's cost is what is measured): each batch is one epoch of a training loop,
 10 metrics at one step (3 of them monitored). Rounds alternate between the two runs so both see the
-same machine state; the figure is the median over rounds of batches per second.
+same machine state: each pair of neighbouring rounds (one per run, back to back) gives one
+slowdown, and the figure is the median slowdown over the pairs (with its interquartile range),
+which a machine whose load drifts during the run moves less than a ratio of medians would.
 
     python bench/rules_log_batch.py --uri http://127.0.0.1:PORT --verdict target/release/verdict \
-        --store STORE [--rounds 7 --batches 300]
+        --store STORE [--rounds 21 --batches 200]
 """
 import argparse
 import http.client
@@ -24,8 +26,8 @@ ap.add_argument("--uri", required=True)
 ap.add_argument("--verdict", required=True)
 ap.add_argument("--store", required=True)
 ap.add_argument("--rules", default="examples/rules/rules.toml")
-ap.add_argument("--rounds", type=int, default=7)
-ap.add_argument("--batches", type=int, default=300)
+ap.add_argument("--rounds", type=int, default=21)
+ap.add_argument("--batches", type=int, default=200)
 ap.add_argument("--busy", action="store_true", help="monitored metrics that make the rules fire every few batches")
 a = ap.parse_args()
 u = urllib.parse.urlparse(a.uri)
@@ -74,17 +76,23 @@ def batch(run):
 
 
 rates = {run_rules: [], run_plain: []}
+pairs = []
 for r in range(a.rounds):
+    pair = {}
     for run in ([run_rules, run_plain] if r % 2 == 0 else [run_plain, run_rules]):
         t0 = time.perf_counter()
         for _ in range(a.batches):
             batch(run)
-        rates[run].append(a.batches / (time.perf_counter() - t0))
+        pair[run] = a.batches / (time.perf_counter() - t0)
+        rates[run].append(pair[run])
+    pairs.append(100 * (1 - pair[run_rules] / pair[run_plain]))
 with_rules = statistics.median(rates[run_rules])
 without = statistics.median(rates[run_plain])
+q = statistics.quantiles(pairs, n=4)
 print(json.dumps({
     "batches_per_s_with_rules": round(with_rules, 1),
     "batches_per_s_without": round(without, 1),
-    "slowdown_pct": round(100 * (1 - with_rules / without), 1),
+    "slowdown_pct": round(statistics.median(pairs), 1),
+    "slowdown_iqr_pct": [round(q[0], 1), round(q[2], 1)],
     "busy": a.busy, "rounds": a.rounds, "batches_per_round": a.batches, "metrics_per_batch": 10,
 }))

@@ -175,6 +175,47 @@ pub(crate) struct RulesOutcome {
     pub(crate) tags: Vec<Tag>,
     /// The run carries [`ERROR_TAG`] from an earlier write and this evaluation succeeded.
     pub(crate) clear_error: bool,
+    /// The state update (and its tags) the caller must run with its metrics insert.
+    pub(crate) deferred: Option<Deferred>,
+}
+
+/// PostgreSQL: the run's new state and the returned tags, written by the metrics insert of the
+/// same write (`WITH st AS (UPDATE rule_state …), tg AS (INSERT INTO tags …) INSERT INTO metrics
+/// …`), one statement instead of two. The state row is already locked by this transaction, and
+/// the CTEs run whether or not the insert stores a row, so the outcome is that of two statements.
+#[derive(Debug)]
+pub(crate) struct Deferred {
+    /// `WITH …` up to the main statement, its placeholders `$1…$n`.
+    pub(crate) sql: String,
+    /// The values of those placeholders.
+    pub(crate) params: Vec<Value>,
+}
+
+impl Deferred {
+    fn new(run_id: &str, state: String, now: i64, tags: &[Tag]) -> Self {
+        let mut sql = String::from(
+            "WITH st AS (UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1)",
+        );
+        let mut params: Vec<Value> = vec![run_id.into(), state.into(), Value::Int(now)];
+        // One row per key, the last value winning (as the tag upsert of a batch does).
+        let mut unique: Vec<&Tag> = Vec::new();
+        for t in tags.iter().rev() {
+            if !unique.iter().any(|u| u.key == t.key) {
+                unique.push(t);
+            }
+        }
+        if !unique.is_empty() {
+            sql.push_str(", tg AS (INSERT INTO tags (run_uuid, key, value) VALUES ");
+            for (i, t) in unique.iter().rev().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                sql.push_str(&format!("{sep}($1, ${}, ${})", 4 + 2 * i, 5 + 2 * i));
+                params.push(t.key.as_str().into());
+                params.push(t.value.as_str().into());
+            }
+            sql.push_str(" ON CONFLICT (run_uuid, key) DO UPDATE SET value = EXCLUDED.value)");
+        }
+        Deferred { sql, params }
+    }
 }
 
 /// The run's ruleset as one query sees it: the tag's name and text, the attachment's, and
@@ -387,6 +428,7 @@ pub(crate) fn apply(
         return Ok(RulesOutcome {
             tags: vec![error_tag(&format!("unknown ruleset {name}"))],
             clear_error: false,
+            deferred: None,
         });
     };
     // SQLite: `BEGIN IMMEDIATE` already holds the only write lock, so the row `resolve` read is
@@ -425,41 +467,24 @@ pub(crate) fn apply(
             return Ok(RulesOutcome {
                 tags: vec![error_tag(&message)],
                 clear_error: false,
+                deferred: None,
             });
         }
     };
     let now = now_ms();
-    // The returned tags were already written with the state (PostgreSQL, below).
-    let mut written = false;
+    // The returned tags go with the state (PostgreSQL, below) unless they must follow the
+    // request's own.
+    let mut deferred = None;
     if state.is_some() {
         // Same ruleset and text as stored: only the state changes (not the text again). On
-        // PostgreSQL the returned tags go in the same statement (one round trip, a
-        // data-modifying CTE), unless the request sets one of their keys itself: then they are
-        // upserted after the request's, as below, so they still win.
+        // PostgreSQL the update, with the returned tags, is not a statement of its own: it rides
+        // on the write's first metrics insert as a data-modifying CTE ([`Deferred`]), so a
+        // judged write makes as many round trips as an unjudged one. Unless the request sets
+        // one of the returned keys itself: then the tags are upserted after the request's, as
+        // below, so they still win.
         let shared = out.tags.iter().any(|t| tags.iter().any(|r| r.key == t.key));
-        if postgres && !out.tags.is_empty() && !shared {
-            let mut sql = String::from(
-                "WITH st AS (UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1) \
-                 INSERT INTO tags (run_uuid, key, value) VALUES ",
-            );
-            let mut params: Vec<Value> =
-                vec![run_id.into(), out.state.as_str().into(), Value::Int(now)];
-            // One row per key, the last value winning (as the tag upsert of a batch does).
-            let mut unique: Vec<&Tag> = Vec::new();
-            for t in out.tags.iter().rev() {
-                if !unique.iter().any(|u| u.key == t.key) {
-                    unique.push(t);
-                }
-            }
-            for (i, t) in unique.iter().rev().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                sql.push_str(&format!("{sep}($1, ${}, ${})", 4 + 2 * i, 5 + 2 * i));
-                params.push(t.key.as_str().into());
-                params.push(t.value.as_str().into());
-            }
-            sql.push_str(" ON CONFLICT (run_uuid, key) DO UPDATE SET value = EXCLUDED.value");
-            c.execute(&sql, &params)?;
-            written = true;
+        if postgres && !shared {
+            deferred = Some(Deferred::new(run_id, out.state.clone(), now, &out.tags));
         } else {
             c.execute(
                 "UPDATE rule_state SET state = $2, updated = $3 WHERE run_uuid = $1",
@@ -519,8 +544,13 @@ pub(crate) fn apply(
     }
     let clear_error = resolved.has_error && !out.tags.iter().any(|t| t.key == ERROR_TAG);
     Ok(RulesOutcome {
-        tags: if written { Vec::new() } else { out.tags },
+        tags: if deferred.is_some() {
+            Vec::new()
+        } else {
+            out.tags
+        },
         clear_error,
+        deferred,
     })
 }
 

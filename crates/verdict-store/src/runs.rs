@@ -299,16 +299,20 @@ pub(crate) fn write_batch(
     params: &[Param],
     tags: &[Tag],
 ) -> Result<()> {
-    let rules = match hook {
+    let RulesOutcome {
+        tags: rule_tags,
+        clear_error,
+        deferred,
+    } = match hook {
         Some(hook) if !metrics.is_empty() => crate::rules::apply(c, hook, run_id, metrics, tags)?,
         _ => RulesOutcome::default(),
     };
-    let tags: Cow<'_, [Tag]> = if rules.tags.is_empty() {
+    let tags: Cow<'_, [Tag]> = if rule_tags.is_empty() {
         Cow::Borrowed(tags)
     } else {
-        Cow::Owned(tags.iter().chain(&rules.tags).cloned().collect())
+        Cow::Owned(tags.iter().chain(&rule_tags).cloned().collect())
     };
-    if rules.clear_error && !tags.iter().any(|t| t.key == ERROR_TAG) {
+    if clear_error && !tags.iter().any(|t| t.key == ERROR_TAG) {
         c.execute(
             "DELETE FROM tags WHERE run_uuid = $1 AND key = $2",
             &[run_id.into(), ERROR_TAG.into()],
@@ -380,8 +384,12 @@ pub(crate) fn write_batch(
                 m.model_id.as_ref().into(),
             ]
         };
-        insert_rows(
+        // The rules' state update rides on the first statement (PostgreSQL, see
+        // `rules::Deferred`).
+        let deferred = deferred.map(|d| (d.sql, d.params));
+        crate::sql::insert_rows_with(
             c,
+            deferred,
             "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan, dataset_name, \
              dataset_digest, model_id)",
             "ON CONFLICT (run_uuid, key, step, timestamp, value, is_nan) DO NOTHING",

@@ -52,6 +52,20 @@ pub(crate) fn insert_rows(
     tail: &str,
     rows: Vec<Vec<Value>>,
 ) -> Result<u64> {
+    insert_rows_with(c, None, head, tail, rows)
+}
+
+/// [`insert_rows`] whose first statement starts with `prefix` (a `WITH …` clause whose
+/// placeholders are `$1…$n`, with its values): the rows' placeholders follow the prefix's. The
+/// prefix counts toward the first statement's bind limit. With no rows, nothing runs (the
+/// caller must not pass a prefix it needs run).
+pub(crate) fn insert_rows_with(
+    c: &mut dyn Conn,
+    prefix: Option<(String, Vec<Value>)>,
+    head: &str,
+    tail: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<u64> {
     let Some(ncols) = rows.first().map(Vec::len) else {
         return Ok(0);
     };
@@ -64,12 +78,20 @@ pub(crate) fn insert_rows(
     let row_sql = |first: usize| format!("({})", placeholders(first, ncols));
     let mut changed = 0;
     let mut rows = rows.into_iter().peekable();
+    let mut prefix = prefix;
     while rows.peek().is_some() {
         let mut sql = String::with_capacity(head.len() + tail.len() + per_statement * ncols * 6);
+        let mut params = Vec::with_capacity(per_statement * ncols);
+        let mut take = per_statement;
+        if let Some((with, values)) = prefix.take() {
+            sql.push_str(&with);
+            sql.push(' ');
+            take = take.min((MAX_BIND_PARAMS.saturating_sub(values.len()) / ncols).max(1));
+            params.extend(values);
+        }
         sql.push_str(head);
         sql.push_str(" VALUES ");
-        let mut params = Vec::with_capacity(per_statement * ncols);
-        for (i, row) in rows.by_ref().take(per_statement).enumerate() {
+        for (i, row) in rows.by_ref().take(take).enumerate() {
             if i > 0 {
                 sql.push_str(", ");
             }

@@ -77,6 +77,7 @@ conformance! {
     rules_tag_overrides_and_unknown_rulesets,
     rules_hook_errors_keep_the_metrics,
     rules_concurrent_writers_lose_no_state,
+    rules_long_writes_keep_state_and_points,
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use verdict_store::rules::{ERROR_TAG, RULES_TAG};
 use verdict_store::{
-    BackendKind, ErrorKind, HookInput, HookOutput, NewDecision, Param, RulesHook, Store,
+    BackendKind, ErrorKind, HookInput, HookOutput, Metric, NewDecision, Param, RulesHook, Store,
     StoreOptions, Tag,
 };
 
@@ -630,4 +630,39 @@ pub(crate) fn rules_concurrent_writers_lose_no_state(db: &TestDb) {
         .map(|d| d.seq)
         .collect();
     assert_eq!(seqs, (1..=threads * 2).collect::<Vec<_>>());
+}
+
+/// A write longer than one insert statement (the metrics go in chunks of 200 rows) to a run
+/// whose state exists: on PostgreSQL the state update and the returned tags ride on the first
+/// chunk; every point is stored, the state counts all of them, the tags are set, and a second
+/// long write sees the first one's state.
+pub(crate) fn rules_long_writes_keep_state_and_points(db: &TestDb) {
+    let (s, _hook) = with_hook(db);
+    let exp = s.create_experiment("long", None, &[]).expect("exp");
+    s.put_ruleset("cap", "above = 5").expect("put");
+    s.attach_rules(&exp, "cap").expect("attach");
+    let run = new_run(&s, &exp, "r");
+    s.log_metric(&run, &m("loss", 1.0, 0, 0)).expect("first");
+    assert_eq!(state(&s, &run), Some(("cap".into(), 1)));
+    for round in 0..2_i64 {
+        let points: Vec<Metric> = (0..1000_i64)
+            .map(|i| {
+                let step = 1 + round * 1000 + i;
+                // One point above the cap, in the last chunk of the write.
+                let value = if i == 950 { 9.0 } else { 1.0 };
+                m("loss", value, step, step)
+            })
+            .collect();
+        s.log_records(&run, &points, &[], &[]).expect("long write");
+        assert_eq!(
+            state(&s, &run),
+            Some(("cap".into(), 1 + 1000 * (round as usize + 1)))
+        );
+        assert_eq!(
+            tag(&s, &run, "verdict.decision.step").as_deref(),
+            Some((round * 1000 + 951).to_string().as_str())
+        );
+    }
+    assert_eq!(history(&s, &run, "loss").len(), 2001);
+    assert_eq!(decision_steps(&s, &run), [(1, 951), (2, 1951)]);
 }
