@@ -389,34 +389,9 @@ pub fn compare(
             power,
         });
     }
-    // Holm over the comparisons that have a headline p-value.
-    let ps: Vec<f64> = comparisons.iter().filter_map(|c| c.p_value).collect();
-    let adjusted = paired::holm(&ps);
-    let mut it = adjusted.into_iter();
-    for c in &mut comparisons {
-        if c.p_value.is_some() {
-            c.p_holm = it.next();
-            c.significant = c.p_holm.is_some_and(|p| p < cfg.alpha);
-        }
-    }
+    holm_correct(&mut comparisons, cfg.alpha);
     let higher = higher_is_better(&cfg.metric);
-    let mut leaderboard: Vec<usize> = (0..models.len()).collect();
-    let headline_value = |i: usize| {
-        results[i]
-            .metrics
-            .iter()
-            .find(|m| m.name == cfg.metric)
-            .map_or(f64::NAN, |m| m.value)
-    };
-    leaderboard.sort_by(|&x, &y| {
-        let (vx, vy) = (headline_value(x), headline_value(y));
-        let ord = if higher {
-            vy.total_cmp(&vx)
-        } else {
-            vx.total_cmp(&vy)
-        };
-        ord.then(x.cmp(&y))
-    });
+    let leaderboard = leaderboard(&results, &cfg.metric, higher);
     Ok(CompareResult {
         eval_set_warnings: crate::eval::eval_set_warnings(base),
         models: results,
@@ -429,6 +404,82 @@ pub fn compare(
         alpha: cfg.alpha,
         power: cfg.power,
     })
+}
+
+/// Holm over the comparisons that have a headline p-value; `significant` at `alpha`.
+fn holm_correct(comparisons: &mut [Comparison], alpha: f64) {
+    let ps: Vec<f64> = comparisons.iter().filter_map(|c| c.p_value).collect();
+    let adjusted = paired::holm(&ps);
+    let mut it = adjusted.into_iter();
+    for c in comparisons {
+        if c.p_value.is_some() {
+            c.p_holm = it.next();
+            c.significant = c.p_holm.is_some_and(|p| p < alpha);
+        }
+    }
+}
+
+/// Model indices best first by `metric` (NaN last; ties in model order).
+fn leaderboard(results: &[EvalResult], metric: &str, higher: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    let value = |i: usize| {
+        results[i]
+            .metrics
+            .iter()
+            .find(|m| m.name == metric)
+            .map_or(f64::NAN, |m| m.value)
+    };
+    order.sort_by(|&x, &y| {
+        let (vx, vy) = (value(x), value(y));
+        let ord = if higher {
+            vy.total_cmp(&vx)
+        } else {
+            vx.total_cmp(&vy)
+        };
+        ord.then(x.cmp(&y))
+    });
+    order
+}
+
+impl CompareResult {
+    /// The comparison of only the models `keep` (indices into [`Self::models`], in the order
+    /// wanted; the baseline must be one of them): the same per-model results and paired tests
+    /// (one bootstrap served every model, so nothing is recomputed), with the models renumbered
+    /// in `keep`'s order, the leaderboard re-ranked, and Holm's correction applied anew within
+    /// the kept comparisons — a family of its own. `None` if the baseline is not kept or an index
+    /// is out of range.
+    pub fn subset(&self, keep: &[usize]) -> Option<CompareResult> {
+        let position = |i: usize| keep.iter().position(|&k| k == i);
+        let baseline = position(self.baseline)?;
+        if keep.iter().any(|&k| k >= self.models.len()) {
+            return None;
+        }
+        let models: Vec<EvalResult> = keep.iter().map(|&k| self.models[k].clone()).collect();
+        let mut comparisons: Vec<Comparison> = keep
+            .iter()
+            .filter_map(|&k| self.comparisons.iter().find(|c| c.b == k))
+            .map(|c| Comparison {
+                a: baseline,
+                b: position(c.b).unwrap_or(c.b),
+                p_holm: None,
+                significant: false,
+                ..c.clone()
+            })
+            .collect();
+        holm_correct(&mut comparisons, self.alpha);
+        Some(CompareResult {
+            leaderboard: leaderboard(&models, &self.metric, self.higher_is_better),
+            models,
+            eval_set_warnings: self.eval_set_warnings.clone(),
+            baseline,
+            metric: self.metric.clone(),
+            higher_is_better: self.higher_is_better,
+            comparisons,
+            bootstrap: self.bootstrap.clone(),
+            alpha: self.alpha,
+            power: self.power,
+        })
+    }
 }
 
 /// Two-sided paired-bootstrap p-value `min(1, 2·min(P(Δ* ≤ 0), P(Δ* ≥ 0)))` over the defined

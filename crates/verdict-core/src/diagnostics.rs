@@ -64,10 +64,13 @@ pub enum Scope {
     Run,
     /// Train/val/test split manifests (`verdict splits check`, [`crate::splits`]).
     Split,
+    /// An ensemble of models (`verdict ensemble`, [`crate::ensemble`]): its members, its weights,
+    /// its label review.
+    Ensemble,
 }
 
 impl Scope {
-    /// `eval_set`, `model`, `comparison`, `retrieval`, `run` or `split`.
+    /// `eval_set`, `model`, `comparison`, `retrieval`, `run`, `split` or `ensemble`.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::EvalSet => "eval_set",
@@ -76,6 +79,7 @@ impl Scope {
             Scope::Retrieval => "retrieval",
             Scope::Run => "run",
             Scope::Split => "split",
+            Scope::Ensemble => "ensemble",
         }
     }
 }
@@ -139,7 +143,7 @@ impl Check {
 /// change. The placeholders of the templates are the figures of the check's constructor below.
 #[rustfmt::skip]
 pub static CHECKS: &[Check] = {
-    use Scope::{Comparison, EvalSet, Model, Retrieval, Run, Split};
+    use Scope::{Comparison, Ensemble, EvalSet, Model, Retrieval, Run, Split};
     use Status::{Fail, Warn};
     &[
     Check::new("small_eval_set", Warn, EvalSet,
@@ -265,6 +269,36 @@ pub static CHECKS: &[Check] = {
         .with_hint(
             "Quote intervals, not point estimates, on this split; enlarge it (more groups, not more rows per group) before claiming smaller differences.",
             "이 분할에서는 점추정이 아니라 구간을 보고하십시오. 더 작은 차이를 주장하려면 먼저 분할을 키우십시오 (그룹당 행이 아니라 그룹 수를 늘리십시오)."),
+    Check::new("ensemble_not_better", Warn, Ensemble,
+        "The ensemble is not significantly better than its best member `{member}`: {metric} {ensemble:.4} vs {best:.4} (Δ = {delta:+.4}, {test} p = {p_value:.3}); the other members add inference cost without a measured gain.",
+        "앙상블이 가장 좋은 구성 모델 `{member}`보다 유의하게 낫지 않습니다: {metric} {ensemble:.4} 대 {best:.4} (Δ = {delta:+.4}, {test} p = {p_value:.3}). 나머지 모델은 측정된 이득 없이 추론 비용만 더합니다."),
+    Check::new("dead_member", Warn, Ensemble,
+        "Member `{member}` (weight {weight:.3}) contributes nothing measurable: without it the ensemble's {metric} changes by {delta:+.4} ({level:%} interval [{ci_low:+.4}, {ci_high:+.4}], paired bootstrap p = {p_value:.3}).",
+        "구성 모델 `{member}`(가중치 {weight:.3})의 기여가 측정되지 않습니다: 이 모델을 빼도 앙상블의 {metric} 변화는 {delta:+.4}입니다 ({level:%} 구간 [{ci_low:+.4}, {ci_high:+.4}], 대응 부트스트랩 p = {p_value:.3}).")
+        .with_hint(
+            "Drop the member or give it a reason to exist (different inputs, different errors); re-learn the weights on a validation set (--optimize) and compare.",
+            "이 모델을 빼거나 다른 입력, 다른 오류처럼 존재 이유를 주십시오. 검증 세트에서 가중치를 다시 학습하고(--optimize) 비교하십시오."),
+    Check::new("dominant_member", Warn, Ensemble,
+        "The ensemble depends on `{member}`: removing it costs {contribution:.4} in {metric}{next_positive|yes:, {ratio:.1}× the next largest contribution (`{next_member}`: {next:.4})|no:, while removing any other member costs nothing}; the ensemble is mostly this one model.",
+        "앙상블은 `{member}`에 달려 있습니다: 이 모델을 빼면 {metric}이(가) {contribution:.4} 나빠집니다{next_positive|yes: (다음으로 큰 기여 `{next_member}`: {next:.4}의 {ratio:.1}배)|no: (다른 모델은 빼도 나빠지지 않습니다)}. 앙상블은 사실상 이 한 모델입니다."),
+    Check::new("weight_contribution_mismatch", Warn, Ensemble,
+        "Weights and contributions disagree: `{heavier}` has the larger weight ({heavier_weight:.3} vs {lighter_weight:.3}), but `{lighter}` contributes more to {metric} ({lighter_contribution:.4} vs {heavier_contribution:.4}, leave-one-member-out).",
+        "가중치와 기여가 어긋납니다: `{heavier}`의 가중치가 더 크지만({heavier_weight:.3} 대 {lighter_weight:.3}) {metric}에는 `{lighter}`가 더 기여합니다 ({lighter_contribution:.4} 대 {heavier_contribution:.4}, 한 모델씩 빼기).")
+        .with_hint(
+            "Learn the weights on a validation set (--val … --optimize caruana or logloss) instead of setting them by hand.",
+            "가중치를 손으로 정하지 말고 검증 세트에서 학습하십시오 (--val … --optimize caruana 또는 logloss)."),
+    Check::new("weights_fit_on_test", Warn, Ensemble,
+        "The weights ({method}) were learned on the test set itself (--allow-test-fit): the ensemble's test metrics are optimistic.",
+        "가중치({method})를 테스트 세트 자체에서 학습했습니다 (--allow-test-fit): 앙상블의 테스트 지표는 낙관적입니다.")
+        .with_hint(
+            "Learn the weights on held-out validation predictions (--val) and report on the test set.",
+            "가중치는 별도의 검증 예측(--val)에서 학습하고 테스트 세트에서 보고하십시오."),
+    Check::new("label_review_in_sample", Warn, Ensemble,
+        "The label review reads in-sample probabilities ({reason|weights_fit_on_reviewed_rows:the ensemble's weights were learned on the reviewed rows|declared:--in-sample says the members were trained on the reviewed rows}): re-labelling with a model's own confident predictions only confirms what it already believes.",
+        "레이블 검토가 표본 내 확률을 읽습니다 ({reason|weights_fit_on_reviewed_rows:앙상블 가중치를 검토한 행에서 학습했습니다|declared:--in-sample: 구성 모델이 검토한 행으로 학습되었습니다}): 모델 자신의 확신 있는 예측으로 레이블을 고치면 모델이 이미 믿는 것만 확인하게 됩니다.")
+        .with_hint(
+            "Review labels with out-of-fold probabilities (cross_val_predict, or a model that never saw the rows).",
+            "교차 검증 밖(out-of-fold) 확률이나 그 행을 본 적 없는 모델의 확률로 레이블을 검토하십시오."),
     ]
 };
 
@@ -422,6 +456,14 @@ impl Finding {
         match self.figure(name)? {
             Figure::Count(c) => Some(*c as f64),
             Figure::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// The figure `name` as text, when it is text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.figure(name)? {
+            Figure::Text(t) => Some(t),
             _ => None,
         }
     }
@@ -951,6 +993,163 @@ pub fn small_split(s: &crate::splits::SmallSplit, rules: &crate::splits::SplitRu
         .with_rule("interval", text("Wilson"))
 }
 
+/// One member's leave-one-member-out effect on the ensemble's headline metric, the input of the
+/// ensemble checks ([`member_findings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution<'a> {
+    /// The member's name.
+    pub member: &'a str,
+    /// Its normalised weight in the ensemble.
+    pub weight: f64,
+    /// The metric without the member minus the metric with it (raw difference).
+    pub delta: f64,
+    /// What the member adds, in the metric's better direction: `-delta` when higher is better,
+    /// `delta` when lower is better. Positive: the ensemble is better with the member.
+    pub contribution: f64,
+    /// The paired-bootstrap interval of `delta`, when a bootstrap ran.
+    pub ci: Option<(f64, f64)>,
+    /// The paired-bootstrap p-value of `delta`, when a bootstrap ran.
+    pub p_value: Option<f64>,
+}
+
+impl Contribution<'_> {
+    fn significant(&self, alpha: f64) -> bool {
+        self.p_value.is_some_and(|p| p < alpha)
+    }
+}
+
+/// How many times the next largest contribution one member's must be for `dominant_member`.
+pub const DOMINANT_RATIO: f64 = 3.0;
+
+/// `ensemble_not_better`: the ensemble's headline metric is not significantly better than its
+/// best member's (`p` is the comparison's headline p-value, `test` its name).
+pub fn ensemble_not_better(
+    member: &str,
+    metric: &str,
+    ensemble: f64,
+    best: f64,
+    test: &str,
+    p: f64,
+) -> Finding {
+    Finding::new("ensemble_not_better", Subject::Whole)
+        .with("member", text(member))
+        .with("metric", text(metric))
+        .with("ensemble", Figure::Number(ensemble))
+        .with("best", Figure::Number(best))
+        .with("delta", Figure::Number(ensemble - best))
+        .with("test", text(test))
+        .with("p_value", Figure::Number(p))
+}
+
+/// The ensemble checks on the members' leave-one-member-out contributions (in member order,
+/// `metric` their metric, `alpha` the significance level, `level` the intervals'):
+/// - `dead_member` for every member whose removal changes nothing significant (no bootstrap
+///   p-value, or `p ≥ alpha`);
+/// - `dominant_member` for the member with the largest contribution when that contribution is
+///   positive and significant and every other member's is at most `1 /`[`DOMINANT_RATIO`] of it
+///   (ties for the largest: the first member);
+/// - `weight_contribution_mismatch` once, for the pair where a member with a larger weight
+///   contributes less than one with a smaller weight whose contribution is significant, the pair
+///   with the largest contribution gap (ties: the first pair in member order).
+pub fn member_findings(
+    members: &[Contribution<'_>],
+    metric: &str,
+    alpha: f64,
+    level: f64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, c) in members.iter().enumerate() {
+        if !c.significant(alpha) {
+            let (lo, hi) = c.ci.unwrap_or((f64::NAN, f64::NAN));
+            out.push(
+                Finding::new("dead_member", Subject::Whole)
+                    .for_model(i)
+                    .with("member", text(c.member))
+                    .with("weight", Figure::Number(c.weight))
+                    .with("metric", text(metric))
+                    .with("delta", Figure::Number(c.delta))
+                    .with("level", Figure::Number(level))
+                    .with("ci_low", Figure::Number(lo))
+                    .with("ci_high", Figure::Number(hi))
+                    .with("p_value", Figure::Number(c.p_value.unwrap_or(f64::NAN)))
+                    .with_rule("alpha", Figure::Number(alpha)),
+            );
+        }
+    }
+    let top = (0..members.len()).fold(None::<usize>, |best, i| match best {
+        Some(b) if members[b].contribution >= members[i].contribution => Some(b),
+        _ => Some(i),
+    });
+    if let Some(t) = top {
+        let c = &members[t];
+        let next = (0..members.len())
+            .filter(|&i| i != t)
+            .fold(None::<usize>, |best, i| match best {
+                Some(b) if members[b].contribution >= members[i].contribution => Some(b),
+                _ => Some(i),
+            });
+        let next_value = next.map_or(0.0, |n| members[n].contribution);
+        if c.contribution > 0.0
+            && c.significant(alpha)
+            && next.is_some()
+            && next_value * DOMINANT_RATIO <= c.contribution
+        {
+            let n = next.map(|n| &members[n]);
+            out.push(
+                Finding::new("dominant_member", Subject::Whole)
+                    .for_model(t)
+                    .with("member", text(c.member))
+                    .with("metric", text(metric))
+                    .with("contribution", Figure::Number(c.contribution))
+                    .with("next_positive", yes_no(next_value > 0.0))
+                    .with("ratio", Figure::Number(c.contribution / next_value))
+                    .with("next_member", text(n.map_or("", |n| n.member)))
+                    .with("next", Figure::Number(next_value))
+                    .with_rule("ratio", Figure::Number(DOMINANT_RATIO)),
+            );
+        }
+    }
+    let mut worst: Option<(usize, usize, f64)> = None;
+    for (h, heavier) in members.iter().enumerate() {
+        for (l, lighter) in members.iter().enumerate() {
+            let gap = lighter.contribution - heavier.contribution;
+            if heavier.weight > lighter.weight
+                && gap > 0.0
+                && lighter.significant(alpha)
+                && worst.is_none_or(|(_, _, g)| gap > g)
+            {
+                worst = Some((h, l, gap));
+            }
+        }
+    }
+    if let Some((h, l, _)) = worst {
+        let (heavier, lighter) = (&members[h], &members[l]);
+        out.push(
+            Finding::new("weight_contribution_mismatch", Subject::Whole)
+                .with("heavier", text(heavier.member))
+                .with("lighter", text(lighter.member))
+                .with("heavier_weight", Figure::Number(heavier.weight))
+                .with("lighter_weight", Figure::Number(lighter.weight))
+                .with("heavier_contribution", Figure::Number(heavier.contribution))
+                .with("lighter_contribution", Figure::Number(lighter.contribution))
+                .with("metric", text(metric)),
+        );
+    }
+    out
+}
+
+/// `weights_fit_on_test`: the weights (`method`: `caruana` or `logloss`) were learned on the
+/// reported rows.
+pub fn weights_fit_on_test(method: &str) -> Finding {
+    Finding::new("weights_fit_on_test", Subject::Whole).with("method", text(method))
+}
+
+/// `label_review_in_sample`: the reviewed probabilities are in-sample; `reason` is
+/// `weights_fit_on_reviewed_rows` or `declared`.
+pub fn label_review_in_sample(reason: &'static str) -> Finding {
+    Finding::new("label_review_in_sample", Subject::Whole).with("reason", text(reason))
+}
+
 /// The placeholders of a parsed template, choices included (their branches' too).
 pub fn placeholders<'a>(pieces: &[template::Piece<'a>]) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
@@ -998,6 +1197,8 @@ pub mod template {
         Scientific(usize),
         /// `{name:%}`: percentage, one decimal.
         Percent,
+        /// `{name:+.N}`: N decimals with a sign (`+` for zero and above), for differences.
+        Signed(usize),
     }
 
     /// A piece of a parsed template.
@@ -1141,6 +1342,9 @@ pub mod template {
         if s == "%" {
             return Ok(Spec::Percent);
         }
+        if let Some(d) = s.strip_prefix("+.") {
+            return d.parse().map(Spec::Signed).map_err(|_| bad());
+        }
         let digits = s.strip_prefix('.').ok_or_else(bad)?;
         let (digits, sci) = match digits.strip_suffix('e') {
             Some(d) => (d, true),
@@ -1277,7 +1481,22 @@ mod tests {
                 &rules,
             ),
             small_split(&s, &rules),
+            ensemble_not_better("bert", "accuracy", 0.962, 0.96, "McNemar", 0.8),
+            weights_fit_on_test("caruana"),
+            label_review_in_sample("declared"),
         ]
+        .into_iter()
+        .chain(member_findings(
+            &[
+                contribution("bert", 0.30, 0.05, Some(0.001)),
+                contribution("bilstm", 0.30, 0.004, Some(0.30)),
+                contribution("lstm", 0.20, 0.012, Some(0.01)),
+            ],
+            "accuracy",
+            0.05,
+            0.95,
+        ))
+        .collect()
     }
 
     fn moderate_overfit() -> crate::curves::Overfitting {
@@ -1407,6 +1626,90 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn contribution(member: &str, weight: f64, contribution: f64, p: Option<f64>) -> Contribution<'_> {
+        Contribution {
+            member,
+            weight,
+            delta: -contribution,
+            contribution,
+            ci: p.map(|_| (-contribution - 0.01, -contribution + 0.01)),
+            p_value: p,
+        }
+    }
+
+    fn ids_and_models(f: &[Finding]) -> Vec<(&'static str, Option<usize>)> {
+        f.iter().map(|f| (f.check, f.model)).collect()
+    }
+
+    #[test]
+    fn member_rules() {
+        // One member carries the ensemble; the others' removals are not significant.
+        let members = [
+            contribution("bert", 0.30, 0.05, Some(0.001)),
+            contribution("bilstm", 0.30, 0.004, Some(0.30)),
+            contribution("lstm", 0.25, 0.01, Some(0.20)),
+            contribution("lexicon", 0.15, -0.001, Some(0.9)),
+        ];
+        let f = member_findings(&members, "accuracy", 0.05, 0.95);
+        assert_eq!(
+            ids_and_models(&f),
+            [
+                ("dead_member", Some(1)),
+                ("dead_member", Some(2)),
+                ("dead_member", Some(3)),
+                ("dominant_member", Some(0)),
+            ]
+        );
+        let dominant = &f[3];
+        assert_eq!(dominant.number("ratio"), Some(0.05 / 0.01));
+        assert_eq!(dominant.number("next"), Some(0.01));
+        // Exactly at the ratio counts; just under it does not.
+        let at = [
+            contribution("a", 0.5, 0.03, Some(0.001)),
+            contribution("b", 0.5, 0.01, Some(0.001)),
+        ];
+        assert!(member_findings(&at, "m", 0.05, 0.95).iter().any(|f| f.check == "dominant_member"));
+        let under = [
+            contribution("a", 0.5, 0.0299, Some(0.001)),
+            contribution("b", 0.5, 0.01, Some(0.001)),
+        ];
+        assert!(member_findings(&under, "m", 0.05, 0.95).is_empty());
+        // A heavier member contributing less than a lighter, significant one; the largest gap.
+        let swapped = [
+            contribution("a", 0.4, 0.001, Some(0.5)),
+            contribution("b", 0.35, 0.002, Some(0.4)),
+            contribution("c", 0.25, 0.02, Some(0.01)),
+        ];
+        let f = member_findings(&swapped, "m", 0.05, 0.95);
+        let mismatch = f
+            .iter()
+            .find(|f| f.check == "weight_contribution_mismatch")
+            .expect("mismatch");
+        assert_eq!(mismatch.text("heavier"), Some("a"));
+        assert_eq!(mismatch.text("lighter"), Some("c"));
+        // No bootstrap: nothing is significant, every member is dead, nothing dominates.
+        let unmeasured = [
+            contribution("a", 0.5, 0.05, None),
+            contribution("b", 0.5, 0.0, None),
+        ];
+        assert_eq!(
+            ids_and_models(&member_findings(&unmeasured, "m", 0.05, 0.95)),
+            [("dead_member", Some(0)), ("dead_member", Some(1))]
+        );
+    }
+
+    #[test]
+    fn signed_spec() {
+        assert_eq!(
+            parse("{d:+.2}"),
+            Ok(vec![Piece::Value {
+                name: "d",
+                spec: Spec::Signed(2)
+            }])
+        );
+        assert!(parse("{d:+x}").is_err());
     }
 
     #[test]

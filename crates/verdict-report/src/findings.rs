@@ -80,6 +80,7 @@ fn number(x: f64, spec: Spec) -> String {
         Spec::Fixed(n) => format!("{x:.n$}"),
         Spec::Scientific(n) => format!("{x:.n$e}"),
         Spec::Percent => format!("{:.1}%", x * 100.0),
+        Spec::Signed(n) => format!("{x:+.n$}"),
     }
 }
 
