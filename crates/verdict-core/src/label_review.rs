@@ -19,8 +19,8 @@
 //! 1. **Label counts** `n_c` = rows given label `c` (0 for a class absent from the labels).
 //! 2. **Thresholds** (`count.get_confident_thresholds`): `t_c` = mean of `p_ic` over the rows
 //!    with `s_i = c`, summed with numpy's pairwise summation in row order and divided by `n_c`;
-//!    `t_c = 2` for an absent class (so no row is ever confidently in it); then `t_c = max(t_c,
-//!    2e-6)`.
+//!    `t_c = 2` for an absent class (no row is ever confident in it, though it can still be a
+//!    row's argmax guess in step 3); then `t_c = max(t_c, 2e-6)`.
 //! 3. **Confident counts** (`count.compute_confident_joint(calibrate=False)`): row `i` is
 //!    confident in class `j` when `p_ij >= t_j − 1e-6` (the subtraction done in f64 first). No
 //!    confident class: the row is not counted. Exactly one: that class is its guessed true label
@@ -34,7 +34,7 @@
 //!    given class `g`, `d_g = max(C_gg, 1)`, `δ_g = d_g − C_gg`, `m_g = max(nnz(C_g·) − 1, 1)`
 //!    (non-zero entries of row `g`, diagonal included); the number of rows given `g` to prune as
 //!    true class `j ≠ g` is `⌊max(C_gj − δ_g / m_g, 0)⌋` (f64, truncated: numpy's `astype(int)`).
-//!    `δ_g > 0` only when `C_gg = 0` (an absent class, or a one-row class whose diagonal rounded
+//!    `δ_g > 0` only when `C_gg = 0` (an absent class, or a tiny class whose diagonal was rounded
 //!    to 0); otherwise the count is `C_gj` itself.
 //! 6. **Pruning by noise rate** (`filter._prune_by_count`): for each class `g` with `n_g > 1`
 //!    (`min_examples_per_class = 1`: a class of one row is never pruned) and each `j ≠ g` with a
@@ -42,8 +42,8 @@
 //!    flagged (all of them when `q ≥ n_g`). A row flagged for several `j` is flagged once (union).
 //! 7. **Close calls are dropped** (`count._reduce_issues`): a flagged row stays flagged only when
 //!    `argmax_j q_ij ≠ s_i` (first maximum), where `q_i = p_i` except `q_{i,s_i} = p_{i,s_i} +
-//!    1e-6`: the given label must lose by more than 1e-6. The result is
-//!    [`LabelReview::is_issue`].
+//!    1e-6` (f64): some class `j` must have `p_ij > p_{i,s_i} + 1e-6`, or `p_ij` equal to that
+//!    sum with `j < s_i`. The result is [`LabelReview::is_issue`].
 //! 8. **Ranking** (`rank.order_label_issues` with `rank_by="self_confidence"`): the flagged rows
 //!    by increasing label quality. [`LabelReview::issues`].
 //!
@@ -77,9 +77,13 @@
 //! cleanlab sorts with numpy's default `np.argsort`, whose kind `"quicksort"` is **not stable**;
 //! numpy 2.x runs it as SIMD sorting networks chosen by CPU (x86-simd-sort for AVX-512 and AVX2,
 //! introsort elsewhere). The order of equal values is therefore not defined by cleanlab and does
-//! differ between machines: on scikit-learn's digits with 10% of labels flipped, two rows tie in
-//! one row of the calibration rounding, and cleanlab on an AVX2 or AVX-512 CPU flags a different
-//! pair of rows than cleanlab on a CPU without them. Verdict breaks every tie as numpy's
+//! differ between machines. On scikit-learn's digits with 10% of the labels flipped (the parity
+//! fixture), row 8 of the calibrated joint has two equal entries, given 8 / true 0 and given 8 /
+//! true 1, with equal rounding residuals, and one of them must be rounded up: cleanlab on an
+//! AVX-512 or AVX2 CPU rounds up the first, so it prunes two rows given 8 as true 0 and flags row
+//! 96; cleanlab on a CPU without them (insertion sort, stable) rounds up the second and flags row
+//! 794 instead. 13 of the 47 fixture cases are decided by some tie (on the AVX-512 machine that
+//! generated them). Verdict breaks every tie as numpy's
 //! **stable** sort does (equal values keep their row / column order), which is cleanlab's exact
 //! output when `np.argsort` is given `kind="stable"`; whenever no tie decides, that is also the
 //! unmodified library's output on any machine. Concretely:
@@ -93,8 +97,8 @@
 //! # Suggested label
 //! [`LabelReview::suggested`] is `argmax_j p_ij`, the first maximum: cleanlab's convention for the
 //! predicted label (`CleanLearning.find_label_issues` reports `pred_probs.argmax(axis=1)`). For a
-//! flagged row it always differs from the given label: step 7 keeps a row only when another class
-//! beats the given one by at least 1e-6, so that class also beats it without the fuzz.
+//! flagged row it always differs from the given label: step 7 keeps a row only when some class has
+//! `p_ij ≥ p_{i,s_i} + 1e-6 > p_{i,s_i}`, so the plain argmax is not the given label either.
 //!
 //! # Inputs refused ([`LabelReviewError`])
 //! * no row; fewer than 2 classes (`k < 2`); `pred_probs.len() != n·k`;
@@ -114,7 +118,7 @@
 //! # Cost
 //! Validation, thresholds, confident counts, the close-call check, quality and suggestions are one
 //! pass each over the `n × k` values; pruning is, per class `g` and per true class `j` with a
-//! positive count, one selection (`select_nth_unstable`, expected linear) over the `n_g` rows of
+//! positive count, one selection (`select_nth_unstable_by`, linear) over the `n_g` rows of
 //! class `g`: O(n·k) in all. Buffers are allocated once per call (rows grouped by class, one
 //! scratch of margins); nothing is allocated per row. Only the final ranking sorts, over the
 //! flagged rows alone.
