@@ -106,7 +106,7 @@
 //! * a probability that is not finite or lies outside `[−1e-6, 1 + 1e-6]` (cleanlab's own range
 //!   check, `internal.validation.assert_valid_inputs`, which lets NaN through; Verdict does not);
 //! * a row whose sum `s` has `|s − 1| > 1e-8 + 1e-5·|s|` (cleanlab checks no row sum; this is
-//!   NumPy's `allclose(1, s)`, the tolerance `verdict-io` accepts probability rows with);
+//!   NumPy's `allclose(1, s)`, the same as `verdict_io::row_sum_tolerance`);
 //! * labels holding a single class: cleanlab refuses that too ("Labels must contain at least 2
 //!   classes"), except when that class is 0, an exception it keeps for its multi-label
 //!   one-vs-rest internals and that Verdict does not reproduce.
