@@ -22,6 +22,9 @@
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
 //!   classes of a one-class binary file, group and slice indices).
 //! * [`metrics`]: the registry of classification metrics (name, direction, range, display names, value).
+//! * [`label_review`]: confident learning as cleanlab 2.9's `find_label_issues` computes it (the
+//!   same flagged ids, ranking and noise matrix), because an ensemble's "data refinement" must say
+//!   which labels look wrong by a method a team can check against the library it knows.
 //! * [`splits`]: train/val/test split manifests checked as data (group leakage, duplicates, label
 //!   drift, metadata shortcuts, condition mismatch, small splits) and diffed, because a split's
 //!   faults never show in the predictions of a model evaluated on it.
@@ -43,6 +46,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod fused;
 pub mod knn;
+pub mod label_review;
 pub mod metrics;
 pub mod multiclass;
 pub mod paired;
