@@ -14,8 +14,8 @@
 use serde_json::Value;
 use verdict_core::Weights;
 use verdict_core::ensemble::{
-    Members, SelectionMetric, caruana, diversity, hard_vote, most_redundant, optimize_log_loss,
-    oracle, rank_average, soft_vote,
+    Members, SelectionMetric, binary_rows, caruana, diversity, hard_vote, most_redundant,
+    optimize_log_loss, oracle, rank_average, soft_vote,
 };
 use verdict_core::multiclass::{argmax_predictions, log_loss};
 
@@ -139,6 +139,13 @@ fn log_loss_optimum_reaches_slsqp() {
         let name = d["name"].as_str().expect("name");
         let (probs, y, k) = validation(d);
         let members = Members::new(probs.iter().map(Vec::as_slice).collect(), k).expect("valid");
+        if name == "seed004" {
+            // The CSV scores s as the rows [1 − s, s] numpy built: binary_rows gives the same bits.
+            for p in &probs {
+                let s: Vec<f64> = p.chunks_exact(2).map(|r| r[1]).collect();
+                assert_eq!(&binary_rows(&s), p, "seed004: binary rows");
+            }
+        }
 
         // scikit-learn's log loss of the equal-weight soft vote: the crate's log-loss convention.
         let equal = soft_vote(&members, &vec![1.0; members.count()]).expect("valid");

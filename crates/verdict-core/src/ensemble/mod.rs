@@ -21,6 +21,21 @@
 //! * Sample weights, where a function takes them, are the crate's count weights
 //!   ([`crate::Weights`]): a bootstrap replicate's draw counts.
 //!
+//! # Conventions (each documented in full where it applies)
+//! * Soft vote: `Σ w_m P_m / Σ w` in member order, as numpy's `average` (bit-identical to
+//!   scikit-learn's `VotingClassifier.predict_proba`); its prediction is the first maximum.
+//! * Hard vote: weighted counts in member order from the weights as given; ties → lowest class.
+//! * Rank averaging: average ranks (`rankdata(…, "average")`) / n, normalised weights.
+//! * Caruana: round 1 = the best single member; with replacement; ties → lowest member index;
+//!   weights = counts / rounds.
+//! * Log-loss optimum: scikit-learn's clipped log loss (ε = `f64::EPSILON`); weights exactly 0 off
+//!   the optimal face.
+//! * Diversity: undefined (0/0) ratios are `None`; the most redundant pair is the highest Q
+//!   (ties: higher double fault, then the first pair).
+//! * Stability: the crate's bootstrap streams and type-7 percentile intervals.
+//! * Parallel sums are taken in fixed chunks of rows and added in chunk order, so no result
+//!   depends on the number of threads.
+//!
 //! # Submodules
 //! * [`vote`]: soft voting, hard voting, rank averaging.
 //! * [`select`]: Caruana et al.'s (2004) greedy ensemble selection with replacement.

@@ -536,6 +536,24 @@ mod tests {
     }
 
     #[test]
+    fn results_do_not_depend_on_thread_count() {
+        // Several chunks, so several tasks add partial sums.
+        let (probs, y) = binary(3 * CHUNK + 5, 4, &[2.0, 1.0, 0.5], 4.0);
+        let refs: Vec<&[f64]> = probs.iter().map(Vec::as_slice).collect();
+        let m = members(&refs, 2);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        let a = one
+            .install(|| optimize_log_loss(&m, &y, Weights::Unit))
+            .expect("valid");
+        let b = optimize_log_loss(&m, &y, Weights::Unit).expect("valid");
+        assert_eq!(a, b);
+        assert!(a.converged);
+    }
+
+    #[test]
     fn refusals() {
         let a = [0.5, 0.5];
         let m = members(&[&a], 2);
