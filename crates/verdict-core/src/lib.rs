@@ -17,6 +17,10 @@
 //! * [`curves`]: learning curves by name, and the overfitting, failed-training and
 //!   implausible-validation rules over them.
 //! * [`compare`]: several models on one eval set: paired bootstrap, McNemar, DeLong, power.
+//! * [`ensemble`]: combining several models' probabilities (soft / hard voting, rank averaging as
+//!   scikit-learn does), learning the weights on validation data (Caruana's ensemble selection, the
+//!   log-loss optimum), their bootstrap stability, and the members' error diversity, because an
+//!   ensemble weighted by feel is never measured against its best member.
 //! * [`diagnostics`]: the findings registry: every warning's id, status, scope and message templates.
 //! * [`eval`]: the whole evaluation of one prediction set, as `verdict eval` reports it.
 //! * [`prepare`]: the input decisions every front end shares (probabilities or raw scores, the
@@ -43,6 +47,7 @@ pub mod calibration;
 pub mod compare;
 pub mod curves;
 pub mod diagnostics;
+pub mod ensemble;
 pub mod eval;
 pub mod fused;
 pub mod knn;

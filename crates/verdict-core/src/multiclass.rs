@@ -34,7 +34,7 @@ fn check_classes(what: &str, v: &[u32], k: usize) {
 
 /// Per-sample counts made concrete: `None` for unit weights, otherwise a slice with
 /// `counts[i]` = weight of sample `i` (a [`Weights::Permuted`] is materialised once, O(n)).
-fn sample_counts<'a>(w: Weights<'a>, n: usize) -> Option<Cow<'a, [u32]>> {
+pub(crate) fn sample_counts<'a>(w: Weights<'a>, n: usize) -> Option<Cow<'a, [u32]>> {
     match w {
         Weights::Unit => None,
         Weights::Counts(c) => {

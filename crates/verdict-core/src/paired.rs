@@ -258,7 +258,7 @@ impl DeLong {
 }
 
 /// 1-based midranks (average ranks of ties) of `x`, ascending. Ties are `==` (so −0.0 ties 0.0).
-fn midranks(x: &[f64]) -> Vec<f64> {
+pub(crate) fn midranks(x: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..x.len()).collect();
     idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let mut out = vec![0.0; x.len()];
