@@ -54,6 +54,8 @@ library_errors!(
     verdict_core::compare::CompareError,
     verdict_core::retrieval::RetrievalError,
     verdict_core::knn::KnnError,
+    verdict_core::ensemble::EnsembleError,
+    verdict_core::label_review::LabelReviewError,
     verdict_store::Error,
 );
 

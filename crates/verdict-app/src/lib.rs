@@ -11,6 +11,8 @@
 //! * [`compare`]: several prediction files of one eval set → [`verdict_report::compare::CompareReport`];
 //! * [`retrieval`]: embeddings or ranked lists → [`verdict_report::retrieval::RetrievalReport`], and
 //!   two systems paired;
+//! * [`ensemble`]: several models' prediction files of one eval set combined, weighed and taken
+//!   apart → [`verdict_report::ensemble::EnsembleReport`];
 //! * [`check`]: a run's curves and stored evaluations → one list of findings;
 //! * [`ledger`]: the ledger's conventions for evaluations, and [`ledger::store_evaluation`], which
 //!   writes an evaluation into a run as one unit;
@@ -25,6 +27,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod ensemble;
 mod error;
 pub mod eval;
 pub mod input;

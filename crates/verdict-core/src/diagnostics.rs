@@ -1082,12 +1082,13 @@ pub fn member_findings(
     });
     if let Some(t) = top {
         let c = &members[t];
-        let next = (0..members.len())
-            .filter(|&i| i != t)
-            .fold(None::<usize>, |best, i| match best {
-                Some(b) if members[b].contribution >= members[i].contribution => Some(b),
-                _ => Some(i),
-            });
+        let next =
+            (0..members.len())
+                .filter(|&i| i != t)
+                .fold(None::<usize>, |best, i| match best {
+                    Some(b) if members[b].contribution >= members[i].contribution => Some(b),
+                    _ => Some(i),
+                });
         let next_value = next.map_or(0.0, |n| members[n].contribution);
         if c.contribution > 0.0
             && c.significant(alpha)
@@ -1628,7 +1629,12 @@ mod tests {
         }
     }
 
-    fn contribution(member: &str, weight: f64, contribution: f64, p: Option<f64>) -> Contribution<'_> {
+    fn contribution(
+        member: &str,
+        weight: f64,
+        contribution: f64,
+        p: Option<f64>,
+    ) -> Contribution<'_> {
         Contribution {
             member,
             weight,
@@ -1670,7 +1676,11 @@ mod tests {
             contribution("a", 0.5, 0.03, Some(0.001)),
             contribution("b", 0.5, 0.01, Some(0.001)),
         ];
-        assert!(member_findings(&at, "m", 0.05, 0.95).iter().any(|f| f.check == "dominant_member"));
+        assert!(
+            member_findings(&at, "m", 0.05, 0.95)
+                .iter()
+                .any(|f| f.check == "dominant_member")
+        );
         let under = [
             contribution("a", 0.5, 0.0299, Some(0.001)),
             contribution("b", 0.5, 0.01, Some(0.001)),

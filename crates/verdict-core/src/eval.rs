@@ -361,7 +361,7 @@ fn data_is_clustered(r: &Resampler) -> bool {
 /// The resampler of an eval set: plain over its samples, or clustered by its groups. `evaluate`
 /// and [`crate::compare::compare`] both draw from it, so replicate `b` gives every sample the same
 /// count in both (see [`crate::bootstrap`]).
-pub(crate) fn resampler_for(data: &EvalData) -> Resampler {
+pub fn resampler_for(data: &EvalData) -> Resampler {
     match &data.groups {
         Some((g, k)) => Resampler::clustered(g.clone(), *k),
         None => Resampler::plain(data.len()),

@@ -12,6 +12,7 @@
 //! * [`splits`]: `verdict splits check|diff`.
 //! * [`check`]: the findings of `verdict check`.
 //! * [`compare`]: the verdict line and the comparison report.
+//! * [`ensemble`]: `verdict ensemble`'s report (its comparisons are [`compare`]'s).
 //! * [`i18n`]: every user-facing phrase in each [`Lang`]; [`findings`] renders the warnings' phrases
 //!   from the findings registry (`verdict_core::diagnostics`).
 //! * [`Table`]: the aligned text / Markdown table behind all of them and the binary's ledger
@@ -21,6 +22,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod ensemble;
 pub mod findings;
 pub mod i18n;
 pub mod json;
