@@ -47,6 +47,7 @@ check_fixtures() { # generator, committed directory, extra generator flags…
 check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/parity
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
 check_fixtures python/make_splits_fixtures.py crates/verdict-core/tests/fixtures/splits
+check_fixtures python/make_ensemble_fixtures.py crates/verdict-core/tests/fixtures/ensemble
 # The ledger's number format, from Python's printf (one file).
 mkdir -p "$tmp/ledger"
 "$VERDICT_PYTHON" python/make_ledger_number_fixture.py --out "$tmp/ledger/metric_text.json" >/dev/null
