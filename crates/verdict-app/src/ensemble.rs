@@ -685,3 +685,79 @@ fn learn(
         }),
     })
 }
+
+/// A member's name as a param-key part: MLflow keys allow letters, digits, `_`, `-`, `.`, ` `
+/// and `/`; anything else becomes `_`.
+fn key_part(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "_-. /".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The params `--run` logs: `<name>.voting`, `<name>.weights` (the weighting's label) and
+/// `<name>.weight.<member>` for each member, the weight written in shortest round-trip form.
+pub fn weight_params(name: &str, rep: &EnsembleReport) -> Vec<verdict_store::Param> {
+    let w = &rep.weightings[0];
+    let mut out = vec![
+        verdict_store::Param::new(format!("{name}.voting"), rep.voting.as_str()),
+        verdict_store::Param::new(format!("{name}.weights"), w.label.as_str()),
+    ];
+    for (member, weight) in rep.names.iter().zip(&w.weights) {
+        out.push(verdict_store::Param::new(
+            format!("{name}.weight.{}", key_part(member)),
+            format!("{weight}"),
+        ));
+    }
+    out
+}
+
+/// Stores the ensemble in a run as one unit ([`crate::ledger::store_evaluation_with`]): the
+/// ensemble's own evaluation under `target.name` (its metrics with intervals, the evaluation
+/// document and tags, as `verdict eval --run` stores one, so `verdict check --run` and
+/// `verdict runs compare` read it like any evaluation), the ensemble report `document` as the
+/// artifact `verdict/<name>.ensemble.json`, and its weights as params ([`weight_params`]).
+/// Params are write-once: storing other weights under the same name fails, and then nothing of
+/// it is stored.
+///
+/// # Errors
+/// As [`crate::ledger::store_evaluation_with`].
+pub fn store(
+    store: &verdict_store::Store,
+    target: &crate::ledger::EvalTarget<'_>,
+    rep: &EnsembleReport,
+    document: &str,
+) -> crate::Result<crate::ledger::Stored> {
+    let result = rep.members.result.models[0].clone();
+    let evaluation = crate::eval::Evaluation {
+        report: verdict_report::EvalReport {
+            source: target.source.to_owned(),
+            inputs: match rep.voting {
+                Voting::Soft => "probabilities",
+                Voting::Rank => "scores",
+                Voting::Hard => "predictions",
+            },
+            fingerprint: rep.fingerprint.clone(),
+            group_column: rep.members.groups.as_ref().map(|(c, _)| c.clone()),
+            group_count: rep.members.groups.as_ref().map(|(_, n)| *n),
+            result,
+            grouped: Vec::new(),
+            slices: None,
+            normalized: None,
+        },
+        predictions: None,
+    };
+    let extras = crate::ledger::Extras {
+        files: vec![(
+            format!("verdict/{}.ensemble.json", target.name),
+            document.as_bytes().to_vec(),
+        )],
+        params: weight_params(target.name, rep),
+    };
+    crate::ledger::store_evaluation_with(store, target, &evaluation, &extras)
+}

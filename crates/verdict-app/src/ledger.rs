@@ -360,6 +360,31 @@ pub fn store_evaluation(
     target: &EvalTarget<'_>,
     evaluation: &Evaluation,
 ) -> crate::Result<Stored> {
+    store_evaluation_with(store, target, evaluation, &Extras::default())
+}
+
+/// What a caller stores with an evaluation besides its own artifacts, tags and metrics (an
+/// ensemble's report and weights): written in the same unit as [`store_evaluation`] writes, so
+/// a failure leaves none of it either.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Artifacts: a path inside the run (`verdict/…`) and its bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Params (write-once, as MLflow's: storing another value under the same key fails, and
+    /// then nothing of the evaluation is stored).
+    pub params: Vec<verdict_store::Param>,
+}
+
+/// [`store_evaluation`] with [`Extras`].
+///
+/// # Errors
+/// As [`store_evaluation`]; also the store's refusal of a param that changes value.
+pub fn store_evaluation_with(
+    store: &Store,
+    target: &EvalTarget<'_>,
+    evaluation: &Evaluation,
+    extras: &Extras,
+) -> crate::Result<Stored> {
     let report = &evaluation.report;
     let (run_id, name) = (target.run_id, target.name);
     if name.is_empty()
@@ -416,6 +441,9 @@ pub fn store_evaluation(
     if let Some(k) = kept {
         files.push((join(&base, &predictions), &k.parquet));
     }
+    for (path, bytes) in &extras.files {
+        files.push((join(&base, path), bytes));
+    }
     // Every file written is undone (in reverse) if a later step fails.
     let mut undo: Vec<(String, Option<Vec<u8>>)> = Vec::new();
     let restore = |undo: &[(String, Option<Vec<u8>>)]| -> Result<(), verdict_store::Error> {
@@ -439,7 +467,7 @@ pub fn store_evaluation(
         }
         undo.push((path.clone(), previous));
     }
-    if let Err(e) = store.log_records(run_id, &metrics, &[], &tags) {
+    if let Err(e) = store.log_records(run_id, &metrics, &extras.params, &tags) {
         let why = format!("cannot store evaluation `{name}` in run {run_id}");
         return Err(Error::Context {
             context: match restore(&undo) {

@@ -278,6 +278,12 @@ pub static CHECKS: &[Check] = {
         .with_hint(
             "Drop the member or give it a reason to exist (different inputs, different errors); re-learn the weights on a validation set (--optimize) and compare.",
             "이 모델을 빼거나 다른 입력, 다른 오류처럼 존재 이유를 주십시오. 검증 세트에서 가중치를 다시 학습하고(--optimize) 비교하십시오."),
+    Check::new("harmful_member", Warn, Ensemble,
+        "Member `{member}` (weight {weight:.3}) makes the ensemble worse: without it the ensemble's {metric} changes by {delta:+.4} ({level:%} interval [{ci_low:+.4}, {ci_high:+.4}], paired bootstrap p = {p_value:.3}).",
+        "구성 모델 `{member}`(가중치 {weight:.3})가 앙상블을 나쁘게 합니다: 이 모델을 빼면 앙상블의 {metric}이(가) {delta:+.4}만큼 바뀝니다 ({level:%} 구간 [{ci_low:+.4}, {ci_high:+.4}], 대응 부트스트랩 p = {p_value:.3}).")
+        .with_hint(
+            "Drop the member, or lower its weight by learning the weights on a validation set (--val … --optimize).",
+            "이 모델을 빼거나, 검증 세트에서 가중치를 학습하여(--val … --optimize) 가중치를 낮추십시오."),
     Check::new("dominant_member", Warn, Ensemble,
         "The ensemble depends on `{member}`: removing it costs {contribution:.4} in {metric}{next_positive|yes:, {ratio:.1}× the next largest contribution (`{next_member}`: {next:.4})|no:, while removing any other member costs nothing}; the ensemble is mostly this one model.",
         "앙상블은 `{member}`에 달려 있습니다: 이 모델을 빼면 {metric}이(가) {contribution:.4} 나빠집니다{next_positive|yes: (다음으로 큰 기여 `{next_member}`: {next:.4}의 {ratio:.1}배)|no: (다른 모델은 빼도 나빠지지 않습니다)}. 앙상블은 사실상 이 한 모델입니다."),
@@ -1044,7 +1050,8 @@ pub fn ensemble_not_better(
 /// The ensemble checks on the members' leave-one-member-out contributions (in member order,
 /// `metric` their metric, `alpha` the significance level, `level` the intervals'):
 /// - `dead_member` for every member whose removal changes nothing significant (no bootstrap
-///   p-value, or `p ≥ alpha`);
+///   p-value, or `p ≥ alpha`), `harmful_member` for one whose removal makes the ensemble
+///   significantly better (`p < alpha`, negative contribution);
 /// - `dominant_member` for the member with the largest contribution when that contribution is
 ///   positive and significant and every other member's is at most `1 /`[`DOMINANT_RATIO`] of it
 ///   (ties for the largest: the first member);
@@ -1059,10 +1066,12 @@ pub fn member_findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, c) in members.iter().enumerate() {
-        if !c.significant(alpha) {
+        let harmful = c.significant(alpha) && c.contribution < 0.0;
+        if !c.significant(alpha) || harmful {
             let (lo, hi) = c.ci.unwrap_or((f64::NAN, f64::NAN));
+            let id = if harmful { "harmful_member" } else { "dead_member" };
             out.push(
-                Finding::new("dead_member", Subject::Whole)
+                Finding::new(id, Subject::Whole)
                     .for_model(i)
                     .with("member", text(c.member))
                     .with("weight", Figure::Number(c.weight))
@@ -1492,6 +1501,7 @@ mod tests {
                 contribution("bert", 0.30, 0.05, Some(0.001)),
                 contribution("bilstm", 0.30, 0.004, Some(0.30)),
                 contribution("lstm", 0.20, 0.012, Some(0.01)),
+                contribution("lexicon", 0.20, -0.012, Some(0.01)),
             ],
             "accuracy",
             0.05,
@@ -1699,6 +1709,15 @@ mod tests {
             .expect("mismatch");
         assert_eq!(mismatch.text("heavier"), Some("a"));
         assert_eq!(mismatch.text("lighter"), Some("c"));
+        // Removing a member significantly helps: harmful, not dead.
+        let harm = [
+            contribution("a", 0.5, 0.05, Some(0.001)),
+            contribution("b", 0.5, -0.02, Some(0.01)),
+        ];
+        assert_eq!(
+            ids_and_models(&member_findings(&harm, "m", 0.05, 0.95)),
+            [("harmful_member", Some(1)), ("dominant_member", Some(0))]
+        );
         // No bootstrap: nothing is significant, every member is dead, nothing dominates.
         let unmeasured = [
             contribution("a", 0.5, 0.05, None),

@@ -17,6 +17,10 @@ pub(crate) enum Command {
     Eval(EvalArgs),
     /// Compare models on the same eval set with paired tests (McNemar, DeLong, paired bootstrap).
     Compare(CompareArgs),
+    /// Combine several models' predictions of one eval set (soft, hard or rank voting), learn the
+    /// weights on validation predictions, and say whether the ensemble beats its best member,
+    /// what each member contributes, and which labels look wrong (docs/ensemble-json.md).
+    Ensemble(Box<EnsembleArgs>),
     /// Evaluate retrieval / metric learning: embeddings with labels (exact kNN over the whole
     /// gallery), or ranked lists (TREC run and qrels).
     Retrieval(Box<RetrievalCmd>),
@@ -694,6 +698,113 @@ pub(crate) struct CompareArgs {
     /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
     #[arg(long)]
     pub(crate) out_dir: Option<PathBuf>,
+}
+
+/// `verdict ensemble`.
+#[derive(Debug, Args)]
+pub(crate) struct EnsembleArgs {
+    /// One prediction file per member, all of the same eval set (the set the report is about).
+    #[arg(required = true, num_args = 2..)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Validation predictions, one file per member in the same order: --optimize learns the
+    /// weights on them (never on the test files, unless --allow-test-fit).
+    #[arg(long, num_args = 1..)]
+    pub(crate) val: Vec<PathBuf>,
+    /// Member weights in file order, e.g. 0.30,0.30,0.25,0.15, or by member (file stem), e.g.
+    /// bert=0.30,bilstm=0.30,lstm=0.25,lexicon=0.15 (normalised to sum 1). Repeat the flag to
+    /// compare several weightings: the first is the ensemble's (unless --optimize), every
+    /// other is compared with it by the paired tests. Default: equal weights.
+    #[arg(long, value_name = "W,W,…")]
+    pub(crate) weights: Vec<String>,
+    /// How the members are combined: the weighted mean of their probabilities (soft, as
+    /// scikit-learn's VotingClassifier), the weighted majority of their predicted classes
+    /// (hard), or, for binary scores, the weighted mean of their normalised ranks (rank).
+    #[arg(long, value_enum, default_value = "soft")]
+    pub(crate) voting: VotingArg,
+    /// Learn the ensemble's weights on --val: Caruana et al.'s ensemble selection (greedy, with
+    /// replacement, from the best single member) or the log-loss optimum over the simplex.
+    #[arg(long, value_enum)]
+    pub(crate) optimize: Option<OptimizeArg>,
+    /// Rounds of --optimize caruana.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) rounds: usize,
+    /// The metric --optimize caruana selects on.
+    #[arg(long, value_enum, default_value = "log-loss")]
+    pub(crate) select_metric: SelectMetricArg,
+    /// Allow --optimize without --val: learn the weights on the test files (the report then says
+    /// the ensemble's metrics are optimistic).
+    #[arg(long)]
+    pub(crate) allow_test_fit: bool,
+    /// Bootstrap resamples of the rows the weights are learned on, to show how stable the
+    /// learned weights are (median and interval per member; 0 = off).
+    #[arg(long, default_value_t = 200)]
+    pub(crate) weight_resamples: usize,
+    /// Interval level of the learned weights' stability.
+    #[arg(long, default_value_t = 0.9)]
+    pub(crate) weight_ci: f64,
+    /// Confident learning (as cleanlab's find_label_issues) on the ensemble's probabilities of
+    /// the eval set: the rows whose labels look wrong, with the suggested label.
+    #[arg(long)]
+    pub(crate) label_review: bool,
+    /// Review the labels with this member's probabilities instead of the ensemble's.
+    #[arg(long, value_name = "MEMBER", requires = "label_review")]
+    pub(crate) label_review_source: Option<String>,
+    /// The members were trained on the reviewed rows (in-sample probabilities): the label
+    /// review then warns that it can only confirm what the models already believe.
+    #[arg(long, requires = "label_review")]
+    pub(crate) in_sample: bool,
+    /// The headline metric (default: roc_auc for binary scores, else accuracy).
+    #[arg(long)]
+    pub(crate) metric: Option<String>,
+    /// Significance level.
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) alpha: f64,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) stats: StatArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    /// Also write report.md (in --lang), ensemble.json and the plots (weights.svg,
+    /// leave_one_out.svg, diversity.svg) into this directory.
+    #[arg(long)]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Store the ensemble in this run: its evaluation as `verdict eval --run` stores one (metrics
+    /// <name>/<metric> with _ci_low/_ci_high, tags verdict.eval.<name>.*), the report as artifact
+    /// verdict/<name>.ensemble.json, and the weights as params <name>.weight.<member>.
+    #[arg(long, value_name = "RUN_ID")]
+    pub(crate) run: Option<String>,
+    /// Name of the ensemble's evaluation within the run.
+    #[arg(long, default_value = "ensemble", requires = "run")]
+    pub(crate) eval_name: String,
+    /// The ledger (with --run).
+    #[arg(long, default_value = "./verdict.db", value_name = "URL", requires = "run")]
+    pub(crate) store: String,
+    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (with --run).
+    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR", requires = "run")]
+    pub(crate) artifacts: PathBuf,
+}
+
+/// `--voting`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum VotingArg {
+    Soft,
+    Hard,
+    Rank,
+}
+
+/// `--optimize`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum OptimizeArg {
+    Caruana,
+    Logloss,
+}
+
+/// `--select-metric`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SelectMetricArg {
+    LogLoss,
+    Accuracy,
 }
 
 /// How models are compared (`verdict compare`, `verdict runs compare`).

@@ -21,6 +21,7 @@ pub fn run() -> ExitCode {
     let result = match args.command {
         cli::Command::Eval(a) => commands::eval::run(&a),
         cli::Command::Compare(a) => commands::compare::run(&a),
+        cli::Command::Ensemble(a) => commands::ensemble::run(&a),
         cli::Command::Retrieval(r) => match &r.sub {
             None => commands::retrieval::run(&r.args),
             Some(cli::RetrievalSub::Compare(c)) => commands::retrieval::compare(c),

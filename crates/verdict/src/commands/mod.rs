@@ -1,6 +1,7 @@
 pub(crate) mod check;
 pub(crate) mod common;
 pub(crate) mod compare;
+pub(crate) mod ensemble;
 pub(crate) mod eval;
 pub(crate) mod experiments;
 pub(crate) mod import;
