@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README.md). Installs what the tests need, then runs them:
 #  1. a Python venv with the pinned reference stack (python/requirements.txt) from PyPI;
-#  2. regenerates the scikit-learn parity fixtures and checks they equal the committed ones (numbers
-#     to 1e-9 relative, python/fixtures_match.py), so every expected value in the tests provably
-#     comes from the reference library;
+#  2. regenerates the scikit-learn parity fixtures (and the ensemble's, and, in a venv with
+#     cleanlab 2.9, the label review's) and checks they equal the committed ones (numbers to 1e-9
+#     relative, python/fixtures_match.py), so every expected value in the tests provably comes
+#     from the reference library;
 #  3. one venv with the pinned MLflow client stack (python/requirements-mlflow.txt: mlflow-skinny +
 #     pandas) regenerates the store's search fixtures from MLflow's own search code and writes a
 #     fresh MLflow FileStore for the `verdict import mlruns` test;
@@ -48,6 +49,11 @@ check_fixtures python/make_parity_fixtures.py crates/verdict/tests/fixtures/pari
 check_fixtures python/make_compare_fixtures.py crates/verdict/tests/fixtures/compare --no-examples
 check_fixtures python/make_splits_fixtures.py crates/verdict-core/tests/fixtures/splits
 check_fixtures python/make_ensemble_fixtures.py crates/verdict-core/tests/fixtures/ensemble
+# cleanlab's confident learning (label review) in a venv of its own (python/requirements-label-review.txt).
+LABEL_VENV="${VERDICT_LABEL_VENV:-.venv-cleanlab}"
+ensure_venv "$LABEL_VENV" python/requirements-label-review.txt cleanlab
+FIXTURE_PYTHON="$PWD/$LABEL_VENV/bin/python" check_fixtures python/make_label_review_fixtures.py \
+  crates/verdict-core/tests/fixtures/label_review
 # The ledger's number format, from Python's printf (one file).
 mkdir -p "$tmp/ledger"
 "$VERDICT_PYTHON" python/make_ledger_number_fixture.py --out "$tmp/ledger/metric_text.json" >/dev/null
