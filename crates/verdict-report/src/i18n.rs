@@ -184,6 +184,16 @@ pub enum Phrase {
     No,
     /// Column of system B's wins, ties and losses over the queries (after B's name).
     WinsTiesLosses,
+    /// "Holm-adjusted" (a p-value after Holm's correction, in a verdict line).
+    HolmAdjusted,
+    /// "exact p" (McNemar's exact binomial p-value).
+    ExactP,
+    /// "continuity-corrected" (McNemar's χ² with Edwards' correction).
+    ContinuityCorrected,
+    /// "clustered" (Obuchowski's DeLong for grouped rows).
+    Clustered,
+    /// "vs" between two values.
+    Versus,
 }
 
 /// The phrase in `lang`.
@@ -334,6 +344,16 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, No) => "아니오",
         (Lang::En, WinsTiesLosses) => "wins/ties/losses",
         (Lang::Ko, WinsTiesLosses) => "승/무/패",
+        (Lang::En, HolmAdjusted) => "Holm-adjusted",
+        (Lang::Ko, HolmAdjusted) => "Holm 보정",
+        (Lang::En, ExactP) => "exact p",
+        (Lang::Ko, ExactP) => "정확 p",
+        (Lang::En, ContinuityCorrected) => "continuity-corrected",
+        (Lang::Ko, ContinuityCorrected) => "연속성 보정",
+        (Lang::En, Clustered) => "clustered",
+        (Lang::Ko, Clustered) => "클러스터",
+        (Lang::En, Versus) => "vs",
+        (Lang::Ko, Versus) => "대",
     }
 }
 
