@@ -69,11 +69,13 @@ fn metric_display(lang: Lang, id: MetricId) -> &'static str {
     }
 }
 
+/// A difference with its sign, 4 decimals and the typographic minus; an exact zero is `+0.0000`
+/// whatever its sign bit (`−(0.0)` from turning a difference round is no difference).
 pub(crate) fn signed(v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let s = format!("{:+.4}", v);
+    let s = format!("{:+.4}", v + 0.0);
     s.replacen('-', "−", 1)
 }
 
@@ -312,13 +314,16 @@ pub(crate) fn sections(
     sections_with(rep, lang, plots, terminal, None)
 }
 
-/// How a comparison is shown inside another report (`verdict ensemble`): its verdict lines under
-/// `title`, without the samples and provenance lines, the plots and the warnings (the enclosing
-/// report says those once); the per-class, per-threshold and per-model sections only with
-/// `models`.
+/// How a comparison is shown inside another report (`verdict ensemble`): without the samples and
+/// provenance lines, the plots and the warnings (the enclosing report says those once), in two
+/// parts the enclosing report can place apart: the `tests` (its verdict lines under `title`, the
+/// leaderboard and one section per comparison) and the `models` (the per-class, per-threshold and
+/// per-model metric sections).
 pub(crate) struct Embedded<'a> {
     /// The title of the section of verdict lines.
     pub(crate) title: &'a str,
+    /// Whether the verdict lines, the leaderboard and the comparisons' sections are shown.
+    pub(crate) tests: bool,
     /// Whether the per-class, per-threshold and per-model metric sections are shown.
     pub(crate) models: bool,
 }
@@ -503,6 +508,9 @@ pub(crate) fn sections_with(
         });
     }
 
+    if embedded.is_some_and(|e| !e.tests) {
+        out.clear();
+    }
     if embedded.is_some_and(|e| !e.models) {
         return out;
     }
@@ -647,6 +655,40 @@ pub fn plots(rep: &CompareReport, lang: Lang) -> Vec<(String, String)> {
     } else {
         Vec::new()
     }
+}
+
+/// The plots of [`plots`] rendered, `(file name, SVG)` in the same order: the models' ROC and
+/// precision-recall curves overlaid, each legend entry with the model's AUC or AP.
+pub fn svgs(rep: &CompareReport, lang: Lang) -> Vec<(String, String)> {
+    if plots(rep, lang).is_empty() {
+        return Vec::new();
+    }
+    let models = &rep.result.models;
+    let summary = |i: usize, metric: &str| models[i].metric(metric).map(|m| m.value);
+    let roc: Vec<crate::svg::Series<'_>> = models
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            m.roc
+                .as_ref()
+                .map(|c| crate::svg::Series::roc(&rep.names[i], c, summary(i, "roc_auc")))
+        })
+        .collect();
+    let pr: Vec<crate::svg::Series<'_>> = models
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            m.pr.as_ref()
+                .map(|c| crate::svg::Series::pr(&rep.names[i], c, summary(i, "average_precision")))
+        })
+        .collect();
+    vec![
+        ("roc.svg".into(), crate::svg::roc_plot(&roc, lang)),
+        (
+            "pr.svg".into(),
+            crate::svg::pr_plot(&pr, models[0].prevalence(), lang),
+        ),
+    ]
 }
 
 /// The Markdown report.
