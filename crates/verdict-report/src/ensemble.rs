@@ -33,7 +33,7 @@ use crate::table::Table;
 use crate::{fmt4, svg};
 use serde_json::{Map, Value, json};
 use verdict_core::compare::{CompareResult, Comparison};
-use verdict_core::diagnostics::{Figure, Finding, Scope};
+use verdict_core::diagnostics::{Figure, Finding, Scope, Status};
 use verdict_core::ensemble::{Optimum, PairDiversity, Selection, WeightStability};
 use verdict_core::label_review::LabelReview;
 
@@ -911,7 +911,9 @@ fn sections(
         let mut v = Vec::new();
         for f in &rep.findings {
             v.push(Block::Line(format!("⚠️ {}", finding_text(lang, rep, f))));
-            if let Some(h) = crate::findings::hint(lang, f) {
+            if f.status >= Status::Warn
+                && let Some(h) = crate::findings::hint(lang, f)
+            {
                 v.push(Block::Line(format!("→ {h}")));
             }
         }
