@@ -69,11 +69,13 @@ fn metric_display(lang: Lang, id: MetricId) -> &'static str {
     }
 }
 
+/// A difference with its sign, 4 decimals and the typographic minus; an exact zero is `+0.0000`
+/// whatever its sign bit (`−(0.0)` from turning a difference round is no difference).
 pub(crate) fn signed(v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let s = format!("{:+.4}", v);
+    let s = format!("{:+.4}", v + 0.0);
     s.replacen('-', "−", 1)
 }
 
@@ -118,9 +120,10 @@ pub fn verdict_line(r: &CompareResult, names: &[String], c: &Comparison, lang: L
     let many = r.comparisons.len() > 1;
     let p = match (c.p_value, c.p_holm) {
         (Some(p), Some(h)) if many => format!(
-            ", {} ({}; Holm-adjusted {})",
+            ", {} ({}; {} {})",
             p_eq("p", p),
             c.headline_test,
+            t(lang, Phrase::HolmAdjusted),
             p_fmt(h)
         ),
         (Some(p), _) => format!(", {} ({})", p_eq("p", p), c.headline_test),
@@ -153,6 +156,24 @@ pub fn warning_text(lang: Lang, rep: &CompareReport, w: &Finding) -> String {
 
 /// The JSON document.
 pub fn json(rep: &CompareReport) -> String {
+    let mut s = serde_json::to_string_pretty(&document(rep)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One finding as the documents print it: `code`, `scope` and `message` (English), and `model`
+/// (the model's name) when the finding is about one model.
+pub(crate) fn finding_json(w: &Finding, model: Option<&str>, message: String) -> Value {
+    let scope = w.scope().map_or("model", |s| s.as_str());
+    let mut o = json!({"code": w.check, "scope": scope, "message": message});
+    if let Some(name) = model {
+        o["model"] = json!(name);
+    }
+    o
+}
+
+/// The JSON document as a value (`verdict ensemble` embeds it).
+pub(crate) fn document(rep: &CompareReport) -> Value {
     let r = &rep.result;
     let first = &r.models[0];
     let mut m = Map::new();
@@ -269,20 +290,15 @@ pub fn json(rep: &CompareReport) -> String {
         .warnings
         .iter()
         .map(|w| {
-            let scope = w.scope().map_or("model", |s| s.as_str());
-            let (code, model) = (w.check, w.model.map(|m| &rep.names[m]));
-            let mut o =
-                json!({"code": code, "scope": scope, "message": warning_text(Lang::En, rep, w)});
-            if let Some(name) = model {
-                o["model"] = json!(name);
-            }
-            o
+            finding_json(
+                w,
+                w.model.map(|m| rep.names[m].as_str()),
+                warning_text(Lang::En, rep, w),
+            )
         })
         .collect();
     m.insert("warnings".into(), Value::Array(warnings));
-    let mut s = serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_default();
-    s.push('\n');
-    s
+    Value::Object(m)
 }
 
 /// The sections of the terminal and Markdown reports. `plots` lists SVG files written next to the
@@ -295,6 +311,31 @@ pub(crate) fn sections(
     plots: &[(String, String)],
     terminal: bool,
 ) -> Vec<Section> {
+    sections_with(rep, lang, plots, terminal, None)
+}
+
+/// How a comparison is shown inside another report (`verdict ensemble`): without the samples and
+/// provenance lines, the plots and the warnings (the enclosing report says those once), in two
+/// parts the enclosing report can place apart: the `tests` (its verdict lines under `title`, the
+/// leaderboard and one section per comparison) and the `models` (the per-class, per-threshold and
+/// per-model metric sections).
+pub(crate) struct Embedded<'a> {
+    /// The title of the section of verdict lines.
+    pub(crate) title: &'a str,
+    /// Whether the verdict lines, the leaderboard and the comparisons' sections are shown.
+    pub(crate) tests: bool,
+    /// Whether the per-class, per-threshold and per-model metric sections are shown.
+    pub(crate) models: bool,
+}
+
+/// [`sections`], or the sections of an [`Embedded`] comparison.
+pub(crate) fn sections_with(
+    rep: &CompareReport,
+    lang: Lang,
+    plots: &[(String, String)],
+    terminal: bool,
+    embedded: Option<&Embedded<'_>>,
+) -> Vec<Section> {
     let r = &rep.result;
     let mut out = Vec::new();
     let mut head: Vec<Block> = r
@@ -302,19 +343,23 @@ pub(crate) fn sections(
         .iter()
         .map(|c| Block::Line(format!("**{}**", verdict_line(r, &rep.names, c, lang))))
         .collect();
-    head.push(Block::Line(format!(
-        "{}: {}",
-        t(lang, Phrase::Samples),
-        r.models[0].n
-    )));
-    head.extend(crate::sections::provenance(
-        lang,
-        rep.groups.as_ref().map(|(c, k)| (c.as_str(), *k)),
-        &rep.fingerprint,
-        r.bootstrap.as_ref(),
-    ));
+    if embedded.is_none() {
+        head.push(Block::Line(format!(
+            "{}: {}",
+            t(lang, Phrase::Samples),
+            r.models[0].n
+        )));
+        head.extend(crate::sections::provenance(
+            lang,
+            rep.groups.as_ref().map(|(c, k)| (c.as_str(), *k)),
+            &rep.fingerprint,
+            r.bootstrap.as_ref(),
+        ));
+    }
     out.push(Section {
-        title: t(lang, Phrase::Verdict).into(),
+        title: embedded
+            .map_or(t(lang, Phrase::Verdict), |e| e.title)
+            .into(),
         blocks: head,
     });
 
@@ -365,7 +410,7 @@ pub(crate) fn sections(
                 format!("{} − {}", rep.names[c.b], rep.names[c.a])
             },
             t(lang, Phrase::Interval).into(),
-            "p (bootstrap)".into(),
+            t(lang, Phrase::PBootstrap).into(),
         ]);
         for d in &c.deltas {
             let v = |m: usize| {
@@ -396,19 +441,29 @@ pub(crate) fn sections(
         }
         blocks.push(Block::Table(tb));
         blocks.push(Block::Line(format!(
-            "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); {}, {}, {} (continuity-corrected {})",
-            mc.b, rep.names[c.a], rep.names[c.b], mc.c, rep.names[c.a], rep.names[c.b],
-            p_eq("exact p", mc.exact_p), p_eq("mid-p", mc.mid_p), p_eq("χ² p", mc.chi2_p), p_fmt(mc.chi2_cc_p)
+            "McNemar: b = {} ({} ✓, {} ✗), c = {} ({} ✗, {} ✓); {}, {}, {} ({} {})",
+            mc.b,
+            rep.names[c.a],
+            rep.names[c.b],
+            mc.c,
+            rep.names[c.a],
+            rep.names[c.b],
+            p_eq(t(lang, Phrase::ExactP), mc.exact_p),
+            p_eq("mid-p", mc.mid_p),
+            p_eq("χ² p", mc.chi2_p),
+            t(lang, Phrase::ContinuityCorrected),
+            p_fmt(mc.chi2_cc_p)
         )));
         if let Some(d) = &c.delong {
             blocks.push(Block::Line(format!(
-                "DeLong{}: AUC {} vs {}, Δ = {} ± {} (SE), z = {}, {}",
+                "DeLong{}: AUC {} {} {}, Δ = {} ± {} (SE), z = {}, {}",
                 if d.clustered {
-                    " (Obuchowski, clustered)"
+                    format!(" (Obuchowski, {})", t(lang, Phrase::Clustered))
                 } else {
-                    ""
+                    String::new()
                 },
                 fmt4(d.auc_a),
+                t(lang, Phrase::Versus),
                 fmt4(d.auc_b),
                 signed(d.test.diff),
                 fmt4(d.test.se),
@@ -451,6 +506,13 @@ pub(crate) fn sections(
             title: format!("{} − {}", rep.names[c.b], rep.names[c.a]),
             blocks,
         });
+    }
+
+    if embedded.is_some_and(|e| !e.tests) {
+        out.clear();
+    }
+    if embedded.is_some_and(|e| !e.models) {
+        return out;
     }
 
     // Per-class side by side (Markdown), or one row per class and model (terminal).
@@ -530,7 +592,7 @@ pub(crate) fn sections(
             blocks: vec![Block::Table(tb)],
         });
     }
-    if !plots.is_empty() {
+    if !plots.is_empty() && embedded.is_none() {
         out.push(Section {
             title: t(lang, Phrase::Plots).into(),
             blocks: plots
@@ -539,18 +601,20 @@ pub(crate) fn sections(
                 .collect(),
         });
     }
-    let warn = if rep.warnings.is_empty() {
-        vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
-    } else {
-        rep.warnings
-            .iter()
-            .map(|w| Block::Line(format!("⚠️ {}", warning_text(lang, rep, w))))
-            .collect()
-    };
-    out.push(Section {
-        title: t(lang, Phrase::Warnings).into(),
-        blocks: warn,
-    });
+    if embedded.is_none() {
+        let warn = if rep.warnings.is_empty() {
+            vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
+        } else {
+            rep.warnings
+                .iter()
+                .map(|w| Block::Line(format!("⚠️ {}", warning_text(lang, rep, w))))
+                .collect()
+        };
+        out.push(Section {
+            title: t(lang, Phrase::Warnings).into(),
+            blocks: warn,
+        });
+    }
     for (i, e) in r.models.iter().enumerate() {
         out.push(Section {
             title: format!("{}: {}", rep.names[i], t(lang, Phrase::Metrics)),
@@ -593,6 +657,40 @@ pub fn plots(rep: &CompareReport, lang: Lang) -> Vec<(String, String)> {
     }
 }
 
+/// The plots of [`plots`] rendered, `(file name, SVG)` in the same order: the models' ROC and
+/// precision-recall curves overlaid, each legend entry with the model's AUC or AP.
+pub fn svgs(rep: &CompareReport, lang: Lang) -> Vec<(String, String)> {
+    if plots(rep, lang).is_empty() {
+        return Vec::new();
+    }
+    let models = &rep.result.models;
+    let summary = |i: usize, metric: &str| models[i].metric(metric).map(|m| m.value);
+    let roc: Vec<crate::svg::Series<'_>> = models
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            m.roc
+                .as_ref()
+                .map(|c| crate::svg::Series::roc(&rep.names[i], c, summary(i, "roc_auc")))
+        })
+        .collect();
+    let pr: Vec<crate::svg::Series<'_>> = models
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            m.pr.as_ref()
+                .map(|c| crate::svg::Series::pr(&rep.names[i], c, summary(i, "average_precision")))
+        })
+        .collect();
+    vec![
+        ("roc.svg".into(), crate::svg::roc_plot(&roc, lang)),
+        (
+            "pr.svg".into(),
+            crate::svg::pr_plot(&pr, models[0].prevalence(), lang),
+        ),
+    ]
+}
+
 /// The Markdown report.
 pub fn markdown(rep: &CompareReport, lang: Lang, plots: &[(String, String)]) -> String {
     crate::markdown::render_sections(
@@ -626,7 +724,7 @@ const TERMINAL_NAME_COLUMNS: usize = 20;
 /// Indent of blocks under a section title.
 const INDENT: &str = "  ";
 
-fn render_fitted(sections: &[Section], color: bool, width: usize) -> String {
+pub(crate) fn render_fitted(sections: &[Section], color: bool, width: usize) -> String {
     let budget = width.saturating_sub(INDENT.len()).max(20);
     let mut s = String::new();
     for sec in sections {

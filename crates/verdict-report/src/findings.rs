@@ -661,6 +661,137 @@ mod tests {
         );
     }
 
+    /// A member's leave-one-member-out effect (the input of the ensemble checks).
+    fn contribution(
+        member: &str,
+        weight: f64,
+        contribution: f64,
+        ci: Option<(f64, f64)>,
+        p_value: Option<f64>,
+    ) -> d::Contribution<'_> {
+        d::Contribution {
+            member,
+            weight,
+            delta: -contribution,
+            contribution,
+            ci,
+            p_value,
+        }
+    }
+
+    /// The findings of `check` among the ensemble checks on `members` (accuracy, α = 0.05,
+    /// 95% intervals).
+    fn member_findings(members: &[d::Contribution<'_>], check: &str) -> Vec<Finding> {
+        d::member_findings(members, "accuracy", 0.05, 0.95)
+            .into_iter()
+            .filter(|f| f.check == check)
+            .collect()
+    }
+
+    #[test]
+    fn ensemble_not_better() {
+        both(
+            &d::ensemble_not_better("bert", "accuracy", 0.962, 0.96, "McNemar", 0.8),
+            "The ensemble is not significantly better than its best member `bert`: accuracy 0.9620 vs 0.9600 (Δ = +0.0020, McNemar p = 0.800); the other members add inference cost without a measured gain.",
+            "앙상블이 가장 좋은 구성 모델 `bert`보다 유의하게 낫지 않습니다: accuracy 0.9620 대 0.9600 (Δ = +0.0020, McNemar p = 0.800). 나머지 모델은 측정된 이득 없이 추론 비용만 더합니다.",
+        );
+    }
+
+    #[test]
+    fn dead_member() {
+        let members = [
+            contribution("a", 0.5, 0.05, Some((0.02, 0.08)), Some(0.001)),
+            contribution("b", 0.3, 0.001, Some((-0.008, 0.01)), Some(0.8)),
+        ];
+        let found = member_findings(&members, "dead_member");
+        assert_eq!(found.len(), 1, "only `b` is not significant");
+        assert_eq!(found[0].model, Some(1), "the member's index");
+        both(
+            &found[0],
+            "Member `b` (weight 0.300) contributes nothing measurable: without it the ensemble's accuracy changes by -0.0010 (95.0% interval [-0.0080, +0.0100], paired bootstrap p = 0.800).",
+            "구성 모델 `b`(가중치 0.300)의 기여가 측정되지 않습니다: 이 모델을 빼도 앙상블의 accuracy 변화는 -0.0010입니다 (95.0% 구간 [-0.0080, +0.0100], 대응 부트스트랩 p = 0.800).",
+        );
+        assert_eq!(
+            hint(Lang::En, &found[0]).as_deref(),
+            Some(
+                "Drop the member or give it a reason to exist (different inputs, different errors); re-learn the weights on a validation set (--optimize) and compare."
+            )
+        );
+    }
+
+    #[test]
+    fn dominant_member() {
+        let members = [
+            contribution("a", 0.5, 0.05, Some((0.02, 0.08)), Some(0.001)),
+            contribution("b", 0.3, 0.001, Some((-0.008, 0.01)), Some(0.8)),
+        ];
+        both(
+            &member_findings(&members, "dominant_member")[0],
+            "The ensemble depends on `a`: removing it costs 0.0500 in accuracy, 50.0× the next largest contribution (`b`: 0.0010); the ensemble is mostly this one model.",
+            "앙상블은 `a`에 달려 있습니다: 이 모델을 빼면 accuracy이(가) 0.0500 나빠집니다 (다음으로 큰 기여 `b`: 0.0010의 50.0배). 앙상블은 사실상 이 한 모델입니다.",
+        );
+        // No other member helps at all.
+        let members = [
+            contribution("a", 0.5, 0.05, Some((0.02, 0.08)), Some(0.001)),
+            contribution("b", 0.5, -0.002, Some((-0.004, 0.01)), Some(0.6)),
+        ];
+        both(
+            &member_findings(&members, "dominant_member")[0],
+            "The ensemble depends on `a`: removing it costs 0.0500 in accuracy, while removing any other member costs nothing; the ensemble is mostly this one model.",
+            "앙상블은 `a`에 달려 있습니다: 이 모델을 빼면 accuracy이(가) 0.0500 나빠집니다 (다른 모델은 빼도 나빠지지 않습니다). 앙상블은 사실상 이 한 모델입니다.",
+        );
+    }
+
+    #[test]
+    fn weight_contribution_mismatch() {
+        let members = [
+            contribution("x", 0.6, 0.02, Some((-0.01, 0.05)), Some(0.5)),
+            contribution("y", 0.4, 0.03, Some((0.01, 0.05)), Some(0.01)),
+        ];
+        let found = member_findings(&members, "weight_contribution_mismatch");
+        both(
+            &found[0],
+            "Weights and contributions disagree: `x` has the larger weight (0.600 vs 0.400), but `y` contributes more to accuracy (0.0300 vs 0.0200, leave-one-member-out).",
+            "가중치와 기여가 어긋납니다: `x`의 가중치가 더 크지만(0.600 대 0.400) accuracy에는 `y`가 더 기여합니다 (0.0300 대 0.0200, 한 모델씩 빼기).",
+        );
+        assert_eq!(
+            hint(Lang::Ko, &found[0]).as_deref(),
+            Some(
+                "가중치를 손으로 정하지 말고 검증 세트에서 학습하십시오 (--val … --optimize caruana 또는 logloss)."
+            )
+        );
+    }
+
+    #[test]
+    fn weights_fit_on_test() {
+        let f = d::weights_fit_on_test("caruana");
+        both(
+            &f,
+            "The weights (caruana) were learned on the test set itself (--allow-test-fit): the ensemble's test metrics are optimistic.",
+            "가중치(caruana)를 테스트 세트 자체에서 학습했습니다 (--allow-test-fit): 앙상블의 테스트 지표는 낙관적입니다.",
+        );
+        assert_eq!(
+            hint(Lang::En, &f).as_deref(),
+            Some(
+                "Learn the weights on held-out validation predictions (--val) and report on the test set."
+            )
+        );
+    }
+
+    #[test]
+    fn label_review_in_sample() {
+        both(
+            &d::label_review_in_sample("declared"),
+            "The label review reads in-sample probabilities (--in-sample says the members were trained on the reviewed rows): re-labelling with a model's own confident predictions only confirms what it already believes.",
+            "레이블 검토가 표본 내 확률을 읽습니다 (--in-sample: 구성 모델이 검토한 행으로 학습되었습니다): 모델 자신의 확신 있는 예측으로 레이블을 고치면 모델이 이미 믿는 것만 확인하게 됩니다.",
+        );
+        both(
+            &d::label_review_in_sample("weights_fit_on_reviewed_rows"),
+            "The label review reads in-sample probabilities (the ensemble's weights were learned on the reviewed rows): re-labelling with a model's own confident predictions only confirms what it already believes.",
+            "레이블 검토가 표본 내 확률을 읽습니다 (앙상블 가중치를 검토한 행에서 학습했습니다): 모델 자신의 확신 있는 예측으로 레이블을 고치면 모델이 이미 믿는 것만 확인하게 됩니다.",
+        );
+    }
+
     /// Every registered check is rendered by a test above (a new check needs its own).
     #[test]
     fn every_check_has_a_rendering_test() {
@@ -693,6 +824,12 @@ mod tests {
             "metadata_shortcut",
             "condition_mismatch",
             "small_split",
+            "ensemble_not_better",
+            "dead_member",
+            "dominant_member",
+            "weight_contribution_mismatch",
+            "weights_fit_on_test",
+            "label_review_in_sample",
         ];
         let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
         assert_eq!(ids, tested);

@@ -184,6 +184,68 @@ pub enum Phrase {
     No,
     /// Column of system B's wins, ties and losses over the queries (after B's name).
     WinsTiesLosses,
+    /// "Holm-adjusted" (a p-value after Holm's correction, in a verdict line).
+    HolmAdjusted,
+    /// "exact p" (McNemar's exact binomial p-value).
+    ExactP,
+    /// "continuity-corrected" (McNemar's χ² with Edwards' correction).
+    ContinuityCorrected,
+    /// "clustered" (Obuchowski's DeLong for grouped rows).
+    Clustered,
+    /// "vs" between two values.
+    Versus,
+    /// Ensemble report title.
+    EnsembleTitle,
+    /// "Member" (of an ensemble), as a column header.
+    Member,
+    /// "Weight".
+    Weight,
+    /// The weights section of the ensemble report.
+    WeightsSection,
+    /// "Validation file".
+    ValidationFile,
+    /// The section comparing the ensemble with its members.
+    EnsembleVsMembers,
+    /// The section comparing the ensemble's weights with the other weightings.
+    OtherWeightings,
+    /// The leave-one-member-out section.
+    LeaveOneOut,
+    /// "Contribution" (what a member adds to the ensemble).
+    Contribution,
+    /// The diversity section.
+    Diversity,
+    /// Pairwise disagreement, as a column header.
+    Disagreement,
+    /// Double fault, as a column header.
+    DoubleFault,
+    /// The label review section.
+    LabelReview,
+    /// A row's id, as a column header.
+    RowId,
+    /// The given label, as a column header.
+    GivenLabel,
+    /// The suggested label, as a column header.
+    SuggestedLabel,
+    /// Label quality, as a column header.
+    LabelQuality,
+    /// Header of the noise matrix's first column: given label (rows) by true label (columns).
+    GivenByTrue,
+    /// Title of the weights plot.
+    WeightsPlotTitle,
+    /// Title of the leave-one-member-out plot.
+    ContributionPlotTitle,
+    /// Title of the diversity matrix.
+    DiversityPlotTitle,
+    /// The weights plot as an image link.
+    WeightsLink,
+    /// The leave-one-member-out plot as an image link.
+    ContributionLink,
+    /// The diversity matrix as an image link.
+    DiversityLink,
+    /// No pair of members has a defined Q statistic.
+    NoRedundantPair,
+    /// The diversity matrix's note on what Q means.
+    QLegend,
 }
 
 /// The phrase in `lang`.
@@ -334,6 +396,68 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, No) => "아니오",
         (Lang::En, WinsTiesLosses) => "wins/ties/losses",
         (Lang::Ko, WinsTiesLosses) => "승/무/패",
+        (Lang::En, HolmAdjusted) => "Holm-adjusted",
+        (Lang::Ko, HolmAdjusted) => "Holm 보정",
+        (Lang::En, ExactP) => "exact p",
+        (Lang::Ko, ExactP) => "정확 p",
+        (Lang::En, ContinuityCorrected) => "continuity-corrected",
+        (Lang::Ko, ContinuityCorrected) => "연속성 보정",
+        (Lang::En, Clustered) => "clustered",
+        (Lang::Ko, Clustered) => "클러스터",
+        (Lang::En, Versus) => "vs",
+        (Lang::Ko, Versus) => "대",
+        (Lang::En, EnsembleTitle) => "Ensemble report",
+        (Lang::Ko, EnsembleTitle) => "앙상블 보고서",
+        (Lang::En, Member) => "Member",
+        (Lang::Ko, Member) => "구성 모델",
+        (Lang::En, Weight) => "Weight",
+        (Lang::Ko, Weight) => "가중치",
+        (Lang::En, WeightsSection) => "Weights",
+        (Lang::Ko, WeightsSection) => "가중치",
+        (Lang::En, ValidationFile) => "Validation file",
+        (Lang::Ko, ValidationFile) => "검증 파일",
+        (Lang::En, EnsembleVsMembers) => "The ensemble against each member",
+        (Lang::Ko, EnsembleVsMembers) => "앙상블과 각 구성 모델의 비교",
+        (Lang::En, OtherWeightings) => "The ensemble's weights against the other weightings",
+        (Lang::Ko, OtherWeightings) => "앙상블 가중치와 다른 가중치의 비교",
+        (Lang::En, LeaveOneOut) => "Leave one member out",
+        (Lang::Ko, LeaveOneOut) => "한 모델씩 빼기",
+        (Lang::En, Contribution) => "Contribution",
+        (Lang::Ko, Contribution) => "기여",
+        (Lang::En, Diversity) => "Diversity",
+        (Lang::Ko, Diversity) => "다양성",
+        (Lang::En, Disagreement) => "Disagreement",
+        (Lang::Ko, Disagreement) => "불일치",
+        (Lang::En, DoubleFault) => "Double fault",
+        (Lang::Ko, DoubleFault) => "동시 오류",
+        (Lang::En, LabelReview) => "Label review",
+        (Lang::Ko, LabelReview) => "레이블 검토",
+        (Lang::En, RowId) => "Id",
+        (Lang::Ko, RowId) => "행 ID",
+        (Lang::En, GivenLabel) => "Given",
+        (Lang::Ko, GivenLabel) => "주어진 레이블",
+        (Lang::En, SuggestedLabel) => "Suggested",
+        (Lang::Ko, SuggestedLabel) => "제안 레이블",
+        (Lang::En, LabelQuality) => "Label quality",
+        (Lang::Ko, LabelQuality) => "레이블 품질",
+        (Lang::En, GivenByTrue) => "Given \\ true",
+        (Lang::Ko, GivenByTrue) => "주어진 \\ 실제",
+        (Lang::En, WeightsPlotTitle) => "Member weights",
+        (Lang::Ko, WeightsPlotTitle) => "구성 모델 가중치",
+        (Lang::En, ContributionPlotTitle) => "Leave-one-member-out contributions",
+        (Lang::Ko, ContributionPlotTitle) => "한 모델씩 뺐을 때의 기여",
+        (Lang::En, DiversityPlotTitle) => "Diversity: Q statistic",
+        (Lang::Ko, DiversityPlotTitle) => "다양성: Q 통계량",
+        (Lang::En, WeightsLink) => "Weights",
+        (Lang::Ko, WeightsLink) => "가중치",
+        (Lang::En, ContributionLink) => "Leave one member out",
+        (Lang::Ko, ContributionLink) => "한 모델씩 빼기",
+        (Lang::En, DiversityLink) => "Diversity",
+        (Lang::Ko, DiversityLink) => "다양성",
+        (Lang::En, NoRedundantPair) => "No pair of members has a defined Q.",
+        (Lang::Ko, NoRedundantPair) => "Q가 정의된 구성 모델 쌍이 없습니다.",
+        (Lang::En, QLegend) => "Q = 1: the same errors; 0: independent errors; −1: opposite errors",
+        (Lang::Ko, QLegend) => "Q = 1: 같은 오류, 0: 독립적인 오류, −1: 반대 오류",
     }
 }
 
@@ -409,6 +533,14 @@ pub(crate) fn interval(lang: Lang, level_pct: f64, lo: &str, hi: &str) -> String
     match lang {
         Lang::En => format!("({level_pct:.0}% CI {lo} … {hi})"),
         Lang::Ko => format!("({level_pct:.0}% 신뢰구간 {lo} … {hi})"),
+    }
+}
+
+/// `95% CI −0.0500 … +0.1100`: [`interval`] without its parentheses, inside a parenthesis.
+pub(crate) fn interval_bare(lang: Lang, level_pct: f64, lo: &str, hi: &str) -> String {
+    match lang {
+        Lang::En => format!("{level_pct:.0}% CI {lo} … {hi}"),
+        Lang::Ko => format!("{level_pct:.0}% 신뢰구간 {lo} … {hi}"),
     }
 }
 
@@ -587,5 +719,351 @@ pub(crate) fn scale_note(lang: Lang, note: &ScaleNote<'_>) -> String {
         ),
         (Lang::En, ScaleNote::ShareOfTrue) => "Share of actual class".to_string(),
         (Lang::Ko, ScaleNote::ShareOfTrue) => "실제 클래스 중 비율".to_string(),
+    }
+}
+
+// ------------------------------------------------------------------ the ensemble report
+
+/// Where an ensemble stands against what it is compared with (its best member, or another
+/// weighting against the ensemble's): the end of a verdict line of `verdict ensemble`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    /// Significantly better.
+    Better,
+    /// Not significantly better (worse or better by a non-significant margin).
+    NotBetter,
+    /// Significantly worse.
+    Worse,
+    /// No test applies (bootstrap off for a metric without a closed-form test).
+    NoTest,
+}
+
+/// The first verdict line of an ensemble: the ensemble against its best member. The arguments
+/// are formatted already: `value` the ensemble's headline value with its interval, `best` the
+/// member's, `delta` ensemble − member with its interval, `test` the test and its p-value.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn ensemble_verdict(
+    lang: Lang,
+    member: &str,
+    metric: &str,
+    value: &str,
+    best: &str,
+    delta: &str,
+    test: &str,
+    standing: Standing,
+    alpha: f64,
+) -> String {
+    let end = match (lang, standing) {
+        (Lang::En, Standing::Better) => {
+            format!("the ensemble is significantly better than its best member at α = {alpha}")
+        }
+        (Lang::En, Standing::NotBetter) => {
+            format!("the ensemble is not significantly better than its best member at α = {alpha}")
+        }
+        (Lang::En, Standing::Worse) => {
+            format!("the ensemble is significantly worse than its best member at α = {alpha}")
+        }
+        (Lang::Ko, Standing::Better) => {
+            format!("α = {alpha}에서 앙상블이 가장 좋은 구성 모델보다 유의하게 낫습니다")
+        }
+        (Lang::Ko, Standing::NotBetter) => {
+            format!("α = {alpha}에서 앙상블이 가장 좋은 구성 모델보다 유의하게 낫지 않습니다")
+        }
+        (Lang::Ko, Standing::Worse) => {
+            format!("α = {alpha}에서 앙상블이 가장 좋은 구성 모델보다 유의하게 나쁩니다")
+        }
+        (_, Standing::NoTest) => conclusion(lang, Conclusion::NoTest, alpha),
+    };
+    match lang {
+        Lang::En => format!(
+            "Ensemble vs its best member `{member}`: {metric} {value} vs {best}; Δ = {delta}, {test}: {end}."
+        ),
+        Lang::Ko => format!(
+            "앙상블 대 가장 좋은 구성 모델 `{member}`: {metric} {value} 대 {best}; Δ = {delta}, {test}: {end}."
+        ),
+    }
+}
+
+/// A verdict line on another weighting: `weights` (`label`) against the ensemble's `own`
+/// (`own_label`); `delta` (other − ensemble) and `test` formatted already.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reweighting_verdict(
+    lang: Lang,
+    weights: &str,
+    label: &str,
+    own: &str,
+    own_label: &str,
+    metric: &str,
+    delta: &str,
+    test: &str,
+    standing: Standing,
+    alpha: f64,
+) -> String {
+    let how = match (lang, standing) {
+        (Lang::En, Standing::Better) => "are significantly better than",
+        (Lang::En, Standing::NotBetter) => "are not significantly better than",
+        (Lang::En, Standing::Worse) => "are significantly worse than",
+        (Lang::Ko, Standing::Better) => "유의하게 낫습니다",
+        (Lang::Ko, Standing::NotBetter) => "유의하게 낫지 않습니다",
+        (Lang::Ko, Standing::Worse) => "유의하게 나쁩니다",
+        (_, Standing::NoTest) => {
+            let none = conclusion(lang, Conclusion::NoTest, alpha);
+            return match lang {
+                Lang::En => format!(
+                    "The weights {weights} ({label}) vs the ensemble's {own} ({own_label}): Δ {metric} = {delta}; {none}."
+                ),
+                Lang::Ko => format!(
+                    "가중치 {weights} ({label}) 대 앙상블의 가중치 {own} ({own_label}): Δ {metric} = {delta}; {none}."
+                ),
+            };
+        }
+    };
+    match lang {
+        Lang::En => format!(
+            "The weights {weights} ({label}) {how} the ensemble's {own} ({own_label}) at α = {alpha} (Δ {metric} = {delta}, {test})."
+        ),
+        Lang::Ko => format!(
+            "가중치 {weights} ({label})은(는) 앙상블의 가중치 {own} ({own_label})보다 α = {alpha}에서 {how} (Δ {metric} = {delta}, {test})."
+        ),
+    }
+}
+
+/// The verdict line naming the member the ensemble depends on (`weight` and `delta`, the change
+/// without it with its interval and p-value, formatted already).
+pub(crate) fn depends_on(
+    lang: Lang,
+    member: &str,
+    weight: &str,
+    metric: &str,
+    delta: &str,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "The ensemble depends on `{member}` (weight {weight}): without it {metric} changes by {delta}."
+        ),
+        Lang::Ko => format!(
+            "앙상블은 `{member}`(가중치 {weight})에 달려 있습니다: 이 모델을 빼면 {metric} 변화는 {delta}입니다."
+        ),
+    }
+}
+
+/// How the members are combined (`soft`, `hard` or `rank`), as the report's voting line.
+pub(crate) fn voting(lang: Lang, voting: &str) -> String {
+    match (lang, voting) {
+        (Lang::En, "soft") => {
+            "Voting: soft (the weighted mean of the members' probabilities)".into()
+        }
+        (Lang::En, "hard") => {
+            "Voting: hard (the weighted majority of the members' predicted classes)".into()
+        }
+        (Lang::En, "rank") => {
+            "Voting: rank (the weighted mean of the members' normalised ranks)".into()
+        }
+        (Lang::En, v) => format!("Voting: {v}"),
+        (Lang::Ko, "soft") => "결합 방식: 소프트 보팅 (soft, 구성 모델 확률의 가중 평균)".into(),
+        (Lang::Ko, "hard") => {
+            "결합 방식: 하드 보팅 (hard, 구성 모델 예측 클래스의 가중 다수결)".into()
+        }
+        (Lang::Ko, "rank") => {
+            "결합 방식: 순위 평균 (rank, 구성 모델 정규화 순위의 가중 평균)".into()
+        }
+        (Lang::Ko, v) => format!("결합 방식: {v}"),
+    }
+}
+
+/// Where weights were learned (`validation` or `test`).
+fn learned_on(lang: Lang, on: &str) -> &str {
+    match (lang, on) {
+        (Lang::En, "validation") => "the validation files",
+        (Lang::En, "test") => "the test files (--allow-test-fit)",
+        (Lang::Ko, "validation") => "검증 파일",
+        (Lang::Ko, "test") => "테스트 파일 (--allow-test-fit)",
+        (_, other) => other,
+    }
+}
+
+/// How Caruana's selection went: `order` (the selected members, run-length), the selection
+/// score after the first and the last round (formatted).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn learned_caruana(
+    lang: Lang,
+    label: &str,
+    rounds: usize,
+    on: &str,
+    rows: usize,
+    order: &str,
+    first: &str,
+    last: &str,
+) -> String {
+    let on = learned_on(lang, on);
+    match lang {
+        Lang::En => format!(
+            "{label}: Caruana's ensemble selection (greedy, with replacement, starting from the best member), {rounds} rounds on {on} ({rows} rows); selected in order: {order}; selection score after round 1: {first}, after round {rounds}: {last}."
+        ),
+        Lang::Ko => format!(
+            "{label}: Caruana 앙상블 선택 (복원 탐욕 선택, 가장 좋은 구성 모델에서 시작), {on}({rows}행)에서 {rounds}라운드; 선택 순서: {order}; 선택 점수: 1라운드 후 {first}, {rounds}라운드 후 {last}."
+        ),
+    }
+}
+
+/// How the log-loss optimum was found (`log_loss` formatted).
+pub(crate) fn learned_logloss(
+    lang: Lang,
+    label: &str,
+    on: &str,
+    rows: usize,
+    log_loss: &str,
+    iterations: usize,
+    converged: bool,
+) -> String {
+    let on = learned_on(lang, on);
+    match lang {
+        Lang::En => format!(
+            "{label}: the log-loss optimum over the weight simplex on {on} ({rows} rows): log loss {log_loss}, {iterations} iterations, {}.",
+            if converged {
+                "converged"
+            } else {
+                "not converged"
+            }
+        ),
+        Lang::Ko => format!(
+            "{label}: {on}({rows}행)에서 가중치 단체(simplex) 위 로그 손실 최적화: 로그 손실 {log_loss}, 반복 {iterations}회, {}.",
+            if converged {
+                "수렴함"
+            } else {
+                "수렴하지 않음"
+            }
+        ),
+    }
+}
+
+/// What the weights' stability columns are.
+pub(crate) fn stability_line(lang: Lang, label: &str, resamples: usize, level_pct: f64) -> String {
+    match lang {
+        Lang::En => format!(
+            "{label}: the weights re-learned on {resamples} bootstrap resamples of the same rows; median and {level_pct:.0}% percentile interval per member."
+        ),
+        Lang::Ko => format!(
+            "{label}: 같은 행을 부트스트랩으로 {resamples}회 재추출해 가중치를 다시 학습; 구성 모델별 중앙값과 {level_pct:.0}% 백분위 구간."
+        ),
+    }
+}
+
+/// The header of a weighting's stability column.
+pub(crate) fn stability_header(lang: Lang, label: &str, level_pct: f64) -> String {
+    match lang {
+        Lang::En => format!("{label} median [{level_pct:.0}%]"),
+        Lang::Ko => format!("{label} 중앙값 [{level_pct:.0}%]"),
+    }
+}
+
+/// The header of the leave-one-out table's metric column.
+pub(crate) fn without(lang: Lang, metric: &str) -> String {
+    match lang {
+        Lang::En => format!("{metric} without"),
+        Lang::Ko => format!("뺀 뒤 {metric}"),
+    }
+}
+
+/// The line above the leave-one-out table (`value` the full ensemble's, formatted).
+pub(crate) fn leave_one_out_intro(lang: Lang, metric: &str, value: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "The ensemble without each member, the others' weights renormalised; the full ensemble: {metric} {value}. Δ = without − with, with its paired-bootstrap interval and p-value; contribution = what the member adds in the metric's better direction (positive: it helps)."
+        ),
+        Lang::Ko => format!(
+            "구성 모델을 하나씩 뺀 앙상블 (나머지 가중치는 다시 정규화); 전체 앙상블: {metric} {value}. Δ = 뺀 뒤 − 전체, 대응 부트스트랩 구간과 p-값; 기여 = 그 모델이 지표가 좋아지는 방향으로 더하는 양 (양수: 도움이 됨)."
+        ),
+    }
+}
+
+/// The line above the diversity table.
+pub(crate) fn diversity_intro(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => {
+            "Pairwise diversity of the members' errors on the test rows (Kuncheva & Whitaker 2003): disagreement = share of rows where exactly one of the two is right; Q = 1 when one's errors contain the other's, 0 when they are independent; double fault = share of rows both get wrong; ρ = correlation of being right; — = undefined (0/0)."
+        }
+        Lang::Ko => {
+            "테스트 행에서 구성 모델 오류의 쌍별 다양성 (Kuncheva & Whitaker 2003): 불일치 = 둘 중 하나만 맞힌 행의 비율; Q = 1이면 한 모델의 오류가 다른 모델의 오류에 포함되고 0이면 독립; 동시 오류 = 둘 다 틀린 행의 비율; ρ = 정답 여부의 상관계수; — = 정의되지 않음 (0/0)."
+        }
+    }
+}
+
+/// The most redundant pair (`q` and `double_fault` formatted).
+pub(crate) fn most_redundant(lang: Lang, a: &str, b: &str, q: &str, double_fault: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "Most redundant pair (highest Q): `{a}` and `{b}` (Q = {q}, double fault {double_fault})."
+        ),
+        Lang::Ko => {
+            format!("가장 중복된 쌍 (Q 최대): `{a}`, `{b}` (Q = {q}, 동시 오류 {double_fault}).")
+        }
+    }
+}
+
+/// The label review's summary: `issues` of `n` labels flagged on `source`'s probabilities
+/// (`ensemble` or a member's name).
+pub(crate) fn label_review_summary(lang: Lang, source: &str, issues: usize, n: usize) -> String {
+    let whose = match (lang, source) {
+        (Lang::En, "ensemble") => "the ensemble's".to_string(),
+        (Lang::En, m) => format!("`{m}`'s"),
+        (Lang::Ko, "ensemble") => "앙상블의".to_string(),
+        (Lang::Ko, m) => format!("`{m}`의"),
+    };
+    match lang {
+        Lang::En => format!(
+            "{issues} of {n} labels look wrong by confident learning on {whose} probabilities (cleanlab's find_label_issues, prune_by_noise_rate), ranked by label quality (the probability of the given label), lowest first."
+        ),
+        Lang::Ko => format!(
+            "{whose} 확률에 신뢰 학습(cleanlab의 find_label_issues, prune_by_noise_rate)을 적용하면 레이블 {n}개 중 {issues}개가 틀린 것으로 보입니다. 레이블 품질(주어진 레이블의 확률)이 낮은 순서입니다."
+        ),
+    }
+}
+
+/// The note under a label-review table that shows `shown` of `all` flagged rows.
+pub(crate) fn label_review_shown(lang: Lang, shown: usize, all: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "Showing the first {shown} of {all}; every one is in the JSON output (--format json)."
+        ),
+        Lang::Ko => format!(
+            "{all}개 중 처음 {shown}개만 표시합니다. 전체는 JSON 출력(--format json)에 있습니다."
+        ),
+    }
+}
+
+/// The line above the noise matrix.
+pub(crate) fn noise_matrix_caption(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => {
+            "Estimated noise matrix: P(given label = row | true label = column); each column sums to 1."
+        }
+        Lang::Ko => {
+            "추정 노이즈 행렬: P(주어진 레이블 = 행 | 실제 레이블 = 열); 각 열의 합은 1입니다."
+        }
+    }
+}
+
+/// The estimated prior of the true labels (`list` formatted: `a 0.3000, b 0.7000`).
+pub(crate) fn true_prior(lang: Lang, list: &str) -> String {
+    match lang {
+        Lang::En => format!("Estimated prior of the true labels: {list}."),
+        Lang::Ko => format!("실제 레이블의 추정 사전 확률: {list}."),
+    }
+}
+
+/// The x-axis label of the leave-one-out plot.
+pub(crate) fn contribution_axis(lang: Lang, metric: &str) -> String {
+    match lang {
+        Lang::En => format!("Contribution to {metric} (positive: the member helps)"),
+        Lang::Ko => format!("{metric} 기여 (양수: 도움이 됨)"),
+    }
+}
+
+/// The legend entry of the intervals of a plot (`level_pct` their level).
+pub(crate) fn interval_legend(lang: Lang, level_pct: f64) -> String {
+    match lang {
+        Lang::En => format!("{level_pct:.0}% interval"),
+        Lang::Ko => format!("{level_pct:.0}% 구간"),
     }
 }

@@ -1,4 +1,5 @@
-//! Standalone SVG plots: ROC curves, precision-recall curves and reliability diagrams.
+//! Standalone SVG plots: ROC curves, precision-recall curves and reliability diagrams, and the
+//! plots of `verdict ensemble` ([`weights_plot`], [`contribution_plot`], [`diversity_plot`]).
 //!
 //! Hand-written on `std::fmt::Write` (no plotting dependency) so the output is byte-stable and
 //! snapshot-testable:
@@ -21,6 +22,7 @@
 
 mod canvas;
 mod decimate;
+mod ensemble;
 #[cfg(test)]
 mod tests;
 
@@ -34,6 +36,8 @@ use decimate::{MAX_POINTS, finite_points, lttb, simplify, steps_post};
 use std::fmt::Write;
 use verdict_core::binary::{PrCurve, RocCurve};
 use verdict_core::calibration::Calibration;
+
+pub use ensemble::{ContributionBar, WeightBars, contribution_plot, diversity_plot, weights_plot};
 
 /// A dashed reference line from one point to another, with its legend label.
 type Reference = ((f64, f64), (f64, f64), String);

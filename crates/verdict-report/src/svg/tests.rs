@@ -722,3 +722,75 @@ fn preview_gallery() {
         reliability_plot(&calibration(), Lang::En),
     );
 }
+
+// ---------------------------------------------------------------- the ensemble's plots
+
+#[test]
+fn ensemble_plots_are_well_formed_in_both_languages() {
+    let members = ["bert", "a member with a very long file stem", "lstm"];
+    let given = [0.5, 0.3, 0.2];
+    let learned = [0.6, f64::NAN, 0.4];
+    let weightings = [
+        WeightBars {
+            label: "caruana",
+            weights: &learned,
+            intervals: Some(vec![(0.4, 0.8), (0.0, 0.3), (f64::NAN, 0.5)]),
+        },
+        WeightBars {
+            label: "given",
+            weights: &given,
+            intervals: None,
+        },
+    ];
+    let bars = [
+        ContributionBar {
+            member: "bert",
+            contribution: 0.04,
+            interval: Some((0.01, 0.07)),
+        },
+        ContributionBar {
+            member: "lstm",
+            contribution: -0.01,
+            interval: Some((-0.03, 0.005)),
+        },
+        ContributionBar {
+            member: "x",
+            contribution: f64::NAN,
+            interval: None,
+        },
+    ];
+    let q = vec![
+        vec![None, Some(0.93), Some(-0.4)],
+        vec![Some(0.93), None, None],
+        vec![Some(-0.4), None, None],
+    ];
+    for lang in [Lang::En, Lang::Ko] {
+        let w = weights_plot(&members, &weightings, 0.9, lang);
+        let c = contribution_plot(&bars, "accuracy", 0.95, lang);
+        let d = diversity_plot(&members, &q, lang);
+        for svg in [&w, &c, &d] {
+            check_svg(svg);
+            // The long name is shortened on the axis and whole in its tooltip.
+            assert!(svg.contains("bert"));
+        }
+        assert!(
+            w.contains("a member with a v…") && w.contains("a member with a very long file stem")
+        );
+        assert!(d.contains(">0.93<") && d.contains(">−0.40<") && d.contains(">—<"));
+        assert!(c.contains("class=\"bar hurts\"") && c.contains("class=\"zero\""));
+        let (title, interval) = match lang {
+            Lang::En => ("Member weights", "90% interval"),
+            Lang::Ko => ("구성 모델 가중치", "90% 구간"),
+        };
+        assert!(w.contains(&format!("<title>{title}</title>")) && w.contains(interval));
+    }
+    // Empty inputs give the axes and a note.
+    for svg in [
+        weights_plot(&[], &[], 0.9, Lang::En),
+        contribution_plot(&[], "accuracy", 0.95, Lang::En),
+        diversity_plot(&["only"], &[vec![None]], Lang::En),
+    ] {
+        check_svg(&svg);
+        assert!(svg.contains("No data"), "{svg}");
+    }
+}
