@@ -6,6 +6,7 @@ mod check;
 mod checks_doc;
 mod cli;
 mod compare;
+mod ensemble;
 mod design_citations;
 mod hardening;
 mod json_snapshots;
