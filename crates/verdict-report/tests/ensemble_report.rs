@@ -371,10 +371,15 @@ fn snapshot(name: &str, actual: &str) {
 fn reports_match_their_snapshots() {
     let rep = learned();
     for (lang, tag) in [(Lang::En, "en"), (Lang::Ko, "ko")] {
-        snapshot(
-            &format!("report.{tag}.txt"),
-            &ensemble::text(&rep, lang, false),
-        );
+        let text = ensemble::text(&rep, lang, false);
+        // The terminal report fits the comparison report's width (Hangul counts two columns).
+        for line in text.lines() {
+            assert!(
+                verdict_report::Table::width(line) <= verdict_report::compare::TEXT_WIDTH,
+                "too wide: {line}"
+            );
+        }
+        snapshot(&format!("report.{tag}.txt"), &text);
         let plots = ensemble::plots(&rep, lang);
         snapshot(
             &format!("report.{tag}.md"),
