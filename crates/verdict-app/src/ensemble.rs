@@ -506,6 +506,7 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
     let contributions: Vec<Contribution<'_>> = leave_one_out
         .iter()
         .map(|l| Contribution {
+            index: l.member,
             member: &names[l.member],
             weight: weightings[0].weights[l.member],
             delta: l.delta,
@@ -679,6 +680,10 @@ fn learn(
             method: method.as_str(),
             on,
             rows: fit.labels.len(),
+            select_metric: (method == Optimize::Caruana).then_some(match o.select_metric {
+                SelectionMetric::LogLoss => "log_loss",
+                SelectionMetric::Accuracy => "accuracy",
+            }),
             selection,
             optimum,
             stability,

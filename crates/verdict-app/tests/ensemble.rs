@@ -70,7 +70,11 @@ fn seed004_depends_on_bert_and_the_reweighting_is_noise() {
     assert_eq!(rep.weightings[1].label, "given#2");
     // Leave-one-member-out: BERT's contribution is the largest, and the finding says so.
     let bert = &rep.leave_one_out[0];
-    assert!(rep.leave_one_out[1..].iter().all(|l| l.contribution < bert.contribution));
+    assert!(
+        rep.leave_one_out[1..]
+            .iter()
+            .all(|l| l.contribution < bert.contribution)
+    );
     let found = checks(&rep);
     assert!(found.contains(&("dominant_member", Some(0))), "{found:?}");
     // Removing the LSTM makes the ensemble better (the RNNs' shared errors outvote BERT).
@@ -106,10 +110,16 @@ fn caruana_on_validation_with_stability_and_label_review() {
     o.label_review = Some(ReviewSource::Ensemble);
     let rep = ensemble(&spec(o, true), &NoProgress).expect("ensemble");
     let learned = rep.weightings[0].learned.as_ref().expect("learned");
-    assert_eq!((learned.method, learned.on, learned.rows), ("caruana", "validation", 2000));
+    assert_eq!(
+        (learned.method, learned.on, learned.rows),
+        ("caruana", "validation", 2000)
+    );
     let selection = learned.selection.as_ref().expect("selection");
     assert_eq!(selection.order.len(), 50);
-    assert_eq!(selection.order[0], 0, "round 1 is the best single member, BERT");
+    assert_eq!(
+        selection.order[0], 0,
+        "round 1 is the best single member, BERT"
+    );
     let stability = learned.stability.as_ref().expect("stability");
     assert_eq!(stability.members.len(), 4);
     for (m, w) in stability.members.iter().zip(&rep.weightings[0].weights) {
@@ -117,7 +127,10 @@ fn caruana_on_validation_with_stability_and_label_review() {
         assert!((0.0..=1.0).contains(w));
     }
     // Both given weightings are compared with the learned ensemble.
-    assert_eq!(rep.reweighting.as_ref().expect("reweighting").names.len(), 3);
+    assert_eq!(
+        rep.reweighting.as_ref().expect("reweighting").names.len(),
+        3
+    );
     let review = rep.label_review.as_ref().expect("label review");
     assert_eq!(review.source, "ensemble");
     assert_eq!(review.ids.len(), 2000);
@@ -129,7 +142,11 @@ fn refusals_name_what_was_expected() {
     let mut o = options();
     o.weights = vec![vec![0.5, 0.5]];
     let err = ensemble(&spec(o, false), &NoProgress).expect_err("wrong count");
-    assert!(err.to_string().contains("--weights #1: 2 weights for 4 members"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("--weights #1: 2 weights for 4 members"),
+        "{err}"
+    );
     let mut o = options();
     o.weights = vec![vec![0.5, -0.1, 0.3, 0.3]];
     let err = ensemble(&spec(o, false), &NoProgress).expect_err("negative");

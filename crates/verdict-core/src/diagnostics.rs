@@ -273,8 +273,8 @@ pub static CHECKS: &[Check] = {
         "The ensemble is not significantly better than its best member `{member}`: {metric} {ensemble:.4} vs {best:.4} (Δ = {delta:+.4}, {test} p = {p_value:.3}); the other members add inference cost without a measured gain.",
         "앙상블이 가장 좋은 구성 모델 `{member}`보다 유의하게 낫지 않습니다: {metric} {ensemble:.4} 대 {best:.4} (Δ = {delta:+.4}, {test} p = {p_value:.3}). 나머지 모델은 측정된 이득 없이 추론 비용만 더합니다."),
     Check::new("dead_member", Warn, Ensemble,
-        "Member `{member}` (weight {weight:.3}) contributes nothing measurable: without it the ensemble's {metric} changes by {delta:+.4} ({level:%} interval [{ci_low:+.4}, {ci_high:+.4}], paired bootstrap p = {p_value:.3}).",
-        "구성 모델 `{member}`(가중치 {weight:.3})의 기여가 측정되지 않습니다: 이 모델을 빼도 앙상블의 {metric} 변화는 {delta:+.4}입니다 ({level:%} 구간 [{ci_low:+.4}, {ci_high:+.4}], 대응 부트스트랩 p = {p_value:.3}).")
+        "Member `{member}` (weight {weight:.3}) contributes nothing measurable: without it the ensemble's {metric} changes by {delta:+.4}{measured|yes: ({level:%} interval [{ci_low:+.4}, {ci_high:+.4}], paired bootstrap p = {p_value:.3})|no:, and without a bootstrap (--bootstrap 0) no change can be shown significant}.",
+        "구성 모델 `{member}`(가중치 {weight:.3})의 기여가 측정되지 않습니다: 이 모델을 빼도 앙상블의 {metric} 변화는 {delta:+.4}입니다{measured|yes: ({level:%} 구간 [{ci_low:+.4}, {ci_high:+.4}], 대응 부트스트랩 p = {p_value:.3})|no:. 부트스트랩이 없으면(--bootstrap 0) 어떤 변화도 유의하다고 보일 수 없습니다}.")
         .with_hint(
             "Drop the member or give it a reason to exist (different inputs, different errors); re-learn the weights on a validation set (--optimize) and compare.",
             "이 모델을 빼거나 다른 입력, 다른 오류처럼 존재 이유를 주십시오. 검증 세트에서 가중치를 다시 학습하고(--optimize) 비교하십시오."),
@@ -1003,6 +1003,8 @@ pub fn small_split(s: &crate::splits::SmallSplit, rules: &crate::splits::SplitRu
 /// ensemble checks ([`member_findings`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution<'a> {
+    /// The member's index in the ensemble (what [`Finding::model`] names).
+    pub index: usize,
     /// The member's name.
     pub member: &'a str,
     /// Its normalised weight in the ensemble.
@@ -1065,14 +1067,18 @@ pub fn member_findings(
     level: f64,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, c) in members.iter().enumerate() {
+    for c in members {
         let harmful = c.significant(alpha) && c.contribution < 0.0;
         if !c.significant(alpha) || harmful {
             let (lo, hi) = c.ci.unwrap_or((f64::NAN, f64::NAN));
-            let id = if harmful { "harmful_member" } else { "dead_member" };
+            let id = if harmful {
+                "harmful_member"
+            } else {
+                "dead_member"
+            };
             out.push(
                 Finding::new(id, Subject::Whole)
-                    .for_model(i)
+                    .for_model(c.index)
                     .with("member", text(c.member))
                     .with("weight", Figure::Number(c.weight))
                     .with("metric", text(metric))
@@ -1083,6 +1089,11 @@ pub fn member_findings(
                     .with("p_value", Figure::Number(c.p_value.unwrap_or(f64::NAN)))
                     .with_rule("alpha", Figure::Number(alpha)),
             );
+            if !harmful && let Some(f) = out.last_mut() {
+                // `harmful` is significant, so it is always measured.
+                f.observed
+                    .push(("measured", yes_no(c.ci.is_some() && c.p_value.is_some())));
+            }
         }
     }
     let top = (0..members.len()).fold(None::<usize>, |best, i| match best {
@@ -1107,7 +1118,7 @@ pub fn member_findings(
             let n = next.map(|n| &members[n]);
             out.push(
                 Finding::new("dominant_member", Subject::Whole)
-                    .for_model(t)
+                    .for_model(c.index)
                     .with("member", text(c.member))
                     .with("metric", text(metric))
                     .with("contribution", Figure::Number(c.contribution))
@@ -1496,7 +1507,7 @@ mod tests {
             label_review_in_sample("declared"),
         ]
         .into_iter()
-        .chain(member_findings(
+        .chain(indexed_findings(
             &[
                 contribution("bert", 0.30, 0.05, Some(0.001)),
                 contribution("bilstm", 0.30, 0.004, Some(0.30)),
@@ -1646,6 +1657,7 @@ mod tests {
         p: Option<f64>,
     ) -> Contribution<'_> {
         Contribution {
+            index: 0,
             member,
             weight,
             delta: -contribution,
@@ -1653,6 +1665,21 @@ mod tests {
             ci: p.map(|_| (-contribution - 0.01, -contribution + 0.01)),
             p_value: p,
         }
+    }
+
+    /// [`member_findings`] with each contribution's index its position.
+    fn indexed_findings(
+        members: &[Contribution<'_>],
+        metric: &str,
+        alpha: f64,
+        level: f64,
+    ) -> Vec<Finding> {
+        let members: Vec<Contribution<'_>> = members
+            .iter()
+            .enumerate()
+            .map(|(index, c)| Contribution { index, ..c.clone() })
+            .collect();
+        member_findings(&members, metric, alpha, level)
     }
 
     fn ids_and_models(f: &[Finding]) -> Vec<(&'static str, Option<usize>)> {
@@ -1668,7 +1695,7 @@ mod tests {
             contribution("lstm", 0.25, 0.01, Some(0.20)),
             contribution("lexicon", 0.15, -0.001, Some(0.9)),
         ];
-        let f = member_findings(&members, "accuracy", 0.05, 0.95);
+        let f = indexed_findings(&members, "accuracy", 0.05, 0.95);
         assert_eq!(
             ids_and_models(&f),
             [
@@ -1687,7 +1714,7 @@ mod tests {
             contribution("b", 0.5, 0.01, Some(0.001)),
         ];
         assert!(
-            member_findings(&at, "m", 0.05, 0.95)
+            indexed_findings(&at, "m", 0.05, 0.95)
                 .iter()
                 .any(|f| f.check == "dominant_member")
         );
@@ -1695,14 +1722,14 @@ mod tests {
             contribution("a", 0.5, 0.0299, Some(0.001)),
             contribution("b", 0.5, 0.01, Some(0.001)),
         ];
-        assert!(member_findings(&under, "m", 0.05, 0.95).is_empty());
+        assert!(indexed_findings(&under, "m", 0.05, 0.95).is_empty());
         // A heavier member contributing less than a lighter, significant one; the largest gap.
         let swapped = [
             contribution("a", 0.4, 0.001, Some(0.5)),
             contribution("b", 0.35, 0.002, Some(0.4)),
             contribution("c", 0.25, 0.02, Some(0.01)),
         ];
-        let f = member_findings(&swapped, "m", 0.05, 0.95);
+        let f = indexed_findings(&swapped, "m", 0.05, 0.95);
         let mismatch = f
             .iter()
             .find(|f| f.check == "weight_contribution_mismatch")
@@ -1715,7 +1742,7 @@ mod tests {
             contribution("b", 0.5, -0.02, Some(0.01)),
         ];
         assert_eq!(
-            ids_and_models(&member_findings(&harm, "m", 0.05, 0.95)),
+            ids_and_models(&indexed_findings(&harm, "m", 0.05, 0.95)),
             [("harmful_member", Some(1)), ("dominant_member", Some(0))]
         );
         // No bootstrap: nothing is significant, every member is dead, nothing dominates.
@@ -1724,7 +1751,7 @@ mod tests {
             contribution("b", 0.5, 0.0, None),
         ];
         assert_eq!(
-            ids_and_models(&member_findings(&unmeasured, "m", 0.05, 0.95)),
+            ids_and_models(&indexed_findings(&unmeasured, "m", 0.05, 0.95)),
             [("dead_member", Some(0)), ("dead_member", Some(1))]
         );
     }

@@ -69,6 +69,9 @@ pub struct Learned {
     pub on: &'static str,
     /// Rows learned on.
     pub rows: usize,
+    /// The metric Caruana's selection optimised (`log_loss` or `accuracy`); `None` for the
+    /// log-loss optimum.
+    pub select_metric: Option<&'static str>,
     /// Caruana's selection (its order, counts and the metric after every round).
     pub selection: Option<Selection>,
     /// The log-loss optimum.
@@ -635,6 +638,7 @@ fn weights_section(rep: &EnsembleReport, lang: Lang) -> Section {
                 l.on,
                 l.rows,
                 &runs(&rep.names, &s.order),
+                l.select_metric.unwrap_or("log_loss"),
                 &fmt4(s.scores.first().copied().unwrap_or(f64::NAN)),
                 &fmt4(s.scores.last().copied().unwrap_or(f64::NAN)),
             )));

@@ -80,7 +80,8 @@ fn number(x: f64, spec: Spec) -> String {
         Spec::Fixed(n) => format!("{x:.n$}"),
         Spec::Scientific(n) => format!("{x:.n$e}"),
         Spec::Percent => format!("{:.1}%", x * 100.0),
-        Spec::Signed(n) => format!("{x:+.n$}"),
+        // A zero difference reads `+0.0000`, never `-0.0000`.
+        Spec::Signed(n) => format!("{:+.n$}", if x == 0.0 { 0.0 } else { x }),
     }
 }
 
@@ -670,6 +671,7 @@ mod tests {
         p_value: Option<f64>,
     ) -> d::Contribution<'_> {
         d::Contribution {
+            index: 0,
             member,
             weight,
             delta: -contribution,
@@ -682,7 +684,12 @@ mod tests {
     /// The findings of `check` among the ensemble checks on `members` (accuracy, α = 0.05,
     /// 95% intervals).
     fn member_findings(members: &[d::Contribution<'_>], check: &str) -> Vec<Finding> {
-        d::member_findings(members, "accuracy", 0.05, 0.95)
+        let members: Vec<d::Contribution<'_>> = members
+            .iter()
+            .enumerate()
+            .map(|(index, c)| d::Contribution { index, ..c.clone() })
+            .collect();
+        d::member_findings(&members, "accuracy", 0.05, 0.95)
             .into_iter()
             .filter(|f| f.check == check)
             .collect()
@@ -715,6 +722,40 @@ mod tests {
             hint(Lang::En, &found[0]).as_deref(),
             Some(
                 "Drop the member or give it a reason to exist (different inputs, different errors); re-learn the weights on a validation set (--optimize) and compare."
+            )
+        );
+    }
+
+    #[test]
+    fn dead_member_without_a_bootstrap() {
+        let members = [
+            contribution("a", 0.5, 0.05, None, None),
+            contribution("b", 0.5, 0.0, None, None),
+        ];
+        both(
+            &member_findings(&members, "dead_member")[1],
+            "Member `b` (weight 0.500) contributes nothing measurable: without it the ensemble's accuracy changes by +0.0000, and without a bootstrap (--bootstrap 0) no change can be shown significant.",
+            "구성 모델 `b`(가중치 0.500)의 기여가 측정되지 않습니다: 이 모델을 빼도 앙상블의 accuracy 변화는 +0.0000입니다. 부트스트랩이 없으면(--bootstrap 0) 어떤 변화도 유의하다고 보일 수 없습니다.",
+        );
+    }
+
+    #[test]
+    fn harmful_member() {
+        let members = [
+            contribution("a", 0.5, 0.05, Some((-0.08, -0.02)), Some(0.001)),
+            contribution("b", 0.25, -0.0115, Some((0.0037, 0.02)), Some(0.004)),
+        ];
+        let found = member_findings(&members, "harmful_member");
+        assert_eq!(found[0].model, Some(1));
+        both(
+            &found[0],
+            "Member `b` (weight 0.250) makes the ensemble worse: without it the ensemble's accuracy changes by +0.0115 (95.0% interval [+0.0037, +0.0200], paired bootstrap p = 0.004).",
+            "구성 모델 `b`(가중치 0.250)가 앙상블을 나쁘게 합니다: 이 모델을 빼면 앙상블의 accuracy이(가) +0.0115만큼 바뀝니다 (95.0% 구간 [+0.0037, +0.0200], 대응 부트스트랩 p = 0.004).",
+        );
+        assert_eq!(
+            hint(Lang::En, &found[0]).as_deref(),
+            Some(
+                "Drop the member, or lower its weight by learning the weights on a validation set (--val … --optimize)."
             )
         );
     }
@@ -826,6 +867,7 @@ mod tests {
             "small_split",
             "ensemble_not_better",
             "dead_member",
+            "harmful_member",
             "dominant_member",
             "weight_contribution_mismatch",
             "weights_fit_on_test",

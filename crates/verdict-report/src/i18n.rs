@@ -892,16 +892,17 @@ pub(crate) fn learned_caruana(
     on: &str,
     rows: usize,
     order: &str,
+    metric: &str,
     first: &str,
     last: &str,
 ) -> String {
     let on = learned_on(lang, on);
     match lang {
         Lang::En => format!(
-            "{label}: Caruana's ensemble selection (greedy, with replacement, starting from the best member), {rounds} rounds on {on} ({rows} rows); selected in order: {order}; selection score after round 1: {first}, after round {rounds}: {last}."
+            "{label}: Caruana's ensemble selection (greedy, with replacement, starting from the best member), {rounds} rounds on {on} ({rows} rows); selected in order: {order}; {metric} after round 1: {first}, after round {rounds}: {last}."
         ),
         Lang::Ko => format!(
-            "{label}: Caruana 앙상블 선택 (복원 탐욕 선택, 가장 좋은 구성 모델에서 시작), {on}({rows}행)에서 {rounds}라운드; 선택 순서: {order}; 선택 점수: 1라운드 후 {first}, {rounds}라운드 후 {last}."
+            "{label}: Caruana 앙상블 선택 (복원 탐욕 선택, 가장 좋은 구성 모델에서 시작), {on}({rows}행)에서 {rounds}라운드; 선택 순서: {order}; {metric}: 1라운드 후 {first}, {rounds}라운드 후 {last}."
         ),
     }
 }

@@ -184,6 +184,7 @@ fn learn(val_labels: &[u32], val: &[Vec<f64>]) -> Weighting {
             method: "caruana",
             on: "validation",
             rows: val_labels.len(),
+            select_metric: Some("log_loss"),
             selection: Some(selection),
             optimum: None,
             stability: Some(stability),
@@ -308,6 +309,7 @@ fn report(s: &Scenario) -> EnsembleReport {
     let contributions: Vec<Contribution<'_>> = leave_one_out
         .iter()
         .map(|l| Contribution {
+            index: l.member,
             member: &names[l.member],
             weight: weightings[0].weights[l.member],
             delta: l.delta,

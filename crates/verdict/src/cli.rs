@@ -778,10 +778,20 @@ pub(crate) struct EnsembleArgs {
     #[arg(long, default_value = "ensemble", requires = "run")]
     pub(crate) eval_name: String,
     /// The ledger (with --run).
-    #[arg(long, default_value = "./verdict.db", value_name = "URL", requires = "run")]
+    #[arg(
+        long,
+        default_value = "./verdict.db",
+        value_name = "URL",
+        requires = "run"
+    )]
     pub(crate) store: String,
     /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (with --run).
-    #[arg(long, default_value = "./verdict-artifacts", value_name = "DIR", requires = "run")]
+    #[arg(
+        long,
+        default_value = "./verdict-artifacts",
+        value_name = "DIR",
+        requires = "run"
+    )]
     pub(crate) artifacts: PathBuf,
 }
 

@@ -28,7 +28,9 @@ fn parse_weights(s: &str, which: usize, names: &[String]) -> Result<Vec<f64>> {
     let mut out: Vec<Option<f64>> = vec![None; names.len()];
     for pair in s.split(',') {
         let Some((name, w)) = pair.split_once('=') else {
-            bail!("--weights #{which} ({s}): `{pair}` is not NAME=WEIGHT; use names for all members or for none");
+            bail!(
+                "--weights #{which} ({s}): `{pair}` is not NAME=WEIGHT; use names for all members or for none"
+            );
         };
         let Some(i) = names.iter().position(|n| n == name.trim()) else {
             bail!(
@@ -56,7 +58,10 @@ fn spec(a: &EnsembleArgs) -> Result<EnsembleSpec> {
         .map(|(i, w)| parse_weights(w, i + 1, &names))
         .collect::<Result<Vec<_>>>()?;
     if !(a.stats.boot.ci > 0.0 && a.stats.boot.ci < 1.0) {
-        bail!("--ci must be between 0 and 1 (exclusive), got {}", a.stats.boot.ci);
+        bail!(
+            "--ci must be between 0 and 1 (exclusive), got {}",
+            a.stats.boot.ci
+        );
     }
     Ok(EnsembleSpec {
         files: a.files.clone(),

@@ -67,7 +67,10 @@ fn json_of(dir: &Path, args: &[&str]) -> Value {
 }
 
 fn weights_arg(w: &[f64]) -> String {
-    w.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(",")
+    w.iter()
+        .map(|x| format!("{x:?}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[test]
@@ -86,7 +89,12 @@ fn soft_and_hard_voting_match_scikit_learn_through_the_files() {
         let dir = tmp.path().join(name);
         std::fs::create_dir_all(&dir).expect("dir");
         let mut files: Vec<PathBuf> = Vec::new();
-        for (m, member) in ds["members"].as_array().expect("members").iter().enumerate() {
+        for (m, member) in ds["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .enumerate()
+        {
             let f = dir.join(format!("{}.csv", member.as_str().expect("member")));
             write_predictions(&f, &labels, &matrix(&ds["member_proba"][m]));
             files.push(f);
@@ -98,13 +106,27 @@ fn soft_and_hard_voting_match_scikit_learn_through_the_files() {
             write_predictions(&expected, &labels, &matrix(&case["soft_proba"]));
             let want = json_of(
                 &dir,
-                &["eval", expected.to_str().expect("path"), "--bootstrap", "0", "--format", "json"],
+                &[
+                    "eval",
+                    expected.to_str().expect("path"),
+                    "--bootstrap",
+                    "0",
+                    "--format",
+                    "json",
+                ],
             );
             let mut args: Vec<String> = vec!["ensemble".into()];
             args.extend(files.iter().map(|f| f.display().to_string()));
             args.extend(
-                ["--weights", &weights_arg(&w), "--bootstrap", "0", "--format", "json"]
-                    .map(String::from),
+                [
+                    "--weights",
+                    &weights_arg(&w),
+                    "--bootstrap",
+                    "0",
+                    "--format",
+                    "json",
+                ]
+                .map(String::from),
             );
             let argv: Vec<&str> = args.iter().map(String::as_str).collect();
             let got = json_of(&dir, &argv);
@@ -113,7 +135,10 @@ fn soft_and_hard_voting_match_scikit_learn_through_the_files() {
             for (metric, v) in want_metrics {
                 let (Some(a), Some(b)) = (v["value"].as_f64(), ens[metric]["value"].as_f64())
                 else {
-                    assert_eq!(v["value"], ens[metric]["value"], "{name} case {ci} {metric}");
+                    assert_eq!(
+                        v["value"], ens[metric]["value"],
+                        "{name} case {ci} {metric}"
+                    );
                     continue;
                 };
                 assert!(
@@ -153,7 +178,12 @@ fn seed004(split: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/ensemble/seed004");
     ["bert", "bilstm", "lstm", "lexicon"]
         .iter()
-        .map(|m| root.join(split).join(format!("{m}.csv")).display().to_string())
+        .map(|m| {
+            root.join(split)
+                .join(format!("{m}.csv"))
+                .display()
+                .to_string()
+        })
         .collect()
 }
 
@@ -163,9 +193,14 @@ fn the_ledger_holds_the_ensemble_as_one_unit() {
     let dir = tmp.path();
     let store = dir.join("verdict.db");
     let store_url = store.display().to_string();
-    let s = verdict_store::Store::open_with(&store_url, &verdict_store::StoreOptions::mlflow_artifacts())
-        .expect("store");
-    let exp = s.create_experiment("sentiment", None, &[]).expect("experiment");
+    let s = verdict_store::Store::open_with(
+        &store_url,
+        &verdict_store::StoreOptions::mlflow_artifacts(),
+    )
+    .expect("store");
+    let exp = s
+        .create_experiment("sentiment", None, &[])
+        .expect("experiment");
     let run = s
         .create_run(&verdict_store::NewRun {
             experiment_id: exp,
@@ -201,10 +236,18 @@ fn the_ledger_holds_the_ensemble_as_one_unit() {
     let (code, out, err) = verdict(dir, &argv);
     assert_eq!(code, 0, "{err}");
     let doc: Value = serde_json::from_str(&out).expect("json");
-    let s = verdict_store::Store::open_with(&store_url, &verdict_store::StoreOptions::mlflow_artifacts())
-        .expect("store");
+    let s = verdict_store::Store::open_with(
+        &store_url,
+        &verdict_store::StoreOptions::mlflow_artifacts(),
+    )
+    .expect("store");
     let r = s.get_run(&run).expect("get run");
-    let param = |k: &str| r.params.iter().find(|p| p.key == k).map(|p| p.value.clone());
+    let param = |k: &str| {
+        r.params
+            .iter()
+            .find(|p| p.key == k)
+            .map(|p| p.value.clone())
+    };
     assert_eq!(param("ensemble.voting").as_deref(), Some("soft"));
     assert_eq!(param("ensemble.weights").as_deref(), Some("given"));
     assert_eq!(param("ensemble.weight.bert").as_deref(), Some("0.3"));
@@ -232,7 +275,11 @@ fn the_ledger_holds_the_ensemble_as_one_unit() {
     // Other weights under the same name: refused (params are write-once), nothing changes.
     let before = s.get_run(&run).expect("get run");
     let mut again = args.clone();
-    let w = again.iter().position(|a| a == "--weights").expect("weights") + 1;
+    let w = again
+        .iter()
+        .position(|a| a == "--weights")
+        .expect("weights")
+        + 1;
     again[w] = "bert=0.35,bilstm=0.35,lstm=0.20,lexicon=0.10".into();
     let argv: Vec<&str> = again.iter().map(String::as_str).collect();
     let (code, _, err) = verdict(dir, &argv);
@@ -283,13 +330,19 @@ fn refusals_name_what_was_expected() {
     let err = run(&["--weights", "bert=0.3,bilstm=0.3"]);
     assert!(err.contains("no weight for member `lstm`"), "{err}");
     let err = run(&["--weights", "bert=0.3,gpt=0.3,lstm=0.2,lexicon=0.2"]);
-    assert!(err.contains("no member named `gpt`; members: bert, bilstm, lstm, lexicon"), "{err}");
+    assert!(
+        err.contains("no member named `gpt`; members: bert, bilstm, lstm, lexicon"),
+        "{err}"
+    );
     let err = run(&["--weights", "0.3,x,0.2,0.2"]);
     assert!(err.contains("`x` is not a number"), "{err}");
     let err = run(&["--optimize", "caruana"]);
     assert!(err.contains("pass --val with one file per member"), "{err}");
     let err = run(&["--val", &val[0], "--optimize", "caruana"]);
-    assert!(err.contains("--val needs one validation file per member"), "{err}");
+    assert!(
+        err.contains("--val needs one validation file per member"),
+        "{err}"
+    );
     let err = run(&["--voting", "rank", "--label-review"]);
     assert!(err.contains("soft voting"), "{err}");
     // A member of another eval set.
