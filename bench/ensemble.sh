@@ -5,7 +5,7 @@
 #
 #     bash bench/ensemble.sh                       # ROWS=1000000 BOOTSTRAP=1000 PEER_BOOTSTRAP=20
 #
-# The peer's resamples are slow (about 9 models × 2 sklearn metrics × 1M rows each), so it runs
+# The peer's resamples are slow (up to 9 models × 2 sklearn metrics × 1M rows each), so it runs
 # PEER_BOOTSTRAP of them and its total is scaled to BOOTSTRAP: the time outside the resample loop
 # as measured, plus BOOTSTRAP × its measured seconds per resample (the loop's cost is linear in
 # the resamples; bench/ensemble_numpy.py reports both).
@@ -19,15 +19,22 @@ DATA="$ROOT/bench-data/ensemble-$ROWS"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-/usr/bin/time -f '%e %M' -o "$tmp/verdict.time" "$VERDICT" ensemble "$DATA"/test/m*.parquet \
-  --val "$DATA"/val/m*.parquet --optimize caruana --bootstrap "$BOOTSTRAP" --weight-resamples 0 \
-  --format json --quiet > "$tmp/verdict.json"
+# Verdict on every core (rayon's default), then on one (RAYON_NUM_THREADS=1), as the peer runs.
+run_verdict() { # threads (empty: all), output
+  env ${1:+RAYON_NUM_THREADS=$1} /usr/bin/time -f '%e %M' -o "$2.time" "$VERDICT" ensemble \
+    "$DATA"/test/m*.parquet --val "$DATA"/val/m*.parquet --optimize caruana --bootstrap "$BOOTSTRAP" \
+    --weight-resamples 0 --format json --quiet > "$2.json"
+}
+run_verdict "" "$tmp/verdict"
+run_verdict 1 "$tmp/verdict1"
 read -r v_wall v_rss < "$tmp/verdict.time"
+read -r v1_wall _ < "$tmp/verdict1.time"
+cmp -s "$tmp/verdict.json" "$tmp/verdict1.json" || { echo "results depend on the thread count" >&2; exit 1; }
 "$PYTHON" bench/ensemble_numpy.py --data "$DATA" --bootstrap "$PEER_BOOTSTRAP" > "$tmp/peer.json"
-"$PYTHON" - "$tmp/verdict.json" "$tmp/peer.json" "$v_wall" "$v_rss" "$BOOTSTRAP" <<'PY'
+"$PYTHON" - "$tmp/verdict.json" "$tmp/peer.json" "$v_wall" "$v_rss" "$BOOTSTRAP" "$v1_wall" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))
-wall, rss, B = float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+wall, rss, B, wall1 = float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 s = p["seconds"]
 peer = s["total"] - s["bootstrap"] + B * p["seconds_per_resample"]
 w = {k: round(x, 4) for k, x in v["weightings"][0]["weights"].items()}
@@ -36,6 +43,7 @@ print(json.dumps({
     "peer_s_scaled": round(peer, 1), "peer_resamples_run": p["bootstrap"],
     "peer_seconds": {k: round(x, 2) for k, x in s.items()},
     "speedup": round(peer / wall, 1),
+    "verdict_one_thread_wall_s": wall1, "speedup_one_thread": round(peer / wall1, 1),
     "verdict_weights": w, "peer_weights": p["weights"],
 }))
 PY

@@ -5,8 +5,8 @@ scikit-learn, the peer of bench/ensemble.sh:
 1. read the members' validation and test Parquet files (pandas), align them by id;
 2. Caruana's ensemble selection on validation: 50 rounds, with replacement, from the best single
    member, on `sklearn.metrics.log_loss` (numpy for the running mean);
-3. the soft-voting ensemble on test with those weights, and the ensemble without each member
-   (weights renormalised): 1 + 4 + 4 = 9 models;
+3. the soft-voting ensemble on test with those weights, and the ensemble without each member of
+   nonzero weight (weights renormalised): 1 + 4 + up to 4 models;
 4. B paired bootstrap resamples (one index draw shared by every model): accuracy and log loss of
    every model (`sklearn.metrics`), each model's percentile interval, and the paired difference of
    every member and every leave-one-out ensemble with the ensemble (interval and two-sided
@@ -75,7 +75,8 @@ def soft(members, w):
 models = [soft(test, weights)] + test
 for j in range(m):
     rest = [i for i in range(m) if i != j]
-    if weights[rest].sum() > 0:
+    # As verdict: without a member of weight 0 the ensemble is the ensemble itself (no new model).
+    if weights[j] > 0 and weights[rest].sum() > 0:
         models.append(soft([test[i] for i in rest], weights[rest]))
 preds = [p.argmax(axis=1) for p in models]
 t_combine = time.perf_counter()

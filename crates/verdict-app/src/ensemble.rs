@@ -364,8 +364,15 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
         data.push(combine(&test, &w.weights, o.voting)?);
     }
     let loo_start = data.len();
+    // (member, its leave-one-out model in `data`). A member of weight 0 is left out of nothing:
+    // the ensemble without it is the ensemble itself (model 0), so its change is exactly 0 and is
+    // not computed a second time.
     let mut loo_members = Vec::new();
     for j in 0..m {
+        if weightings[0].weights[j] == 0.0 {
+            loo_members.push((j, 0));
+            continue;
+        }
         let rest: Vec<f64> = (0..m)
             .filter(|&i| i != j)
             .map(|i| weightings[0].weights[i])
@@ -384,8 +391,8 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
                 by_position: false,
                 normalized: Vec::new(),
             };
+            loo_members.push((j, data.len()));
             data.push(combine(&set, &rest, o.voting)?);
-            loo_members.push(j);
         }
     }
     let metric = o
@@ -489,18 +496,27 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
 
     // Leave one member out: the full ensemble is the baseline of every such comparison.
     let mut leave_one_out = Vec::new();
-    for (slot, &j) in loo_members.iter().enumerate() {
-        let model = loo_start + slot;
-        let c = all.comparisons.iter().find(|c| c.b == model);
-        let delta = c.and_then(|c| c.deltas.iter().find(|d| d.name == metric));
+    for &(j, model) in &loo_members {
         let d = value(model) - value(0);
+        let (ci, p_value) = if model == 0 {
+            // Weight 0: the same model, so every replicate's difference is 0.
+            (Some((0.0, 0.0)), Some(1.0))
+        } else {
+            let c = all.comparisons.iter().find(|c| c.b == model);
+            let delta = c.and_then(|c| c.deltas.iter().find(|d| d.name == metric));
+            (
+                delta.and_then(|d| d.ci),
+                delta.and_then(|d| d.p_value).filter(|p| !p.is_nan()),
+            )
+        };
         leave_one_out.push(LeaveOneOut {
             member: j,
             value: value(model),
             delta: d,
-            contribution: if all.higher_is_better { -d } else { d },
-            ci: delta.and_then(|d| d.ci),
-            p_value: delta.and_then(|d| d.p_value).filter(|p| !p.is_nan()),
+            // `0.0 - d`, not `-d`: no change is +0, not -0.
+            contribution: if all.higher_is_better { 0.0 - d } else { d },
+            ci,
+            p_value,
         });
     }
     let contributions: Vec<Contribution<'_>> = leave_one_out

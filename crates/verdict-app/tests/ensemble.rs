@@ -162,3 +162,28 @@ fn refusals_name_what_was_expected() {
     let err = ensemble(&mixed, &NoProgress).expect_err("different eval sets");
     assert!(!err.to_string().is_empty());
 }
+
+#[test]
+fn a_member_of_weight_zero_is_dead_without_a_second_model() {
+    let mut o = options();
+    o.weights = vec![vec![0.5, 0.3, 0.2, 0.0]];
+    let rep = ensemble(&spec(o, false), &NoProgress).expect("ensemble");
+    // Without the lexicon (weight 0) the ensemble is the ensemble itself: exactly no change.
+    let lexicon = &rep.leave_one_out[3];
+    assert_eq!(lexicon.member, 3);
+    assert_eq!(lexicon.delta, 0.0);
+    assert!(lexicon.contribution == 0.0 && lexicon.contribution.is_sign_positive());
+    assert_eq!((lexicon.ci, lexicon.p_value), (Some((0.0, 0.0)), Some(1.0)));
+    let ensemble_value = rep.members.result.models[0]
+        .metric("accuracy")
+        .expect("accuracy")
+        .value;
+    assert_eq!(lexicon.value, ensemble_value);
+    assert!(
+        checks(&rep).contains(&("dead_member", Some(3))),
+        "{:?}",
+        checks(&rep)
+    );
+    // The members of nonzero weight are left out for real: each changes the ensemble.
+    assert!(rep.leave_one_out[..3].iter().all(|l| l.delta != 0.0));
+}

@@ -184,19 +184,50 @@ pub fn calibrate(
     cfg: &CalibrationConfig,
     w: Weights<'_>,
 ) -> Calibration {
-    assert_eq!(
-        confidence.len(),
-        correct.len(),
-        "confidences and correctness differ in length"
-    );
+    calibrate_binned(
+        confidence,
+        correct,
+        &bins_of(confidence, edges),
+        edges,
+        cfg,
+        w,
+    )
+}
+
+/// Each confidence's bin over `edges` ([`bin_of`]): computed once for a bootstrap, whose
+/// replicates then only re-weigh the samples ([`calibrate_binned`]).
+pub fn bins_of(confidence: &[f64], edges: &[f64]) -> Vec<u32> {
     let interior = interior_edges(edges);
+    confidence
+        .iter()
+        .map(|&c| bin_of(interior, c) as u32)
+        .collect()
+}
+
+/// [`calibrate`] with the bins already known (`bins` from [`bins_of`] on the same `edges`): the
+/// same result, bit for bit.
+///
+/// # Panics
+/// If `confidence`, `correct` and `bins` differ in length.
+pub fn calibrate_binned(
+    confidence: &[f64],
+    correct: &[bool],
+    bins: &[u32],
+    edges: &[f64],
+    cfg: &CalibrationConfig,
+    w: Weights<'_>,
+) -> Calibration {
+    assert!(
+        confidence.len() == correct.len() && confidence.len() == bins.len(),
+        "confidences, correctness and bins differ in length"
+    );
     let mut acc = BinAccumulator::new(edges, cfg.high_confidence);
-    for (i, (&c, &ok)) in confidence.iter().zip(correct).enumerate() {
+    for (i, ((&c, &ok), &b)) in confidence.iter().zip(correct).zip(bins).enumerate() {
         let wi = w.get(i);
         if wi == 0 {
             continue;
         }
-        acc.add(bin_of(interior, c), c, ok, wi);
+        acc.add(b as usize, c, ok, wi);
     }
     acc.finish(edges)
 }

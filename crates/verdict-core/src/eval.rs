@@ -420,10 +420,28 @@ enum ScalarsKind<'a> {
         tops: Vec<usize>,
         /// Rank of each sample's true class in its row (top-k accuracy), computed once.
         ranks: Vec<u32>,
-        prep: Option<AucPrep<'a>>,
-        calibration: Option<(Vec<f64>, Vec<bool>, Vec<f64>)>,
+        /// Boxed: the layouts make it the largest part of the kind.
+        prep: Option<Box<AucPrep<'a>>>,
+        /// Each sample's log-loss term, computed once (empty without probabilities).
+        nll: Vec<f64>,
+        calibration: Option<CalPrep>,
         cal_cfg: CalibrationConfig,
     },
+}
+
+/// What the top-label calibration of every replicate shares: each sample's confidence,
+/// correctness, and bin over the edges fixed by the unweighted data.
+struct CalPrep {
+    conf: Vec<f64>,
+    correct: Vec<bool>,
+    edges: Vec<f64>,
+    bins: Vec<u32>,
+}
+
+impl CalPrep {
+    fn calibrate(&self, cfg: &CalibrationConfig, w: Weights<'_>) -> Calibration {
+        calibration::calibrate_binned(&self.conf, &self.correct, &self.bins, &self.edges, cfg, w)
+    }
 }
 
 impl<'a> Scalars<'a> {
@@ -492,11 +510,11 @@ impl<'a> Scalars<'a> {
         };
         let prep = probs.map(|p| {
             let prep = AucPrep::new(labels, p, k);
-            if repeated {
-                prep.with_column_copy()
+            Box::new(if repeated {
+                prep.for_resampling()
             } else {
                 prep
-            }
+            })
         });
         let calibration = probs.map(|p| {
             let conf: Vec<f64> = p
@@ -505,8 +523,15 @@ impl<'a> Scalars<'a> {
                 .collect();
             let correct: Vec<bool> = labels.iter().zip(&pred).map(|(l, p)| l == p).collect();
             let edges = calibration::bin_edges(&conf, &cfg.calibration);
-            (conf, correct, edges)
+            let bins = calibration::bins_of(&conf, &edges);
+            CalPrep {
+                conf,
+                correct,
+                edges,
+                bins,
+            }
         });
+        let nll = probs.map_or_else(Vec::new, |p| multiclass::log_loss_terms(labels, p, k));
         let kind = ScalarsKind::Multi {
             labels,
             pred,
@@ -515,6 +540,7 @@ impl<'a> Scalars<'a> {
             tops,
             ranks,
             prep,
+            nll,
             calibration,
             cal_cfg: cfg.calibration,
         };
@@ -582,6 +608,7 @@ impl<'a> Scalars<'a> {
                 tops,
                 ranks,
                 prep,
+                nll,
                 calibration,
                 cal_cfg,
             } => {
@@ -601,13 +628,11 @@ impl<'a> Scalars<'a> {
                         m.top[t - 2] = Some(multiclass::top_k_from_ranks(ranks, t, w));
                     }
                 }
-                if let (Some(p), Some(prep), Some((conf, correct, edges))) =
-                    (probs, prep, calibration)
-                {
+                if let (Some(prep), Some(cal)) = (prep, calibration) {
                     let (ovr, ovo) = prep.ovr_ovo(w);
                     m.roc_auc = Some([ovr.macro_avg, ovr.weighted, ovo.macro_avg]);
-                    m.log_loss = Some(multiclass::log_loss(labels, p, *k, w));
-                    let cal = calibration::calibrate(conf, correct, edges, cal_cfg, w);
+                    m.log_loss = Some(multiclass::log_loss_from_terms(nll, w));
+                    let cal = cal.calibrate(cal_cfg, w);
                     m.calibration = Some((cal.ece, cal.mce));
                 }
                 self.read(Computed::Multiclass(&m))
@@ -740,9 +765,9 @@ fn evaluate_multiclass(
         unreachable!("Scalars::new gives a multi-class kind for multi-class data")
     };
     let confusion = ConfusionMatrix::new(labels, pred, *k, Weights::Unit);
-    let calibration = calibration.as_ref().map(|(conf, correct, edges)| {
-        calibration::calibrate(conf, correct, edges, cal_cfg, Weights::Unit)
-    });
+    let calibration = calibration
+        .as_ref()
+        .map(|cal| cal.calibrate(cal_cfg, Weights::Unit));
     let mut result = EvalResult::new(data, cfg, metrics, confusion, bootstrap);
     result.calibration = calibration;
     result.warnings = warnings(data, &result, None);
