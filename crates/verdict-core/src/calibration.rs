@@ -194,8 +194,9 @@ pub fn calibrate(
     )
 }
 
-/// Each confidence's bin over `edges` ([`bin_of`]): computed once for a bootstrap, whose
-/// replicates then only re-weigh the samples ([`calibrate_binned`]).
+/// Each confidence's bin over `edges` (`np.searchsorted(edges[1:-1], c, side='left')`):
+/// computed once for a bootstrap, whose replicates then only re-weigh the samples
+/// ([`calibrate_binned`]).
 pub fn bins_of(confidence: &[f64], edges: &[f64]) -> Vec<u32> {
     let interior = interior_edges(edges);
     confidence

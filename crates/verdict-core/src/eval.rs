@@ -10,10 +10,12 @@
 //! * Binary with scores: the data are sorted once ([`Ranked`]); every metric of a replicate is
 //!   computed over the sorted layout with count weights, so a replicate costs O(n).
 //! * Multi-class: confusion-matrix metrics need no order (a replicate counts O(k) per-class totals,
-//!   [`ClassTotals`], never a k × k matrix); the OvR/OvO AUCs are prepared once ([`AucPrep`], with a
-//!   column-major copy of the probabilities when a bootstrap follows) and top-k accuracy from each
-//!   row's true-class rank, computed once. Memory is linear in rows × classes and the k × k matrix
-//!   of the result is stored sparse ([`ConfusionMatrix`]).
+//!   [`ClassTotals`], never a k × k matrix); the OvR/OvO AUCs are prepared once ([`AucPrep`]; when a
+//!   bootstrap follows, [`AucPrep::for_resampling`] sorts every column once so that a replicate
+//!   is one sweep per column), and top-k accuracy from each row's true-class rank, the log-loss
+//!   terms and the calibration bins are computed once, so a replicate only re-weighs them. Memory
+//!   is linear in rows × classes and the k × k matrix of the result is stored sparse
+//!   ([`ConfusionMatrix`]).
 //! * A replicate that leaves a metric undefined (a class vanished) yields NaN for that metric; the
 //!   interval is taken over the defined replicates and the count of undefined ones is reported.
 //!

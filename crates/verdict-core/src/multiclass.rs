@@ -770,7 +770,7 @@ impl<'a> AucPrep<'a> {
     pub const MAX_SORTED_CLASSES: usize = 256;
 
     /// The layout for many weightings of the same data (a bootstrap): every column sorted once
-    /// ([`SortedColumns`], `n · k` (index, class) pairs), or, above
+    /// (`n · k` (index, class) pairs, one sweep per column per weighting), or, above
     /// [`Self::MAX_SORTED_CLASSES`] classes, [`Self::with_column_copy`]. The results are the same
     /// bits as the plain layout's; only the time per weighting differs (at 1,000,000 rows × 5
     /// classes one sweep per column instead of 4,000,000 binary searches).

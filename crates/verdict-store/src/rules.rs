@@ -45,7 +45,11 @@
 //!   the write's own tags (a hook tag wins over a request tag of the same key).
 //! - **Cost.** Without a hook, nothing. With a hook, a write to a run without rules costs one
 //!   indexed query (the run's tag, its experiment's attachment); a run with rules adds the
-//!   locked state read, the hook and the state update (plus the decisions it returns).
+//!   locked state read, the hook and the state update (plus the decisions it returns). On
+//!   PostgreSQL, where every statement is a round trip, the state update and the decision tags
+//!   are not statements of their own: they ride on the write's first metrics `INSERT` as
+//!   data-modifying CTEs (`Deferred`), so a judged write makes as many round trips as a plain
+//!   one (BENCHMARKS.md measures what remains).
 //! - **Deletion.** Runs and experiments are only soft-deleted in the store (there is no purge),
 //!   so their state and decisions stay with them. A ruleset cannot be deleted while it is
 //!   attached to an experiment; runs whose tag names a deleted ruleset get the error tag.
