@@ -3,6 +3,8 @@
 //!
 //! An evaluation stored under the name `NAME` (default `eval`) is:
 //! - the artifact `verdict/NAME.json`: the whole `--format json` document (docs/eval-json.md);
+//! - the artifact `verdict/NAME.html`: the `--format html` report, in the target's language, to
+//!   read in a browser (the artifact view previews it);
 //! - the metrics `NAME/<metric>`, `NAME/<metric>_ci_low`, `NAME/<metric>_ci_high` at step 0, or `--step` (the
 //!   names of the document's `metrics` object; undefined values and absent intervals are not
 //!   logged);
@@ -279,6 +281,8 @@ pub struct EvalTarget<'a> {
     pub source: &'a str,
     /// The step the metrics are logged at (0 unless the caller evaluates repeatedly).
     pub step: i64,
+    /// The language of the stored HTML report.
+    pub lang: verdict_report::Lang,
 }
 
 /// What [`store_evaluation`] stored.
@@ -437,7 +441,14 @@ pub fn store_evaluation_with(
     }
     let (repo, base) = run_artifacts(&run.info.artifact_uri, target.artifacts)?;
     let doc = verdict_report::json::render(report);
-    let mut files: Vec<(String, &[u8])> = vec![(join(&base, &artifact), doc.as_bytes())];
+    let html = verdict_report::markdown::html(report, target.lang);
+    let mut files: Vec<(String, &[u8])> = vec![
+        (join(&base, &artifact), doc.as_bytes()),
+        (
+            join(&base, &format!("verdict/{name}.html")),
+            html.as_bytes(),
+        ),
+    ];
     if let Some(k) = kept {
         files.push((join(&base, &predictions), &k.parquet));
     }

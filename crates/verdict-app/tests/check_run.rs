@@ -281,6 +281,7 @@ fn store_with(l: &Ledger, run_id: &str, file: &Path, name: &str, bootstrap: usiz
             artifacts: &artifacts,
             source: "f",
             step: 0,
+            lang: verdict_report::Lang::En,
         },
         &ev,
     )

@@ -103,6 +103,7 @@ impl Ledger {
             artifacts: &artifacts,
             source,
             step: 0,
+            lang: verdict_report::Lang::En,
         };
         store_evaluation(&self.store, &target, report).map(|_| ())
     }
@@ -220,6 +221,12 @@ fn an_evaluation_is_stored_whole() {
     assert_eq!(
         String::from_utf8(doc).expect("utf-8"),
         verdict_report::json::render(rep)
+    );
+    // Next to it, the HTML report to open in a browser.
+    let html = l.file("verdict/test.html").expect("the HTML report");
+    assert_eq!(
+        String::from_utf8(html).expect("utf-8"),
+        verdict_report::markdown::html(rep, verdict_report::Lang::En)
     );
     // The kept predictions read back to the same eval set.
     let info = eval_info(&run, "test").expect("the evaluation");
@@ -380,6 +387,7 @@ fn three_runs_compare_as_their_files() {
             artifacts: &artifacts,
             source: "f",
             step: 0,
+            lang: verdict_report::Lang::En,
         };
         store_evaluation(&l.store, &target, &report(file)).expect("stored");
     }

@@ -592,14 +592,8 @@ pub(crate) fn sections_with(
             blocks: vec![Block::Table(tb)],
         });
     }
-    if !plots.is_empty() && embedded.is_none() {
-        out.push(Section {
-            title: t(lang, Phrase::Plots).into(),
-            blocks: plots
-                .iter()
-                .map(|(title, file)| Block::Line(format!("![{title}]({file})")))
-                .collect(),
-        });
+    if embedded.is_none() {
+        out.extend(crate::sections::plots_section(lang, plots));
     }
     if embedded.is_none() {
         let warn = if rep.warnings.is_empty() {
@@ -699,6 +693,16 @@ pub fn markdown(rep: &CompareReport, lang: Lang, plots: &[(String, String)]) -> 
     )
 }
 
+/// The comparison as one self-contained HTML file ([`crate::html`]), plots inlined.
+pub fn html(rep: &CompareReport, lang: Lang) -> String {
+    crate::html::render_sections(
+        t(lang, Phrase::CompareTitle),
+        lang,
+        &sections(rep, lang, &plots(rep, lang), false),
+        &svgs(rep, lang),
+    )
+}
+
 /// The width the terminal report fits, in display columns (a Hangul syllable takes two; a line of
 /// this many columns has at most this many characters).
 pub const TEXT_WIDTH: usize = 100;
@@ -767,6 +771,7 @@ pub(crate) fn render_fitted(sections: &[Section], color: bool, width: usize) -> 
                         }
                     }
                 }
+                Block::Plot { title, file } => s.push_str(&format!("{INDENT}{title}: {file}\n")),
             }
         }
         s.push('\n');

@@ -900,15 +900,7 @@ fn sections(
     if let Some(lr) = &rep.label_review {
         out.push(label_review_section(lr, lang));
     }
-    if !plots.is_empty() {
-        out.push(Section {
-            title: t(lang, Phrase::Plots).into(),
-            blocks: plots
-                .iter()
-                .map(|(title, file)| Block::Line(format!("![{title}]({file})")))
-                .collect(),
-        });
-    }
+    out.extend(crate::sections::plots_section(lang, plots));
     let warnings = if rep.findings.is_empty() {
         vec![Block::Line(t(lang, Phrase::NoWarnings).into())]
     } else {
@@ -947,6 +939,16 @@ pub fn markdown(rep: &EnsembleReport, lang: Lang, plots: &[(String, String)]) ->
     crate::markdown::render_sections(
         t(lang, Phrase::EnsembleTitle),
         &sections(rep, lang, plots, false),
+    )
+}
+
+/// The ensemble report as one self-contained HTML file ([`crate::html`]), plots inlined.
+pub fn html(rep: &EnsembleReport, lang: Lang) -> String {
+    crate::html::render_sections(
+        t(lang, Phrase::EnsembleTitle),
+        lang,
+        &sections(rep, lang, &plots(rep, lang), false),
+        &svgs(rep, lang),
     )
 }
 

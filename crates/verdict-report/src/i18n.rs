@@ -28,6 +28,11 @@ impl Lang {
         }
     }
 
+    /// The language's code, `en` or `ko` (what [`Lang::parse`] reads, and HTML's `lang`).
+    pub fn code(self) -> &'static str {
+        self.pick("en", "ko")
+    }
+
     /// `en` or `ko`, whichever is this language's.
     pub fn pick<'a>(self, en: &'a str, ko: &'a str) -> &'a str {
         match self {

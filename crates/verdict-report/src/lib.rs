@@ -24,6 +24,7 @@ pub mod check;
 pub mod compare;
 pub mod ensemble;
 pub mod findings;
+pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

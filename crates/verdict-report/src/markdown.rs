@@ -36,20 +36,67 @@ pub fn plots(rep: &EvalReport, lang: Lang) -> Vec<(String, String)> {
     .collect()
 }
 
+/// The plots of [`plots`] rendered, `(file name, SVG)` in the same order: the ROC and
+/// precision-recall curves (legend: the file's stem, with its AUC or AP) and the reliability
+/// diagram.
+pub fn svgs(rep: &EvalReport, lang: Lang) -> Vec<(String, String)> {
+    use crate::svg::{self, Series};
+    let r = &rep.result;
+    let name = std::path::Path::new(&rep.source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("model");
+    let metric = |m: &str| r.metrics.iter().find(|x| x.name == m).map(|x| x.value);
+    let mut out = Vec::new();
+    if let Some(roc) = &r.roc {
+        let series = [Series::roc(name, roc, metric("roc_auc"))];
+        out.push(("roc.svg".to_string(), svg::roc_plot(&series, lang)));
+    }
+    if let Some(pr) = &r.pr {
+        let series = [Series::pr(name, pr, metric("average_precision"))];
+        out.push((
+            "pr.svg".to_string(),
+            svg::pr_plot(&series, r.prevalence(), lang),
+        ));
+    }
+    if let Some(cal) = &r.calibration {
+        out.push((
+            "reliability.svg".to_string(),
+            svg::reliability_plot(cal, lang),
+        ));
+    }
+    out
+}
+
+/// The evaluation as one self-contained HTML file ([`crate::html`]): the Markdown report's
+/// sections with the plots inlined.
+pub fn html(rep: &EvalReport, lang: Lang) -> String {
+    crate::html::render_sections(
+        t(lang, Phrase::Title),
+        lang,
+        &eval_sections_with_plots(rep, lang, &plots(rep, lang)),
+        &svgs(rep, lang),
+    )
+}
+
 /// Renders an evaluation as Markdown followed by a section of images, `(title, file)` each, for
 /// plots written next to the report (`verdict eval --out-dir`; [`plots`] lists them).
 pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(String, String)]) -> String {
+    render_sections(
+        t(lang, Phrase::Title),
+        &eval_sections_with_plots(rep, lang, plots),
+    )
+}
+
+/// The evaluation's sections followed by its plots' section.
+pub(crate) fn eval_sections_with_plots(
+    rep: &EvalReport,
+    lang: Lang,
+    plots: &[(String, String)],
+) -> Vec<crate::sections::Section> {
     let mut sections = eval_sections(rep, lang, crate::CLASS_LIMIT);
-    if !plots.is_empty() {
-        sections.push(crate::sections::Section {
-            title: t(lang, Phrase::Plots).into(),
-            blocks: plots
-                .iter()
-                .map(|(title, file)| Block::Line(format!("![{title}]({file})")))
-                .collect(),
-        });
-    }
-    render_sections(t(lang, Phrase::Title), &sections)
+    sections.extend(crate::sections::plots_section(lang, plots));
+    sections
 }
 
 /// A titled document of sections as Markdown.
@@ -74,6 +121,13 @@ pub(crate) fn render_sections(title: &str, sections: &[crate::sections::Section]
                     }
                     s.push_str(&tb.markdown());
                     prev = Some(true);
+                }
+                Block::Plot { title, file } => {
+                    if prev == Some(true) {
+                        s.push('\n');
+                    }
+                    s.push_str(&format!("- ![{title}]({file})\n"));
+                    prev = Some(false);
                 }
             }
         }

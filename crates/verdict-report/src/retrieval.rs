@@ -209,6 +209,16 @@ fn sections(r: &RetrievalReport, lang: Lang) -> Vec<Section> {
     out
 }
 
+/// The evaluation as one self-contained HTML file ([`crate::html`]).
+pub fn html(r: &RetrievalReport, lang: Lang) -> String {
+    crate::html::render_sections(
+        t(lang, Phrase::RetrievalTitle),
+        lang,
+        &sections(r, lang),
+        &[],
+    )
+}
+
 /// Markdown (`markdown = true`) or terminal text.
 pub fn render(r: &RetrievalReport, lang: Lang, markdown: bool, color: bool) -> String {
     let secs = sections(r, lang);
@@ -339,7 +349,7 @@ pub fn compare_json(c: &RetrievalComparison) -> String {
 
 /// The terminal or Markdown report of `verdict retrieval compare`: the verdict line, then every
 /// metric side by side with its interval, p-values, significance and B's wins/ties/losses.
-pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color: bool) -> String {
+fn compare_sections(c: &RetrievalComparison, lang: Lang) -> Vec<Section> {
     let [a, b] = &c.names;
     let (yes, no) = (t(lang, Phrase::Yes), t(lang, Phrase::No));
     let wtl = format!("{b} {}", t(lang, Phrase::WinsTiesLosses));
@@ -384,22 +394,35 @@ pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color
     let secs = vec![
         Section {
             title: t(lang, Phrase::Verdict).into(),
-            blocks: vec![Block::Line(if markdown {
-                format!("**{verdict}**")
-            } else {
-                verdict
-            })],
+            // The terminal drops the bold markers.
+            blocks: vec![Block::Line(format!("**{verdict}**"))],
         },
         Section {
             title: t(lang, Phrase::Metrics).into(),
             blocks: vec![Block::Table(tb)],
         },
     ];
+    secs
+}
+
+/// The comparison as Markdown (`markdown = true`) or terminal text.
+pub fn compare_render(c: &RetrievalComparison, lang: Lang, markdown: bool, color: bool) -> String {
+    let secs = compare_sections(c, lang);
     if markdown {
         crate::markdown::render_sections(t(lang, Phrase::RetrievalCompareTitle), &secs)
     } else {
         crate::text::render_sections(&secs, color)
     }
+}
+
+/// The comparison as one self-contained HTML file ([`crate::html`]).
+pub fn compare_html(c: &RetrievalComparison, lang: Lang) -> String {
+    crate::html::render_sections(
+        t(lang, Phrase::RetrievalCompareTitle),
+        lang,
+        &compare_sections(c, lang),
+        &[],
+    )
 }
 
 #[cfg(test)]

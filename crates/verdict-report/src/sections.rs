@@ -1,5 +1,5 @@
-//! The content of a report, independent of its format: titled sections of lines and tables.
-//! [`crate::markdown`] and [`crate::text`] only decide how a section looks.
+//! The content of a report, independent of its format: titled sections of lines, tables and
+//! plots. [`crate::markdown`], [`crate::text`] and [`crate::html`] only decide how a section looks.
 
 use crate::i18n::{self, Lang, Phrase, ScaleNote, scale_note, t};
 use crate::table::Table;
@@ -8,13 +8,34 @@ use verdict_core::diagnostics::Subject;
 use verdict_core::eval::EvalResult;
 
 pub(crate) enum Block {
+    /// A line of prose; `**bold**` and `` `code` `` are the only markup.
     Line(String),
     Table(Table),
+    /// A plot: its title and its file name (`roc.svg`). Markdown links the file written next to
+    /// the report; HTML inlines the SVG; the terminal shows no plots.
+    Plot {
+        title: String,
+        file: String,
+    },
 }
 
 pub(crate) struct Section {
     pub(crate) title: String,
     pub(crate) blocks: Vec<Block>,
+}
+
+/// The section of plots, `(title, file)` each, or none without plots.
+pub(crate) fn plots_section(lang: Lang, plots: &[(String, String)]) -> Option<Section> {
+    (!plots.is_empty()).then(|| Section {
+        title: t(lang, Phrase::Plots).into(),
+        blocks: plots
+            .iter()
+            .map(|(title, file)| Block::Plot {
+                title: title.clone(),
+                file: file.clone(),
+            })
+            .collect(),
+    })
 }
 
 fn ci(m: &verdict_core::eval::Metric) -> String {

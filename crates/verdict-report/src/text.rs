@@ -38,6 +38,7 @@ pub(crate) fn render_sections(sections: &[crate::sections::Section], color: bool
                         s.push_str(&format!("  {line}\n"));
                     }
                 }
+                Block::Plot { title, file } => s.push_str(&format!("  {title}: {file}\n")),
             }
         }
         s.push('\n');

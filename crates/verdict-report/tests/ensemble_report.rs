@@ -387,6 +387,11 @@ fn reports_match_their_snapshots() {
             &format!("report.{tag}.md"),
             &ensemble::markdown(&rep, lang, &plots),
         );
+        let html = ensemble::html(&rep, lang);
+        verdict_testkit::assert_self_contained_html(&html);
+        // Every plot the Markdown report links is inlined.
+        assert_eq!(html.matches("<figure>\n<svg ").count(), plots.len());
+        snapshot(&format!("report.{tag}.html"), &html);
     }
     snapshot("ensemble.json", &ensemble::json(&rep));
     for (file, svg) in ensemble::svgs(&rep, Lang::En) {

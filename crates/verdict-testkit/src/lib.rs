@@ -62,6 +62,36 @@ enum Op {
     Added,
 }
 
+/// Asserts that an HTML document loads nothing and names no URL: no scheme (`://`), `url(…)` or
+/// `@import` anywhere, no element that loads (`script`, `img`, `link`, `iframe`, `object`,
+/// `embed`) and no `src` or `href` attribute in any tag. The document's text must be escaped (a
+/// `<` always opens a real tag), which is what this checks the reports for.
+///
+/// # Panics
+/// On the first such reference, naming it.
+pub fn assert_self_contained_html(html: &str) {
+    for needle in ["://", "url(", "@import"] {
+        assert!(!html.contains(needle), "the document contains `{needle}`");
+    }
+    for tag in html.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let name = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(
+            !["script", "img", "link", "iframe", "object", "embed"].contains(&name.as_str()),
+            "a <{name}> element"
+        );
+        assert!(
+            !tag.contains(" src=") && !tag.contains(" href="),
+            "a tag that loads: <{tag}>"
+        );
+    }
+}
+
 /// A unified-style diff from `old` to `new`: hunks headed `@@ -a,b +c,d @@` (1-based line
 /// numbers) with two unchanged lines of context around each change, `-` for lines only in `old`,
 /// `+` for lines only in `new`. Empty when the two have the same lines; a difference in the

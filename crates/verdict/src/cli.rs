@@ -528,6 +528,9 @@ pub(crate) enum OutputFormat {
     Json,
     /// A Markdown report.
     Md,
+    /// One self-contained HTML file (inline CSS and SVG, no script, no URL): `eval`, `compare`,
+    /// `ensemble` and `retrieval` so far.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

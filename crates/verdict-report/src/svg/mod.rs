@@ -28,9 +28,11 @@ mod tests;
 
 use crate::Lang;
 use crate::i18n::{Phrase, t};
+/// XML escaping, shared with the HTML report.
+pub(crate) use canvas::escape;
 use canvas::{
     Axis, Corner, Entry, Frame, INK, Legend, Obstacles, Placement, REFERENCE, Swatch, axes,
-    document, escape, n, nice_ticks, note, num, series_style,
+    document, n, nice_ticks, note, num, series_style,
 };
 use decimate::{MAX_POINTS, finite_points, lttb, simplify, steps_post};
 use std::fmt::Write;

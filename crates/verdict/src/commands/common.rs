@@ -188,3 +188,10 @@ pub(crate) fn out_dir(dir: &std::path::Path) -> Result<impl Fn(&str, &str) -> Re
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
     })
 }
+
+/// The refusal of `--format html` by a command whose report has no HTML layout yet.
+pub(crate) fn no_html(command: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "--format html is not available for `{command}` yet; use --format md (or json, text)"
+    )
+}

@@ -7,7 +7,6 @@ use anyhow::Result;
 use std::path::Path;
 use verdict_app::compare::{CompareOptions, CompareSpec};
 use verdict_report::compare::CompareReport;
-use verdict_report::svg::{self, Series};
 
 pub(crate) fn run(a: &CompareArgs) -> Result<String> {
     let spec = CompareSpec {
@@ -46,48 +45,22 @@ pub(crate) fn render(report: &CompareReport, out: &OutputArgs) -> String {
             lang,
             &verdict_report::compare::plots(report, lang),
         ),
+        OutputFormat::Html => verdict_report::compare::html(report, lang),
         OutputFormat::Text => verdict_report::compare::text(report, lang, common::color(out)),
     }
 }
 
 fn write_out_dir(dir: &Path, rep: &CompareReport, lang: verdict_report::Lang) -> Result<()> {
     let write = common::out_dir(dir)?;
-    let plot_files = verdict_report::compare::plots(rep, lang);
-    if !plot_files.is_empty() {
-        let models = &rep.result.models;
-        let auc = |i: usize| models[i].metric("roc_auc").map(|m| m.value);
-        let ap = |i: usize| models[i].metric("average_precision").map(|m| m.value);
-        let roc: Vec<Series<'_>> = models
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                m.roc.as_ref().map(|c| Series {
-                    name: &rep.names[i],
-                    x: &c.fpr,
-                    y: &c.tpr,
-                    summary: auc(i),
-                })
-            })
-            .collect();
-        let pr: Vec<Series<'_>> = models
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                m.pr.as_ref().map(|c| Series {
-                    name: &rep.names[i],
-                    x: &c.recall,
-                    y: &c.precision,
-                    summary: ap(i),
-                })
-            })
-            .collect();
-        write("roc.svg", &svg::roc_plot(&roc, lang))?;
-        write("pr.svg", &svg::pr_plot(&pr, models[0].prevalence(), lang))?;
+    for (file, svg) in verdict_report::compare::svgs(rep, lang) {
+        write(&file, &svg)?;
     }
+    let plot_files = verdict_report::compare::plots(rep, lang);
     write(
         "report.md",
         &verdict_report::compare::markdown(rep, lang, &plot_files),
     )?;
+    write("report.html", &verdict_report::compare::html(rep, lang))?;
     write("compare.json", &verdict_report::compare::json(rep))?;
     Ok(())
 }

@@ -117,6 +117,7 @@ pub(crate) fn run(a: &EnsembleArgs) -> Result<String> {
             artifacts: &a.artifacts,
             source: &source,
             step: 0,
+            lang,
         };
         let doc = verdict_report::ensemble::json(&report);
         let stored = verdict_app::ensemble::store(&store, &target, &report, &doc)?;
@@ -140,13 +141,15 @@ pub(crate) fn run(a: &EnsembleArgs) -> Result<String> {
             lang,
             &verdict_report::ensemble::plots(&report, lang),
         ),
+        OutputFormat::Html => verdict_report::ensemble::html(&report, lang),
         OutputFormat::Text => {
             verdict_report::ensemble::text(&report, lang, common::color(&a.output))
         }
     })
 }
 
-/// `--out-dir`: the Markdown report (linking the plots), the JSON document and the plots.
+/// `--out-dir`: the Markdown report (linking the plots), the HTML report (plots inlined), the
+/// JSON document and the plots.
 fn write_out_dir(
     dir: &std::path::Path,
     rep: &EnsembleReport,
@@ -161,6 +164,7 @@ fn write_out_dir(
         "report.md",
         &verdict_report::ensemble::markdown(rep, lang, &plots),
     )?;
+    write("report.html", &verdict_report::ensemble::html(rep, lang))?;
     write("ensemble.json", &verdict_report::ensemble::json(rep))?;
     Ok(())
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 use verdict_app::eval::{ClassGrouping, EvalSpec};
 use verdict_app::ledger::{EvalTarget, store_evaluation};
 use verdict_report::EvalReport;
-use verdict_report::svg::{self, Series};
 
 /// The flags as the application layer's spec.
 fn spec(a: &EvalArgs) -> Result<EvalSpec> {
@@ -40,6 +39,7 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
             artifacts: &l.artifacts,
             source: &a.file.display().to_string(),
             step: l.step,
+            lang: common::lang(&a.output),
         };
         let stored = store_evaluation(&store, &target, &evaluation)?;
         if !a.output.quiet {
@@ -66,35 +66,24 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::json::render(&report),
         OutputFormat::Md => verdict_report::markdown::render(&report, lang),
+        OutputFormat::Html => verdict_report::markdown::html(&report, lang),
         OutputFormat::Text => verdict_report::text::render(&report, lang, common::color(&a.output)),
     })
 }
 
-/// `--out-dir`: the Markdown report (linking the plots), the JSON document and the plots.
+/// `--out-dir`: the Markdown report (linking the plots), the HTML report (plots inlined), the
+/// JSON document and the plots.
 fn write_out_dir(dir: &Path, rep: &EvalReport, lang: verdict_report::Lang) -> Result<()> {
     let write = common::out_dir(dir)?;
-    let r = &rep.result;
-    let name = Path::new(&rep.source)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("model");
-    let metric = |m: &str| r.metrics.iter().find(|x| x.name == m).map(|x| x.value);
-    if let Some(roc) = &r.roc {
-        let series = [Series::roc(name, roc, metric("roc_auc"))];
-        write("roc.svg", &svg::roc_plot(&series, lang))?;
-    }
-    if let Some(pr) = &r.pr {
-        let series = [Series::pr(name, pr, metric("average_precision"))];
-        write("pr.svg", &svg::pr_plot(&series, r.prevalence(), lang))?;
-    }
-    if let Some(cal) = &r.calibration {
-        write("reliability.svg", &svg::reliability_plot(cal, lang))?;
+    for (file, svg) in verdict_report::markdown::svgs(rep, lang) {
+        write(&file, &svg)?;
     }
     let plots = verdict_report::markdown::plots(rep, lang);
     write(
         "report.md",
         &verdict_report::markdown::render_with_plots(rep, lang, &plots),
     )?;
+    write("report.html", &verdict_report::markdown::html(rep, lang))?;
     write("eval.json", &verdict_report::json::render(rep))?;
     Ok(())
 }

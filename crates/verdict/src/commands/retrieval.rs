@@ -68,6 +68,7 @@ pub(crate) fn run(a: &RetrievalArgs) -> Result<String> {
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::retrieval::json(&report),
         OutputFormat::Md => verdict_report::retrieval::render(&report, lang, true, false),
+        OutputFormat::Html => verdict_report::retrieval::html(&report, lang),
         OutputFormat::Text => {
             verdict_report::retrieval::render(&report, lang, false, common::color(&a.output))
         }
@@ -108,6 +109,7 @@ pub(crate) fn compare(c: &RetrievalCompareArgs) -> Result<String> {
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::retrieval::compare_json(&cmp),
         OutputFormat::Md => verdict_report::retrieval::compare_render(&cmp, lang, true, false),
+        OutputFormat::Html => verdict_report::retrieval::compare_html(&cmp, lang),
         OutputFormat::Text => {
             verdict_report::retrieval::compare_render(&cmp, lang, false, common::color(&a.output))
         }

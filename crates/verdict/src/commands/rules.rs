@@ -51,6 +51,7 @@ fn rules_check(a: &RulesCheckArgs) -> Result<String> {
             serde_json::to_string_pretty(&verdict_report::rules::json(&report))?
         ),
         OutputFormat::Md => verdict_report::rules::markdown(&report, lang),
+        OutputFormat::Html => return Err(super::common::no_html("verdict rules check")),
         OutputFormat::Text => verdict_report::rules::text(&report, lang),
     })
 }

@@ -42,6 +42,52 @@ fn markdown_report_in_english_and_korean() {
     }
 }
 
+/// The same evaluation as one HTML file: the Markdown report's content, the plots inlined, in
+/// the report's language, loading nothing.
+#[test]
+fn html_report_in_english_and_korean() {
+    for lang in ["en", "ko"] {
+        let out = ok(
+            &root(),
+            &[
+                "eval",
+                "examples/breast_cancer.csv",
+                "--format",
+                "html",
+                "--lang",
+                lang,
+                "--bootstrap",
+                "200",
+                "--seed",
+                "7",
+                "--target-recall",
+                "0.95",
+            ],
+        );
+        verdict_testkit::assert_self_contained_html(&out);
+        assert!(out.starts_with(&format!("<!DOCTYPE html>\n<html lang=\"{lang}\">")));
+        // The ROC, precision-recall and reliability plots, inline.
+        assert_eq!(out.matches("<figure>\n<svg ").count(), 3, "{out}");
+        snapshot(&format!("breast_cancer.{lang}.html"), &out);
+    }
+    // A report without an HTML layout yet refuses the format, and says what to use instead.
+    let (code, _, err) = verdict(
+        &root(),
+        &[
+            "check",
+            "--history",
+            "examples/rules/seed003_history.csv",
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--format html is not available for `verdict check` yet"),
+        "{err}"
+    );
+}
+
 #[test]
 fn terminal_report_for_a_multiclass_file_with_slices_and_grouping() {
     let out = ok(
@@ -385,9 +431,19 @@ fn compare_writes_a_report_with_plots() {
         md.contains("- ![ROC 곡선](roc.svg)\n- ![정밀도-재현율 곡선](pr.svg)\n"),
         "{md}"
     );
-    for f in ["report.md", "roc.svg", "pr.svg", "compare.json"] {
+    for f in [
+        "report.md",
+        "report.html",
+        "roc.svg",
+        "pr.svg",
+        "compare.json",
+    ] {
         assert!(dir.join(f).is_file(), "{f} not written");
     }
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(html.contains("α = 0.05에서 유의한 차이 없음"));
+    snapshot("smile_compare.ko.html", &html);
     let roc = std::fs::read_to_string(dir.join("roc.svg")).expect("roc");
     assert!(
         roc.starts_with("<svg") && roc.contains("smile_finetuned"),

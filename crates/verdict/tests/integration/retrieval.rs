@@ -471,6 +471,31 @@ fn retrieval_markdown_reports_in_english_and_korean() {
         );
         assert_eq!(code, 0, "{err}");
         snapshot(&format!("retrieval_digits.{lang}.md"), &out);
+        let (code, html, err) = verdict(
+            &dir,
+            &[
+                "retrieval",
+                "--query",
+                "digits_emb.npy",
+                "--query-labels",
+                "digits_labels.csv",
+                "--subset-col",
+                "subset",
+                "--k",
+                "1,5",
+                "--bootstrap",
+                "200",
+                "--seed",
+                "3",
+                "--format",
+                "html",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        verdict_testkit::assert_self_contained_html(&html);
+        snapshot(&format!("retrieval_digits.{lang}.html"), &html);
         let (code, out, err) = verdict(
             &dir,
             &[
