@@ -6,6 +6,7 @@
 //! figure and rule parameter, so a CI job can read the numbers rather than the sentences.
 
 use crate::findings;
+use crate::sections::{Block, Part, Section};
 use crate::{Align, Lang, Table};
 use serde_json::{Map, Value, json};
 use verdict_core::curves::Overfitting;
@@ -283,6 +284,31 @@ pub fn text(rep: &CheckReport, lang: Lang) -> String {
 /// The Markdown report.
 pub fn markdown(rep: &CheckReport, lang: Lang) -> String {
     let mut out = format!("# {}\n\n{}\n\n", heading(rep, lang), curve_line(rep, lang));
+    // A `|` inside a cell would end it (`|sum − 1|` in a message).
+    out.push_str(&findings_table(rep, lang, |s| s.replace('|', "\\|")).markdown());
+    out.push('\n');
+    out.push_str(&summary_line(rep, lang));
+    out.push('\n');
+    out
+}
+
+/// The report as one self-contained HTML file ([`crate::html`]): the Markdown report's heading,
+/// curve line, findings table and summary.
+pub fn html(rep: &CheckReport, lang: Lang) -> String {
+    let section = Section {
+        title: lang.pick("Findings", "발견 사항").into(),
+        blocks: vec![
+            Block::Line(curve_line(rep, lang)),
+            Block::Table(findings_table(rep, lang, |s| s)),
+            Block::Line(summary_line(rep, lang)),
+        ],
+    };
+    crate::html::render_sections(&heading(rep, lang), lang, &[section], &[])
+}
+
+/// The findings as a table (status, check, finding, what to do); `cell` prepares a message for
+/// the format.
+fn findings_table(rep: &CheckReport, lang: Lang, cell: impl Fn(String) -> String) -> Table {
     let mut t = Table::with_align(
         crate::headers(
             lang,
@@ -291,8 +317,6 @@ pub fn markdown(rep: &CheckReport, lang: Lang) -> String {
         ),
         vec![Align::Left; 4],
     );
-    // A `|` inside a cell would end it (`|sum − 1|` in a message).
-    let cell = |s: String| s.replace('|', "\\|");
     for (e, f) in &rep.findings {
         t.row(vec![
             status_word(lang, f.status).to_string(),
@@ -301,11 +325,7 @@ pub fn markdown(rep: &CheckReport, lang: Lang) -> String {
             cell(findings::hint(lang, f).unwrap_or_default()),
         ]);
     }
-    out.push_str(&t.markdown());
-    out.push('\n');
-    out.push_str(&summary_line(rep, lang));
-    out.push('\n');
-    out
+    t
 }
 
 /// One run's row of the experiment's overfitting table (seed 001 §4.1, computed).
@@ -533,23 +553,20 @@ fn severity_word(lang: Lang, s: &str) -> &str {
 /// The experiment report: the overfitting table with its severity counts, one leaderboard per
 /// eval set (newest first), then the findings. `markdown` lays it out as tables and headings.
 pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> String {
+    crate::sections::render_parts(&experiment_parts(rep, lang), markdown)
+}
+
+/// The experiment report as one self-contained HTML file ([`crate::html`]).
+pub fn experiment_html(rep: &ExperimentReport, lang: Lang) -> String {
+    let (title, sections) =
+        crate::sections::parts_to_sections(experiment_parts(rep, lang), lang.pick("Runs", "런"));
+    crate::html::render_sections(&title, lang, &sections, &[])
+}
+
+fn experiment_parts(rep: &ExperimentReport, lang: Lang) -> Vec<Part> {
     let f4 = crate::fmt4;
-    let mut out = String::new();
-    let h = |level: usize, t: String| {
-        if markdown {
-            format!("{} {t}\n\n", "#".repeat(level))
-        } else {
-            format!("{t}\n\n")
-        }
-    };
-    let table = |t: &Table| {
-        if markdown {
-            t.markdown()
-        } else {
-            t.text(false)
-        }
-    };
-    out.push_str(&h(
+    let mut out = Vec::new();
+    out.push(Part::Heading(
         1,
         match lang {
             Lang::En => format!(
@@ -559,7 +576,10 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             Lang::Ko => format!("실험 {} ({}) 점검", rep.experiment_name, rep.experiment_id),
         },
     ));
-    out.push_str(&h(2, lang.pick("Overfitting", "과적합").to_string()));
+    out.push(Part::Heading(
+        2,
+        lang.pick("Overfitting", "과적합").to_string(),
+    ));
     let headers = crate::headers(
         lang,
         &[
@@ -607,16 +627,14 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             },
         ]);
     }
-    out.push_str(&table(&t));
-    out.push('\n');
+    out.push(Part::Table(t));
     let counts: Vec<String> = rep
         .severity_counts()
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| format!("{} {n}", severity_word(lang, k)))
         .collect();
-    out.push_str(&counts.join(", "));
-    out.push_str("\n\n");
+    out.push(Part::Para(counts.join(", ")));
     for (i, b) in rep.leaderboards.iter().enumerate() {
         let title = match (lang, i) {
             (Lang::En, 0) => format!("Leaderboard: current eval set {}", b.fingerprint),
@@ -624,11 +642,11 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             (Lang::Ko, 0) => format!("순위표: 현재 평가 세트 {}", b.fingerprint),
             (Lang::Ko, _) => format!("순위표: 이전 평가 세트 {}", b.fingerprint),
         };
-        out.push_str(&h(2, title));
+        out.push(Part::Heading(2, title));
         let classes: Vec<String> = b.classes.iter().map(|(c, n)| format!("{c}: {n}")).collect();
-        out.push_str(&match lang {
+        out.push(Part::Para(match lang {
             Lang::En => format!(
-                "{} rows ({}); ranked by {}{}\n\n",
+                "{} rows ({}); ranked by {}{}",
                 b.rows,
                 classes.join(", "),
                 b.metric,
@@ -639,7 +657,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 }
             ),
             Lang::Ko => format!(
-                "{}행 ({}); {} 기준 순위{}\n\n",
+                "{}행 ({}); {} 기준 순위{}",
                 b.rows,
                 classes.join(", "),
                 b.metric,
@@ -649,7 +667,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                     ""
                 }
             ),
-        });
+        }));
         let headers = crate::headers(
             lang,
             &[
@@ -718,10 +736,12 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
                 failing,
             ]);
         }
-        out.push_str(&table(&t));
-        out.push('\n');
+        out.push(Part::Table(t));
     }
-    out.push_str(&h(2, lang.pick("Findings", "발견 사항").to_string()));
+    out.push(Part::Heading(
+        2,
+        lang.pick("Findings", "발견 사항").to_string(),
+    ));
     let names: std::collections::BTreeMap<&str, &str> = rep
         .runs
         .iter()
@@ -749,12 +769,7 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
             },
             findings::message(lang, f)
         );
-        if markdown {
-            out.push_str(&format!("- {}\n", line.replace('|', "\\|")));
-        } else {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        out.push(Part::Item(line));
     }
     out
 }

@@ -8,7 +8,7 @@
 //! and a `Content-Security-Policy` meta element forbids any load a later edit could add. It reads
 //! without JavaScript and prints (tables and plots are not split across pages).
 //!
-//! The content is the Markdown report's ([`crate::sections`]): the same sections in the same
+//! The content is the Markdown report's (the crate's `sections`): the same sections in the same
 //! order, the verdict first. Every string is escaped (`& < > " '`), so a model or class named
 //! `<img src=x onerror=alert(1)>` shows as text; the only markup a line carries, `**bold**` and
 //! `` `code` ``, is applied after escaping.

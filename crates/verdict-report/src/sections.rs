@@ -24,6 +24,92 @@ pub(crate) struct Section {
     pub(crate) blocks: Vec<Block>,
 }
 
+/// A report laid out as a sequence of parts rather than sections (the experiment report): each
+/// format reads the same parts ([`render_parts`], [`parts_to_sections`]).
+pub(crate) enum Part {
+    /// A heading of level 1 (the document's title) or 2 (a section).
+    Heading(usize, String),
+    /// A paragraph (empty: nothing).
+    Para(String),
+    Table(Table),
+    /// A list item.
+    Item(String),
+    /// The document's title in Markdown and HTML; the terminal shows none.
+    Title(String),
+    /// A line without a blank line after it (empty: a blank line in text and Markdown).
+    Plain(String),
+    /// What to do about the item above: an indented `→` line in the terminal, a line in HTML,
+    /// nothing in Markdown (its table-less list keeps one line per item).
+    Hint(String),
+}
+
+/// The parts as terminal text or Markdown: a heading or paragraph is followed by a blank line, a
+/// table by one more newline; Markdown items are `- ` bullets with `|` escaped (a list item can
+/// sit in a table-aware renderer), text items are plain lines.
+pub(crate) fn render_parts(parts: &[Part], markdown: bool) -> String {
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Heading(level, t) if markdown => {
+                out.push_str(&format!("{} {t}\n\n", "#".repeat(*level)));
+            }
+            Part::Heading(_, t) | Part::Para(t) => out.push_str(&format!("{t}\n\n")),
+            Part::Table(t) => {
+                out.push_str(&if markdown {
+                    t.markdown()
+                } else {
+                    t.text(false)
+                });
+                out.push('\n');
+            }
+            Part::Item(l) if markdown => out.push_str(&format!("- {}\n", l.replace('|', "\\|"))),
+            Part::Item(l) | Part::Plain(l) => out.push_str(&format!("{l}\n")),
+            Part::Title(t) if markdown => out.push_str(&format!("# {t}\n\n")),
+            Part::Title(_) => {}
+            Part::Hint(h) if !markdown => out.push_str(&format!("      → {h}\n")),
+            Part::Hint(_) => {}
+        }
+    }
+    out
+}
+
+/// The parts as a title (the first level-1 heading) and sections (one per level-2 heading; parts
+/// before the first one go to a section titled `first`), for [`crate::html`].
+pub(crate) fn parts_to_sections(parts: Vec<Part>, first: &str) -> (String, Vec<Section>) {
+    let mut title = String::new();
+    let mut out: Vec<Section> = Vec::new();
+    for p in parts {
+        let block = match p {
+            Part::Heading(1, t) | Part::Title(t) if title.is_empty() => {
+                title = t;
+                continue;
+            }
+            Part::Title(_) => continue,
+            Part::Heading(_, t) => {
+                out.push(Section {
+                    title: t,
+                    blocks: Vec::new(),
+                });
+                continue;
+            }
+            Part::Para(t) | Part::Plain(t) if t.is_empty() => continue,
+            Part::Para(t) | Part::Item(t) | Part::Plain(t) => Block::Line(t),
+            Part::Hint(h) => Block::Line(format!("→ {h}")),
+            Part::Table(t) => Block::Table(t),
+        };
+        if out.is_empty() {
+            out.push(Section {
+                title: first.to_string(),
+                blocks: Vec::new(),
+            });
+        }
+        if let Some(last) = out.last_mut() {
+            last.blocks.push(block);
+        }
+    }
+    (title, out)
+}
+
 /// The section of plots, `(title, file)` each, or none without plots.
 pub(crate) fn plots_section(lang: Lang, plots: &[(String, String)]) -> Option<Section> {
     (!plots.is_empty()).then(|| Section {

@@ -3,6 +3,7 @@
 //! findings in the model of `verdict check` (docs/checks.md); the diff as seed 001 §5.8's table.
 
 use crate::check::{finding_json, status_word};
+use crate::sections::{Part, parts_to_sections, render_parts};
 use crate::{Align, Lang, Table, findings, fmt4};
 use serde_json::{Map, Value, json};
 use verdict_core::diagnostics::{Finding, Status};
@@ -115,25 +116,20 @@ pub fn json(rep: &SplitsCheckReport) -> String {
 
 /// The text (`markdown` false) or Markdown report.
 pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
+    render_parts(&check_parts(rep, lang), markdown)
+}
+
+/// The report as one self-contained HTML file ([`crate::html`]).
+pub fn html(rep: &SplitsCheckReport, lang: Lang) -> String {
+    let (title, sections) = parts_to_sections(check_parts(rep, lang), lang.pick("Splits", "분할"));
+    crate::html::render_sections(&title, lang, &sections, &[])
+}
+
+fn check_parts(rep: &SplitsCheckReport, lang: Lang) -> Vec<Part> {
     let r = &rep.report;
-    let table = |t: &Table| {
-        if markdown {
-            t.markdown()
-        } else {
-            t.text(false)
-        }
-    };
-    let h = |t: &str| {
-        if markdown {
-            format!("## {t}\n\n")
-        } else {
-            format!("{t}\n\n")
-        }
-    };
-    let mut out = String::new();
-    if markdown {
-        out.push_str(&format!("# {}\n\n", lang.pick("Split checks", "분할 점검")));
-    }
+    let mut out = vec![Part::Title(
+        lang.pick("Split checks", "분할 점검").to_string(),
+    )];
     let mut t = Table::with_align(
         crate::headers(
             lang,
@@ -157,9 +153,11 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
             s.fingerprint.clone(),
         ]);
     }
-    out.push_str(&table(&t));
-    out.push('\n');
-    out.push_str(&h(lang.pick("Class counts", "클래스별 개수")));
+    out.push(Part::Table(t));
+    out.push(Part::Heading(
+        2,
+        lang.pick("Class counts", "클래스별 개수").to_string(),
+    ));
     let mut headers = vec![lang.pick("class", "클래스").to_string()];
     headers.extend(rep.splits.iter().map(|s| s.name.clone()));
     let mut align = vec![Align::Left];
@@ -170,10 +168,10 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
         row.extend(r.class_counts.iter().map(|counts| counts[j].to_string()));
         t.row(row);
     }
-    out.push_str(&table(&t));
+    out.push(Part::Table(t));
     if let Some(d) = &r.label_drift {
-        out.push_str(&format!(
-            "\n{}: χ² = {:.3}, dof = {}, p = {:.4}, Cramér's V = {:.4}\n",
+        out.push(Part::Para(format!(
+            "{}: χ² = {:.3}, dof = {}, p = {:.4}, Cramér's V = {:.4}",
             lang.pick(
                 "Label drift (chi-squared test of homogeneity)",
                 "레이블 분포 차이 (카이제곱 동질성 검정)"
@@ -182,16 +180,18 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
             d.dof,
             d.p_value,
             d.cramers_v
-        ));
-    }
-    out.push('\n');
-    for s in &r.shortcuts {
-        out.push_str(&h(&format!(
-            "{} `{}`: NMI = {}",
-            lang.pick("Metadata", "메타데이터"),
-            s.column,
-            fmt4(s.nmi)
         )));
+    }
+    for s in &r.shortcuts {
+        out.push(Part::Heading(
+            2,
+            format!(
+                "{} `{}`: NMI = {}",
+                lang.pick("Metadata", "메타데이터"),
+                s.column,
+                fmt4(s.nmi)
+            ),
+        ));
         let mut t = Table::with_align(
             crate::headers(
                 lang,
@@ -208,10 +208,12 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
                 format!("{} [{}, {}]", fmt4(v.share), fmt4(v.ci.0), fmt4(v.ci.1)),
             ]);
         }
-        out.push_str(&table(&t));
-        out.push('\n');
+        out.push(Part::Table(t));
     }
-    out.push_str(&h(lang.pick("Findings", "발견 사항")));
+    out.push(Part::Heading(
+        2,
+        lang.pick("Findings", "발견 사항").to_string(),
+    ));
     for f in &r.findings {
         let line = format!(
             "{} {}: {}",
@@ -219,20 +221,18 @@ pub fn render(rep: &SplitsCheckReport, lang: Lang, markdown: bool) -> String {
             f.check,
             findings::message(lang, f)
         );
-        if markdown {
-            out.push_str(&format!("- {}\n", line.replace('|', "\\|")));
-        } else {
-            out.push_str(&line);
-            out.push('\n');
-            if f.status >= Status::Warn
-                && let Some(hint) = findings::hint(lang, f)
-            {
-                out.push_str(&format!("      → {hint}\n"));
-            }
+        out.push(Part::Item(line));
+        if f.status >= Status::Warn
+            && let Some(hint) = findings::hint(lang, f)
+        {
+            out.push(Part::Hint(hint));
         }
     }
     if r.findings.is_empty() {
-        out.push_str(lang.pick("No findings.\n", "발견 사항이 없습니다.\n"));
+        out.push(Part::Plain(
+            lang.pick("No findings.", "발견 사항이 없습니다.")
+                .to_string(),
+        ));
     }
     out
 }
@@ -282,31 +282,31 @@ pub fn diff_json(rep: &SplitsDiffReport) -> String {
 
 /// The diff as text or Markdown.
 pub fn diff_render(rep: &SplitsDiffReport, lang: Lang, markdown: bool) -> String {
+    render_parts(&diff_parts(rep, lang), markdown)
+}
+
+/// The diff as one self-contained HTML file ([`crate::html`]).
+pub fn diff_html(rep: &SplitsDiffReport, lang: Lang) -> String {
+    let (title, sections) = parts_to_sections(diff_parts(rep, lang), lang.pick("Versions", "버전"));
+    crate::html::render_sections(&title, lang, &sections, &[])
+}
+
+fn diff_parts(rep: &SplitsDiffReport, lang: Lang) -> Vec<Part> {
     let d = &rep.diff;
-    let table = |t: &Table| {
-        if markdown {
-            t.markdown()
-        } else {
-            t.text(false)
-        }
+    let version = |which: &str, v: &SplitRow| {
+        format!(
+            "{which}: {} ({} {}, {})",
+            v.source,
+            v.rows,
+            lang.pick("rows", "행"),
+            v.fingerprint
+        )
     };
-    let mut out = String::new();
-    if markdown {
-        out.push_str(&format!("# {}\n\n", lang.pick("Split diff", "분할 비교")));
-    }
-    out.push_str(&format!(
-        "{}: {} ({} {}, {})\n{}: {} ({} {}, {})\n\n",
-        lang.pick("old", "이전"),
-        rep.old.source,
-        rep.old.rows,
-        lang.pick("rows", "행"),
-        rep.old.fingerprint,
-        lang.pick("new", "새"),
-        rep.new.source,
-        rep.new.rows,
-        lang.pick("rows", "행"),
-        rep.new.fingerprint
-    ));
+    let mut out = vec![
+        Part::Title(lang.pick("Split diff", "분할 비교").to_string()),
+        Part::Plain(version(lang.pick("old", "이전"), &rep.old)),
+        Part::Para(version(lang.pick("new", "새"), &rep.new)),
+    ];
     let mut t = Table::with_align(
         crate::headers(
             lang,
@@ -323,8 +323,7 @@ pub fn diff_render(rep: &SplitsDiffReport, lang: Lang, markdown: bool) -> String
             format!("{:+}", *a as i64 - *b as i64),
         ]);
     }
-    out.push_str(&table(&t));
-    out.push('\n');
+    out.push(Part::Table(t));
     let list = |v: &[String]| {
         let mut s: Vec<String> = v.iter().take(SHOWN).cloned().collect();
         if v.len() > SHOWN {
@@ -359,19 +358,18 @@ pub fn diff_render(rep: &SplitsDiffReport, lang: Lang, markdown: bool) -> String
             changes(&d.regrouped),
         ),
     ] {
-        out.push_str(&format!(
-            "{}{}: {n}{}\n",
-            if markdown { "- " } else { "" },
+        out.push(Part::Item(format!(
+            "{}: {n}{}",
             lang.pick(what_en, what_ko),
             if n > 0 {
                 format!(" ({ids})")
             } else {
                 String::new()
             }
-        ));
+        )));
     }
-    out.push('\n');
-    out.push_str(if d.identical {
+    out.push(Part::Plain(String::new()));
+    out.push(Part::Plain(if d.identical {
         lang.pick(
             "The two versions hold the same samples with the same labels and groups: results on either are comparable.\n",
             "두 버전은 같은 샘플, 같은 레이블과 그룹을 담고 있습니다: 어느 쪽 결과든 비교할 수 있습니다.\n",
@@ -381,6 +379,6 @@ pub fn diff_render(rep: &SplitsDiffReport, lang: Lang, markdown: bool) -> String
             "The two versions differ: results on the old version are not comparable with results on the new one.\n",
             "두 버전이 다릅니다: 이전 버전에서 얻은 결과는 새 버전의 결과와 비교할 수 없습니다.\n",
         )
-    });
+    }.trim_end().to_string()));
     out
 }

@@ -528,8 +528,8 @@ pub(crate) enum OutputFormat {
     Json,
     /// A Markdown report.
     Md,
-    /// One self-contained HTML file (inline CSS and SVG, no script, no URL): `eval`, `compare`,
-    /// `ensemble` and `retrieval` so far.
+    /// One self-contained HTML file (inline CSS and SVG, no script, no URL); every report but
+    /// `rules check`'s.
     Html,
 }
 

@@ -71,7 +71,7 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
         let out = match a.output.format {
             OutputFormat::Json => verdict_report::check::experiment_json(&report),
             OutputFormat::Md => verdict_report::check::experiment_render(&report, lang, true),
-            OutputFormat::Html => return Err(super::common::no_html("verdict check --experiment")),
+            OutputFormat::Html => verdict_report::check::experiment_html(&report, lang),
             OutputFormat::Text => verdict_report::check::experiment_render(&report, lang, false),
         };
         return Ok((out, gate(a.fail_on, report.worst())));
@@ -84,7 +84,7 @@ pub(crate) fn run(a: &CheckArgs) -> Result<(String, bool)> {
     let out = match a.output.format {
         OutputFormat::Json => verdict_report::check::json(&report),
         OutputFormat::Md => verdict_report::check::markdown(&report, lang),
-        OutputFormat::Html => return Err(super::common::no_html("verdict check")),
+        OutputFormat::Html => verdict_report::check::html(&report, lang),
         OutputFormat::Text => verdict_report::check::text(&report, lang),
     };
     Ok((out, gate(a.fail_on, report.worst())))

@@ -65,7 +65,7 @@ fn check(a: &SplitsCheckArgs) -> Result<(String, bool)> {
     let out = match a.output.format {
         OutputFormat::Json => verdict_report::splits::json(&report),
         OutputFormat::Md => verdict_report::splits::render(&report, lang, true),
-        OutputFormat::Html => return Err(common::no_html("verdict splits check")),
+        OutputFormat::Html => verdict_report::splits::html(&report, lang),
         OutputFormat::Text => verdict_report::splits::render(&report, lang, false),
     };
     Ok((out, super::check::gate(a.fail_on, report.worst())))
@@ -83,7 +83,7 @@ fn diff(a: &SplitsDiffArgs) -> Result<String> {
     Ok(match a.output.format {
         OutputFormat::Json => verdict_report::splits::diff_json(&report),
         OutputFormat::Md => verdict_report::splits::diff_render(&report, lang, true),
-        OutputFormat::Html => return Err(common::no_html("verdict splits diff")),
+        OutputFormat::Html => verdict_report::splits::diff_html(&report, lang),
         OutputFormat::Text => verdict_report::splits::diff_render(&report, lang, false),
     })
 }

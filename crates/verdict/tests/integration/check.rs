@@ -390,6 +390,44 @@ fn run_checks_read_the_stored_evaluation() {
         runs.sort();
         runs
     };
+    // The experiment report as a page (the overfitting table, the findings), in Korean.
+    let html = ok(
+        d,
+        &[
+            "check",
+            "--experiment",
+            "ct-cnn",
+            "--format",
+            "html",
+            "--lang",
+            "ko",
+        ],
+    );
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(html.contains("<h2>과적합</h2>"), "{html}");
+    assert!(html.contains("<h2>발견 사항</h2>"), "{html}");
+    let md = ok(
+        d,
+        &[
+            "check",
+            "--experiment",
+            "ct-cnn",
+            "--format",
+            "md",
+            "--lang",
+            "ko",
+        ],
+    );
+    assert_eq!(
+        html.matches("<table>").count(),
+        md.matches("\n| ---").count() + usize::from(md.starts_with("| ---")),
+    );
+    let html = ok(d, &["check", "--run", BASELINE, "--format", "html"]);
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(
+        html.contains("<code>small_eval_set [test]</code>"),
+        "{html}"
+    );
     std::fs::write(d.join("verdict.toml"), "[checks]\nscore_at_least = 0.8\n").expect("write");
     assert_eq!(experiment(d).len(), 2);
     std::fs::remove_file(d.join("verdict.toml")).expect("remove");

@@ -70,11 +70,28 @@ fn html_report_in_english_and_korean() {
         assert_eq!(out.matches("<figure>\n<svg ").count(), 3, "{out}");
         snapshot(&format!("breast_cancer.{lang}.html"), &out);
     }
+    // `verdict check` on a history: its findings as a page.
+    let html = ok(
+        &root(),
+        &[
+            "check",
+            "--history",
+            "examples/rules/seed003_history.csv",
+            "--format",
+            "html",
+            "--lang",
+            "ko",
+        ],
+    );
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(html.contains("<h2>발견 사항</h2>"), "{html}");
     // A report without an HTML layout yet refuses the format, and says what to use instead.
     let (code, _, err) = verdict(
         &root(),
         &[
+            "rules",
             "check",
+            "examples/rules/rules.toml",
             "--history",
             "examples/rules/seed003_history.csv",
             "--format",
@@ -83,7 +100,7 @@ fn html_report_in_english_and_korean() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("--format html is not available for `verdict check` yet"),
+        err.contains("--format html is not available for `verdict rules check` yet"),
         "{err}"
     );
 }

@@ -121,32 +121,63 @@ fn a_diff_says_what_changed_and_that_results_are_not_comparable() {
     let new = d.join("val_new.csv");
     std::fs::write(&new, lines.join("\n") + "\n").expect("write");
     let new = new.display().to_string();
-    let doc = json(
-        d,
-        &[
-            "splits",
-            "diff",
-            &old,
-            &new,
-            "--group-col",
-            "battery_id",
-            "--format",
-            "json",
-        ],
-    );
+    let diff = |format: &str| {
+        ok(
+            d,
+            &[
+                "splits",
+                "diff",
+                &old,
+                &new,
+                "--group-col",
+                "battery_id",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let doc: Value = serde_json::from_str(&diff("json")).expect("json");
     assert_eq!(doc["identical"], false);
     assert_eq!(doc["added"]["count"], 1);
     assert_eq!(doc["added"]["first"][0], "val-b99-0");
     assert_eq!(doc["relabelled"]["count"], 1);
     assert_eq!(doc["relabelled"]["first"][0]["new"], other);
     assert_ne!(doc["old"]["fingerprint"], doc["new"]["fingerprint"]);
-    let text = ok(
-        d,
-        &["splits", "diff", &old, &new, "--group-col", "battery_id"],
-    );
+    let text = diff("text");
     assert!(text.contains("not comparable"), "{text}");
     let same = ok(d, &["splits", "diff", &old, &old]);
     assert!(same.contains("comparable."), "{same}");
+    let html = diff("html");
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(html.contains("<li>relabelled: 1 ("), "{html}");
+    assert!(html.contains("not comparable"), "{html}");
+}
+
+/// The splits report as a page: the same tables, the findings with what to do about them.
+#[test]
+fn the_splits_report_as_html() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, md, err) = run(dir.path(), &check_args(&["--format", "md", "--lang", "ko"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, html, err) = run(
+        dir.path(),
+        &check_args(&["--format", "html", "--lang", "ko"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"ko\">"));
+    assert!(html.contains("<title>분할 점검</title>"), "{html}");
+    // As many tables as the Markdown report, and every finding of it.
+    assert_eq!(
+        html.matches("<table>").count(),
+        md.matches("\n|---").count() + md.matches("\n| ---").count(),
+        "{md}"
+    );
+    let items = md.lines().filter(|l| l.starts_with("- ")).count();
+    assert!(items > 0);
+    assert!(html.matches("<li>").count() >= items, "{html}");
+    // The hints the terminal shows are in the page too.
+    assert!(html.contains("<li>→ "), "{html}");
 }
 
 #[test]
