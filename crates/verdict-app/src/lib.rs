@@ -35,6 +35,7 @@ pub mod ledger;
 pub mod retrieval;
 pub mod rules;
 pub mod splits;
+pub mod ui;
 
 pub use error::{Error, Result};
 pub(crate) use error::{ResultExt, bail};

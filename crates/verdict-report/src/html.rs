@@ -36,7 +36,10 @@ figure{margin:1rem 0;break-inside:avoid}\
 figure svg{max-width:100%;height:auto}\
 figcaption{font-size:.85rem;color:#57606a}\
 tr{break-inside:avoid}\
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}}";
+a{color:#0b5cad}nav{margin:0 0 1rem;font-size:.9rem}nav .lang{float:right}\
+form{margin:.6rem 0}input{font:inherit;padding:.15rem .3rem}\
+.error{color:#b42318;background:#fef3f2;border:1px solid #fecdca;padding:.4rem .6rem}\
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}nav,form{display:none}}";
 
 /// The policy of the document: nothing may load, inline style only.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -50,15 +53,6 @@ pub(crate) fn render_sections(
     svgs: &[(String, String)],
 ) -> String {
     let mut s = String::with_capacity(16 * 1024);
-    s.push_str("<!DOCTYPE html>\n");
-    s.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.code()));
-    s.push_str("<meta charset=\"utf-8\">\n");
-    s.push_str(&format!(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-    ));
-    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    s.push_str(&format!("<title>{}</title>\n", escape(title)));
-    s.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
     s.push_str(&format!("<h1>{}</h1>\n", escape(title)));
     for sec in sections {
         s.push_str(&format!("<section>\n<h2>{}</h2>\n", escape(&sec.title)));
@@ -77,7 +71,7 @@ pub(crate) fn render_sections(
                     }
                     s.push_str(&format!("<li>{}</li>\n", inline(l)));
                 }
-                Block::Table(tb) => table(&mut s, tb),
+                Block::Table(tb) => s.push_str(&table_html(tb, &[])),
                 Block::Plot { title, file } => {
                     s.push_str("<figure>\n");
                     if let Some((_, svg)) = svgs.iter().find(|(f, _)| f == file) {
@@ -94,11 +88,30 @@ pub(crate) fn render_sections(
         }
         s.push_str("</section>\n");
     }
+    page(title, lang, &s)
+}
+
+/// A whole page around `body` (already HTML): the document's language, the policy, the title
+/// and the style.
+pub(crate) fn page(title: &str, lang: Lang, body: &str) -> String {
+    let mut s = String::with_capacity(body.len() + 2048);
+    s.push_str("<!DOCTYPE html>\n");
+    s.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.code()));
+    s.push_str("<meta charset=\"utf-8\">\n");
+    s.push_str(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+    ));
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    s.push_str(&format!("<title>{}</title>\n", escape(title)));
+    s.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
+    s.push_str(body);
     s.push_str("</body>\n</html>\n");
     s
 }
 
-fn table(s: &mut String, tb: &crate::table::Table) {
+/// A table as HTML; `links[i]`, when given, makes row `i`'s first cell a link to it.
+pub(crate) fn table_html(tb: &crate::table::Table, links: &[Option<String>]) -> String {
+    let mut s = String::new();
     let class = |a: Align| {
         if a == Align::Right {
             " class=\"num\""
@@ -111,15 +124,29 @@ fn table(s: &mut String, tb: &crate::table::Table) {
         s.push_str(&format!("<th{}>{}</th>", class(a), inline(h)));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
-    for row in &tb.rows {
+    for (r, row) in tb.rows.iter().enumerate() {
         s.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
             let a = tb.align.get(i).copied().unwrap_or(Align::Left);
-            s.push_str(&format!("<td{}>{}</td>", class(a), inline(cell)));
+            let text = inline(cell);
+            match links.get(r).and_then(Option::as_ref) {
+                Some(href) if i == 0 => s.push_str(&format!(
+                    "<td{}><a href=\"{}\">{text}</a></td>",
+                    class(a),
+                    escape_attr(href)
+                )),
+                _ => s.push_str(&format!("<td{}>{text}</td>", class(a))),
+            }
         }
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// A value escaped for a double-quoted attribute (the same escaping as text: `& < > " '`).
+pub(crate) fn escape_attr(s: &str) -> String {
+    escape(s)
 }
 
 /// A line escaped, then its `**bold**` and `` `code` `` spans marked up (an unpaired marker stays

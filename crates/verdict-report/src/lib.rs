@@ -35,6 +35,7 @@ pub mod splits;
 pub mod svg;
 mod table;
 pub mod text;
+pub mod ui;
 
 pub use i18n::Lang;
 pub use table::{Align, Table};

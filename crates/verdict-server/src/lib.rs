@@ -60,6 +60,7 @@ pub mod entities;
 pub mod error;
 mod locations;
 pub mod mime;
+mod ui;
 pub mod validate;
 pub mod wire;
 
@@ -223,6 +224,14 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", any(home))
         .route("/health", get(|| async { "OK" }))
+        .route("/ui/app.js", get(ui::app_js))
+        .route(
+            "/ui",
+            get(|| async { axum::response::Redirect::to("/ui/experiments") }),
+        )
+        .route("/ui/experiments", get(ui::experiments))
+        .route("/ui/experiments/{id}", get(ui::runs))
+        .route("/ui/runs/{id}", get(ui::run))
         .route("/version", get(|| async { MLFLOW_VERSION }))
         .route("/get-artifact", any(artifacts::get_artifact))
         .route("/api/3.0/mlflow/server-info", get(server_info))
@@ -277,12 +286,7 @@ async fn home(method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return ApiError::endpoint_not_found(method.as_str(), uri.path()).into_response();
     }
-    let mut resp = (StatusCode::OK, home_page()).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    resp
+    ui::html(StatusCode::OK, home_page(), ui::HOME_CSP)
 }
 
 fn home_page() -> String {
@@ -293,13 +297,15 @@ fn home_page() -> String {
 <head>
 <meta charset="utf-8">
 <title>verdict server {version}</title>
+<script src="/ui/app.js"></script>
 </head>
 <body>
 <h1>verdict server {version}</h1>
-<p>An MLflow-compatible tracking server (MLflow REST API {MLFLOW_VERSION}). It has no web UI yet:
-a link such as <code>/#/experiments/1/runs/&lt;run id&gt;</code> printed by the mlflow client
-lands on this page. Look runs up with <code>verdict runs list</code> and
-<code>verdict runs show &lt;run id&gt;</code>, or through the API below.</p>
+<p>An MLflow-compatible tracking server (MLflow REST API {MLFLOW_VERSION}). Its web UI starts at
+<a href="/ui/experiments">/ui/experiments</a>; a link such as
+<code>/#/experiments/1/runs/&lt;run id&gt;</code> printed by the mlflow client opens the run's page
+(with JavaScript; without, follow the link). Runs are also at <code>verdict runs list</code> and
+<code>verdict runs show &lt;run id&gt;</code>, and through the API below.</p>
 <h2>API</h2>
 <ul>
 <li><code>/api/2.0/mlflow/&hellip;</code> &mdash; tracking and model registry (MLflow REST API),
@@ -365,8 +371,19 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 
 async fn auth(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(token) = &state.0.auth_token {
-        let open = matches!(req.uri().path(), "/" | "/health" | "/version");
+        let path = req.uri().path();
+        let open = matches!(path, "/" | "/health" | "/version" | "/ui/app.js");
         if !open && !authorized(req.headers(), token) {
+            if path == "/ui" || path.starts_with("/ui/") {
+                // A browser asks for the token once (HTTP basic: any user name, the token as the
+                // password) and sends it with every later page.
+                let mut resp = ApiError::unauthenticated().into_response();
+                resp.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"verdict\", charset=\"UTF-8\""),
+                );
+                return resp;
+            }
             return ApiError::unauthenticated().into_response();
         }
     }

@@ -49,6 +49,7 @@ both_backends! {
     artifact_paths_the_disk_cannot_hold_are_4xx,
     search_size_limits_are_400,
     home_page_is_html,
+    ui_pages,
     c11a_downloads_mime_types_and_nosniff,
     c11a_get_artifact_legacy_endpoint,
     c11a_logged_model_artifact_files,
@@ -1190,6 +1191,172 @@ async fn home_page_is_html(make: MakeEnv) {
         )
         .await;
     r.assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
+/// The web UI's pages, server-rendered: experiments with their run counts, a runs table with
+/// the MLflow filter (errors inline), order, columns and paging in the URL, a run's page; every
+/// user string escaped; strict headers; 404 for what does not exist; the token asked once.
+async fn ui_pages(make: MakeEnv) {
+    let Some(env) = make(Some("s3cret"), default_limits()) else {
+        return;
+    };
+    let auth = |path: &str| {
+        Request::get(path)
+            .header(header::AUTHORIZATION, "Basic dTpzM2NyZXQ=") // u:s3cret
+            .body(Body::empty())
+            .expect("request")
+    };
+    let exp = {
+        let r = env
+            .send(
+                Request::post(format!("{API}/experiments/create"))
+                    .header(header::AUTHORIZATION, "Bearer s3cret")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(json!({"name": "ct <cnn>"}).to_string()))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        r.json()["experiment_id"].as_str().expect("id").to_string()
+    };
+    let post = |path: &str, body: Value| {
+        Request::post(format!("{API}/{path}"))
+            .header(header::AUTHORIZATION, "Bearer s3cret")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let mut runs = Vec::new();
+    for (i, name) in ["<img src=x onerror=alert(1)>", "resnet50", "effnet-b0"]
+        .iter()
+        .enumerate()
+    {
+        let r = env
+            .send(post(
+                "runs/create",
+                json!({"experiment_id": exp, "start_time": 1000 + i, "run_name": name}),
+            ))
+            .await;
+        let id = r.json()["run"]["info"]["run_id"]
+            .as_str()
+            .expect("run")
+            .to_string();
+        let r = env
+            .send(post(
+                "runs/log-batch",
+                json!({"run_id": id, "metrics": [
+                    {"key": "val_loss", "value": 0.5 - 0.1 * i as f64, "timestamp": 1, "step": 1}],
+                    "params": [{"key": "lr", "value": format!("{}", i + 1)}]}),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        runs.push(id);
+    }
+    // Without the token: 401, and the browser is told to ask for it (HTTP basic).
+    let r = env.get("/ui/experiments").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.header("www-authenticate")
+            .starts_with("Basic realm=\"verdict\"")
+    );
+    // The experiments page: the name escaped, the run count, a link to its runs.
+    let r = env.send(auth("/ui/experiments?lang=en")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.content_type, "text/html; charset=utf-8");
+    assert!(
+        r.header("content-security-policy")
+            .contains("default-src 'none'")
+    );
+    assert!(!r.header("content-security-policy").contains("script-src"));
+    assert_eq!(r.header("x-content-type-options"), "nosniff");
+    let page = r.text();
+    verdict_testkit::assert_same_origin_html(&page);
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/ui/experiments/{exp}?lang=en\">ct &lt;cnn&gt;</a>"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<td class=\"num\">3</td>"), "{page}");
+    // The runs page, in Korean: three runs, the hostile name as text, the metric as a column.
+    let r = env
+        .send(auth(&format!("/ui/experiments/{exp}?lang=ko")))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    verdict_testkit::assert_same_origin_html(&page);
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"ko\">"));
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<img"));
+    assert!(
+        page.contains("<th class=\"num\">metrics.val_loss</th>"),
+        "{page}"
+    );
+    assert!(page.contains("3 개 런 (이 페이지)"), "{page}");
+    // The filter, the order and the columns are the URL: the best run first, lr as a column.
+    let r = env
+        .send(auth(&format!(
+            "/ui/experiments/{exp}?filter=metrics.val_loss%20%3C%200.45&order_by=metrics.val_loss%20ASC&cols=params.lr"
+        )))
+        .await;
+    let page = r.text();
+    let (a, b) = (
+        page.find("effnet-b0").expect("effnet"),
+        page.find("resnet50").expect("resnet"),
+    );
+    assert!(a < b, "ordered by val_loss: {page}");
+    assert!(!page.contains("onerror"), "filtered out: {page}");
+    assert!(page.contains("<th class=\"num\">params.lr</th>"));
+    assert!(page.contains("<td class=\"num\">3</td>"));
+    // A filter the grammar rejects is shown above an empty table, not a server error.
+    let r = env
+        .send(auth(&format!(
+            "/ui/experiments/{exp}?filter=metrics.val_loss%20%3C%3E"
+        )))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    assert!(
+        page.contains("<p class=\"error\" role=\"alert\">"),
+        "{page}"
+    );
+    assert!(page.contains("0 runs on this page"), "{page}");
+    // Paging: one run per page is not offered, but a page token from the API is honoured.
+    // A run's page: params, metrics, the experiment in the navigation.
+    let r = env.send(auth(&format!("/ui/runs/{}", runs[1]))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    verdict_testkit::assert_same_origin_html(&page);
+    assert!(page.contains("<h1>resnet50</h1>"), "{page}");
+    assert!(page.contains("<td>lr</td><td>2</td>"), "{page}");
+    assert!(
+        page.contains("<td>val_loss</td><td class=\"num\">0.4000</td>"),
+        "{page}"
+    );
+    // What does not exist is a 404 page; never a 5xx.
+    let r = env
+        .send(auth("/ui/runs/0123456789abcdef0123456789abcdef"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    verdict_testkit::assert_same_origin_html(&r.text());
+    let r = env.send(auth("/ui/experiments/987654")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = env.send(auth("/ui/experiments/not-a-number")).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    // `/` routes the mlflow client's links with the one script, open like `/`.
+    let r = env.get("/").await;
+    assert!(
+        r.header("content-security-policy")
+            .contains("script-src 'self'")
+    );
+    assert!(r.text().contains("<script src=\"/ui/app.js\"></script>"));
+    let r = env.get("/ui/app.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type, "text/javascript; charset=utf-8");
+    assert!(r.text().contains("/ui/runs/"));
 }
 
 // --- issue 11, group A: artifact downloads and the UI's artifact endpoints. Every expected answer

@@ -10,7 +10,7 @@ use crate::search::{SqlBuilder, number_cond, order_nulls_last, string_cond, text
 use crate::sql::{placeholders, upsert_tags};
 use crate::store::{Store, now_ms};
 use crate::token;
-use crate::types::{Experiment, ExperimentQuery, LifecycleStage, Page, Tag};
+use crate::types::{Experiment, ExperimentQuery, LifecycleStage, Page, RunCount, Tag};
 
 const EXPERIMENT_COLUMNS: &str =
     "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
@@ -159,6 +159,28 @@ impl Store {
             load_experiments(c, &[id])?
                 .pop()
                 .ok_or_else(|| Error::not_found(format!("No Experiment with id={id} exists")))
+        })
+    }
+
+    /// Every experiment's active runs: how many, and the latest start or end time among them
+    /// (milliseconds), in experiment id order; experiments without an active run are absent.
+    /// One grouped query, for the UI's experiments page.
+    pub fn run_counts(&self) -> Result<Vec<RunCount>> {
+        self.read(|c| {
+            c.query(
+                "SELECT experiment_id, COUNT(*), MAX(COALESCE(end_time, start_time, 0)) FROM runs \
+                 WHERE lifecycle_stage = 'active' GROUP BY experiment_id ORDER BY experiment_id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(RunCount {
+                    experiment_id: r.int(0)?.to_string(),
+                    runs: u64::try_from(r.int(1)?).unwrap_or(0),
+                    last_activity: r.int(2)?,
+                })
+            })
+            .collect()
         })
     }
 

@@ -336,6 +336,17 @@ impl<T> Page<T> {
     }
 }
 
+/// An experiment's active runs ([`crate::Store::run_counts`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunCount {
+    /// The experiment.
+    pub experiment_id: String,
+    /// Its active runs.
+    pub runs: u64,
+    /// The latest start or end time of those runs (milliseconds since the epoch).
+    pub last_activity: i64,
+}
+
 /// A search over experiments (MLflow `SearchExperiments`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ExperimentQuery {

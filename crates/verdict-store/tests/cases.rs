@@ -2785,3 +2785,32 @@ pub(crate) fn artifact_temp_sweep_case() {
             .is_empty()
     );
 }
+
+/// `run_counts`: active runs per experiment and their latest start or end time; deleted runs and
+/// experiments without runs do not count.
+pub(crate) fn run_counts_per_experiment(db: &TestDb) {
+    let s = db.open();
+    let a = s.create_experiment("counted a", None, &[]).expect("a");
+    let b = s.create_experiment("counted b", None, &[]).expect("b");
+    let _empty = s.create_experiment("counted empty", None, &[]).expect("c");
+    run_at(&s, &a, "a1", 1_000);
+    run_at(&s, &a, "a2", 5_000);
+    let gone = run_at(&s, &a, "a3", 9_000);
+    s.delete_run(&gone).expect("delete");
+    let b1 = run_at(&s, &b, "b1", 2_000);
+    s.update_run(
+        &b1,
+        &RunUpdate {
+            status: Some(RunStatus::Finished),
+            end_time: Some(7_000),
+            run_name: None,
+        },
+    )
+    .expect("end");
+    let counts = s.run_counts().expect("counts");
+    let got: Vec<(String, u64, i64)> = counts
+        .into_iter()
+        .map(|c| (c.experiment_id, c.runs, c.last_activity))
+        .collect();
+    assert_eq!(got, vec![(a, 2, 5_000), (b, 1, 7_000)]);
+}

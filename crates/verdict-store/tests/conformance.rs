@@ -78,6 +78,7 @@ conformance! {
     rules_hook_errors_keep_the_metrics,
     rules_concurrent_writers_lose_no_state,
     rules_long_writes_keep_state_and_points,
+    run_counts_per_experiment,
 }
 
 #[test]

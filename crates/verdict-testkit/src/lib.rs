@@ -62,6 +62,54 @@ enum Op {
     Added,
 }
 
+/// Every tag of an HTML document: its lower-case name and its text between `<` and `>`.
+fn tags(html: &str) -> impl Iterator<Item = (String, &str)> {
+    html.split('<').skip(1).map(|tag| {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let name = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        (name, tag)
+    })
+}
+
+/// Asserts that an HTML page of the web UI names nothing outside its own origin: no scheme
+/// (`://`), `url(…)` or `@import`; no element that embeds (`img`, `link`, `iframe`, `object`,
+/// `embed`); a `script` only as `src="/ui/app.js"`; every `href`, `src` and `action` a path on
+/// the same server (`/…`, never `//…`). Text must be escaped (a `<` always opens a real tag).
+///
+/// # Panics
+/// On the first reference that breaks the rule, naming it.
+pub fn assert_same_origin_html(html: &str) {
+    for needle in ["://", "url(", "@import"] {
+        assert!(!html.contains(needle), "the page contains `{needle}`");
+    }
+    for (name, tag) in tags(html) {
+        assert!(
+            !["img", "link", "iframe", "object", "embed"].contains(&name.as_str()),
+            "a <{name}> element"
+        );
+        if name == "script" && !tag.starts_with('/') {
+            assert!(
+                tag.contains("src=\"/ui/app.js\""),
+                "an inline script: <{tag}>"
+            );
+        }
+        for attr in [" href=\"", " src=\"", " action=\""] {
+            for (i, _) in tag.match_indices(attr) {
+                let value = &tag[i + attr.len()..];
+                assert!(
+                    value.starts_with('/') && !value.starts_with("//"),
+                    "a reference off this server: <{tag}>"
+                );
+            }
+        }
+    }
+}
+
 /// Asserts that an HTML document loads nothing and names no URL: no scheme (`://`), `url(…)` or
 /// `@import` anywhere, no element that loads (`script`, `img`, `link`, `iframe`, `object`,
 /// `embed`) and no `src` or `href` attribute in any tag. The document's text must be escaped (a
@@ -73,14 +121,7 @@ pub fn assert_self_contained_html(html: &str) {
     for needle in ["://", "url(", "@import"] {
         assert!(!html.contains(needle), "the document contains `{needle}`");
     }
-    for tag in html.split('<').skip(1) {
-        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        let name = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
+    for (name, tag) in tags(html) {
         assert!(
             !["script", "img", "link", "iframe", "object", "embed"].contains(&name.as_str()),
             "a <{name}> element"

@@ -85,29 +85,9 @@ pub(crate) fn text_f64(v: f64) -> String {
     }
 }
 
-/// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS` UTC.
+/// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS` UTC (the web UI's format), `-` for none.
 pub(crate) fn time(ms: Option<i64>) -> String {
-    let Some(ms) = ms else {
-        return "-".to_owned();
-    };
-    let secs = ms.div_euclid(1000);
-    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
+    ms.map_or_else(|| "-".to_owned(), verdict_report::ui::fmt_time)
 }
 
 /// A text table of the ledger commands, rendered by verdict-report's [`Table`] (`.text(false)`):

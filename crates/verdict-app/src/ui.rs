@@ -1,0 +1,189 @@
+//! What the web UI's pages show, read from the ledger (`verdict server` renders them with
+//! `verdict_report::ui`).
+//!
+//! Each function answers one page from its URL's parameters. They only read, and they return the
+//! store's own error (`verdict_store::Error`), whose kind the server turns into the status: a run
+//! or experiment that does not exist is a 404, anything else the store refuses a 400. A filter or
+//! order the store's grammar rejects is not an error of the page: the runs page shows the message
+//! above an empty table, so the user can correct what they typed.
+
+use verdict_report::ui::{ExperimentRow, ExperimentsPage, RunPage, RunRow, RunsPage, fmt_value};
+use verdict_store::{ExperimentQuery, Run, RunQuery, Store, ViewType};
+
+/// Runs per page of the runs table.
+pub const RUNS_PER_PAGE: i64 = 100;
+
+/// Extra columns shown when the URL names none: the first metric keys (in key order) of the
+/// runs on the page.
+pub const DEFAULT_METRIC_COLUMNS: usize = 5;
+
+/// The experiments page: every active experiment whose name contains `search` (case-insensitive;
+/// empty: all), newest activity first (ties by id).
+pub fn experiments(store: &Store, search: &str) -> verdict_store::Result<ExperimentsPage> {
+    let counts = store.run_counts()?;
+    let needle = search.trim().to_lowercase();
+    let mut rows = Vec::new();
+    let mut token = None;
+    loop {
+        let page = store.search_experiments(&ExperimentQuery {
+            filter: String::new(),
+            order_by: Vec::new(),
+            max_results: 1000,
+            page_token: token,
+            view: ViewType::ActiveOnly,
+        })?;
+        for e in page.items {
+            if !needle.is_empty() && !e.name.to_lowercase().contains(&needle) {
+                continue;
+            }
+            let c = counts.iter().find(|c| c.experiment_id == e.experiment_id);
+            rows.push(ExperimentRow {
+                runs: c.map_or(0, |c| c.runs),
+                last_activity: c.map_or(e.last_update_time, |c| {
+                    c.last_activity.max(e.last_update_time)
+                }),
+                id: e.experiment_id,
+                name: e.name,
+            });
+        }
+        token = page.next_page_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.last_activity
+            .cmp(&a.last_activity)
+            .then_with(|| a.id.len().cmp(&b.id.len()).then_with(|| a.id.cmp(&b.id)))
+    });
+    Ok(ExperimentsPage {
+        search: search.to_string(),
+        rows,
+    })
+}
+
+/// What the runs page's URL asks for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunsQuery {
+    /// The MLflow filter (the store's grammar).
+    pub filter: String,
+    /// One order, `metrics.val_loss ASC` (empty: the store's default, newest first).
+    pub order_by: String,
+    /// Extra columns, comma-separated `metrics.<key>`, `params.<key>`, `tags.<key>`.
+    pub columns: String,
+    /// The page token (empty: the first page).
+    pub page: String,
+}
+
+/// The runs page of an experiment.
+pub fn runs(store: &Store, experiment_id: &str, q: &RunsQuery) -> verdict_store::Result<RunsPage> {
+    let experiment = store.get_experiment(experiment_id)?;
+    let result = store.search_runs(&RunQuery {
+        experiment_ids: vec![experiment.experiment_id.clone()],
+        filter: q.filter.clone(),
+        order_by: if q.order_by.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![q.order_by.trim().to_string()]
+        },
+        max_results: RUNS_PER_PAGE,
+        page_token: (!q.page.is_empty()).then(|| q.page.clone()),
+        view: ViewType::ActiveOnly,
+    });
+    let (found, next_page, error) = match result {
+        Ok(page) => (page.items, page.next_page_token, None),
+        Err(e) if e.kind() != verdict_store::ErrorKind::Internal => {
+            (Vec::new(), None, Some(e.to_string()))
+        }
+        Err(e) => return Err(e),
+    };
+    let mut columns: Vec<String> = q
+        .columns
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    if columns.is_empty() {
+        let mut keys: Vec<&str> = found
+            .iter()
+            .flat_map(|r| r.metrics.iter().map(|m| m.key.as_str()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        columns = keys
+            .into_iter()
+            .take(DEFAULT_METRIC_COLUMNS)
+            .map(|k| format!("metrics.{k}"))
+            .collect();
+    }
+    let rows = found.iter().map(|r| row(r, &columns)).collect();
+    Ok(RunsPage {
+        experiment_id: experiment.experiment_id,
+        experiment_name: experiment.name,
+        filter: q.filter.clone(),
+        order_by: q.order_by.clone(),
+        error,
+        columns,
+        rows,
+        next_page,
+        page: q.page.clone(),
+    })
+}
+
+/// One run's page.
+pub fn run(store: &Store, run_id: &str) -> verdict_store::Result<RunPage> {
+    let r = store.get_run(run_id)?;
+    let experiment = store.get_experiment(&r.info.experiment_id)?;
+    Ok(RunPage {
+        row: row(&r, &[]),
+        experiment: (experiment.experiment_id, experiment.name),
+        params: r
+            .params
+            .iter()
+            .map(|p| (p.key.clone(), p.value.clone()))
+            .collect(),
+        metrics: r.metrics.iter().map(|m| (m.key.clone(), m.value)).collect(),
+        tags: r
+            .tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect(),
+    })
+}
+
+/// A run as a row, with the values of `columns` (`metrics.` as four decimals, `params.` and
+/// `tags.` as stored; anything else has no value).
+fn row(r: &Run, columns: &[String]) -> RunRow {
+    let tag = |k: &str| r.tags.iter().find(|t| t.key == k).map(|t| t.value.clone());
+    let values = columns
+        .iter()
+        .map(|c| {
+            if let Some(k) = c.strip_prefix("metrics.") {
+                r.metrics
+                    .iter()
+                    .find(|m| m.key == k)
+                    .map(|m| fmt_value(m.value))
+            } else if let Some(k) = c.strip_prefix("params.") {
+                r.params
+                    .iter()
+                    .find(|p| p.key == k)
+                    .map(|p| p.value.clone())
+            } else if let Some(k) = c.strip_prefix("tags.") {
+                tag(k)
+            } else {
+                None
+            }
+        })
+        .collect();
+    RunRow {
+        id: r.info.run_id.clone(),
+        name: r.info.run_name.clone(),
+        status: r.info.status.as_str().to_string(),
+        start: r.info.start_time,
+        end: r.info.end_time,
+        user: r.info.user_id.clone(),
+        decision: tag("verdict.decision"),
+        values,
+    }
+}

@@ -1,0 +1,515 @@
+//! The web UI's pages (`verdict server` at `/ui/…`), rendered on the server as HTML.
+//!
+//! Why on the server: the pages need no build step, no Node and no JavaScript to read, every
+//! user-provided string (run names, params, tags, metric keys) is escaped in one place — the same
+//! escaping as the HTML reports ([`crate::html`]) — and a filter, a sort and a page are query
+//! parameters, so any view is a stable URL that can be pasted into a report. The pages carry a
+//! strict Content-Security-Policy (set by the server); the only script is the server's
+//! `/ui/app.js`, which turns the links the mlflow client prints (`/#/experiments/1/runs/<id>`)
+//! into these pages.
+//!
+//! The data comes from `verdict_app::ui`, which reads the ledger; this module only lays it out.
+
+use crate::html::{escape_attr, page, table_html};
+use crate::i18n::Lang;
+use crate::svg::escape;
+use crate::table::{Align, Table};
+
+/// One experiment of the experiments page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentRow {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Active runs.
+    pub runs: u64,
+    /// Latest start or end time of its runs, or its own last update (ms since the epoch).
+    pub last_activity: i64,
+}
+
+/// The experiments page: every active experiment matching the search, newest activity first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentsPage {
+    /// The search text (a substring of the name), as typed.
+    pub search: String,
+    /// The experiments shown.
+    pub rows: Vec<ExperimentRow>,
+}
+
+/// One run of the runs page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `RUNNING`, `FINISHED`, …
+    pub status: String,
+    /// Start time (ms since the epoch).
+    pub start: Option<i64>,
+    /// End time.
+    pub end: Option<i64>,
+    /// Who started it.
+    pub user: Option<String>,
+    /// The training rules' last decision (`verdict.decision`), if any.
+    pub decision: Option<String>,
+    /// The value of each of the page's columns (`None`: the run has none).
+    pub values: Vec<Option<String>>,
+}
+
+/// The runs page of one experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunsPage {
+    /// The experiment's id.
+    pub experiment_id: String,
+    /// Its name.
+    pub experiment_name: String,
+    /// The MLflow filter, as typed.
+    pub filter: String,
+    /// The order, as typed (`metrics.val_loss ASC`, …).
+    pub order_by: String,
+    /// The filter's or the order's error, shown above the table instead of runs.
+    pub error: Option<String>,
+    /// The extra columns (`metrics.<key>`, `params.<key>`, `tags.<key>`).
+    pub columns: Vec<String>,
+    /// The runs of this page.
+    pub rows: Vec<RunRow>,
+    /// The token of the next page.
+    pub next_page: Option<String>,
+    /// The token of this page (empty: the first).
+    pub page: String,
+}
+
+/// One run's page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPage {
+    /// The run.
+    pub row: RunRow,
+    /// Its experiment's id and name.
+    pub experiment: (String, String),
+    /// Params, sorted by key.
+    pub params: Vec<(String, String)>,
+    /// The latest value of each metric, sorted by key.
+    pub metrics: Vec<(String, f64)>,
+    /// Tags, sorted by key.
+    pub tags: Vec<(String, String)>,
+}
+
+fn phrase(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
+    lang.pick(en, ko)
+}
+
+/// A time in UTC, `2026-12-07 05:38:35` (no time zone lookup on the server).
+pub fn fmt_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// A metric value as the reports show it (four decimals; `NaN`, `inf` spelled out).
+pub fn fmt_value(v: f64) -> String {
+    crate::fmt4(v)
+}
+
+/// A duration, `1h 02m`, `3m 05s`, `12s`.
+pub fn fmt_duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        s if s >= 3600 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        s if s >= 60 => format!("{}m {:02}s", s / 60, s % 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// A query string from `(key, value)` pairs, percent-encoded, empty values left out.
+fn query(pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", percent(v)))
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
+}
+
+/// Percent-encoding of a query value (everything but unreserved characters).
+pub fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A link `<a href="…">text</a>`, both escaped.
+fn link(href: &str, text: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape_attr(href), escape(text))
+}
+
+/// The navigation line and the language switch of every page.
+fn nav(lang: Lang, here: &str, crumbs: &[(String, String)]) -> String {
+    let mut s = String::from("<nav>");
+    s.push_str(&link(
+        &format!("/ui/experiments?lang={}", lang.code()),
+        phrase(lang, "Experiments", "실험"),
+    ));
+    for (href, text) in crumbs {
+        s.push_str(" / ");
+        s.push_str(&link(href, text));
+    }
+    let other = match lang {
+        Lang::En => Lang::Ko,
+        Lang::Ko => Lang::En,
+    };
+    let sep = if here.contains('?') { '&' } else { '?' };
+    let switch = format!("{here}{sep}lang={}", other.code());
+    s.push_str(&format!(
+        " <span class=\"lang\">{}</span></nav>\n",
+        link(&switch, other.pick("English", "한국어"))
+    ));
+    s
+}
+
+/// The page of a request that cannot be shown (the run does not exist, …): the message and the
+/// way back.
+pub fn error_page(message: &str, lang: Lang) -> String {
+    let title = phrase(lang, "Not shown", "표시할 수 없음");
+    let mut body = nav(lang, "/ui/experiments", &[]);
+    body.push_str(&format!("<h1>{}</h1>\n", escape(title)));
+    body.push_str(&format!(
+        "<p class=\"error\" role=\"alert\">{}</p>\n",
+        escape(message)
+    ));
+    page(title, lang, &body)
+}
+
+/// The experiments page.
+pub fn experiments_page(p: &ExperimentsPage, lang: Lang) -> String {
+    let title = phrase(lang, "Experiments", "실험");
+    let mut body = nav(
+        lang,
+        &format!("/ui/experiments{}", query(&[("q", &p.search)])),
+        &[],
+    );
+    body.push_str(&format!("<h1>{}</h1>\n", escape(title)));
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"/ui/experiments\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><label>{} <input name=\"q\" value=\"{}\"></label> <button>{}</button></form>\n",
+        lang.code(),
+        escape(phrase(lang, "Search", "검색")),
+        escape_attr(&p.search),
+        escape(phrase(lang, "Search", "검색")),
+    ));
+    let mut t = Table::with_align(
+        vec![
+            phrase(lang, "experiment", "실험").into(),
+            "id".into(),
+            phrase(lang, "runs", "런").into(),
+            phrase(lang, "last activity (UTC)", "최근 활동 (UTC)").into(),
+        ],
+        vec![Align::Left, Align::Right, Align::Right, Align::Left],
+    );
+    let mut links = Vec::new();
+    for r in &p.rows {
+        t.row(vec![
+            r.name.clone(),
+            r.id.clone(),
+            r.runs.to_string(),
+            fmt_time(r.last_activity),
+        ]);
+        links.push(Some(format!(
+            "/ui/experiments/{}?lang={}",
+            percent(&r.id),
+            lang.code()
+        )));
+    }
+    body.push_str(&table_html(&t, &links));
+    body.push_str(&format!(
+        "<p class=\"count\">{} {}</p>\n",
+        p.rows.len(),
+        phrase(lang, "experiments", "개 실험")
+    ));
+    page(title, lang, &body)
+}
+
+/// The runs page of an experiment.
+pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
+    let base = format!("/ui/experiments/{}", percent(&p.experiment_id));
+    let cols = p.columns.join(",");
+    let here = format!(
+        "{base}{}",
+        query(&[
+            ("filter", &p.filter),
+            ("order_by", &p.order_by),
+            ("cols", &cols),
+            ("page", &p.page),
+        ])
+    );
+    let mut body = nav(lang, &here, &[(base.clone(), p.experiment_name.clone())]);
+    body.push_str(&format!("<h1>{}</h1>\n", escape(&p.experiment_name)));
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\">\
+<label>{} <input name=\"filter\" size=\"60\" value=\"{}\" placeholder=\"metrics.val_loss &lt; 0.1 and params.lr = '0.001'\"></label> \
+<label>{} <input name=\"order_by\" value=\"{}\" placeholder=\"metrics.val_loss ASC\"></label> \
+<label>{} <input name=\"cols\" value=\"{}\" placeholder=\"metrics.val_loss,params.lr\"></label> <button>{}</button></form>\n",
+        escape_attr(&base),
+        lang.code(),
+        escape(phrase(lang, "Filter", "필터")),
+        escape_attr(&p.filter),
+        escape(phrase(lang, "Order", "정렬")),
+        escape_attr(&p.order_by),
+        escape(phrase(lang, "Columns", "열")),
+        escape_attr(&cols),
+        escape(phrase(lang, "Apply", "적용")),
+    ));
+    if let Some(e) = &p.error {
+        body.push_str(&format!(
+            "<p class=\"error\" role=\"alert\">{}</p>\n",
+            escape(e)
+        ));
+    }
+    let mut headers: Vec<String> = vec![
+        phrase(lang, "run", "런").into(),
+        phrase(lang, "status", "상태").into(),
+        phrase(lang, "started (UTC)", "시작 (UTC)").into(),
+        phrase(lang, "duration", "소요 시간").into(),
+        phrase(lang, "user", "사용자").into(),
+        phrase(lang, "rules", "규칙").into(),
+    ];
+    headers.extend(p.columns.iter().cloned());
+    let mut align = vec![Align::Left; 6];
+    align.extend(p.columns.iter().map(|_| Align::Right));
+    let mut t = Table::with_align(headers, align);
+    let mut links = Vec::new();
+    for r in &p.rows {
+        let mut row = vec![
+            r.name.clone(),
+            r.status.clone(),
+            r.start.map_or("-".into(), fmt_time),
+            match (r.start, r.end) {
+                (Some(s), Some(e)) => fmt_duration(e - s),
+                _ => "-".into(),
+            },
+            r.user.clone().unwrap_or_else(|| "-".into()),
+            r.decision.clone().unwrap_or_else(|| "-".into()),
+        ];
+        row.extend(
+            r.values
+                .iter()
+                .map(|v| v.clone().unwrap_or_else(|| "-".into())),
+        );
+        t.row(row);
+        links.push(Some(format!(
+            "/ui/runs/{}?lang={}",
+            percent(&r.id),
+            lang.code()
+        )));
+    }
+    body.push_str(&table_html(&t, &links));
+    body.push_str(&format!(
+        "<p class=\"count\">{} {}</p>\n",
+        p.rows.len(),
+        phrase(lang, "runs on this page", "개 런 (이 페이지)")
+    ));
+    if let Some(next) = &p.next_page {
+        let href = format!(
+            "{base}{}",
+            query(&[
+                ("filter", &p.filter),
+                ("order_by", &p.order_by),
+                ("cols", &cols),
+                ("page", next),
+                ("lang", lang.code()),
+            ])
+        );
+        body.push_str(&format!(
+            "<p>{}</p>\n",
+            link(&href, phrase(lang, "Next page →", "다음 페이지 →"))
+        ));
+    }
+    page(&p.experiment_name, lang, &body)
+}
+
+/// A run's page: its summary, metrics, params and tags.
+pub fn run_page(p: &RunPage, lang: Lang) -> String {
+    let r = &p.row;
+    let exp_href = format!("/ui/experiments/{}", percent(&p.experiment.0));
+    let here = format!("/ui/runs/{}", percent(&r.id));
+    let mut body = nav(
+        lang,
+        &here,
+        &[
+            (exp_href, p.experiment.1.clone()),
+            (here.clone(), r.name.clone()),
+        ],
+    );
+    body.push_str(&format!("<h1>{}</h1>\n", escape(&r.name)));
+    let mut summary = Table::with_align(
+        vec![
+            phrase(lang, "field", "항목").into(),
+            phrase(lang, "value", "값").into(),
+        ],
+        vec![Align::Left, Align::Left],
+    );
+    for (k, v) in [
+        ("run id", r.id.clone()),
+        (phrase(lang, "status", "상태"), r.status.clone()),
+        (
+            phrase(lang, "started (UTC)", "시작 (UTC)"),
+            r.start.map_or("-".into(), fmt_time),
+        ),
+        (
+            phrase(lang, "duration", "소요 시간"),
+            match (r.start, r.end) {
+                (Some(s), Some(e)) => fmt_duration(e - s),
+                _ => "-".into(),
+            },
+        ),
+        (
+            phrase(lang, "user", "사용자"),
+            r.user.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            phrase(lang, "rules' last decision", "규칙의 마지막 결정"),
+            r.decision.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ] {
+        summary.row(vec![k.to_string(), v]);
+    }
+    body.push_str(&table_html(&summary, &[]));
+    let section = |title: &str, t: &Table| {
+        format!(
+            "<section>\n<h2>{}</h2>\n{}</section>\n",
+            escape(title),
+            table_html(t, &[])
+        )
+    };
+    let mut metrics = Table::new(vec![
+        phrase(lang, "metric", "지표").into(),
+        phrase(lang, "latest value", "최근 값").into(),
+    ]);
+    for (k, v) in &p.metrics {
+        metrics.row(vec![k.clone(), crate::fmt4(*v)]);
+    }
+    body.push_str(&section(phrase(lang, "Metrics", "지표"), &metrics));
+    let kv = |rows: &[(String, String)]| {
+        let mut t = Table::with_align(
+            vec![
+                phrase(lang, "key", "키").into(),
+                phrase(lang, "value", "값").into(),
+            ],
+            vec![Align::Left, Align::Left],
+        );
+        for (k, v) in rows {
+            t.row(vec![k.clone(), v.clone()]);
+        }
+        t
+    };
+    body.push_str(&section(
+        phrase(lang, "Parameters", "파라미터"),
+        &kv(&p.params),
+    ));
+    body.push_str(&section(phrase(lang, "Tags", "태그"), &kv(&p.tags)));
+    page(&r.name, lang, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_durations() {
+        assert_eq!(fmt_time(0), "1970-01-01 00:00:00");
+        // 2026-12-07T05:38:35Z
+        assert_eq!(fmt_time(1_796_621_915_000), "2026-12-07 05:38:35");
+        assert_eq!(fmt_time(951_782_400_000), "2000-02-29 00:00:00");
+        assert_eq!(fmt_duration(3_723_000), "1h 02m");
+        assert_eq!(fmt_duration(185_000), "3m 05s");
+        assert_eq!(fmt_duration(12_400), "12s");
+        assert_eq!(fmt_duration(-5), "0s");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(percent("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(
+            query(&[("filter", "x < 1"), ("page", "")]),
+            "?filter=x%20%3C%201"
+        );
+        assert_eq!(query(&[("page", "")]), "");
+    }
+
+    #[test]
+    fn a_hostile_run_name_is_text() {
+        let name = "<img src=x onerror=alert(1)>";
+        let row = RunRow {
+            id: "r\"1".into(),
+            name: name.into(),
+            status: "RUNNING".into(),
+            start: Some(0),
+            end: None,
+            user: Some("<b>".into()),
+            decision: None,
+            values: vec![Some("<script>".into())],
+        };
+        let p = RunsPage {
+            experiment_id: "1".into(),
+            experiment_name: "e</title><script>".into(),
+            filter: "\"><script>".into(),
+            order_by: String::new(),
+            error: Some("<bad>".into()),
+            columns: vec!["params.<x>".into()],
+            rows: vec![row.clone()],
+            next_page: Some("t\"k".into()),
+            page: String::new(),
+        };
+        for lang in [Lang::En, Lang::Ko] {
+            let html = runs_page(&p, lang);
+            verdict_testkit::assert_same_origin_html(&html);
+            assert!(
+                html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+                "{html}"
+            );
+            assert!(!html.contains("<img") && !html.contains("<script") && !html.contains("<b>"));
+            assert!(html.contains("href=\"/ui/runs/r%221?lang="), "{html}");
+        }
+        let html = run_page(
+            &RunPage {
+                row,
+                experiment: ("1".into(), "e".into()),
+                params: vec![("<k>".into(), "<v>".into())],
+                metrics: vec![("<m>".into(), 0.5)],
+                tags: Vec::new(),
+            },
+            Lang::Ko,
+        );
+        verdict_testkit::assert_same_origin_html(&html);
+        assert!(
+            html.contains("<td>&lt;k&gt;</td><td>&lt;v&gt;</td>"),
+            "{html}"
+        );
+    }
+}
