@@ -7,7 +7,9 @@
 //! order the store's grammar rejects is not an error of the page: the runs page shows the message
 //! above an empty table, so the user can correct what they typed.
 
-use verdict_report::ui::{ExperimentRow, ExperimentsPage, RunPage, RunRow, RunsPage, fmt_value};
+use verdict_report::ui::{
+    ExperimentRow, ExperimentsPage, History, RunPage, RunRow, RunsPage, fmt_value,
+};
 use verdict_store::{ExperimentQuery, Run, RunQuery, Store, ViewType};
 
 /// Runs per page of the runs table.
@@ -131,11 +133,85 @@ pub fn runs(store: &Store, experiment_id: &str, q: &RunsQuery) -> verdict_store:
     })
 }
 
+/// The prefixes that mark a metric as the training or the validation side of one stem
+/// (`train_loss` and `val_loss` are plotted together as `loss`).
+const SIDES: [(&str, bool); 8] = [
+    ("train_", false),
+    ("train/", false),
+    ("training_", false),
+    ("val_", true),
+    ("val/", true),
+    ("valid_", true),
+    ("validation_", true),
+    ("eval_", true),
+];
+
+/// A key's stem and whether it is a validation key (`None` side: neither prefix).
+fn stem(key: &str) -> (&str, Option<bool>) {
+    SIDES
+        .iter()
+        .find_map(|(p, val)| key.strip_prefix(p).map(|s| (s, Some(*val))))
+        .unwrap_or((key, None))
+}
+
+/// The run's metrics as plots: every point of every key (the plot decimates), keys of one stem
+/// together, the best evaluation of the validation key (or the only key) marked by the direction
+/// its name implies (`verdict_core::curves::direction_from_name`; ties: the first step).
+fn histories(store: &Store, r: &Run) -> verdict_store::Result<Vec<History>> {
+    // (stem, its keys with their side)
+    type Group = (String, Vec<(String, Option<bool>)>);
+    let mut groups: Vec<Group> = Vec::new();
+    for m in &r.metrics {
+        let (s, side) = stem(&m.key);
+        match groups.iter_mut().find(|(g, _)| g == s) {
+            Some((_, keys)) => keys.push((m.key.clone(), side)),
+            None => groups.push((s.to_string(), vec![(m.key.clone(), side)])),
+        }
+    }
+    let mut out = Vec::new();
+    for (title, keys) in groups {
+        let mut series = Vec::new();
+        let mut best = None;
+        let judged = keys
+            .iter()
+            .position(|(_, side)| *side == Some(true))
+            .or((keys.len() == 1).then_some(0));
+        for (i, (key, _)) in keys.iter().enumerate() {
+            let points = store
+                .get_metric_history(&r.info.run_id, key, None, None)?
+                .items;
+            let x: Vec<f64> = points.iter().map(|p| p.step as f64).collect();
+            let y: Vec<f64> = points.iter().map(|p| p.value).collect();
+            if Some(i) == judged
+                && let Some(dir) = verdict_core::curves::direction_from_name(key)
+            {
+                let better = |a: f64, b: f64| match dir {
+                    verdict_core::metrics::Direction::Lower => a < b,
+                    verdict_core::metrics::Direction::Higher => a > b,
+                };
+                for (&s, &v) in x.iter().zip(&y) {
+                    if v.is_finite() && best.is_none_or(|(_, b)| better(v, b)) {
+                        best = Some((s, v));
+                    }
+                }
+            }
+            series.push((key.clone(), x, y));
+        }
+        out.push(History {
+            title,
+            series,
+            best,
+        });
+    }
+    Ok(out)
+}
+
 /// One run's page.
 pub fn run(store: &Store, run_id: &str) -> verdict_store::Result<RunPage> {
     let r = store.get_run(run_id)?;
     let experiment = store.get_experiment(&r.info.experiment_id)?;
     Ok(RunPage {
+        histories: histories(store, &r)?,
         row: row(&r, &[]),
         experiment: (experiment.experiment_id, experiment.name),
         params: r

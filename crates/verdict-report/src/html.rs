@@ -183,7 +183,7 @@ fn pairs(s: &str, marker: &str, open: &str, close: &str) -> String {
 /// An SVG document as an element of the page: without an XML declaration and without the
 /// namespace attribute (HTML's parser puts `<svg>` in the SVG namespace by itself), so the page
 /// names no URL at all.
-fn inline_svg(svg: &str) -> String {
+pub(crate) fn inline_svg(svg: &str) -> String {
     let body = svg
         .trim_start()
         .strip_prefix("<?xml")

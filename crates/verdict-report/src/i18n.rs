@@ -169,6 +169,10 @@ pub enum Phrase {
     ConfidenceAxis,
     /// The note on an empty plot.
     NoData,
+    /// x axis of a metric's history.
+    Step,
+    /// The marked best evaluation of a history.
+    BestStep,
     /// The ROC plot as an image link of a Markdown report.
     RocLink,
     /// The precision-recall plot as an image link of the evaluation report.
@@ -381,6 +385,10 @@ pub fn t(lang: Lang, p: Phrase) -> &'static str {
         (Lang::Ko, ConfidenceAxis) => "신뢰도",
         (Lang::En, NoData) => "No data",
         (Lang::Ko, NoData) => "데이터 없음",
+        (Lang::En, Step) => "step",
+        (Lang::Ko, Step) => "스텝",
+        (Lang::En, BestStep) => "best at step",
+        (Lang::Ko, BestStep) => "최고 스텝",
         // The English links keep the short names the reports have always used.
         (Lang::En, RocLink) => "ROC",
         (Lang::Ko, RocLink) => "ROC 곡선",

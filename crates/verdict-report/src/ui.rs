@@ -94,6 +94,20 @@ pub struct RunPage {
     pub metrics: Vec<(String, f64)>,
     /// Tags, sorted by key.
     pub tags: Vec<(String, String)>,
+    /// The metrics' histories, one plot each (train and validation keys of one stem together).
+    pub histories: Vec<History>,
+}
+
+/// One plot of a run's page: the histories of one metric stem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// The plot's title (the stem: `loss` for `train_loss` and `val_loss`, else the key).
+    pub title: String,
+    /// Each key's points, `(key, steps, values)`.
+    pub series: Vec<(String, Vec<f64>, Vec<f64>)>,
+    /// The best evaluation `(step, value)` of the validation key (or the only key), by the
+    /// direction its name implies; none when the name implies none.
+    pub best: Option<(f64, f64)>,
 }
 
 fn phrase(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
@@ -415,6 +429,33 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
         metrics.row(vec![k.clone(), crate::fmt4(*v)]);
     }
     body.push_str(&section(phrase(lang, "Metrics", "지표"), &metrics));
+    if !p.histories.is_empty() {
+        body.push_str(&format!(
+            "<section>\n<h2>{}</h2>\n",
+            escape(phrase(lang, "Curves", "곡선"))
+        ));
+        for h in &p.histories {
+            let series: Vec<crate::svg::Series<'_>> = h
+                .series
+                .iter()
+                .map(|(name, x, y)| crate::svg::Series {
+                    name,
+                    x,
+                    y,
+                    summary: None,
+                })
+                .collect();
+            body.push_str("<figure class=\"history\">\n");
+            body.push_str(&crate::html::inline_svg(&crate::svg::history_plot(
+                &h.title, &series, h.best, lang,
+            )));
+            body.push_str(&format!(
+                "\n<figcaption>{}</figcaption>\n</figure>\n",
+                escape(&h.title)
+            ));
+        }
+        body.push_str("</section>\n");
+    }
     let kv = |rows: &[(String, String)]| {
         let mut t = Table::with_align(
             vec![
@@ -503,6 +544,22 @@ mod tests {
                 params: vec![("<k>".into(), "<v>".into())],
                 metrics: vec![("<m>".into(), 0.5)],
                 tags: Vec::new(),
+                histories: vec![History {
+                    title: "<loss>".into(),
+                    series: vec![
+                        (
+                            "train_<loss>".into(),
+                            vec![1.0, 2.0, 3.0],
+                            vec![0.9, 0.5, 0.3],
+                        ),
+                        (
+                            "val_<loss>".into(),
+                            vec![1.0, 2.0, 3.0],
+                            vec![0.8, 0.6, 0.7],
+                        ),
+                    ],
+                    best: Some((2.0, 0.6)),
+                }],
             },
             Lang::Ko,
         );

@@ -1336,6 +1336,12 @@ async fn ui_pages(make: MakeEnv) {
         page.contains("<td>val_loss</td><td class=\"num\">0.4000</td>"),
         "{page}"
     );
+    // Its curve, drawn on the server, the best (lowest) val_loss circled.
+    assert!(page.contains("<figure class=\"history\">\n<svg "), "{page}");
+    assert!(
+        page.contains("<g class=\"mark\"><title>best at step 1 (0.4000)</title>"),
+        "{page}"
+    );
     // What does not exist is a 404 page; never a 5xx.
     let r = env
         .send(auth("/ui/runs/0123456789abcdef0123456789abcdef"))

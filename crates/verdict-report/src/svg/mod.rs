@@ -147,12 +147,12 @@ fn pixel_points(f: &Frame, s: &Series<'_>, step: bool) -> Vec<(f64, f64)> {
     simplify(pts.iter().map(|&(x, y)| (r(f.px(x)), r(f.py(y)))).collect())
 }
 
-/// What distinguishes the ROC and PR plots.
+/// What distinguishes the ROC, PR and history plots.
 struct CurvePlot<'a> {
     kind: &'static str,
-    title: &'static str,
-    x_label: &'static str,
-    y_label: &'static str,
+    title: &'a str,
+    x_label: &'a str,
+    y_label: &'a str,
     metric: &'static str,
     step: bool,
     /// The dashed reference line and its legend label.
@@ -161,29 +161,59 @@ struct CurvePlot<'a> {
     no_data: &'static str,
 }
 
+/// The frame and ticks of a plot: the unit square for ROC and PR ([`unit_scale`]), the data's
+/// range for a history.
+struct Scale {
+    frame: Frame,
+    x_ticks: Vec<f64>,
+    y_ticks: Vec<f64>,
+    x_decimals: Option<usize>,
+    y_decimals: Option<usize>,
+}
+
+/// The unit square with ticks 0, 0.2, …, 1 on both axes.
+fn unit_scale() -> Scale {
+    Scale {
+        frame: unit_frame(),
+        x_ticks: unit_ticks(),
+        y_ticks: unit_ticks(),
+        x_decimals: Some(1),
+        y_decimals: Some(1),
+    }
+}
+
 fn curve_plot(p: &CurvePlot<'_>, series: &[Series<'_>]) -> String {
-    let f = unit_frame();
-    let ticks = unit_ticks();
+    curve_plot_on(p, &unit_scale(), series, None)
+}
+
+/// [`curve_plot`] on any scale, with an optional marked point `(x, y, label)`.
+fn curve_plot_on(
+    p: &CurvePlot<'_>,
+    scale: &Scale,
+    series: &[Series<'_>],
+    mark: Option<(f64, f64, &str)>,
+) -> String {
+    let f = &scale.frame;
     let mut body = String::new();
     axes(
         &mut body,
-        &f,
+        f,
         &Axis {
-            ticks: &ticks,
-            decimals: Some(1),
+            ticks: &scale.x_ticks,
+            decimals: scale.x_decimals,
             label: Some(p.x_label),
             grid: true,
         },
         &Axis {
-            ticks: &ticks,
-            decimals: Some(1),
+            ticks: &scale.y_ticks,
+            decimals: scale.y_decimals,
             label: Some(p.y_label),
             grid: true,
         },
     );
     let mut soft = Obstacles::default();
     if let Some((a, b, _)) = &p.reference {
-        reference_line(&mut body, &f, *a, *b);
+        reference_line(&mut body, f, *a, *b);
         soft.polyline(&[(f.px(a.0), f.py(a.1)), (f.px(b.0), f.py(b.1))]);
     }
     let mut hard = Obstacles::default();
@@ -192,7 +222,7 @@ fn curve_plot(p: &CurvePlot<'_>, series: &[Series<'_>]) -> String {
     for (i, s) in series.iter().enumerate() {
         let (color, dash) = series_style(i);
         let label = series_label(s, p.metric);
-        let pts = pixel_points(&f, s, p.step);
+        let pts = pixel_points(f, s, p.step);
         drawn += pts.len();
         hard.polyline(&pts);
         let _ = writeln!(
@@ -241,7 +271,26 @@ fn curve_plot(p: &CurvePlot<'_>, series: &[Series<'_>]) -> String {
         });
     }
     if drawn == 0 {
-        note(&mut body, &f, p.no_data);
+        note(&mut body, f, p.no_data);
+    }
+    if let Some((x, y, label)) = mark.filter(|(x, y, _)| x.is_finite() && y.is_finite()) {
+        let (px, py) = (f.px(x), f.py(y));
+        let _ = writeln!(
+            body,
+            r#"<g class="mark"><title>{}</title><circle cx="{}" cy="{}" r="5" fill="none" stroke="{INK}" stroke-width="2"/></g>"#,
+            escape(label),
+            n(px),
+            n(py)
+        );
+        hard.polyline(&[(px - 6.0, py - 6.0), (px + 6.0, py + 6.0)]);
+        entries.push(Entry {
+            label: label.to_string(),
+            swatch: Swatch::Line {
+                class: "mark".into(),
+                color: INK,
+                dash: None,
+            },
+        });
     }
     if let Some((_, _, l)) = &p.reference {
         entries.push(Entry {
@@ -249,10 +298,85 @@ fn curve_plot(p: &CurvePlot<'_>, series: &[Series<'_>]) -> String {
             swatch: reference_swatch(),
         });
     }
-    let width = LEFT + SIDE + RIGHT;
-    let mut height = TOP + SIDE + BOTTOM;
-    height += legend(&mut body, &f, entries, p.corners, &hard, &soft, height);
+    let width = f.left + f.width + RIGHT;
+    let mut height = f.top + f.height + BOTTOM;
+    height += legend(&mut body, f, entries, p.corners, &hard, &soft, height);
     document(p.kind, p.title, width, height, &body)
+}
+
+/// Width and height of a history plot's frame.
+const HISTORY_SIZE: (f64, f64) = (480.0, 220.0);
+
+/// A metric's history: each series' value by step, overlaid (a run's `train_loss` and
+/// `val_loss`), on the data's range with nice ticks, and `best` — the best evaluation as
+/// `(step, value)` — circled and named in the legend. The title is `title` (a metric key,
+/// escaped). An empty or non-finite history gives the axes and a "No data" note.
+pub fn history_plot(
+    title: &str,
+    series: &[Series<'_>],
+    best: Option<(f64, f64)>,
+    lang: Lang,
+) -> String {
+    let pts: Vec<(f64, f64)> = series
+        .iter()
+        .flat_map(|s| finite_points(s.x, s.y))
+        .collect();
+    let range = |v: &mut dyn Iterator<Item = f64>| {
+        let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+        match (lo.is_finite(), hi > lo) {
+            (true, true) => (lo, hi),
+            (true, false) => (lo - 0.5, lo + 0.5),
+            _ => (0.0, 1.0),
+        }
+    };
+    let (x0, x1) = range(&mut pts.iter().map(|p| p.0));
+    let (y0, y1) = range(&mut pts.iter().map(|p| p.1));
+    let (x_ticks, x_step) = nice_ticks(x0, x1, 6);
+    let (y_ticks, y_step) = nice_ticks(y0, y1, 5);
+    let ends = |t: &[f64], lo: f64, hi: f64| {
+        (
+            t.first().copied().unwrap_or(lo).min(lo),
+            t.last().copied().unwrap_or(hi).max(hi),
+        )
+    };
+    let scale = Scale {
+        frame: Frame {
+            left: LEFT,
+            top: TOP,
+            width: HISTORY_SIZE.0,
+            height: HISTORY_SIZE.1,
+            x: ends(&x_ticks, x0, x1),
+            y: ends(&y_ticks, y0, y1),
+        },
+        x_decimals: Some(canvas::decimals(x_step)),
+        y_decimals: Some(canvas::decimals(y_step)),
+        x_ticks,
+        y_ticks,
+    };
+    let best_label = best.map(|(s, v)| format!("{} {} ({v:.4})", t(lang, Phrase::BestStep), s));
+    curve_plot_on(
+        &CurvePlot {
+            kind: "history",
+            title,
+            x_label: t(lang, Phrase::Step),
+            y_label: title,
+            metric: "",
+            step: false,
+            reference: None,
+            corners: &[
+                Corner::UpperRight,
+                Corner::LowerRight,
+                Corner::UpperLeft,
+                Corner::LowerLeft,
+            ],
+            no_data: t(lang, Phrase::NoData),
+        },
+        &scale,
+        series,
+        best.zip(best_label.as_deref()).map(|((x, y), l)| (x, y, l)),
+    )
 }
 
 /// Places and renders the legend; returns how much the canvas grows (when it goes below).
