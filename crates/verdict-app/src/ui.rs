@@ -8,7 +8,8 @@
 //! above an empty table, so the user can correct what they typed.
 
 use verdict_report::ui::{
-    ExperimentRow, ExperimentsPage, History, RunPage, RunRow, RunsPage, fmt_value,
+    EvaluationSummary, ExperimentRow, ExperimentsPage, History, RunPage, RunRow, RunsPage,
+    fmt_value,
 };
 use verdict_store::{ExperimentQuery, Run, RunQuery, Store, ViewType};
 
@@ -206,11 +207,51 @@ fn histories(store: &Store, r: &Run) -> verdict_store::Result<Vec<History>> {
     Ok(out)
 }
 
-/// One run's page.
+/// The evaluations stored in a run (docs/ledger.md: tags `verdict.eval.NAME.*`, metrics
+/// `NAME/<metric>` with `_ci_low` / `_ci_high`).
+fn evaluations(r: &Run) -> Vec<EvaluationSummary> {
+    crate::ledger::eval_names(r)
+        .into_iter()
+        .filter_map(|name| crate::ledger::eval_info(r, &name))
+        .map(|info| {
+            let prefix = format!("{}/", info.name);
+            let value = |k: &str| r.metrics.iter().find(|m| m.key == k).map(|m| m.value);
+            let metrics = r
+                .metrics
+                .iter()
+                .filter_map(|m| {
+                    let metric = m.key.strip_prefix(&prefix)?;
+                    if metric.ends_with("_ci_low") || metric.ends_with("_ci_high") {
+                        return None;
+                    }
+                    let ci = value(&format!("{}_ci_low", m.key))
+                        .zip(value(&format!("{}_ci_high", m.key)));
+                    Some((metric.to_string(), m.value, ci))
+                })
+                .collect();
+            EvaluationSummary {
+                name: info.name,
+                fingerprint: info.fingerprint,
+                rows: info.rows,
+                source: info.source,
+                metrics,
+            }
+        })
+        .collect()
+}
+
+/// One run's page. The metrics of its stored evaluations are shown with them, not as curves.
 pub fn run(store: &Store, run_id: &str) -> verdict_store::Result<RunPage> {
-    let r = store.get_run(run_id)?;
+    let mut r = store.get_run(run_id)?;
     let experiment = store.get_experiment(&r.info.experiment_id)?;
+    let evaluations = evaluations(&r);
+    r.metrics.retain(|m| {
+        !evaluations
+            .iter()
+            .any(|e| m.key.starts_with(&format!("{}/", e.name)))
+    });
     Ok(RunPage {
+        evaluations,
         histories: histories(store, &r)?,
         row: row(&r, &[]),
         experiment: (experiment.experiment_id, experiment.name),

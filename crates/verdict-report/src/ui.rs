@@ -96,7 +96,27 @@ pub struct RunPage {
     pub tags: Vec<(String, String)>,
     /// The metrics' histories, one plot each (train and validation keys of one stem together).
     pub histories: Vec<History>,
+    /// The evaluations stored in the run (`verdict eval --run`), by name.
+    pub evaluations: Vec<EvaluationSummary>,
 }
+
+/// One evaluation stored in a run: its eval set and its metrics with their intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationSummary {
+    /// Its name (`test`, `val`).
+    pub name: String,
+    /// The eval set's fingerprint (`sha256:…`).
+    pub fingerprint: String,
+    /// Rows of the eval set.
+    pub rows: Option<String>,
+    /// The predictions file as given.
+    pub source: Option<String>,
+    /// `(metric, value, interval)` in key order.
+    pub metrics: Vec<EvaluatedMetric>,
+}
+
+/// A stored evaluation's metric: name, value and interval.
+pub type EvaluatedMetric = (String, f64, Option<(f64, f64)>);
 
 /// One plot of a run's page: the histories of one metric stem.
 #[derive(Debug, Clone, PartialEq)]
@@ -429,6 +449,45 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
         metrics.row(vec![k.clone(), crate::fmt4(*v)]);
     }
     body.push_str(&section(phrase(lang, "Metrics", "지표"), &metrics));
+    if !p.evaluations.is_empty() {
+        body.push_str(&format!(
+            "<section>\n<h2>{}</h2>\n",
+            escape(phrase(lang, "Evaluations", "평가"))
+        ));
+        for e in &p.evaluations {
+            body.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(&e.name)));
+            body.push_str(&format!(
+                "<li>{}: <code>{}</code></li>\n",
+                escape(phrase(lang, "eval set", "평가 세트")),
+                escape(&e.fingerprint)
+            ));
+            for (label, v) in [
+                (phrase(lang, "rows", "행"), &e.rows),
+                (phrase(lang, "predictions", "예측 파일"), &e.source),
+            ] {
+                if let Some(v) = v {
+                    body.push_str(&format!("<li>{}: {}</li>\n", escape(label), escape(v)));
+                }
+            }
+            body.push_str("</ul>\n");
+            let mut t = Table::new(vec![
+                phrase(lang, "metric", "지표").into(),
+                phrase(lang, "value", "값").into(),
+                phrase(lang, "interval", "신뢰구간").into(),
+            ]);
+            for (m, v, ci) in &e.metrics {
+                t.row(vec![
+                    m.clone(),
+                    crate::fmt4(*v),
+                    ci.map_or("—".into(), |(lo, hi)| {
+                        format!("{} … {}", crate::fmt4(lo), crate::fmt4(hi))
+                    }),
+                ]);
+            }
+            body.push_str(&table_html(&t, &[]));
+        }
+        body.push_str("</section>\n");
+    }
     if !p.histories.is_empty() {
         body.push_str(&format!(
             "<section>\n<h2>{}</h2>\n",
@@ -559,6 +618,13 @@ mod tests {
                         ),
                     ],
                     best: Some((2.0, 0.6)),
+                }],
+                evaluations: vec![EvaluationSummary {
+                    name: "<test>".into(),
+                    fingerprint: "sha256:ab".into(),
+                    rows: Some("80".into()),
+                    source: Some("<p>.csv".into()),
+                    metrics: vec![("roc_auc".into(), 0.91, Some((0.85, 0.95)))],
                 }],
             },
             Lang::Ko,

@@ -1325,10 +1325,33 @@ async fn ui_pages(make: MakeEnv) {
     );
     assert!(page.contains("0 runs on this page"), "{page}");
     // Paging: one run per page is not offered, but a page token from the API is honoured.
+    // An evaluation stored as `verdict eval --run` stores it (docs/ledger.md).
+    let r = env
+        .send(post(
+            "runs/log-batch",
+            json!({"run_id": runs[1], "metrics": [
+                {"key": "test/roc_auc", "value": 0.91, "timestamp": 2, "step": 0},
+                {"key": "test/roc_auc_ci_low", "value": 0.85, "timestamp": 2, "step": 0},
+                {"key": "test/roc_auc_ci_high", "value": 0.95, "timestamp": 2, "step": 0}],
+                "tags": [{"key": "verdict.eval.test.fingerprint", "value": "sha256:ab12"},
+                         {"key": "verdict.eval.test.rows", "value": "80"}]}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     // A run's page: params, metrics, the experiment in the navigation.
     let r = env.send(auth(&format!("/ui/runs/{}", runs[1]))).await;
     assert_eq!(r.status, StatusCode::OK);
     let page = r.text();
+    // The evaluation with its interval and its eval set, not as a curve.
+    assert!(page.contains("<h3>test</h3>"), "{page}");
+    assert!(page.contains("<code>sha256:ab12</code>"), "{page}");
+    assert!(
+        page.contains(
+            "<td>roc_auc</td><td class=\"num\">0.9100</td><td class=\"num\">0.8500 … 0.9500</td>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("test/roc_auc"), "{page}");
     verdict_testkit::assert_same_origin_html(&page);
     assert!(page.contains("<h1>resnet50</h1>"), "{page}");
     assert!(page.contains("<td>lr</td><td>2</td>"), "{page}");
