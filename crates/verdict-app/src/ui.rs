@@ -304,3 +304,49 @@ fn row(r: &Run, columns: &[String]) -> RunRow {
         values,
     }
 }
+
+/// The experiment report page: `verdict check --experiment` with the command's defaults (the
+/// evaluation `eval_name`, default `eval`; McNemar and DeLong, no bootstrap; α = 0.05; the default
+/// thresholds), so the page shows the numbers the command prints.
+///
+/// # Errors
+/// An unknown experiment or metric; a store or artifact failure.
+pub fn experiment_report(
+    store: &Store,
+    experiment_id: &str,
+    eval_name: &str,
+    metric: Option<String>,
+    artifacts: &std::path::Path,
+) -> crate::Result<verdict_report::check::ExperimentReport> {
+    use crate::check::{CheckRules, Curves, ExperimentCheckSpec, RunCheckSpec};
+    let spec = ExperimentCheckSpec {
+        experiment: experiment_id.to_string(),
+        eval_name: if eval_name.is_empty() {
+            "eval".into()
+        } else {
+            eval_name.into()
+        },
+        artifacts: artifacts.to_path_buf(),
+        run: RunCheckSpec {
+            curves: Curves::File(Default::default()),
+            val_metric: None,
+            train_metric: None,
+            mode: None,
+            pairs: Vec::new(),
+            rules: CheckRules::default(),
+        },
+        compare: crate::compare::CompareOptions {
+            eval: verdict_core::eval::EvalConfig {
+                bootstrap: 0,
+                seed: 0,
+                ..crate::eval::point_config()
+            },
+            metric,
+            baseline: None,
+            alpha: 0.05,
+            power: 0.8,
+            permutations: 0,
+        },
+    };
+    crate::check::check_experiment(store, &spec, &crate::NoProgress)
+}

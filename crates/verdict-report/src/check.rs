@@ -558,9 +558,13 @@ pub fn experiment_render(rep: &ExperimentReport, lang: Lang, markdown: bool) -> 
 
 /// The experiment report as one self-contained HTML file ([`crate::html`]).
 pub fn experiment_html(rep: &ExperimentReport, lang: Lang) -> String {
-    let (title, sections) =
-        crate::sections::parts_to_sections(experiment_parts(rep, lang), lang.pick("Runs", "런"));
+    let (title, sections) = experiment_sections(rep, lang);
     crate::html::render_sections(&title, lang, &sections, &[])
+}
+
+/// The experiment report's title and sections (the HTML report's and the web UI's).
+pub(crate) fn experiment_sections(rep: &ExperimentReport, lang: Lang) -> (String, Vec<Section>) {
+    crate::sections::parts_to_sections(experiment_parts(rep, lang), lang.pick("Runs", "런"))
 }
 
 fn experiment_parts(rep: &ExperimentReport, lang: Lang) -> Vec<Part> {

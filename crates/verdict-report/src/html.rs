@@ -52,6 +52,16 @@ pub(crate) fn render_sections(
     sections: &[Section],
     svgs: &[(String, String)],
 ) -> String {
+    page(title, lang, &sections_body(title, sections, svgs))
+}
+
+/// The `<h1>` and the sections of [`render_sections`], without the page around them (a page of
+/// the web UI puts its navigation first).
+pub(crate) fn sections_body(
+    title: &str,
+    sections: &[Section],
+    svgs: &[(String, String)],
+) -> String {
     let mut s = String::with_capacity(16 * 1024);
     s.push_str(&format!("<h1>{}</h1>\n", escape(title)));
     for sec in sections {
@@ -88,7 +98,7 @@ pub(crate) fn render_sections(
         }
         s.push_str("</section>\n");
     }
-    page(title, lang, &s)
+    s
 }
 
 /// A whole page around `body` (already HTML): the document's language, the policy, the title

@@ -228,6 +228,28 @@ fn nav(lang: Lang, here: &str, crumbs: &[(String, String)]) -> String {
     s
 }
 
+/// The experiment report page (`verdict check --experiment` in the browser): the overfitting
+/// table, one leaderboard per eval-set fingerprint and the findings, as the HTML report shows them.
+pub fn experiment_report_page(
+    rep: &crate::check::ExperimentReport,
+    experiment_id: &str,
+    lang: Lang,
+) -> String {
+    let base = format!("/ui/experiments/{}", percent(experiment_id));
+    let here = format!("{base}/report");
+    let body = nav(
+        lang,
+        &here,
+        &[
+            (base, rep.experiment_name.clone()),
+            (here.clone(), phrase(lang, "Report", "보고서").to_string()),
+        ],
+    );
+    let (title, sections) = crate::check::experiment_sections(rep, lang);
+    let body = body + &crate::html::sections_body(&title, &sections, &[]);
+    page(&title, lang, &body)
+}
+
 /// The page of a request that cannot be shown (the run does not exist, …): the message and the
 /// way back.
 pub fn error_page(message: &str, lang: Lang) -> String {
@@ -304,6 +326,17 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
     );
     let mut body = nav(lang, &here, &[(base.clone(), p.experiment_name.clone())]);
     body.push_str(&format!("<h1>{}</h1>\n", escape(&p.experiment_name)));
+    body.push_str(&format!(
+        "<p>{}</p>\n",
+        link(
+            &format!("{base}/report?lang={}", lang.code()),
+            phrase(
+                lang,
+                "Experiment report: overfitting and leaderboards per eval set",
+                "실험 보고서: 과적합과 평가 세트별 순위표"
+            )
+        )
+    ));
     body.push_str(&format!(
         "<form method=\"get\" action=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\">\
 <label>{} <input name=\"filter\" size=\"60\" value=\"{}\" placeholder=\"metrics.val_loss &lt; 0.1 and params.lr = '0.001'\"></label> \

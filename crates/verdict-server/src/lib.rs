@@ -217,6 +217,11 @@ impl AppState {
     pub fn store(&self) -> &Store {
         &self.0.store
     }
+
+    /// The directory `mlflow-artifacts:/` URIs resolve under.
+    pub fn artifacts_root(&self) -> PathBuf {
+        self.0.arts.root().to_path_buf()
+    }
 }
 
 /// The whole HTTP application.
@@ -231,6 +236,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/ui/experiments", get(ui::experiments))
         .route("/ui/experiments/{id}", get(ui::runs))
+        .route("/ui/experiments/{id}/report", get(ui::report))
         .route("/ui/runs/{id}", get(ui::run))
         .route("/version", get(|| async { MLFLOW_VERSION }))
         .route("/get-artifact", any(artifacts::get_artifact))

@@ -50,6 +50,32 @@ fn params(uri: &Uri) -> HashMap<String, String> {
         .collect()
 }
 
+/// What every page reads from its request: the query parameters and the language.
+pub(crate) struct PageRequest {
+    params: HashMap<String, String>,
+    lang: Lang,
+}
+
+impl PageRequest {
+    /// A query parameter, empty when absent.
+    fn get(&self, key: &str) -> String {
+        self.params.get(key).cloned().unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let params = params(&parts.uri);
+        let lang = lang(&params, &parts.headers);
+        Ok(PageRequest { params, lang })
+    }
+}
+
 /// `?lang=en|ko`, else the browser's first language if it is Korean, else English.
 fn lang(p: &HashMap<String, String>, headers: &HeaderMap) -> Lang {
     if let Some(l) = p.get("lang").and_then(|l| Lang::parse(l)) {
@@ -83,48 +109,41 @@ pub(crate) fn html(status: StatusCode, body: String, csp: &'static str) -> Respo
     resp
 }
 
-/// The page of an error: 404 when the run or experiment does not exist, 400 when the store
-/// refused the request, 500 only when the store itself failed.
-fn error_page(e: &verdict_store::Error, lang: Lang) -> Response {
+/// A page that cannot be shown: its status and the message it shows.
+type PageError = (StatusCode, String);
+
+/// The status of a store error: 404 when the run or experiment does not exist, 400 when the
+/// store refused the request, 500 only when the store itself failed.
+fn store_error(e: verdict_store::Error) -> PageError {
     let status = match e.kind() {
         verdict_store::ErrorKind::ResourceDoesNotExist => StatusCode::NOT_FOUND,
         verdict_store::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
-    html(
-        status,
-        verdict_report::ui::error_page(&e.to_string(), lang),
-        PAGE_CSP,
-    )
+    (status, e.to_string())
 }
 
-/// Runs one page's work on the blocking pool.
+/// Runs one page's work on the blocking pool; an error becomes a page with its status.
 async fn render(
     lang: Lang,
-    f: impl FnOnce() -> verdict_store::Result<String> + Send + 'static,
+    f: impl FnOnce() -> Result<String, PageError> + Send + 'static,
 ) -> Response {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(Ok(page)) => html(StatusCode::OK, page, PAGE_CSP),
-        Ok(Err(e)) => error_page(&e, lang),
-        Err(e) => html(
+    let (status, body) = match tokio::task::spawn_blocking(f).await {
+        Ok(Ok(page)) => (StatusCode::OK, page),
+        Ok(Err((status, message))) => (status, verdict_report::ui::error_page(&message, lang)),
+        Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             verdict_report::ui::error_page(&format!("the page failed: {e}"), lang),
-            PAGE_CSP,
         ),
-    }
+    };
+    html(status, body, PAGE_CSP)
 }
 
 /// `GET /ui/experiments?q=&lang=`.
-pub(crate) async fn experiments(
-    State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let p = params(&uri);
-    let lang = lang(&p, &headers);
-    let q = p.get("q").cloned().unwrap_or_default();
+pub(crate) async fn experiments(State(state): State<AppState>, req: PageRequest) -> Response {
+    let (lang, q) = (req.lang, req.get("q"));
     render(lang, move || {
-        let page = verdict_app::ui::experiments(state.store(), &q)?;
+        let page = verdict_app::ui::experiments(state.store(), &q).map_err(store_error)?;
         Ok(verdict_report::ui::experiments_page(&page, lang))
     })
     .await
@@ -134,21 +153,36 @@ pub(crate) async fn experiments(
 pub(crate) async fn runs(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
+    req: PageRequest,
 ) -> Response {
-    let p = params(&uri);
-    let lang = lang(&p, &headers);
-    let get = |k: &str| p.get(k).cloned().unwrap_or_default();
+    let lang = req.lang;
     let q = verdict_app::ui::RunsQuery {
-        filter: get("filter"),
-        order_by: get("order_by"),
-        columns: get("cols"),
-        page: get("page"),
+        filter: req.get("filter"),
+        order_by: req.get("order_by"),
+        columns: req.get("cols"),
+        page: req.get("page"),
     };
     render(lang, move || {
-        let page = verdict_app::ui::runs(state.store(), &id, &q)?;
+        let page = verdict_app::ui::runs(state.store(), &id, &q).map_err(store_error)?;
         Ok(verdict_report::ui::runs_page(&page, lang))
+    })
+    .await
+}
+
+/// `GET /ui/experiments/{id}/report?eval=&metric=&lang=`: `verdict check --experiment`. An
+/// error (an unknown experiment, a metric no run has) is a 400 page naming it.
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: PageRequest,
+) -> Response {
+    let (lang, eval) = (req.lang, req.get("eval"));
+    let metric = Some(req.get("metric")).filter(|m| !m.is_empty());
+    render(lang, move || {
+        let artifacts = state.artifacts_root();
+        verdict_app::ui::experiment_report(state.store(), &id, &eval, metric, &artifacts)
+            .map(|rep| verdict_report::ui::experiment_report_page(&rep, &id, lang))
+            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))
     })
     .await
 }
@@ -157,12 +191,11 @@ pub(crate) async fn runs(
 pub(crate) async fn run(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
+    req: PageRequest,
 ) -> Response {
-    let lang = lang(&params(&uri), &headers);
+    let lang = req.lang;
     render(lang, move || {
-        let page = verdict_app::ui::run(state.store(), &id)?;
+        let page = verdict_app::ui::run(state.store(), &id).map_err(store_error)?;
         Ok(verdict_report::ui::run_page(&page, lang))
     })
     .await

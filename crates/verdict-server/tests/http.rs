@@ -1365,6 +1365,20 @@ async fn ui_pages(make: MakeEnv) {
         page.contains("<g class=\"mark\"><title>best at step 1 (0.4000)</title>"),
         "{page}"
     );
+    // The experiment report: `verdict check --experiment` as a page.
+    let r = env
+        .send(auth(&format!("/ui/experiments/{exp}/report?lang=en")))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    verdict_testkit::assert_same_origin_html(&page);
+    assert!(page.contains("<h2>Overfitting</h2>"), "{page}");
+    assert!(
+        page.contains("<td>&lt;img src=x onerror=alert(1)&gt;</td>"),
+        "{page}"
+    );
+    let r = env.send(auth("/ui/experiments/987654/report")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     // What does not exist is a 404 page; never a 5xx.
     let r = env
         .send(auth("/ui/runs/0123456789abcdef0123456789abcdef"))
