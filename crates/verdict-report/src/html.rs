@@ -121,6 +121,15 @@ pub(crate) fn page(title: &str, lang: Lang, body: &str) -> String {
 
 /// A table as HTML; `links[i]`, when given, makes row `i`'s first cell a link to it.
 pub(crate) fn table_html(tb: &crate::table::Table, links: &[Option<String>]) -> String {
+    table_html_linked(tb, links, &[])
+}
+
+/// [`table_html`] whose header `j` links to `header_links[j]` when given (a sort).
+pub(crate) fn table_html_linked(
+    tb: &crate::table::Table,
+    links: &[Option<String>],
+    header_links: &[Option<String>],
+) -> String {
     let mut s = String::new();
     let class = |a: Align| {
         if a == Align::Right {
@@ -130,8 +139,16 @@ pub(crate) fn table_html(tb: &crate::table::Table, links: &[Option<String>]) -> 
         }
     };
     s.push_str("<table>\n<thead><tr>");
-    for (h, &a) in tb.headers.iter().zip(&tb.align) {
-        s.push_str(&format!("<th{}>{}</th>", class(a), inline(h)));
+    for (j, (h, &a)) in tb.headers.iter().zip(&tb.align).enumerate() {
+        match header_links.get(j).and_then(Option::as_ref) {
+            Some(href) => s.push_str(&format!(
+                "<th{}><a href=\"{}\">{}</a></th>",
+                class(a),
+                escape_attr(href),
+                inline(h)
+            )),
+            None => s.push_str(&format!("<th{}>{}</th>", class(a), inline(h))),
+        }
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for (r, row) in tb.rows.iter().enumerate() {

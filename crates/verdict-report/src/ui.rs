@@ -10,7 +10,7 @@
 //!
 //! The data comes from `verdict_app::ui`, which reads the ledger; this module only lays it out.
 
-use crate::html::{escape_attr, page, table_html};
+use crate::html::{escape_attr, page, table_html, table_html_linked};
 use crate::i18n::Lang;
 use crate::svg::escape;
 use crate::table::{Align, Table};
@@ -250,6 +250,23 @@ pub fn experiment_report_page(
     page(&title, lang, &body)
 }
 
+/// The store's order key of a column (`metrics.val_loss`, ``params.`batch size` ``): the key
+/// in backticks unless it is a plain identifier; `None` for a column the store cannot order by.
+fn order_key(column: &str) -> Option<String> {
+    let (entity, key) = column.split_once('.')?;
+    if !matches!(entity, "metrics" | "params" | "tags" | "attributes") || key.is_empty() {
+        return None;
+    }
+    let plain = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        Some(format!("{entity}.{key}"))
+    } else if key.contains('`') {
+        None
+    } else {
+        Some(format!("{entity}.`{key}`"))
+    }
+}
+
 /// The page of a request that cannot be shown (the run does not exist, …): the message and the
 /// way back.
 pub fn error_page(message: &str, lang: Lang) -> String {
@@ -395,7 +412,40 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
             lang.code()
         )));
     }
-    body.push_str(&table_html(&t, &links));
+    // Each sortable header links to this view ordered by its column: ascending, or descending
+    // when it is already the ascending order (the page starts again at the first).
+    let mut keys: Vec<Option<String>> = vec![
+        Some("attributes.run_name".into()),
+        Some("attributes.status".into()),
+        Some("attributes.start_time".into()),
+        None,
+        Some("attributes.user_id".into()),
+        Some("tags.`verdict.decision`".into()),
+    ];
+    keys.extend(p.columns.iter().map(|c| order_key(c)));
+    let header_links: Vec<Option<String>> = keys
+        .iter()
+        .map(|k| {
+            k.as_ref().map(|k| {
+                let asc = format!("{k} ASC");
+                let order = if p.order_by.trim() == asc {
+                    format!("{k} DESC")
+                } else {
+                    asc
+                };
+                format!(
+                    "{base}{}",
+                    query(&[
+                        ("filter", &p.filter),
+                        ("order_by", &order),
+                        ("cols", &cols),
+                        ("lang", lang.code()),
+                    ])
+                )
+            })
+        })
+        .collect();
+    body.push_str(&table_html_linked(&t, &links, &header_links));
     body.push_str(&format!(
         "<p class=\"count\">{} {}</p>\n",
         p.rows.len(),
@@ -583,6 +633,24 @@ mod tests {
         assert_eq!(fmt_duration(185_000), "3m 05s");
         assert_eq!(fmt_duration(12_400), "12s");
         assert_eq!(fmt_duration(-5), "0s");
+    }
+
+    #[test]
+    fn order_keys_quote_what_the_grammar_needs() {
+        assert_eq!(
+            order_key("metrics.val_loss").as_deref(),
+            Some("metrics.val_loss")
+        );
+        assert_eq!(
+            order_key("params.batch size").as_deref(),
+            Some("params.`batch size`")
+        );
+        assert_eq!(
+            order_key("tags.verdict.decision").as_deref(),
+            Some("tags.`verdict.decision`")
+        );
+        assert_eq!(order_key("bogus"), None);
+        assert_eq!(order_key("metrics.a`b"), None);
     }
 
     #[test]

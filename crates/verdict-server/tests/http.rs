@@ -1292,7 +1292,7 @@ async fn ui_pages(make: MakeEnv) {
     );
     assert!(!page.contains("<img"));
     assert!(
-        page.contains("<th class=\"num\">metrics.val_loss</th>"),
+        page.contains(">metrics.val_loss</a></th>"),
         "{page}"
     );
     assert!(page.contains("3 개 런 (이 페이지)"), "{page}");
@@ -1309,8 +1309,43 @@ async fn ui_pages(make: MakeEnv) {
     );
     assert!(a < b, "ordered by val_loss: {page}");
     assert!(!page.contains("onerror"), "filtered out: {page}");
-    assert!(page.contains("<th class=\"num\">params.lr</th>"));
+    assert!(page.contains(">params.lr</a></th>"));
     assert!(page.contains("<td class=\"num\">3</td>"));
+    // Every header the store can order by is a link to that order, and each such order works.
+    let page = env
+        .send(auth(&format!(
+            "/ui/experiments/{exp}?cols=params.lr,metrics.val_loss"
+        )))
+        .await
+        .text();
+    let thead = &page[page.find("<thead>").expect("thead")..page.find("</thead>").expect("end")];
+    let hrefs: Vec<String> = thead
+        .split("<a href=\"")
+        .skip(1)
+        .map(|h| h[..h.find('"').expect("quote")].replace("&amp;", "&"))
+        .collect();
+    assert_eq!(hrefs.len(), 7, "{thead}");
+    for href in &hrefs {
+        let r = env.send(auth(href)).await;
+        assert_eq!(r.status, StatusCode::OK, "{href}");
+        assert!(
+            !r.text().contains("class=\"error\""),
+            "{href}: {}",
+            r.text()
+        );
+    }
+    let by_loss = hrefs
+        .iter()
+        .find(|h| h.contains("order_by=metrics.val_loss"))
+        .expect("val_loss");
+    let page = env.send(auth(by_loss)).await.text();
+    assert!(
+        page.find("effnet-b0") < page.find("resnet50"),
+        "ascending val_loss"
+    );
+    // Clicking it again sorts descending.
+    let thead = &page[page.find("<thead>").expect("thead")..page.find("</thead>").expect("end")];
+    assert!(thead.contains("metrics.val_loss%20DESC"), "{thead}");
     // A filter the grammar rejects is shown above an empty table, not a server error.
     let r = env
         .send(auth(&format!(
