@@ -240,9 +240,35 @@ fn evaluations(r: &Run) -> Vec<EvaluationSummary> {
         .collect()
 }
 
-/// One run's page. The metrics of its stored evaluations are shown with them, not as curves.
-pub fn run(store: &Store, run_id: &str) -> verdict_store::Result<RunPage> {
+/// One run's page. The metrics of its stored evaluations are shown with them, not as curves;
+/// its findings are `verdict check --run` with the default thresholds (`artifacts`: the root of
+/// `mlflow-artifacts:/` runs), or the reason that check could not run.
+pub fn run(
+    store: &Store,
+    run_id: &str,
+    artifacts: &std::path::Path,
+) -> verdict_store::Result<RunPage> {
     let mut r = store.get_run(run_id)?;
+    let check = crate::check::check_run(
+        Some(store),
+        &crate::check::RunCheckSpec {
+            curves: crate::check::Curves::Run {
+                run_id: run_id.to_string(),
+                artifacts: artifacts.to_path_buf(),
+            },
+            val_metric: None,
+            train_metric: None,
+            mode: None,
+            pairs: Vec::new(),
+            rules: crate::check::CheckRules::default(),
+        },
+    )
+    .map_err(|e| e.to_string());
+    let decisions = store
+        .rule_decisions(run_id)?
+        .into_iter()
+        .map(|d| (d.step, d.action, d.rule, d.reason))
+        .collect();
     let experiment = store.get_experiment(&r.info.experiment_id)?;
     let evaluations = evaluations(&r);
     r.metrics.retain(|m| {
@@ -251,6 +277,8 @@ pub fn run(store: &Store, run_id: &str) -> verdict_store::Result<RunPage> {
             .any(|e| m.key.starts_with(&format!("{}/", e.name)))
     });
     Ok(RunPage {
+        check,
+        decisions,
         evaluations,
         histories: histories(store, &r)?,
         row: row(&r, &[]),

@@ -308,7 +308,11 @@ pub fn html(rep: &CheckReport, lang: Lang) -> String {
 
 /// The findings as a table (status, check, finding, what to do); `cell` prepares a message for
 /// the format.
-fn findings_table(rep: &CheckReport, lang: Lang, cell: impl Fn(String) -> String) -> Table {
+pub(crate) fn findings_table(
+    rep: &CheckReport,
+    lang: Lang,
+    cell: impl Fn(String) -> String,
+) -> Table {
     let mut t = Table::with_align(
         crate::headers(
             lang,

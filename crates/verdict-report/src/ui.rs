@@ -82,7 +82,7 @@ pub struct RunsPage {
 }
 
 /// One run's page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RunPage {
     /// The run.
     pub row: RunRow,
@@ -98,6 +98,10 @@ pub struct RunPage {
     pub histories: Vec<History>,
     /// The evaluations stored in the run (`verdict eval --run`), by name.
     pub evaluations: Vec<EvaluationSummary>,
+    /// `verdict check --run` on it, or why it could not run.
+    pub check: Result<crate::check::CheckReport, String>,
+    /// The training rules' decisions, oldest first: `(step, action, rule, reason)`.
+    pub decisions: Vec<(i64, String, String, String)>,
 }
 
 /// One evaluation stored in a run: its eval set and its metrics with their intervals.
@@ -611,6 +615,38 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
         }
         t
     };
+    body.push_str(&format!(
+        "<section>\n<h2>{}</h2>\n",
+        escape(phrase(lang, "Findings", "발견 사항"))
+    ));
+    match &p.check {
+        Ok(rep) => body.push_str(&table_html(
+            &crate::check::findings_table(rep, lang, |s| s),
+            &[],
+        )),
+        Err(why) => body.push_str(&format!("<p>{}</p>\n", escape(why))),
+    }
+    body.push_str("</section>\n");
+    if !p.decisions.is_empty() {
+        let mut t = Table::with_align(
+            vec![
+                phrase(lang, "step", "스텝").into(),
+                phrase(lang, "decision", "결정").into(),
+                phrase(lang, "rule", "규칙").into(),
+                phrase(lang, "reason", "이유").into(),
+            ],
+            vec![Align::Right, Align::Left, Align::Left, Align::Left],
+        );
+        for (step, action, rule, reason) in &p.decisions {
+            t.row(vec![
+                step.to_string(),
+                action.clone(),
+                rule.clone(),
+                reason.clone(),
+            ]);
+        }
+        body.push_str(&section(phrase(lang, "Rule decisions", "규칙 결정"), &t));
+    }
     body.push_str(&section(
         phrase(lang, "Parameters", "파라미터"),
         &kv(&p.params),
@@ -727,12 +763,43 @@ mod tests {
                     source: Some("<p>.csv".into()),
                     metrics: vec![("roc_auc".into(), 0.91, Some((0.85, 0.95)))],
                 }],
+                check: Err("<no curve>".into()),
+                decisions: vec![(3, "stop".into(), "<r>".into(), "val_loss > 0.12".into())],
             },
             Lang::Ko,
         );
         verdict_testkit::assert_same_origin_html(&html);
         assert!(
             html.contains("<td>&lt;k&gt;</td><td>&lt;v&gt;</td>"),
+            "{html}"
+        );
+        // The curve is drawn inline, both keys, the best step circled and named.
+        assert!(html.contains("<figure class=\"history\">\n<svg "), "{html}");
+        assert_eq!(
+            html.matches("<polyline class=\"series-").count(),
+            2,
+            "{html}"
+        );
+        assert!(
+            html.contains("<g class=\"mark\"><title>최고 스텝 2 (0.6000)</title>"),
+            "{html}"
+        );
+        assert!(html.contains("val_&lt;loss&gt;"));
+        // The stored evaluation with its interval and eval set.
+        assert!(html.contains("<h3>&lt;test&gt;</h3>"), "{html}");
+        assert!(
+            html.contains(
+                "<td>roc_auc</td><td class=\"num\">0.9100</td><td class=\"num\">0.8500 … 0.9500</td>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<code>sha256:ab</code>"));
+        // The check that could not run says why; the rules' decisions are listed.
+        assert!(html.contains("<p>&lt;no curve&gt;</p>"), "{html}");
+        assert!(
+            html.contains(
+                "<td class=\"num\">3</td><td>stop</td><td>&lt;r&gt;</td><td>val_loss &gt; 0.12</td>"
+            ),
             "{html}"
         );
     }

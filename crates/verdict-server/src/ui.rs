@@ -195,7 +195,8 @@ pub(crate) async fn run(
 ) -> Response {
     let lang = req.lang;
     render(lang, move || {
-        let page = verdict_app::ui::run(state.store(), &id).map_err(store_error)?;
+        let artifacts = state.artifacts_root();
+        let page = verdict_app::ui::run(state.store(), &id, &artifacts).map_err(store_error)?;
         Ok(verdict_report::ui::run_page(&page, lang))
     })
     .await

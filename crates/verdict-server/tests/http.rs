@@ -1291,10 +1291,7 @@ async fn ui_pages(make: MakeEnv) {
         "{page}"
     );
     assert!(!page.contains("<img"));
-    assert!(
-        page.contains(">metrics.val_loss</a></th>"),
-        "{page}"
-    );
+    assert!(page.contains(">metrics.val_loss</a></th>"), "{page}");
     assert!(page.contains("3 개 런 (이 페이지)"), "{page}");
     // The filter, the order and the columns are the URL: the best run first, lr as a column.
     let r = env
@@ -1392,6 +1389,12 @@ async fn ui_pages(make: MakeEnv) {
     assert!(page.contains("<td>lr</td><td>2</td>"), "{page}");
     assert!(
         page.contains("<td>val_loss</td><td class=\"num\">0.4000</td>"),
+        "{page}"
+    );
+    // `verdict check --run` on it: a section of findings (its val_loss curve judged).
+    assert!(page.contains("<h2>Findings</h2>"), "{page}");
+    assert!(
+        page.contains("<tr><td>pass</td><td><code>overfitting</code></td>"),
         "{page}"
     );
     // Its curve, drawn on the server, the best (lowest) val_loss circled.
