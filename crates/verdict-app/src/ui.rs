@@ -251,17 +251,10 @@ pub fn run(
     let mut r = store.get_run(run_id)?;
     let check = crate::check::check_run(
         Some(store),
-        &crate::check::RunCheckSpec {
-            curves: crate::check::Curves::Run {
-                run_id: run_id.to_string(),
-                artifacts: artifacts.to_path_buf(),
-            },
-            val_metric: None,
-            train_metric: None,
-            mode: None,
-            pairs: Vec::new(),
-            rules: crate::check::CheckRules::default(),
-        },
+        &default_check(crate::check::Curves::Run {
+            run_id: run_id.to_string(),
+            artifacts: artifacts.to_path_buf(),
+        }),
     )
     .map_err(|e| e.to_string());
     let decisions = store
@@ -346,8 +339,7 @@ pub fn experiment_report(
     metric: Option<String>,
     artifacts: &std::path::Path,
 ) -> crate::Result<verdict_report::check::ExperimentReport> {
-    use crate::check::{CheckRules, Curves, ExperimentCheckSpec, RunCheckSpec};
-    let spec = ExperimentCheckSpec {
+    let spec = crate::check::ExperimentCheckSpec {
         experiment: experiment_id.to_string(),
         eval_name: if eval_name.is_empty() {
             "eval".into()
@@ -355,14 +347,8 @@ pub fn experiment_report(
             eval_name.into()
         },
         artifacts: artifacts.to_path_buf(),
-        run: RunCheckSpec {
-            curves: Curves::File(Default::default()),
-            val_metric: None,
-            train_metric: None,
-            mode: None,
-            pairs: Vec::new(),
-            rules: CheckRules::default(),
-        },
+        // `check_experiment` checks every run of the experiment: the curves named here are ignored.
+        run: default_check(crate::check::Curves::File(Default::default())),
         compare: crate::compare::CompareOptions {
             eval: verdict_core::eval::EvalConfig {
                 bootstrap: 0,
@@ -377,4 +363,17 @@ pub fn experiment_report(
         },
     };
     crate::check::check_experiment(store, &spec, &crate::NoProgress)
+}
+
+/// `verdict check` with every setting at the command's default (the validation and training
+/// curves found by name, their direction from the name, the default thresholds) on `curves`.
+fn default_check(curves: crate::check::Curves) -> crate::check::RunCheckSpec {
+    crate::check::RunCheckSpec {
+        curves,
+        val_metric: None,
+        train_metric: None,
+        mode: None,
+        pairs: Vec::new(),
+        rules: crate::check::CheckRules::default(),
+    }
 }

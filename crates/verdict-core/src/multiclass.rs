@@ -1964,6 +1964,26 @@ mod tests {
         if v.is_nan() { u64::MAX } else { v.to_bits() }
     }
 
+    /// Above `MAX_SORTED_CLASSES` the resampling layout is the column copy (the k × k pair table
+    /// of the sorted layout would not pay), with the same results.
+    #[test]
+    fn many_classes_resample_on_the_column_copy() {
+        let mut rng = Xoshiro256pp::for_stream(16, 0);
+        let k = AucPrep::MAX_SORTED_CLASSES + 4;
+        let (labels, probs) = random_problem(&mut rng, 600, k);
+        let counts: Vec<u32> = (0..600).map(|_| rng.below(3) as u32).collect();
+        let plain = AucPrep::new(&labels, &probs, k);
+        let resampling = AucPrep::new(&labels, &probs, k).for_resampling();
+        assert!(resampling.sorted.is_none() && resampling.cols.is_some());
+        let (a, b) = (
+            plain.ovr_ovo(Weights::Counts(&counts)),
+            resampling.ovr_ovo(Weights::Counts(&counts)),
+        );
+        assert_eq!(bits(a.1.macro_avg), bits(b.1.macro_avg));
+        assert_eq!(bits(a.1.weighted), bits(b.1.weighted));
+        assert_eq!(bits(a.0.weighted), bits(b.0.weighted));
+    }
+
     #[test]
     fn linear_auc_layout_equals_sorted_layout_bit_for_bit() {
         let mut rng = Xoshiro256pp::for_stream(15, 0);

@@ -376,8 +376,7 @@ pub(crate) fn sections_with(
             (rank + 1).to_string(),
             rep.names[i].clone(),
             fmt4(x.map_or(f64::NAN, |x| x.value)),
-            x.and_then(|x| x.ci)
-                .map_or("—".into(), |(l, h)| format!("{} … {}", fmt4(l), fmt4(h))),
+            crate::sections::fmt_ci(x.and_then(|x| x.ci)),
         ]);
     }
     if terminal {

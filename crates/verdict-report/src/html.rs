@@ -144,7 +144,7 @@ pub(crate) fn table_html_linked(
             Some(href) => s.push_str(&format!(
                 "<th{}><a href=\"{}\">{}</a></th>",
                 class(a),
-                escape_attr(href),
+                escape(href),
                 inline(h)
             )),
             None => s.push_str(&format!("<th{}>{}</th>", class(a), inline(h))),
@@ -160,7 +160,7 @@ pub(crate) fn table_html_linked(
                 Some(href) if i == 0 => s.push_str(&format!(
                     "<td{}><a href=\"{}\">{text}</a></td>",
                     class(a),
-                    escape_attr(href)
+                    escape(href)
                 )),
                 _ => s.push_str(&format!("<td{}>{text}</td>", class(a))),
             }
@@ -169,11 +169,6 @@ pub(crate) fn table_html_linked(
     }
     s.push_str("</tbody>\n</table>\n");
     s
-}
-
-/// A value escaped for a double-quoted attribute (the same escaping as text: `& < > " '`).
-pub(crate) fn escape_attr(s: &str) -> String {
-    escape(s)
 }
 
 /// A line escaped, then its `**bold**` and `` `code` `` spans marked up (an unpaired marker stays

@@ -157,6 +157,29 @@ pub(crate) fn headers(lang: Lang, en: &[&str], ko: &[&str]) -> Vec<String> {
     .collect()
 }
 
+/// Epoch milliseconds as a time in UTC, `2026-12-07 05:38:35` (no time zone lookup): the web
+/// UI's and the ledger commands' format.
+pub fn fmt_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Formats a metric value with 4 decimals; `—` when undefined.
 pub(crate) fn fmt4(v: f64) -> String {
     if v.is_finite() {

@@ -124,11 +124,16 @@ pub(crate) fn plots_section(lang: Lang, plots: &[(String, String)]) -> Option<Se
     })
 }
 
-fn ci(m: &verdict_core::eval::Metric) -> String {
-    match m.ci {
+/// An interval as every report shows it, `0.8500 … 0.9500`, or `—` without one.
+pub(crate) fn fmt_ci(ci: Option<(f64, f64)>) -> String {
+    match ci {
         Some((lo, hi)) => format!("{} … {}", fmt4(lo), fmt4(hi)),
         None => "—".to_string(),
     }
+}
+
+fn ci(m: &verdict_core::eval::Metric) -> String {
+    fmt_ci(m.ci)
 }
 
 pub(crate) fn metrics_table(r: &EvalResult, lang: Lang) -> Table {

@@ -10,10 +10,11 @@
 //!
 //! The data comes from `verdict_app::ui`, which reads the ledger; this module only lays it out.
 
-use crate::html::{escape_attr, page, table_html, table_html_linked};
+use crate::html::{page, table_html, table_html_linked};
 use crate::i18n::Lang;
 use crate::svg::escape;
 use crate::table::{Align, Table};
+use crate::{fmt_time, sections::fmt_ci};
 
 /// One experiment of the experiments page.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,28 +139,6 @@ fn phrase(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
     lang.pick(en, ko)
 }
 
-/// A time in UTC, `2026-12-07 05:38:35` (no time zone lookup on the server).
-pub fn fmt_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// A metric value as the reports show it (four decimals; `NaN`, `inf` spelled out).
 pub fn fmt_value(v: f64) -> String {
     crate::fmt4(v)
@@ -173,6 +152,27 @@ pub fn fmt_duration(ms: i64) -> String {
         s if s >= 60 => format!("{}m {:02}s", s / 60, s % 60),
         s => format!("{s}s"),
     }
+}
+
+/// A run's duration, `-` while it runs (or without a start).
+fn duration(r: &RunRow) -> String {
+    match (r.start, r.end) {
+        (Some(s), Some(e)) => fmt_duration(e - s),
+        _ => "-".into(),
+    }
+}
+
+/// A message shown as an alert above the page's content.
+fn alert(message: &str) -> String {
+    format!(
+        "<p class=\"error\" role=\"alert\">{}</p>\n",
+        escape(message)
+    )
+}
+
+/// A `<section>` with its `<h2>` around `inner` (already HTML).
+fn section(title: &str, inner: &str) -> String {
+    format!("<section>\n<h2>{}</h2>\n{inner}</section>\n", escape(title))
 }
 
 /// A query string from `(key, value)` pairs, percent-encoded, empty values left out.
@@ -205,7 +205,7 @@ pub fn percent(s: &str) -> String {
 
 /// A link `<a href="…">text</a>`, both escaped.
 fn link(href: &str, text: &str) -> String {
-    format!("<a href=\"{}\">{}</a>", escape_attr(href), escape(text))
+    format!("<a href=\"{}\">{}</a>", escape(href), escape(text))
 }
 
 /// The navigation line and the language switch of every page.
@@ -277,10 +277,7 @@ pub fn error_page(message: &str, lang: Lang) -> String {
     let title = phrase(lang, "Not shown", "표시할 수 없음");
     let mut body = nav(lang, "/ui/experiments", &[]);
     body.push_str(&format!("<h1>{}</h1>\n", escape(title)));
-    body.push_str(&format!(
-        "<p class=\"error\" role=\"alert\">{}</p>\n",
-        escape(message)
-    ));
+    body.push_str(&alert(message));
     page(title, lang, &body)
 }
 
@@ -297,7 +294,7 @@ pub fn experiments_page(p: &ExperimentsPage, lang: Lang) -> String {
         "<form method=\"get\" action=\"/ui/experiments\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><label>{} <input name=\"q\" value=\"{}\"></label> <button>{}</button></form>\n",
         lang.code(),
         escape(phrase(lang, "Search", "검색")),
-        escape_attr(&p.search),
+        escape(&p.search),
         escape(phrase(lang, "Search", "검색")),
     ));
     let mut t = Table::with_align(
@@ -363,21 +360,18 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
 <label>{} <input name=\"filter\" size=\"60\" value=\"{}\" placeholder=\"metrics.val_loss &lt; 0.1 and params.lr = '0.001'\"></label> \
 <label>{} <input name=\"order_by\" value=\"{}\" placeholder=\"metrics.val_loss ASC\"></label> \
 <label>{} <input name=\"cols\" value=\"{}\" placeholder=\"metrics.val_loss,params.lr\"></label> <button>{}</button></form>\n",
-        escape_attr(&base),
+        escape(&base),
         lang.code(),
         escape(phrase(lang, "Filter", "필터")),
-        escape_attr(&p.filter),
+        escape(&p.filter),
         escape(phrase(lang, "Order", "정렬")),
-        escape_attr(&p.order_by),
+        escape(&p.order_by),
         escape(phrase(lang, "Columns", "열")),
-        escape_attr(&cols),
+        escape(&cols),
         escape(phrase(lang, "Apply", "적용")),
     ));
     if let Some(e) = &p.error {
-        body.push_str(&format!(
-            "<p class=\"error\" role=\"alert\">{}</p>\n",
-            escape(e)
-        ));
+        body.push_str(&alert(e));
     }
     let mut headers: Vec<String> = vec![
         phrase(lang, "run", "런").into(),
@@ -397,10 +391,7 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
             r.name.clone(),
             r.status.clone(),
             r.start.map_or("-".into(), fmt_time),
-            match (r.start, r.end) {
-                (Some(s), Some(e)) => fmt_duration(e - s),
-                _ => "-".into(),
-            },
+            duration(r),
             r.user.clone().unwrap_or_else(|| "-".into()),
             r.decision.clone().unwrap_or_else(|| "-".into()),
         ];
@@ -502,13 +493,7 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
             phrase(lang, "started (UTC)", "시작 (UTC)"),
             r.start.map_or("-".into(), fmt_time),
         ),
-        (
-            phrase(lang, "duration", "소요 시간"),
-            match (r.start, r.end) {
-                (Some(s), Some(e)) => fmt_duration(e - s),
-                _ => "-".into(),
-            },
-        ),
+        (phrase(lang, "duration", "소요 시간"), duration(r)),
         (
             phrase(lang, "user", "사용자"),
             r.user.clone().unwrap_or_else(|| "-".into()),
@@ -521,13 +506,6 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
         summary.row(vec![k.to_string(), v]);
     }
     body.push_str(&table_html(&summary, &[]));
-    let section = |title: &str, t: &Table| {
-        format!(
-            "<section>\n<h2>{}</h2>\n{}</section>\n",
-            escape(title),
-            table_html(t, &[])
-        )
-    };
     let mut metrics = Table::new(vec![
         phrase(lang, "metric", "지표").into(),
         phrase(lang, "latest value", "최근 값").into(),
@@ -535,15 +513,15 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
     for (k, v) in &p.metrics {
         metrics.row(vec![k.clone(), crate::fmt4(*v)]);
     }
-    body.push_str(&section(phrase(lang, "Metrics", "지표"), &metrics));
+    body.push_str(&section(
+        phrase(lang, "Metrics", "지표"),
+        &table_html(&metrics, &[]),
+    ));
     if !p.evaluations.is_empty() {
-        body.push_str(&format!(
-            "<section>\n<h2>{}</h2>\n",
-            escape(phrase(lang, "Evaluations", "평가"))
-        ));
+        let mut inner = String::new();
         for e in &p.evaluations {
-            body.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(&e.name)));
-            body.push_str(&format!(
+            inner.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(&e.name)));
+            inner.push_str(&format!(
                 "<li>{}: <code>{}</code></li>\n",
                 escape(phrase(lang, "eval set", "평가 세트")),
                 escape(&e.fingerprint)
@@ -553,33 +531,24 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
                 (phrase(lang, "predictions", "예측 파일"), &e.source),
             ] {
                 if let Some(v) = v {
-                    body.push_str(&format!("<li>{}: {}</li>\n", escape(label), escape(v)));
+                    inner.push_str(&format!("<li>{}: {}</li>\n", escape(label), escape(v)));
                 }
             }
-            body.push_str("</ul>\n");
+            inner.push_str("</ul>\n");
             let mut t = Table::new(vec![
                 phrase(lang, "metric", "지표").into(),
                 phrase(lang, "value", "값").into(),
                 phrase(lang, "interval", "신뢰구간").into(),
             ]);
             for (m, v, ci) in &e.metrics {
-                t.row(vec![
-                    m.clone(),
-                    crate::fmt4(*v),
-                    ci.map_or("—".into(), |(lo, hi)| {
-                        format!("{} … {}", crate::fmt4(lo), crate::fmt4(hi))
-                    }),
-                ]);
+                t.row(vec![m.clone(), crate::fmt4(*v), fmt_ci(*ci)]);
             }
-            body.push_str(&table_html(&t, &[]));
+            inner.push_str(&table_html(&t, &[]));
         }
-        body.push_str("</section>\n");
+        body.push_str(&section(phrase(lang, "Evaluations", "평가"), &inner));
     }
     if !p.histories.is_empty() {
-        body.push_str(&format!(
-            "<section>\n<h2>{}</h2>\n",
-            escape(phrase(lang, "Curves", "곡선"))
-        ));
+        let mut inner = String::new();
         for h in &p.histories {
             let series: Vec<crate::svg::Series<'_>> = h
                 .series
@@ -591,16 +560,16 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
                     summary: None,
                 })
                 .collect();
-            body.push_str("<figure class=\"history\">\n");
-            body.push_str(&crate::html::inline_svg(&crate::svg::history_plot(
+            inner.push_str("<figure class=\"history\">\n");
+            inner.push_str(&crate::html::inline_svg(&crate::svg::history_plot(
                 &h.title, &series, h.best, lang,
             )));
-            body.push_str(&format!(
+            inner.push_str(&format!(
                 "\n<figcaption>{}</figcaption>\n</figure>\n",
                 escape(&h.title)
             ));
         }
-        body.push_str("</section>\n");
+        body.push_str(&section(phrase(lang, "Curves", "곡선"), &inner));
     }
     let kv = |rows: &[(String, String)]| {
         let mut t = Table::with_align(
@@ -615,18 +584,11 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
         }
         t
     };
-    body.push_str(&format!(
-        "<section>\n<h2>{}</h2>\n",
-        escape(phrase(lang, "Findings", "발견 사항"))
-    ));
-    match &p.check {
-        Ok(rep) => body.push_str(&table_html(
-            &crate::check::findings_table(rep, lang, |s| s),
-            &[],
-        )),
-        Err(why) => body.push_str(&format!("<p>{}</p>\n", escape(why))),
-    }
-    body.push_str("</section>\n");
+    let findings = match &p.check {
+        Ok(rep) => table_html(&crate::check::findings_table(rep, lang, |s| s), &[]),
+        Err(why) => format!("<p>{}</p>\n", escape(why)),
+    };
+    body.push_str(&section(phrase(lang, "Findings", "발견 사항"), &findings));
     if !p.decisions.is_empty() {
         let mut t = Table::with_align(
             vec![
@@ -645,13 +607,19 @@ pub fn run_page(p: &RunPage, lang: Lang) -> String {
                 reason.clone(),
             ]);
         }
-        body.push_str(&section(phrase(lang, "Rule decisions", "규칙 결정"), &t));
+        body.push_str(&section(
+            phrase(lang, "Rule decisions", "규칙 결정"),
+            &table_html(&t, &[]),
+        ));
     }
     body.push_str(&section(
         phrase(lang, "Parameters", "파라미터"),
-        &kv(&p.params),
+        &table_html(&kv(&p.params), &[]),
     ));
-    body.push_str(&section(phrase(lang, "Tags", "태그"), &kv(&p.tags)));
+    body.push_str(&section(
+        phrase(lang, "Tags", "태그"),
+        &table_html(&kv(&p.tags), &[]),
+    ));
     page(&r.name, lang, &body)
 }
 
@@ -661,8 +629,8 @@ mod tests {
 
     #[test]
     fn times_and_durations() {
+        // Expected: Python's datetime.fromtimestamp(s, timezone.utc) of each time in seconds.
         assert_eq!(fmt_time(0), "1970-01-01 00:00:00");
-        // 2026-12-07T05:38:35Z
         assert_eq!(fmt_time(1_796_621_915_000), "2026-12-07 05:38:35");
         assert_eq!(fmt_time(951_782_400_000), "2000-02-29 00:00:00");
         assert_eq!(fmt_duration(3_723_000), "1h 02m");

@@ -1278,6 +1278,19 @@ async fn ui_pages(make: MakeEnv) {
         "{page}"
     );
     assert!(page.contains("<td class=\"num\">3</td>"), "{page}");
+    // Without `?lang`, the browser's language: Korean first means a Korean page.
+    let r = env
+        .send(
+            Request::get("/ui/experiments")
+                .header(header::AUTHORIZATION, "Basic dTpzM2NyZXQ=")
+                .header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9,en;q=0.8")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(r.text().starts_with("<!DOCTYPE html>\n<html lang=\"ko\">"));
+    let r = env.send(auth("/ui/experiments")).await;
+    assert!(r.text().starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     // The runs page, in Korean: three runs, the hostile name as text, the metric as a column.
     let r = env
         .send(auth(&format!("/ui/experiments/{exp}?lang=ko")))

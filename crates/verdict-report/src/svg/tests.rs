@@ -794,3 +794,33 @@ fn ensemble_plots_are_well_formed_in_both_languages() {
         assert!(svg.contains("No data"), "{svg}");
     }
 }
+
+#[test]
+fn history_plot_marks_the_best_step_and_says_when_there_is_nothing() {
+    let (x, y) = ([1.0, 2.0, 3.0], [0.9, 0.5, 0.7]);
+    let series = [Series {
+        name: "val_<loss>",
+        x: &x,
+        y: &y,
+        summary: None,
+    }];
+    let svg = history_plot("<loss>", &series, Some((2.0, 0.5)), Lang::En);
+    check_xml(&svg).expect("well-formed");
+    assert!(
+        svg.contains("<g class=\"mark\"><title>best at step 2 (0.5000)</title>"),
+        "{svg}"
+    );
+    assert!(svg.contains("val_&lt;loss&gt;"));
+    // No finite point: the axes and the note, no series, no mark.
+    let nan = [f64::NAN; 3];
+    let empty = [Series {
+        name: "val_loss",
+        x: &x,
+        y: &nan,
+        summary: None,
+    }];
+    let svg = history_plot("loss", &empty, None, Lang::Ko);
+    check_xml(&svg).expect("well-formed");
+    assert!(svg.contains("데이터 없음"), "{svg}");
+    assert!(!svg.contains("<polyline class=\"series-") && !svg.contains("class=\"mark\""));
+}

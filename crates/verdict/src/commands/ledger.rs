@@ -87,7 +87,7 @@ pub(crate) fn text_f64(v: f64) -> String {
 
 /// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS` UTC (the web UI's format), `-` for none.
 pub(crate) fn time(ms: Option<i64>) -> String {
-    ms.map_or_else(|| "-".to_owned(), verdict_report::ui::fmt_time)
+    ms.map_or_else(|| "-".to_owned(), verdict_report::fmt_time)
 }
 
 /// A text table of the ledger commands, rendered by verdict-report's [`Table`] (`.text(false)`):
