@@ -171,6 +171,96 @@ pub fn check_run(store: Option<&Store>, spec: &RunCheckSpec) -> crate::Result<Ch
         }
         Curves::File(path) => (history_file(path)?, None, Some(crate::shown(path))),
     };
+    judge(inputs, run, source, spec)
+}
+
+/// The curve checks of a run already read (`run`), on the judged pair's histories only: what
+/// `check_run` finds from the curves (overfitting, failed training, an implausible validation
+/// value), without re-evaluating stored predictions or reading recorded splits — so the
+/// findings that need those (`val_test_gap`, an evaluation's own warnings, the splits', the
+/// chance level of a failed score) are not looked for. Two history reads at most: what the web
+/// UI's runs table affords per row for its findings badge. `spec.curves` is ignored.
+///
+/// # Errors
+/// A store failure, or a named curve that does not exist.
+pub fn check_run_curves(
+    store: &Store,
+    run: &Run,
+    spec: &RunCheckSpec,
+) -> crate::Result<CheckReport> {
+    let id = &run.info.run_id;
+    let names = ledger::eval_names(run);
+    let keys: Vec<&str> = run
+        .metrics
+        .iter()
+        .map(|m| m.key.as_str())
+        .filter(|k| !names.iter().any(|n| k.starts_with(&format!("{n}/"))))
+        .collect();
+    let pairs = curves::curve_pairs(&keys);
+    let (val, train) = match &spec.val_metric {
+        Some(v) => (
+            Some(v.clone()),
+            pairs
+                .iter()
+                .find(|p| p.val == *v)
+                .and_then(|p| p.train.clone()),
+        ),
+        None => match curves::primary_pair(&pairs) {
+            Some((p, _)) => (Some(p.val.clone()), p.train.clone()),
+            None => (None, None),
+        },
+    };
+    let train = spec.train_metric.clone().or(train);
+    let mut read = Vec::new();
+    for key in [val, train].into_iter().flatten() {
+        if !keys.contains(&key.as_str()) || read.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
+        let page = store
+            .get_metric_history(id, &key, None, None)
+            .with_context(|| format!("run {id}: metric {key}"))?;
+        let points: Vec<(i64, i64, f64)> = page
+            .items
+            .iter()
+            .map(|p| (p.step, p.timestamp, p.value))
+            .collect();
+        read.push((key, Curve::from_points(&points)));
+    }
+    // The other keys are present (so the pair is found as `check_run` finds it) but empty.
+    let curves = keys
+        .iter()
+        .map(|k| match read.iter().find(|(r, _)| r == k) {
+            Some((_, c)) => (k.to_string(), c.clone()),
+            None => (
+                k.to_string(),
+                Curve {
+                    steps: Vec::new(),
+                    values: Vec::new(),
+                },
+            ),
+        })
+        .collect();
+    let inputs = Inputs {
+        curves,
+        val_rows: None,
+        evaluations: Vec::new(),
+        splits: Vec::new(),
+    };
+    judge(
+        inputs,
+        Some((run.info.run_id.clone(), run.info.run_name.clone())),
+        None,
+        spec,
+    )
+}
+
+/// The checks on the inputs read.
+fn judge(
+    inputs: Inputs,
+    run: Option<(String, String)>,
+    source: Option<String>,
+    spec: &RunCheckSpec,
+) -> crate::Result<CheckReport> {
     let keys: Vec<&str> = inputs.curves.iter().map(|(k, _)| k.as_str()).collect();
     let curve_of = |k: &str| inputs.curves.iter().find(|(n, _)| n == k).map(|(_, c)| c);
     let pairs = curves::curve_pairs(&keys);

@@ -702,6 +702,16 @@ pub fn html(rep: &CompareReport, lang: Lang) -> String {
     )
 }
 
+/// The HTML report's title and body without the page around it (the web UI's compare page
+/// puts its own navigation and sections around it).
+pub fn html_body(rep: &CompareReport, lang: Lang) -> String {
+    crate::html::sections_body(
+        t(lang, Phrase::CompareTitle),
+        &sections(rep, lang, &plots(rep, lang), false),
+        &svgs(rep, lang),
+    )
+}
+
 /// The width the terminal report fits, in display columns (a Hangul syllable takes two; a line of
 /// this many columns has at most this many characters).
 pub const TEXT_WIDTH: usize = 100;

@@ -104,13 +104,20 @@ pub(crate) fn sections_body(
 /// A whole page around `body` (already HTML): the document's language, the policy, the title
 /// and the style.
 pub(crate) fn page(title: &str, lang: Lang, body: &str) -> String {
+    page_with(title, lang, body, CSP, "")
+}
+
+/// [`page`] with another policy (`csp`, an attribute-safe constant) and more of the head
+/// (`head`, already HTML: a refresh).
+pub(crate) fn page_with(title: &str, lang: Lang, body: &str, csp: &str, head: &str) -> String {
     let mut s = String::with_capacity(body.len() + 2048);
     s.push_str("<!DOCTYPE html>\n");
     s.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.code()));
     s.push_str("<meta charset=\"utf-8\">\n");
     s.push_str(&format!(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
     ));
+    s.push_str(head);
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     s.push_str(&format!("<title>{}</title>\n", escape(title)));
     s.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
@@ -128,6 +135,32 @@ pub(crate) fn table_html(tb: &crate::table::Table, links: &[Option<String>]) -> 
 pub(crate) fn table_html_linked(
     tb: &crate::table::Table,
     links: &[Option<String>],
+    header_links: &[Option<String>],
+) -> String {
+    table_html_with(
+        tb,
+        &|r, c| {
+            (c == 0)
+                .then(|| links.get(r).cloned().flatten())
+                .flatten()
+                .map(|href| CellLink { href, class: None })
+        },
+        header_links,
+    )
+}
+
+/// A cell's link: where it goes and, when given, the link's class (a badge).
+pub(crate) struct CellLink {
+    /// The target.
+    pub(crate) href: String,
+    /// The `<a>`'s class.
+    pub(crate) class: Option<&'static str>,
+}
+
+/// [`table_html_linked`] with a link for any cell: `cell(row, column)`.
+pub(crate) fn table_html_with(
+    tb: &crate::table::Table,
+    cell: &dyn Fn(usize, usize) -> Option<CellLink>,
     header_links: &[Option<String>],
 ) -> String {
     let mut s = String::new();
@@ -153,16 +186,17 @@ pub(crate) fn table_html_linked(
     s.push_str("</tr></thead>\n<tbody>\n");
     for (r, row) in tb.rows.iter().enumerate() {
         s.push_str("<tr>");
-        for (i, cell) in row.iter().enumerate() {
+        for (i, text) in row.iter().enumerate() {
             let a = tb.align.get(i).copied().unwrap_or(Align::Left);
-            let text = inline(cell);
-            match links.get(r).and_then(Option::as_ref) {
-                Some(href) if i == 0 => s.push_str(&format!(
-                    "<td{}><a href=\"{}\">{text}</a></td>",
+            let text = inline(text);
+            match cell(r, i) {
+                Some(l) => s.push_str(&format!(
+                    "<td{}><a href=\"{}\"{}>{text}</a></td>",
                     class(a),
-                    escape(href)
+                    escape(&l.href),
+                    l.class.map_or(String::new(), |c| format!(" class=\"{c}\""))
                 )),
-                _ => s.push_str(&format!("<td{}>{text}</td>", class(a))),
+                None => s.push_str(&format!("<td{}>{text}</td>", class(a))),
             }
         }
         s.push_str("</tr>\n");

@@ -13,7 +13,8 @@
 //!
 //! Every download ([`send_artifact`]: the proxy GET, `/get-artifact`, the logged-model
 //! `artifacts/files`) answers as MLflow's `_send_artifact`: the type by file name
-//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`. The
+//! ([`crate::mime`]), `X-Content-Type-Options: nosniff`, `Content-Disposition: attachment`, and
+//! a `Content-Security-Policy` that sandboxes it ([`ARTIFACT_CSP`]). The
 //! UI's endpoints `/get-artifact`, `…/logged-models/<id>/artifacts/files` and
 //! `…/upload-artifact` take a path in the query string and check it as MLflow's
 //! `validate::safe_path` (MLflow's `validate_path_is_safe`: 400 `Invalid path`) before the repository's own confinement.
@@ -234,6 +235,10 @@ pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Respon
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(NOSNIFF.0, HeaderValue::from_static(NOSNIFF.1));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(ARTIFACT_CSP),
+    );
     if let Some(len) = len
         && let Ok(v) = HeaderValue::from_str(&len.to_string())
     {
@@ -241,6 +246,13 @@ pub(crate) async fn send_artifact(state: AppState, rel: String) -> Result<Respon
     }
     Ok(resp)
 }
+
+/// The policy of every download: an artifact opened as a document (an HTML or SVG file a run
+/// logged) loads nothing and runs no script, in a sandbox of its own origin, so it can never act
+/// in the UI's. Previews embed images through `<img>`, where this policy does not apply and an
+/// SVG can run no script anyway.
+pub(crate) const ARTIFACT_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
 /// `X-Content-Type-Options: nosniff`: on every answer, as `mlflow server` sends it.
 pub(crate) const NOSNIFF: (header::HeaderName, &str) = (header::X_CONTENT_TYPE_OPTIONS, "nosniff");

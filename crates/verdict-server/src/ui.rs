@@ -1,5 +1,5 @@
-//! The web UI's routes: `/ui/experiments`, `/ui/experiments/{id}`, `/ui/runs/{id}` and the one
-//! script, `/ui/app.js`.
+//! The web UI's routes: `/ui/experiments`, `/ui/experiments/{id}` (and its `/report`),
+//! `/ui/runs/{id}` (and its `/artifacts`) and the one script, `/ui/app.js`.
 //!
 //! A thin adapter: the page's data comes from `verdict_app::ui` (one call per page, on the
 //! blocking pool like the API's handlers) and its HTML from `verdict_report::ui`. What this
@@ -43,8 +43,8 @@ pub(crate) const APP_JS: &str = r#"// verdict server: MLflow's UI links (/#/expe
 })();
 "#;
 
-/// The query parameters of a request (the last value of a repeated key wins).
-fn params(uri: &Uri) -> HashMap<String, String> {
+/// The query parameters of a request, in order.
+fn params(uri: &Uri) -> Vec<(String, String)> {
     form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
@@ -53,13 +53,24 @@ fn params(uri: &Uri) -> HashMap<String, String> {
 /// What every page reads from its request: the query parameters and the language.
 pub(crate) struct PageRequest {
     params: HashMap<String, String>,
+    /// Every pair, in order (a form's checkboxes repeat a key).
+    pairs: Vec<(String, String)>,
     lang: Lang,
 }
 
 impl PageRequest {
-    /// A query parameter, empty when absent.
+    /// A query parameter, empty when absent (the last value of a repeated key wins).
     fn get(&self, key: &str) -> String {
         self.params.get(key).cloned().unwrap_or_default()
+    }
+
+    /// Every value of a repeated key, in order.
+    fn all(&self, key: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -70,9 +81,14 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageRequest {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        let params = params(&parts.uri);
+        let pairs = params(&parts.uri);
+        let params: HashMap<String, String> = pairs.iter().cloned().collect();
         let lang = lang(&params, &parts.headers);
-        Ok(PageRequest { params, lang })
+        Ok(PageRequest {
+            params,
+            pairs,
+            lang,
+        })
     }
 }
 
@@ -159,7 +175,11 @@ pub(crate) async fn runs(
     let q = verdict_app::ui::RunsQuery {
         filter: req.get("filter"),
         order_by: req.get("order_by"),
-        columns: req.get("cols"),
+        // The column picker's checkboxes (`col`, repeated) replace the typed list.
+        columns: match req.all("col") {
+            picked if picked.is_empty() => req.get("cols"),
+            picked => picked.join(","),
+        },
         page: req.get("page"),
     };
     render(lang, move || {
@@ -187,17 +207,98 @@ pub(crate) async fn report(
     .await
 }
 
-/// `GET /ui/runs/{id}?lang=`.
+/// The zoom of a run page: `from` and `to`, inclusive steps (either alone: open on the other
+/// side; neither: no zoom). Not an integer: 400 naming the parameter.
+fn zoom(req: &PageRequest) -> Result<Option<(i64, i64)>, PageError> {
+    let step = |key: &str| -> Result<Option<i64>, PageError> {
+        let v = req.get(key);
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse().map(Some).map_err(|_| {
+            (
+                StatusCode::BAD_REQUEST,
+                format!("{key}: expected a step (an integer), got '{v}'"),
+            )
+        })
+    };
+    Ok(match (step("from")?, step("to")?) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(i64::MIN), b.unwrap_or(i64::MAX))),
+    })
+}
+
+/// `GET /ui/runs/{id}?from=&to=&live=&lang=`.
 pub(crate) async fn run(
     State(state): State<AppState>,
     Path(id): Path<String>,
     req: PageRequest,
 ) -> Response {
     let lang = req.lang;
+    let zoom = zoom(&req);
+    let live = req.get("live") != "0";
     render(lang, move || {
         let artifacts = state.artifacts_root();
-        let page = verdict_app::ui::run(state.store(), &id, &artifacts).map_err(store_error)?;
-        Ok(verdict_report::ui::run_page(&page, lang))
+        let page =
+            verdict_app::ui::run(state.store(), &id, &artifacts, zoom?).map_err(store_error)?;
+        Ok(verdict_report::ui::run_page(&page, lang, live))
+    })
+    .await
+}
+
+/// `GET /ui/compare?runs=ID,ID&run=ID&experiment=&eval=&lang=`: the runs of `runs`
+/// (comma-separated) and of every `run` (the picker's checkboxes), in that order.
+pub(crate) async fn compare(State(state): State<AppState>, req: PageRequest) -> Response {
+    let lang = req.lang;
+    let mut ids: Vec<String> = req.get("runs").split(',').map(str::to_string).collect();
+    ids.extend(req.all("run"));
+    let (experiment, eval) = (req.get("experiment"), req.get("eval"));
+    render(lang, move || {
+        let root = state.artifacts_root();
+        let page = verdict_app::ui::compare(state.store(), &ids, &experiment, &eval, &root)
+            .map_err(store_error)?;
+        Ok(verdict_report::ui::compare_page(&page, lang, &eval))
+    })
+    .await
+}
+
+/// `GET /ui/models?q=&lang=`: the model registry.
+pub(crate) async fn models(State(state): State<AppState>, req: PageRequest) -> Response {
+    let (lang, q) = (req.lang, req.get("q"));
+    render(lang, move || {
+        let page = verdict_app::ui::models(state.store(), &q).map_err(store_error)?;
+        Ok(verdict_report::ui::models_page(&page, lang))
+    })
+    .await
+}
+
+/// `GET /ui/models/{name}?lang=`: one registered model and its versions.
+pub(crate) async fn model(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    req: PageRequest,
+) -> Response {
+    let lang = req.lang;
+    render(lang, move || {
+        let page = verdict_app::ui::model(state.store(), &name).map_err(store_error)?;
+        Ok(verdict_report::ui::model_page(&page, lang))
+    })
+    .await
+}
+
+/// `GET /ui/runs/{id}/artifacts?path=&lang=`: the run's artifact directory or file.
+pub(crate) async fn artifacts(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: PageRequest,
+) -> Response {
+    let (lang, path) = (req.lang, req.get("path"));
+    render(lang, move || {
+        let root = state.artifacts_root();
+        let page =
+            verdict_app::ui::artifacts(state.store(), &id, &path, &root).map_err(store_error)?;
+        Ok(verdict_report::ui::artifacts_page(&page, lang))
     })
     .await
 }

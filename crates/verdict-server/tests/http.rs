@@ -50,6 +50,7 @@ both_backends! {
     search_size_limits_are_400,
     home_page_is_html,
     ui_pages,
+    ui_compare_models_and_artifacts,
     c11a_downloads_mime_types_and_nosniff,
     c11a_get_artifact_legacy_endpoint,
     c11a_logged_model_artifact_files,
@@ -3387,4 +3388,191 @@ async fn rules_decisions_and_list(make: MakeEnv) {
     env.post(&format!("{V}/list"), json!({}))
         .await
         .assert_error(404, "ENDPOINT_NOT_FOUND");
+}
+
+/// The compare, registry and artifact pages: statuses, the refusal across eval sets, the
+/// registry's links, previews escaped, downloads sandboxed.
+async fn ui_compare_models_and_artifacts(make: MakeEnv) {
+    let Some(env) = make(None, default_limits()) else {
+        return;
+    };
+    let exp = env.new_experiment("cmp").await;
+    let (a, b) = (env.new_run(&exp).await, env.new_run(&exp).await);
+    for (id, lr, fp) in [(&a, "0.1", "sha256:aa"), (&b, "0.01", "sha256:bb")] {
+        env.ok(
+            &format!("{API}/runs/log-batch"),
+            json!({"run_id": id,
+                "metrics": [{"key": "val_loss", "value": 0.5, "timestamp": 1, "step": 1},
+                            {"key": "val_loss", "value": 0.4, "timestamp": 2, "step": 2}],
+                "params": [{"key": "lr", "value": lr}, {"key": "seed", "value": "0"}],
+                "tags": [{"key": "verdict.eval.test.fingerprint", "value": fp},
+                         {"key": "verdict.eval.test.rows", "value": "80"}]}),
+        )
+        .await;
+    }
+    // Two runs whose `test` evaluations were made on different eval sets: refused, with both.
+    let r = env.get(&format!("/ui/compare?runs={a},{b}&lang=en")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    verdict_testkit::assert_same_origin_html(&page);
+    assert!(page.contains("refusing to compare"), "{page}");
+    assert!(
+        page.contains("sha256:aa") && page.contains("sha256:bb"),
+        "{page}"
+    );
+    assert!(page.contains("<td>lr</td>"), "{page}");
+    assert!(!page.contains("<td>seed</td>"), "same value: {page}");
+    assert_eq!(page.matches("<polyline class=\"series-").count(), 2);
+    // The picker's checkboxes name the same runs.
+    let r = env
+        .get(&format!("/ui/compare?run={a}&run={b}&lang=ko"))
+        .await;
+    assert!(r.text().contains("refusing to compare"));
+    let r = env.get(&format!("/ui/compare?experiment={exp}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.text().matches("name=\"run\"").count(), 2);
+    // Too many runs is a 400, an unknown one a 404 — pages, never a 5xx.
+    let many: Vec<String> = (0..11).map(|i| format!("r{i}")).collect();
+    let r = env
+        .get(&format!("/ui/compare?runs={}", many.join(",")))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = env.get(&format!("/ui/compare?runs={a},nope")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The run page's zoom: a step range, or a 400 naming the parameter.
+    let r = env.get(&format!("/ui/runs/{a}?from=2&to=2")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text().contains("every point in the range"),
+        "{}",
+        r.text()
+    );
+    let r = env.get(&format!("/ui/runs/{a}?from=x")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("from: expected a step"), "{}", r.text());
+    // Artifacts: listed on the run page, previewed as text (an HTML file as its source), and
+    // downloaded as a sandboxed attachment.
+    let uri =
+        env.ok_get(&format!("{API}/runs/get?run_id={a}")).await["run"]["info"]["artifact_uri"]
+            .as_str()
+            .expect("uri")
+            .to_string();
+    let proxy = uri
+        .strip_prefix("mlflow-artifacts:/")
+        .expect("served")
+        .to_string();
+    for (name, data) in [
+        ("page.html", "<script>alert(1)</script>"),
+        (
+            "d/plot.svg",
+            "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(2)</script></svg>",
+        ),
+    ] {
+        let r = env
+            .put_bytes(
+                &format!("/api/2.0/mlflow-artifacts/artifacts/{proxy}/{name}"),
+                data.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    let page = env.get(&format!("/ui/runs/{a}")).await.text();
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/ui/runs/{a}/artifacts?path=page.html&amp;lang=en\">page.html</a>"
+        )),
+        "{page}"
+    );
+    let r = env
+        .get(&format!("/ui/runs/{a}/artifacts?path=page.html"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    assert!(
+        page.contains("<pre>&lt;script&gt;alert(1)&lt;/script&gt;</pre>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"));
+    let download = format!("/get-artifact?run_id={a}&path=page.html");
+    assert!(page.contains(&download.replace('&', "&amp;")), "{page}");
+    let r = env.get(&download).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.header("content-disposition"),
+        "attachment; filename=page.html"
+    );
+    assert_eq!(r.header("x-content-type-options"), "nosniff");
+    assert!(r.header("content-security-policy").contains("sandbox"));
+    assert!(
+        r.header("content-security-policy")
+            .starts_with("default-src 'none'")
+    );
+    // An SVG is previewed through <img> (where it runs no script), from its download link.
+    let page = env
+        .get(&format!("/ui/runs/{a}/artifacts?path=d%2Fplot.svg"))
+        .await
+        .text();
+    assert!(
+        page.contains(&format!(
+            "<img class=\"preview\" src=\"/get-artifact?run_id={a}&amp;path=d%2Fplot.svg\""
+        )),
+        "{page}"
+    );
+    let r = env
+        .get(&format!("/get-artifact?run_id={a}&path=d/plot.svg"))
+        .await;
+    assert_eq!(r.header("content-type"), "image/svg+xml");
+    assert!(r.header("content-security-policy").contains("sandbox"));
+    let r = env.get(&format!("/ui/runs/{a}/artifacts?path=d")).await;
+    assert!(r.text().contains(">plot.svg</a>"), "{}", r.text());
+    let r = env
+        .get(&format!("/ui/runs/{a}/artifacts?path=nope.txt"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = env
+        .get(&format!("/ui/runs/{a}/artifacts?path=..%2F..%2Fx"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        !r.text()
+            .contains(&env.artifact_root().display().to_string())
+    );
+    // The registry: models, a model's versions with their aliases and runs.
+    env.ok(
+        &format!("{API}/registered-models/create"),
+        json!({"name": "ct <cnn>", "description": "<d>"}),
+    )
+    .await;
+    env.ok(
+        &format!("{API}/model-versions/create"),
+        json!({"name": "ct <cnn>", "source": format!("runs:/{a}/model"), "run_id": a}),
+    )
+    .await;
+    env.ok(
+        &format!("{API}/registered-models/alias"),
+        json!({"name": "ct <cnn>", "alias": "champion", "version": "1"}),
+    )
+    .await;
+    let r = env.get("/ui/models?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.text();
+    assert!(
+        page.contains("<a href=\"/ui/models/ct%20%3Ccnn%3E?lang=en\">ct &lt;cnn&gt;</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>champion → v1</td>"), "{page}");
+    let r = env.get("/ui/models/ct%20%3Ccnn%3E?lang=ko").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    assert!(
+        page.contains(&format!(
+            "<td><a href=\"/ui/runs/{a}?lang=ko\">{a}</a></td>"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<td>champion</td>"), "{page}");
+    assert_eq!(
+        env.get("/ui/models/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

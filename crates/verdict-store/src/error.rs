@@ -86,11 +86,13 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+    /// An `INVALID_PARAMETER_VALUE` error (a 400) with this message.
+    pub fn invalid(message: impl Into<String>) -> Error {
         Error::InvalidParameter(message.into())
     }
 
-    pub(crate) fn not_found(message: impl Into<String>) -> Error {
+    /// A `RESOURCE_DOES_NOT_EXIST` error (a 404) with this message.
+    pub fn not_found(message: impl Into<String>) -> Error {
         Error::NotFound(message.into())
     }
 

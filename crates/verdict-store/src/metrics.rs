@@ -216,6 +216,34 @@ impl Store {
         })
     }
 
+    /// The best point of `key` in `run_id`: the lowest value when `lowest`, else the highest,
+    /// over every point of the history (not a sample); ties go to the earliest (step,
+    /// timestamp). NaN and ±∞ never count. `None` when the run has no finite point of the key.
+    /// One index range scan of the key's rows, as [`Store::get_metric_history`].
+    pub fn best_metric_point(
+        &self,
+        run_id: &str,
+        key: &str,
+        lowest: bool,
+    ) -> Result<Option<Metric>> {
+        let dir = if lowest { "ASC" } else { "DESC" };
+        let sql = format!(
+            "SELECT {HISTORY_COLUMNS} FROM metrics WHERE run_uuid = $1 AND key = $2 AND is_nan = 0 \
+             AND value >= $3 AND value <= $4 ORDER BY value {dir}, step, timestamp LIMIT 1"
+        );
+        let args: Vec<Value> = vec![
+            run_id.into(),
+            key.into(),
+            Value::Real(-f64::MAX),
+            Value::Real(f64::MAX),
+        ];
+        self.read(|c| {
+            c.query_opt(&sql, &args)?
+                .map(|r| metric_from_row(key, &r))
+                .transpose()
+        })
+    }
+
     /// The UI's `GET /ajax-api/2.0/mlflow/metrics/get-history-bulk`, as MLflow's SQL store
     /// answers it (`get_metric_history_bulk`): every point of `key` in the given runs (each run
     /// once, unknown runs without points), ordered by run id (byte order), then timestamp, step

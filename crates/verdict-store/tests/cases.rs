@@ -1056,6 +1056,43 @@ pub(crate) fn metric_history_paging(db: &TestDb) {
     );
 }
 
+pub(crate) fn best_metric_point(db: &TestDb) {
+    let s = db.open();
+    let a = new_run(&s, "0", "a");
+    // Steps 0..=9 with a dip to 0.1 at steps 4 and 7 (a tie), NaN and -inf at steps 10 and 11,
+    // and a second value at step 4 logged later.
+    let mut pts: Vec<Metric> = (0..10)
+        .map(|i| m("loss", 1.0 - 0.05 * f64::from(i), 1, i64::from(i)))
+        .collect();
+    pts[4].value = 0.1;
+    pts[7].value = 0.1;
+    pts.push(m("loss", f64::NAN, 1, 10));
+    pts.push(m("loss", f64::NEG_INFINITY, 1, 11));
+    pts.push(m("loss", 0.1, 5, 4));
+    pts.push(m("loss", f64::INFINITY, 1, 12));
+    s.log_batch(&a, &pts, &[], &[]).expect("log");
+    let best = s
+        .best_metric_point(&a, "loss", true)
+        .expect("best")
+        .expect("a point");
+    assert_eq!((best.step, best.timestamp, best.value), (4, 1, 0.1));
+    let worst = s
+        .best_metric_point(&a, "loss", false)
+        .expect("best")
+        .expect("a point");
+    assert_eq!((worst.step, worst.value), (0, 1.0));
+    assert_eq!(s.best_metric_point(&a, "nope", true).expect("none"), None);
+    assert_eq!(
+        s.best_metric_point("no-such-run", "loss", true)
+            .expect("none"),
+        None
+    );
+    // Only non-finite points: none.
+    s.log_batch(&a, &[m("acc", f64::NAN, 1, 0)], &[], &[])
+        .expect("nan");
+    assert_eq!(s.best_metric_point(&a, "acc", false).expect("none"), None);
+}
+
 pub(crate) fn bulk_interval_downsampling(db: &TestDb) {
     let s = db.open();
     let a = new_run(&s, "0", "a");

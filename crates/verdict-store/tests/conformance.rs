@@ -58,6 +58,7 @@ conformance! {
     repeated_keys_in_one_call_keep_the_last_value,
     metric_history_paging,
     bulk_interval_downsampling,
+    best_metric_point,
     filter_grammar_matches_mlflow,
     order_by_matches_mlflow,
     experiment_filters_match_mlflow,
