@@ -455,41 +455,14 @@ pub fn store_evaluation_with(
     for (path, bytes) in &extras.files {
         files.push((join(&base, path), bytes));
     }
-    // Every file written is undone (in reverse) if a later step fails.
-    let mut undo: Vec<(String, Option<Vec<u8>>)> = Vec::new();
-    let restore = |undo: &[(String, Option<Vec<u8>>)]| -> Result<(), verdict_store::Error> {
-        for (path, previous) in undo.iter().rev() {
-            match previous {
-                Some(bytes) => repo.put(path, bytes)?,
-                None => repo.delete(path)?,
-            }
-        }
-        Ok(())
-    };
-    for (path, bytes) in &files {
-        let previous = repo.get(path).ok();
-        if let Err(e) = repo.put(path, bytes) {
-            // Best effort: the put failed, so the store was not touched.
-            let _ = restore(&undo);
-            return Err(Error::Context {
-                context: format!("cannot store {path} for run {run_id}"),
-                source: Box::new(e),
-            });
-        }
-        undo.push((path.clone(), previous));
-    }
-    if let Err(e) = store.log_records(run_id, &metrics, &extras.params, &tags) {
-        let why = format!("cannot store evaluation `{name}` in run {run_id}");
-        return Err(Error::Context {
-            context: match restore(&undo) {
-                Ok(()) => why,
-                Err(r) => {
-                    format!("{why} (and its artifacts could not be put back as they were: {r})")
-                }
-            },
-            source: Box::new(e),
-        });
-    }
+    write_all(
+        store,
+        &repo,
+        run_id,
+        &files,
+        (&metrics, &extras.params, &tags),
+        &format!("evaluation `{name}`"),
+    )?;
     if kept.is_none() {
         // The tag now says "no predictions"; an earlier file is only stale. A failure to remove
         // it leaves an unreferenced file, never a wrong reference.
@@ -507,6 +480,112 @@ pub fn store_evaluation_with(
         split_mismatch,
     })
 }
+/// Writes `files` (repository paths) into `repo`, then `records` (metrics, params, tags) into
+/// the run in one store call; when a put or the store fails, every file already written is put
+/// back as it was (in reverse), so the run is left as it was. `what` names the unit in errors.
+fn write_all(
+    store: &Store,
+    repo: &ArtifactRepo,
+    run_id: &str,
+    files: &[(String, &[u8])],
+    records: (&[Metric], &[verdict_store::Param], &[Tag]),
+    what: &str,
+) -> crate::Result<()> {
+    // Every file written is undone (in reverse) if a later step fails.
+    let mut undo: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let restore = |undo: &[(String, Option<Vec<u8>>)]| -> Result<(), verdict_store::Error> {
+        for (path, previous) in undo.iter().rev() {
+            match previous {
+                Some(bytes) => repo.put(path, bytes)?,
+                None => repo.delete(path)?,
+            }
+        }
+        Ok(())
+    };
+    for (path, bytes) in files {
+        let previous = repo.get(path).ok();
+        if let Err(e) = repo.put(path, bytes) {
+            // Best effort: the put failed, so the store was not touched.
+            let _ = restore(&undo);
+            return Err(Error::Context {
+                context: format!("cannot store {path} for run {run_id}"),
+                source: Box::new(e),
+            });
+        }
+        undo.push((path.clone(), previous));
+    }
+    if let Err(e) = store.log_records(run_id, records.0, records.1, records.2) {
+        let why = format!("cannot store {what} in run {run_id}");
+        return Err(Error::Context {
+            context: match restore(&undo) {
+                Ok(()) => why,
+                Err(r) => {
+                    format!("{why} (and its artifacts could not be put back as they were: {r})")
+                }
+            },
+            source: Box::new(e),
+        });
+    }
+    Ok(())
+}
+
+/// Where [`store_comparison`] writes, and what it writes: `verdict/NAME.compare.json` (the
+/// `--format json` document, docs/compare-json.md) and `verdict/NAME.compare.html` (the HTML
+/// report, in `lang`), and the tags `verdict.compare.NAME.fingerprint` (the shared eval set's) and
+/// `verdict.compare.NAME.models` (the model names, comma-separated).
+///
+/// # Errors
+/// A bad name, a missing run, an artifact or store failure (then nothing is left changed).
+pub fn store_comparison(
+    store: &Store,
+    run_id: &str,
+    artifacts: &Path,
+    name: &str,
+    rep: &verdict_report::compare::CompareReport,
+    lang: verdict_report::Lang,
+) -> crate::Result<Vec<String>> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        bail!("--compare-name must be letters, digits, `_`, `-` or `.`, got `{name}`");
+    }
+    let run = store
+        .get_run(run_id)
+        .with_context(|| format!("--run {run_id}"))?;
+    let (repo, base) = run_artifacts(&run.info.artifact_uri, artifacts)?;
+    let json = verdict_report::compare::json(rep);
+    let html = verdict_report::compare::html(rep, lang);
+    let written = vec![
+        format!("verdict/{name}.compare.json"),
+        format!("verdict/{name}.compare.html"),
+    ];
+    let files: Vec<(String, &[u8])> = vec![
+        (join(&base, &written[0]), json.as_bytes()),
+        (join(&base, &written[1]), html.as_bytes()),
+    ];
+    let tags = vec![
+        Tag::new(
+            format!("verdict.compare.{name}.fingerprint"),
+            rep.fingerprint.clone(),
+        ),
+        Tag::new(
+            format!("verdict.compare.{name}.models"),
+            rep.names.join(","),
+        ),
+    ];
+    write_all(
+        store,
+        &repo,
+        run_id,
+        &files,
+        (&[], &[], &tags),
+        &format!("comparison `{name}`"),
+    )?;
+    Ok(written)
+}
+
 /// One side of a comparison of stored evaluations ([`stored_evaluations`]): the run, its evaluation and that evaluation's metrics.
 #[derive(Debug, Clone)]
 pub struct StoredSide {

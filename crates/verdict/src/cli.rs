@@ -498,6 +498,18 @@ pub(crate) struct EvalLedgerArgs {
     /// epoch), so a `converged` rule can judge successive evaluations with their intervals.
     #[arg(long, default_value_t = 0, requires = "run")]
     pub(crate) step: i64,
+    #[command(flatten)]
+    pub(crate) target: RunStoreArgs,
+    /// Do not store the evaluated predictions (artifact verdict/<name>.predictions.parquet) with
+    /// the evaluation; without them `runs compare` cannot pair this run sample by sample.
+    #[arg(long, requires = "run")]
+    pub(crate) no_keep_predictions: bool,
+}
+
+/// Where a command that stores into a run (`--run`) finds the run: the ledger and the artifact
+/// root, both meaningful only with `--run`.
+#[derive(Debug, Args)]
+pub(crate) struct RunStoreArgs {
     /// The ledger (with --run).
     #[arg(
         long,
@@ -514,10 +526,6 @@ pub(crate) struct EvalLedgerArgs {
         requires = "run"
     )]
     pub(crate) artifacts: PathBuf,
-    /// Do not store the evaluated predictions (artifact verdict/<name>.predictions.parquet) with
-    /// the evaluation; without them `runs compare` cannot pair this run sample by sample.
-    #[arg(long, requires = "run")]
-    pub(crate) no_keep_predictions: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -701,6 +709,16 @@ pub(crate) struct CompareArgs {
     /// Also write report.md (in --lang), roc.svg, pr.svg and compare.json into this directory.
     #[arg(long)]
     pub(crate) out_dir: Option<PathBuf>,
+    /// Store the comparison in this run: the JSON document as artifact
+    /// verdict/<name>.compare.json and the HTML report (in --lang) as verdict/<name>.compare.html,
+    /// with tags verdict.compare.<name>.fingerprint and .models.
+    #[arg(long, value_name = "RUN_ID")]
+    pub(crate) run: Option<String>,
+    /// Name of the comparison within the run.
+    #[arg(long, default_value = "compare", requires = "run")]
+    pub(crate) compare_name: String,
+    #[command(flatten)]
+    pub(crate) target: RunStoreArgs,
 }
 
 /// `verdict ensemble`.
@@ -780,22 +798,8 @@ pub(crate) struct EnsembleArgs {
     /// Name of the ensemble's evaluation within the run.
     #[arg(long, default_value = "ensemble", requires = "run")]
     pub(crate) eval_name: String,
-    /// The ledger (with --run).
-    #[arg(
-        long,
-        default_value = "./verdict.db",
-        value_name = "URL",
-        requires = "run"
-    )]
-    pub(crate) store: String,
-    /// Artifact root for runs whose artifact URI is mlflow-artifacts:/ (with --run).
-    #[arg(
-        long,
-        default_value = "./verdict-artifacts",
-        value_name = "DIR",
-        requires = "run"
-    )]
-    pub(crate) artifacts: PathBuf,
+    #[command(flatten)]
+    pub(crate) target: RunStoreArgs,
 }
 
 /// `--voting`.

@@ -17,6 +17,24 @@ pub(crate) fn run(a: &CompareArgs) -> Result<String> {
         options: options(&a.stats, &a.paired)?,
     };
     let report = verdict_app::compare::compare(&spec, &common::Bar::new(&a.output))?;
+    if let Some(run_id) = &a.run {
+        let store = super::ledger::open(&a.target.store)?;
+        let written = verdict_app::ledger::store_comparison(
+            &store,
+            run_id,
+            &a.target.artifacts,
+            &a.compare_name,
+            &report,
+            common::lang(&a.output),
+        )?;
+        if !a.output.quiet {
+            eprintln!(
+                "stored comparison `{}` in run {run_id}: {}",
+                a.compare_name,
+                written.join(", ")
+            );
+        }
+    }
     if let Some(dir) = &a.out_dir {
         write_out_dir(dir, &report, common::lang(&a.output))?;
     }

@@ -104,7 +104,7 @@ pub(crate) fn run(a: &EnsembleArgs) -> Result<String> {
     let report = verdict_app::ensemble::ensemble(&spec, &common::Bar::new(&a.output))?;
     let lang = common::lang(&a.output);
     if let Some(run_id) = &a.run {
-        let store = super::ledger::open(&a.store)?;
+        let store = super::ledger::open(&a.target.store)?;
         let source = a
             .files
             .iter()
@@ -114,7 +114,7 @@ pub(crate) fn run(a: &EnsembleArgs) -> Result<String> {
         let target = EvalTarget {
             run_id,
             name: &a.eval_name,
-            artifacts: &a.artifacts,
+            artifacts: &a.target.artifacts,
             source: &source,
             step: 0,
             lang,

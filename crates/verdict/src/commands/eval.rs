@@ -32,11 +32,11 @@ pub(crate) fn run(a: &EvalArgs) -> Result<String> {
     let evaluation = verdict_app::eval::evaluate(&spec, &common::Bar::new(&a.output))?;
     if let Some(run_id) = &a.ledger.run {
         let l = &a.ledger;
-        let store = super::ledger::open(&l.store)?;
+        let store = super::ledger::open(&l.target.store)?;
         let target = EvalTarget {
             run_id,
             name: &l.eval_name,
-            artifacts: &l.artifacts,
+            artifacts: &l.target.artifacts,
             source: &a.file.display().to_string(),
             step: l.step,
             lang: common::lang(&a.output),

@@ -321,3 +321,114 @@ fn compare_terminal_output_fits_100_columns() {
     assert_eq!(code, 0, "{err}");
     assert_fits_100("digits (ko)", &out);
 }
+
+#[test]
+fn compare_run_stores_the_json_and_the_html_report() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let store_url = dir.join("verdict.db").display().to_string();
+    let s = verdict_store::Store::open_with(
+        &store_url,
+        &verdict_store::StoreOptions::mlflow_artifacts(),
+    )
+    .expect("store");
+    let exp = s.create_experiment("smile", None, &[]).expect("experiment");
+    let run = s
+        .create_run(&verdict_store::NewRun {
+            experiment_id: exp,
+            user_id: None,
+            run_name: Some("ab".into()),
+            start_time: None,
+            tags: Vec::new(),
+        })
+        .expect("run")
+        .info
+        .run_id;
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seed000");
+    let (a, b) = (
+        seed.join("smile_baseline.csv").display().to_string(),
+        seed.join("smile_finetuned.csv").display().to_string(),
+    );
+    let artifacts = dir.join("artifacts").display().to_string();
+    let args = [
+        "compare",
+        &a,
+        &b,
+        "--bootstrap",
+        "200",
+        "--format",
+        "json",
+        "--lang",
+        "ko",
+        "--run",
+        &run,
+        "--store",
+        &store_url,
+        "--artifacts",
+        &artifacts,
+    ];
+    let (code, out, err) = verdict(dir, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("stored comparison `compare` in run"), "{err}");
+    let files = crate::support::walk(&dir.join("artifacts"));
+    let find = |suffix: &str| {
+        files
+            .iter()
+            .find(|p| p.ends_with(suffix))
+            .map(|p| std::fs::read_to_string(p).expect("read"))
+            .unwrap_or_else(|| panic!("no {suffix} in {files:?}"))
+    };
+    // The stored document is the one printed; the HTML report is the --format html one, in --lang.
+    assert_eq!(find("verdict/compare.compare.json"), out);
+    let html = find("verdict/compare.compare.html");
+    verdict_testkit::assert_self_contained_html(&html);
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"ko\">"),
+        "{html}"
+    );
+    let (_, want, _) = verdict(
+        dir,
+        &[
+            "compare",
+            &a,
+            &b,
+            "--bootstrap",
+            "200",
+            "--format",
+            "html",
+            "--lang",
+            "ko",
+        ],
+    );
+    assert_eq!(html, want);
+    let r = s.get_run(&run).expect("run");
+    let tag = |k: &str| r.tags.iter().find(|t| t.key == k).map(|t| t.value.clone());
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        tag("verdict.compare.compare.fingerprint"),
+        doc["fingerprint"].as_str().map(String::from)
+    );
+    assert_eq!(
+        tag("verdict.compare.compare.models").as_deref(),
+        Some("smile_baseline,smile_finetuned")
+    );
+    // A bad name is refused before anything is written.
+    let (code, _, err) = verdict(
+        dir,
+        &[
+            "compare",
+            &a,
+            &b,
+            "--run",
+            &run,
+            "--store",
+            &store_url,
+            "--artifacts",
+            &artifacts,
+            "--compare-name",
+            "a/b",
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("--compare-name must be"), "{err}");
+}

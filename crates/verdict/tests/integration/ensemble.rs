@@ -10,7 +10,7 @@
 //!   storing other weights under the same name is refused and leaves the run as it was.
 //! - Refusals name what was expected.
 
-use crate::support::verdict;
+use crate::support::{verdict, walk};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -297,21 +297,6 @@ fn the_ledger_holds_the_ensemble_as_one_unit() {
     )
     .expect("json");
     assert_eq!(stored, doc, "the earlier report is put back");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -125,3 +125,19 @@ pub(crate) fn strings(spec: &Value, key: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Every file under `dir`, recursively.
+pub(crate) fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
