@@ -961,7 +961,7 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
             },
         );
         for h in &p.histories {
-            inner.push_str(&history_figure(h, p.zoom, lang));
+            inner.push_str(&history_figure(h, Ok(p.zoom), lang));
         }
         body.push_str(&section(phrase(lang, "Curves", "곡선"), &inner));
     }
@@ -1216,7 +1216,7 @@ pub fn compare_page(p: &ComparePage, lang: Lang, eval_param: &str) -> String {
             phrase(lang, "Curves", "곡선"),
             &p.plots
                 .iter()
-                .map(|h| history_figure(h, None, lang))
+                .map(|h| history_figure(h, Err(()), lang))
                 .collect::<String>(),
         ));
     }
@@ -1224,7 +1224,9 @@ pub fn compare_page(p: &ComparePage, lang: Lang, eval_param: &str) -> String {
 }
 
 /// One history plot as a figure, its caption saying whether every point is drawn.
-fn history_figure(h: &History, zoom: Option<(i64, i64)>, lang: Lang) -> String {
+/// `zoom`: the page's zoom, `None` without one; a page without a zoom form (compare) passes
+/// `Err(())` so a sampled curve does not point to one.
+fn history_figure(h: &History, zoom: Result<Option<(i64, i64)>, ()>, lang: Lang) -> String {
     let series: Vec<crate::svg::Series<'_>> = h
         .series
         .iter()
@@ -1236,9 +1238,14 @@ fn history_figure(h: &History, zoom: Option<(i64, i64)>, lang: Lang) -> String {
         })
         .collect();
     let note = match (h.sampled, zoom) {
-        (false, None) => phrase(lang, "every point", "모든 점"),
-        (false, Some(_)) => phrase(lang, "every point in the range", "범위 안의 모든 점"),
-        (true, _) => phrase(
+        (false, Ok(Some(_))) => phrase(lang, "every point in the range", "범위 안의 모든 점"),
+        (false, _) => phrase(lang, "every point", "모든 점"),
+        (true, Err(())) => phrase(
+            lang,
+            "sampled by the store (first and last points kept); each run's page zooms to every point",
+            "저장소가 표본 추출함 (처음과 마지막 점 유지); 각 런의 페이지에서 확대하면 모든 점을 봅니다",
+        ),
+        (true, Ok(_)) => phrase(
             lang,
             "sampled by the store (first and last points kept): zoom to a narrower step range for every point",
             "저장소가 표본 추출함 (처음과 마지막 점 유지): 모든 점을 보려면 더 좁은 스텝 범위로 확대하세요",
