@@ -146,6 +146,23 @@ pub(crate) fn table_html_linked(
                 .map(|href| CellLink { href, class: None })
         },
         header_links,
+        true,
+    )
+}
+
+/// [`table_html`] whose cells are shown exactly as they are (escaped, no `**bold**` or
+/// `` `code` `` markup): for what users logged — a param value with backticks stays as typed.
+pub(crate) fn table_plain(tb: &crate::table::Table, links: &[Option<String>]) -> String {
+    table_html_with(
+        tb,
+        &|r, c| {
+            (c == 0)
+                .then(|| links.get(r).cloned().flatten())
+                .flatten()
+                .map(|href| CellLink { href, class: None })
+        },
+        &[],
+        false,
     )
 }
 
@@ -157,12 +174,15 @@ pub(crate) struct CellLink {
     pub(crate) class: Option<&'static str>,
 }
 
-/// [`table_html_linked`] with a link for any cell: `cell(row, column)`.
+/// [`table_html_linked`] with a link for any cell: `cell(row, column)`; `markup`: whether cells
+/// and headers get the reports' `**bold**` / `` `code` `` spans ([`table_plain`] says why not).
 pub(crate) fn table_html_with(
     tb: &crate::table::Table,
     cell: &dyn Fn(usize, usize) -> Option<CellLink>,
     header_links: &[Option<String>],
+    markup: bool,
 ) -> String {
+    let inline = |t: &str| if markup { inline(t) } else { escape(t) };
     let mut s = String::new();
     let class = |a: Align| {
         if a == Align::Right {

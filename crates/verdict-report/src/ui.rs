@@ -10,7 +10,7 @@
 //!
 //! The data comes from `verdict_app::ui`, which reads the ledger; this module only lays it out.
 
-use crate::html::{page_with, table_html};
+use crate::html::{page_with, table_html, table_plain};
 use crate::i18n::Lang;
 use crate::svg::escape;
 use crate::table::{Align, Table};
@@ -573,7 +573,7 @@ pub fn experiments_page(p: &ExperimentsPage, lang: Lang) -> String {
         lang,
         (title, "/ui/experiments", &[]),
         &p.search,
-        &table_html(&t, &links),
+        &table_plain(&t, &links),
         (p.rows.len(), phrase(lang, "experiments", "개 실험")),
     )
 }
@@ -775,6 +775,7 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
             }
         },
         &header_links,
+        false,
     );
     body.push_str(&html);
     body.push_str(&format!(
@@ -894,7 +895,7 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
     ] {
         summary.row(vec![k.to_string(), v]);
     }
-    body.push_str(&table_html(&summary, &[]));
+    body.push_str(&table_plain(&summary, &[]));
     let mut metrics = Table::new(vec![
         phrase(lang, "metric", "지표").into(),
         phrase(lang, "latest value", "최근 값").into(),
@@ -904,7 +905,7 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
     }
     body.push_str(&section(
         phrase(lang, "Metrics", "지표"),
-        &table_html(&metrics, &[]),
+        &table_plain(&metrics, &[]),
     ));
     if !p.evaluations.is_empty() {
         let mut inner = String::new();
@@ -932,7 +933,7 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
             for (m, v, ci) in &e.metrics {
                 t.row(vec![m.clone(), crate::fmt4(*v), fmt_ci(*ci)]);
             }
-            inner.push_str(&table_html(&t, &[]));
+            inner.push_str(&table_plain(&t, &[]));
         }
         body.push_str(&section(phrase(lang, "Evaluations", "평가"), &inner));
     }
@@ -1009,7 +1010,7 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
         }
         body.push_str(&section(
             phrase(lang, "Rule decisions", "규칙 결정"),
-            &table_html(&t, &[]),
+            &table_plain(&t, &[]),
         ));
     }
     let artifacts_href = format!("{base}/artifacts?lang={}", lang.code());
@@ -1033,11 +1034,11 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
     body.push_str(&section(phrase(lang, "Artifacts", "아티팩트"), &artifacts));
     body.push_str(&section(
         phrase(lang, "Parameters", "파라미터"),
-        &table_html(&kv(&p.params), &[]),
+        &table_plain(&kv(&p.params), &[]),
     ));
     body.push_str(&section(
         phrase(lang, "Tags", "태그"),
-        &table_html(&kv(&p.tags), &[]),
+        &table_plain(&kv(&p.tags), &[]),
     ));
     ui_page(
         &r.name,
@@ -1123,7 +1124,7 @@ pub fn compare_page(p: &ComparePage, lang: Lang, eval_param: &str) -> String {
             lang.code()
         )));
     }
-    body.push_str(&table_html(&t, &links));
+    body.push_str(&table_plain(&t, &links));
     // The paired tests first: they are what the page is for.
     let mut inner = String::new();
     if p.evals.len() > 1 {
@@ -1195,7 +1196,7 @@ pub fn compare_page(p: &ComparePage, lang: Lang, eval_param: &str) -> String {
                 ))
             )
         } else {
-            table_html(&t, &[])
+            table_plain(&t, &[])
         },
     ));
     head[0] = phrase(lang, "metric", "지표").to_string();
@@ -1209,7 +1210,7 @@ pub fn compare_page(p: &ComparePage, lang: Lang, eval_param: &str) -> String {
     }
     body.push_str(&section(
         phrase(lang, "Latest metrics", "최근 지표"),
-        &table_html(&t, &[]),
+        &table_plain(&t, &[]),
     ));
     if !p.plots.is_empty() {
         body.push_str(&section(
@@ -1309,7 +1310,7 @@ pub fn models_page(p: &ModelsPage, lang: Lang) -> String {
         lang,
         (title, "/ui/models", &[]),
         &p.search,
-        &table_html(&t, &links),
+        &table_plain(&t, &links),
         (p.rows.len(), phrase(lang, "models", "개 모델")),
     )
 }
@@ -1389,6 +1390,7 @@ pub fn model_page(p: &ModelPage, lang: Lang) -> String {
             })
         },
         &[],
+        false,
     );
     body.push_str(&section(phrase(lang, "Versions", "버전"), &html));
     if !p.tags.is_empty() {
@@ -1402,7 +1404,10 @@ pub fn model_page(p: &ModelPage, lang: Lang) -> String {
         for (k, v) in &p.tags {
             t.row(vec![k.clone(), v.clone()]);
         }
-        body.push_str(&section(phrase(lang, "Tags", "태그"), &table_html(&t, &[])));
+        body.push_str(&section(
+            phrase(lang, "Tags", "태그"),
+            &table_plain(&t, &[]),
+        ));
     }
     ui_page(&p.name, lang, &body, None)
 }
@@ -1434,7 +1439,7 @@ fn artifact_table(entries: &[ArtifactEntry], run_id: &str, lang: Lang) -> String
             lang.code()
         )));
     }
-    table_html(&t, &links)
+    table_plain(&t, &links)
 }
 
 /// A run's artifacts page: the directory listed, or the file with its download link and its
@@ -1519,7 +1524,7 @@ pub fn artifacts_page(p: &ArtifactsPage, lang: Lang) -> String {
                     r.resize(header.len().max(r.len()), String::new());
                     t.row(r);
                 }
-                body.push_str(&table_html(&t, &[]));
+                body.push_str(&table_plain(&t, &[]));
                 if *more {
                     body.push_str(&format!(
                         "<p>{}</p>\n",
@@ -1849,7 +1854,7 @@ mod tests {
             &RunPage {
                 row,
                 experiment: ("1".into(), "e".into()),
-                params: vec![("<k>".into(), "<v>".into())],
+                params: vec![("<k>".into(), "<v>".into()), ("**b**".into(), "`c`".into())],
                 metrics: vec![("<m>".into(), 0.5)],
                 tags: Vec::new(),
                 histories: vec![History {
@@ -1904,6 +1909,8 @@ mod tests {
             html.contains("<td>&lt;k&gt;</td><td>&lt;v&gt;</td>"),
             "{html}"
         );
+        // What users logged shows as typed: no report markup.
+        assert!(html.contains("<td>**b**</td><td>`c`</td>"), "{html}");
         // The curve is drawn inline, both keys, the best step circled and named.
         assert!(html.contains("<figure class=\"history\">\n<svg "), "{html}");
         assert_eq!(
