@@ -220,12 +220,12 @@ def no_alert():
     raise AssertionError(f"a dialog opened: {text!r}")
 
 
-def settle(shot, lang, allow=()):
-    """After a page is shown: no dialog, no injected element, no SEVERE console message, the
-    page's language; a screenshot in --screens."""
+def settle(shot, lang, allow=(), injected=INJECTED):
+    """After a page is shown: no dialog, no element matching `injected`, no SEVERE console message,
+    the page's language; a screenshot in --screens."""
     d = browser()
     no_alert()
-    injected = d.execute_script(f"return [...document.querySelectorAll({INJECTED!r})].map(e => e.outerHTML)")
+    injected = d.execute_script(f"return [...document.querySelectorAll({injected!r})].map(e => e.outerHTML)")
     check(not injected, f"elements no page has: {injected[:3]}")
     console(allow)
     if lang:
@@ -234,14 +234,14 @@ def settle(shot, lang, allow=()):
     print(f"  screenshot {os.path.relpath(path)}", flush=True)
 
 
-def visit(path, shot, lang=None, status=200, allow=()):
+def visit(path, shot, lang=None, status=200, allow=(), injected=INJECTED):
     """Opens path (with ?lang=lang), checks the HTTP status the browser got, then settle()."""
     d = browser()
     d.get(URI + path_with(path, lang))
     loaded()
     nav = ui_browser.navigation_timing(d)
     eq(nav and nav.get("responseStatus"), status, f"GET {path_with(path, lang)}: status")
-    settle(shot, lang, allow)
+    settle(shot, lang, allow, injected)
 
 
 def loaded(before=None):
@@ -701,13 +701,24 @@ def page_artifacts(lang):
     for name in files:
         check(name in text, f"{name} not in the listing")
     # A preview shows a file; script in an .html or .svg never runs (a blocked script is logged).
+    # An image preview is an <img> (of this server), an .html one may be a sandboxed frame: only
+    # script and event handlers in the page itself count as injected.
     blocked = ("Blocked script execution", "Refused to execute", "Content Security Policy", "Content-Security-Policy")
     for name, data in files.items():
-        visit(path_with(base, path=f"files/{name}"), f"artifact-{name.replace('.', '-')}", lang, allow=blocked)
-        if name.endswith((".txt", ".csv")):
-            shown = page_text()
-            for line in data.decode().splitlines():
-                check(line in shown, f"{name}: {line!r} not shown")
+        visit(path_with(base, path=f"files/{name}"), f"artifact-{name.replace('.', '-')}", lang, allow=blocked,
+              injected="script, [onerror], [onload], [onclick]")
+        foreign = browser().execute_script(
+            "return [...document.querySelectorAll('img, iframe')].map(e => e.src)"
+            ".filter(u => u && !u.startsWith(location.origin) && !u.startsWith('data:') && u !== 'about:srcdoc')")
+        check(not foreign, f"{name}: the preview loads from elsewhere: {foreign}")
+        shown = page_text()
+        if name.endswith(".txt"):
+            check(data.decode().strip() in shown, f"{name}: its text is not shown as text")
+        elif name.endswith(".csv"):  # as text or as a table: every field shows
+            for field in data.decode().replace("\n", ",").split(","):
+                check(field in shown, f"{name}: {field!r} not shown")
+        elif name.endswith(".json"):
+            check("<script>alert(7)</script>" in shown and "layers" in shown, f"{name}: its content is not shown as text")
 
 
 PAGES = [
