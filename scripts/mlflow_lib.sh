@@ -23,7 +23,8 @@ ensure_curl() { # start_server waits for the server with curl; a bare Debian ima
 
 ensure_chromium() { # the browser the web UI's tests drive, its WebDriver and the fonts of its Korean pages
   # Debian's packages, so chromedriver always matches chromium's version (both come from one source
-  # package); selenium is never left to download a driver or a browser of its own.
+  # package); selenium is never left to download a driver or a browser of its own. With chromium's
+  # recommended packages (Mesa's drivers, fonts-liberation, …): the setup the tests were run on.
   local pkg missing=()
   for pkg in chromium chromium-driver fonts-noto-cjk; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -40,7 +41,7 @@ ensure_chromium() { # the browser the web UI's tests drive, its WebDriver and th
   local log
   log="$(mktemp)"
   if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "${missing[@]}"; } \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "${missing[@]}"; } \
     >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
