@@ -46,6 +46,8 @@ import time
 import uuid
 from collections import Counter
 
+import seed001  # python/seed001.py: seed 001's runs (the table, the curves, the logging), shared with ui_e2e.py
+from seed001 import BREAST, ROOT, SEED, SMILE_BEST, SMILE_OTHER
 from steps import check, client_env, eq, run_steps, step  # python/steps.py, shared with mlflow_workload.py
 
 ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -67,10 +69,6 @@ client_env(ARGS.token)
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SMILE_BEST = os.path.join(ROOT, "examples", "seed000", "smile_finetuned.csv")  # ROC AUC 0.7347
-SMILE_OTHER = os.path.join(ROOT, "examples", "seed000", "smile_baseline.csv")  # ROC AUC 0.6606
-BREAST = os.path.join(ROOT, "examples", "breast_cancer.csv")
 BOOTSTRAP = "200"
 # examples/splits: battery-CT split manifests (id, label, battery_id, axis); name, MLflow context
 SPLITS = [
@@ -83,17 +81,6 @@ C = MlflowClient(URI)
 P = "ce" + uuid.uuid4().hex[:8]  # prefix of every name this run creates
 S = {}  # state shared between steps
 
-# Seed 001 §4.1 (the report's numbers): name, epochs, best epoch (1-based), val loss best → last,
-# train loss first → last, the severity crates/verdict-app/tests/check_run.rs asserts for these
-# curves, and the test file this run is evaluated on (None: no evaluation).
-SEED = [
-    ("late_fusion_v2", 12, 5, 0.475, 0.584, 1.118, 0.191, "mild", SMILE_BEST),
-    ("resnet18_no_x", 12, 5, 0.734, 1.190, 0.214, 0.074, "severe", SMILE_OTHER),
-    ("drn_aspp", 16, 9, 0.392, 0.904, 0.182, 0.065, "severe", BREAST),
-    ("cbam_768_no_x", 8, 1, 0.484, 1.166, 0.220, 0.063, "extreme", None),
-    ("hd_cnn_v2", 14, 7, 2.437, 11.508, 2.539, 0.747, "extreme", None),
-]
-
 
 # --- helpers --------------------------------------------------------------------------------------
 def need(*keys):
@@ -101,24 +88,6 @@ def need(*keys):
     if missing:
         raise AssertionError(f"an earlier step failed (no {', '.join(missing)})")
     return [S[k] for k in keys]
-
-
-def seed_loss(n, best_at, best, last):
-    """verdict-testkit's curves::seed_loss: linear from 1.3·best down to best at epoch best_at
-    (1-based; at once when it is 1), then linear up to last at epoch n (same operations, same floats)."""
-    start = best * 1.3
-    out = []
-    for e in range(1, n + 1):
-        if e <= best_at:
-            out.append(best if best_at == 1 else start + (best - start) * (e - 1) / (best_at - 1))
-        else:
-            out.append(best + (last - best) * (e - best_at) / (n - best_at))
-    return out
-
-
-def falling(n, first, last):
-    """verdict-testkit's curves::falling: n values linear from first to last."""
-    return [first + (last - first) * i / max(n - 1, 1) for i in range(n)]
 
 
 def verdict(*args, want_rc=0):
@@ -163,24 +132,7 @@ def manifest(path):
 def log_seed_runs():
     exp = mlflow.set_experiment(f"{P}-seed001")
     S["exp_id"], S["exp_name"] = exp.experiment_id, exp.name
-    S["runs"] = {}
-    for name, n, best_at, best, last, t0, t1, _, _ in SEED:
-        val, train = seed_loss(n, best_at, best, last), falling(n, t0, t1)
-        with mlflow.start_run(run_name=name) as run:
-            for epoch in range(1, n + 1):  # Keras' epochs, as mlflow.keras.autolog logs them
-                mlflow.log_metric("val_loss", val[epoch - 1], step=epoch)
-                mlflow.log_metric("loss", train[epoch - 1], step=epoch)
-        stored = {}
-        for key, sent in (("val_loss", val), ("loss", train)):
-            hist = sorted((m.step, m.value) for m in C.get_metric_history(run.info.run_id, key))
-            eq([s for s, _ in hist], list(range(1, n + 1)), f"{name}: {key} steps read back")
-            # Exactly the floats sent: verdict server parses request JSON with a correctly rounded
-            # float parser (serde_json's `float_roundtrip`; without it 0.45080000000000003 came
-            # back as 0.4508).
-            for (epoch, got), want in zip(hist, sent):
-                check(got == want, f"{name}: {key} at epoch {epoch}: got {got!r}, sent {want!r}")
-            stored[key] = [v for _, v in hist]
-        S["runs"][name] = {"id": run.info.run_id, "val": stored["val_loss"], "train": stored["loss"]}
+    S["runs"] = seed001.log_seed_runs(mlflow, C)
 
 
 @step

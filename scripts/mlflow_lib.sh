@@ -1,8 +1,11 @@
 # Shell helpers shared by scripts/test.sh, scripts/mlflow_compat.sh, scripts/mlflow_compat_all.sh,
-# scripts/check_experiment_e2e.sh, bench/mlflow_bench.sh and bench/pg_search_probe.sh (source it, don't run it).
+# scripts/check_experiment_e2e.sh, scripts/ui_e2e.sh, bench/mlflow_bench.sh, bench/pg_search_probe.sh and
+# bench/ui_curve.sh (source it, don't run it).
 #
 #   ensure_venv DIR REQUIREMENTS PACKAGE   create/refresh a venv unless every pin of REQUIREMENTS is installed
 #   ensure_curl                            install Debian's curl when missing (start_server needs it)
+#   ensure_chromium                        install Debian's chromium, chromium-driver and fonts-noto-cjk when
+#                                          missing (the web UI's browser tests; needs root)
 #   pg_half_or_exit STATUS                 return if VERDICT_TEST_PG_URL is set, else exit (STATUS when
 #                                          VERDICT_TEST_PG_OPTIONAL=1 skips the PostgreSQL half, else 1)
 #   start_server TMP CMD...                run CMD ({port}, {tmp} substituted) in its own process group on a
@@ -16,6 +19,38 @@ ensure_curl() { # start_server waits for the server with curl; a bare Debian ima
     echo "== curl not found: installing Debian's curl package" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >&2
   fi
+}
+
+ensure_chromium() { # the browser the web UI's tests drive, its WebDriver and the fonts of its Korean pages
+  # Debian's packages, so chromedriver always matches chromium's version (both come from one source
+  # package); selenium is never left to download a driver or a browser of its own. With chromium's
+  # recommended packages (Mesa's drivers, fonts-liberation, …): the setup the tests were run on.
+  local pkg missing=()
+  for pkg in chromium chromium-driver fonts-noto-cjk; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [[ ${#missing[@]} -eq 0 ]] && ! [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+    missing=(chromium chromium-driver) # installed, yet a binary is gone: reinstall
+  fi
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "error: ${missing[*]} missing, and installing them needs root (apt-get install chromium chromium-driver fonts-noto-cjk)" >&2
+    return 1
+  fi
+  echo "== installing Debian's ${missing[*]} (apt-get)" >&2
+  local log
+  log="$(mktemp)"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "${missing[@]}"; } \
+    >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "error: apt-get could not install ${missing[*]}" >&2
+    return 1
+  fi
+  rm -f "$log"
+  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] \
+    || { echo "error: installed ${missing[*]}, but /usr/bin/chromium or /usr/bin/chromedriver is missing" >&2; return 1; }
 }
 
 pg_half_or_exit() { # status so far: returns when VERDICT_TEST_PG_URL is set, else exits

@@ -17,7 +17,13 @@
 #  6. `verdict check --experiment` end to end: the same client logs seed 001's curves to
 #     `verdict server`, `verdict eval --run` stores evaluations on two eval sets, and the check's
 #     JSON is asserted, and `verdict splits check --run`'s dataset inputs are read back by the client,
-#     on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh).
+#     on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh);
+#  7. the live training rules end to end: the same client, a server restart, 8 concurrent runs, on
+#     SQLite and PostgreSQL (scripts/rules_e2e.sh inside scripts/pg.sh);
+#  8. the web UI in a real headless Chromium (Debian's chromium and chromium-driver, installed when
+#     missing; selenium in the venv of python/requirements-ui.txt): the same client and the verdict
+#     CLI fill `verdict server` on SQLite, and every /ui page is opened in English and Korean and
+#     checked as a person sees it, screenshots in target/ui-screens (scripts/ui_e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,3 +97,6 @@ bash scripts/pg.sh bash scripts/check_experiment_e2e.sh
 
 echo "== live training rules end to end (the real MLflow client, a server restart, 8 concurrent runs; SQLite and PostgreSQL)"
 bash scripts/pg.sh bash scripts/rules_e2e.sh
+
+echo "== the web UI in a real headless Chromium (SQLite)"
+bash scripts/ui_e2e.sh
