@@ -191,14 +191,14 @@ def browser():
     return D
 
 
-def path_with(path, lang=None, **params):
-    """path with ?lang= and params added (percent-encoded)."""
+def path_with(base, lang=None, **params):
+    """base with ?lang= and params added (percent-encoded)."""
     q = {k: v for k, v in params.items() if v is not None}
     if lang:
         q["lang"] = lang
     if not q:
-        return path
-    return path + ("&" if "?" in path else "?") + urllib.parse.urlencode(q, quote_via=urllib.parse.quote)
+        return base
+    return base + ("&" if "?" in base else "?") + urllib.parse.urlencode(q, quote_via=urllib.parse.quote)
 
 
 def console(allow=()):
@@ -442,18 +442,30 @@ def page_runs(lang):
     visit(f"/ui/experiments/{exp_id}", "runs", lang)
     eq(text_of("h1"), S["exp_name"], "h1")
     heads, rows = table_of(browser().find_element(By.TAG_NAME, "table"))
-    eq(heads[:6], [T(lang, w) for w in ("run", "status", "started (UTC)", "duration", "user", "rules")], "headers")
+    eq(heads[:7], [T(lang, w) for w in ("run", "status", "started (UTC)", "duration", "user", "rules", "findings")],
+       "headers")
     eq(sorted(r[0] for r in rows), sorted(runs), "the runs' names")
     eq({r[1] for r in rows}, {"FINISHED"}, "statuses")
-    # no ?cols=: the first DEFAULT_METRIC_COLUMNS (5) metric keys of the page's runs, in key order
-    keys = sorted({k for r in runs.values() for k in r["metrics"]})
-    eq(heads[6:], [f"metrics.{k}" for k in keys[:5]], "the default columns")
+    # no ?cols=: the first DEFAULT_METRIC_COLUMNS (5) metric keys of the page's runs, training
+    # metrics (in key order) before the stored evaluations' (`test/…`, in key order, no _ci_ keys)
+    keys = sorted({(k.startswith("test/"), k) for r in runs.values() for k in r["metrics"]
+                   if not (k.startswith("test/") and (k.endswith("_ci_low") or k.endswith("_ci_high")))})
+    eq(heads[7:], [f"metrics.{k}" for _, k in keys[:5]], "the default columns")
     for r in rows:
-        eq(r[6], fmt4(runs[r[0]]["train"][-1]), f"{r[0]}: the latest loss shown")
+        eq(r[heads.index("metrics.loss")], fmt4(runs[r[0]]["train"][-1]), f"{r[0]}: the latest loss shown")
+        eq(r[heads.index("metrics.val_loss")], fmt4(runs[r[0]]["val"][-1]), f"{r[0]}: the latest val_loss shown")
+    # each run's findings badge: its curve checks' worst status, linked to the run's findings
+    badges = browser().find_elements(By.CSS_SELECTOR, "table a.badge")
+    eq(len(badges), len(rows), "one findings badge per run")
+    for b in badges:
+        check(b.get_attribute("href").endswith("#findings"), f"badge link {b.get_attribute('href')}")
+        check(b.text.split()[-1] in {T(lang, w) for w in ("fail", "warn", "info", "ok")}, f"badge text {b.text!r}")
     eq(text_of("p.count"), f"{len(SEED)} {T(lang, 'runs on this page')}", "the count line")
     report = browser().find_element(
         By.LINK_TEXT, T(lang, "Experiment report: overfitting and leaderboards per eval set"))
-    eq(urllib.parse.urlparse(report.get_attribute("href")).path, f"/ui/experiments/{exp_id}/report", "report link")
+    href = urllib.parse.urlparse(report.get_attribute("href"))
+    eq(href.path, f"/ui/experiments/{exp_id}/report", "report link")
+    eq(urllib.parse.parse_qs(href.query).get("eval"), ["test"], "the report link names the runs' evaluation")
 
 
 def page_runs_filter(lang):
@@ -497,11 +509,11 @@ def page_runs_sort(lang):
     box.send_keys("metrics.val_loss,metrics.test/roc_auc")
     follow(d.find_element(By.XPATH, f"//form//button[normalize-space()='{T(lang, 'Apply')}']"), "runs-sort", lang)
     heads, rows = table_of(d.find_element(By.TAG_NAME, "table"))
-    eq(heads[6:], ["metrics.val_loss", "metrics.test/roc_auc"], "the columns asked for")
+    eq(heads[7:], ["metrics.val_loss", "metrics.test/roc_auc"], "the columns asked for")
     for r in rows:
-        eq(r[6], fmt4(runs[r[0]]["val"][-1]), f"{r[0]}: the latest val_loss shown")
+        eq(r[7], fmt4(runs[r[0]]["val"][-1]), f"{r[0]}: the latest val_loss shown")
         auc = runs[r[0]]["metrics"].get("test/roc_auc")
-        eq(r[7], "-" if auc is None else fmt4(auc), f"{r[0]}: test/roc_auc shown")
+        eq(r[8], "-" if auc is None else fmt4(auc), f"{r[0]}: test/roc_auc shown")
 
     def header(text):
         return d.find_element(By.XPATH, f"//thead//th/a[normalize-space()='{text}']")
@@ -537,7 +549,11 @@ def page_run(lang):
     eq(d.title, name, "title")
     # the curve: one SVG figure for loss + val_loss, every logged point, the best step circled
     curves = section(T(lang, "Curves"))
-    figs = {f.find_element(By.TAG_NAME, "figcaption").text: f for f in curves.find_elements(By.CSS_SELECTOR, "figure.history")}
+    # the caption: the plot's title, then whether every point is drawn
+    figs = {f.find_element(By.TAG_NAME, "figcaption").text.split(" — ")[0]: f
+            for f in curves.find_elements(By.CSS_SELECTOR, "figure.history")}
+    for f in figs.values():
+        eq(f.find_element(By.TAG_NAME, "figcaption").text.split(" — ")[1], T(lang, "every point"), "the caption's note")
     eq(sorted(figs), ["loss"], "plots (train and validation loss together)")
     svg = figs["loss"].find_element(By.TAG_NAME, "svg")
     series = {s["title"]: s for s in d.execute_script(SERIES_JS, svg)}

@@ -19,8 +19,9 @@ use verdict_store::{
 /// Runs per page of the runs table.
 pub const RUNS_PER_PAGE: i64 = 100;
 
-/// Extra columns shown when the URL names none: the first metric keys (in key order) of the
-/// runs on the page.
+/// Extra columns shown when the URL names none: the first metric keys of the runs on the page,
+/// the training metrics (in key order) before the stored evaluations' (in key order, without
+/// their `_ci_low` / `_ci_high` keys, which the run's page shows with each value).
 pub const DEFAULT_METRIC_COLUMNS: usize = 5;
 
 /// The experiments page: every active experiment whose name contains `search` (case-insensitive;
@@ -110,17 +111,31 @@ pub fn runs(store: &Store, experiment_id: &str, q: &RunsQuery) -> verdict_store:
         .filter(|c| !c.is_empty())
         .map(str::to_string)
         .collect();
+    // The evaluation names of the page's runs, by how many runs have each (then by name).
+    let mut evals: Vec<(String, usize)> = Vec::new();
+    for r in &found {
+        for n in crate::ledger::eval_names(r) {
+            match evals.iter_mut().find(|(e, _)| *e == n) {
+                Some((_, c)) => *c += 1,
+                None => evals.push((n, 1)),
+            }
+        }
+    }
+    evals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     if columns.is_empty() {
-        let mut keys: Vec<&str> = found
+        let eval_of = |k: &str| evals.iter().any(|(n, _)| k.starts_with(&format!("{n}/")));
+        let mut keys: Vec<(bool, &str)> = found
             .iter()
             .flat_map(|r| r.metrics.iter().map(|m| m.key.as_str()))
+            .map(|k| (eval_of(k), k))
+            .filter(|(e, k)| !(*e && (k.ends_with("_ci_low") || k.ends_with("_ci_high"))))
             .collect();
         keys.sort_unstable();
         keys.dedup();
         columns = keys
             .into_iter()
             .take(DEFAULT_METRIC_COLUMNS)
-            .map(|k| format!("metrics.{k}"))
+            .map(|(_, k)| format!("metrics.{k}"))
             .collect();
     }
     let spec = default_check(crate::check::Curves::File(Default::default()));
@@ -155,6 +170,12 @@ pub fn runs(store: &Store, experiment_id: &str, q: &RunsQuery) -> verdict_store:
     }
     Ok(RunsPage {
         available,
+        // The report's evaluation: `test` when a run on the page has one, else the most common.
+        report_eval: evals
+            .iter()
+            .find(|(n, _)| n == "test")
+            .or(evals.first())
+            .map(|(n, _)| n.clone()),
         experiment_id: experiment.experiment_id,
         experiment_name: experiment.name,
         filter: q.filter.clone(),

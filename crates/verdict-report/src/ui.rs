@@ -122,6 +122,8 @@ pub struct RunsPage {
     /// The keys the column picker offers (`metrics.…`, `params.…`, `tags.…`), of the runs on
     /// this page.
     pub available: Vec<String>,
+    /// The evaluation the experiment report's link names (`?eval=`), if the runs have one.
+    pub report_eval: Option<String>,
 }
 
 /// One run's page.
@@ -366,6 +368,7 @@ pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.5rem;overflow:auto;max-
 .badge.sev-error{background:#fde2e1;color:#8a1c14}.badge.sev-warn{background:#fff4d6;color:#7a4d00}\
 img.preview{max-width:100%;border:1px solid #d0d7de}\
 details{margin:.4rem 0}details label{display:inline-block;margin:0 .8rem .2rem 0;font-size:.85rem}\
+body{max-width:96rem}table{display:block;max-width:100%;overflow-x:auto}th{white-space:nowrap}\
 </style>\n";
 
 /// Seconds between reloads of a running run's page.
@@ -622,7 +625,13 @@ pub fn runs_page(p: &RunsPage, lang: Lang) -> String {
     body.push_str(&format!(
         "<p>{}</p>\n",
         link(
-            &format!("{base}/report?lang={}", lang.code()),
+            &format!(
+                "{base}/report{}",
+                query(&[
+                    ("eval", p.report_eval.as_deref().unwrap_or("")),
+                    ("lang", lang.code())
+                ])
+            ),
             phrase(
                 lang,
                 "Experiment report: overfitting and leaderboards per eval set",
@@ -980,6 +989,14 @@ pub fn run_page(p: &RunPage, lang: Lang, live: bool) -> String {
         t
     };
     let findings = match &p.check {
+        Ok(rep) if rep.findings.is_empty() && rep.curve.is_none() => format!(
+            "<p>{}</p>\n",
+            escape(phrase(
+                lang,
+                "Nothing to check: the run has no validation curve and no stored evaluation.",
+                "검사할 것이 없습니다: 검증 곡선도 저장된 평가도 없습니다."
+            ))
+        ),
         Ok(rep) => table_html(&crate::check::findings_table(rep, lang, |s| s), &[]),
         Err(why) => format!("<p>{}</p>\n", escape(why)),
     };
@@ -1826,6 +1843,7 @@ mod tests {
             next_page: Some("t\"k".into()),
             page: String::new(),
             available: vec!["metrics.<m>".into(), "params.<x>".into()],
+            report_eval: Some("te st".into()),
         };
         for lang in [Lang::En, Lang::Ko] {
             let html = runs_page(&p, lang);
@@ -1836,6 +1854,7 @@ mod tests {
             );
             assert!(!html.contains("<img") && !html.contains("<script") && !html.contains("<b>"));
             assert!(html.contains("href=\"/ui/runs/r%221?lang="), "{html}");
+            assert!(html.contains("/report?eval=te%20st&amp;lang="), "{html}");
             // The findings badge: the worst status and its count, linking to the run's findings.
             assert!(
                 html.contains("#findings\" class=\"badge sev-warn\">2 "),

@@ -229,6 +229,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", any(home))
         .route("/health", get(|| async { "OK" }))
+        // No icon: an empty answer, so a browser asking for one logs no error.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/ui/app.js", get(ui::app_js))
         .route(
             "/ui",
@@ -382,7 +384,10 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 async fn auth(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(token) = &state.0.auth_token {
         let path = req.uri().path();
-        let open = matches!(path, "/" | "/health" | "/version" | "/ui/app.js");
+        let open = matches!(
+            path,
+            "/" | "/health" | "/version" | "/ui/app.js" | "/favicon.ico"
+        );
         if !open && !authorized(req.headers(), token) {
             if path == "/ui" || path.starts_with("/ui/") {
                 // A browser asks for the token once (HTTP basic: any user name, the token as the
