@@ -96,9 +96,6 @@ XSS_VALUE = "<script>alert(2)</script>"
 XSS_EXPERIMENT = f"{P}-xss <svg onload=alert(3)>"
 # What an injected element would be: none of the pages has an image or a script of its own.
 INJECTED = "img, script, iframe, object, embed, [onerror], [onload], [onclick]"
-# The one console error allowed on every page: the server has no /favicon.ico (404) and the pages
-# name no icon, so Chromium's automatic request for it fails once per session.
-FAVICON_404 = "/favicon.ico - Failed to load resource: the server responded with a status of 404"
 
 
 # --- the pages' own words -------------------------------------------------------------------------
@@ -205,7 +202,6 @@ def console(allow=()):
     """Fails on SEVERE console messages (the browser's log since the last call), except those
     containing one of `allow`."""
     entries = browser().get_log("browser")
-    allow = (FAVICON_404, *allow)
     severe = [e for e in entries if e.get("level") == "SEVERE" and not any(a in e.get("message", "") for a in allow)]
     check(not severe, "SEVERE console messages: " + " | ".join(e["message"] for e in severe))
 
