@@ -19,17 +19,9 @@ fn config() -> EvalConfig {
     }
 }
 
-/// A binary prediction file of `n` rows whose scores depend on `shift` (another model).
+/// A binary prediction file of 120 rows whose scores depend on `shift` (another model).
 fn predictions(dir: &Path, name: &str, shift: f64) -> std::path::PathBuf {
-    let mut text = String::from("id,label,score\n");
-    for i in 0..120 {
-        let label = i % 3 == 0;
-        let score = ((i * 37 % 100) as f64 / 100.0 + if label { 0.3 } else { 0.0 } + shift) / 1.6;
-        text.push_str(&format!("r{i},{},{score}\n", u8::from(label)));
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write predictions");
-    path
+    verdict_testkit::binary_predictions(dir, name, 120, shift)
 }
 
 fn report(file: &Path) -> Evaluation {

@@ -12,18 +12,7 @@ use verdict_io::{PredictionOptions, ReadOptions};
 use verdict_report::ui::{CompareOutcome, Preview};
 use verdict_store::{Metric, NewRun, Store};
 
-/// A binary prediction file of `n` rows whose scores depend on `shift` (another model).
-fn predictions(dir: &Path, name: &str, n: usize, shift: f64) -> PathBuf {
-    let mut text = String::from("id,label,score\n");
-    for i in 0..n {
-        let label = i % 3 == 0;
-        let score = ((i * 37 % 100) as f64 / 100.0 + if label { 0.3 } else { 0.0 } + shift) / 1.6;
-        text.push_str(&format!("r{i},{},{score}\n", u8::from(label)));
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write predictions");
-    path
-}
+use verdict_testkit::binary_predictions as predictions;
 
 struct Ledger {
     dir: tempfile::TempDir,

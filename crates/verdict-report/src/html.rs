@@ -128,42 +128,23 @@ pub(crate) fn page_with(title: &str, lang: Lang, body: &str, csp: &str, head: &s
 
 /// A table as HTML; `links[i]`, when given, makes row `i`'s first cell a link to it.
 pub(crate) fn table_html(tb: &crate::table::Table, links: &[Option<String>]) -> String {
-    table_html_linked(tb, links, &[])
-}
-
-/// [`table_html`] whose header `j` links to `header_links[j]` when given (a sort).
-pub(crate) fn table_html_linked(
-    tb: &crate::table::Table,
-    links: &[Option<String>],
-    header_links: &[Option<String>],
-) -> String {
-    table_html_with(
-        tb,
-        &|r, c| {
-            (c == 0)
-                .then(|| links.get(r).cloned().flatten())
-                .flatten()
-                .map(|href| CellLink { href, class: None })
-        },
-        header_links,
-        true,
-    )
+    table_html_with(tb, &first_cells(links), &[], true)
 }
 
 /// [`table_html`] whose cells are shown exactly as they are (escaped, no `**bold**` or
 /// `` `code` `` markup): for what users logged — a param value with backticks stays as typed.
 pub(crate) fn table_plain(tb: &crate::table::Table, links: &[Option<String>]) -> String {
-    table_html_with(
-        tb,
-        &|r, c| {
-            (c == 0)
-                .then(|| links.get(r).cloned().flatten())
-                .flatten()
-                .map(|href| CellLink { href, class: None })
-        },
-        &[],
-        false,
-    )
+    table_html_with(tb, &first_cells(links), &[], false)
+}
+
+/// The cell links of [`table_html`]: row `i`'s first cell to `links[i]`.
+fn first_cells(links: &[Option<String>]) -> impl Fn(usize, usize) -> Option<CellLink> + '_ {
+    move |r, c| {
+        (c == 0)
+            .then(|| links.get(r).cloned().flatten())
+            .flatten()
+            .map(|href| CellLink { href, class: None })
+    }
 }
 
 /// A cell's link: where it goes and, when given, the link's class (a badge).
@@ -174,7 +155,8 @@ pub(crate) struct CellLink {
     pub(crate) class: Option<&'static str>,
 }
 
-/// [`table_html_linked`] with a link for any cell: `cell(row, column)`; `markup`: whether cells
+/// A table as HTML with a link for any cell (`cell(row, column)`) and header `j` linked to
+/// `header_links[j]` when given (a sort); `markup`: whether cells
 /// and headers get the reports' `**bold**` / `` `code` `` spans ([`table_plain`] says why not).
 pub(crate) fn table_html_with(
     tb: &crate::table::Table,

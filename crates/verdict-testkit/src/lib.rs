@@ -354,3 +354,24 @@ pub mod curves {
             .collect()
     }
 }
+
+/// Writes `dir/name`: a binary predictions file (`id,label,score`) of `n` rows, every third
+/// positive, whose scores depend on `shift` (another model of the same eval set). For tests that
+/// store or compare evaluations; the numbers they assert come from `verdict compare`/`eval` on
+/// these files, not from this shape.
+pub fn binary_predictions(
+    dir: &std::path::Path,
+    name: &str,
+    n: usize,
+    shift: f64,
+) -> std::path::PathBuf {
+    let mut text = String::from("id,label,score\n");
+    for i in 0..n {
+        let label = i % 3 == 0;
+        let score = ((i * 37 % 100) as f64 / 100.0 + if label { 0.3 } else { 0.0 } + shift) / 1.6;
+        text.push_str(&format!("r{i},{},{score}\n", u8::from(label)));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write predictions");
+    path
+}
