@@ -2,7 +2,7 @@
 //! refuse), run the paired tests, choose each model's own threshold, and collect the warnings
 //! that concern the comparison, the shared eval set (said once) and each model.
 
-use std::path::{Path, PathBuf};
+use crate::input::Source;
 use verdict_core::compare::{CompareConfig, compare as compare_models};
 use verdict_core::diagnostics;
 use verdict_core::eval::{EvalConfig, EvalData, evaluate};
@@ -30,14 +30,14 @@ pub struct CompareOptions {
     pub permutations: usize,
 }
 
-/// What to compare: prediction files.
+/// What to compare: prediction files (or tables in memory).
 #[derive(Debug, Clone)]
 pub struct CompareSpec {
     /// One predictions file per model; the first is the baseline unless `options.baseline` names
     /// one.
-    pub files: Vec<PathBuf>,
+    pub files: Vec<Source>,
     /// Optional validation file per model, on which each model's own threshold is chosen.
-    pub val: Vec<PathBuf>,
+    pub val: Vec<Source>,
     /// How to read the files.
     pub read: ReadOptions,
     /// Which columns mean what.
@@ -59,17 +59,10 @@ pub struct Model {
     pub val: Option<PredictionSet>,
 }
 
-/// Model names: file stems, made unique with their position when two files share a stem.
-pub fn model_names(files: &[PathBuf]) -> Vec<String> {
-    let stems: Vec<String> = files
-        .iter()
-        .map(|f| {
-            f.file_stem().map_or_else(
-                || f.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
+/// Model names: file stems (a table's name), made unique with their position when two files share
+/// a stem.
+pub fn model_names(files: &[Source]) -> Vec<String> {
+    let stems: Vec<String> = files.iter().map(Source::stem).collect();
     stems
         .iter()
         .enumerate()
@@ -92,8 +85,8 @@ pub fn default_metric(data: &[EvalData]) -> &'static str {
     }
 }
 
-fn load(spec: &CompareSpec, path: &Path) -> crate::Result<PredictionSet> {
-    input::load(path, &spec.read, &spec.predictions, "compare")
+fn load(spec: &CompareSpec, source: &Source) -> crate::Result<PredictionSet> {
+    source.load(&spec.read, &spec.predictions, "compare")
 }
 
 /// Each model's own Youden threshold: chosen on its validation file when given, else on the test
@@ -166,7 +159,7 @@ pub fn compare(spec: &CompareSpec, progress: &dyn Progress) -> crate::Result<Com
     for (name, f) in names.into_iter().zip(&spec.files) {
         models.push(Model {
             name,
-            source: f.display().to_string(),
+            source: f.path().display().to_string(),
             set: load(spec, f)?,
             val: None,
         });
@@ -298,9 +291,9 @@ mod tests {
 
     #[test]
     fn shared_stems_get_their_position() {
-        let files: Vec<PathBuf> = ["a/model.csv", "b/model.csv", "base.parquet"]
+        let files: Vec<_> = ["a/model.csv", "b/model.csv", "base.parquet"]
             .iter()
-            .map(PathBuf::from)
+            .map(|f| PathBuf::from(f).into())
             .collect();
         assert_eq!(model_names(&files), vec!["model#1", "model#2", "base"]);
     }

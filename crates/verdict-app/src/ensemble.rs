@@ -16,7 +16,7 @@
 //! draw applied to all of them), then split into families ([`CompareResult::subset`]) so Holm's
 //! correction runs within each question, not across them.
 
-use std::path::PathBuf;
+use crate::input::Source;
 
 use verdict_core::compare::{CompareConfig, CompareResult, compare as compare_models};
 use verdict_core::diagnostics::{self, Contribution, Finding};
@@ -101,9 +101,9 @@ pub struct EnsembleOptions {
 #[derive(Debug, Clone)]
 pub struct EnsembleSpec {
     /// One predictions file per member (the eval set the report is about).
-    pub files: Vec<PathBuf>,
+    pub files: Vec<Source>,
     /// One validation predictions file per member, in the same order (to learn weights on).
-    pub val: Vec<PathBuf>,
+    pub val: Vec<Source>,
     /// How to read the files.
     pub read: ReadOptions,
     /// Which columns mean what.
@@ -126,10 +126,10 @@ struct Set {
     normalized: Vec<(usize, verdict_report::Normalization)>,
 }
 
-fn read_set(spec: &EnsembleSpec, files: &[PathBuf], what: &str) -> crate::Result<Set> {
+fn read_set(spec: &EnsembleSpec, files: &[Source], what: &str) -> crate::Result<Set> {
     let mut sets: Vec<PredictionSet> = Vec::with_capacity(files.len());
     for f in files {
-        sets.push(input::load(f, &spec.read, &spec.predictions, "combine")?);
+        sets.push(f.load(&spec.read, &spec.predictions, "combine")?);
     }
     let pairing = verdict_io::align(&mut sets)?;
     if sets.iter().any(|s| s.task != sets[0].task) {
@@ -138,8 +138,8 @@ fn read_set(spec: &EnsembleSpec, files: &[PathBuf], what: &str) -> crate::Result
     if let Some(i) = sets.iter().position(|s| s.classes != sets[0].classes) {
         bail!(
             "{} has other classes than {}: {:?} vs {:?}",
-            crate::shown(&files[i]),
-            crate::shown(&files[0]),
+            files[i].shown(),
+            files[0].shown(),
             sets[i].classes,
             sets[0].classes
         );
@@ -160,7 +160,7 @@ fn read_set(spec: &EnsembleSpec, files: &[PathBuf], what: &str) -> crate::Result
     let rows = data
         .iter()
         .zip(files)
-        .map(|(d, f)| member_rows(d, spec.options.voting, &crate::shown(f)))
+        .map(|(d, f)| member_rows(d, spec.options.voting, &f.shown()))
         .collect::<crate::Result<Vec<_>>>()?;
     Ok(Set {
         data,
@@ -438,7 +438,7 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
                 .chain(names.iter().cloned())
                 .collect(),
             std::iter::once(format!("{} voting", o.voting.as_str()))
-                .chain(spec.files.iter().map(|f| crate::shown(f)))
+                .chain(spec.files.iter().map(Source::shown))
                 .collect(),
         )?;
         r.warnings = comparison_warnings(&all, &test, m);
@@ -600,8 +600,8 @@ pub fn ensemble(spec: &EnsembleSpec, progress: &dyn Progress) -> crate::Result<E
 
     Ok(EnsembleReport {
         names,
-        sources: spec.files.iter().map(|f| crate::shown(f)).collect(),
-        val_sources: spec.val.iter().map(|f| crate::shown(f)).collect(),
+        sources: spec.files.iter().map(Source::shown).collect(),
+        val_sources: spec.val.iter().map(Source::shown).collect(),
         fingerprint: test.fingerprint.clone(),
         voting: o.voting,
         weightings,

@@ -79,6 +79,100 @@ pub struct KeptPredictions {
     pub positive: Option<String>,
 }
 
+/// The evaluation settings every front end takes (the CLI's flags, the Python package's keyword
+/// arguments), before they are checked. [`Default`] is the command line's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Decision threshold: `score >= threshold` is positive.
+    pub threshold: f64,
+    /// Bootstrap replicates (0 = no intervals).
+    pub bootstrap: usize,
+    /// Bootstrap seed.
+    pub seed: u64,
+    /// Interval level, in (0, 1).
+    pub ci: f64,
+    /// Calibration bins (at least 1).
+    pub calibration_bins: usize,
+    /// Calibration binning.
+    pub calibration_binning: verdict_core::calibration::Binning,
+    /// At most this many points per ROC/PR curve in the JSON document (0 = every point).
+    pub curve_points: usize,
+    /// Report the threshold reaching this recall, in (0, 1].
+    pub target_recall: Option<f64>,
+    /// Report the threshold reaching this precision, in (0, 1].
+    pub target_precision: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 0.5,
+            bootstrap: 1000,
+            seed: 0,
+            ci: 0.95,
+            calibration_bins: 15,
+            calibration_binning: verdict_core::calibration::Binning::Uniform,
+            curve_points: 2000,
+            target_recall: None,
+            target_precision: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the settings and makes the core's config. `name` turns a setting's name
+    /// (`threshold`, `ci`, `target_recall`) into the way the front end spells it (`--threshold`,
+    /// `threshold=`), so a message names what the user typed.
+    pub fn config(&self, name: &dyn Fn(&str) -> String) -> crate::Result<EvalConfig> {
+        if !self.threshold.is_finite() {
+            bail!(
+                "{} must be a finite number, got {}",
+                name("threshold"),
+                self.threshold
+            );
+        }
+        if !(self.ci > 0.0 && self.ci < 1.0) {
+            bail!(
+                "{} must be between 0 and 1 (exclusive), got {}",
+                name("ci"),
+                self.ci
+            );
+        }
+        if self.calibration_bins == 0 {
+            bail!("{} must be at least 1", name("calibration_bins"));
+        }
+        for (setting, v) in [
+            ("target_recall", self.target_recall),
+            ("target_precision", self.target_precision),
+        ] {
+            if let Some(v) = v
+                && !(v > 0.0 && v <= 1.0)
+            {
+                bail!("{} must be in (0, 1], got {v}", name(setting));
+            }
+        }
+        Ok(EvalConfig {
+            threshold: self.threshold,
+            bootstrap: self.bootstrap,
+            seed: self.seed,
+            level: self.ci,
+            calibration: verdict_core::calibration::CalibrationConfig {
+                n_bins: self.calibration_bins,
+                binning: self.calibration_binning,
+                high_confidence: 0.9,
+            },
+            target_recall: self.target_recall,
+            target_precision: self.target_precision,
+            curve_points: self.curve_points,
+        })
+    }
+}
+
+/// A setting's name as a command-line flag: `target_recall` → `--target-recall`.
+pub fn flag_name(setting: &str) -> String {
+    format!("--{}", setting.replace('_', "-"))
+}
+
 /// The command line's default settings without a bootstrap: threshold 0.5, 15 uniform calibration
 /// bins (high confidence 0.9), every curve point, seed 0, level 0.95. What a recomputation of a
 /// stored evaluation's findings uses (they do not depend on the bootstrap).
@@ -99,11 +193,36 @@ pub fn point_config() -> EvalConfig {
     }
 }
 
-/// Evaluates `spec.file`. Bad groupings and slice columns fail before any work.
-pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<Evaluation> {
+/// The prediction options with the `--by` column kept.
+fn options(spec: &EvalSpec) -> PredictionOptions {
     let mut opts = spec.predictions.clone();
     opts.keep.extend(spec.by.iter().cloned());
-    let mut set = input::load(&spec.file, &spec.read, &opts, "evaluate")?;
+    opts
+}
+
+/// Evaluates `spec.file`. Bad groupings and slice columns fail before any work.
+pub fn evaluate(spec: &EvalSpec, progress: &dyn Progress) -> crate::Result<Evaluation> {
+    let set = input::load(&spec.file, &spec.read, &options(spec), "evaluate")?;
+    evaluate_set(set, spec, progress)
+}
+
+/// Evaluates predictions already in memory (the Python package's arrays, as a
+/// [`verdict_io::Table`]), validated by the same rules as a file: `spec.file` is only the name
+/// the report and the messages give them, and `spec.read` is not used.
+pub fn evaluate_table(
+    table: &verdict_io::Table,
+    spec: &EvalSpec,
+    progress: &dyn Progress,
+) -> crate::Result<Evaluation> {
+    let set = verdict_io::predictions_from_table(table, &options(spec))?;
+    evaluate_set(set, spec, progress)
+}
+
+fn evaluate_set(
+    mut set: verdict_io::PredictionSet,
+    spec: &EvalSpec,
+    progress: &dyn Progress,
+) -> crate::Result<Evaluation> {
     // The eval set's canonical order (by id), as `compare` uses: the bootstrap draws the same
     // samples in both, so a model's intervals agree.
     verdict_io::canonical_order(&mut set);

@@ -49,11 +49,31 @@ pub struct EmbeddingsInput {
     pub depth: Option<usize>,
 }
 
+/// Embeddings with their labels already in memory (the Python package's arrays): the exact-kNN
+/// mode without reading files. The labels are given in the embeddings' row order.
+#[derive(Debug, Clone)]
+pub struct ArraysInput {
+    /// Query embeddings.
+    pub query: EmbeddingMatrix,
+    /// One label per query row.
+    pub query_labels: Vec<String>,
+    /// Gallery embeddings with one label per row; without them, leave-one-out among the queries.
+    pub gallery: Option<(EmbeddingMatrix, Vec<String>)>,
+    /// A subset per query row to summarise by, with the subsets' name in the report.
+    pub subsets: Option<(String, Vec<String>)>,
+    /// The similarity.
+    pub similarity: Similarity,
+    /// Neighbours ranked per query (default: [`choose_depth`]'s).
+    pub depth: Option<usize>,
+}
+
 /// What is evaluated.
 #[derive(Debug, Clone)]
 pub enum RetrievalInput {
     /// Embeddings and labels.
     Embeddings(EmbeddingsInput),
+    /// Embeddings and labels in memory.
+    Arrays(Box<ArraysInput>),
     /// A ranked-list run (TREC or ranx JSON) with its relevance judgements.
     Ranked {
         /// The run.
@@ -86,6 +106,7 @@ impl RetrievalSpec {
         let p = match &self.input {
             RetrievalInput::Ranked { run, .. } => run,
             RetrievalInput::Embeddings(e) => &e.query,
+            RetrievalInput::Arrays(a) => &a.query.path,
         };
         p.file_stem()
             .map_or_else(|| "system".into(), |s| s.to_string_lossy().into_owned())
@@ -272,6 +293,49 @@ struct Evaluated {
     timings: Timings,
 }
 
+/// Embeddings and labels as the kNN search takes them, from files or from memory.
+struct Loaded<'a> {
+    query: &'a EmbeddingMatrix,
+    q_text: Vec<String>,
+    subsets: Option<Vec<String>>,
+    gallery: Option<(&'a EmbeddingMatrix, Vec<String>)>,
+    similarity: Similarity,
+    depth: Option<usize>,
+}
+
+/// In-memory inputs checked as files are: one label (and subset) per embedding row.
+fn arrays_mode(a: &ArraysInput, k: &[usize], progress: &dyn Progress) -> crate::Result<Evaluated> {
+    let started = Instant::now();
+    let agree = |what: &str, n: usize, m: &EmbeddingMatrix| -> crate::Result<()> {
+        if n != m.rows {
+            bail!(
+                "{what} has {n} rows, but the embeddings {} have {} rows (shape ({}, {})); one per embedding row is expected",
+                m.path.display(),
+                m.rows,
+                m.rows,
+                m.dim
+            );
+        }
+        Ok(())
+    };
+    agree("the query labels", a.query_labels.len(), &a.query)?;
+    if let Some((name, s)) = &a.subsets {
+        agree(name, s.len(), &a.query)?;
+    }
+    if let Some((g, t)) = &a.gallery {
+        agree("the gallery labels", t.len(), g)?;
+    }
+    let loaded = Loaded {
+        query: &a.query,
+        q_text: a.query_labels.clone(),
+        subsets: a.subsets.as_ref().map(|(_, s)| s.clone()),
+        gallery: a.gallery.as_ref().map(|(g, t)| (g, t.clone())),
+        similarity: a.similarity,
+        depth: a.depth,
+    };
+    search_mode(loaded, k, started, progress)
+}
+
 fn embeddings_mode(
     a: &EmbeddingsInput,
     k: &[usize],
@@ -317,6 +381,32 @@ fn embeddings_mode(
         }
         None => None,
     };
+    let loaded = Loaded {
+        query: &query,
+        q_text,
+        subsets,
+        gallery: gallery.as_ref().map(|(m, t)| (m, t.clone())),
+        similarity: a.similarity,
+        depth: a.depth,
+    };
+    search_mode(loaded, k, started, progress)
+}
+
+/// The exact kNN search over loaded inputs, each query's metrics, and the warnings.
+fn search_mode(
+    l: Loaded<'_>,
+    k: &[usize],
+    started: Instant,
+    progress: &dyn Progress,
+) -> crate::Result<Evaluated> {
+    let Loaded {
+        query,
+        q_text,
+        subsets,
+        gallery,
+        similarity,
+        depth,
+    } = l;
     let loo = gallery.is_none();
     // One label dictionary for queries and gallery.
     let mut dict: HashMap<String, u32> = HashMap::new();
@@ -356,7 +446,7 @@ fn embeddings_mode(
     let max_r = n_rel.iter().copied().max().unwrap_or(0);
     let max_k = k.iter().copied().max().unwrap_or(1);
     let candidates = g_rows - usize::from(loo);
-    let depth = choose_depth(a.depth, max_k, max_r, candidates).map_err(|e| {
+    let depth = choose_depth(depth, max_k, max_r, candidates).map_err(|e| {
         Error::Invalid(match e {
             DepthError::KExceedsCandidates { max_k, candidates } => format!(
                 "--k {max_k} is larger than the {candidates} candidates each query has ({})",
@@ -374,7 +464,6 @@ fn embeddings_mode(
             }
         })
     })?;
-    let similarity = a.similarity;
     let cfg = KnnConfig {
         similarity,
         leave_one_out: loo,
@@ -441,9 +530,9 @@ fn embeddings_mode(
             }
         };
         match &gallery {
-            None => zero(&query, EmbeddingRole::QueryAndGallery),
+            None => zero(query, EmbeddingRole::QueryAndGallery),
             Some((g, _)) => {
-                zero(&query, EmbeddingRole::Query);
+                zero(query, EmbeddingRole::Query);
                 zero(g, EmbeddingRole::Gallery);
             }
         }
@@ -565,6 +654,7 @@ fn per_query_values(spec: &RetrievalSpec, progress: &dyn Progress) -> crate::Res
     match &spec.input {
         RetrievalInput::Ranked { run, qrels } => ranked_mode(run, qrels, &spec.k),
         RetrievalInput::Embeddings(e) => embeddings_mode(e, &spec.k, progress),
+        RetrievalInput::Arrays(a) => arrays_mode(a, &spec.k, progress),
     }
 }
 
@@ -603,6 +693,7 @@ pub fn evaluate(
     };
     let (subset_col, ranked) = match &spec.input {
         RetrievalInput::Embeddings(x) => (x.subset_col.clone(), false),
+        RetrievalInput::Arrays(x) => (x.subsets.as_ref().map(|(n, _)| n.clone()), false),
         RetrievalInput::Ranked { .. } => (None, true),
     };
     let subsets = e.subsets.as_ref().map(|s| group(s));

@@ -24,6 +24,12 @@ pub fn load(path: &Path) -> crate::Result<RuleSet> {
     verdict_io::rules::read_rules(path).map_err(|e| Error::Invalid(e.to_string()))
 }
 
+/// Parses the text of a rules file; `name` is what errors call it (the Python package's rules
+/// given as a dict are written out as TOML first and named `<rules dict>`).
+pub fn parse(text: &str, name: &str) -> crate::Result<RuleSet> {
+    verdict_io::rules::parse_rules(text, Path::new(name)).map_err(|e| Error::Invalid(e.to_string()))
+}
+
 /// What `verdict rules check` judges.
 #[derive(Debug, Clone)]
 pub enum Target {

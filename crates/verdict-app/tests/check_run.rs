@@ -547,7 +547,7 @@ fn experiment_leaderboards_per_eval_set_with_paired_tests() {
     let test = a_row.test.as_ref().expect("tested");
     let cmp = compare(
         &CompareSpec {
-            files: vec![files[1].clone(), files[0].clone()],
+            files: vec![files[1].clone().into(), files[0].clone().into()],
             val: Vec::new(),
             read: ReadOptions::default(),
             predictions: PredictionOptions::default(),

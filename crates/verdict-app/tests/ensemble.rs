@@ -47,8 +47,12 @@ fn options() -> EnsembleOptions {
 
 fn spec(options: EnsembleOptions, val: bool) -> EnsembleSpec {
     EnsembleSpec {
-        files: files("test"),
-        val: if val { files("val") } else { Vec::new() },
+        files: verdict_app::input::files(&files("test")),
+        val: if val {
+            verdict_app::input::files(&files("val"))
+        } else {
+            Vec::new()
+        },
         read: ReadOptions::default(),
         predictions: PredictionOptions::default(),
         options,
@@ -158,7 +162,7 @@ fn refusals_name_what_was_expected() {
     assert!(err.to_string().contains("soft-voting"), "{err}");
     // The eval sets must agree: val files as test files of another set are refused.
     let mut mixed = spec(options(), false);
-    mixed.files[3] = files("val")[3].clone();
+    mixed.files[3] = files("val")[3].clone().into();
     let err = ensemble(&mixed, &NoProgress).expect_err("different eval sets");
     assert!(!err.to_string().is_empty());
 }

@@ -395,7 +395,7 @@ fn three_runs_compare_as_their_files() {
     let sides = stored_evaluations(&l.store, &ids, "test").expect("one eval set");
     let from_runs = compare_runs(&sides, &l.artifacts(), &options, &NoProgress).expect("compared");
     let spec = CompareSpec {
-        files: files.clone(),
+        files: verdict_app::input::files(&files),
         val: Vec::new(),
         read: ReadOptions::default(),
         predictions: PredictionOptions::default(),

@@ -109,7 +109,7 @@ fn compare_page_tests_are_verdict_compares_and_refuse_other_eval_sets() {
     // The same paired tests as `verdict compare base.csv tuned.csv` with the command's defaults.
     let files = verdict_app::compare::compare(
         &verdict_app::compare::CompareSpec {
-            files: vec![fa.clone(), fb.clone()],
+            files: vec![fa.clone().into(), fb.clone().into()],
             val: Vec::new(),
             read: ReadOptions::default(),
             predictions: PredictionOptions::default(),

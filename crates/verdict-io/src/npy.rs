@@ -44,6 +44,43 @@ pub struct EmbeddingMatrix {
 }
 
 impl EmbeddingMatrix {
+    /// A matrix from values already in memory (the Python package's arrays): `rows × dim`
+    /// row-major values, checked as a `.npy` file's are (finite, within the float32 range: a
+    /// value's error names `path`, its row and column) and cast to f32. `dtype` is the source's
+    /// (`"float32"`, `"float64"`).
+    ///
+    /// # Errors
+    /// [`EmbeddingError::NonFinite`] / [`EmbeddingError::OutOfRange`] at the first bad value, in
+    /// row-major order.
+    pub fn from_values<T: Copy + Into<f64>>(
+        path: PathBuf,
+        rows: usize,
+        dim: usize,
+        values: &[T],
+        dtype: &'static str,
+    ) -> Result<EmbeddingMatrix, EmbeddingError> {
+        assert_eq!(values.len(), rows * dim, "rows × dim values");
+        let data = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                to_f32(v.into(), || Cell {
+                    path: path.clone(),
+                    row: i / dim.max(1),
+                    index: i % dim.max(1),
+                    column: None,
+                })
+            })
+            .collect::<Result<Vec<f32>, _>>()?;
+        Ok(EmbeddingMatrix {
+            path,
+            rows,
+            dim,
+            data,
+            source_dtype: dtype,
+        })
+    }
+
     /// Row `i` (panics if `i >= rows`).
     pub fn row(&self, i: usize) -> &[f32] {
         &self.data[i * self.dim..(i + 1) * self.dim]

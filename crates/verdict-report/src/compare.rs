@@ -702,6 +702,15 @@ pub fn html(rep: &CompareReport, lang: Lang) -> String {
     )
 }
 
+/// The comparison for a notebook cell ([`crate::html`]'s fragment), plots inlined.
+pub fn html_fragment(rep: &CompareReport, lang: Lang) -> String {
+    crate::html::fragment(
+        t(lang, Phrase::CompareTitle),
+        &sections(rep, lang, &plots(rep, lang), false),
+        &svgs(rep, lang),
+    )
+}
+
 /// The HTML report's title and body without the page around it (the web UI's compare page
 /// puts its own navigation and sections around it).
 pub fn html_body(rep: &CompareReport, lang: Lang) -> String {

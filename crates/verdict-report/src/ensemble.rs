@@ -952,6 +952,15 @@ pub fn html(rep: &EnsembleReport, lang: Lang) -> String {
     )
 }
 
+/// The ensemble report for a notebook cell ([`crate::html`]'s fragment), plots inlined.
+pub fn html_fragment(rep: &EnsembleReport, lang: Lang) -> String {
+    crate::html::fragment(
+        t(lang, Phrase::EnsembleTitle),
+        &sections(rep, lang, &plots(rep, lang), false),
+        &svgs(rep, lang),
+    )
+}
+
 /// The terminal report, fitted to [`compare::TEXT_WIDTH`] columns as the comparison report is.
 pub fn text(rep: &EnsembleReport, lang: Lang, color: bool) -> String {
     compare::render_fitted(&sections(rep, lang, &[], true), color, compare::TEXT_WIDTH)

@@ -101,6 +101,16 @@ pub(crate) fn sections_body(
     s
 }
 
+/// The sections of [`render_sections`] as a fragment for a notebook cell (`_repr_html_` of the
+/// Python package's results): one `<div class="verdict">`, no page, no style of its own (the
+/// notebook's table style applies), plots inlined.
+pub(crate) fn fragment(title: &str, sections: &[Section], svgs: &[(String, String)]) -> String {
+    format!(
+        "<div class=\"verdict\">\n{}</div>\n",
+        sections_body(title, sections, svgs)
+    )
+}
+
 /// A whole page around `body` (already HTML): the document's language, the policy, the title
 /// and the style.
 pub(crate) fn page(title: &str, lang: Lang, body: &str) -> String {

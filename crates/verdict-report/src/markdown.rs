@@ -79,6 +79,16 @@ pub fn html(rep: &EvalReport, lang: Lang) -> String {
     )
 }
 
+/// The evaluation's summary for a notebook cell ([`crate::html`]'s fragment): the report's
+/// sections (metrics with their intervals, thresholds, findings) without the plots.
+pub fn html_fragment(rep: &EvalReport, lang: Lang) -> String {
+    crate::html::fragment(
+        t(lang, Phrase::Title),
+        &eval_sections(rep, lang, crate::CLASS_LIMIT),
+        &[],
+    )
+}
+
 /// Renders an evaluation as Markdown followed by a section of images, `(title, file)` each, for
 /// plots written next to the report (`verdict eval --out-dir`; [`plots`] lists them).
 pub fn render_with_plots(rep: &EvalReport, lang: Lang, plots: &[(String, String)]) -> String {

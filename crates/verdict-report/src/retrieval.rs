@@ -219,6 +219,11 @@ pub fn html(r: &RetrievalReport, lang: Lang) -> String {
     )
 }
 
+/// The evaluation for a notebook cell ([`crate::html`]'s fragment).
+pub fn html_fragment(r: &RetrievalReport, lang: Lang) -> String {
+    crate::html::fragment(t(lang, Phrase::RetrievalTitle), &sections(r, lang), &[])
+}
+
 /// Markdown (`markdown = true`) or terminal text.
 pub fn render(r: &RetrievalReport, lang: Lang, markdown: bool, color: bool) -> String {
     let secs = sections(r, lang);

@@ -5,7 +5,7 @@ use crate::cli::{InputArgs, InputFormat, LangArg, OutputArgs, StatArgs, Strategy
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use verdict_core::calibration::{Binning, CalibrationConfig};
+use verdict_core::calibration::Binning;
 use verdict_core::eval::EvalConfig;
 use verdict_io::{ColumnNames, Format, PredictionOptions, ReadOptions, Task};
 use verdict_report::Lang;
@@ -63,45 +63,21 @@ pub(crate) fn eval_config(
     target_recall: Option<f64>,
     target_precision: Option<f64>,
 ) -> Result<EvalConfig> {
-    if !a.threshold.is_finite() {
-        bail!("--threshold must be a finite number, got {}", a.threshold);
-    }
-    if !(a.boot.ci > 0.0 && a.boot.ci < 1.0) {
-        bail!(
-            "--ci must be between 0 and 1 (exclusive), got {}",
-            a.boot.ci
-        );
-    }
-    if a.calibration_bins == 0 {
-        bail!("--calibration-bins must be at least 1");
-    }
-    for (flag, v) in [
-        ("--target-recall", target_recall),
-        ("--target-precision", target_precision),
-    ] {
-        if let Some(v) = v
-            && !(v > 0.0 && v <= 1.0)
-        {
-            bail!("{flag} must be in (0, 1], got {v}");
-        }
-    }
-    Ok(EvalConfig {
+    let settings = verdict_app::eval::Settings {
         threshold: a.threshold,
         bootstrap: a.boot.bootstrap,
         seed: a.boot.seed,
-        level: a.boot.ci,
-        calibration: CalibrationConfig {
-            n_bins: a.calibration_bins,
-            binning: match a.calibration_strategy {
-                Strategy::Uniform => Binning::Uniform,
-                Strategy::Quantile => Binning::Quantile,
-            },
-            high_confidence: 0.9,
+        ci: a.boot.ci,
+        calibration_bins: a.calibration_bins,
+        calibration_binning: match a.calibration_strategy {
+            Strategy::Uniform => Binning::Uniform,
+            Strategy::Quantile => Binning::Quantile,
         },
+        curve_points: a.curve_points,
         target_recall,
         target_precision,
-        curve_points: a.curve_points,
-    })
+    };
+    Ok(settings.config(&verdict_app::eval::flag_name)?)
 }
 
 /// The report language.

@@ -10,8 +10,8 @@ use verdict_report::compare::CompareReport;
 
 pub(crate) fn run(a: &CompareArgs) -> Result<String> {
     let spec = CompareSpec {
-        files: a.files.clone(),
-        val: a.val.clone(),
+        files: verdict_app::input::files(&a.files),
+        val: verdict_app::input::files(&a.val),
         read: common::read_options(&a.input)?,
         predictions: common::prediction_options(&a.input, Vec::new()),
         options: options(&a.stats, &a.paired)?,

@@ -50,7 +50,7 @@ fn parse_weights(s: &str, which: usize, names: &[String]) -> Result<Vec<f64>> {
 }
 
 fn spec(a: &EnsembleArgs) -> Result<EnsembleSpec> {
-    let names = verdict_app::compare::model_names(&a.files);
+    let names = verdict_app::compare::model_names(&verdict_app::input::files(&a.files));
     let weights = a
         .weights
         .iter()
@@ -64,8 +64,8 @@ fn spec(a: &EnsembleArgs) -> Result<EnsembleSpec> {
         );
     }
     Ok(EnsembleSpec {
-        files: a.files.clone(),
-        val: a.val.clone(),
+        files: verdict_app::input::files(&a.files),
+        val: verdict_app::input::files(&a.val),
         read: common::read_options(&a.input)?,
         predictions: common::prediction_options(&a.input, Vec::new()),
         options: EnsembleOptions {
