@@ -18,16 +18,12 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 
-def main():
-    path, B = sys.argv[1], int(sys.argv[2])
-    df = pd.read_parquet(path, columns=["label", "score"])
-    y = df["label"].to_numpy()
-    s = df["score"].to_numpy(dtype=np.float64)
+def bootstrap_auc(y, s, B):
+    """The loop (also bench/python_eval.py's peer): (aucs, undefined)."""
     n = len(y)
     rng = np.random.default_rng(0)
     aucs = []
     undefined = 0
-    t0 = time.perf_counter()
     for _ in range(B):
         idx = rng.integers(0, n, n)
         yb = y[idx]
@@ -35,6 +31,16 @@ def main():
             undefined += 1
             continue
         aucs.append(roc_auc_score(yb, s[idx]))
+    return aucs, undefined
+
+
+def main():
+    path, B = sys.argv[1], int(sys.argv[2])
+    df = pd.read_parquet(path, columns=["label", "score"])
+    y = df["label"].to_numpy()
+    s = df["score"].to_numpy(dtype=np.float64)
+    t0 = time.perf_counter()
+    aucs, undefined = bootstrap_auc(y, s, B)
     t1 = time.perf_counter()
     lo, hi = np.percentile(np.asarray(aucs), [2.5, 97.5])
     print(json.dumps({"seconds": t1 - t0, "replicates": B, "undefined": undefined,

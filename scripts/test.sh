@@ -20,7 +20,10 @@
 #     on SQLite and PostgreSQL (scripts/check_experiment_e2e.sh inside scripts/pg.sh);
 #  7. the live training rules end to end: the same client, a server restart, 8 concurrent runs, on
 #     SQLite and PostgreSQL (scripts/rules_e2e.sh inside scripts/pg.sh);
-#  8. the web UI in a real headless Chromium (Debian's chromium and chromium-driver, installed when
+#  8. the Python package (scripts/python_tests.sh): `pip install ./crates/verdict-python` into a fresh
+#     venv (maturin from PyPI) and an import, then the pytest suite against the installed wheel
+#     (parity fixtures, input types, messages, the CLI's JSON, Monitor's traces, a real Keras fit);
+#  9. the web UI in a real headless Chromium (Debian's chromium and chromium-driver, installed when
 #     missing; selenium in the venv of python/requirements-ui.txt): the same client and the verdict
 #     CLI fill `verdict server` on SQLite, and every /ui page is opened in English and Korean and
 #     checked as a person sees it, screenshots in target/ui-screens (scripts/ui_e2e.sh).
@@ -97,6 +100,9 @@ bash scripts/pg.sh bash scripts/check_experiment_e2e.sh
 
 echo "== live training rules end to end (the real MLflow client, a server restart, 8 concurrent runs; SQLite and PostgreSQL)"
 bash scripts/pg.sh bash scripts/rules_e2e.sh
+
+echo "== the Python package: a fresh venv's pip install, then the pytest suite"
+bash scripts/python_tests.sh
 
 echo "== the web UI in a real headless Chromium (SQLite)"
 bash scripts/ui_e2e.sh

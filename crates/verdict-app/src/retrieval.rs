@@ -309,7 +309,7 @@ fn arrays_mode(a: &ArraysInput, k: &[usize], progress: &dyn Progress) -> crate::
     let agree = |what: &str, n: usize, m: &EmbeddingMatrix| -> crate::Result<()> {
         if n != m.rows {
             bail!(
-                "{what} has {n} rows, but the embeddings {} have {} rows (shape ({}, {})); one per embedding row is expected",
+                "{what}: {n} values, but {} has {} rows (shape ({}, {})); one value per row is expected",
                 m.path.display(),
                 m.rows,
                 m.rows,

@@ -4,7 +4,7 @@
 //! command line's, so nothing here computes. Each function takes arrays and settings the pure-Python
 //! layer (`python/verdict/__init__.py`) has already shaped, builds the same in-memory inputs a file
 //! would give (`verdict_io::Table`, `verdict_io::EmbeddingMatrix`), hands them to `verdict-app`
-//! with the GIL released, and returns a [`Report`] that renders exactly as the CLI does (JSON,
+//! with the GIL released, and returns a `Report` that renders exactly as the CLI does (JSON,
 //! HTML, Markdown, text) — the Python layer parses the JSON into its objects.
 //!
 //! Conventions the Python layer relies on:
@@ -281,6 +281,15 @@ impl Report {
     fn has_predictions(&self) -> bool {
         matches!(&self.kind, Kind::Eval(e) if e.predictions.is_some())
     }
+}
+
+/// Builds the table `evaluate` would build from `columns` and returns its row count: the
+/// conversion alone (NumPy → the core's owned columns), which `bench/python_eval.py` times to
+/// report the package's overhead over the core.
+#[pyfunction]
+fn convert_only(py: Python<'_>, columns: Columns<'_>) -> PyResult<usize> {
+    let t = table(verdict_io::STDIN_NAME, columns)?;
+    Ok(py.detach(move || t.n_rows))
 }
 
 /// `verdict.evaluate`: one model's predictions, as `verdict eval` evaluates a file.
@@ -596,6 +605,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(retrieval, m)?)?;
     m.add_function(wrap_pyfunction!(ensemble, m)?)?;
     m.add_function(wrap_pyfunction!(log_evaluation, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_only, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

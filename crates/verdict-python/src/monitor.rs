@@ -101,7 +101,7 @@ impl Monitor {
         self.engine.rule_wait(i)
     }
 
-    /// The whole state as text, for [`Monitor::restore`].
+    /// The whole state as text, for `Monitor.restore`.
     fn save(&self) -> String {
         self.engine.save()
     }

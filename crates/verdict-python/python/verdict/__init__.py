@@ -249,6 +249,7 @@ def evaluate(
     *,
     y_prob: Any = None,
     y_pred: Any = None,
+    y_logit: Any = None,
     classes: Sequence[Any] | None = None,
     groups: Any = None,
     ids: Any = None,
@@ -269,7 +270,8 @@ def evaluate(
     """Evaluates one model's predictions, as ``verdict eval`` evaluates a file.
 
     Give exactly one of ``y_score`` (binary: a score of the positive class), ``y_prob`` (one
-    probability column per class) or ``y_pred`` (predicted labels). ``groups`` makes the bootstrap
+    probability column per class), ``y_logit`` (one logit column per class; the softmax is the
+    core's) or ``y_pred`` (predicted labels). ``groups`` makes the bootstrap
     a cluster bootstrap (samples sharing a group are drawn together); ``ids`` name the rows (and
     fix the order the bootstrap draws in, as the CLI's id column does). The defaults are the
     CLI's: threshold 0.5, 1,000 bootstrap replicates, seed 0, 95 % intervals, 15 uniform
@@ -283,7 +285,8 @@ def evaluate(
     an argument of the wrong type.
     """
     cols = _convert.prediction_columns(
-        y_true, y_score=y_score, y_prob=y_prob, y_pred=y_pred, classes=classes, groups=groups, ids=ids
+        y_true, y_score=y_score, y_prob=y_prob, y_pred=y_pred, y_logit=y_logit, classes=classes,
+        groups=groups, ids=ids,
     )
     by_name = None
     if by is not None:
@@ -317,9 +320,11 @@ def _model_columns(
     if not isinstance(name, str):
         raise TypeError(f"model names must be str, got {name!r}")
     if isinstance(model, Mapping):
-        unknown = set(model) - {"y_score", "y_prob", "y_pred"}
+        unknown = set(model) - {"y_score", "y_prob", "y_logit", "y_pred"}
         if unknown:
-            raise ValueError(f"{name}: unknown keys {sorted(unknown)}; expected y_score, y_prob or y_pred")
+            raise ValueError(
+                f"{name}: unknown keys {sorted(unknown)}; expected y_score, y_prob, y_logit or y_pred"
+            )
         kw = dict(model)
     else:
         a = _convert.to_numpy(model, name)
@@ -501,8 +506,11 @@ class Decision:
     ``action`` is ``continue`` when nothing fired, else the strongest action that fired
     (``stop`` / ``rollback`` over ``reduce_lr`` over ``alert``); ``reason`` its code
     (``patience_exhausted``, ``threshold_above``, …) and ``summary`` the rule's one-line
-    explanation. ``best_step`` is the best evaluation of the best-step metric so far, ``lr`` the
-    learning rate a ``plateau`` rule holds now. ``fired`` lists every decision of this update."""
+    explanation. ``best_step``/``best_value`` are the run's best evaluation so far by the
+    best-step metric (``best_by``, default the first rule's monitor; the ``verdict.best_step``
+    tag of the ledger); ``rollback_step`` is where a ``rollback`` goes back to (the firing rule's
+    own best). ``lr`` is the learning rate a ``plateau`` rule holds now. ``fired`` lists every
+    decision of this update, each with its rule's own ``best_step``."""
 
     action: str
     reason: str | None = None
@@ -512,6 +520,7 @@ class Decision:
     best_step: int | None = None
     best_value: float | None = None
     lr: float | None = None
+    rollback_step: int | None = None
     fired: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
     @property
@@ -581,9 +590,10 @@ class Monitor:
             rule=top["rule"],
             summary=top["summary"],
             step=top["step"],
-            best_step=top["best_step"] if top["best_step"] is not None else best_step,
-            best_value=top["best_value"] if top["best_value"] is not None else best_value,
+            best_step=best_step,
+            best_value=best_value,
             lr=top["lr"] if top["lr"] is not None else lr,
+            rollback_step=top["best_step"] if top["action"] == "rollback" else None,
             fired=fired,
         )
 

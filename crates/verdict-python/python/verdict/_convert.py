@@ -133,6 +133,7 @@ def prediction_columns(
     y_score: Any = None,
     y_prob: Any = None,
     y_pred: Any = None,
+    y_logit: Any = None,
     classes: Sequence[Any] | None = None,
     groups: Any = None,
     ids: Any = None,
@@ -140,11 +141,13 @@ def prediction_columns(
 ) -> list[tuple[str, Any]]:
     """The named columns of one model: ``y_true``, one of ``y_score`` (1-D; a 2-D ``y_score`` is
     taken as ``y_prob``, as scikit-learn's ``predict_proba`` output), ``y_prob`` (one column per
-    class, named ``y_prob:<class>``) or ``y_pred``, and optional ``groups`` and ``ids``."""
-    given = [n for n, v in (("y_score", y_score), ("y_prob", y_prob), ("y_pred", y_pred)) if v is not None]
+    class, named ``y_prob:<class>``), ``y_logit`` (the same, logits: the core applies the softmax)
+    or ``y_pred``, and optional ``groups`` and ``ids``."""
+    inputs = (("y_score", y_score), ("y_prob", y_prob), ("y_logit", y_logit), ("y_pred", y_pred))
+    given = [n for n, v in inputs if v is not None]
     if len(given) != 1:
         raise ValueError(
-            f"{prefix}give exactly one of y_score, y_prob or y_pred"
+            f"{prefix}give exactly one of y_score, y_prob, y_logit or y_pred"
             + (f" (got {', '.join(given)})" if given else "")
         )
     cols: list[tuple[str, Any]] = [("y_true", column(y_true, "y_true"))]
@@ -154,12 +157,14 @@ def prediction_columns(
             y_prob, y_score = y_score, None
         else:
             cols.append(("y_score", column(s, "y_score")))
-    if y_prob is not None:
-        frame_columns = getattr(y_prob, "columns", None)
-        m = matrix(y_prob, "y_prob")
-        names = class_names(y_true, frame_columns, m.shape[1], classes, "y_prob")
+    for arg, x in (("y_prob", y_prob), ("y_logit", y_logit)):
+        if x is None:
+            continue
+        frame_columns = getattr(x, "columns", None)
+        m = matrix(x, arg)
+        names = class_names(y_true, frame_columns, m.shape[1], classes, arg)
         m64 = np.asarray(m, dtype=np.float64)
-        cols.extend((f"y_prob:{c}", np.ascontiguousarray(m64[:, j])) for j, c in enumerate(names))
+        cols.extend((f"{arg}:{c}", np.ascontiguousarray(m64[:, j])) for j, c in enumerate(names))
     if y_pred is not None:
         cols.append(("y_pred", column(y_pred, "y_pred")))
     if groups is not None:

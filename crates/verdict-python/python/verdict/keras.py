@@ -4,7 +4,7 @@ Importing this module imports Keras; ``import verdict`` does not, so Keras is ne
 At the end of every epoch the epoch's logs (``loss``, ``val_loss``, …) go to a
 :class:`verdict.Monitor`; ``reduce_lr`` sets the optimizer's learning rate, ``stop`` ends
 ``fit``, and ``rollback`` ends it with the weights of the best epoch (kept in memory whenever the
-best step improves, as Keras' ``EarlyStopping(restore_best_weights=True)`` keeps them).
+rule's best improves, as Keras' ``EarlyStopping(restore_best_weights=True)`` keeps them).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import keras
 
 from . import Decision, Monitor
+from ._training import keep_best
 
 __all__ = ["VerdictCallback"]
 
@@ -33,17 +34,17 @@ class VerdictCallback(keras.callbacks.Callback):
         self.decisions: list[Decision] = []
         self.stopped_epoch: int | None = None
         self.restored_epoch: int | None = None
-        self._best_weights: list[Any] | None = None
-        self._best_step: int | None = None
+        # The weights of every step that is some rule's best (a rollback's possible targets).
+        self._kept: dict[int, Any] = {}
+
+    def _keep(self, epoch: int, weights: Any) -> None:
+        keep_best(self.monitor, self._kept, epoch, weights)
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         metrics = {k: float(v) for k, v in (logs or {}).items() if _is_number(v)}
         d = self.monitor.update(epoch, **metrics)
         self.decisions.append(d)
-        best = self.monitor.best
-        if best is not None and best[0] == epoch and best[0] != self._best_step:
-            self._best_step = epoch
-            self._best_weights = self.model.get_weights()
+        self._keep(epoch, lambda: self.model.get_weights())
         if d.action == "reduce_lr" and self.set_lr and d.lr is not None:
             self.model.optimizer.learning_rate.assign(d.lr)
         if self.verbose and d.action != "continue":
@@ -51,9 +52,10 @@ class VerdictCallback(keras.callbacks.Callback):
         if d.should_stop:
             self.stopped_epoch = epoch
             self.model.stop_training = True
-            if d.action == "rollback" and self._best_weights is not None:
-                self.model.set_weights(self._best_weights)
-                self.restored_epoch = self._best_step
+            w = self._kept.get(d.rollback_step) if d.action == "rollback" else None
+            if w is not None:
+                self.model.set_weights(w)
+                self.restored_epoch = d.rollback_step
 
 
 def _is_number(v: Any) -> bool:
@@ -62,3 +64,4 @@ def _is_number(v: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+

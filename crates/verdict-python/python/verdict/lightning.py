@@ -18,6 +18,7 @@ except ImportError:  # the older package name
     import pytorch_lightning as pl
 
 from . import Decision, Monitor
+from ._training import keep_best
 
 __all__ = ["VerdictCallback"]
 
@@ -32,8 +33,11 @@ class VerdictCallback(pl.Callback):
         self.decisions: list[Decision] = []
         self.stopped_epoch: int | None = None
         self.restored_epoch: int | None = None
-        self._best_state: dict[str, Any] | None = None
-        self._best_step: int | None = None
+        # The weights of every step that is some rule's best (a rollback's possible targets).
+        self._kept: dict[int, Any] = {}
+
+    def _keep(self, epoch: int, weights: Any) -> None:
+        keep_best(self.monitor, self._kept, epoch, weights)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if getattr(trainer, "sanity_checking", False):
@@ -47,10 +51,7 @@ class VerdictCallback(pl.Callback):
                 continue
         d = self.monitor.update(epoch, **metrics)
         self.decisions.append(d)
-        best = self.monitor.best
-        if best is not None and best[0] == epoch and best[0] != self._best_step:
-            self._best_step = epoch
-            self._best_state = copy.deepcopy(pl_module.state_dict())
+        self._keep(epoch, lambda: copy.deepcopy(pl_module.state_dict()))
         if d.action == "reduce_lr" and self.set_lr and d.lr is not None:
             for opt in trainer.optimizers:
                 for group in opt.param_groups:
@@ -58,6 +59,8 @@ class VerdictCallback(pl.Callback):
         if d.should_stop:
             self.stopped_epoch = epoch
             trainer.should_stop = True
-            if d.action == "rollback" and self._best_state is not None:
-                pl_module.load_state_dict(self._best_state)
-                self.restored_epoch = self._best_step
+            w = self._kept.get(d.rollback_step) if d.action == "rollback" else None
+            if w is not None:
+                pl_module.load_state_dict(w)
+                self.restored_epoch = d.rollback_step
+
