@@ -132,7 +132,11 @@ fn table(name: &str, columns: Columns<'_>) -> PyResult<Table> {
 
 /// The column names the Python layer gives its arguments (`y_true`, `y_score`, …), so a message
 /// names the argument: `<arrays>: row 3: column "y_score": expected a finite number, found nan`.
-fn prediction_options(positive: Option<String>, task: Option<&str>) -> PyResult<PredictionOptions> {
+fn prediction_options(
+    positive: Option<String>,
+    task: Option<&str>,
+    normalize: bool,
+) -> PyResult<PredictionOptions> {
     let task = match task {
         None => None,
         Some("binary") => Some(Task::Binary),
@@ -155,7 +159,7 @@ fn prediction_options(positive: Option<String>, task: Option<&str>) -> PyResult<
         },
         task,
         positive,
-        normalize: false,
+        normalize,
         keep: Vec::new(),
     })
 }
@@ -288,13 +292,13 @@ impl Report {
 /// report the package's overhead over the core.
 #[pyfunction]
 fn convert_only(py: Python<'_>, columns: Columns<'_>) -> PyResult<usize> {
-    let t = table(verdict_io::STDIN_NAME, columns)?;
+    let t = table("<arrays>", columns)?;
     Ok(py.detach(move || t.n_rows))
 }
 
 /// `verdict.evaluate`: one model's predictions, as `verdict eval` evaluates a file.
 #[pyfunction]
-#[pyo3(signature = (columns, settings, *, name, positive=None, task=None, group_classes=Vec::new(), by=None, keep_predictions=false))]
+#[pyo3(signature = (columns, settings, *, name, positive=None, task=None, normalize=false, group_classes=Vec::new(), by=None, keep_predictions=false))]
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     py: Python<'_>,
@@ -303,6 +307,7 @@ fn evaluate(
     name: String,
     positive: Option<String>,
     task: Option<String>,
+    normalize: bool,
     group_classes: Vec<(String, Vec<String>)>,
     by: Option<String>,
     keep_predictions: bool,
@@ -311,7 +316,7 @@ fn evaluate(
     let spec = EvalSpec {
         file: PathBuf::from(&name),
         read: Default::default(),
-        predictions: prediction_options(positive, task.as_deref())?,
+        predictions: prediction_options(positive, task.as_deref(), normalize)?,
         config: settings.config()?,
         groupings: group_classes
             .into_iter()
@@ -338,7 +343,7 @@ fn sources(models: Models<'_>) -> PyResult<Vec<Source>> {
 
 /// `verdict.compare`: several models on one eval set, as `verdict compare` compares files.
 #[pyfunction]
-#[pyo3(signature = (models, settings, *, positive=None, task=None, metric=None, baseline=None, alpha=0.05, power=0.8, permutations=0))]
+#[pyo3(signature = (models, settings, *, positive=None, task=None, normalize=false, metric=None, baseline=None, alpha=0.05, power=0.8, permutations=0))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -346,6 +351,7 @@ fn compare(
     settings: PySettings,
     positive: Option<String>,
     task: Option<String>,
+    normalize: bool,
     metric: Option<String>,
     baseline: Option<String>,
     alpha: f64,
@@ -356,7 +362,7 @@ fn compare(
         files: sources(models)?,
         val: Vec::new(),
         read: Default::default(),
-        predictions: prediction_options(positive, task.as_deref())?,
+        predictions: prediction_options(positive, task.as_deref(), normalize)?,
         options: verdict_app::compare::CompareOptions {
             eval: settings.config()?,
             metric,
@@ -480,7 +486,7 @@ fn retrieval(
 
 /// `verdict.ensemble`: members combined, weighed and taken apart, as `verdict ensemble` does.
 #[pyfunction]
-#[pyo3(signature = (members, val, settings, *, positive=None, voting, weights, optimize=None, rounds=50, select_metric, allow_test_fit=false, stability=200, stability_level=0.9, metric=None, alpha=0.05, label_review=None, in_sample=false))]
+#[pyo3(signature = (members, val, settings, *, positive=None, normalize=false, voting, weights, optimize=None, rounds=50, select_metric, allow_test_fit=false, stability=200, stability_level=0.9, metric=None, alpha=0.05, label_review=None, in_sample=false))]
 #[allow(clippy::too_many_arguments)]
 fn ensemble(
     py: Python<'_>,
@@ -488,6 +494,7 @@ fn ensemble(
     val: Models<'_>,
     settings: PySettings,
     positive: Option<String>,
+    normalize: bool,
     voting: &str,
     weights: Vec<Vec<f64>>,
     optimize: Option<String>,
@@ -532,7 +539,7 @@ fn ensemble(
         files: sources(members)?,
         val: sources(val)?,
         read: Default::default(),
-        predictions: prediction_options(positive, None)?,
+        predictions: prediction_options(positive, None, normalize)?,
         options: EnsembleOptions {
             eval: settings.config()?,
             metric,

@@ -120,6 +120,27 @@ def test_ensemble_equals_the_cli():
     w = ",".join(f"{k}={v}" for k, v in weights.items())
     cli = run_cli("ensemble", *map(str, files), "--weights", w, "--bootstrap", "200")
     assert strip_sources(ens.to_dict()) == strip_sources(cli)
+    assert ens.verdict == cli["verdict"] and ens.weightings[0]["weights"]["bert"] == 0.30
+    assert "bert" in repr(ens)
+
+
+def members_of(d):
+    files = sorted(d.glob("*.csv"))
+    frames = {f.stem: pd.read_csv(f).sort_values("id", kind="stable").reset_index(drop=True) for f in files}
+    first = next(iter(frames.values()))
+    return files, first, {n: df["score"] for n, df in frames.items()}
+
+
+def test_learned_weights_equal_the_cli():
+    """Caruana's selection learned on the validation predictions, with the weights' stability."""
+    test_files, test, members = members_of(REPO / "examples/ensemble/seed004/test")
+    val_files, val, val_members = members_of(REPO / "examples/ensemble/seed004/val")
+    ens = verdict.ensemble(test["label"], members, ids=test["id"], val=(val["label"], val_members),
+                           optimize="caruana", bootstrap=100, weight_resamples=20)
+    cli = run_cli("ensemble", *map(str, test_files), "--val", *map(str, val_files), "--optimize", "caruana",
+                  "--bootstrap", "100", "--weight-resamples", "20")
+    assert strip_sources(ens.to_dict()) == strip_sources(cli)
+    assert ens.weightings[0]["learned"] is not None
 
 
 class _Checker(html.parser.HTMLParser):

@@ -77,6 +77,14 @@ def test_refused_with_the_cli_message(call, error, message):
     assert message in str(e.value)
 
 
+def test_normalize_is_the_clis():
+    rows = np.array([[0.5, 0.6], [0.2, 0.9], [0.5, 0.5], [0.6, 0.5], [0.1, 0.9]])
+    with pytest.raises(ValueError, match="--normalize divides each row by its sum"):
+        verdict.evaluate(Y, y_prob=rows)
+    d = verdict.evaluate(Y, y_prob=rows, normalize=True, bootstrap=0).to_dict()
+    assert d["normalized"]["rows"] == 3  # the rows summing to 1.1; the two summing to 1 are left as they are
+
+
 def test_monitor_update_wants_numbers():
     m = verdict.Monitor({"rule": [{"kind": "threshold", "monitor": "loss", "above": 1.0}]})
     with pytest.raises(TypeError, match="update: loss= must be a number, got str"):

@@ -203,8 +203,20 @@ class Retrieval(_Result):
 class Ensemble(_Result):
     """An ensemble combined, weighed and taken apart (``verdict.ensemble``)."""
 
+    @property
+    def verdict(self) -> list[str]:
+        """The verdict lines: the ensemble against its best member, and each weighting against
+        the ensemble's."""
+        return list(self._doc.get("verdict") or [])
+
+    @property
+    def weightings(self) -> list[dict[str, Any]]:
+        """The weightings: the ensemble's first (learned or given), with each member's weight."""
+        return list(self._doc.get("weightings") or [])
+
     def __repr__(self) -> str:
-        return f"<verdict.Ensemble members={self._doc.get('members', {}).get('names', '')}>"
+        names = [m.get("name") for m in self._doc.get("members") or []]
+        return f"<verdict.Ensemble members={names}>"
 
 
 def _settings(
@@ -258,6 +270,7 @@ def evaluate(
     ci: float = 0.95,
     seed: int = 0,
     pos_label: Any = None,
+    normalize: bool = False,
     calibration_bins: int = 15,
     calibration_strategy: str = "uniform",
     curve_points: int = 2000,
@@ -271,7 +284,9 @@ def evaluate(
 
     Give exactly one of ``y_score`` (binary: a score of the positive class), ``y_prob`` (one
     probability column per class), ``y_logit`` (one logit column per class; the softmax is the
-    core's) or ``y_pred`` (predicted labels). ``groups`` makes the bootstrap
+    core's) or ``y_pred`` (predicted labels). Probability rows must sum to 1 within
+    scikit-learn's tolerance; ``normalize=True`` divides each row by its sum instead (the CLI's
+    ``--normalize``). ``groups`` makes the bootstrap
     a cluster bootstrap (samples sharing a group are drawn together); ``ids`` name the rows (and
     fix the order the bootstrap draws in, as the CLI's id column does). The defaults are the
     CLI's: threshold 0.5, 1,000 bootstrap replicates, seed 0, 95 % intervals, 15 uniform
@@ -302,6 +317,7 @@ def evaluate(
         ),
         name=_convert.ARRAYS,
         positive=_pos_label(pos_label),
+        normalize=bool(normalize),
         group_classes=[(k, [_convert.text(m) for m in v]) for k, v in (group_classes or {}).items()],
         by=by_name,
         keep_predictions=bool(keep_predictions),
@@ -357,6 +373,7 @@ def compare(
     ci: float = 0.95,
     seed: int = 0,
     pos_label: Any = None,
+    normalize: bool = False,
     metric: str | None = None,
     baseline: str | None = None,
     alpha: float = 0.05,
@@ -372,6 +389,7 @@ def compare(
         _models(y_true, models, classes, groups, ids, "compare"),
         _settings(threshold, bootstrap, ci, seed),
         positive=_pos_label(pos_label),
+        normalize=bool(normalize),
         metric=metric,
         baseline=baseline,
         alpha=float(alpha),
@@ -442,6 +460,7 @@ def ensemble(
     ci: float = 0.95,
     seed: int = 0,
     pos_label: Any = None,
+    normalize: bool = False,
     metric: str | None = None,
     alpha: float = 0.05,
     label_review: bool | str = False,
@@ -483,6 +502,7 @@ def ensemble(
         val_models,
         _settings(threshold, bootstrap, ci, seed),
         positive=_pos_label(pos_label),
+        normalize=bool(normalize),
         voting=voting,
         weights=given,
         optimize=optimize,
