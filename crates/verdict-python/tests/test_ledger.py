@@ -56,10 +56,11 @@ def test_logged_evaluations_are_what_runs_compare_pairs(ledger):
 
 def test_another_eval_set_under_the_same_name_is_refused(ledger, rng):
     y = rng.integers(0, 2, 50)
-    ledger.log_evaluation(RUN_A, verdict.evaluate(y, rng.random(50), bootstrap=0), "holdout")
+    with pytest.warns(UserWarning, match="kept no predictions"):
+        ledger.log_evaluation(RUN_A, verdict.evaluate(y, rng.random(50), bootstrap=0), "holdout")
     with pytest.raises(ValueError, match="another eval set"):
         ledger.log_evaluation(RUN_A, verdict.evaluate(1 - y, rng.random(50), bootstrap=0), "holdout")
     with pytest.raises(ValueError):
-        ledger.log_evaluation("0" * 32, verdict.evaluate(y, rng.random(50), bootstrap=0), "x")
+        ledger.log_evaluation("0" * 32, verdict.evaluate(y, rng.random(50), bootstrap=0, keep_predictions=True), "x")
     with pytest.raises(TypeError, match="takes a verdict.Evaluation"):
         ledger.log_evaluation(RUN_A, {"metrics": {}}, "x")

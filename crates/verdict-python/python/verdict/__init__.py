@@ -674,6 +674,14 @@ class Ledger:
         eval set."""
         if not isinstance(evaluation, Evaluation):
             raise TypeError(f"log_evaluation takes a verdict.Evaluation, got {type(evaluation).__name__}")
+        import warnings
+
+        if not evaluation._report.has_predictions():
+            warnings.warn(
+                "the evaluation kept no predictions (verdict.evaluate(..., keep_predictions=True) "
+                "keeps them): its results are stored, but verdict runs compare cannot pair this run",
+                stacklevel=2,
+            )
         stored, mismatch = _native.log_evaluation(
             self.url,
             self.artifacts,
@@ -685,8 +693,6 @@ class Ledger:
             lang=lang,
         )
         if mismatch is not None:
-            import warnings
-
             warnings.warn(
                 f"run {run_id} recorded its test split as {mismatch}, but this evaluation is on "
                 f"another eval set ({evaluation.fingerprint})",
