@@ -80,7 +80,9 @@ pub struct KeptPredictions {
 }
 
 /// The evaluation settings every front end takes (the CLI's flags, the Python package's keyword
-/// arguments), before they are checked. [`Default`] is the command line's defaults.
+/// arguments), before they are checked. [`Default`] is the one statement of their defaults: the
+/// CLI's flags take theirs from it, and the Python package's test checks its signatures
+/// against it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Decision threshold: `score >= threshold` is positive.
@@ -168,6 +170,21 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The config of settings known to be valid (the defaults and what is derived from them).
+    fn checked(&self) -> EvalConfig {
+        match self.config(&flag_name) {
+            Ok(c) => c,
+            Err(e) => unreachable!("the default settings are valid: {e}"),
+        }
+    }
+}
+
+/// The command line's default settings ([`Settings::default`]) as the core's config.
+pub fn default_config() -> EvalConfig {
+    Settings::default().checked()
+}
+
 /// A setting's name as a command-line flag: `target_recall` → `--target-recall`.
 pub fn flag_name(setting: &str) -> String {
     format!("--{}", setting.replace('_', "-"))
@@ -177,20 +194,12 @@ pub fn flag_name(setting: &str) -> String {
 /// bins (high confidence 0.9), every curve point, seed 0, level 0.95. What a recomputation of a
 /// stored evaluation's findings uses (they do not depend on the bootstrap).
 pub fn point_config() -> EvalConfig {
-    EvalConfig {
-        threshold: 0.5,
+    let settings = Settings {
         bootstrap: 0,
-        seed: 0,
-        level: 0.95,
-        calibration: verdict_core::calibration::CalibrationConfig {
-            n_bins: 15,
-            binning: verdict_core::calibration::Binning::Uniform,
-            high_confidence: 0.9,
-        },
-        target_recall: None,
-        target_precision: None,
         curve_points: 0,
-    }
+        ..Settings::default()
+    };
+    settings.checked()
 }
 
 /// The prediction options with the `--by` column kept.

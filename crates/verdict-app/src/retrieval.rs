@@ -50,17 +50,22 @@ pub struct EmbeddingsInput {
 }
 
 /// Embeddings with their labels already in memory (the Python package's arrays): the exact-kNN
-/// mode without reading files. The labels are given in the embeddings' row order.
+/// mode without reading files. Labels are columns of a [`verdict_io::Table`] in the embeddings'
+/// row order, read as a labels file's are (the same text of each value, the same refusal of a
+/// null, naming the table, row and column).
 #[derive(Debug, Clone)]
 pub struct ArraysInput {
     /// Query embeddings.
     pub query: EmbeddingMatrix,
-    /// One label per query row.
-    pub query_labels: Vec<String>,
-    /// Gallery embeddings with one label per row; without them, leave-one-out among the queries.
-    pub gallery: Option<(EmbeddingMatrix, Vec<String>)>,
-    /// A subset per query row to summarise by, with the subsets' name in the report.
-    pub subsets: Option<(String, Vec<String>)>,
+    /// One row per query row: column `label_col`, and `subset_col` when given.
+    pub query_labels: verdict_io::Table,
+    /// Gallery embeddings with a table of one row per gallery row (column `label_col`); without
+    /// them, leave-one-out among the queries.
+    pub gallery: Option<(EmbeddingMatrix, verdict_io::Table)>,
+    /// The labels column of both tables.
+    pub label_col: String,
+    /// A column of the query table to summarise by (its name is the report's).
+    pub subset_col: Option<String>,
     /// The similarity.
     pub similarity: Similarity,
     /// Neighbours ranked per query (default: [`choose_depth`]'s).
@@ -318,18 +323,27 @@ fn arrays_mode(a: &ArraysInput, k: &[usize], progress: &dyn Progress) -> crate::
         }
         Ok(())
     };
-    agree("the query labels", a.query_labels.len(), &a.query)?;
-    if let Some((name, s)) = &a.subsets {
-        agree(name, s.len(), &a.query)?;
-    }
-    if let Some((g, t)) = &a.gallery {
-        agree("the gallery labels", t.len(), g)?;
-    }
+    let labels = |t: &verdict_io::Table, col: &str| text_column(t, &t.path, col);
+    let q_text = labels(&a.query_labels, &a.label_col)?;
+    agree("the query labels", q_text.len(), &a.query)?;
+    let subsets = a
+        .subset_col
+        .as_deref()
+        .map(|c| labels(&a.query_labels, c))
+        .transpose()?;
+    let gallery = match &a.gallery {
+        Some((g, t)) => {
+            let text = labels(t, &a.label_col)?;
+            agree("the gallery labels", text.len(), g)?;
+            Some((g, text))
+        }
+        None => None,
+    };
     let loaded = Loaded {
         query: &a.query,
-        q_text: a.query_labels.clone(),
-        subsets: a.subsets.as_ref().map(|(_, s)| s.clone()),
-        gallery: a.gallery.as_ref().map(|(g, t)| (g, t.clone())),
+        q_text,
+        subsets,
+        gallery,
         similarity: a.similarity,
         depth: a.depth,
     };
@@ -381,11 +395,12 @@ fn embeddings_mode(
         }
         None => None,
     };
+    let (g_matrix, g_text) = gallery.unzip();
     let loaded = Loaded {
         query: &query,
         q_text,
         subsets,
-        gallery: gallery.as_ref().map(|(m, t)| (m, t.clone())),
+        gallery: g_matrix.as_ref().zip(g_text),
         similarity: a.similarity,
         depth: a.depth,
     };
@@ -693,7 +708,7 @@ pub fn evaluate(
     };
     let (subset_col, ranked) = match &spec.input {
         RetrievalInput::Embeddings(x) => (x.subset_col.clone(), false),
-        RetrievalInput::Arrays(x) => (x.subsets.as_ref().map(|(n, _)| n.clone()), false),
+        RetrievalInput::Arrays(x) => (x.subset_col.clone(), false),
         RetrievalInput::Ranked { .. } => (None, true),
     };
     let subsets = e.subsets.as_ref().map(|s| group(s));

@@ -606,11 +606,7 @@ pub const MAX_COMPARED_RUNS: usize = 10;
 /// permutation test), so the page shows the numbers the command prints.
 pub fn compare_defaults() -> crate::compare::CompareOptions {
     crate::compare::CompareOptions {
-        eval: verdict_core::eval::EvalConfig {
-            bootstrap: 1000,
-            curve_points: 2000,
-            ..crate::eval::point_config()
-        },
+        eval: crate::eval::default_config(),
         metric: None,
         baseline: None,
         alpha: 0.05,

@@ -156,6 +156,19 @@ fn settings_are_checked_and_named_as_the_front_end_spells_them() {
     assert_eq!((ok.bootstrap, ok.threshold, ok.level), (1000, 0.5, 0.95));
 }
 
+/// A labels table of one text column `labels`, its rows located as `row N`.
+fn labels_table(labels: Vec<String>) -> Table {
+    let n_rows = labels.len();
+    Table {
+        path: PathBuf::from("<arrays>"),
+        format: Format::Parquet,
+        n_rows,
+        all_columns: vec!["labels".into()],
+        columns: vec![column("labels", Values::Str(labels))],
+        locator: Locator::Rows,
+    }
+}
+
 #[test]
 fn embeddings_in_memory_are_checked_row_by_row() {
     let values: Vec<f64> = (0..12).map(|i| f64::from(i % 5)).collect();
@@ -173,9 +186,10 @@ fn embeddings_in_memory_are_checked_row_by_row() {
     let spec = |labels: Vec<String>| RetrievalSpec {
         input: RetrievalInput::Arrays(Box::new(ArraysInput {
             query: m.clone(),
-            query_labels: labels,
+            query_labels: labels_table(labels),
             gallery: None,
-            subsets: None,
+            label_col: "labels".into(),
+            subset_col: None,
             similarity: verdict_core::knn::Similarity::L2,
             depth: None,
         })),

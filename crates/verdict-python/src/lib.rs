@@ -22,7 +22,7 @@ use pyo3::types::PyList;
 use std::path::{Path, PathBuf};
 use verdict_app::eval::{ClassGrouping, EvalSpec, Evaluation, Settings};
 use verdict_app::input::Source;
-use verdict_io::{Column, ColumnNames, Format, Locator, PredictionOptions, Table, Task, Values};
+use verdict_io::{Column, ColumnNames, Format, Locator, PredictionOptions, Table, Values};
 use verdict_report::Lang;
 use verdict_report::compare::CompareReport;
 use verdict_report::ensemble::EnsembleReport;
@@ -132,22 +132,8 @@ fn table(name: &str, columns: Columns<'_>) -> PyResult<Table> {
 
 /// The column names the Python layer gives its arguments (`y_true`, `y_score`, …), so a message
 /// names the argument: `<arrays>: row 3: column "y_score": expected a finite number, found nan`.
-fn prediction_options(
-    positive: Option<String>,
-    task: Option<&str>,
-    normalize: bool,
-) -> PyResult<PredictionOptions> {
-    let task = match task {
-        None => None,
-        Some("binary") => Some(Task::Binary),
-        Some("multiclass") => Some(Task::Multiclass),
-        Some(other) => {
-            return Err(PyValueError::new_err(format!(
-                "task must be \"binary\" or \"multiclass\", got {other:?}"
-            )));
-        }
-    };
-    Ok(PredictionOptions {
+fn prediction_options(positive: Option<String>, normalize: bool) -> PredictionOptions {
+    PredictionOptions {
         columns: ColumnNames {
             label: "y_true".into(),
             score: "y_score".into(),
@@ -157,11 +143,11 @@ fn prediction_options(
             prob_prefix: "y_prob:".into(),
             logit_prefix: "y_logit:".into(),
         },
-        task,
+        task: None,
         positive,
         normalize,
         keep: Vec::new(),
-    })
+    }
 }
 
 /// The evaluation settings as keyword arguments (`verdict.evaluate`'s), checked by the app.
@@ -287,6 +273,21 @@ impl Report {
     }
 }
 
+/// The evaluation settings' defaults (`verdict_app::eval::Settings::default()`, the CLI's), which
+/// the Python signatures restate for editors and a test holds them to.
+#[pyfunction]
+fn defaults(py: Python<'_>) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    let d = Settings::default();
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("threshold", d.threshold)?;
+    out.set_item("bootstrap", d.bootstrap)?;
+    out.set_item("seed", d.seed)?;
+    out.set_item("ci", d.ci)?;
+    out.set_item("calibration_bins", d.calibration_bins)?;
+    out.set_item("curve_points", d.curve_points)?;
+    Ok(out)
+}
+
 /// Builds the table `evaluate` would build from `columns` and returns its row count: the
 /// conversion alone (NumPy → the core's owned columns), which `bench/python_eval.py` times to
 /// report the package's overhead over the core.
@@ -298,7 +299,7 @@ fn convert_only(py: Python<'_>, columns: Columns<'_>) -> PyResult<usize> {
 
 /// `verdict.evaluate`: one model's predictions, as `verdict eval` evaluates a file.
 #[pyfunction]
-#[pyo3(signature = (columns, settings, *, name, positive=None, task=None, normalize=false, group_classes=Vec::new(), by=None, keep_predictions=false))]
+#[pyo3(signature = (columns, settings, *, name, positive=None, normalize=false, group_classes=Vec::new(), by=None, keep_predictions=false))]
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     py: Python<'_>,
@@ -306,7 +307,6 @@ fn evaluate(
     settings: PySettings,
     name: String,
     positive: Option<String>,
-    task: Option<String>,
     normalize: bool,
     group_classes: Vec<(String, Vec<String>)>,
     by: Option<String>,
@@ -316,7 +316,7 @@ fn evaluate(
     let spec = EvalSpec {
         file: PathBuf::from(&name),
         read: Default::default(),
-        predictions: prediction_options(positive, task.as_deref(), normalize)?,
+        predictions: prediction_options(positive, normalize),
         config: settings.config()?,
         groupings: group_classes
             .into_iter()
@@ -343,14 +343,13 @@ fn sources(models: Models<'_>) -> PyResult<Vec<Source>> {
 
 /// `verdict.compare`: several models on one eval set, as `verdict compare` compares files.
 #[pyfunction]
-#[pyo3(signature = (models, settings, *, positive=None, task=None, normalize=false, metric=None, baseline=None, alpha=0.05, power=0.8, permutations=0))]
+#[pyo3(signature = (models, settings, *, positive=None, normalize=false, metric=None, baseline=None, alpha=0.05, power=0.8, permutations=0))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
     models: Models<'_>,
     settings: PySettings,
     positive: Option<String>,
-    task: Option<String>,
     normalize: bool,
     metric: Option<String>,
     baseline: Option<String>,
@@ -362,7 +361,7 @@ fn compare(
         files: sources(models)?,
         val: Vec::new(),
         read: Default::default(),
-        predictions: prediction_options(positive, task.as_deref(), normalize)?,
+        predictions: prediction_options(positive, normalize),
         options: verdict_app::compare::CompareOptions {
             eval: settings.config()?,
             metric,
@@ -410,20 +409,21 @@ fn matrix(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<verdict_io::EmbeddingM
     }
 }
 
-/// `verdict.retrieval`: embeddings and labels, as `verdict retrieval` evaluates files.
+/// `verdict.retrieval`: embeddings and labels, as `verdict retrieval` evaluates files. `labels`
+/// is the labels column, then optionally a subsets column; `gallery_labels` one column of the
+/// same name as the labels'.
 #[pyfunction]
-#[pyo3(signature = (query, labels, *, gallery=None, gallery_labels=None, k, similarity, depth=None, subsets=None, no_relevant, bootstrap, seed, ci))]
+#[pyo3(signature = (query, labels, *, gallery=None, gallery_labels=None, k, similarity, depth=None, no_relevant, bootstrap, seed, ci))]
 #[allow(clippy::too_many_arguments)]
 fn retrieval(
     py: Python<'_>,
     query: Bound<'_, PyAny>,
-    labels: Vec<String>,
+    labels: Columns<'_>,
     gallery: Option<Bound<'_, PyAny>>,
-    gallery_labels: Option<Vec<String>>,
+    gallery_labels: Option<Columns<'_>>,
     k: Vec<usize>,
     similarity: &str,
     depth: Option<usize>,
-    subsets: Option<(String, Vec<String>)>,
     no_relevant: &str,
     bootstrap: usize,
     seed: u64,
@@ -451,7 +451,7 @@ fn retrieval(
         }
     };
     let gallery = match (gallery, gallery_labels) {
-        (Some(g), Some(l)) => Some((matrix("gallery", &g)?, l)),
+        (Some(g), Some(l)) => Some((matrix("gallery", &g)?, table("<arrays>", l)?)),
         (None, None) => None,
         _ => {
             return Err(PyValueError::new_err(
@@ -463,9 +463,12 @@ fn retrieval(
         input: verdict_app::retrieval::RetrievalInput::Arrays(Box::new(
             verdict_app::retrieval::ArraysInput {
                 query: matrix("query", &query)?,
-                query_labels: labels,
+                subset_col: labels.get(1).map(|(name, _)| name.clone()),
+                label_col: labels
+                    .first()
+                    .map_or_else(String::new, |(name, _)| name.clone()),
+                query_labels: table("<arrays>", labels)?,
                 gallery,
-                subsets,
                 similarity,
                 depth,
             },
@@ -539,7 +542,7 @@ fn ensemble(
         files: sources(members)?,
         val: sources(val)?,
         read: Default::default(),
-        predictions: prediction_options(positive, None, normalize)?,
+        predictions: prediction_options(positive, normalize),
         options: EnsembleOptions {
             eval: settings.config()?,
             metric,
@@ -613,6 +616,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ensemble, m)?)?;
     m.add_function(wrap_pyfunction!(log_evaluation, m)?)?;
     m.add_function(wrap_pyfunction!(convert_only, m)?)?;
+    m.add_function(wrap_pyfunction!(defaults, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -69,11 +69,6 @@ impl Monitor {
         self.engine.lr()
     }
 
-    /// The run's decision after the last update (`continue`, `stop`, …).
-    fn decision(&self) -> &'static str {
-        self.engine.decision_word()
-    }
-
     /// The first decision that ended training: `(action, step, rule)`.
     fn ended(&self) -> Option<(&'static str, i64, String)> {
         self.engine

@@ -44,6 +44,18 @@ def test_public_functions_have_signatures_and_docs():
         assert cls.__doc__, cls
 
 
+def test_signature_defaults_are_the_clis():
+    """The defaults the signatures restate (so editors show them) are the core's one statement
+    of them, `verdict_app::eval::Settings::default()`, which the CLI's flags also take."""
+    want = _native.defaults()
+    for name in ("evaluate", "compare", "ensemble", "retrieval"):
+        params = inspect.signature(getattr(verdict, name)).parameters
+        shared = [k for k in want if k in params]
+        assert {"bootstrap", "seed", "ci"} <= set(shared), name
+        for k in shared:
+            assert params[k].default == want[k], (name, k)
+
+
 def test_import_verdict_imports_no_framework():
     code = "import sys, verdict; print(sorted(m for m in ('keras', 'jax', 'torch', 'lightning', 'pandas', 'polars') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

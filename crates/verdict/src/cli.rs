@@ -609,17 +609,18 @@ pub(crate) struct InputArgs {
     pub(crate) normalize: bool,
 }
 
-/// Bootstrap intervals (shared by every command that reports intervals).
+/// Bootstrap intervals (shared by every command that reports intervals). Every default here is
+/// `verdict_app::eval::Settings::default()`'s, the one statement of them.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct BootstrapArgs {
     /// Bootstrap resamples for confidence intervals (0 = off).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().bootstrap)]
     pub(crate) bootstrap: usize,
     /// Bootstrap seed.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().seed)]
     pub(crate) seed: u64,
     /// Confidence level of the intervals.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().ci)]
     pub(crate) ci: f64,
 }
 
@@ -627,18 +628,18 @@ pub(crate) struct BootstrapArgs {
 #[derive(Debug, Args)]
 pub(crate) struct StatArgs {
     /// Decision threshold: score >= threshold is positive.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().threshold)]
     pub(crate) threshold: f64,
     #[command(flatten)]
     pub(crate) boot: BootstrapArgs,
     /// Calibration bins.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().calibration_bins)]
     pub(crate) calibration_bins: usize,
     /// Calibration binning.
     #[arg(long, value_enum, default_value = "uniform")]
     pub(crate) calibration_strategy: Strategy,
     /// At most this many points per ROC/PR curve in JSON output (0 = all points).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = verdict_app::eval::Settings::default().curve_points)]
     pub(crate) curve_points: usize,
 }
 

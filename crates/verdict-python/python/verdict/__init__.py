@@ -420,18 +420,19 @@ def retrieval(
     ``l2``. ``subsets`` (one value per query) adds a summary per subset. ``no_relevant``: queries
     with no relevant item are left out (``exclude``) or scored 0 (``zero``)."""
     ks = [_count(x, "k") for x in k]
-    subset = None
+    # Labels are columns read as a labels file's (the core names each value and refuses a null);
+    # the gallery's labels column has the queries' name, as one --label-col serves both files.
+    query_columns = [("labels", _convert.column(labels, "labels"))]
     if subsets is not None:
-        subset = ("subset", _convert.labels(subsets, "subsets"))
+        query_columns.append(("subsets", _convert.column(subsets, "subsets")))
     report = _native.retrieval(
         _convert.matrix(query, "query"),
-        _convert.labels(labels, "labels"),
+        query_columns,
         gallery=None if gallery is None else _convert.matrix(gallery, "gallery"),
-        gallery_labels=None if gallery_labels is None else _convert.labels(gallery_labels, "gallery_labels"),
+        gallery_labels=None if gallery_labels is None else [("labels", _convert.column(gallery_labels, "gallery_labels"))],
         k=ks,
         similarity=metric,
         depth=None if depth is None else _count(depth, "depth"),
-        subsets=subset,
         no_relevant=no_relevant,
         bootstrap=_count(bootstrap, "bootstrap"),
         seed=_count(seed, "seed"),

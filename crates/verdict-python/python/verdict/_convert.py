@@ -74,19 +74,6 @@ def column(x: Any, name: str) -> Any:
     raise TypeError(f"{name}: unsupported dtype {a.dtype} (expected numbers, booleans or text)")
 
 
-def labels(x: Any, name: str) -> list[str]:
-    """Labels as text (retrieval: items with the query's label are relevant)."""
-    a = to_numpy(x, name)
-    if a.ndim != 1:
-        raise ValueError(f"{name}: expected a 1-D array, got shape {a.shape}")
-    out = []
-    for i, v in enumerate(a.tolist()):
-        if _is_missing(v):
-            raise ValueError(f"{name}: row {i}: expected a label, found a missing value")
-        out.append(text(v))
-    return out
-
-
 def matrix(x: Any, name: str) -> np.ndarray:
     """A 2-D float32/float64 array (embeddings, probabilities), C-contiguous."""
     a = to_numpy(x, name)

@@ -22,7 +22,6 @@ class Monitor:
     def update(self, step: int, metrics: Sequence[tuple[str, float]]) -> list[dict[str, Any]]: ...
     def best(self) -> tuple[int, float] | None: ...
     def lr(self) -> float | None: ...
-    def decision(self) -> str: ...
     def ended(self) -> tuple[str, int, str] | None: ...
     def rules(self) -> list[str]: ...
     def rule_best(self, i: int) -> tuple[int, float] | None: ...
@@ -36,7 +35,6 @@ def evaluate(
     *,
     name: str,
     positive: str | None = None,
-    task: str | None = None,
     normalize: bool = False,
     group_classes: list[tuple[str, list[str]]] = ...,
     by: str | None = None,
@@ -47,7 +45,6 @@ def compare(
     settings: dict[str, Any],
     *,
     positive: str | None = None,
-    task: str | None = None,
     normalize: bool = False,
     metric: str | None = None,
     baseline: str | None = None,
@@ -57,14 +54,13 @@ def compare(
 ) -> Report: ...
 def retrieval(
     query: np.ndarray,
-    labels: list[str],
+    labels: list[_Column],
     *,
     gallery: np.ndarray | None = None,
-    gallery_labels: list[str] | None = None,
+    gallery_labels: list[_Column] | None = None,
     k: list[int],
     similarity: str,
     depth: int | None = None,
-    subsets: tuple[str, list[str]] | None = None,
     no_relevant: str,
     bootstrap: int,
     seed: int,
@@ -102,3 +98,4 @@ def log_evaluation(
     lang: str = "en",
 ) -> tuple[str, str | None]: ...
 def convert_only(columns: list[_Column]) -> int: ...
+def defaults() -> dict[str, Any]: ...

@@ -17,50 +17,32 @@ try:
 except ImportError:  # the older package name
     import pytorch_lightning as pl
 
-from . import Decision, Monitor
-from ._training import keep_best
+from ._training import Judge
 
 __all__ = ["VerdictCallback"]
 
 
-class VerdictCallback(pl.Callback):
-    """Judges each validation epoch's metrics with ``rules`` (a ``rules.toml`` path or a dict)."""
+class VerdictCallback(pl.Callback, Judge):
+    """Judges each validation epoch's metrics with ``rules`` (a ``rules.toml`` path or a dict);
+    ``decisions``, ``stopped_epoch`` and ``restored_epoch`` say what happened
+    (:class:`verdict._training.Judge`)."""
 
     def __init__(self, rules: Any, *, set_lr: bool = True) -> None:
-        super().__init__()
-        self.monitor = Monitor(rules)
-        self.set_lr = set_lr
-        self.decisions: list[Decision] = []
-        self.stopped_epoch: int | None = None
-        self.restored_epoch: int | None = None
-        # The weights of every step that is some rule's best (a rollback's possible targets).
-        self._kept: dict[int, Any] = {}
-
-    def _keep(self, epoch: int, weights: Any) -> None:
-        keep_best(self.monitor, self._kept, epoch, weights)
+        pl.Callback.__init__(self)
+        Judge.__init__(self, rules, set_lr=set_lr)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if getattr(trainer, "sanity_checking", False):
             return
         epoch = int(trainer.current_epoch)
-        metrics = {}
-        for k, v in trainer.callback_metrics.items():
-            try:
-                metrics[k] = float(v)
-            except (TypeError, ValueError):
-                continue
-        d = self.monitor.update(epoch, **metrics)
-        self.decisions.append(d)
-        self._keep(epoch, lambda: copy.deepcopy(pl_module.state_dict()))
-        if d.action == "reduce_lr" and self.set_lr and d.lr is not None:
+        d = self.judge(epoch, trainer.callback_metrics, lambda: copy.deepcopy(pl_module.state_dict()))
+        lr = self.new_lr(d)
+        if lr is not None:
             for opt in trainer.optimizers:
                 for group in opt.param_groups:
-                    group["lr"] = d.lr
+                    group["lr"] = lr
         if d.should_stop:
-            self.stopped_epoch = epoch
             trainer.should_stop = True
-            w = self._kept.get(d.rollback_step) if d.action == "rollback" else None
+            w = self.rollback_weights(d)
             if w is not None:
                 pl_module.load_state_dict(w)
-                self.restored_epoch = d.rollback_step
-
